@@ -1,0 +1,20 @@
+"""/api/v1/: each app registers its endpoints in its own ``api_urls``."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from operations.core import api as core_api
+
+router = DefaultRouter()
+router.register("organisations", core_api.OrganisationViewSet, basename="api-organisation")
+router.register("council-areas", core_api.CouncilAreaViewSet, basename="api-council-area")
+router.register("services", core_api.ServiceViewSet, basename="api-service")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", core_api.me, name="api-me"),
+    path("", include("referrals.api_urls")),
+    path("", include("volunteers.api_urls")),
+    path("", include(router.urls)),
+]

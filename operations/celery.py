@@ -1,0 +1,42 @@
+"""The one Celery app. Configured from Django settings (CELERY_* names).
+
+Run exactly one beat process per deployment (never `worker -B` in
+production): two beats would scan twice. Workers scale freely.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401 - used by later schedule entries
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operations.settings")
+
+app = Celery("operations")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _create_filesystem_broker_folders(sender: Celery, **kwargs) -> None:
+    """The filesystem transport (the embedded default) needs its folders to
+    exist before any process publishes or consumes."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+QUEUES = ("default", "reminders", "exports")
+
+# The beat schedule: every periodic task, in one place, each with why it runs.
+app.conf.beat_schedule = {
+    # Proves beat and a worker are alive: /healthz and the admin show when
+    # the last heartbeat was recorded.
+    "worker-heartbeat": {
+        "task": "operations.core.tasks.record_heartbeat",
+        "schedule": 60.0,
+    },
+}

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from operations.core.models import (
+    CouncilArea,
+    Membership,
+    Organisation,
+    Role,
+    Service,
+    User,
+    WorkerHeartbeat,
+    active_membership,
+)
+
+
+def _is_manager(request) -> bool:
+    membership = active_membership(request.user)
+    return membership is not None and membership.role == Role.MANAGER
+
+
+class OrganisationScopedAdmin(admin.ModelAdmin):
+    """Admin for a model owned by an organisation: a manager sees and edits
+    only their organisation's rows; new rows join their organisation."""
+
+    organisation_field = "organisation"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        membership = active_membership(request.user)
+        if membership is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.organisation_field}_id": membership.organisation_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A manager's forms offer only their own organisation, so the model's
+        # unique and check constraints are validated on the form as usual.
+        if db_field.name == self.organisation_field and not request.user.is_superuser:
+            membership = active_membership(request.user)
+            organisation_id = membership.organisation_id if membership else None
+            kwargs["queryset"] = Organisation.objects.filter(pk=organisation_id)
+            kwargs["initial"] = organisation_id
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser or _is_manager(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Records are ended or deactivated, not deleted, except by the installation's superuser.
+        return request.user.is_superuser
+
+
+@admin.register(Service)
+class ServiceAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "kind", "is_active", "policy_summary"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganisationScopedAdmin):
+    list_display = ["user", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        # A manager changes roles of existing members; adding people to an
+        # organisation stays with whoever runs the installation for now.
+        return ["user"] if obj is not None and not request.user.is_superuser else []
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "federation", "charity_number"]
+    filter_horizontal = ["council_areas"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        membership = active_membership(request.user)
+        return queryset.filter(pk=membership.organisation_id) if membership else queryset.none()
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser or _is_manager(request)
+
+    has_view_permission = OrganisationScopedAdmin.has_view_permission
+    has_change_permission = OrganisationScopedAdmin.has_change_permission
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(CouncilArea)
+class CouncilAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "health_board"]
+    search_fields = ["name", "gss_code"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser or _is_manager(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reference data, loaded by a migration
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Organisation", {"fields": ("active_organisation",)}))
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "seen_at"]

@@ -1,0 +1,149 @@
+"""API for the base layer: the caller, their organisations, council areas
+and services. Every queryset goes through ``visible_to``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from operations.core.models import CouncilArea, Membership, Organisation, Service, User, active_membership
+from operations.core.permissions import IsMember, ManagersWrite
+
+
+class CouncilAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CouncilArea
+        fields = ["id", "name", "gss_code", "health_board"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    council_areas = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "slug", "federation", "council_areas"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation_id", "organisation", "role"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "active_organisation", "role", "memberships"]
+
+    def get_role(self, user: User) -> str | None:
+        membership = active_membership(user)
+        return membership.role if membership else None
+
+    def get_memberships(self, user: User) -> list[dict]:
+        memberships = Membership.objects.active().filter(user=user).select_related("organisation")
+        return MembershipSerializer(memberships, many=True).data
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    policy_summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "description",
+            "is_active",
+            "start_rule",
+            "start_gestation_weeks",
+            "end_child_age_months",
+            "end_support_months",
+            "bereavement_months",
+            "waiting_target_working_days",
+            "policy_summary",
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        merged = {**({} if self.instance is None else self._current(self.instance)), **attrs}
+        errors: dict[str, str] = {}
+        if merged.get("end_child_age_months") is None and merged.get("end_support_months") is None:
+            errors["end_child_age_months"] = "Set when support ends: a child's age, a length of support, or both."
+        if merged.get("start_rule") == "gestation_week" and merged.get("start_gestation_weeks") is None:
+            errors["start_gestation_weeks"] = "Give the week of pregnancy support starts from."
+        weeks = merged.get("start_gestation_weeks")
+        if weeks is not None and weeks > 42:
+            errors["start_gestation_weeks"] = "The starting week of pregnancy must be 42 or less."
+        if errors:
+            raise serializers.ValidationError(errors)
+        organisation_id = self.context["organisation_id"]
+        same_name = Service.objects.filter(organisation_id=organisation_id, name=merged.get("name"))
+        if self.instance is not None:
+            same_name = same_name.exclude(pk=self.instance.pk)
+        if same_name.exists():
+            raise serializers.ValidationError({"name": "Your organisation already has a service with this name."})
+        return attrs
+
+    @staticmethod
+    def _current(instance: Service) -> dict:
+        return {
+            "name": instance.name,
+            "start_rule": instance.start_rule,
+            "start_gestation_weeks": instance.start_gestation_weeks,
+            "end_child_age_months": instance.end_child_age_months,
+            "end_support_months": instance.end_support_months,
+        }
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+@permission_classes([IsMember])
+def me(request: Request) -> Response:
+    return Response(MeSerializer(request.user).data)
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return Organisation.objects.visible_to(self.request.user).prefetch_related("council_areas").distinct()
+
+
+class CouncilAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CouncilAreaSerializer
+    queryset = CouncilArea.objects.all()
+    pagination_class = None
+
+
+class ServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Services of the caller's organisation. Managers create and change
+    them; a service is ended by setting ``is_active`` false, not deleted."""
+
+    serializer_class = ServiceSerializer
+    permission_classes = [ManagersWrite]
+
+    def get_queryset(self):
+        return Service.objects.visible_to(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        membership = active_membership(self.request.user)
+        context["organisation_id"] = membership.organisation_id if membership else None
+        return context
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(organisation_id=active_membership(self.request.user).organisation_id)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from operations.core.demo import USERS, seed_base
+
+
+class Command(BaseCommand):
+    help = "Loads fictional demo organisations, services, people and records. Safe to run twice."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Load demo data even with DEBUG off (never on a live service)."
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: this looks like a production database. "
+                "Use --force only on a test installation."
+            )
+        organisations, users = seed_base()
+        # Each app above the base layer adds its own records through a
+        # `demo.seed` function, in INSTALLED_APPS order (lower layers first),
+        # so this base command never imports a higher layer.
+        for app_config in apps.get_app_configs():
+            if app_config.name == "operations.core":
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.seed(organisations=organisations, users=users)
+
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Development only: these logins are public."))
+        self.stdout.write(f"Every demo user's password is {settings.DEMO_PASSWORD}")
+        for username, _first, _last, slug, role in USERS:
+            self.stdout.write(f"  {username:<14} {role.label:<26} {organisations[slug].name}")

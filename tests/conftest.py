@@ -1,0 +1,109 @@
+"""Shared fixtures: two organisations and the named personas of the house
+style (a coordinator, a volunteer, a manager, a PSO, and a coordinator of
+another organisation)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from operations.celery import app as celery_app
+from operations.core.models import Organisation, Role, User
+from tests.factories import OrganisationFactory, ServiceFactory, council_area, member
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+if not os.environ.get("REDIS_URL") and not os.environ.get("CELERY_BROKER_URL"):
+    # Unit tests publish to memory; the worker tests start their own broker setup.
+    celery_app.conf.broker_url = "memory://"
+    celery_app.conf.broker_transport_options = {}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    for item in items:
+        if "postgres" in item.keywords and not database_url.startswith(("postgres", "pgsql")):
+            if REQUIRE_SERVICES:
+                item.add_marker(
+                    pytest.mark.xfail(reason="PostgreSQL required but DATABASE_URL is not set", strict=True)
+                )
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return OrganisationFactory(name="Tweed Valley Test", slug="tweed-valley-test", areas=[council_area("S12000026")])
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    return OrganisationFactory(name="Other Charity", slug="other-charity", areas=[council_area("S12000036")])
+
+
+@pytest.fixture
+def service(organisation):
+    return ServiceFactory(organisation=organisation, name="Befriending", end_child_age_months=12)
+
+
+@pytest.fixture
+def other_service(other_organisation):
+    return ServiceFactory(organisation=other_organisation, name="Befriending", end_child_age_months=24)
+
+
+@pytest.fixture
+def coordinator(organisation) -> User:
+    return member(username="coordinator", organisation=organisation, role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def manager(organisation) -> User:
+    return member(username="manager", organisation=organisation, role=Role.MANAGER)
+
+
+@pytest.fixture
+def pso(organisation) -> User:
+    return member(username="pso", organisation=organisation, role=Role.PSO)
+
+
+@pytest.fixture
+def volunteer(organisation) -> User:
+    return member(username="volunteer", organisation=organisation, role=Role.VOLUNTEER)
+
+
+@pytest.fixture
+def other_coordinator(other_organisation) -> User:
+    return member(username="coordinator2", organisation=other_organisation, role=Role.COORDINATOR)
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator) -> Client:
+    return _client_for(coordinator)
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    return _client_for(manager)
+
+
+@pytest.fixture
+def pso_client(pso) -> Client:
+    return _client_for(pso)
+
+
+@pytest.fixture
+def volunteer_client(volunteer) -> Client:
+    return _client_for(volunteer)
+
+
+@pytest.fixture
+def other_coordinator_client(other_coordinator) -> Client:
+    return _client_for(other_coordinator)

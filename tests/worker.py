@@ -1,0 +1,110 @@
+"""A real Celery worker in a subprocess, for tests where delivery is what is
+being tested. It uses Redis when REDIS_URL is set, the filesystem transport
+otherwise, and the test database the test process is using."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import connection
+from kombu import Connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_database_url() -> str:
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+class RealWorker:
+    """Starts and stops `celery worker` processes on a private queue."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.queue = f"test-{uuid.uuid4().hex[:12]}"
+        self.redis_url = os.environ.get("REDIS_URL")
+        self.data_dir = tmp_path / "data"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.processes: list[subprocess.Popen] = []
+
+    @property
+    def broker_url(self) -> str:
+        return self.redis_url or "filesystem://"
+
+    def broker_connection(self) -> Connection:
+        if self.redis_url:
+            return Connection(self.redis_url)
+        folder = str(self.data_dir / "broker" / "queue")
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "broker" / "processed").mkdir(parents=True, exist_ok=True)
+        return Connection(
+            "filesystem://",
+            transport_options={"data_folder_in": folder, "data_folder_out": folder, "store_processed": False},
+        )
+
+    def env(self) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": test_database_url(),
+            "DATA_DIR": str(self.data_dir),
+        }
+        if self.redis_url:
+            env["CELERY_BROKER_URL"] = self.redis_url
+        else:
+            env.pop("CELERY_BROKER_URL", None)
+            env.pop("REDIS_URL", None)
+        return env
+
+    def start(self, *, name: str = "w1", concurrency: int = 1) -> subprocess.Popen:
+        command = [
+            sys.executable, "-m", "celery", "-A", "operations", "worker",
+            "--queues", self.queue, "--concurrency", str(concurrency), "--hostname", f"{name}-{self.queue}@%h",
+            "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env())  # noqa: S603
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextlib.contextmanager
+def real_worker(tmp_path: Path, **kwargs) -> Iterator[RealWorker]:
+    worker = RealWorker(tmp_path)
+    worker.start(**kwargs)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
