@@ -297,3 +297,8 @@ def active_membership(user) -> Membership | None:
 def organisations_for(user) -> Iterable[Membership]:
     """A user's active memberships with their organisations, for the switcher."""
     return Membership.objects.active().filter(user_id=user.pk).select_related("organisation")
+
+
+# The audit log lives in its own module; importing it here registers the
+# model with this app and connects the sign-in signal receivers.
+from operations.core.audit import AuditEvent  # noqa: E402, F401

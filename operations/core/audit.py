@@ -1,0 +1,138 @@
+"""The append-only audit log: who did what, to which record, when, from where.
+
+Call ``audit_log`` from services and views for every view of a parent's
+record, every change to referrals, matches, assessments and concerns, every
+export and download, logins and permission changes. The summary must never
+hold personal data: name the record by type and id, never by a person's name.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+
+from operations.core.models import Organisation, User, active_membership
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    TRANSITION = "transition", "Moved to a new state"
+    DELETE = "delete", "Deleted or erased"
+    EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded"
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    PERMISSION = "permission", "Changed a role or permission"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user) -> AuditEventQuerySet:
+        membership = active_membership(user)
+        if membership is None or membership.role != "manager":
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
+
+    def update(self, **kwargs):  # noqa: ARG002
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept as text too, so the record still says who after a user is removed.
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is the proxy's address behind a proxy; the first
+    # X-Forwarded-For entry is the client as the proxy saw it.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return candidate or None
+
+
+def audit_log(
+    *,
+    action: str,
+    actor: User | None = None,
+    obj: models.Model | None = None,
+    organisation: Organisation | int | None = None,
+    summary: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Writes one audit event. ``obj`` names the record (type and id only)."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if organisation is None:
+        organisation_id = getattr(obj, "organisation_id", None)
+        if organisation_id is None and actor is not None:
+            membership = active_membership(actor)
+            organisation_id = membership.organisation_id if membership else None
+    else:
+        organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "",
+        organisation_id=organisation_id,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        ip_address=client_ip(request),
+    )
+
+
+@receiver(user_logged_in)
+def _audit_login(sender, request, user, **kwargs) -> None:
+    audit_log(action=AuditAction.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def _audit_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        audit_log(action=AuditAction.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def _audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
+    # The attempted username is not stored: it may be a mistyped password.
+    audit_log(action=AuditAction.LOGIN_FAILED, request=request, summary="Failed sign-in attempt")
