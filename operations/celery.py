@@ -37,6 +37,6 @@ app.conf.beat_schedule = {
     # the last heartbeat was recorded.
     "worker-heartbeat": {
         "task": "operations.core.tasks.record_heartbeat",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
 }

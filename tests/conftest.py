@@ -21,16 +21,25 @@ if not os.environ.get("REDIS_URL") and not os.environ.get("CELERY_BROKER_URL"):
     celery_app.conf.broker_transport_options = {}
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    database_url = os.environ.get("DATABASE_URL", "")
-    for item in items:
-        if "postgres" in item.keywords and not database_url.startswith(("postgres", "pgsql")):
-            if REQUIRE_SERVICES:
-                item.add_marker(
-                    pytest.mark.xfail(reason="PostgreSQL required but DATABASE_URL is not set", strict=True)
-                )
-            else:
-                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+USING_REDIS = bool(os.environ.get("REDIS_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _services_for_marked_tests(request) -> None:
+    """Tests marked `postgres` or `redis` skip without that service, and
+    fail instead under REQUIRE_SERVICES=1 (CI), so a missing service can
+    never turn a red run green."""
+    missing = []
+    if request.node.get_closest_marker("postgres") and not USING_POSTGRES:
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("redis") and not USING_REDIS:
+        missing.append("Redis (set REDIS_URL)")
+    if missing:
+        message = "needs " + " and ".join(missing)
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {message}")
+        pytest.skip(message)
 
 
 @pytest.fixture

@@ -277,7 +277,7 @@ def _describe_age(months: int) -> str:
 class WorkerHeartbeat(models.Model):
     """When beat last got a task through the broker to a worker.
 
-    One row, updated every minute by a periodic task: proves the scheduler,
+    One row, updated every 30 seconds by a periodic task: proves the scheduler,
     the broker and a worker all work."""
 
     name = models.CharField(max_length=40, unique=True, default="worker")
