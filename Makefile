@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench install lock clean help
+.PHONY: run test lint format e2e bench install lock clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat on http://127.0.0.1:8000"
 	@echo "make test   - install and run the test suite (SQLite; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make e2e    - browser journeys in headless Chromium (apt-get install chromium)"
 	@echo "make bench  - benchmark suite (needs DATABASE_URL and REDIS_URL)"
 	@echo "make lock   - re-pin constraints.txt from pyproject.toml"
 
@@ -43,6 +44,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Browser journeys (Playwright + Debian's Chromium at /usr/bin/chromium).
+e2e: install
+	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
