@@ -39,4 +39,11 @@ app.conf.beat_schedule = {
         "task": "operations.core.tasks.record_heartbeat",
         "schedule": 30.0,
     },
+    # Sends every pending notification that has become due (reminders
+    # written for a later time, rows left pending while the broker was
+    # down, retries) and re-offers rows whose worker died mid-send.
+    "notifications-sweep": {
+        "task": "operations.notifications.tasks.sweep_notifications",
+        "schedule": 60.0,
+    },
 }

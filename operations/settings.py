@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "operations.core",
     "referrals",
     "volunteers",
+    "operations.notifications",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "operations.core.context_processors.membership",
+                "operations.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -206,6 +208,21 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Peer support <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications --------------------------------------------------------
+# SMS: "console" prints (development), "file" appends JSON lines to
+# SMS_FILE_PATH (tests), "http" posts to a provider, or a dotted class path.
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "http")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(DATA_DIR / "sms.jsonl"))
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
+SMS_SENDER = env_str("SMS_SENDER", "PeerSupport")
+# A transient failure is retried with backoff up to this many attempts, then the row is marked failed.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+# A row claimed this long ago by a worker that never finished is offered again.
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
+# Only for the delivery tests' worker processes, which may run at night: never in production.
+NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.conf import settings
 
+from operations.core.council_areas import load_council_areas
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, User
 
 
@@ -68,4 +69,7 @@ def member(*, username: str, organisation: Organisation, role: str) -> User:
 
 
 def council_area(gss_code: str) -> CouncilArea:
+    if not CouncilArea.objects.exists():
+        # Transactional tests flush every table, the migration's data included.
+        load_council_areas(CouncilArea)
     return CouncilArea.objects.get(gss_code=gss_code)

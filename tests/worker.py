@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -34,9 +35,17 @@ def test_database_url() -> str:
 class RealWorker:
     """Starts and stops `celery worker` processes on a private queue."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.queue = f"test-{uuid.uuid4().hex[:12]}"
-        self.redis_url = os.environ.get("REDIS_URL")
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        redis_url: str | None = None,
+        queues: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.queue = queues or f"test-{uuid.uuid4().hex[:12]}"
+        self.redis_url = redis_url or os.environ.get("REDIS_URL")
+        self.extra_env = extra_env or {}
         self.data_dir = tmp_path / "data"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.processes: list[subprocess.Popen] = []
@@ -68,6 +77,7 @@ class RealWorker:
         else:
             env.pop("CELERY_BROKER_URL", None)
             env.pop("REDIS_URL", None)
+        env.update(self.extra_env)
         return env
 
     def start(self, *, name: str = "w1", concurrency: int = 1) -> subprocess.Popen:
@@ -76,9 +86,15 @@ class RealWorker:
             "--queues", self.queue, "--concurrency", str(concurrency), "--hostname", f"{name}-{self.queue}@%h",
             "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
         ]  # fmt: skip
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env())  # noqa: S603
+        # Own session, so a test can kill the worker with its pool children.
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env(), start_new_session=True)  # noqa: S603
         self.processes.append(process)
         return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool: a crash, not a shutdown."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
 
     def stop(self) -> None:
         for process in self.processes:

@@ -1,0 +1,102 @@
+"""The outbox: every reminder or notification is a row, written before
+anything is sent. The unique ``key`` makes writing the same reminder twice
+harmless; a sender claims a row with a conditional UPDATE so two senders
+never send it twice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    IN_APP = "in_app", "In the app"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class NotificationQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """Coordinators and managers see the organisation's log; everyone
+        else sees only what was addressed to them."""
+        scoped = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None:
+            return scoped
+        if membership.role in {Role.COORDINATOR, Role.MANAGER}:
+            return scoped
+        return scoped.filter(recipient_user_id=user.pk)
+
+    def inbox_of(self, user) -> NotificationQuerySet:
+        """The in-app notification centre: what was delivered to this user."""
+        return self.in_active_organisation(user).filter(
+            recipient_user_id=user.pk, channel=Channel.IN_APP, status=Status.SENT
+        )
+
+    def due(self, now=None) -> NotificationQuerySet:
+        return self.filter(status=Status.PENDING, due_at__lte=now or timezone.now())
+
+
+class Notification(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60, db_index=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # For recipients without an account (a parent): the address chosen from
+    # their safe-contact settings when the row was written.
+    recipient_address = models.CharField(max_length=254, blank=True)
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    about_id = models.CharField(max_length=40, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True, help_text="A page in the app this notification points to.")
+    due_at = models.DateTimeField()
+    key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            # The sweep's question: which pending rows are due?
+            models.Index(fields=["due_at"], name="notification_pending_due", condition=Q(status="pending")),
+            models.Index(fields=["organisation", "-due_at"], name="notification_org_log"),
+            models.Index(
+                fields=["recipient_user", "read_at"],
+                name="notification_unread",
+                condition=Q(channel="in_app", status="sent"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_user__isnull=False) | ~Q(recipient_address=""),
+                name="notification_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} via {self.channel} ({self.status})"

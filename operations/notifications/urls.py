@@ -1,0 +1,11 @@
+from django.urls import path
+
+from operations.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_centre, name="centre"),
+    path("read/", views.notification_mark_read_view, name="mark-read"),
+    path("log/", views.notification_log, name="log"),
+    path("log/<int:pk>/retry/", views.notification_retry_view, name="retry"),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from operations.core.access import require_membership, staff_required
+from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.services import notification_mark_read, notification_retry
+
+
+@staff_required
+def notification_log(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.visible_to(request.user).select_related("recipient_user")
+    filters = {
+        "kind": request.GET.get("kind", ""),
+        "status": request.GET.get("status", ""),
+        "channel": request.GET.get("channel", ""),
+    }
+    if filters["kind"]:
+        notifications = notifications.filter(kind=filters["kind"])
+    if filters["status"] in Status.values:
+        notifications = notifications.filter(status=filters["status"])
+    if filters["channel"] in Channel.values:
+        notifications = notifications.filter(channel=filters["channel"])
+    page = Paginator(notifications.order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
+    kinds = Notification.objects.visible_to(request.user).order_by("kind").values_list("kind", flat=True).distinct()
+    return render(
+        request,
+        "notifications/log.html",
+        {"page": page, "filters": filters, "kinds": kinds, "statuses": Status.choices, "channels": Channel.choices},
+    )
+
+
+@staff_required
+@require_POST
+def notification_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    if notification.status != Status.FAILED:
+        messages.error(request, "Only a failed notification can be retried.")
+    else:
+        notification_retry(notification=notification)
+        messages.success(request, "The notification will be sent again.")
+    return redirect("notifications:log")
+
+
+def notification_centre(request: HttpRequest) -> HttpResponse:
+    require_membership(request)
+    inbox = Notification.objects.inbox_of(request.user).order_by("-sent_at", "-pk")
+    page = Paginator(inbox, 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/centre.html", {"page": page})
+
+
+@require_POST
+def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
+    require_membership(request)
+    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    notification_mark_read(user=request.user, notification_ids=ids or None)
+    return redirect("notifications:centre")
