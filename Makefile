@@ -49,8 +49,10 @@ format: install
 e2e: install
 	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
+# Benchmarks on PostgreSQL: builds <DATABASE_URL's database>_bench afresh,
+# fills it with seed_scale, prints the table and writes bench-results/latest.json.
 bench: install
-	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 # Re-pin every dependency (run after changing pyproject.toml, then commit).
 lock:

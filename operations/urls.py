@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("organisation/switch/", views.switch_organisation, name="switch-organisation"),
+    path("about/", views.about, name="about"),
     path("services/", views.service_list, name="service-list"),
     path("services/<int:pk>/", views.service_detail, name="service-detail"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -58,3 +58,9 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "home"
     return redirect(next_url)
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """What this system is and holds. Also the benchmark suite's floor: the
+    cheapest signed-in page through the same middleware and base template."""
+    return render(request, "core/about.html")

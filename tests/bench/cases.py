@@ -1,0 +1,113 @@
+"""Benchmark cases. Each returns a row: name, median and p95 (ms), SQL
+queries, the ratio to its floor, and the target it is held to."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from operations.core.models import User
+
+PAGE_TARGET_RATIO = 3.0
+PAGE_MAX_QUERIES = 20
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def time_page(client: Client, path: str, repeat: int) -> dict:
+    for _ in range(3):  # warm caches and connections
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(_percentile(timings, 0.95), 2),
+        "queries": len(captured),
+    }
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+#: (case name, user, path). Each app's pages join this list as they land.
+PAGES: list[tuple[str, str, str]] = [
+    ("coordinator home", "bench-coordinator", "/"),
+    ("volunteer home", "bench-volunteer", "/"),
+    ("services list", "bench-coordinator", "/services/"),
+    ("notification log", "bench-coordinator", "/notifications/log/"),
+    ("notification centre", "bench-coordinator", "/notifications/"),
+]
+
+
+def page_cases(repeat: int) -> list[dict]:
+    rows = []
+    floors: dict[str, float] = {}
+    for username in sorted({user for _, user, _ in PAGES}):
+        floor = time_page(client_for(username), "/about/", repeat)
+        floors[username] = floor["median_ms"]
+        rows.append({"case": f"floor: /about/ as {username}", "kind": "floor", **floor, "ratio": 1.0, "target": "—"})
+    for name, username, path in PAGES:
+        measured = time_page(client_for(username), path, repeat)
+        ratio = measured["median_ms"] / floors[username]
+        verdict = "ok" if ratio <= PAGE_TARGET_RATIO and measured["queries"] <= PAGE_MAX_QUERIES else "OVER"
+        rows.append(
+            {
+                "case": f"page: {name}",
+                "kind": "page",
+                **measured,
+                "ratio": round(ratio, 2),
+                "target": f"≤{PAGE_TARGET_RATIO:g}× floor, ≤{PAGE_MAX_QUERIES} queries: {verdict}",
+            }
+        )
+    return rows
+
+
+#: Other measurements (matching, beat scan, exports, booking race, HTTP load)
+#: register here as functions returning rows.
+EXTRA_CASES: list[Callable[[int], list[dict]]] = []
+
+
+def run_all(*, repeat: int) -> list[dict]:
+    rows = page_cases(repeat)
+    for case in EXTRA_CASES:
+        rows.extend(case(repeat))
+    return rows
+
+
+def table(report: dict) -> str:
+    header = (
+        f"Benchmark ({report['size']} scale, {report['repeat']} runs per case) "
+        f"on {report['machine']}, {report['database']}"
+    )
+    if report.get("seed_scale_seconds") is not None:
+        header += f"; seed_scale took {report['seed_scale_seconds']} s"
+    lines = [
+        header,
+        "",
+        "| case | median ms | p95 ms | queries | × floor | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in report["cases"]:
+        lines.append(
+            f"| {row['case']} | {row['median_ms']} | {row['p95_ms']} | {row.get('queries', '—')} | "
+            f"{row.get('ratio', '—')} | {row.get('target', '')} |"
+        )
+    return "\n".join(lines)
