@@ -136,6 +136,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(BROKER_FOLDER / "queue"),
         "data_folder_out": str(BROKER_FOLDER / "queue"),
         "processed_folder": str(BROKER_FOLDER / "processed"),
+        # Broadcast exchanges (worker control): kept in the data folder, not the working directory.
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
 else:

@@ -60,9 +60,16 @@ class RealWorker:
         folder = str(self.data_dir / "broker" / "queue")
         Path(folder).mkdir(parents=True, exist_ok=True)
         (self.data_dir / "broker" / "processed").mkdir(parents=True, exist_ok=True)
+        control = self.data_dir / "broker" / "control"
+        control.mkdir(parents=True, exist_ok=True)
         return Connection(
             "filesystem://",
-            transport_options={"data_folder_in": folder, "data_folder_out": folder, "store_processed": False},
+            transport_options={
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "store_processed": False,
+                "control_folder": str(control),
+            },
         )
 
     def env(self) -> dict[str, str]:
