@@ -67,6 +67,8 @@ def with_checks(queryset: QuerySet) -> QuerySet:
             ),
         )
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        # Explicit: a GROUP BY query does not use Meta.ordering.
+        .order_by("user__last_name", "user__first_name", "pk")
     )
 
 
