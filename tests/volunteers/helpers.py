@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from operations.core.models import Organisation, Role, User
-from tests.factories import member
+from operations.core.models import Membership, Organisation, Role, User
 from volunteers.models import (
     Course,
     Kind,
@@ -36,7 +35,14 @@ def make_profile(
 ) -> VolunteerProfile:
     settings_for(organisation.pk)
     if user is None:
-        user = member(username=f"vol{next(_numbers)}", organisation=organisation, role=Role.VOLUNTEER)
+        # No password: hashing one per generated person makes the tests slow.
+        user = User.objects.create(
+            username=f"vol{next(_numbers)}",
+            first_name="Nia",
+            last_name=f"Tester{next(_numbers)}",
+            active_organisation=organisation,
+        )
+        Membership.objects.create(user=user, organisation=organisation, role=Role.VOLUNTEER)
     profile = VolunteerProfile.objects.create(
         organisation=organisation,
         user=user,
