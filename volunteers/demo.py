@@ -137,14 +137,17 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], rng: 
                 changed_on=joined + dt.timedelta(days=30),
             )
         if status == Status.LEFT:
+            left_on = today - dt.timedelta(days=10 * number % 40)
+            profile.status_changed_on = left_on
+            profile.save(update_fields=["status_changed_on"])
             StatusChange.objects.create(
                 profile=profile,
                 from_status=Status.IN_TRAINING,
                 to_status=Status.LEFT,
-                changed_on=today - dt.timedelta(days=10 * number % 40),
+                changed_on=left_on,
                 reason="Moved away",
             )
-            DisclosureTask.objects.create(organisation=organisation, profile=profile, created_on=today)
+            DisclosureTask.objects.create(organisation=organisation, profile=profile, created_on=left_on)
         _seed_checks(profile, status, number, courses, today, joined, rng)
         if Kind.PSO in kinds:
             psos.append(user)
@@ -152,6 +155,15 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], rng: 
             supervised.append(profile)
 
     supervisors = [*psos, users[coordinator_name]]
+    # PSOs are supervised too: by the coordinator.
+    pso_profiles = list(VolunteerProfile.objects.filter(organisation=organisation, user__in=psos))
+    for profile in pso_profiles:
+        SupervisorPairing.objects.create(
+            organisation=organisation,
+            volunteer=profile,
+            supervisor=users[coordinator_name],
+            started_on=today - dt.timedelta(days=200),
+        )
     for index, profile in enumerate(supervised):
         supervisor = supervisors[index % len(supervisors)]
         if index % 5 == 0:
@@ -170,6 +182,17 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], rng: 
             started_on=today - dt.timedelta(days=120),
         )
     _seed_sessions(organisation, supervised, supervisors, today, rng)
+    for profile in pso_profiles:
+        session = SupervisionSession.objects.create(
+            organisation=organisation,
+            supervisor=users[coordinator_name],
+            held_on=today - dt.timedelta(days=rng.randint(7, 35)),
+            mode=SupervisionMode.IN_PERSON,
+            duration_minutes=60,
+            notes="Caseload review. (Fictional demo note.)",
+            wellbeing=Wellbeing.GOOD,
+        )
+        session.volunteers.set([profile])
 
 
 def _seed_checks(profile, status, number, courses, today, joined, rng) -> None:
@@ -188,15 +211,15 @@ def _seed_checks(profile, status, number, courses, today, joined, rng) -> None:
     if status == Status.ACTIVE and number % 8 == 5:
         done = courses[:-1]
     for course in done:
-        completed = joined + dt.timedelta(days=rng.randint(10, 50))
-        expires = add_months(completed, 24) if course.name == "Safeguarding" else None
-        if expires is not None and expires <= completed:
-            expires = None
-        if status == Status.ACTIVE and number % 9 == 4:
-            expires = today + dt.timedelta(days=40)  # expiring soon
-        TrainingRecord.objects.create(
-            profile=profile, course=course, completed_on=min(completed, today), expires_on=expires
-        )
+        completed = min(joined + dt.timedelta(days=rng.randint(10, 50)), today - dt.timedelta(days=5))
+        expires = None
+        if course.name == "Safeguarding":
+            # Refreshed every two years; most refreshed recently, some expiring soon.
+            completed = today - dt.timedelta(days=rng.randint(30, 600))
+            expires = add_months(completed, 24)
+            if status == Status.ACTIVE and number % 9 == 4:
+                expires = today + dt.timedelta(days=40)
+        TrainingRecord.objects.create(profile=profile, course=course, completed_on=completed, expires_on=expires)
     if status == Status.IN_TRAINING and number % 2:
         return  # PVG still awaited
     issued = joined + dt.timedelta(days=20)

@@ -122,7 +122,9 @@ def fitness_reasons(
     if not has_pvg:
         reasons.append(FitnessReason(Reason.PVG_MISSING, REASON_LABELS[Reason.PVG_MISSING]))
     elif pvg_renewal_due is not None and pvg_renewal_due < today:
-        reasons.append(FitnessReason(Reason.PVG_EXPIRED, f"PVG expired on {pvg_renewal_due:%d %b %Y}"))
+        reasons.append(
+            FitnessReason(Reason.PVG_EXPIRED, f"PVG expired on {pvg_renewal_due.day} {pvg_renewal_due:%b %Y}")
+        )
     due = next_supervision_due(
         last_supervised_on=last_supervised_on, active_since=active_since, interval_weeks=supervision_interval_weeks
     )
@@ -130,7 +132,9 @@ def fitness_reasons(
         if status == "active":
             reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, "No supervision recorded"))
     elif today > due + dt.timedelta(weeks=supervision_grace_weeks):
-        reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {due:%d %b %Y})"))
+        reasons.append(
+            FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {due.day} {due:%b %Y})")
+        )
     if caseload >= max_caseload:
         reasons.append(FitnessReason(Reason.CASELOAD_FULL, f"Caseload full ({caseload} of {max_caseload})"))
     return reasons

@@ -30,6 +30,7 @@ supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     filter_form = forms.VolunteerFilterForm(request.GET or None)
+    filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     profiles = selectors.volunteers_for(request.user, organisation_id=membership.organisation_id, filters=filters)
     return render(request, "volunteers/volunteer_list.html", {"profiles": profiles, "filter_form": filter_form})
