@@ -1,20 +1,23 @@
+"""Managers edit their organisation's volunteer settings, required courses
+and lived-experience vocabulary here (scoped to their organisation)."""
+
 from django.contrib import admin
 
+from operations.core.admin import OrganisationScopedAdmin
 from volunteers.models import Course, LivedExperience, VolunteerSettings
 
 
 @admin.register(VolunteerSettings)
-class VolunteerSettingsAdmin(admin.ModelAdmin):
+class VolunteerSettingsAdmin(OrganisationScopedAdmin):
     list_display = ["organisation", "supervision_interval_weeks", "supervision_grace_weeks", "max_caseload_limit"]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "is_required", "valid_for_months"]
-    list_filter = ["organisation"]
+class CourseAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "is_required", "valid_for_months"]
+    list_filter = ["is_required"]
 
 
 @admin.register(LivedExperience)
-class LivedExperienceAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation"]
-    list_filter = ["organisation"]
+class LivedExperienceAdmin(OrganisationScopedAdmin):
+    list_display = ["name"]

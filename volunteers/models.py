@@ -68,7 +68,16 @@ class VolunteerSettings(models.Model):
     class Meta:
         verbose_name_plural = "volunteer settings"
         constraints = [
-            models.CheckConstraint(condition=Q(supervision_interval_weeks__gte=1), name="supervision_interval_positive")
+            models.CheckConstraint(
+                condition=Q(supervision_interval_weeks__gte=1),
+                name="supervision_interval_positive",
+                violation_error_message="The supervision interval must be at least one week.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_caseload_limit__lte=100),
+                name="max_caseload_limit_sane",
+                violation_error_message="The caseload limit must be 100 or less.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -151,6 +151,18 @@ def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -
     return profiles
 
 
+def fitness_of(profile: VolunteerProfile, *, today: dt.date | None = None) -> list[fitness.FitnessReason]:
+    """Why one person may not be matched now (empty: fit). For the matching
+    issue, which refuses anyone not fit."""
+    (evaluated,) = evaluate(
+        with_checks(VolunteerProfile.objects.filter(pk=profile.pk)),
+        settings=settings_for(profile.organisation_id),
+        required=required_course_ids(profile.organisation_id),
+        today=today,
+    )
+    return evaluated.fitness_reasons
+
+
 def supervisor_loads(organisation_id: int) -> dict[int, int]:
     """Open supervisee counts per supervisor, shown when pairing."""
     rows = (

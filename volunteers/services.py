@@ -31,7 +31,7 @@ from volunteers.models import (
     VolunteerProfile,
     Wellbeing,
 )
-from volunteers.selectors import settings_for
+from volunteers.selectors import fitness_of, settings_for
 
 #: Roles that may supervise volunteers.
 SUPERVISOR_ROLES = (Role.PSO, Role.COORDINATOR)
@@ -48,6 +48,14 @@ PROFILE_FIELDS = (
     "preferences",
     "coordinator_notes",
 )
+
+
+def volunteer_require_fit(*, profile: VolunteerProfile, field: str = "volunteer") -> None:
+    """Refuses (ValidationError naming every reason) anyone not fit to match.
+    The matching issue calls this inside its own transaction."""
+    reasons = fitness_of(profile)
+    if reasons:
+        raise ValidationError({field: [f"Not fit to match: {reason.message}." for reason in reasons]})
 
 
 def _profile_errors(*, organisation_id: int, values: dict) -> dict[str, str]:

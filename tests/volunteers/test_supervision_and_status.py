@@ -135,3 +135,29 @@ def test_pvg_changes_are_audited_without_personal_data(organisation, coordinator
 def test_timezone_today_is_frozen():
     assert timezone.localdate() == TODAY
     assert SupervisionSession.objects.count() == 0
+
+
+def test_matching_guard_refuses_anyone_not_fit_with_every_reason(organisation, pso):
+    from django.core.exceptions import ValidationError
+
+    fit = make_profile(organisation=organisation, today=TODAY, supervisor=pso)
+    services.volunteer_require_fit(profile=fit)
+    unfit = make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False, status=Status.PAUSED)
+    with pytest.raises(ValidationError) as refused:
+        services.volunteer_require_fit(profile=unfit)
+    assert refused.value.message_dict["volunteer"] == [
+        "Not fit to match: Status is not active.",
+        "Not fit to match: PVG record missing.",
+    ]
+
+
+def test_managers_edit_settings_and_courses_of_their_organisation_only_in_admin(
+    organisation, other_organisation, manager, manager_client, coordinator_client
+):
+    mine = selectors.settings_for(organisation.pk)
+    theirs = selectors.settings_for(other_organisation.pk)
+    assert manager_client.get(f"/admin/volunteers/volunteersettings/{mine.pk}/change/").status_code == 200
+    assert manager_client.get(f"/admin/volunteers/volunteersettings/{theirs.pk}/change/").status_code == 302
+    listing = manager_client.get("/admin/volunteers/course/").content.decode()
+    assert listing.count("Safeguarding") == 1
+    assert coordinator_client.get("/admin/volunteers/course/").status_code == 302
