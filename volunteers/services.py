@@ -117,6 +117,11 @@ def volunteer_create(
             errors["username"] = "Give a username for the new account."
         elif User.objects.filter(username__iexact=username).exists():
             errors["username"] = "That username is taken."
+    elif not Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True, role__in=(Role.VOLUNTEER, Role.PSO)
+    ).exists():
+        # Never a way to pull someone from another organisation into this one.
+        errors["user"] = "Choose a volunteer or PSO who is a member of your organisation."
     elif VolunteerProfile.objects.filter(organisation=organisation, user=user).exists():
         errors["user"] = "This person already has a profile here."
     if errors:

@@ -193,3 +193,18 @@ def test_creating_through_the_api_with_bad_input_writes_nothing(coordinator):
     assert set(response.json()) >= {"max_caseload", "availability"}
     assert VolunteerProfile.objects.count() == before
     assert not VolunteerProfile.objects.filter(user__username="x1").exists()
+
+
+def test_a_profile_cannot_pull_in_someone_from_another_organisation(coordinator, other_coordinator, volunteer):
+    response = api(coordinator).post(
+        "/api/v1/volunteers/", {"user": other_coordinator.pk, "kinds": ["befriender"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "member of your organisation" in response.json()["user"][0]
+    assert other_coordinator.memberships.count() == 1
+    assert not VolunteerProfile.objects.exists()
+    created = api(coordinator).post(
+        "/api/v1/volunteers/", {"user": volunteer.pk, "kinds": ["befriender"]}, format="json"
+    )
+    assert created.status_code == 201
+    assert created.json()["fit_to_match"] is False
