@@ -161,3 +161,29 @@ def test_managers_edit_settings_and_courses_of_their_organisation_only_in_admin(
     listing = manager_client.get("/admin/volunteers/course/").content.decode()
     assert listing.count("Safeguarding") == 1
     assert coordinator_client.get("/admin/volunteers/course/").status_code == 302
+
+
+def test_expired_training_counts_as_incomplete_and_the_interval_is_a_setting(organisation, coordinator, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=30)
+    record = profile.training_records.first()
+    record.expires_on = TODAY - dt.timedelta(days=1)
+    record.save()
+    row = rows(coordinator, organisation)[profile.pk]
+    assert [r.code for r in row.fitness_reasons] == [Reason.CORE_TRAINING_INCOMPLETE]
+    assert row.next_supervision_on == TODAY - dt.timedelta(days=30) + dt.timedelta(weeks=6)
+
+    settings = selectors.settings_for(organisation.pk)
+    settings.supervision_interval_weeks = 3
+    settings.save()
+    row = rows(coordinator, organisation)[profile.pk]
+    assert row.next_supervision_on == TODAY - dt.timedelta(days=30) + dt.timedelta(weeks=3)
+    assert Reason.SUPERVISION_OVERDUE not in [r.code for r in row.fitness_reasons]  # 9 days late, within grace
+
+
+def test_a_course_with_a_validity_fills_in_its_expiry(organisation, coordinator, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, trained=False)
+    course = organisation.courses.get(name="Safeguarding")
+    course.valid_for_months = 24
+    course.save()
+    record = services.training_record_add(profile=profile, actor=coordinator, course=course, completed_on=TODAY)
+    assert record.expires_on == dt.date(2028, 11, 26)
