@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from operations.celery import app as celery_app
@@ -14,6 +15,10 @@ from operations.core.models import Organisation, Role, User
 from tests.factories import OrganisationFactory, ServiceFactory, council_area, member
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Tests create many users: a fast hasher keeps the suite quick. Production
+# hashing is untouched (settings.py keeps Django's defaults).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if not os.environ.get("REDIS_URL") and not os.environ.get("CELERY_BROKER_URL"):
     # Unit tests publish to memory; the worker tests start their own broker setup.
