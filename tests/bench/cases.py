@@ -52,6 +52,9 @@ PAGES: list[tuple[str, str, str]] = [
     ("coordinator home", "bench-coordinator", "/"),
     ("volunteer home", "bench-volunteer", "/"),
     ("services list", "bench-coordinator", "/services/"),
+    ("volunteer list", "bench-coordinator", "/volunteers/"),
+    ("compliance page", "bench-coordinator", "/volunteers/compliance/"),
+    ("PSO home", "bench-pso", "/"),
     ("notification log", "bench-coordinator", "/notifications/log/"),
     ("notification centre", "bench-coordinator", "/notifications/"),
 ]
