@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.schedules import crontab  # noqa: F401 - used by later schedule entries
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operations.settings")
 
@@ -45,5 +45,13 @@ app.conf.beat_schedule = {
     "notifications-sweep": {
         "task": "operations.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
+    },
+    # Finds what has become due (PVG renewals, training expiring,
+    # supervision, …) and writes outbox rows. Hourly in the working day, so a
+    # reminder found at 07:05 reaches people in the morning; re-runs write
+    # nothing new because every reminder has a unique key.
+    "reminders-scan": {
+        "task": "operations.notifications.tasks.scan_due_reminders",
+        "schedule": crontab(minute=5, hour="7-20"),
     },
 }

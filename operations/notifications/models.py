@@ -100,3 +100,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} via {self.channel} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants their reminders. In-app is always on; email unless
+    turned off. (Parents' channels are not preferences: they come from their
+    safe-contact record, and nothing overrides that.)"""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.BooleanField("Also send my reminders by email", default=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of user {self.user_id}"

@@ -29,3 +29,12 @@ def send_notification(self, notification_id: int) -> str:
 )
 def sweep_notifications() -> int:
     return services.notification_sweep()
+
+
+@shared_task(
+    name="operations.notifications.tasks.scan_due_reminders", acks_late=True, soft_time_limit=240, time_limit=300
+)
+def scan_due_reminders() -> int:
+    from operations.notifications.due import reminders_scan
+
+    return reminders_scan()

@@ -6,6 +6,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_centre, name="centre"),
     path("read/", views.notification_mark_read_view, name="mark-read"),
+    path("preferences/", views.notification_preferences, name="preferences"),
     path("log/", views.notification_log, name="log"),
     path("log/<int:pk>/retry/", views.notification_retry_view, name="retry"),
 ]

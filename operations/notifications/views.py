@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, staff_required
-from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.forms import PreferenceForm
+from operations.notifications.models import Channel, Notification, NotificationPreference, Status
 from operations.notifications.services import notification_mark_read, notification_retry
 
 
@@ -59,3 +60,14 @@ def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
     ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
     notification_mark_read(user=request.user, notification_ids=ids or None)
     return redirect("notifications:centre")
+
+
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    require_membership(request)
+    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications:centre")
+    return render(request, "notifications/preferences.html", {"form": form})

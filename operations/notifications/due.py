@@ -1,0 +1,203 @@
+"""What has become due: each rule reads the domain state with a few
+set-based queries and yields ``Due`` reminders; ``reminders_write`` turns
+them into outbox rows, one per recipient and channel, keyed so that
+finding the same reminder due again (tomorrow's scan, a re-run, a second
+beat) writes nothing new.
+
+Keys name the occasion, not the day of the scan: ``pvg-renewal:<id>:<renewal
+date>:3m`` is the same row every day of the three-month window, and a new
+renewal date makes a new reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from operations.core.models import Membership, Role
+from operations.notifications.models import Channel, Notification, NotificationPreference
+from volunteers import fitness
+from volunteers.models import PvgRecord, Status, SupervisorPairing, TrainingRecord, VolunteerProfile, VolunteerSettings
+
+
+@dataclass(frozen=True)
+class Due:
+    key: str
+    kind: str
+    organisation_id: int
+    subject: str
+    body: str
+    link: str = ""
+    #: Specific people (a volunteer, their supervisor) …
+    user_ids: tuple[int, ...] = ()
+    #: … and/or every active member with one of these roles.
+    roles: tuple[str, ...] = ()
+    about: object | None = field(default=None, compare=False)
+
+
+def coordinators() -> tuple[str, ...]:
+    return (Role.COORDINATOR,)
+
+
+# --- Volunteers and PSOs ------------------------------------------------------
+
+
+def pvg_renewals(today: dt.date) -> Iterator[Due]:
+    """Coordinator: PVG renewal 3 months and 1 month before it is due."""
+    windows = (("3m", 92), ("1m", 31))
+    horizon = today + dt.timedelta(days=windows[0][1])
+    records = PvgRecord.objects.filter(
+        renewal_due__gte=today, renewal_due__lte=horizon, profile__status__in=_working_statuses()
+    ).select_related("profile")
+    for record in records:
+        for label, days in windows:
+            if record.renewal_due <= today + dt.timedelta(days=days):
+                yield Due(
+                    key=f"pvg-renewal:{record.pk}:{record.renewal_due}:{label}",
+                    kind=f"pvg_renewal_{label}",
+                    organisation_id=record.profile.organisation_id,
+                    subject="A PVG membership is due for renewal",
+                    body=f"Volunteer record {record.profile_id}: PVG renewal due on {record.renewal_due:%d %B %Y}.",
+                    link=reverse("volunteers:detail", args=[record.profile_id]),
+                    roles=coordinators(),
+                    about=record.profile,
+                )
+
+
+def training_expiring(today: dt.date) -> Iterator[Due]:
+    """Coordinator: required training expiring within 30 days (unless renewed)."""
+    renewed = TrainingRecord.objects.filter(
+        profile_id=OuterRef("profile_id"), course_id=OuterRef("course_id"), completed_on__gt=OuterRef("completed_on")
+    )
+    records = (
+        TrainingRecord.objects.filter(
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=30),
+            course__is_required=True,
+            profile__status__in=_working_statuses(),
+        )
+        .exclude(Exists(renewed))
+        .select_related("profile", "course")
+    )
+    for record in records:
+        yield Due(
+            key=f"training-expiring:{record.pk}:{record.expires_on}",
+            kind="training_expiring",
+            organisation_id=record.profile.organisation_id,
+            subject="Required training is expiring",
+            body=f"Volunteer record {record.profile_id}: {record.course.name} expires on {record.expires_on:%d %B %Y}.",
+            link=reverse("volunteers:detail", args=[record.profile_id]),
+            roles=coordinators(),
+            about=record.profile,
+        )
+
+
+def supervision_due(today: dt.date) -> Iterator[Due]:
+    """Volunteer and supervisor: supervision due within 7 days, and overdue."""
+    intervals = dict(VolunteerSettings.objects.values_list("organisation_id", "supervision_interval_weeks"))
+    supervisors = dict(
+        SupervisorPairing.objects.filter(ended_on__isnull=True).values_list("volunteer_id", "supervisor_id")
+    )
+    profiles = (
+        VolunteerProfile.objects.filter(status=Status.ACTIVE)
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        .only("pk", "organisation_id", "user_id", "active_since")
+    )
+    for profile in profiles:
+        next_due = fitness.next_supervision_due(
+            last_supervised_on=profile.last_supervised_on,
+            active_since=profile.active_since,
+            interval_weeks=intervals.get(profile.organisation_id, 6),
+        )
+        if next_due is None or next_due > today + dt.timedelta(days=7):
+            continue
+        overdue = next_due < today
+        recipients = tuple(uid for uid in (profile.user_id, supervisors.get(profile.pk)) if uid)
+        yield Due(
+            key=f"supervision-{'overdue' if overdue else 'due'}:{profile.pk}:{next_due}",
+            kind="supervision_overdue" if overdue else "supervision_due",
+            organisation_id=profile.organisation_id,
+            subject="Supervision is overdue" if overdue else "Supervision is due soon",
+            body=f"Supervision for volunteer record {profile.pk} was due on {next_due:%d %B %Y}."
+            if overdue
+            else f"Supervision for volunteer record {profile.pk} is due on {next_due:%d %B %Y}.",
+            link=reverse("volunteers:detail", args=[profile.pk]),
+            user_ids=recipients,
+            about=profile,
+        )
+
+
+def _working_statuses() -> list[str]:
+    return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
+
+
+#: Every rule the daily scan runs. Apps' rules join as they land.
+RULES: list[Callable[[dt.date], Iterable[Due]]] = [pvg_renewals, training_expiring, supervision_due]
+
+
+# --- Writing -------------------------------------------------------------------
+
+
+def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None) -> int:
+    """Writes one outbox row per (reminder, recipient, channel); rows that
+    exist already (same key) are skipped by the database. Returns how many
+    rows were new."""
+    now = now or timezone.now()
+    dues = list(dues)
+    if not dues:
+        return 0
+    organisation_ids = {due.organisation_id for due in dues}
+    members_by_role: dict[tuple[int, str], list[int]] = {}
+    for organisation_id, role, user_id in Membership.objects.filter(
+        organisation_id__in=organisation_ids, is_active=True
+    ).values_list("organisation_id", "role", "user_id"):
+        members_by_role.setdefault((organisation_id, role), []).append(user_id)
+    # Everyone gets reminders in the app, and by email unless they turned it off.
+    email_off = set(NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True))
+    content_types: dict[type, ContentType] = {}
+    rows = []
+    for due in dues:
+        recipients = set(due.user_ids)
+        for role in due.roles:
+            recipients.update(members_by_role.get((due.organisation_id, role), []))
+        about_type = None
+        if due.about is not None:
+            model = type(due.about)
+            about_type = content_types.setdefault(model, ContentType.objects.get_for_model(model))
+        for user_id in sorted(recipients):
+            channels = [Channel.IN_APP] + ([] if user_id in email_off else [Channel.EMAIL])
+            for channel in channels:
+                rows.append(
+                    Notification(
+                        key=f"{due.key}:{user_id}:{channel}",
+                        kind=due.kind,
+                        channel=channel,
+                        organisation_id=due.organisation_id,
+                        recipient_user_id=user_id,
+                        subject=due.subject[:200],
+                        body=due.body,
+                        link=due.link,
+                        due_at=now,
+                        about_type=about_type,
+                        about_id=str(due.about.pk) if due.about is not None else "",
+                    )
+                )
+    existing: set[str] = set()
+    keys = [row.key for row in rows]
+    for start in range(0, len(keys), 2000):
+        existing.update(Notification.objects.filter(key__in=keys[start : start + 2000]).values_list("key", flat=True))
+    new_rows = [row for row in rows if row.key not in existing]
+    # ignore_conflicts: a concurrent scan that wrote the same key first wins, harmlessly.
+    Notification.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+    return len(new_rows)
+
+
+def reminders_scan(*, today: dt.date | None = None) -> int:
+    """The beat's daily question: what has become due? Returns new rows."""
+    today = today or timezone.localdate()
+    return reminders_write(due for rule in RULES for due in rule(today))

@@ -1,0 +1,119 @@
+"""What is due, with frozen time: each rule, the keys that make a re-run
+write nothing new, and recipients' email preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from operations.notifications.due import pvg_renewals, reminders_scan, supervision_due, training_expiring
+from operations.notifications.models import Channel, Notification, NotificationPreference
+from tests.volunteers.helpers import make_profile
+from volunteers.models import Course, PvgRecord, Status, TrainingRecord
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def set_pvg_renewal(profile, days: int) -> PvgRecord:
+    PvgRecord.objects.filter(profile=profile).update(renewal_due=TODAY + dt.timedelta(days=days))
+    return PvgRecord.objects.get(profile=profile)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days_left", "occasions"),
+    [(120, []), (92, ["3m"]), (40, ["3m"]), (31, ["3m", "1m"]), (1, ["3m", "1m"]), (0, ["3m", "1m"]), (-1, [])],
+)
+def test_pvg_renewal_is_due_three_months_and_one_month_before(organisation, days_left, occasions):
+    profile = make_profile(organisation=organisation, today=TODAY)
+    set_pvg_renewal(profile, days_left)
+    assert [due.kind.rsplit("_", 1)[1] for due in pvg_renewals(TODAY)] == occasions
+
+
+@pytest.mark.django_db
+def test_pvg_reminders_ignore_people_who_have_left(organisation):
+    profile = make_profile(organisation=organisation, today=TODAY, status=Status.LEFT)
+    set_pvg_renewal(profile, 20)
+    assert list(pvg_renewals(TODAY)) == []
+
+
+@pytest.mark.django_db
+def test_required_training_expiring_within_30_days_unless_renewed(organisation):
+    profile = make_profile(organisation=organisation, today=TODAY, trained=False)
+    course = Course.objects.filter(organisation=organisation, is_required=True).first()
+    record = TrainingRecord.objects.create(
+        profile=profile,
+        course=course,
+        completed_on=TODAY - dt.timedelta(days=700),
+        expires_on=TODAY + dt.timedelta(days=20),
+    )
+    assert [due.key for due in training_expiring(TODAY)] == [f"training-expiring:{record.pk}:{record.expires_on}"]
+    TrainingRecord.objects.create(profile=profile, course=course, completed_on=TODAY - dt.timedelta(days=1))
+    assert list(training_expiring(TODAY)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("supervised_days_ago", "kind"),
+    [
+        (30, None),
+        (35, "supervision_due"),
+        (42, "supervision_due"),
+        (43, "supervision_overdue"),
+        (90, "supervision_overdue"),
+    ],
+)
+def test_supervision_due_within_7_days_then_overdue_to_volunteer_and_supervisor(
+    organisation, pso, supervised_days_ago, kind
+):
+    profile = make_profile(
+        organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=supervised_days_ago
+    )
+    dues = list(supervision_due(TODAY))
+    assert [due.kind for due in dues] == ([kind] if kind else [])
+    if kind:
+        assert set(dues[0].user_ids) == {profile.user_id, pso.pk}
+
+
+@pytest.mark.django_db
+def test_scan_writes_each_reminder_once_per_recipient_and_channel_and_rerunning_writes_nothing(
+    organisation, coordinator, manager
+):
+    profile = make_profile(organisation=organisation, today=TODAY)
+    set_pvg_renewal(profile, 20)  # both the 3-month and the 1-month reminder
+    NotificationPreference.objects.create(user=coordinator, email=False)
+    first = reminders_scan(today=TODAY)
+    rows = Notification.objects.filter(kind__startswith="pvg_renewal")
+    # Coordinators only (not the manager), in-app always, email turned off by this coordinator.
+    assert set(rows.values_list("recipient_user_id", "channel")) == {(coordinator.pk, Channel.IN_APP)}
+    assert rows.count() == 2
+    assert first == Notification.objects.count()
+    assert reminders_scan(today=TODAY) == 0
+    assert reminders_scan(today=TODAY + dt.timedelta(days=1)) == 0  # same occasion on another day
+
+
+@pytest.mark.django_db
+def test_a_new_renewal_date_is_a_new_reminder(organisation, coordinator):
+    profile = make_profile(organisation=organisation, today=TODAY)
+    set_pvg_renewal(profile, 60)
+    reminders_scan(today=TODAY)
+    set_pvg_renewal(profile, 80)
+    assert reminders_scan(today=TODAY) > 0
+
+
+@pytest.mark.django_db
+def test_reminder_text_names_no_one(organisation, coordinator):
+    profile = make_profile(organisation=organisation, today=TODAY)
+    set_pvg_renewal(profile, 20)
+    reminders_scan(today=TODAY)
+    for notification in Notification.objects.all():
+        assert profile.user.first_name not in notification.body
+        assert profile.user.last_name not in notification.body
