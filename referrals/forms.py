@@ -61,6 +61,17 @@ def _dates(fields: dict) -> dict:
 
 
 class _ParentCleaning:
+    def _widen_postcode(self) -> None:
+        # Accept spaces and stray characters so the postcode message, not a length error, explains.
+        if "postcode" in self.fields:
+            self.fields["postcode"].max_length = 20
+            self.fields["postcode"].validators = []
+            self.fields["postcode"].widget.attrs["maxlength"] = 20
+        if "phone" in self.fields:
+            self.fields["phone"].max_length = 30
+            self.fields["phone"].validators = []
+            self.fields["phone"].widget.attrs["maxlength"] = 30
+
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data.get("postcode", ""))
 
@@ -93,6 +104,7 @@ class IntakeForm(_ParentCleaning, forms.Form):
             self.fields.update(child)
         self.fields.update(_dates(forms.fields_for_model(Referral, fields=REFERRAL_FIELDS)))
         self.fields["urgency"].initial = Urgency.ROUTINE
+        self._widen_postcode()
         self.fields["received_on"].initial = timezone.localdate
 
     def clean(self) -> dict:
@@ -132,6 +144,10 @@ class ParentForm(_ParentCleaning, forms.ModelForm):
             "evaluation_consent_given_on": DATE,
             "evaluation_consent_withdrawn_on": DATE,
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._widen_postcode()
 
     def clean(self) -> dict:
         data = super().clean()
