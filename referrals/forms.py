@@ -230,3 +230,5 @@ class BoardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.visible_to(user)
         self.fields["council_area"].queryset = CouncilArea.objects.all()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
