@@ -278,3 +278,24 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         body.is_valid(raise_exception=True)
         child = services.child_save(actor=request.user, parent=parent, data=dict(body.validated_data), request=request)
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
+
+
+class ChildViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """A pregnancy or child: record the birth or a loss; eligibility is recomputed.
+    Add one with POST /api/v1/parents/{id}/children/."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = ChildSerializer
+
+    def get_queryset(self):
+        return Child.objects.visible_to(self.request.user).select_related("parent")
+
+    def perform_update(self, serializer) -> None:
+        child = serializer.instance
+        serializer.instance = services.child_save(
+            actor=self.request.user,
+            parent=child.parent,
+            child=child,
+            data=dict(serializer.validated_data),
+            request=self.request,
+        )

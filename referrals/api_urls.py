@@ -7,5 +7,6 @@ from referrals import api
 router = DefaultRouter()
 router.register("referrals", api.ReferralViewSet, basename="api-referral")
 router.register("parents", api.ParentViewSet, basename="api-parent")
+router.register("children", api.ChildViewSet, basename="api-child")
 
 urlpatterns = router.urls

@@ -155,11 +155,11 @@ class ParentForm(_ParentCleaning, forms.ModelForm):
             data.get("refugee_or_asylum_seeking") or data.get("substance_use") or data.get("ethnicity")
         ):
             self.add_error("needs_agreed", "Needs can be recorded only when the parent agrees.")
+        given, withdrawn = data.get("evaluation_consent_given_on"), data.get("evaluation_consent_withdrawn_on")
+        if withdrawn is not None and (given is None or withdrawn < given):
+            # A field error here also keeps the model's constraint from repeating it as a form-wide error.
+            self.add_error("evaluation_consent_withdrawn_on", "Consent can only be withdrawn after it was given.")
         return data
-
-    def validate_constraints(self, exclude=None) -> None:
-        # The service checks the same rules with field-level messages.
-        return None
 
 
 class ContactSafetyForm(forms.ModelForm):
@@ -195,9 +195,6 @@ class ChildForm(forms.ModelForm):
         if bool(data.get("loss_kind")) != bool(data.get("loss_date")):
             self.add_error("loss_date", "Record both the kind of loss and its date.")
         return data
-
-    def validate_constraints(self, exclude=None) -> None:
-        return None
 
 
 class TransitionForm(forms.Form):
