@@ -7,7 +7,7 @@ the services; their ValidationErrors become 400s with field errors."""
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -165,8 +165,13 @@ class ReferralCreateSerializer(ReferralSerializer):
         return attrs
 
 
+@extend_schema_field({"type": "string", "enum": [choice.value for choice in Status]})
+class StatusField(serializers.ChoiceField):
+    """The referral states; described inline so the schema keeps one enum name per choice set."""
+
+
 class TransitionSerializer(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=Status.choices)
+    to_status = StatusField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -191,3 +191,15 @@ def test_changing_a_service_policy_recomputes_open_referrals(organisation, servi
         service.save()
     referral.refresh_from_db()
     assert "turns 2" in referral.eligibility_reason
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_open_referral(organisation, service):
+    from django.db import IntegrityError, transaction
+
+    parent = ParentFactory(organisation=organisation)
+    ReferralFactory(organisation=organisation, parent=parent, service=service, status="waiting")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReferralFactory(organisation=organisation, parent=parent, service=service)
+    ReferralFactory(organisation=organisation, parent=parent, service=service, status="withdrawn")
+    assert Referral.objects.filter(parent=parent).count() == 2
