@@ -13,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Service, active_membership
 from operations.core.permissions import IsStaffRole
 from referrals import services
-from referrals.access import get_parent_for
 from referrals.contact import contact_permissions
 from referrals.models import Child, Parent, Referral
 from referrals.selectors import referrals_filtered
@@ -255,9 +255,7 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         return Parent.objects.visible_to(self.request.user).select_related("council_area").prefetch_related("children")
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        from operations.core.audit import AuditAction, audit_log
-
-        parent = get_parent_for(request.user, kwargs["pk"]) if str(kwargs["pk"]).isdigit() else self.get_object()
+        parent = self.get_object()
         audit_log(action=AuditAction.VIEW, obj=parent, request=request, summary="Parent record viewed (API)")
         return Response(self.get_serializer(parent).data)
 

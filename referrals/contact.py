@@ -54,3 +54,9 @@ def contact_permissions(parent: Parent) -> ContactPermissions:
         best_times=parent.best_contact_times,
         recorded=True,
     )
+
+
+def baby_age_messages_allowed(parent: Parent) -> bool:
+    """Messages about a baby's age ("your baby is six months old") are never
+    sent to a family with a baby loss recorded (domain.md)."""
+    return not parent.children.filter(loss_date__isnull=False).exists()

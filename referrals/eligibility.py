@@ -109,11 +109,11 @@ def _youngest_live_child(children: tuple[ChildFacts, ...]) -> ChildFacts | None:
     return max(live, key=lambda child: child.anchor) if live else None
 
 
-def _start(policy: Policy, children: tuple[ChildFacts, ...]) -> tuple[date | None, bool]:
-    """When support may start, and whether that rests on a due date."""
+def _start(policy: Policy, children: tuple[ChildFacts, ...]) -> date | None:
+    """When support may start: from the start of the pregnancy, or from the given week."""
     current = _youngest_live_child(children) or _latest(children)
     if current is None:
-        return None, False
+        return None
     if current.due_date is not None:
         weeks_before_due = (
             FULL_TERM_WEEKS - policy.start_gestation_weeks
@@ -123,11 +123,13 @@ def _start(policy: Policy, children: tuple[ChildFacts, ...]) -> tuple[date | Non
         start = current.due_date - timedelta(weeks=weeks_before_due)
         if current.birth_date is not None:
             # A baby born before the starting week makes the parent eligible from the birth.
-            return min(start, current.birth_date), False
-        return start, True
+            return min(start, current.birth_date)
+        return start
+    if current.birth_date is None:
+        return None
     if policy.start_rule == "gestation_week":
-        return current.birth_date, False
-    return current.birth_date - timedelta(weeks=FULL_TERM_WEEKS), False
+        return current.birth_date
+    return current.birth_date - timedelta(weeks=FULL_TERM_WEEKS)
 
 
 def _latest(children: tuple[ChildFacts, ...]) -> ChildFacts | None:
@@ -189,7 +191,7 @@ def _bereavement_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End |
 
 def compute(policy: Policy, facts: Facts) -> Eligibility:
     """The eligibility of one family for one service."""
-    start, _start_estimated = _start(policy, facts.children)
+    start = _start(policy, facts.children)
     candidates = [
         end
         for end in (_child_age_end(policy, facts.children), _support_length_end(policy, facts, start))

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,6 +312,18 @@ def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) ->
     )
 
 
+def _same_child_on_file(parent: Parent, child: dict[str, Any]) -> bool:
+    """A known family referred again names the same pregnancy or child: don't record it twice."""
+    if parent.pk is None:
+        return False
+    same = Q()
+    if child.get("due_date"):
+        same |= Q(due_date=child["due_date"])
+    if child.get("birth_date"):
+        same |= Q(birth_date=child["birth_date"])
+    return bool(same) and Child.objects.filter(same, parent=parent).exists()
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -351,9 +364,8 @@ def referral_create(
     if existing is not None:
         raise DuplicateReferral(existing)
 
-    if cleaned_child:
-        child = Child(parent=parent, **cleaned_child)
-        child.save()
+    if cleaned_child and not _same_child_on_file(parent, cleaned_child):
+        Child.objects.create(parent=parent, **cleaned_child)
 
     referral = Referral(organisation=organisation, parent=parent, service=service, created_by=actor, **cleaned_referral)
     referral.status_changed_at = timezone.now()

@@ -269,3 +269,9 @@ def test_recording_the_birth_turns_an_estimate_into_a_confirmed_date():
 )
 def test_confirm_the_birth_prompt(child, today, prompt):
     assert birth_needs_confirming(child, D(today)) is prompt
+
+
+def test_a_loss_with_no_other_dates_has_no_start():
+    result = compute(UNTIL_ONE, Facts(received_on=RECEIVED, children=(ChildFacts(loss_date=D("2026-03-01")),)))
+    assert result.start is None
+    assert result.end == D("2027-02-28")

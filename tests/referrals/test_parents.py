@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals import services
-from referrals.contact import contact_permissions
+from referrals.contact import baby_age_messages_allowed, contact_permissions
 from referrals.models import Parent
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 
@@ -163,3 +163,34 @@ def test_an_ended_service_takes_no_new_referrals(coordinator, organisation, serv
             referral_data={"source": "self"},
         )
     assert not Parent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_baby_age_messages_after_a_loss(organisation):
+    parent = ParentFactory(organisation=organisation)
+    child = ChildFactory(parent=parent)
+    assert baby_age_messages_allowed(parent)
+    child.loss_kind, child.loss_date = "miscarriage", TODAY()
+    child.save()
+    assert not baby_age_messages_allowed(parent)
+
+
+@pytest.mark.django_db
+def test_a_known_family_referred_again_keeps_one_pregnancy(coordinator, organisation, service):
+    from tests.factories import ServiceFactory
+
+    groups = ServiceFactory(organisation=organisation, name="Groups")
+    due = TODAY() + timedelta(weeks=8)
+    person = {"first_name": "Rhiannon", "last_name": "Twice", "date_of_birth": TODAY() - timedelta(days=9000)}
+    for chosen in (service, groups):
+        services.referral_create(
+            actor=coordinator,
+            organisation=organisation,
+            service=chosen,
+            parent_data=person,
+            child_data={"due_date": due},
+            referral_data={"source": "self"},
+        )
+    parent = Parent.objects.get()
+    assert parent.children.count() == 1
+    assert parent.referrals.count() == 2
