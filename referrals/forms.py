@@ -229,3 +229,21 @@ class BoardFilterForm(forms.Form):
         self.fields["council_area"].queryset = CouncilArea.objects.all()
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ReferralForm(forms.ModelForm):
+    """Changes to a referral's details; the state moves only through transitions."""
+
+    class Meta:
+        model = Referral
+        fields = ["service", *REFERRAL_FIELDS]
+        widgets = {"received_on": DATE}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.visible_to(user)
+        self.fields["service"].error_messages["invalid_choice"] = "Choose a service of your organisation."
+
+    def validate_unique(self) -> None:
+        # The one-open-referral rule is checked by the service, which names the existing referral.
+        return None

@@ -232,12 +232,15 @@ def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str,
 @transaction.atomic
 def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Child | None = None, request=None) -> Child:
     """Adds a pregnancy or child, or records a birth or a loss; recomputes eligibility."""
-    cleaned = _clean_child_data(data, instance=child)
-    had_loss = child is not None and child.loss_date is not None
     if child is None:
         child = Child(parent=parent)
-    elif child.parent_id != parent.pk:
-        raise ValidationError({"parent": "This child belongs to another family."})
+    else:
+        # A fresh, locked copy: a form may already have written its values onto ``child``.
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        if child.parent_id != parent.pk:
+            raise ValidationError({"parent": "This child belongs to another family."})
+    cleaned = _clean_child_data(data, instance=child if child.pk else None)
+    had_loss = child.loss_date is not None
     for field, value in cleaned.items():
         setattr(child, field, value)
     if child.loss_date is None:
@@ -387,24 +390,27 @@ def referral_create(
 
 @transaction.atomic
 def referral_update(*, actor: User, referral: Referral, data: dict[str, Any], request=None) -> Referral:
+    """Changes a referral's details (not its state). Works on a fresh, locked
+    copy: a form may already have written its values onto ``referral``."""
     cleaned = _clean_referral_data(data)
+    locked = Referral.objects.select_for_update().select_related("service", "organisation").get(pk=referral.pk)
     service = data.get("service")
-    if service is not None and service.pk != referral.service_id:
-        _check_service(service, referral.organisation)
+    if service is not None and service.pk != locked.service_id:
+        _check_service(service, locked.organisation)
         clash = (
-            Referral.objects.filter(parent_id=referral.parent_id, service=service, status__in=OPEN_STATUSES)
-            .exclude(pk=referral.pk)
+            Referral.objects.filter(parent_id=locked.parent_id, service=service, status__in=OPEN_STATUSES)
+            .exclude(pk=locked.pk)
             .first()
         )
-        if clash is not None and referral.is_open:
+        if clash is not None and locked.is_open:
             raise DuplicateReferral(clash)
-        referral.service = service
+        locked.service = service
     for field, value in cleaned.items():
-        setattr(referral, field, value)
-    _apply_eligibility(referral, list(Child.objects.filter(parent_id=referral.parent_id)))
-    referral.save()
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=referral, request=request, summary="Referral changed")
-    return referral
+        setattr(locked, field, value)
+    _apply_eligibility(locked, list(Child.objects.filter(parent_id=locked.parent_id)))
+    locked.save()
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Referral changed")
+    return locked
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("waiting/", views.waiting_list, name="waiting-list"),
     path("new/", views.referral_new, name="referral-new"),
     path("<int:pk>/", views.referral_detail, name="referral-detail"),
+    path("<int:pk>/edit/", views.referral_edit, name="referral-edit"),
     path("<int:pk>/move/", views.referral_transition, name="referral-transition"),
     path("parents/", views.parent_list, name="parent-list"),
     path("parents/<int:pk>/", views.parent_detail, name="parent-detail"),

@@ -20,6 +20,7 @@ from referrals.forms import (
     ContactSafetyForm,
     IntakeForm,
     ParentForm,
+    ReferralForm,
     TransitionForm,
     add_errors,
 )
@@ -89,6 +90,23 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@staff_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for(request.user, pk)
+    form = ReferralForm(request.POST or None, instance=referral, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_update(actor=request.user, referral=referral, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Referral saved. Eligibility dates were recomputed.")
+            return redirect("referrals:referral-detail", referral.pk)
+    if form.errors:
+        referral.refresh_from_db()
+    return render(request, "referrals/referral_edit.html", {"form": form, "referral": referral})
 
 
 @staff_required

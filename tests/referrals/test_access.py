@@ -27,6 +27,7 @@ def page_urls(records) -> list[str]:
         reverse("referrals:waiting-list"),
         reverse("referrals:referral-new"),
         reverse("referrals:referral-detail", args=[referral]),
+        reverse("referrals:referral-edit", args=[referral]),
         reverse("referrals:parent-list"),
         reverse("referrals:parent-detail", args=[parent]),
         reverse("referrals:parent-edit", args=[parent]),

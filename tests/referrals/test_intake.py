@@ -160,6 +160,7 @@ def test_a_baby_loss_opens_a_review_and_closes_nothing(coordinator_client, organ
     assert "bereavement" in referral.eligibility_reason
     page = coordinator_client.get(reverse("referrals:parent-detail", args=[parent.pk])).content.decode()
     assert "coordinator review is open" in page
+    assert AuditEvent.objects.filter(summary__startswith="Baby loss recorded").count() == 1
     coordinator_client.post(reverse("referrals:child-review-loss", args=[child.pk]))
     child.refresh_from_db()
     assert child.loss_reviewed_at is not None
@@ -203,3 +204,26 @@ def test_the_database_refuses_a_second_open_referral(organisation, service):
         ReferralFactory(organisation=organisation, parent=parent, service=service)
     ReferralFactory(organisation=organisation, parent=parent, service=service, status="withdrawn")
     assert Referral.objects.filter(parent=parent).count() == 2
+
+
+@pytest.mark.django_db
+def test_editing_a_referral(coordinator_client, organisation, service, other_service):
+    groups = ServiceFactory(organisation=organisation, name="Groups", end_child_age_months=24)
+    parent = ParentFactory(organisation=organisation)
+    ChildFactory(parent=parent, due_date=None, birth_date=TODAY() - timedelta(days=10))
+    referral = ReferralFactory(organisation=organisation, parent=parent, service=service)
+    ReferralFactory(organisation=organisation, parent=parent, service=groups, status="waiting")
+    url = reverse("referrals:referral-edit", args=[referral.pk])
+    base = {"source": "gp", "urgency": "1", "received_on": TODAY().isoformat()}
+    for chosen, message in [(other_service, "Choose a service of your organisation"), (groups, "already has")]:
+        response = coordinator_client.post(url, {**base, "service": chosen.pk})
+        assert response.status_code == 200
+        assert message in " ".join(response.context["form"].errors["service"])
+        referral.refresh_from_db()
+        assert (referral.service, referral.urgency) == (service, 3)
+    future = coordinator_client.post(url, {**base, "service": service.pk, "received_on": "2999-01-01"})
+    assert "future" in " ".join(future.context["form"].errors["received_on"])
+    assert coordinator_client.post(url, {**base, "service": service.pk}).status_code == 302
+    referral.refresh_from_db()
+    assert (referral.source, referral.urgency) == ("gp", 1)
+    assert "turns 1" in referral.eligibility_reason
