@@ -126,7 +126,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
     if request.htmx:
-        status = 200 if not form.errors else 422
+        # htmx swaps only 2xx responses, so a refusal comes back as 200 with the errors on the card.
         response = render(
             request,
             "referrals/_card.html",
@@ -136,7 +136,6 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 "today": timezone.localdate(),
                 "moved": not form.errors,
             },
-            status=status,
         )
         if not form.errors:
             # The board refreshes its counts and columns.
