@@ -271,6 +271,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several apps have a "role" or "status" field with their own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "operations.core.models.Role.choices",
+        "ParentRoleEnum": "referrals.models.ParentRole.choices",
+        "ReferralStatusEnum": "referrals.workflow.Status.choices",
+        "VolunteerStatusEnum": "volunteers.models.Status.choices",
+        "NotificationStatusEnum": "operations.notifications.models.Status.choices",
+    },
 }
 
 # --- Logging: structured enough to grep, never personal data --------------
