@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from operations.core.audit import AuditEvent
 from operations.core.models import (
     CouncilArea,
     Membership,
@@ -83,6 +84,38 @@ class MembershipAdmin(OrganisationScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Role and active changes go through the service, which audits them.
+        from operations.core.services import membership_update
+
+        membership_update(membership=obj, role=obj.role, is_active=obj.is_active, actor=request.user, request=request)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """View-only, for the installation's superusers. Managers use /audit/;
+    nobody adds, changes or deletes audit events through the application."""
+
+    list_display = ["created_at", "actor_username", "organisation", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "object_type", "object_id"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Organisation)
