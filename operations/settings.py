@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # container healthcheck on plain http://localhost works in production.
     "operations.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so redirects and lockout pages made further in get the CSP too.
+    "operations.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +79,6 @@ MIDDLEWARE = [
     # After the membership is known: roles in TWO_FACTOR_REQUIRED_ROLES verify first.
     "operations.core.middleware.TwoFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "operations.core.middleware.SecurityHeaders",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

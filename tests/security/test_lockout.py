@@ -97,3 +97,9 @@ def test_behind_a_proxy_the_lockout_uses_the_address_the_proxy_saw(client, coord
         # A client inventing a new X-Forwarded-For on each try still hits the limit.
         client.post(reverse("login"), WRONG, HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.7")
     assert client.post(reverse("login"), RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7").status_code == 429
+
+
+def test_redirects_to_sign_in_carry_the_policy_too(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert "Content-Security-Policy" in response
