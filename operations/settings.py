@@ -200,7 +200,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "operations.core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "operations.core.security.lockout_client_ip"
-AXES_VERBOSE = False  # axes would log the attempted username; the audit log records failures without it
+# Our audit log already records every sign-in and failure (without the typed
+# username); axes keeps only the counters the lockout needs.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Two-factor authentication (TOTP, django-otp). Required for these roles;
 # anyone else may enrol from their account page. Development mode (DEBUG=1:

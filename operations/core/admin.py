@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from operations.core.audit import AuditEvent
+from operations.core.audit import AuditAction, AuditEvent, audit_log
 from operations.core.models import (
     CouncilArea,
     Membership,
@@ -168,6 +168,21 @@ class CouncilAreaAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Organisation", {"fields": ("active_organisation",)}))
+
+    #: Fields whose change is a permission change, audited as one.
+    permission_fields = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        changed = [name for name in self.permission_fields if name in form.changed_data]
+        if change and changed:
+            audit_log(
+                action=AuditAction.PERMISSION,
+                actor=request.user,
+                obj=form.instance,
+                summary="User account changed: " + ", ".join(changed),
+                request=request,
+            )
 
 
 @admin.register(WorkerHeartbeat)

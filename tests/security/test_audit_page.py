@@ -162,3 +162,30 @@ def test_a_bad_role_is_refused_and_nothing_is_written(manager, volunteer):
         membership_update(membership=membership, role="overlord", is_active=True, actor=manager)
     assert Membership.objects.get(pk=membership.pk).role == Role.VOLUNTEER
     assert not AuditEvent.objects.filter(action=AuditAction.PERMISSION).exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_changing_account_flags_is_audited(client, volunteer):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    url = reverse("admin:core_user_change", args=[volunteer.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(
+        {
+            "username": volunteer.username,
+            "date_joined_0": volunteer.date_joined.strftime("%d/%m/%Y"),
+            "date_joined_1": volunteer.date_joined.strftime("%H:%M:%S"),
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [],
+            "user_permissions": [],
+            "active_organisation": volunteer.active_organisation_id,
+        }
+    )
+    data.pop("last_login", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AuditEvent.objects.get(action=AuditAction.PERMISSION)
+    assert event.summary == "User account changed: is_staff"
+    assert event.actor == root
