@@ -189,3 +189,17 @@ def test_a_superuser_changing_account_flags_is_audited(client, volunteer):
     event = AuditEvent.objects.get(action=AuditAction.PERMISSION)
     assert event.summary == "User account changed: is_staff"
     assert event.actor == root
+
+
+@pytest.mark.django_db
+def test_a_new_membership_is_audited_with_its_role(manager, organisation):
+    newcomer = UserFactory(username="newcomer")
+    membership = membership_update(
+        membership=Membership(user=newcomer, organisation=organisation),
+        role=Role.COORDINATOR,
+        is_active=True,
+        actor=manager,
+    )
+    event = AuditEvent.objects.get(action=AuditAction.PERMISSION)
+    assert event.object_id == str(membership.pk)
+    assert event.summary == "Membership created with role coordinator"
