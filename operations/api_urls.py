@@ -1,7 +1,6 @@
 """/api/v1/: each app registers its endpoints in its own ``api_urls``."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from operations.core import api as core_api
@@ -12,7 +11,7 @@ router.register("council-areas", core_api.CouncilAreaViewSet, basename="api-coun
 router.register("services", core_api.ServiceViewSet, basename="api-service")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", core_api.obtain_token, name="api-token"),
     path("me/", core_api.me, name="api-me"),
     path("", include("referrals.api_urls")),
     path("", include("volunteers.api_urls")),

@@ -8,6 +8,7 @@ Every variable is listed in .env.example and the README.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -61,17 +65,30 @@ MIDDLEWARE = [
     # container healthcheck on plain http://localhost works in production.
     "operations.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so redirects and lockout pages made further in get the CSP too.
+    "operations.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every page needs a login unless marked public.
     "operations.core.middleware.LoginRequired",
     "operations.core.middleware.CurrentMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the membership is known: roles in TWO_FACTOR_REQUIRED_ROLES verify first.
+    "operations.core.middleware.TwoFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while a username + address pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "operations.urls"
@@ -180,6 +197,33 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed one
 
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one
+# username from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES.
+# Keyed on both so a stranger cannot lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "operations.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "operations.core.security.lockout_client_ip"
+# Our audit log already records every sign-in and failure (without the typed
+# username); axes keeps only the counters the lockout needs.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor authentication (TOTP, django-otp). Required for these roles;
+# anyone else may enrol from their account page. Development mode (DEBUG=1:
+# `make run`, the tests) requires it of nobody unless the variable is set, so
+# the demo logins keep working. "none" switches it off explicitly.
+_TWO_FACTOR_ROLES = env_str("TWO_FACTOR_REQUIRED_ROLES", "none" if DEBUG else "coordinator,manager").strip().lower()
+TWO_FACTOR_REQUIRED_ROLES = (
+    [] if _TWO_FACTOR_ROLES == "none" else [role.strip() for role in _TWO_FACTOR_ROLES.split(",") if role.strip()]
+)
+if unknown_roles := set(TWO_FACTOR_REQUIRED_ROLES) - {"volunteer", "pso", "coordinator", "manager"}:
+    raise SettingError(
+        f"TWO_FACTOR_REQUIRED_ROLES must list volunteer, pso, coordinator or manager, got {sorted(unknown_roles)}"
+    )
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Peer support")
+
 # --- Security: safe unless development mode is switched on ----------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
@@ -188,7 +232,8 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-if env_bool("BEHIND_PROXY", default=not DEBUG):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=not DEBUG)
+if BEHIND_PROXY:
     # A TLS-terminating proxy (nginx, Caddy, a load balancer) sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -196,6 +241,14 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sent on every response by operations.core.middleware.SecurityHeaders. No
+# 'unsafe-inline': scripts and styles come from our own static files only.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 # Joining the browsers' HSTS preload list binds the whole domain and its
 # subdomains for months: the domain's owner opts in with SECURE_HSTS_PRELOAD.
 SILENCED_SYSTEM_CHECKS: list[str] = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
@@ -251,9 +304,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Both refuse a user whose role requires two-factor authentication and
+    # who has not passed it (see operations.core.security).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "operations.core.security.TwoFactorSessionAuthentication",
+        "operations.core.security.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["operations.core.permissions.IsMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -289,7 +344,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # django-axes reports every sign-in at INFO; lockouts still show as warnings.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Product settings -----------------------------------------------------

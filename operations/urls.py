@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from operations.core import views
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("services/", views.service_list, name="service-list"),
     path("services/<int:pk>/", views.service_detail, name="service-detail"),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("audit/", views.audit_log_list, name="audit-log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
@@ -18,5 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as its own response,
+    # so the docs page works under a Content-Security-Policy without inline scripts.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

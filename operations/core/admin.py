@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from operations.core.audit import AuditAction, AuditEvent, audit_log
 from operations.core.models import (
     CouncilArea,
     Membership,
@@ -84,6 +85,38 @@ class MembershipAdmin(OrganisationScopedAdmin):
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change) -> None:
+        # Role and active changes go through the service, which audits them.
+        from operations.core.services import membership_update
+
+        membership_update(membership=obj, role=obj.role, is_active=obj.is_active, actor=request.user, request=request)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """View-only, for the installation's superusers. Managers use /audit/;
+    nobody adds, changes or deletes audit events through the application."""
+
+    list_display = ["created_at", "actor_username", "organisation", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "object_type", "object_id"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -135,6 +168,21 @@ class CouncilAreaAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Organisation", {"fields": ("active_organisation",)}))
+
+    #: Fields whose change is a permission change, audited as one.
+    permission_fields = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        changed = [name for name in self.permission_fields if name in form.changed_data]
+        if change and changed:
+            audit_log(
+                action=AuditAction.PERMISSION,
+                actor=request.user,
+                obj=form.instance,
+                summary="User account changed: " + ", ".join(changed),
+                request=request,
+            )
 
 
 @admin.register(WorkerHeartbeat)

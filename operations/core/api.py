@@ -3,14 +3,20 @@ and services. Every queryset goes through ``visible_to``."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Membership, Organisation, Service, User, active_membership
 from operations.core.permissions import IsMember, ManagersWrite
+from operations.core.security import confirmed_device, user_requires_two_factor
 
 
 class CouncilAreaSerializer(serializers.ModelSerializer):
@@ -101,6 +107,66 @@ class ServiceSerializer(serializers.ModelSerializer):
             "end_child_age_months": instance.end_child_age_months,
             "end_support_months": instance.end_support_months,
         }
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp_token = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        allow_blank=True,
+        help_text="The current code from the authenticator app; needed by anyone who has enrolled one.",
+        error_messages={"invalid": "Give the six digits your authenticator app shows."},
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@extend_schema(
+    request=TokenRequestSerializer,
+    responses={
+        200: TokenResponseSerializer,
+        400: OpenApiResponse(description="Wrong username, password or authenticator code"),
+        403: OpenApiResponse(description="Two-factor authentication is required and no authenticator is enrolled"),
+        429: OpenApiResponse(description="Locked out after too many failed attempts"),
+    },
+)
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def obtain_token(request: Request) -> Response:
+    """Issues the caller's API token. A person with an enrolled authenticator
+    (required for the roles in TWO_FACTOR_REQUIRED_ROLES) must also send
+    ``otp_token``, so a token always stands for a two-factor sign-in.
+    Failures count towards the sign-in lockout."""
+    serializer = TokenRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    # The plain Django request: django-axes marks a locked-out attempt on it,
+    # and its middleware answers 429 through operations.core.security.lockout_response.
+    http_request = request._request
+    user = authenticate(http_request, username=data["username"], password=data["password"])
+    if user is None:
+        raise exceptions.ValidationError({"non_field_errors": ["Unable to sign in with these details."]})
+    device = confirmed_device(user)
+    if device is None and user_requires_two_factor(user):
+        raise exceptions.PermissionDenied(
+            "Your role requires two-factor authentication: enrol an authenticator app on the website first."
+        )
+    if device is not None:
+        if not data.get("otp_token"):
+            raise exceptions.ValidationError({"otp_token": ["Give the current code from your authenticator app."]})
+        allowed, _ = device.verify_is_allowed()
+        if not allowed or not device.verify_token(data["otp_token"]):
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=http_request)
+            raise exceptions.ValidationError({"otp_token": ["That code did not match; try the newest one."]})
+    token, _ = Token.objects.get_or_create(user=user)
+    audit_log(action=AuditAction.LOGIN, actor=user, request=http_request, summary="API token issued")
+    return Response({"token": token.key})
 
 
 @extend_schema(responses=MeSerializer)

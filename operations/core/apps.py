@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and services"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        # Connects the sign-in receiver that remembers a voluntary enrolment.
+        from operations.core import security  # noqa: F401
+
 
 class OperationsAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -8,6 +8,8 @@ hold personal data: name the record by type and id, never by a person's name.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.dispatch import receiver
@@ -37,6 +39,29 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         if membership is None or membership.role != "manager":
             return self.none()
         return self.filter(organisation_id=membership.organisation_id)
+
+    def search(
+        self,
+        *,
+        actor: str = "",
+        action: str = "",
+        object_type: str = "",
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> AuditEventQuerySet:
+        """The audit page's filters; dates are whole days in local time."""
+        queryset = self
+        if actor:
+            queryset = queryset.filter(actor_username__iexact=actor)
+        if action:
+            queryset = queryset.filter(action=action)
+        if object_type:
+            queryset = queryset.filter(object_type__iexact=object_type)
+        if date_from:
+            queryset = queryset.filter(created_at__date__gte=date_from)
+        if date_to:
+            queryset = queryset.filter(created_at__date__lte=date_to)
+        return queryset
 
     def update(self, **kwargs):  # noqa: ARG002
         raise PermissionError("The audit log is append-only.")

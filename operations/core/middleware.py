@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from operations.core.models import Membership
 
@@ -52,3 +55,53 @@ class CurrentMembershipMiddleware:
                 user.save(update_fields=["active_organisation"])
                 user.__dict__.pop("active_membership", None)
         return self.get_response(request)
+
+
+class TwoFactorRequired:
+    """Sends a person who must use two-factor authentication and has not
+    verified this session to enrol or verify before any other page.
+
+    The API is left to DRF's authentication classes (``operations.core.security``),
+    which answer with a 403 rather than a redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from operations.core.security import confirmed_device, two_factor_required
+
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path_info.startswith(self._exempt_prefixes())
+            and not user.is_verified()
+            and two_factor_required(request)
+        ):
+            target = "two-factor-verify" if confirmed_device(user) is not None else "two-factor-setup"
+            return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt_prefixes() -> tuple[str, ...]:
+        return (
+            reverse("two-factor-setup"),  # also covers the verify page beneath it
+            reverse("logout"),
+            "/api/",
+            f"/{settings.STATIC_URL.lstrip('/')}",
+        )
+
+
+class SecurityHeaders:
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    The policy has no 'unsafe-inline': templates load scripts and styles from
+    static files only (tests/security/test_headers.py scans every template)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from base64 import b32encode
+
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from operations.core import health
-from operations.core.access import get_service_for, require_membership
+from operations.core.access import get_service_for, manager_required, require_membership
+from operations.core.audit import AuditAction, AuditEvent, audit_log
+from operations.core.forms import AuditFilterForm, OTPTokenForm
 from operations.core.models import Membership, Service
-from operations.core.services import user_switch_organisation
+from operations.core.security import ENROLLED_SESSION_KEY, confirmed_device, two_factor_required
+from operations.core.services import totp_device_confirm, totp_device_start, user_switch_organisation
 
 
 @login_not_required
@@ -64,3 +73,93 @@ def about(request: HttpRequest) -> HttpResponse:
     """What this system is and holds. Also the benchmark suite's floor: the
     cheapest signed-in page through the same middleware and base template."""
     return render(request, "core/about.html")
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own page: role, password and two-factor status."""
+    return render(
+        request,
+        "core/account.html",
+        {"device": confirmed_device(request.user), "two_factor_required": two_factor_required(request)},
+    )
+
+
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), then
+    confirm with one code. Shown instead of any page to a person whose role
+    requires two-factor authentication and who has not enrolled."""
+    if confirmed_device(request.user) is not None:
+        return redirect(_safe_next(request, "account") if request.user.is_verified() else "two-factor-verify")
+    device = totp_device_start(user=request.user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"], request=request):
+            otp_login(request, device)
+            request.session[ENROLLED_SESSION_KEY] = True
+            messages.success(request, "Two-factor authentication is on. You will be asked for a code at each sign-in.")
+            return redirect(_safe_next(request, "home"))
+        form.add_error("otp_token", "That code did not match. Check the time on your phone and try the newest code.")
+    uri = device.config_url
+    return render(
+        request,
+        "core/two_factor_setup.html",
+        {
+            "form": form,
+            "otpauth_uri": uri,
+            "secret": b32encode(device.bin_key).decode(),
+            "qr_data_uri": segno.make(uri, error="m").svg_data_uri(scale=4, dark="#000", light="#fff"),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@never_cache
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for anyone with an enrolled authenticator."""
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('two-factor-setup')}?{request.GET.urlencode()}")
+    if request.user.is_verified():
+        return redirect(_safe_next(request, "home"))
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["otp_token"]):
+            otp_login(request, device)
+            audit_log(action=AuditAction.LOGIN, request=request, summary="Two-factor code accepted")
+            return redirect(_safe_next(request, "home"))
+        audit_log(action=AuditAction.LOGIN_FAILED, request=request, summary="Wrong two-factor code")
+        form.add_error(
+            "otp_token",
+            "That code did not match. Try the newest code; after several wrong codes you must wait a little.",
+        )
+    return render(request, "core/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@manager_required
+def audit_log_list(request: HttpRequest) -> HttpResponse:
+    """Managers search their organisation's audit log. Read-only: nothing in
+    the application edits or deletes an audit event."""
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        events = events.search(**form.cleaned_data)
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return reverse(default)

@@ -88,6 +88,9 @@ def test_url_with_wrong_scheme_is_refused(monkeypatch):
         ({"DATABASE_URL": "mysql://db/test"}, "DATABASE_URL"),
         ({"DEBUG": "perhaps"}, "DEBUG"),
         ({"SESSION_IDLE_MINUTES": "half an hour"}, "SESSION_IDLE_MINUTES"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
+        ({"LOGIN_LOCKOUT_MINUTES": "an hour"}, "LOGIN_LOCKOUT_MINUTES"),
+        ({"TWO_FACTOR_REQUIRED_ROLES": "coordinator,admin"}, "TWO_FACTOR_REQUIRED_ROLES"),
     ],
 )
 def test_start_up_stops_with_one_clear_line(override, variable):

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from operations.core.audit import AuditAction
+
+
+class OTPTokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label="Six-digit code from your authenticator app",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data["otp_token"].replace(" ", "")
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError("Enter the six digits your authenticator app shows, e.g. 123456.")
+        return token
+
+
+class AuditFilterForm(forms.Form):
+    """Search the audit log. Every field is optional; a bad value is a field error."""
+
+    actor = forms.CharField(label="Username", max_length=150, required=False)
+    action = forms.ChoiceField(label="Action", choices=[("", "Any action"), *AuditAction.choices], required=False)
+    object_type = forms.CharField(
+        label="Record type", max_length=60, required=False, help_text="For example core.Service or core.Membership."
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        date_from: dt.date | None = cleaned.get("date_from")
+        date_to: dt.date | None = cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned

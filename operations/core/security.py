@@ -1,0 +1,121 @@
+"""Sign-in protection: lockout answers, two-factor rules and the API's
+authentication classes that enforce them.
+
+Who must use two-factor authentication is decided here and nowhere else:
+a person whose role in the organisation they work in is listed in
+``TWO_FACTOR_REQUIRED_ROLES``, or anyone who has enrolled an authenticator
+(their sign-in then needs it too; the flag is set in the session at login).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.authentication import SessionScheme
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+
+from operations.core.models import Membership, User, active_membership
+
+#: Session key set at sign-in when the person has a confirmed authenticator.
+ENROLLED_SESSION_KEY = "two_factor_enrolled"
+
+TWO_FACTOR_API_MESSAGE = (
+    "Two-factor authentication is required for your account: enrol or verify on the website, "
+    "or request a token with your authenticator code (otp_token)."
+)
+
+
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """What a locked-out person sees (django-axes' AXES_LOCKOUT_CALLABLE):
+    a page for people, a JSON error for API clients, never a 500."""
+    minutes = lockout_minutes()
+    message = f"Too many failed sign-in attempts. Try again in {minutes} minutes, or ask your manager for help."
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429)
+
+
+def lockout_client_ip(request: HttpRequest) -> str:
+    """The address a lockout is keyed on.
+
+    Behind our proxy the last X-Forwarded-For entry is the one the proxy
+    added; the earlier ones are whatever the client sent and could be
+    changed on every attempt to escape the lockout."""
+    if settings.BEHIND_PROXY:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def role_requires_two_factor(role: str | None) -> bool:
+    return role is not None and role in settings.TWO_FACTOR_REQUIRED_ROLES
+
+
+def two_factor_required(request: HttpRequest) -> bool:
+    """Whether this signed-in request must be verified with a second factor."""
+    if request.session.get(ENROLLED_SESSION_KEY):
+        return True
+    membership = active_membership(request.user)
+    return membership is not None and role_requires_two_factor(membership.role)
+
+
+def user_requires_two_factor(user: User) -> bool:
+    """For token requests, where no organisation is chosen yet: any role that needs it."""
+    if not settings.TWO_FACTOR_REQUIRED_ROLES:
+        return False
+    return Membership.objects.active().filter(user_id=user.pk, role__in=settings.TWO_FACTOR_REQUIRED_ROLES).exists()
+
+
+@receiver(user_logged_in)
+def _remember_enrolment(sender, request, user, **kwargs) -> None:
+    # Someone who enrolled an authenticator voluntarily is asked for it at
+    # every sign-in; deciding it once here keeps each later request query-free.
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_SESSION_KEY] = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+class TwoFactorSessionAuthentication(SessionAuthentication):
+    """Session API calls: refused until a required second factor is verified."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, auth = result
+        if two_factor_required(request._request) and not user.is_verified():
+            raise exceptions.AuthenticationFailed(TWO_FACTOR_API_MESSAGE)
+        return user, auth
+
+
+class TwoFactorTokenAuthentication(TokenAuthentication):
+    """Token API calls: a token is only issued after the second factor (see
+    ``obtain_token``), so a token is trusted as verified; a token of a user
+    whose role needs two-factor but who has no authenticator (a token made
+    before the rule, or by an administrator) is refused."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        membership = active_membership(user)
+        if membership is not None and role_requires_two_factor(membership.role) and confirmed_device(user) is None:
+            raise exceptions.AuthenticationFailed(TWO_FACTOR_API_MESSAGE)
+        return user, token
+
+
+class TwoFactorSessionScheme(SessionScheme):
+    """Documents the session class in the OpenAPI schema like DRF's own."""
+
+    target_class = "operations.core.security.TwoFactorSessionAuthentication"

@@ -1,0 +1,202 @@
+"""Who may open what, proven for every route and every persona.
+
+The routes come from Django's URL resolver and the OpenAPI schema, so a new
+page or endpoint cannot escape: without a row in ``tests/security/matrix.py``
+the completeness tests below fail and name it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from tests.security.matrix import API, LOGIN, OBJECTS, PAGES, PERSONAS, REDIRECT, Case
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def resolver_routes() -> dict[str, str]:
+    """Every URL pattern: its name (namespace:name), or its route when unnamed -> route."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                key = f"{namespace}{pattern.name}" if pattern.name else route
+                found.setdefault(key, route)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in HTTP_METHODS
+    ]
+
+
+def url_names_in_schema() -> set[str]:
+    names = set()
+    for _, path in schema_operations():
+        names.add(resolve(re.sub(r"{[^}]+}", "1", path)).view_name)
+    return names
+
+
+def test_every_page_route_has_a_row():
+    in_schema = url_names_in_schema()
+    routes = {key for key in resolver_routes() if key not in in_schema}
+    missing = sorted(routes - PAGES.keys())
+    stale = sorted(PAGES.keys() - routes)
+    assert not missing, f"Routes without a row: {missing}. Add them to the matrix in tests/security/matrix.py (PAGES)."
+    assert not stale, f"Rows for routes that no longer exist: {stale}. Remove them from tests/security/matrix.py."
+
+
+def test_every_api_operation_has_a_row():
+    operations = {f"{method} {path}" for method, path in schema_operations()}
+    missing = sorted(operations - API.keys())
+    stale = sorted(API.keys() - operations)
+    assert not missing, (
+        f"API operations without a row: {missing}. Add them to the matrix in tests/security/matrix.py (API)."
+    )
+    assert not stale, (
+        f"Rows for API operations that no longer exist: {stale}. Remove them from tests/security/matrix.py."
+    )
+
+
+def test_every_row_answers_for_every_persona():
+    for key, cases in [*PAGES.items(), *API.items()]:
+        for case in cases:
+            assert len(case.expect) == len(PERSONAS), key
+
+
+# --- Asking every route as every persona ----------------------------------
+
+
+@dataclass
+class World:
+    organisation: Any
+    other_organisation: Any
+    users: dict[str, Any]
+    made: dict[str, Any]
+
+    def value(self, name: str) -> Any:
+        """An object from OBJECTS (made once, its pk) or the literal itself."""
+        if name not in OBJECTS:
+            return name
+        if name not in self.made:
+            self.made[name] = OBJECTS[name](self)
+        made = self.made[name]
+        return getattr(made, "pk", made)
+
+    def fill(self, template: str) -> str:
+        return re.sub(r"{(\w+)}", lambda match: str(self.value(match.group(1))), template)
+
+
+@pytest.fixture
+def world(settings, organisation, other_organisation, volunteer, pso, coordinator, manager, other_coordinator) -> World:
+    users = {
+        "volunteer": volunteer,
+        "pso": pso,
+        "coordinator": coordinator,
+        "manager": manager,
+        "other_coordinator": other_coordinator,
+    }
+    return World(organisation, other_organisation, users, {})
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def outcome(response) -> int | str:
+    if response.status_code == 302:
+        location = urlsplit(response["Location"]).path
+        return LOGIN if location in {reverse("login"), reverse("admin:login")} else REDIRECT
+    return response.status_code
+
+
+def ask(world: World, persona: str, method: str, url: str, data: dict | None) -> int | str:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    body = {key: world.fill(value) if isinstance(value, str) else value for key, value in (data or {}).items()}
+    if url.startswith("/api/") and method != "GET":
+        return outcome(client.generic(method, url, data=_json(body), content_type="application/json"))
+    if method == "POST":
+        return outcome(client.post(url, body))
+    return outcome(client.generic(method, url))
+
+
+def _json(body: dict) -> str:
+    import json
+
+    return json.dumps(body)
+
+
+def check(world: World, key: str, case: Case, url_for) -> None:
+    mismatches = []
+    for persona, expected in zip(PERSONAS, case.expect, strict=True):
+        got = ask(world, persona, case.method, url_for(), case.data)
+        if got != expected:
+            mismatches.append(f"{persona}: expected {expected}, got {got}")
+    assert not mismatches, f"{case.method} {key} {case.note}: " + "; ".join(mismatches)
+
+
+PAGE_CASES = [
+    pytest.param(key, case, id=f"{case.method} {key} #{i}")
+    for key, cases in PAGES.items()
+    for i, case in enumerate(cases)
+]
+API_CASES = [pytest.param(key, case, id=f"{key} #{i}") for key, cases in API.items() for i, case in enumerate(cases)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "case"), PAGE_CASES)
+def test_page_answers(world, key, case):
+    def url_for() -> str:
+        if case.path:
+            return world.fill(case.path)
+        return reverse(key, args=[world.value(arg) for arg in case.args])
+
+    check(world, key, case, url_for)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "case"), API_CASES)
+def test_api_answers(world, key, case):
+    method, path = key.split(" ", 1)
+    assert method == case.method or case.method == "GET", "set method in the key, not in the case"
+    api_case = Case(**{**case.__dict__, "method": method})
+    check(
+        world,
+        key,
+        api_case,
+        lambda: world.fill(re.sub(r"{(\w+)}", lambda m: "{" + case.params[m.group(1)] + "}", path)),
+    )
+
+
+def test_a_route_without_a_row_fails_naming_it(monkeypatch):
+    monkeypatch.delitem(PAGES, "audit-log")
+    with pytest.raises(AssertionError, match=r"Routes without a row: \['audit-log'\]\. Add them to the matrix"):
+        test_every_page_route_has_a_row()
+
+
+def test_an_api_operation_without_a_row_fails_naming_it(monkeypatch):
+    monkeypatch.delitem(API, "PATCH /api/v1/services/{id}/")
+    with pytest.raises(AssertionError, match=r"PATCH /api/v1/services/\{id\}/"):
+        test_every_api_operation_has_a_row()
