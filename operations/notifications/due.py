@@ -15,12 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from operations.core.models import Membership, Role
+from operations.core.models import Membership, Role, Service
 from operations.notifications.models import Channel, Notification, NotificationPreference
+from referrals.models import Child, Referral
+from referrals.selectors import subtract_working_days
+from referrals.workflow import OPEN_STATUSES
+from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
 from volunteers.models import PvgRecord, Status, SupervisorPairing, TrainingRecord, VolunteerProfile, VolunteerSettings
 
@@ -132,12 +136,80 @@ def supervision_due(today: dt.date) -> Iterator[Due]:
         )
 
 
+# --- Referrals -----------------------------------------------------------------
+
+
+def eligibility_ending(today: dt.date) -> Iterator[Due]:
+    """Coordinator: a parent's support ends in 8 weeks, then in 4 (plan the ending)."""
+    windows = (("8w", 56), ("4w", 28))
+    referrals = Referral.objects.filter(
+        status__in=OPEN_STATUSES, eligibility_end__gte=today, eligibility_end__lte=today + dt.timedelta(days=56)
+    ).only("pk", "organisation_id", "eligibility_end")
+    for referral in referrals:
+        for label, days in windows:
+            if referral.eligibility_end <= today + dt.timedelta(days=days):
+                yield Due(
+                    key=f"eligibility-end:{referral.pk}:{referral.eligibility_end}:{label}",
+                    kind=f"eligibility_end_{label}",
+                    organisation_id=referral.organisation_id,
+                    subject="Support is ending: plan the ending",
+                    body=f"Referral {referral.pk}: eligibility ends on {referral.eligibility_end:%d %B %Y}.",
+                    link=reverse("referrals:referral-detail", args=[referral.pk]),
+                    roles=coordinators(),
+                    about=referral,
+                )
+
+
+def births_to_confirm(today: dt.date) -> Iterator[Due]:
+    """Coordinator: a due date passed more than two weeks ago with no birth recorded."""
+    for child in (
+        Child.objects.birth_to_confirm(today)
+        .select_related("parent")
+        .only("pk", "due_date", "parent__organisation_id", "parent_id")
+    ):
+        yield Due(
+            key=f"confirm-birth:{child.pk}:{child.due_date}",
+            kind="birth_to_confirm",
+            organisation_id=child.parent.organisation_id,
+            subject="Please confirm a birth",
+            body=f"Family record {child.parent_id}: due {child.due_date:%d %B %Y}, no birth recorded yet.",
+            link=reverse("referrals:parent-detail", args=[child.parent_id]),
+            roles=coordinators(),
+            about=child.parent,
+        )
+
+
+def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
+    """Coordinator: a referral not contacted within its service's target (working days)."""
+    late = Q(pk__in=[])
+    for service_id, target in Service.objects.values_list("pk", "waiting_target_working_days"):
+        late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
+    for referral in Referral.objects.filter(late, status=ReferralStatus.RECEIVED).only("pk", "organisation_id"):
+        yield Due(
+            key=f"not-contacted:{referral.pk}",
+            kind="referral_not_contacted",
+            organisation_id=referral.organisation_id,
+            subject="A referral is waiting to be contacted",
+            body=f"Referral {referral.pk} has not been contacted within the service's target.",
+            link=reverse("referrals:referral-detail", args=[referral.pk]),
+            roles=coordinators(),
+            about=referral,
+        )
+
+
 def _working_statuses() -> list[str]:
     return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
 #: Every rule the daily scan runs. Apps' rules join as they land.
-RULES: list[Callable[[dt.date], Iterable[Due]]] = [pvg_renewals, training_expiring, supervision_due]
+RULES: list[Callable[[dt.date], Iterable[Due]]] = [
+    pvg_renewals,
+    training_expiring,
+    supervision_due,
+    eligibility_ending,
+    births_to_confirm,
+    referrals_not_contacted,
+]
 
 
 # --- Writing -------------------------------------------------------------------

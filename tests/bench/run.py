@@ -48,6 +48,9 @@ def configure(url: str) -> None:
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["SECURE_HTTPS"] = "0"
     os.environ["BEHIND_PROXY"] = "0"
+    # Bench users sign in with force_login (no authenticator); the two-factor
+    # middleware still runs on every request, it just has no role to enforce.
+    os.environ["TWO_FACTOR_REQUIRED_ROLES"] = "none"
     os.environ["STATIC_ROOT"] = str(ROOT / "bench-results" / "static")
     import django
 

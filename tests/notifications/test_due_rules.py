@@ -8,8 +8,18 @@ import datetime as dt
 import pytest
 import time_machine
 
-from operations.notifications.due import pvg_renewals, reminders_scan, supervision_due, training_expiring
+from operations.notifications.due import (
+    births_to_confirm,
+    eligibility_ending,
+    pvg_renewals,
+    referrals_not_contacted,
+    reminders_scan,
+    supervision_due,
+    training_expiring,
+)
 from operations.notifications.models import Channel, Notification, NotificationPreference
+from referrals.models import Referral
+from tests.referrals.factories import ChildFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import Course, PvgRecord, Status, TrainingRecord
 
@@ -117,3 +127,44 @@ def test_reminder_text_names_no_one(organisation, coordinator):
     for notification in Notification.objects.all():
         assert profile.user.first_name not in notification.body
         assert profile.user.last_name not in notification.body
+
+
+# --- Referrals -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days_left", "occasions"),
+    [(70, []), (56, ["8w"]), (29, ["8w"]), (28, ["8w", "4w"]), (0, ["8w", "4w"]), (-3, [])],
+)
+def test_eligibility_ending_reminds_8_and_4_weeks_before(organisation, service, days_left, occasions):
+    referral = ReferralFactory(organisation=organisation, service=service, status="active")
+    Referral.objects.filter(pk=referral.pk).update(eligibility_end=TODAY + dt.timedelta(days=days_left))
+    assert [due.kind.rsplit("_", 1)[1] for due in eligibility_ending(TODAY)] == occasions
+
+
+@pytest.mark.django_db
+def test_closed_referrals_get_no_ending_reminder(organisation, service):
+    referral = ReferralFactory(organisation=organisation, service=service, status="closed")
+    Referral.objects.filter(pk=referral.pk).update(eligibility_end=TODAY + dt.timedelta(days=10))
+    assert list(eligibility_ending(TODAY)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("days_past_due", "due"), [(14, False), (15, True)])
+def test_birth_to_confirm_two_weeks_after_the_due_date(organisation, days_past_due, due):
+    ChildFactory(parent__organisation=organisation, due_date=TODAY - dt.timedelta(days=days_past_due))
+    assert len(list(births_to_confirm(TODAY))) == (1 if due else 0)
+
+
+@pytest.mark.django_db
+def test_referral_not_contacted_within_the_working_day_target(organisation, service):
+    # 26 Nov 2026 is a Thursday; 10 working days back is Thursday 12 Nov.
+    on_time = ReferralFactory(organisation=organisation, service=service, received_on=dt.date(2026, 11, 12))
+    late = ReferralFactory(organisation=organisation, service=service, received_on=dt.date(2026, 11, 11))
+    contacted = ReferralFactory(
+        organisation=organisation, service=service, received_on=dt.date(2026, 11, 1), status="contacted"
+    )
+    keys = [due.key for due in referrals_not_contacted(TODAY)]
+    assert keys == [f"not-contacted:{late.pk}"]
+    assert on_time.pk != contacted.pk

@@ -1,0 +1,96 @@
+"""Scale data: 50,000 parents (at full scale) with a pregnancy or child and
+one referral each, in every state, received across ten years, with the
+eligibility fields computed by the real eligibility module. Bulk inserts.
+Leaves parent and referral ids in ``context.extra`` for the apps above."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from operations.core.models import CouncilArea
+from operations.core.scale import BATCH, ScaleContext
+from referrals import eligibility
+from referrals.models import Child, Parent, ParentRole, Referral, Source, Urgency
+from referrals.services import policy_of
+from referrals.workflow import OPEN_STATUSES, Status
+
+# Most of ten years of referrals are closed; the open ones are recent.
+CLOSED = [Status.CLOSED] * 6 + [Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN]
+OPEN = list(OPEN_STATUSES)
+LANGUAGES = ["English"] * 17 + ["Polish", "Arabic", "Urdu"]
+
+
+def seed(context: ScaleContext) -> None:
+    rng = context.rng
+    today = timezone.localdate()
+    total = context.count("parents")
+    areas_by_org = {
+        organisation.pk: list(organisation.council_areas.values_list("pk", flat=True))
+        for organisation in context.organisations
+    }
+    all_areas = list(CouncilArea.objects.values_list("pk", flat=True))
+    parents, children, referrals = [], [], []
+    for index in range(total):
+        organisation = context.organisations[index % len(context.organisations)]
+        service = rng.choice(context.services[organisation.pk][:2])  # befriending or PSO support
+        recent = rng.random() < 0.25
+        received = today - timedelta(days=rng.randint(0, 300) if recent else rng.randint(300, 3650))
+        status = rng.choice(OPEN) if recent else rng.choice(CLOSED)
+        parent = Parent(
+            organisation_id=organisation.pk,
+            role=ParentRole.FATHER if rng.random() < 0.06 else ParentRole.MOTHER,
+            first_name=f"Parent{index}",
+            last_name="Scale",
+            date_of_birth=received - timedelta(days=rng.randint(16 * 365, 42 * 365)),
+            postcode="EH1 1AA",
+            council_area_id=rng.choice(areas_by_org[organisation.pk] or all_areas),
+            language=rng.choice(LANGUAGES),
+            interpreter_needed=rng.random() < 0.04,
+            safe_sms=rng.random() < 0.7,
+            safe_email=rng.random() < 0.5,
+            may_name_service=rng.random() < 0.8,
+        )
+        due = received + timedelta(days=rng.randint(-200, 180))
+        born = due + timedelta(days=rng.randint(-21, 14)) if due < today else None
+        child = Child(parent=parent, due_date=due, birth_date=born)
+        facts = eligibility.Facts(
+            received_on=received,
+            support_started_on=None,
+            children=(eligibility.ChildFacts(due_date=due, birth_date=born, loss_date=None),),
+        )
+        result = eligibility.compute(policy_of(service), facts)
+        referral = Referral(
+            organisation_id=organisation.pk,
+            parent=parent,
+            service=service,
+            source=rng.choice(Source.values),
+            urgency=rng.choice([Urgency.ROUTINE] * 4 + list(Urgency.values)),
+            received_on=received,
+            status=status,
+            eligibility_start=result.start,
+            eligibility_end=result.end,
+            eligibility_estimated=result.estimated,
+            eligibility_reason=result.reason[:300],
+        )
+        parents.append(parent)
+        children.append(child)
+        referrals.append(referral)
+        if len(parents) >= BATCH:
+            _flush(parents, children, referrals, context)
+            parents, children, referrals = [], [], []
+    _flush(parents, children, referrals, context)
+    context.log(f"  referrals: {total} parents, children and referrals")
+
+
+def _flush(parents: list, children: list, referrals: list, context: ScaleContext) -> None:
+    Parent.objects.bulk_create(parents)
+    for child in children:
+        child.parent_id = child.parent.pk
+    for referral in referrals:
+        referral.parent_id = referral.parent.pk
+    Child.objects.bulk_create(children)
+    Referral.objects.bulk_create(referrals)
+    context.extra.setdefault("parents", []).extend(parent.pk for parent in parents)
+    context.extra.setdefault("referrals", []).extend(referral.pk for referral in referrals)
