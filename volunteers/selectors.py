@@ -193,6 +193,8 @@ class Compliance:
     training: list = field(default_factory=list)
     supervision: list = field(default_factory=list)
     disclosure_tasks: list = field(default_factory=list)
+    #: Everyone whose checks were looked at, each with its fitness evaluated.
+    profiles: list = field(default_factory=list)
 
 
 #: Statuses whose checks must be kept up to date.
@@ -214,7 +216,7 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None) 
         required=required,
         today=today,
     )
-    result = Compliance()
+    result = Compliance(profiles=profiles)
     for profile in profiles:
         pvg = _pvg_of(profile)
         if pvg is None:

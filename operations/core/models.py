@@ -47,17 +47,24 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @cached_property
-    def active_membership(self) -> Membership | None:
-        """The membership in the organisation being worked in, or None.
+    def active_memberships(self) -> list[Membership]:
+        """Every organisation this person works in (for the switcher), with
+        the organisation loaded. Cached: a request asks the database once."""
+        return list(
+            Membership.objects.select_related("organisation")
+            .filter(user_id=self.pk, is_active=True)
+            .order_by("organisation__name")
+        )
 
-        Cached on the instance, so a request asks the database once."""
+    @cached_property
+    def active_membership(self) -> Membership | None:
+        """The membership in the organisation being worked in, or None."""
         if self.active_organisation_id is None:
             return None
-        return (
-            Membership.objects.select_related("organisation")
-            .filter(user_id=self.pk, organisation_id=self.active_organisation_id, is_active=True)
-            .first()
-        )
+        for membership in self.active_memberships:
+            if membership.organisation_id == self.active_organisation_id:
+                return membership
+        return None
 
 
 class CouncilArea(models.Model):
@@ -296,7 +303,7 @@ def active_membership(user) -> Membership | None:
 
 def organisations_for(user) -> Iterable[Membership]:
     """A user's active memberships with their organisations, for the switcher."""
-    return Membership.objects.active().filter(user_id=user.pk).select_related("organisation")
+    return user.active_memberships
 
 
 # The audit log lives in its own module; importing it here registers the

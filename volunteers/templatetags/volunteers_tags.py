@@ -52,7 +52,8 @@ def staff_panel(context) -> dict:
     if membership is None:
         return {}
     report = selectors.compliance_for(user, organisation_id=membership.organisation_id)
-    profiles = selectors.volunteers_for(user, organisation_id=membership.organisation_id, filters={"status": "active"})
+    # The compliance report already evaluated everyone's fitness: no second pass.
+    profiles = [profile for profile in report.profiles if profile.status == Status.ACTIVE]
     return {
         "active": len(profiles),
         "fit": sum(1 for p in profiles if p.is_fit),
