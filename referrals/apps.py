@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from operations.core import gdpr
+
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
@@ -10,3 +12,6 @@ class ReferralsConfig(AppConfig):
         # this app; a receiver is the one place a policy change reaches the
         # stored end dates.
         from referrals import receivers  # noqa: F401
+        from referrals.gdpr import erase, subject_access
+
+        gdpr.register(subject_access=subject_access, erase=erase)

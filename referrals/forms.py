@@ -40,6 +40,8 @@ PARENT_EDIT_FIELDS = [
     "lawful_basis_article9",
     "evaluation_consent_given_on",
     "evaluation_consent_withdrawn_on",
+    "safeguarding_hold",
+    "safeguarding_hold_reason",
 ]
 REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
 

@@ -114,6 +114,11 @@ class Parent(models.Model):
     evaluation_consent_given_on = models.DateField(null=True, blank=True)
     evaluation_consent_withdrawn_on = models.DateField(null=True, blank=True)
 
+    # A safeguarding hold keeps the record intact: erasure is refused while it stands.
+    safeguarding_hold = models.BooleanField(default=False)
+    safeguarding_hold_reason = models.CharField(max_length=300, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

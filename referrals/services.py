@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.core import gdpr
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, Service, User
 from referrals import eligibility
@@ -442,3 +443,26 @@ def referral_transition(
         summary=f"Referral moved from {from_status} to {to_status}",
     )
     return locked
+
+
+# --- data-subject rights -------------------------------------------------------
+
+
+def parent_subject_access(*, actor: User, parent: Parent, request=None) -> list[gdpr.Section]:
+    """Everything held about ``parent``, across apps; the request is audited."""
+    sections = gdpr.subject_access_report(parent)
+    audit_log(action=AuditAction.EXPORT, actor=actor, obj=parent, request=request, summary="Subject access report")
+    return sections
+
+
+@transaction.atomic
+def parent_erase(*, actor: User, parent: Parent, request=None) -> None:
+    """Erases (anonymises) ``parent`` in every app, keeping anonymous statistics.
+    Refused while a safeguarding hold stands, and for an erased record."""
+    parent = Parent.objects.select_for_update().get(pk=parent.pk)
+    if parent.safeguarding_hold:
+        raise ValidationError({"safeguarding_hold": "A safeguarding hold is recorded: this record cannot be erased."})
+    if parent.erased_at is not None:
+        raise ValidationError("This record has already been erased.")
+    gdpr.erase_everywhere(parent)
+    audit_log(action=AuditAction.DELETE, actor=actor, obj=parent, request=request, summary="Parent record erased")

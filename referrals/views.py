@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from operations.core.access import require_membership, staff_required
+from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
@@ -264,3 +264,38 @@ def child_review_loss(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Review recorded.")
     return redirect("referrals:parent-detail", child.parent_id)
+
+
+@manager_required
+def parent_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about one parent, as a readable page or JSON (?format=json)."""
+    parent = get_parent_for(request.user, pk)
+    sections = services.parent_subject_access(actor=request.user, parent=parent, request=request)
+    if request.GET.get("format") == "json":
+        body = {
+            "generated_at": timezone.now().isoformat(),
+            "organisation": str(parent.organisation),
+            "sections": [{"title": section.title, "rows": section.rows} for section in sections],
+        }
+        response = JsonResponse(body, json_dumps_params={"indent": 2, "default": str})
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{parent.pk}.json"'
+        return response
+    return render(request, "referrals/subject_access.html", {"parent": parent, "sections": sections})
+
+
+@manager_required
+def parent_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_parent_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "ERASE":
+            error = "Type ERASE to confirm."
+        else:
+            try:
+                services.parent_erase(actor=request.user, parent=parent, request=request)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, "The record was erased. Anonymous statistics are kept.")
+                return redirect("referrals:parent-detail", pk=parent.pk)
+    return render(request, "referrals/parent_erase.html", {"parent": parent, "error": error})
