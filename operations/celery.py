@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
     # supervision, …) and writes outbox rows. Hourly in the working day, so a
     # reminder found at 07:05 reaches people in the morning; re-runs write
     # nothing new because every reminder has a unique key.
+    # Monthly retention dry run for every organisation: nothing is removed
+    # until a manager reviews it on the Retention page and applies it.
+    "retention-dry-runs": {
+        "task": "operations.core.tasks.retention_dry_runs",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
     "reminders-scan": {
         "task": "operations.notifications.tasks.scan_due_reminders",
         "schedule": crontab(minute=5, hour="7-20"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("organisation/switch/", views.switch_organisation, name="switch-organisation"),
     path("about/", views.about, name="about"),
+    path("retention/", views.retention, name="retention"),
     path("services/", views.service_list, name="service-list"),
     path("services/<int:pk>/", views.service_detail, name="service-detail"),
     path("account/", views.account, name="account"),

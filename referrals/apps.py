@@ -15,3 +15,8 @@ class ReferralsConfig(AppConfig):
         from referrals.gdpr import erase, subject_access
 
         gdpr.register(subject_access=subject_access, erase=erase)
+
+        from operations.core import retention
+        from referrals.retention import RULE
+
+        retention.register(RULE)

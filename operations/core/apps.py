@@ -10,6 +10,20 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from operations.core import retention
+        from operations.core.audit import AuditEvent
+
+        retention.register(
+            retention.RetentionRule(
+                key="audit",
+                label="Audit log entries",
+                default_months=84,
+                due=lambda organisation_id, cutoff: AuditEvent.objects.filter(
+                    organisation_id=organisation_id, created_at__lt=cutoff
+                ),
+                apply=lambda queryset: queryset.purge(),
+            )
+        )
         # Connects the sign-in receiver that remembers a voluntary enrolment.
         from operations.core import security  # noqa: F401
 

@@ -63,6 +63,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             queryset = queryset.filter(created_at__date__lte=date_to)
         return queryset
 
+    def purge(self) -> int:
+        """Deletes these events: only the retention rule for the audit log
+        calls it, after a manager applied a reviewed dry run."""
+        return self._raw_delete(self.db)
+
     def update(self, **kwargs):  # noqa: ARG002
         raise PermissionError("The audit log is append-only.")
 

@@ -39,3 +39,17 @@ class AuditFilterForm(forms.Form):
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", "The end date must be on or after the start date.")
         return cleaned
+
+
+class RetentionForm(forms.Form):
+    """One field per registered retention rule: months to keep."""
+
+    def __init__(self, *args, rules: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for key, rule in rules.items():
+            self.fields[key] = forms.IntegerField(
+                label=f"{rule.label}: months to keep",
+                min_value=1,
+                max_value=600,
+                help_text=f"Default {rule.default_months} months.",
+            )

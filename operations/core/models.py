@@ -309,3 +309,4 @@ def organisations_for(user) -> Iterable[Membership]:
 # The audit log lives in its own module; importing it here registers the
 # model with this app and connects the sign-in signal receivers.
 from operations.core.audit import AuditEvent  # noqa: E402, F401
+from operations.core.retention import RetentionRun, RetentionSetting  # noqa: E402, F401

@@ -79,3 +79,19 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest 
         request=request,
     )
     return True
+
+
+@transaction.atomic
+def retention_settings_save(*, organisation_id: int, months: dict[str, int], actor: User) -> None:
+    from operations.core.retention import RetentionSetting
+
+    for rule, value in months.items():
+        RetentionSetting.objects.update_or_create(
+            organisation_id=organisation_id, rule=rule, defaults={"months": value}
+        )
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        organisation=organisation_id,
+        summary="Retention periods: " + ", ".join(f"{rule} {value} months" for rule, value in months.items()),
+    )

@@ -14,11 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from operations.core import health
+from operations.core import health, services
+from operations.core import retention as retention_rules
 from operations.core.access import get_service_for, manager_required, require_membership
 from operations.core.audit import AuditAction, AuditEvent, audit_log
-from operations.core.forms import AuditFilterForm, OTPTokenForm
+from operations.core.forms import AuditFilterForm, OTPTokenForm, RetentionForm
 from operations.core.models import Membership, Service
+from operations.core.retention import RetentionRun
 from operations.core.security import ENROLLED_SESSION_KEY, confirmed_device, two_factor_required
 from operations.core.services import totp_device_confirm, totp_device_start, user_switch_organisation
 
@@ -163,3 +165,37 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     ):
         return next_url
     return reverse(default)
+
+
+@manager_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """Retention periods per kind of record, dry runs and applying them."""
+    membership = require_membership(request)
+    organisation_id = membership.organisation_id
+    current = retention_rules.months_for(organisation_id)
+    form = RetentionForm(request.POST or None, rules=retention_rules.RULES, initial=current)
+    action = request.POST.get("action")
+    if request.method == "POST":
+        if action == "save" and form.is_valid():
+            services.retention_settings_save(
+                organisation_id=organisation_id, months=form.cleaned_data, actor=request.user
+            )
+            messages.success(request, "Retention periods saved. Run a dry run to see what they would remove.")
+            return redirect("retention")
+        if action == "dry-run":
+            retention_rules.retention_dry_run(organisation_id=organisation_id, by=request.user)
+            return redirect("retention")
+        if action == "apply":
+            dry_run = get_object_or_404(
+                RetentionRun.objects.filter(organisation_id=organisation_id, dry_run=True, applied_at__isnull=True),
+                pk=request.POST.get("run"),
+            )
+            run = retention_rules.retention_apply(dry_run=dry_run, by=request.user)
+            messages.success(request, f"Applied: {sum(run.counts.values())} records removed or anonymised.")
+            return redirect("retention")
+    labels = {key: rule.label for key, rule in retention_rules.RULES.items()}
+    runs = [
+        (run, [(labels.get(key, key), count) for key, count in run.counts.items()])
+        for run in RetentionRun.objects.filter(organisation_id=organisation_id).select_related("by")[:12]
+    ]
+    return render(request, "core/retention.html", {"form": form, "runs": runs})

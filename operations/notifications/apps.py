@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = "Notifications and reminders"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from operations.core import retention
+        from operations.notifications.retention import RULE
+
+        retention.register(RULE)

@@ -1,0 +1,111 @@
+"""Retention: how long each kind of record is kept, per organisation.
+
+Each app registers its rules (what is due for removal after N months, and
+how it is removed or anonymised) so this base layer never imports the apps
+above. A monthly beat task records a dry run for every organisation;
+nothing is removed until a manager reviews that dry run and applies it.
+Every run is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import Organisation, User
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    key: str
+    label: str
+    default_months: int
+    #: (organisation id, cutoff) -> queryset of what is due for removal
+    due: Callable[[int, dt.datetime], models.QuerySet]
+    #: removes or anonymises what ``due`` returned; returns how many
+    apply: Callable[[models.QuerySet], int]
+
+
+RULES: dict[str, RetentionRule] = {}
+
+
+def register(rule: RetentionRule) -> None:
+    RULES[rule.key] = rule
+
+
+class RetentionSetting(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=40)
+    months = models.PositiveSmallIntegerField()
+
+    class Meta:
+        app_label = "core"
+        constraints = [models.UniqueConstraint(fields=["organisation", "rule"], name="one_retention_setting_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.months} months"
+
+
+class RetentionRun(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    dry_run = models.BooleanField(default=True)
+    #: rule key -> number of records (found in a dry run, removed otherwise)
+    counts = models.JSONField(default=dict)
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "core"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Retention {'dry run' if self.dry_run else 'run'} {self.pk}"
+
+
+def months_for(organisation_id: int) -> dict[str, int]:
+    chosen = dict(RetentionSetting.objects.filter(organisation_id=organisation_id).values_list("rule", "months"))
+    return {key: chosen.get(key, rule.default_months) for key, rule in RULES.items()}
+
+
+def _cutoff(now: dt.datetime, months: int) -> dt.datetime:
+    return now - dt.timedelta(days=round(months * 30.44))
+
+
+def retention_dry_run(*, organisation_id: int, by: User | None = None, now: dt.datetime | None = None) -> RetentionRun:
+    now = now or timezone.now()
+    months = months_for(organisation_id)
+    counts = {key: rule.due(organisation_id, _cutoff(now, months[key])).count() for key, rule in RULES.items()}
+    run = RetentionRun.objects.create(organisation_id=organisation_id, dry_run=True, counts=counts, by=by)
+    audit_log(action=AuditAction.VIEW, actor=by, obj=run, organisation=organisation_id, summary="Retention dry run")
+    return run
+
+
+@transaction.atomic
+def retention_apply(*, dry_run: RetentionRun, by: User, now: dt.datetime | None = None) -> RetentionRun:
+    """Applies the rules a manager reviewed in ``dry_run``, with the same
+    periods; what became due since is left for the next review."""
+    now = now or timezone.now()
+    locked = RetentionRun.objects.select_for_update().get(pk=dry_run.pk)
+    if not locked.dry_run or locked.applied_at is not None:
+        raise ValueError("This dry run has already been applied.")
+    months = months_for(locked.organisation_id)
+    removed = {}
+    for key, rule in RULES.items():
+        if locked.counts.get(key):
+            removed[key] = rule.apply(rule.due(locked.organisation_id, _cutoff(now, months[key])))
+    locked.applied_at = now
+    locked.save(update_fields=["applied_at"])
+    run = RetentionRun.objects.create(organisation_id=locked.organisation_id, dry_run=False, counts=removed, by=by)
+    audit_log(
+        action=AuditAction.DELETE,
+        actor=by,
+        obj=run,
+        organisation=locked.organisation_id,
+        summary="Retention applied: " + ", ".join(f"{key} {count}" for key, count in removed.items()),
+    )
+    return run

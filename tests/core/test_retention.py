@@ -1,0 +1,91 @@
+"""Retention: periods per kind of record, a dry run first, applied only by a
+manager, audited, and never touching a record under a safeguarding hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, AuditEvent, audit_log
+from operations.core.retention import RetentionRun, RetentionSetting, retention_apply, retention_dry_run
+from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.services import notification_write
+from referrals.models import Parent, Referral
+from tests.referrals.factories import ReferralFactory
+from tests.volunteers.helpers import make_profile
+from volunteers.models import PvgRecord
+from volunteers.models import Status as VolunteerStatus
+
+LONG_AGO = timezone.now() - dt.timedelta(days=365 * 5)
+
+
+@pytest.fixture
+def old_records(organisation, service, coordinator):
+    closed = ReferralFactory(organisation=organisation, service=service, status="closed", parent__first_name="Old")
+    held = ReferralFactory(organisation=organisation, service=service, status="closed", parent__first_name="Held")
+    open_case = ReferralFactory(organisation=organisation, service=service, status="active", parent__first_name="Open")
+    Referral.objects.update(status_changed_at=LONG_AGO)
+    Parent.objects.filter(pk=held.parent_id).update(safeguarding_hold=True)
+    left = make_profile(organisation=organisation, today=timezone.localdate(), status=VolunteerStatus.LEFT)
+    left.__class__.objects.filter(pk=left.pk).update(status_changed_on=LONG_AGO.date(), phone="07700900123")
+    notification, _ = notification_write(
+        key="old", kind="test", channel=Channel.IN_APP, organisation=organisation, subject="s", body="b",
+        recipient_user=coordinator,
+    )  # fmt: skip
+    Notification.objects.filter(pk=notification.pk).update(status=Status.SENT, due_at=LONG_AGO)
+    eight_years_ago = timezone.now() - dt.timedelta(days=365 * 8)  # the audit log is kept 7 years by default
+    AuditEvent.objects.create(
+        organisation=organisation, action=AuditAction.VIEW, summary="old event", created_at=eight_years_ago
+    )
+    audit_log(action=AuditAction.VIEW, actor=coordinator, summary="recent event")
+    return {"closed": closed.parent_id, "held": held.parent_id, "open": open_case.parent_id, "left": left.pk}
+
+
+@pytest.mark.django_db
+def test_a_dry_run_counts_and_changes_nothing(organisation, old_records):
+    run = retention_dry_run(organisation_id=organisation.pk)
+    assert run.counts == {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1}
+    assert Parent.objects.get(pk=old_records["closed"]).first_name == "Old"
+    assert PvgRecord.objects.filter(profile_id=old_records["left"]).exists()
+
+
+@pytest.mark.django_db
+def test_applying_a_dry_run_removes_what_it_counted_and_spares_holds_and_open_cases(organisation, manager, old_records):
+    run = retention_apply(dry_run=retention_dry_run(organisation_id=organisation.pk), by=manager)
+    assert run.counts == {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1}
+    assert Parent.objects.get(pk=old_records["closed"]).first_name == "Erased"
+    assert Parent.objects.get(pk=old_records["held"]).first_name == "Held"
+    assert Parent.objects.get(pk=old_records["open"]).first_name == "Open"
+    assert not PvgRecord.objects.filter(profile_id=old_records["left"]).exists()
+    assert not Notification.objects.filter(key="old").exists()
+    assert not AuditEvent.objects.filter(summary="old event").exists()
+    assert AuditEvent.objects.filter(summary="recent event").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.DELETE, summary__startswith="Retention applied").exists()
+    with pytest.raises(ValueError, match="already been applied"):
+        retention_apply(dry_run=RetentionRun.objects.filter(dry_run=True).get(), by=manager)
+
+
+@pytest.mark.django_db
+def test_longer_periods_keep_records(organisation, old_records):
+    for rule in ("audit", "closed_cases", "left_volunteers", "notifications"):
+        RetentionSetting.objects.create(organisation=organisation, rule=rule, months=120)
+    assert set(retention_dry_run(organisation_id=organisation.pk).counts.values()) == {0}
+
+
+@pytest.mark.django_db
+def test_the_page_is_for_managers_and_refuses_silly_periods(manager_client, coordinator_client, organisation):
+    assert coordinator_client.get(reverse("retention")).status_code == 403
+    response = manager_client.post(
+        reverse("retention"),
+        {"action": "save", "audit": "0", "closed_cases": "36", "left_volunteers": "24", "notifications": "12"},
+    )
+    assert response.status_code == 200
+    assert "audit" in response.context["form"].errors
+    assert not RetentionSetting.objects.exists()
+    manager_client.post(reverse("retention"), {"action": "dry-run"})
+    run = RetentionRun.objects.get()
+    manager_client.post(reverse("retention"), {"action": "apply", "run": run.pk})
+    assert RetentionRun.objects.filter(dry_run=False).count() == 1
