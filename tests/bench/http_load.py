@@ -1,0 +1,110 @@
+"""HTTP load on loopback: gunicorn serving the benchmark database, wrk
+driving it with a signed-in session. Pages are compared with the same
+server's floor page (/about/). Skipped, with a row saying why, when wrk is
+not installed (apt-get install wrk)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from operations.core.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+DURATION = os.environ.get("BENCH_WRK_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_WRK_CONNECTIONS", "16")
+
+#: (case, user, path)
+TARGETS = [
+    ("floor: /about/", "bench-coordinator", "/about/"),
+    ("triage board", "bench-coordinator", "/referrals/"),
+    ("volunteer home", "bench-volunteer", "/"),
+]
+
+
+def session_cookie(username: str) -> str:
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def parse_wrk(output: str) -> dict:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, flags=re.MULTILINE))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(ms(latency["50"]), 1),
+        "p90_ms": round(ms(latency["90"]), 1),
+        "p99_ms": round(ms(latency["99"]), 1),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def http_load(repeat: int) -> list[dict]:
+    if shutil.which("wrk") is None:
+        return [{"case": "HTTP load", "kind": "http", "median_ms": "—", "p95_ms": "—", "target": "skipped: no wrk"}]
+    port = free_port()
+    workers = str(max(2, (os.cpu_count() or 2)))
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "operations.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", workers, "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ},
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        rows, floor_rps = [], None
+        for name, username, path in TARGETS:
+            cookie = session_cookie(username)
+            command = ["wrk", "-t", "2", "-c", CONNECTIONS, "-d", DURATION, "--latency", "-H", f"Cookie: {cookie}",
+                       f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+            result = parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)  # noqa: S603
+            floor_rps = floor_rps or result["rps"]
+            rows.append(
+                {
+                    "case": f"HTTP {name} ({CONNECTIONS} connections, {workers} gunicorn workers)",
+                    "kind": "http",
+                    "median_ms": result["p50_ms"],
+                    "p95_ms": result["p90_ms"],
+                    "queries": "—",
+                    "ratio": round(floor_rps / result["rps"], 2) if result["rps"] else "—",
+                    "target": f"{result['rps']} req/s, p99 {result['p99_ms']} ms, non-2xx {result['non_2xx']}",
+                }
+            )
+        return rows
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
