@@ -184,6 +184,137 @@ def _service_content_type(world):
     return ContentType.objects.get_for_model(Service).pk
 
 
+# Objects of the referrals, volunteers and notifications apps. The personas'
+# organisation has a volunteer profile for the persona ``volunteer``
+# (supervised by the persona ``pso``, with one supervision session) and a
+# "stranger": another volunteer supervised by another PSO, whom neither the
+# persona volunteer nor the persona PSO may read.
+
+
+def _made(world, name: str):
+    """Another object of OBJECTS, made once per test."""
+    world.value(name)
+    return world.made[name]
+
+
+def _parent(organisation):
+    from tests.referrals.factories import ParentFactory
+
+    return ParentFactory(organisation=organisation)
+
+
+def _child(parent):
+    from tests.referrals.factories import ChildFactory
+
+    return ChildFactory(parent=parent)
+
+
+def _referral(organisation, parent, service):
+    from tests.referrals.factories import ReferralFactory
+
+    return ReferralFactory(organisation=organisation, parent=parent, service=service)
+
+
+def _profile(organisation, *, user=None, supervisor=None):
+    from tests.volunteers.helpers import make_profile
+
+    return make_profile(organisation=organisation, user=user, today=timezone.localdate(), supervisor=supervisor)
+
+
+def _stranger_profile(world):
+    from operations.core.models import Role
+    from tests.factories import member
+
+    other_pso = member(username="matrix-pso-b", organisation=world.organisation, role=Role.PSO)
+    return _profile(world.organisation, supervisor=other_pso)
+
+
+def _action(session, owner):
+    from volunteers.models import SupervisionAction
+
+    return SupervisionAction.objects.create(session=session, owner=owner, description="Matrix action")
+
+
+def _disclosure_task(organisation, profile):
+    from volunteers.models import DisclosureTask
+
+    return DisclosureTask.objects.create(organisation=organisation, profile=profile, created_on=timezone.localdate())
+
+
+def _failed_notification(organisation, recipient):
+    from operations.notifications.models import Channel, Notification, Status
+
+    return Notification.objects.create(
+        organisation=organisation,
+        kind="matrix",
+        channel=Channel.IN_APP,
+        recipient_user=recipient,
+        subject="Matrix",
+        body="Matrix",
+        due_at=timezone.now(),
+        key=f"matrix-{organisation.pk}",
+        status=Status.FAILED,
+    )
+
+
+def _volunteer_settings(organisation):
+    from volunteers.selectors import settings_for
+
+    return settings_for(organisation.pk)
+
+
+def _course(organisation):
+    _volunteer_settings(organisation)  # makes the default courses
+    return organisation.courses.first()
+
+
+def _lived_experience(organisation):
+    _volunteer_settings(organisation)  # makes the default vocabulary
+    return organisation.lived_experiences.first()
+
+
+APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "parent": lambda world: _parent(world.organisation),
+    "other_parent": lambda world: _parent(world.other_organisation),
+    "child": lambda world: _child(_made(world, "parent")),
+    "other_child": lambda world: _child(_made(world, "other_parent")),
+    "referral": lambda world: _referral(world.organisation, _made(world, "parent"), _made(world, "service")),
+    "other_referral": lambda world: _referral(
+        world.other_organisation, _made(world, "other_parent"), _made(world, "other_service")
+    ),
+    # The persona volunteer's own profile, supervised by the persona PSO.
+    "volunteer_profile": lambda world: _profile(
+        world.organisation, user=world.users["volunteer"], supervisor=world.users["pso"]
+    ),
+    "stranger_profile": _stranger_profile,
+    "other_volunteer_profile": lambda world: _profile(
+        world.other_organisation, supervisor=world.users["other_coordinator"]
+    ),
+    "supervision_session": lambda world: _made(world, "volunteer_profile").supervision_sessions.get(),
+    "stranger_session": lambda world: _made(world, "stranger_profile").supervision_sessions.get(),
+    "other_supervision_session": lambda world: _made(world, "other_volunteer_profile").supervision_sessions.get(),
+    # An action the persona volunteer owns, and one owned by a volunteer of the other organisation.
+    "supervision_action": lambda world: _action(_made(world, "supervision_session"), world.users["volunteer"]),
+    "other_supervision_action": lambda world: _action(
+        _made(world, "other_supervision_session"), _made(world, "other_volunteer_profile").user
+    ),
+    "disclosure_task": lambda world: _disclosure_task(world.organisation, _made(world, "stranger_profile")),
+    "other_disclosure_task": lambda world: _disclosure_task(
+        world.other_organisation, _made(world, "other_volunteer_profile")
+    ),
+    "notification": lambda world: _failed_notification(world.organisation, world.users["volunteer"]),
+    "other_notification": lambda world: _failed_notification(
+        world.other_organisation, world.users["other_coordinator"]
+    ),
+    "volunteer_settings": lambda world: _volunteer_settings(world.organisation),
+    "other_volunteer_settings": lambda world: _volunteer_settings(world.other_organisation),
+    "course": lambda world: _course(world.organisation),
+    "other_course": lambda world: _course(world.other_organisation),
+    "lived_experience": lambda world: _lived_experience(world.organisation),
+    "other_lived_experience": lambda world: _lived_experience(world.other_organisation),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -201,6 +332,147 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "access_log": _access_log,
     "access_failure_log": _access_failure_log,
     "service_content_type": _service_content_type,
+    **APP_OBJECTS,
+}
+
+
+# --- Rows of the apps ------------------------------------------------------
+# Referrals (issue 3): coordinators and managers only (``staff_required`` and
+# ``StaffOnlyQuerySet``); the volunteer and the PSO get 403 on every page.
+STAFF = answers(LOGIN, 403, 403, 200, 200, 200)
+STAFF_OWN = answers(LOGIN, 403, 403, 200, 200, 404)
+STAFF_OTHER = answers(LOGIN, 403, 403, 404, 404, 200)
+# ``staff_required`` runs before ``require_POST``: the role is refused first.
+STAFF_POST_ONLY = answers(LOGIN, 403, 403, 405, 405, 405)
+
+
+def staff_object(own: str, other: str) -> list[Case]:
+    return [Case(STAFF_OWN, args=(own,)), Case(STAFF_OTHER, args=(other,))]
+
+
+def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | None = None) -> list[Case]:
+    """A POST-only staff action: GET is refused; a POST on one's own
+    organisation's object gets ``answer``, on another organisation's a 404."""
+    return [
+        Case(STAFF_POST_ONLY, args=(own,)),
+        Case(answers(LOGIN, 403, 403, answer, answer, 404), args=(own,), method="POST", data=data or {}),
+        Case(answers(LOGIN, 403, 403, 404, 404, answer), args=(other,), method="POST", data=data or {}),
+    ]
+
+
+REFERRAL_PAGES: dict[str, list[Case]] = {
+    "referrals:board": [Case(STAFF)],
+    "referrals:waiting-list": [Case(STAFF)],
+    "referrals:referral-new": [Case(STAFF)],
+    "referrals:referral-detail": staff_object("referral", "other_referral"),
+    "referrals:referral-edit": staff_object("referral", "other_referral"),
+    # An empty move is a field error (400, nothing written).
+    "referrals:referral-transition": staff_post("referral", "other_referral", answer=400),
+    "referrals:parent-list": [Case(STAFF)],
+    "referrals:parent-detail": staff_object("parent", "other_parent"),
+    "referrals:parent-edit": staff_object("parent", "other_parent"),
+    "referrals:parent-contact-safety": staff_object("parent", "other_parent"),
+    "referrals:child-add": staff_object("parent", "other_parent"),
+    "referrals:child-edit": staff_object("child", "other_child"),
+    # No loss recorded: the review is refused with a message on the parent's page.
+    "referrals:child-review-loss": staff_post("child", "other_child", answer=REDIRECT),
+}
+
+# Volunteers (issue 4): coordinators and managers see and change every
+# profile of their organisation; a PSO reads their supervisees and themselves
+# and logs supervision; a volunteer reads only themselves (another
+# volunteer's profile or supervision is "not found").
+STAFF_OR_PSO = answers(LOGIN, 403, 200, 200, 200, 200)
+OWN_PROFILE = answers(LOGIN, 200, 200, 200, 200, 404)
+STRANGER = answers(LOGIN, 404, 404, 200, 200, 404)
+
+VOLUNTEER_PAGES: dict[str, list[Case]] = {
+    "volunteers:list": [Case(STAFF_OR_PSO, note="a PSO's list holds their supervisees")],
+    "volunteers:create": [Case(STAFF)],
+    "volunteers:compliance": [Case(STAFF)],
+    "volunteers:detail": [
+        Case(OWN_PROFILE, args=("volunteer_profile",), note="the volunteer's own, supervised by the PSO"),
+        Case(STRANGER, args=("stranger_profile",), note="another volunteer, supervised by another PSO"),
+        Case(OTHER_ORGANISATION, args=("other_volunteer_profile",)),
+    ],
+    "volunteers:edit": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:status": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:pvg": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:training-add": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:reference-add": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:pairing": staff_object("volunteer_profile", "other_volunteer_profile"),
+    "volunteers:supervision-new": [Case(STAFF_OR_PSO)],
+    "volunteers:supervision-detail": [
+        Case(OWN_PROFILE, args=("supervision_session",), note="the volunteer attended; the PSO supervised"),
+        Case(STRANGER, args=("stranger_session",), note="neither attended nor supervised"),
+        Case(OTHER_ORGANISATION, args=("other_supervision_session",)),
+    ],
+    # Marking a task done twice is refused with a message; both go back to the compliance page.
+    "volunteers:disclosure-task-done": staff_post("disclosure_task", "other_disclosure_task", answer=REDIRECT),
+    # Only the action's owner (here the persona volunteer) marks it done.
+    "volunteers:action-done": [
+        Case(answers(LOGIN, 405, 405, 405, 405, 405), args=("supervision_action",)),
+        Case(answers(LOGIN, REDIRECT, 404, 404, 404, 404), args=("supervision_action",), method="POST"),
+        Case(answers(LOGIN, 404, 404, 404, 404, 404), args=("other_supervision_action",), method="POST"),
+    ],
+}
+
+# Notifications (the reminders outbox): every member has an inbox and
+# preferences; the organisation's log and retries are for coordinators and managers.
+NOTIFICATION_PAGES: dict[str, list[Case]] = {
+    "notifications:centre": [Case(MEMBERS)],
+    "notifications:preferences": [Case(MEMBERS)],
+    "notifications:mark-read": [
+        Case(POST_ONLY),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
+    "notifications:log": [Case(STAFF)],
+    "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
+}
+
+# Managers edit their organisation's volunteer settings, courses and
+# lived-experience vocabulary in the admin, and read (never change) the outbox.
+APP_ADMIN_PAGES: dict[str, list[Case]] = {
+    **admin_model(
+        "notifications_notification",
+        "notification",
+        changelist=200,
+        add=403,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_notification",
+    ),
+    **admin_model(
+        "volunteers_volunteersettings",
+        "volunteer_settings",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_volunteer_settings",
+    ),
+    **admin_model(
+        "volunteers_course",
+        "course",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_course",
+    ),
+    **admin_model(
+        "volunteers_livedexperience",
+        "lived_experience",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_lived_experience",
+    ),
 }
 
 
@@ -290,6 +562,76 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("otp_totp_totpdevice", "totp_device", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:otp_totp_totpdevice_config": [Case(admin_only(403), args=("totp_device",))],
     "admin:otp_totp_totpdevice_qrcode": [Case(admin_only(403), args=("totp_device",))],
+    "about": [Case(MEMBERS)],
+    **REFERRAL_PAGES,
+    **VOLUNTEER_PAGES,
+    **NOTIFICATION_PAGES,
+    **APP_ADMIN_PAGES,
+}
+
+
+# --- API rows of the apps --------------------------------------------------
+# Referrals, parents and children: coordinators and managers only (``IsStaffRole``).
+API_STAFF = answers(403, 403, 403, 200, 200, 200)
+API_STAFF_OWN = answers(403, 403, 403, 200, 200, 404)
+API_STAFF_OTHER = answers(403, 403, 403, 404, 404, 200)
+# An empty body from a coordinator or manager: field errors, nothing written.
+API_STAFF_BAD_INPUT = answers(403, 403, 403, 400, 400, 400)
+
+
+def api_staff_object(own: str, other: str) -> list[Case]:
+    return [Case(API_STAFF_OWN, params={"id": own}), Case(API_STAFF_OTHER, params={"id": other})]
+
+
+def api_staff_write(own: str, other: str, *, answer: Answer = 400) -> list[Case]:
+    """A staff write with an empty body: ``answer`` on one's own organisation's
+    object, 404 on another organisation's (the object is looked up first)."""
+    return [
+        Case(answers(403, 403, 403, answer, answer, 404), params={"id": own}, data={}),
+        Case(answers(403, 403, 403, 404, 404, answer), params={"id": other}, data={}),
+    ]
+
+
+# Volunteers and supervision: every member reads what ``visible_to`` gives
+# them (a volunteer only themselves, a PSO their supervisees); only
+# coordinators and managers change profiles; PSOs, coordinators and managers log supervision.
+API_OWN_PROFILE = answers(403, 200, 200, 200, 200, 404)
+API_STRANGER = answers(403, 404, 404, 200, 200, 404)
+
+APP_API: dict[str, list[Case]] = {
+    "GET /api/v1/referrals/": [Case(API_STAFF)],
+    "POST /api/v1/referrals/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/referrals/{id}/": api_staff_object("referral", "other_referral"),
+    "PUT /api/v1/referrals/{id}/": api_staff_write("referral", "other_referral"),
+    "PATCH /api/v1/referrals/{id}/": api_staff_write("referral", "other_referral", answer=200),
+    "POST /api/v1/referrals/{id}/transition/": api_staff_write("referral", "other_referral"),
+    "GET /api/v1/parents/": [Case(API_STAFF)],
+    "GET /api/v1/parents/{id}/": api_staff_object("parent", "other_parent"),
+    "PUT /api/v1/parents/{id}/": api_staff_write("parent", "other_parent"),
+    "PATCH /api/v1/parents/{id}/": api_staff_write("parent", "other_parent", answer=200),
+    # Neither a due date nor a birth date: refused by the service.
+    "POST /api/v1/parents/{id}/children/": api_staff_write("parent", "other_parent"),
+    "GET /api/v1/children/{id}/": api_staff_object("child", "other_child"),
+    "PUT /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
+    "PATCH /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
+    "GET /api/v1/volunteers/": [Case(API_MEMBERS, note="each sees only the profiles visible_to them")],
+    "POST /api/v1/volunteers/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/volunteers/{id}/": [
+        Case(API_OWN_PROFILE, params={"id": "volunteer_profile"}),
+        Case(API_STRANGER, params={"id": "stranger_profile"}),
+        Case(API_OTHER_ORGANISATION, params={"id": "other_volunteer_profile"}),
+    ],
+    "PUT /api/v1/volunteers/{id}/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
+    "PATCH /api/v1/volunteers/{id}/": api_staff_write("volunteer_profile", "other_volunteer_profile", answer=200),
+    "POST /api/v1/volunteers/{id}/status/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
+    "PUT /api/v1/volunteers/{id}/pvg/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
+    "GET /api/v1/supervisions/": [Case(API_MEMBERS, note="each sees only the sessions visible_to them")],
+    "POST /api/v1/supervisions/": [Case(answers(403, 403, 400, 400, 400, 400), data={})],
+    "GET /api/v1/supervisions/{id}/": [
+        Case(API_OWN_PROFILE, params={"id": "supervision_session"}),
+        Case(API_STRANGER, params={"id": "stranger_session"}, note="a PSO who does not supervise: not found"),
+        Case(API_OTHER_ORGANISATION, params={"id": "other_supervision_session"}),
+    ],
 }
 
 
@@ -322,4 +664,5 @@ API: dict[str, list[Case]] = {
         Case(answers(403, 403, 403, 403, 200, 403), params={"id": "service"}, data={}, note="empty patch: no change"),
         Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
     ],
+    **APP_API,
 }

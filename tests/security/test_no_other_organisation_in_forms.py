@@ -1,0 +1,111 @@
+"""No choice offered in a form names another organisation's people or records.
+
+The permission matrix proves that another organisation's record is "not
+found". A form can still leak one: a select whose choices are every user
+or every row of the installation. Page forms and the browsable API's forms
+(DRF renders one for each write a caller may attempt) are both checked,
+for the least and the most privileged persona of the organisation."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.volunteers.helpers import make_profile
+from volunteers.models import Course, LivedExperience
+from volunteers.selectors import settings_for
+
+pytestmark = pytest.mark.django_db
+
+OTHER_PERSON = "Zebedee Otherorg"
+OTHER_VOCABULARY = "OTHER-ORG-EXPERIENCE"
+OTHER_COURSE = "OTHER-ORG-COURSE"
+OTHER_SERVICE = "OTHER-ORG-SERVICE"
+OTHER_NAMES = (OTHER_PERSON, OTHER_VOCABULARY, OTHER_COURSE, OTHER_SERVICE)
+
+
+@pytest.fixture
+def records(organisation, other_organisation, service, volunteer, pso, other_coordinator) -> dict[str, int]:
+    """Records of the personas' organisation, and named records of the other one."""
+    other_coordinator.first_name, other_coordinator.last_name = OTHER_PERSON.split()
+    other_coordinator.save()
+    settings_for(other_organisation.pk)
+    LivedExperience.objects.create(organisation=other_organisation, name=OTHER_VOCABULARY)
+    Course.objects.create(organisation=other_organisation, name=OTHER_COURSE)
+    other_organisation.services.create(name=OTHER_SERVICE, kind="befriending", end_child_age_months=12)
+    make_profile(organisation=other_organisation, today=timezone.localdate(), supervisor=other_coordinator)
+
+    profile = make_profile(organisation=organisation, user=volunteer, today=timezone.localdate(), supervisor=pso)
+    parent = ParentFactory(organisation=organisation)
+    return {
+        "profile": profile.pk,
+        "session": profile.supervision_sessions.get().pk,
+        "parent": parent.pk,
+        "child": ChildFactory(parent=parent).pk,
+        "referral": ReferralFactory(organisation=organisation, parent=parent, service=service).pk,
+    }
+
+
+def _offered(user, url: str) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return response.content.decode()
+
+
+def _assert_nothing_of_the_other_organisation(users, url: str) -> None:
+    found = [
+        f"{name} offered to {user.username}" for user in users for name in OTHER_NAMES if name in _offered(user, url)
+    ]
+    assert not found, f"{url}: {found}"
+
+
+PAGES = [
+    "/volunteers/new/",
+    "/volunteers/{profile}/edit/",
+    "/volunteers/{profile}/training/",
+    "/volunteers/{profile}/supervisor/",
+    "/volunteers/supervision/new/",
+    "/referrals/",
+    "/referrals/new/",
+    "/referrals/{referral}/edit/",
+]
+
+LEAKS_EVERY_USER = pytest.mark.xfail(
+    strict=True,
+    reason="volunteers/api.py: the serializers' `user`, `supervisor` and `lived_experience` fields choose from "
+    "User.objects.all() and LivedExperience.objects.all(), so the browsable API's forms list every user (and "
+    "every organisation's vocabulary) of the installation. Scope them to the caller's organisation in "
+    "__init__, as ReferralSerializer does for `service`.",
+)
+
+BROWSABLE_API = [
+    pytest.param("/api/v1/volunteers/", marks=LEAKS_EVERY_USER),
+    pytest.param("/api/v1/volunteers/{profile}/", marks=LEAKS_EVERY_USER),
+    pytest.param("/api/v1/supervisions/", marks=LEAKS_EVERY_USER),
+    "/api/v1/supervisions/{session}/",
+    "/api/v1/referrals/",
+    "/api/v1/referrals/{referral}/",
+    "/api/v1/parents/{parent}/",
+    "/api/v1/children/{child}/",
+    "/api/v1/services/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_forms_offer_nothing_of_another_organisation(records, coordinator, manager, url):
+    _assert_nothing_of_the_other_organisation([coordinator, manager], url.format(**records))
+
+
+@pytest.mark.parametrize("url", BROWSABLE_API)
+def test_browsable_api_forms_offer_nothing_of_another_organisation(records, volunteer, coordinator, manager, url):
+    url = url.format(**records)
+    users = (
+        [manager, coordinator]
+        if url.startswith(("/api/v1/referrals/", "/api/v1/parents/", "/api/v1/children/"))
+        else [manager, coordinator, volunteer]
+    )
+    _assert_nothing_of_the_other_organisation(users, url + "?format=api")
