@@ -48,6 +48,39 @@ class FitnessReasonSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+def _members_of_callers_organisation(request):
+    """Users the caller may name in a write: members of their organisation."""
+    membership = active_membership(request.user) if request is not None else None
+    if membership is None:
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__organisation_id=membership.organisation_id, memberships__is_active=True
+    ).distinct()
+
+
+def _scope_choices_to_organisation(serializer) -> None:
+    """Relation fields offer (and accept) only the caller's organisation's
+    rows: never another organisation's people or vocabulary, not even as a
+    choice in the browsable API's forms."""
+    request = serializer.context.get("request")
+    membership = active_membership(request.user) if request is not None else None
+    organisation_id = membership.organisation_id if membership else None
+    for name, field in serializer.fields.items():
+        relation = getattr(field, "child_relation", field)
+        if not isinstance(relation, serializers.PrimaryKeyRelatedField) or relation.read_only:
+            continue
+        if relation.queryset.model is User:
+            relation.queryset = _members_of_callers_organisation(request)
+            # The same words whether the id exists elsewhere or not at all.
+            relation.error_messages["does_not_exist"] = (
+                "Choose a PSO or coordinator of this organisation."
+                if name == "supervisor"
+                else "Choose a member of your organisation."
+            )
+        elif relation.queryset.model is LivedExperience:
+            relation.queryset = LivedExperience.objects.filter(organisation_id=organisation_id)
+
+
 class VolunteerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="user.get_full_name", read_only=True)
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=Kind.choices), allow_empty=False)
@@ -74,6 +107,10 @@ class VolunteerSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(
         choices=[Role.VOLUNTEER, Role.PSO], required=False, write_only=True, default=Role.VOLUNTEER
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _scope_choices_to_organisation(self)
 
     class Meta:
         model = VolunteerProfile
@@ -270,6 +307,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["volunteers"].child_relation.queryset = VolunteerProfile.objects.visible_to(request.user)
+        _scope_choices_to_organisation(self)
+        _scope_choices_to_organisation(self.fields["actions"].child)
 
     def to_representation(self, session) -> dict:
         data = super().to_representation(session)

@@ -376,6 +376,17 @@ REFERRAL_PAGES: dict[str, list[Case]] = {
     "referrals:child-edit": staff_object("child", "other_child"),
     # No loss recorded: the review is refused with a message on the parent's page.
     "referrals:child-review-loss": staff_post("child", "other_child", answer=REDIRECT),
+    # Data-subject rights: managers only (the role check comes before the lookup).
+    "referrals:parent-subject-access": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+    ],
+    "referrals:parent-erase": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without the typed confirmation nothing is erased: the form comes back.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
+    ],
 }
 
 # Volunteers (issue 4): coordinators and managers see and change every
@@ -499,6 +510,7 @@ PAGES: dict[str, list[Case]] = {
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
     "audit-log": [Case(MANAGERS_ONLY)],
+    "retention": [Case(MANAGERS_ONLY)],
     # Django's auth pages.
     "login": [Case(PUBLIC)],
     "logout": [Case(answers(LOGIN, 405, 405, 405, 405, 405)), Case(answers(*[LOGIN] * 6), method="POST")],
