@@ -1,8 +1,165 @@
 """Demo data of the referrals app, called by `manage.py seed_demo` after the
-organisations, services and users exist. Must be idempotent."""
+organisations, services and users exist. Idempotent: a family that already
+exists (by organisation and name) is left alone.
+
+About 40 fictional families across the demo services, in every workflow
+state, with pregnancies, births, a birth to confirm, a baby loss under
+review, an older under-five with an expected baby, and parents whose contact
+safety is not yet recorded. Phone numbers are in Ofcom's drama range."""
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from operations.core.models import Service
+from referrals import services
+from referrals.models import Parent
+from referrals.workflow import Status
+
+FIRST_NAMES = [
+    "Ailsa", "Beth", "Caitlin", "Darcy", "Eilidh", "Freya", "Greer", "Hollie", "Iona", "Jenna",
+    "Kerry", "Lana", "Maisie", "Nadia", "Orla", "Priya", "Rowan", "Shannon", "Tilly", "Una",
+    "Vari", "Wren", "Yasmin", "Zara", "Amina", "Bronagh", "Chloe", "Dana", "Ewan", "Fergus",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abernethy", "Blackadder", "Craigmyle", "Dunlop", "Ettrick", "Fairbairn", "Gilchrist", "Hislop",
+    "Inglis", "Jardine", "Kinnear", "Lauder", "Melrose", "Nisbet", "Ormiston", "Purves", "Redpath",
+    "Swinton", "Turnbull", "Usher", "Veitch", "Wauchope", "Yule", "Oliphant",
+]  # fmt: skip
+POSTCODES = {
+    "tweed-valley": ("S12000026", ["TD1 1AB", "TD6 9BD", "TD7 4EG", "TD9 7HJ", "TD5 7LN"]),
+    "family-start-east-lothian": ("S12000010", ["EH41 3AA", "EH32 9BB", "EH39 4CC", "EH21 6DD"]),
+    "capital-peer-network": ("S12000036", ["EH6 5AA", "EH11 2BB", "EH16 4CC", "EH4 1DD"]),
+}
+COORDINATOR = {
+    "tweed-valley": "coordinator",
+    "family-start-east-lothian": "coordinator2",
+    "capital-peer-network": "coordinator3",
+}
+PATH = [Status.CONTACTED, Status.ASSESSED, Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ENDING, Status.CLOSED]
+EXIT_REASONS = {
+    Status.NOT_ELIGIBLE: "Lives outside the area we cover",
+    Status.DECLINED: "Parent decided support was not needed now",
+    Status.WITHDRAWN: "Family moved away",
+}
+#: Every state, open ones more often (a realistic board).
+STATES = [
+    Status.RECEIVED, Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, Status.WAITING, Status.WAITING,
+    Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ACTIVE, Status.ENDING, Status.CLOSED,
+    Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN,
+]  # fmt: skip
+FAMILIES_PER_ORGANISATION = {"tweed-valley": 16, "family-start-east-lothian": 12, "capital-peer-network": 12}
+
 
 def seed(*, organisations: dict, users: dict) -> None:
-    """Nothing to add yet: this app has no models so far."""
+    rng = random.Random(2026)  # noqa: S311 - demo variety, not security
+    today = timezone.localdate()
+    used: set[tuple[str, str]] = set()
+    number = 0
+    for slug, count in FAMILIES_PER_ORGANISATION.items():
+        organisation = organisations[slug]
+        actor = users[COORDINATOR[slug]]
+        service_list = list(Service.objects.filter(organisation=organisation).order_by("pk"))
+        area_code, postcodes = POSTCODES[slug]
+        for i in range(count):
+            number += 1
+            while True:
+                name = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+                if name not in used:
+                    used.add(name)
+                    break
+            plan = {
+                "state": STATES[(number - 1) % len(STATES)],
+                "service": service_list[i % len(service_list)],
+                "postcode": rng.choice(postcodes),
+                "received_days_ago": rng.randint(1, 80),
+                "urgency": rng.choice([1, 2, 3, 3, 3]),
+                "family": number % 8,
+                "age": rng.randint(17, 41),
+                "safe": number % 5 != 0,
+                "extra": rng.randint(10, 200),
+            }
+            _seed_family(organisation, actor, name, area_code, plan, today, number)
+
+
+@transaction.atomic
+def _seed_family(organisation, actor, name, area_code, plan, today, number) -> None:
+    first, last = name
+    if Parent.objects.filter(organisation=organisation, first_name=first, last_name=last).exists():
+        return
+    from operations.core.models import CouncilArea
+
+    family = plan["family"]
+    # Dates relative to today so the demo always looks current.
+    if family in (0, 1, 2):  # pregnant
+        child = {"due_date": today + timedelta(days=plan["extra"] % 200 + 14)}
+    elif family == 3:  # due date past, birth not yet recorded: "confirm the birth"
+        child = {"due_date": today - timedelta(days=20 + plan["extra"] % 20)}
+    elif family == 4:  # baby loss, under review
+        child = {"due_date": today + timedelta(days=120)}
+    else:  # born; one in eight close to a first birthday, so "ending soon" has rows
+        born = today - timedelta(days=340 if family == 7 else plan["extra"] + 20)
+        child = {"due_date": born + timedelta(days=(number % 5) - 2), "birth_date": born}
+    received = today - timedelta(days=plan["received_days_ago"])
+    referral = services.referral_create(
+        actor=actor,
+        organisation=organisation,
+        service=plan["service"],
+        parent_data={
+            "first_name": first,
+            "last_name": last,
+            "role": "father" if number % 13 == 0 else "mother",
+            "date_of_birth": today - timedelta(days=365 * plan["age"] + number),
+            "phone": f"07700 900{number:03d}",
+            "email": f"{first.lower()}.{last.lower()}@example.org",
+            "postcode": plan["postcode"],
+            "council_area": CouncilArea.objects.get(gss_code=area_code),
+            "language": "Polish" if number % 11 == 0 else "English",
+            "interpreter_needed": number % 11 == 0,
+        },
+        child_data=child,
+        referral_data={
+            "source": ["midwife", "health_visitor", "self", "gp", "perinatal_mh", "social_work"][number % 6],
+            "referrer_name": "" if number % 6 == 2 else "Fictional referrer",
+            "reason": "Feeling isolated and low since moving to the area.",
+            "urgency": plan["urgency"],
+            "received_on": received,
+        },
+    )
+    parent = referral.parent
+    if plan["safe"]:
+        services.parent_record_contact_safety(
+            actor=actor,
+            parent=parent,
+            data={"safe_sms": True, "safe_phone": number % 3 != 0, "may_name_service": number % 2 == 0,
+                  "best_contact_times": "Weekday mornings"},
+        )  # fmt: skip
+    if family == 6:  # an older under-five as well
+        services.child_save(
+            actor=actor, parent=parent, data={"birth_date": today - timedelta(days=900), "name": "Older child"}
+        )
+    if family == 4:
+        loss_child = parent.children.get()
+        services.child_save(
+            actor=actor,
+            parent=parent,
+            child=loss_child,
+            data={"loss_kind": "miscarriage", "loss_date": today - timedelta(days=10)},
+        )
+
+    state = plan["state"]
+    if state in EXIT_REASONS:
+        steps, exit_to = PATH[: number % 3], state
+    else:
+        steps, exit_to = PATH[: PATH.index(state) + 1] if state != Status.RECEIVED else [], None
+    for target in steps:
+        reason = "Planned ending as the end date nears" if target == Status.ENDING else ""
+        referral = services.referral_transition(
+            actor=actor, referral=referral, to_status=target, reason=reason, on=received + timedelta(days=14)
+        )
+    if exit_to:
+        services.referral_transition(actor=actor, referral=referral, to_status=exit_to, reason=EXIT_REASONS[exit_to])

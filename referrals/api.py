@@ -1,0 +1,304 @@
+"""API of the referrals app: /api/v1/referrals/ and /api/v1/parents/.
+
+Coordinators and managers only (``IsStaffRole``); every queryset goes through
+``visible_to``, so another organisation's record is a 404. Writes go through
+the services; their ValidationErrors become 400s with field errors."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import CouncilArea, Service, active_membership
+from operations.core.permissions import IsStaffRole
+from referrals import services
+from referrals.contact import contact_permissions
+from referrals.models import Child, Parent, Referral
+from referrals.selectors import referrals_filtered
+from referrals.workflow import Status
+
+_SERVICE_ERRORS = {
+    "does_not_exist": "Choose a service of your organisation.",
+    "incorrect_type": "Give the service's id.",
+}
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "name",
+            "due_date",
+            "birth_date",
+            "gestation_weeks_at_birth",
+            "neonatal_care",
+            "loss_kind",
+            "loss_date",
+            "loss_reviewed_at",
+        ]
+        read_only_fields = ["loss_reviewed_at"]
+        validators: list = []
+
+
+class ContactPermissionsSerializer(serializers.Serializer):
+    recorded = serializers.BooleanField()
+    safe_channels = serializers.ListField(child=serializers.CharField())
+    may_name_service = serializers.BooleanField()
+    best_times = serializers.CharField()
+
+
+class ParentSerializer(serializers.ModelSerializer):
+    council_area = serializers.SlugRelatedField(
+        slug_field="gss_code", queryset=CouncilArea.objects.all(), required=False, allow_null=True
+    )
+    children = ChildSerializer(many=True, read_only=True)
+    contact = serializers.SerializerMethodField()
+    is_young_parent = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Parent
+        fields = [
+            "id",
+            *services.PARENT_FIELDS,
+            *services.CONTACT_SAFETY_FIELDS,
+            "is_young_parent",
+            "contact",
+            "children",
+        ]
+        validators: list = []
+
+    @extend_schema(responses=ContactPermissionsSerializer)
+    def get_contact(self, parent: Parent) -> dict:
+        permissions = contact_permissions(parent)
+        return {
+            "recorded": permissions.recorded,
+            "safe_channels": list(permissions.safe_channels),
+            "may_name_service": permissions.may_name_service,
+            "best_times": permissions.best_times,
+        }
+
+
+class ParentWriteSerializer(ParentSerializer):
+    """The parent inside a referral-create request."""
+
+    class Meta(ParentSerializer.Meta):
+        fields = list(services.PARENT_FIELDS)
+
+
+class NewChildSerializer(serializers.Serializer):
+    due_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.none(), error_messages=_SERVICE_ERRORS)
+    parent_name = serializers.CharField(source="parent.display_name", read_only=True)
+    days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "parent",
+            "parent_name",
+            "service",
+            "source",
+            "referrer_name",
+            "referrer_contact",
+            "reason",
+            "urgency",
+            "received_on",
+            "status",
+            "status_changed_at",
+            "support_started_on",
+            "eligibility_start",
+            "eligibility_end",
+            "eligibility_estimated",
+            "eligibility_reason",
+            "days_left",
+            "created_at",
+        ]
+        read_only_fields = [
+            "parent",
+            "status",
+            "status_changed_at",
+            "support_started_on",
+            "eligibility_start",
+            "eligibility_end",
+            "eligibility_estimated",
+            "eligibility_reason",
+            "created_at",
+        ]
+        validators: list = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["service"].queryset = Service.objects.visible_to(request.user)
+
+    def get_days_left(self, referral: Referral) -> int | None:
+        return referral.days_left()
+
+
+class ReferralCreateSerializer(ReferralSerializer):
+    """A referral with its parent (new, or an existing ``parent_id``) and an optional pregnancy or child."""
+
+    parent_id = serializers.IntegerField(required=False, write_only=True)
+    parent_details = ParentWriteSerializer(required=False, write_only=True, source="parent_data")
+    child = NewChildSerializer(required=False, write_only=True)
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [*ReferralSerializer.Meta.fields, "parent_id", "parent_details", "child"]
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("parent_id") and not attrs.get("parent_data"):
+            raise serializers.ValidationError(
+                {"parent_details": "Give the parent's details, or parent_id for a parent already on file."}
+            )
+        return attrs
+
+
+@extend_schema_field({"type": "string", "enum": [choice.value for choice in Status]})
+class StatusField(serializers.ChoiceField):
+    """The referral states; described inline so the schema keeps one enum name per choice set."""
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = StatusField(choices=Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals of the caller's organisation. Filters: ``status``, ``service``,
+    ``council_area`` (id), ``urgency`` (1 urgent, 2 soon, 3 routine)."""
+
+    permission_classes = [IsStaffRole]
+
+    def get_queryset(self):
+        queryset = Referral.objects.visible_to(self.request.user).select_related("parent", "service")
+        if self.action == "list":
+            queryset = referrals_filtered(queryset, self.request.query_params)
+        return queryset
+
+    def get_serializer_class(self):
+        return ReferralCreateSerializer if self.action == "create" else ReferralSerializer
+
+    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = ReferralCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        parent = None
+        with transaction.atomic():
+            if data.get("parent_id"):
+                parent = Parent.objects.visible_to(request.user).filter(pk=data["parent_id"]).first()
+                if parent is None:
+                    raise serializers.ValidationError({"parent_id": "No parent with this id in your organisation."})
+            child = data.get("child") or None
+            referral = services.referral_create(
+                actor=request.user,
+                organisation=active_membership(request.user).organisation,
+                service=data["service"],
+                parent=parent,
+                parent_data=data.get("parent_data"),
+                child_data=child if child and (child.get("due_date") or child.get("birth_date")) else None,
+                referral_data={k: v for k, v in data.items() if k in services.REFERRAL_FIELDS},
+                request=request,
+            )
+        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data, status=201)
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.referral_update(
+            actor=self.request.user,
+            referral=serializer.instance,
+            data=dict(serializer.validated_data),
+            request=self.request,
+        )
+
+    @extend_schema(request=TransitionSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        referral = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral = services.referral_transition(
+            actor=request.user,
+            referral=referral,
+            to_status=body.validated_data["to_status"],
+            reason=body.validated_data["reason"],
+            request=request,
+        )
+        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
+
+
+class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Parents of the caller's organisation with their children and contact safety.
+    Parents are created with a referral (POST /api/v1/referrals/)."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = ParentSerializer
+
+    def get_queryset(self):
+        return Parent.objects.visible_to(self.request.user).select_related("council_area").prefetch_related("children")
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        parent = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=parent, request=request, summary="Parent record viewed (API)")
+        return Response(self.get_serializer(parent).data)
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        with transaction.atomic():
+            parent = services.parent_update(
+                actor=self.request.user, parent=serializer.instance, data=data, request=self.request
+            )
+            safety = {k: v for k, v in data.items() if k in services.CONTACT_SAFETY_FIELDS}
+            if safety:
+                parent = services.parent_record_contact_safety(
+                    actor=self.request.user, parent=parent, data=safety, request=self.request
+                )
+        serializer.instance = parent
+
+    @extend_schema(request=ChildSerializer, responses={201: ChildSerializer})
+    @action(detail=True, methods=["post"])
+    def children(self, request: Request, pk=None) -> Response:
+        """Adds a pregnancy or a child; eligibility is recomputed."""
+        parent = self.get_object()
+        body = ChildSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        child = services.child_save(actor=request.user, parent=parent, data=dict(body.validated_data), request=request)
+        return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
+
+
+class ChildViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """A pregnancy or child: record the birth or a loss; eligibility is recomputed.
+    Add one with POST /api/v1/parents/{id}/children/."""
+
+    permission_classes = [IsStaffRole]
+    serializer_class = ChildSerializer
+
+    def get_queryset(self):
+        return Child.objects.visible_to(self.request.user).select_related("parent")
+
+    def perform_update(self, serializer) -> None:
+        child = serializer.instance
+        serializer.instance = services.child_save(
+            actor=self.request.user,
+            parent=child.parent,
+            child=child,
+            data=dict(serializer.validated_data),
+            request=self.request,
+        )

@@ -1,0 +1,62 @@
+"""Contact safety: the one place anything that sends a message reads from.
+
+Nothing is safe until a coordinator records it: a new parent gets no
+message on any channel and the service is never named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from referrals.models import Parent
+
+
+@dataclass(frozen=True)
+class ContactPermissions:
+    sms: bool
+    email: bool
+    phone: bool
+    voicemail: bool
+    may_name_service: bool
+    best_times: str
+    recorded: bool
+
+    @property
+    def safe_channels(self) -> tuple[str, ...]:
+        return tuple(name for name in ("sms", "email", "phone", "voicemail") if getattr(self, name))
+
+    @property
+    def any_safe(self) -> bool:
+        return bool(self.safe_channels)
+
+    def allows(self, channel: str) -> bool:
+        return channel in self.safe_channels
+
+
+NOTHING_SAFE = ContactPermissions(
+    sms=False, email=False, phone=False, voicemail=False, may_name_service=False, best_times="", recorded=False
+)
+
+
+def contact_permissions(parent: Parent) -> ContactPermissions:
+    """Which channels are safe for ``parent``, whether a message may name the service, and the best times."""
+    if parent.contact_safety_recorded_at is None:
+        return NOTHING_SAFE
+    return ContactPermissions(
+        # A channel is only safe when it is recorded safe and the parent has that contact detail.
+        sms=parent.safe_sms and bool(parent.phone),
+        email=parent.safe_email and bool(parent.email),
+        phone=parent.safe_phone and bool(parent.phone),
+        voicemail=parent.safe_voicemail and bool(parent.phone),
+        may_name_service=parent.may_name_service,
+        best_times=parent.best_contact_times,
+        recorded=True,
+    )
+
+
+def baby_age_messages_allowed(parent: Parent) -> bool:
+    """Messages about a baby's age ("your baby is six months old") are never
+    sent to a family with a baby loss recorded (domain.md)."""
+    return not parent.children.filter(loss_date__isnull=False).exists()

@@ -1,0 +1,231 @@
+"""Forms validate and normalise; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from operations.core.models import CouncilArea, Service
+from referrals.models import Child, Parent, Referral, Urgency
+from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
+from referrals.workflow import Status, allowed_targets
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+INTAKE_PARENT_FIELDS = [
+    "role",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "council_area",
+    "language",
+    "interpreter_needed",
+]
+PARENT_EDIT_FIELDS = [
+    *INTAKE_PARENT_FIELDS,
+    "needs_agreed",
+    "refugee_or_asylum_seeking",
+    "substance_use",
+    "ethnicity",
+    "lawful_basis_article6",
+    "lawful_basis_article9",
+    "evaluation_consent_given_on",
+    "evaluation_consent_withdrawn_on",
+]
+REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
+
+
+def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on the field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _dates(fields: dict) -> dict:
+    for field in fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = DATE
+    return fields
+
+
+class _ParentCleaning:
+    def _widen_postcode(self) -> None:
+        # Accept spaces and stray characters so the postcode message, not a length error, explains.
+        if "postcode" in self.fields:
+            self.fields["postcode"].max_length = 20
+            self.fields["postcode"].validators = []
+            self.fields["postcode"].widget.attrs["maxlength"] = 20
+        if "phone" in self.fields:
+            self.fields["phone"].max_length = 30
+            self.fields["phone"].validators = []
+            self.fields["phone"].widget.attrs["maxlength"] = 30
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean_phone(self) -> str:
+        return normalise_uk_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born is not None and born > timezone.localdate():
+            raise ValidationError("The date of birth cannot be in the future.")
+        return born
+
+
+class IntakeForm(_ParentCleaning, forms.Form):
+    """A new referral: the parent (unless already chosen), a pregnancy or child, and the referral."""
+
+    def __init__(self, *args, user, parent: Parent | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        self.fields["service"] = forms.ModelChoiceField(
+            queryset=Service.objects.visible_to(user).active(),
+            error_messages={"invalid_choice": "Choose a service of your organisation."},
+        )
+        if parent is None:
+            self.fields.update(_dates(forms.fields_for_model(Parent, fields=INTAKE_PARENT_FIELDS)))
+            self.fields["council_area"].queryset = CouncilArea.objects.all()
+            child = _dates(forms.fields_for_model(Child, fields=["due_date", "birth_date"]))
+            child["due_date"].help_text = "For a pregnancy. Leave empty if the baby is born."
+            child["birth_date"].help_text = "If the baby is born."
+            self.fields.update(child)
+        self.fields.update(_dates(forms.fields_for_model(Referral, fields=REFERRAL_FIELDS)))
+        self.fields["urgency"].initial = Urgency.ROUTINE
+        self._widen_postcode()
+        self.fields["received_on"].initial = timezone.localdate
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.parent is None and (data.get("due_date") or data.get("birth_date")):
+            for field, message in pregnancy_date_errors(
+                due_date=data.get("due_date"),
+                birth_date=data.get("birth_date"),
+                loss_date=None,
+                today=timezone.localdate(),
+            ).items():
+                self.add_error(field, message)
+        received = data.get("received_on")
+        if received and received > timezone.localdate():
+            self.add_error("received_on", "The date received cannot be in the future.")
+        return data
+
+    def parent_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in INTAKE_PARENT_FIELDS if f in self.cleaned_data}
+
+    def child_data(self) -> dict | None:
+        due, born = self.cleaned_data.get("due_date"), self.cleaned_data.get("birth_date")
+        if self.parent is not None or not (due or born):
+            return None
+        return {"due_date": due, "birth_date": born}
+
+    def referral_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in REFERRAL_FIELDS if f in self.cleaned_data}
+
+
+class ParentForm(_ParentCleaning, forms.ModelForm):
+    class Meta:
+        model = Parent
+        fields = PARENT_EDIT_FIELDS
+        widgets = {
+            "date_of_birth": DATE,
+            "evaluation_consent_given_on": DATE,
+            "evaluation_consent_withdrawn_on": DATE,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._widen_postcode()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("needs_agreed") and (
+            data.get("refugee_or_asylum_seeking") or data.get("substance_use") or data.get("ethnicity")
+        ):
+            self.add_error("needs_agreed", "Needs can be recorded only when the parent agrees.")
+        given, withdrawn = data.get("evaluation_consent_given_on"), data.get("evaluation_consent_withdrawn_on")
+        if withdrawn is not None and (given is None or withdrawn < given):
+            # A field error here also keeps the model's constraint from repeating it as a form-wide error.
+            self.add_error("evaluation_consent_withdrawn_on", "Consent can only be withdrawn after it was given.")
+        return data
+
+
+class ContactSafetyForm(forms.ModelForm):
+    class Meta:
+        model = Parent
+        fields = ["safe_sms", "safe_email", "safe_phone", "safe_voicemail", "may_name_service", "best_contact_times"]
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "name",
+            "due_date",
+            "birth_date",
+            "gestation_weeks_at_birth",
+            "neonatal_care",
+            "loss_kind",
+            "loss_date",
+        ]
+        widgets = {"due_date": DATE, "birth_date": DATE, "loss_date": DATE}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for field, message in pregnancy_date_errors(
+            due_date=data.get("due_date"),
+            birth_date=data.get("birth_date"),
+            loss_date=data.get("loss_date"),
+            today=timezone.localdate(),
+        ).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        if bool(data.get("loss_kind")) != bool(data.get("loss_date")):
+            self.add_error("loss_date", "Record both the kind of loss and its date.")
+        return data
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="Move to", choices=Status.choices)
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when a referral leaves the workflow or a match falls through.",
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Status.choices)
+        # Show the allowed moves; the service still refuses anything else.
+        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed_targets(referral.status)]
+        self.fields["to_status"].error_messages["invalid_choice"] = (
+            f"A referral that is {referral.get_status_display().lower()} cannot move there."
+        )
+
+
+class BoardFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any open state"), *Status.choices[:7]])
+    service = forms.ModelChoiceField(required=False, queryset=Service.objects.none(), empty_label="Any service")
+    council_area = forms.ModelChoiceField(
+        required=False, queryset=CouncilArea.objects.none(), empty_label="Any council area"
+    )
+    urgency = forms.TypedChoiceField(required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices])
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.visible_to(user)
+        self.fields["council_area"].queryset = CouncilArea.objects.all()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,370 @@
+"""Parents and their children, referrals and their transitions.
+
+Visibility is decided in one place per model (``visible_to``): for now only
+coordinators and managers of the organisation see parents and referrals.
+Matching will widen it for matched volunteers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
+from referrals.validators import validate_postcode, validate_uk_phone
+from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_targets
+
+YOUNG_PARENT_UNDER = 20
+
+
+class StaffOnlyQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        rows = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None or not membership.is_staff_role:
+            return rows.none()
+        return rows
+
+
+class ParentRole(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    OTHER_CARER = "other_carer", "Other carer"
+
+
+class Ethnicity(models.TextChoices):
+    # Scotland's census 2022 top-level groups, always with "prefer not to say".
+    WHITE = "white", "White"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    ASIAN = "asian", "Asian, Scottish Asian or British Asian"
+    AFRICAN = "african", "African, Scottish African or British African"
+    CARIBBEAN_BLACK = "caribbean_black", "Caribbean or Black"
+    OTHER = "other", "Other ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class Article6Basis(models.TextChoices):
+    CONSENT = "consent", "Consent (6(1)(a))"
+    CONTRACT = "contract", "Contract (6(1)(b))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (6(1)(c))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (6(1)(d))"
+    PUBLIC_TASK = "public_task", "Public task (6(1)(e))"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests (6(1)(f))"
+
+
+class Article9Condition(models.TextChoices):
+    EXPLICIT_CONSENT = "explicit_consent", "Explicit consent (9(2)(a))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (9(2)(c))"
+    NOT_FOR_PROFIT = "not_for_profit", "Not-for-profit body (9(2)(d); DPA 2018 Sch. 1 para 16)"
+    HEALTH_OR_SOCIAL_CARE = "health_social_care", "Health or social care (9(2)(h))"
+
+
+class ParentQuerySet(StaffOnlyQuerySet):
+    pass
+
+
+class Parent(models.Model):
+    """The supported parent: a mother, a father or another carer."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parents")
+    role = models.CharField(max_length=20, choices=ParentRole.choices, default=ParentRole.MOTHER)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    phone = models.CharField(max_length=20, blank=True, validators=[validate_uk_phone])
+    email = models.EmailField(blank=True)
+    address_line_1 = models.CharField(max_length=150, blank=True)
+    address_line_2 = models.CharField(max_length=150, blank=True)
+    town = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    council_area = models.ForeignKey(
+        CouncilArea, null=True, blank=True, on_delete=models.PROTECT, related_name="parents"
+    )
+    language = models.CharField(max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+
+    # Contact safety: read only through referrals.contact.contact_permissions().
+    safe_sms = models.BooleanField("SMS is safe", default=False)
+    safe_email = models.BooleanField("Email is safe", default=False)
+    safe_phone = models.BooleanField("Phone calls are safe", default=False)
+    safe_voicemail = models.BooleanField("Voicemail is safe", default=False)
+    may_name_service = models.BooleanField("Messages may name the service", default=False)
+    best_contact_times = models.CharField(max_length=150, blank=True)
+    contact_safety_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    # Needs: recorded only with the parent's agreement.
+    needs_agreed = models.BooleanField("The parent agreed to record these needs", default=False)
+    refugee_or_asylum_seeking = models.BooleanField(default=False)
+    substance_use = models.BooleanField(default=False)
+    ethnicity = models.CharField(max_length=20, choices=Ethnicity.choices, blank=True)
+
+    lawful_basis_article6 = models.CharField(
+        "Article 6 basis", max_length=30, choices=Article6Basis.choices, blank=True
+    )
+    lawful_basis_article9 = models.CharField(
+        "Article 9 condition", max_length=30, choices=Article9Condition.choices, blank=True
+    )
+    evaluation_consent_given_on = models.DateField(null=True, blank=True)
+    evaluation_consent_withdrawn_on = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["organisation", "last_name", "first_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needs_agreed=True)
+                | (Q(refugee_or_asylum_seeking=False) & Q(substance_use=False) & Q(ethnicity="")),
+                name="parent_needs_only_with_agreement",
+                violation_error_message="Needs can be recorded only when the parent agrees.",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_consent_withdrawn_on__isnull=True)
+                | (
+                    Q(evaluation_consent_given_on__isnull=False)
+                    & Q(evaluation_consent_withdrawn_on__gte=models.F("evaluation_consent_given_on"))
+                ),
+                name="parent_consent_withdrawn_after_given",
+                violation_error_message="Consent can only be withdrawn after it was given.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Parent #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        name = self.preferred_name or self.first_name
+        return f"{name} {self.last_name}"
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def is_young_parent(self) -> bool:
+        age = self.age_on(timezone.localdate())
+        return age is not None and age < YOUNG_PARENT_UNDER
+
+    @property
+    def evaluation_consent_active(self) -> bool:
+        return self.evaluation_consent_given_on is not None and self.evaluation_consent_withdrawn_on is None
+
+
+class LossKind(models.TextChoices):
+    MISCARRIAGE = "miscarriage", "Miscarriage"
+    STILLBIRTH = "stillbirth", "Stillbirth"
+    NEONATAL_DEATH = "neonatal_death", "Death of a baby"
+
+
+class ChildQuerySet(StaffOnlyQuerySet):
+    organisation_field = "parent__organisation"
+
+    def birth_to_confirm(self, today: date) -> ChildQuerySet:
+        from datetime import timedelta
+
+        from referrals.eligibility import CONFIRM_BIRTH_AFTER_DAYS
+
+        return self.filter(
+            birth_date__isnull=True,
+            loss_date__isnull=True,
+            due_date__lt=today - timedelta(days=CONFIRM_BIRTH_AFTER_DAYS),
+        )
+
+    def loss_review_open(self) -> ChildQuerySet:
+        return self.filter(loss_date__isnull=False, loss_reviewed_at__isnull=True)
+
+
+class Child(models.Model):
+    """A pregnancy or a child. A birth or a loss is recorded on the same row."""
+
+    parent = models.ForeignKey(Parent, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(max_length=100, blank=True, help_text="Leave empty before the birth.")
+    due_date = models.DateField("Expected due date", null=True, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    gestation_weeks_at_birth = models.PositiveSmallIntegerField(null=True, blank=True)
+    neonatal_care = models.BooleanField("Neonatal care", null=True, blank=True)
+    loss_kind = models.CharField("Kind of loss", max_length=20, choices=LossKind.choices, blank=True)
+    loss_date = models.DateField("Date of the loss", null=True, blank=True)
+    # A loss opens a coordinator review; it never closes a case by itself.
+    loss_reviewed_at = models.DateTimeField(null=True, blank=True)
+    loss_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parent_id", "pk"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=False) | Q(birth_date__isnull=False),
+                name="child_has_due_or_birth_date",
+                violation_error_message="Give the expected due date, or the birth date.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(loss_kind="") & Q(loss_date__isnull=True))
+                | (~Q(loss_kind="") & Q(loss_date__isnull=False)),
+                name="child_loss_kind_and_date_together",
+                violation_error_message="Record both the kind of loss and its date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(gestation_weeks_at_birth__isnull=True)
+                | (Q(gestation_weeks_at_birth__gte=20) & Q(gestation_weeks_at_birth__lte=45)),
+                name="child_gestation_in_range",
+                violation_error_message="Gestation at birth is between 20 and 45 weeks.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child #{self.pk}"
+
+    @property
+    def is_born(self) -> bool:
+        return self.birth_date is not None
+
+    @property
+    def is_lost(self) -> bool:
+        return self.loss_date is not None
+
+    @property
+    def loss_review_open(self) -> bool:
+        return self.is_lost and self.loss_reviewed_at is None
+
+
+class Source(models.TextChoices):
+    SELF = "self", "Self-referral"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    MIDWIFE = "midwife", "Midwife"
+    GP = "gp", "GP"
+    PERINATAL_MENTAL_HEALTH = "perinatal_mh", "Perinatal mental health team"
+    SOCIAL_WORK = "social_work", "Social work"
+    OTHER_CHARITY = "other_charity", "Other charity"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.IntegerChoices):
+    # Lower sorts first on the waiting list.
+    URGENT = 1, "Urgent"
+    SOON = 2, "Soon"
+    ROUTINE = 3, "Routine"
+
+
+class ReferralQuerySet(StaffOnlyQuerySet):
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def waiting_list(self) -> ReferralQuerySet:
+        """Waiting referrals: most urgent first, then those closest to the end of
+        their eligibility (at risk of ageing out), then the longest waiting."""
+        return (
+            self.filter(status=Status.WAITING)
+            .select_related("parent", "service", "parent__council_area")
+            .order_by(
+                "urgency",
+                models.F("eligibility_end").asc(nulls_last=True),
+                "received_on",
+                "pk",
+            )
+        )
+
+
+class Referral(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals")
+    parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="referrals")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    referrer_name = models.CharField(max_length=150, blank=True)
+    referrer_contact = models.CharField(max_length=150, blank=True, help_text="Phone or email of the referrer.")
+    reason = models.TextField("Reason for referral", blank=True)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.ROUTINE)
+    received_on = models.DateField(default=timezone.localdate)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    support_started_on = models.DateField(null=True, blank=True)
+
+    # Computed by referrals.eligibility in the service layer; stored for querying.
+    eligibility_start = models.DateField(null=True, blank=True, editable=False)
+    eligibility_end = models.DateField(null=True, blank=True, editable=False)
+    eligibility_estimated = models.BooleanField(default=True, editable=False)
+    eligibility_reason = models.CharField(max_length=300, blank=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "urgency"]),
+            models.Index(fields=["organisation", "eligibility_end"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "service"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_referral_per_parent_and_service",
+                violation_error_message="This parent already has an open referral for this service.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[*OPEN_STATUSES, *CLOSED_STATUSES]),
+                name="referral_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def allowed_moves(self) -> list[tuple[str, str]]:
+        labels = dict(Status.choices)
+        return [(status, labels[status]) for status in allowed_targets(self.status)]
+
+    def days_left(self, today: date | None = None) -> int | None:
+        if self.eligibility_end is None:
+            return None
+        return (self.eligibility_end - (today or timezone.localdate())).days
+
+    def days_waiting(self, today: date | None = None) -> int:
+        return ((today or timezone.localdate()) - self.received_on).days
+
+
+class ReferralTransition(models.Model):
+    """One move of a referral through the workflow: who, when, why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"

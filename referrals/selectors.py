@@ -1,0 +1,166 @@
+"""Reads of the referrals app: board, waiting list, home panels, timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from operations.core.models import Service
+from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.workflow import OPEN_STATUSES, Status
+
+ENDING_SOON_WEEKS = 8
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after ``start`` up to and including ``end``.
+    Scottish bank holidays are not counted out (yet)."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    full_weeks, rest = divmod(days, 7)
+    count = full_weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def subtract_working_days(day: date, working_days: int) -> date:
+    """The date ``working_days`` Monday-to-Friday days before ``day``."""
+    current = day
+    remaining = working_days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referral]:
+    """The board's and the API list's filters: status, service, council area, urgency."""
+    if status := params.get("status"):
+        queryset = queryset.filter(status=status)
+    if service := params.get("service"):
+        queryset = queryset.filter(service_id=service) if str(service).isdigit() else queryset.none()
+    if area := params.get("council_area"):
+        queryset = queryset.filter(parent__council_area_id=area) if str(area).isdigit() else queryset.none()
+    if urgency := params.get("urgency"):
+        queryset = queryset.filter(urgency=urgency) if str(urgency).isdigit() else queryset.none()
+    return queryset
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    count: int
+    referrals: list[Referral]
+
+
+def triage_board(user, params, *, per_column: int = 50) -> list[BoardColumn]:
+    """Open referrals grouped by state, each column capped; counts are exact."""
+    base = referrals_filtered(Referral.objects.visible_to(user).open(), params)
+    counts = dict(base.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    rows = list(
+        base.select_related("parent", "service").order_by("urgency", "eligibility_end", "received_on", "pk")[
+            : per_column * len(OPEN_STATUSES)
+        ]
+    )
+    labels = dict(Status.choices)
+    columns = []
+    for status in OPEN_STATUSES:
+        in_column = [r for r in rows if r.status == status][:per_column]
+        columns.append(BoardColumn(status, str(labels[status]), counts.get(status, 0), in_column))
+    return columns
+
+
+def coordinator_panels(user, today: date | None = None) -> dict:
+    """What needs a coordinator's attention today, for the home page."""
+    today = today or timezone.localdate()
+    referrals = Referral.objects.visible_to(user).select_related("parent", "service")
+    open_referrals = referrals.filter(status__in=OPEN_STATUSES)
+    new = list(open_referrals.filter(status=Status.RECEIVED).order_by("urgency", "received_on")[:10])
+    # Waiting past target: not yet contacted within the service's working-day target.
+    late = Q(pk__in=[])
+    for service_id, target in Service.objects.visible_to(user).values_list("pk", "waiting_target_working_days"):
+        late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
+    overdue = list(open_referrals.filter(late, status=Status.RECEIVED).order_by("received_on")[:10])
+    ending = list(
+        open_referrals.filter(
+            eligibility_end__gte=today, eligibility_end__lte=today + timedelta(weeks=ENDING_SOON_WEEKS)
+        ).order_by("eligibility_end")[:10]
+    )
+    past_end = list(open_referrals.filter(eligibility_end__lt=today).order_by("eligibility_end")[:10])
+    births = list(
+        Child.objects.visible_to(user)
+        .birth_to_confirm(today)
+        .filter(parent__referrals__status__in=OPEN_STATUSES)
+        .select_related("parent")
+        .distinct()
+        .order_by("due_date")[:10]
+    )
+    losses = list(Child.objects.visible_to(user).loss_review_open().select_related("parent").order_by("loss_date")[:10])
+    return {
+        "today": today,
+        "new_referrals": new,
+        "overdue": overdue,
+        "ending_soon": ending,
+        "past_end": past_end,
+        "births_to_confirm": births,
+        "loss_reviews": losses,
+    }
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime | date
+    title: str
+    detail: str = ""
+
+
+def parent_timeline(parent: Parent) -> list[TimelineEntry]:
+    """Everything that happened for a family, newest first. Later apps
+    (contacts, matches) will add their entries here."""
+    labels = dict(Status.choices)
+    entries: list[TimelineEntry] = []
+    transitions = ReferralTransition.objects.filter(referral__parent=parent).select_related("referral__service", "by")
+    for t in transitions:
+        if t.from_status:
+            title = f"{t.referral.service.name}: {labels[t.from_status]} → {labels[t.to_status]}"
+        else:
+            title = f"{t.referral.service.name}: referral received"
+        entries.append(TimelineEntry(t.at, title, f"by {t.by or 'someone removed'}. {t.reason}".strip()))
+    for child in parent.children.all():
+        if child.birth_date:
+            entries.append(TimelineEntry(child.birth_date, "Birth", child.name))
+        if child.loss_date:
+            entries.append(TimelineEntry(child.loss_date, f"Baby loss ({child.get_loss_kind_display().lower()})"))
+
+    def key(entry: TimelineEntry) -> datetime:
+        at = entry.at
+        if isinstance(at, datetime):
+            return at
+        return timezone.make_aware(datetime.combine(at, time.min))
+
+    return sorted(entries, key=key, reverse=True)
+
+
+def referral_counts_by_state(user) -> dict[str, int]:
+    rows = Referral.objects.visible_to(user).values_list("status").annotate(n=Count("pk"))
+    return dict(rows.values_list("status", "n"))
+
+
+def parents_search(user, query: str) -> QuerySet[Parent]:
+    parents = Parent.objects.visible_to(user).select_related("council_area")
+    if query:
+        parents = parents.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(preferred_name__icontains=query)
+            | Q(postcode__icontains=query)
+        )
+    return parents

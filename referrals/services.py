@@ -1,0 +1,438 @@
+"""Writes of the referrals app: typed, keyword-only, one transaction each.
+
+A broken rule raises Django's ``ValidationError`` with field errors; the
+forms show them, the API turns them into a 400, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import Organisation, Service, User
+from referrals import eligibility
+from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
+from referrals.workflow import OPEN_STATUSES, Status, transition_error
+
+PARENT_FIELDS = (
+    "role",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "council_area",
+    "language",
+    "interpreter_needed",
+    "needs_agreed",
+    "refugee_or_asylum_seeking",
+    "substance_use",
+    "ethnicity",
+    "lawful_basis_article6",
+    "lawful_basis_article9",
+    "evaluation_consent_given_on",
+    "evaluation_consent_withdrawn_on",
+)
+CONTACT_SAFETY_FIELDS = (
+    "safe_sms",
+    "safe_email",
+    "safe_phone",
+    "safe_voicemail",
+    "may_name_service",
+    "best_contact_times",
+)
+CHILD_FIELDS = (
+    "name",
+    "due_date",
+    "birth_date",
+    "gestation_weeks_at_birth",
+    "neonatal_care",
+    "loss_kind",
+    "loss_date",
+)
+REFERRAL_FIELDS = ("source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on")
+
+
+class DuplicateReferral(ValidationError):
+    """The parent already has an open referral for this service."""
+
+    def __init__(self, existing: Referral) -> None:
+        self.existing = existing
+        url = reverse("referrals:referral-detail", args=[existing.pk])
+        super().__init__(
+            {
+                "service": ValidationError(
+                    f"This parent already has an open referral for this service (referral #{existing.pk}, "
+                    f"{existing.get_status_display().lower()}): {url}",
+                    code="duplicate",
+                )
+            }
+        )
+
+
+# --- eligibility ---------------------------------------------------------
+
+
+def policy_of(service: Service) -> eligibility.Policy:
+    return eligibility.Policy(
+        start_rule=service.start_rule,
+        start_gestation_weeks=service.start_gestation_weeks,
+        end_child_age_months=service.end_child_age_months,
+        end_support_months=service.end_support_months,
+        bereavement_months=service.bereavement_months,
+    )
+
+
+def facts_of(referral: Referral, children: list[Child]) -> eligibility.Facts:
+    return eligibility.Facts(
+        received_on=referral.received_on,
+        support_started_on=referral.support_started_on,
+        children=tuple(
+            eligibility.ChildFacts(due_date=c.due_date, birth_date=c.birth_date, loss_date=c.loss_date)
+            for c in children
+        ),
+    )
+
+
+def _apply_eligibility(referral: Referral, children: list[Child]) -> bool:
+    """Sets the computed fields on ``referral``; True when they changed."""
+    result = eligibility.compute(policy_of(referral.service), facts_of(referral, children))
+    new = (result.start, result.end, result.estimated, result.reason[:300])
+    old = (
+        referral.eligibility_start,
+        referral.eligibility_end,
+        referral.eligibility_estimated,
+        referral.eligibility_reason,
+    )
+    (
+        referral.eligibility_start,
+        referral.eligibility_end,
+        referral.eligibility_estimated,
+        referral.eligibility_reason,
+    ) = new
+    return new != old
+
+
+_ELIGIBILITY_FIELDS = ["eligibility_start", "eligibility_end", "eligibility_estimated", "eligibility_reason"]
+
+
+@transaction.atomic
+def parent_recompute_eligibility(*, parent: Parent) -> int:
+    """Recomputes every open referral of ``parent`` after its family facts changed."""
+    children = list(Child.objects.filter(parent=parent))
+    changed = 0
+    for referral in Referral.objects.filter(parent=parent, status__in=OPEN_STATUSES).select_related("service"):
+        if _apply_eligibility(referral, children):
+            referral.save(update_fields=[*_ELIGIBILITY_FIELDS, "updated_at"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def service_recompute_eligibility(*, service_id: int) -> int:
+    """Recomputes the open referrals of a service after its policy changed."""
+    referrals = list(
+        Referral.objects.filter(service_id=service_id, status__in=OPEN_STATUSES)
+        .select_related("service")
+        .prefetch_related("parent__children")
+    )
+    changed = [r for r in referrals if _apply_eligibility(r, list(r.parent.children.all()))]
+    Referral.objects.bulk_update(changed, _ELIGIBILITY_FIELDS)
+    return len(changed)
+
+
+# --- parents and children ------------------------------------------------
+
+
+def _clean_parent_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {key: value for key, value in data.items() if key in PARENT_FIELDS}
+    errors: dict[str, Any] = {}
+    for field, normalise in (("postcode", normalise_postcode), ("phone", normalise_uk_phone)):
+        if field in cleaned:
+            try:
+                cleaned[field] = normalise(cleaned[field] or "")
+            except ValidationError as exc:
+                errors[field] = exc.messages
+    if not cleaned.get("needs_agreed", True) and (
+        cleaned.get("refugee_or_asylum_seeking") or cleaned.get("substance_use") or cleaned.get("ethnicity")
+    ):
+        errors["needs_agreed"] = ["Needs can be recorded only when the parent agrees."]
+    born = cleaned.get("date_of_birth")
+    if born is not None and born > timezone.localdate():
+        errors["date_of_birth"] = ["The date of birth cannot be in the future."]
+    given, withdrawn = cleaned.get("evaluation_consent_given_on"), cleaned.get("evaluation_consent_withdrawn_on")
+    if withdrawn is not None and (given is None or withdrawn < given):
+        errors["evaluation_consent_withdrawn_on"] = ["Consent can only be withdrawn after it was given."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_child_data(data: dict[str, Any], *, instance: Child | None = None) -> dict[str, Any]:
+    cleaned = {key: value for key, value in data.items() if key in CHILD_FIELDS}
+    merged = {field: getattr(instance, field, None) for field in CHILD_FIELDS} | cleaned
+    errors = pregnancy_date_errors(
+        due_date=merged.get("due_date"),
+        birth_date=merged.get("birth_date"),
+        loss_date=merged.get("loss_date"),
+        today=timezone.localdate(),
+    )
+    if bool(merged.get("loss_kind")) != bool(merged.get("loss_date")):
+        errors.setdefault("loss_date", "Record both the kind of loss and its date.")
+    weeks = merged.get("gestation_weeks_at_birth")
+    if weeks is not None and not 20 <= weeks <= 45:
+        errors["gestation_weeks_at_birth"] = "Gestation at birth is between 20 and 45 weeks."
+    if errors:
+        raise ValidationError(errors)
+    cleaned.setdefault("loss_kind", merged.get("loss_kind") or "")
+    return cleaned
+
+
+def _check_same_organisation(parent: Parent, organisation: Organisation) -> None:
+    if parent.organisation_id != organisation.pk:
+        raise ValidationError({"parent": "Choose a parent of your organisation."})
+
+
+@transaction.atomic
+def parent_update(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+    cleaned = _clean_parent_data(data)
+    for field, value in cleaned.items():
+        setattr(parent, field, value)
+    parent.full_clean(exclude=["organisation"])
+    parent.save()
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Parent details changed")
+    return parent
+
+
+@transaction.atomic
+def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+    for field in CONTACT_SAFETY_FIELDS:
+        if field in data:
+            setattr(parent, field, data[field])
+    parent.contact_safety_recorded_at = timezone.now()
+    parent.save()
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Contact safety recorded")
+    return parent
+
+
+@transaction.atomic
+def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Child | None = None, request=None) -> Child:
+    """Adds a pregnancy or child, or records a birth or a loss; recomputes eligibility."""
+    cleaned = _clean_child_data(data, instance=child)
+    had_loss = child is not None and child.loss_date is not None
+    if child is None:
+        child = Child(parent=parent)
+    elif child.parent_id != parent.pk:
+        raise ValidationError({"parent": "This child belongs to another family."})
+    for field, value in cleaned.items():
+        setattr(child, field, value)
+    if child.loss_date is None:
+        child.loss_reviewed_at, child.loss_reviewed_by = None, None
+    created = child.pk is None
+    child.save()
+    summary = "Pregnancy or child added" if created else "Pregnancy or child changed"
+    if child.loss_date is not None and not had_loss:
+        # A loss opens a coordinator review and never closes anything by itself.
+        summary = "Baby loss recorded; coordinator review opened"
+    audit_log(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        actor=actor,
+        obj=child,
+        organisation=parent.organisation_id,
+        request=request,
+        summary=summary,
+    )
+    parent_recompute_eligibility(parent=parent)
+    return child
+
+
+@transaction.atomic
+def child_review_loss(*, actor: User, child: Child, request=None) -> Child:
+    if child.loss_date is None:
+        raise ValidationError({"loss_date": "No loss is recorded for this child."})
+    child.loss_reviewed_at = timezone.now()
+    child.loss_reviewed_by = actor
+    child.save(update_fields=["loss_reviewed_at", "loss_reviewed_by"])
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        obj=child,
+        organisation=child.parent.organisation_id,
+        request=request,
+        summary="Baby loss review completed",
+    )
+    return child
+
+
+# --- referrals -----------------------------------------------------------
+
+
+def _check_service(service: Service, organisation: Organisation) -> None:
+    if service.organisation_id != organisation.pk:
+        raise ValidationError({"service": "Choose a service of your organisation."})
+    if not service.is_active:
+        raise ValidationError({"service": "This service has ended and takes no new referrals."})
+
+
+def _clean_referral_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {key: value for key, value in data.items() if key in REFERRAL_FIELDS}
+    received = cleaned.get("received_on")
+    if received is not None and received > timezone.localdate():
+        raise ValidationError({"received_on": "The date received cannot be in the future."})
+    return cleaned
+
+
+def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) -> Parent | None:
+    """The same person already on file: same names and date of birth in the organisation."""
+    if not data.get("date_of_birth") or not data.get("first_name") or not data.get("last_name"):
+        return None
+    return (
+        Parent.objects.filter(
+            organisation=organisation,
+            first_name__iexact=data["first_name"].strip(),
+            last_name__iexact=data["last_name"].strip(),
+            date_of_birth=data["date_of_birth"],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _same_child_on_file(parent: Parent, child: dict[str, Any]) -> bool:
+    """A known family referred again names the same pregnancy or child: don't record it twice."""
+    if parent.pk is None:
+        return False
+    same = Q()
+    if child.get("due_date"):
+        same |= Q(due_date=child["due_date"])
+    if child.get("birth_date"):
+        same |= Q(birth_date=child["birth_date"])
+    return bool(same) and Child.objects.filter(same, parent=parent).exists()
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    service: Service,
+    referral_data: dict[str, Any],
+    parent: Parent | None = None,
+    parent_data: dict[str, Any] | None = None,
+    child_data: dict[str, Any] | None = None,
+    request=None,
+) -> Referral:
+    """Takes a referral in: the parent (existing, or new from ``parent_data``),
+    an optional pregnancy or child, and the referral itself, all or nothing.
+
+    A parent who already has an open referral for the same service is refused
+    (``DuplicateReferral`` names it); a known parent referred to a new service
+    gets the referral attached to their existing family."""
+    _check_service(service, organisation)
+    cleaned_referral = _clean_referral_data(referral_data)
+    cleaned_child = _clean_child_data(child_data) if child_data else None
+    if parent is None:
+        cleaned_parent = _clean_parent_data(parent_data or {})
+        parent = find_existing_parent(organisation=organisation, data=cleaned_parent)
+        if parent is None:
+            parent = Parent(organisation=organisation, **cleaned_parent)
+            parent.full_clean(exclude=["organisation"])
+            parent.save()
+            audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, request=request, summary="Parent added")
+    else:
+        _check_same_organisation(parent, organisation)
+
+    existing = (
+        Referral.objects.select_for_update().filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
+        if parent.pk
+        else None
+    )
+    if existing is not None:
+        raise DuplicateReferral(existing)
+
+    if cleaned_child and not _same_child_on_file(parent, cleaned_child):
+        Child.objects.create(parent=parent, **cleaned_child)
+
+    referral = Referral(organisation=organisation, parent=parent, service=service, created_by=actor, **cleaned_referral)
+    referral.status_changed_at = timezone.now()
+    _apply_eligibility(referral, list(Child.objects.filter(parent=parent)))
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        # Two intakes raced past the check above; the constraint caught the second.
+        raise DuplicateReferral(
+            Referral.objects.filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
+        ) from None
+    ReferralTransition.objects.create(
+        referral=referral, from_status="", to_status=Status.RECEIVED, by=actor, at=referral.status_changed_at
+    )
+    audit_log(action=AuditAction.CREATE, actor=actor, obj=referral, request=request, summary="Referral received")
+    return referral
+
+
+@transaction.atomic
+def referral_update(*, actor: User, referral: Referral, data: dict[str, Any], request=None) -> Referral:
+    cleaned = _clean_referral_data(data)
+    service = data.get("service")
+    if service is not None and service.pk != referral.service_id:
+        _check_service(service, referral.organisation)
+        clash = (
+            Referral.objects.filter(parent_id=referral.parent_id, service=service, status__in=OPEN_STATUSES)
+            .exclude(pk=referral.pk)
+            .first()
+        )
+        if clash is not None and referral.is_open:
+            raise DuplicateReferral(clash)
+        referral.service = service
+    for field, value in cleaned.items():
+        setattr(referral, field, value)
+    _apply_eligibility(referral, list(Child.objects.filter(parent_id=referral.parent_id)))
+    referral.save()
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=referral, request=request, summary="Referral changed")
+    return referral
+
+
+@transaction.atomic
+def referral_transition(
+    *, actor: User, referral: Referral, to_status: str, reason: str = "", request=None, on: date | None = None
+) -> Referral:
+    """Moves a referral through the workflow, or refuses with a field error."""
+    locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
+    errors = transition_error(locked.status, to_status, reason or "")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    ReferralTransition.objects.create(
+        referral=locked, from_status=locked.status, to_status=to_status, by=actor, at=now, reason=reason.strip()
+    )
+    from_status = locked.status
+    locked.status = to_status
+    locked.status_changed_at = now
+    if to_status == Status.ACTIVE and locked.support_started_on is None:
+        locked.support_started_on = on or timezone.localdate()
+    if to_status in OPEN_STATUSES:
+        _apply_eligibility(locked, list(Child.objects.filter(parent_id=locked.parent_id)))
+    locked.save()
+    audit_log(
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        obj=locked,
+        request=request,
+        summary=f"Referral moved from {from_status} to {to_status}",
+    )
+    return locked

@@ -1,0 +1,249 @@
+"""Pages of the referrals app. Coordinators and managers only, for now."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from operations.core.access import require_membership, staff_required
+from operations.core.audit import AuditAction, audit_log
+from referrals import selectors, services
+from referrals.access import get_child_for, get_parent_for, get_referral_for
+from referrals.contact import contact_permissions
+from referrals.forms import (
+    BoardFilterForm,
+    ChildForm,
+    ContactSafetyForm,
+    IntakeForm,
+    ParentForm,
+    TransitionForm,
+    add_errors,
+)
+from referrals.models import Referral
+
+
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    filters = BoardFilterForm(request.GET or None, user=request.user)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    params = {key: getattr(value, "pk", value) for key, value in params.items() if value not in (None, "")}
+    columns = selectors.triage_board(request.user, params)
+    context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
+    if request.htmx:
+        return render(request, "referrals/_board.html", context)
+    return render(request, "referrals/board.html", context)
+
+
+@staff_required
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    referrals = Referral.objects.visible_to(request.user).waiting_list()
+    return render(request, "referrals/waiting_list.html", {"referrals": referrals, "today": timezone.localdate()})
+
+
+@staff_required
+def referral_new(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    parent = (
+        get_parent_for(request.user, int(request.GET["parent"])) if request.GET.get("parent", "").isdigit() else None
+    )
+    form = IntakeForm(request.POST or None, user=request.user, parent=parent)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                organisation=membership.organisation,
+                service=form.cleaned_data["service"],
+                parent=parent,
+                parent_data=form.parent_data() if parent is None else None,
+                child_data=form.child_data(),
+                referral_data=form.referral_data(),
+                request=request,
+            )
+        except services.DuplicateReferral as exc:
+            duplicate = exc.existing
+            form.add_error("service", "This parent already has an open referral for this service.")
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Referral #{referral.pk} received.")
+            return redirect("referrals:referral-detail", referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "parent": parent, "duplicate": duplicate})
+
+
+@staff_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for(request.user, pk)
+    audit_log(action=AuditAction.VIEW, obj=referral, request=request, summary="Referral viewed")
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "transitions": referral.transitions.select_related("by"),
+            "transition_form": TransitionForm(referral=referral),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for(request.user, pk)
+    form = TransitionForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            referral = services.referral_transition(
+                actor=request.user,
+                referral=referral,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+    if request.htmx:
+        status = 200 if not form.errors else 422
+        response = render(
+            request,
+            "referrals/_card.html",
+            {
+                "referral": referral,
+                "form": form if form.errors else TransitionForm(referral=referral),
+                "today": timezone.localdate(),
+                "moved": not form.errors,
+            },
+            status=status,
+        )
+        if not form.errors:
+            # The board refreshes its counts and columns.
+            response["HX-Trigger"] = "referral-moved"
+        return response
+    if form.errors:
+        return render(
+            request,
+            "referrals/referral_detail.html",
+            {
+                "referral": referral,
+                "transitions": referral.transitions.select_related("by"),
+                "transition_form": form,
+                "today": timezone.localdate(),
+            },
+            status=400,
+        )
+    messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
+    return redirect("referrals:referral-detail", referral.pk)
+
+
+@staff_required
+def parent_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    parents = selectors.parents_search(request.user, query)[:100]
+    return render(request, "referrals/parent_list.html", {"parents": parents, "q": query})
+
+
+@staff_required
+def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_parent_for(request.user, pk)
+    audit_log(action=AuditAction.VIEW, obj=parent, request=request, summary="Parent record viewed")
+    children = list(parent.children.all())
+    today = timezone.localdate()
+    return render(
+        request,
+        "referrals/parent_detail.html",
+        {
+            "parent": parent,
+            "children": children,
+            "births_to_confirm": _unconfirmed(children, today),
+            "referrals": parent.referrals.select_related("service"),
+            "timeline": selectors.parent_timeline(parent),
+            "contact": contact_permissions(parent),
+            "today": today,
+        },
+    )
+
+
+def _unconfirmed(children, today):
+    from referrals.eligibility import ChildFacts, birth_needs_confirming
+
+    return [
+        c
+        for c in children
+        if birth_needs_confirming(
+            ChildFacts(due_date=c.due_date, birth_date=c.birth_date, loss_date=c.loss_date), today
+        )
+    ]
+
+
+@staff_required
+def parent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_parent_for(request.user, pk)
+    form = ParentForm(request.POST or None, instance=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parent_update(actor=request.user, parent=parent, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("referrals:parent-detail", parent.pk)
+    if form.errors:
+        parent.refresh_from_db()
+    return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Edit details"})
+
+
+@staff_required
+def parent_contact_safety(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_parent_for(request.user, pk)
+    form = ContactSafetyForm(request.POST or None, instance=parent)
+    if request.method == "POST" and form.is_valid():
+        services.parent_record_contact_safety(
+            actor=request.user, parent=parent, data=form.cleaned_data, request=request
+        )
+        messages.success(request, "Safe contact recorded.")
+        return redirect("referrals:parent-detail", parent.pk)
+    return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Safe contact"})
+
+
+@staff_required
+def child_add(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_parent_for(request.user, pk)
+    return _child_form(request, parent=parent, child=None)
+
+
+@staff_required
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk)
+    return _child_form(request, parent=child.parent, child=child)
+
+
+def _child_form(request: HttpRequest, *, parent, child) -> HttpResponse:
+    form = ChildForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_save(actor=request.user, parent=parent, child=child, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Saved. Eligibility dates were recomputed.")
+            return redirect("referrals:parent-detail", parent.pk)
+    title = "Add a pregnancy or child" if child is None else "Record a birth, a loss or a change"
+    return render(request, "referrals/child_form.html", {"form": form, "parent": parent, "title": title})
+
+
+@staff_required
+@require_POST
+def child_review_loss(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk)
+    try:
+        services.child_review_loss(actor=request.user, child=child, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Review recorded.")
+    return redirect("referrals:parent-detail", child.parent_id)

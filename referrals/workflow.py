@@ -1,0 +1,79 @@
+"""The referral workflow as a plain transition table (no database).
+
+received -> contacted -> assessed -> waiting -> matched -> active -> ending -> closed,
+and from any open state to not eligible, declined or withdrawn. A match that
+falls through sends the referral back to the waiting list.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    CONTACTED = "contacted", "Contacted"
+    ASSESSED = "assessed", "Assessed"
+    WAITING = "waiting", "Waiting"
+    MATCHED = "matched", "Matched"
+    ACTIVE = "active", "Active"
+    ENDING = "ending", "Ending"
+    CLOSED = "closed", "Closed"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES: tuple[str, ...] = (
+    Status.RECEIVED,
+    Status.CONTACTED,
+    Status.ASSESSED,
+    Status.WAITING,
+    Status.MATCHED,
+    Status.ACTIVE,
+    Status.ENDING,
+)
+CLOSED_STATUSES: tuple[str, ...] = (Status.CLOSED, Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
+_EXITS = {Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN}
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.CONTACTED} | _EXITS,
+    Status.CONTACTED: {Status.ASSESSED} | _EXITS,
+    Status.ASSESSED: {Status.WAITING} | _EXITS,
+    Status.WAITING: {Status.MATCHED} | _EXITS,
+    Status.MATCHED: {Status.ACTIVE, Status.WAITING} | _EXITS,
+    Status.ACTIVE: {Status.ENDING} | _EXITS,
+    Status.ENDING: {Status.CLOSED} | _EXITS,
+    Status.CLOSED: set(),
+    Status.NOT_ELIGIBLE: set(),
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+#: Moves that need a reason a colleague can read later.
+REASON_REQUIRED: set[tuple[str, str]] = {(source, target) for source in OPEN_STATUSES for target in _EXITS} | {
+    (Status.MATCHED, Status.WAITING),
+    (Status.ACTIVE, Status.ENDING),
+}
+
+
+def allowed_targets(status: str) -> list[str]:
+    """The states a referral in ``status`` may move to, in workflow order."""
+    order = [choice.value for choice in Status]
+    return sorted(TRANSITIONS.get(status, set()), key=order.index)
+
+
+def transition_error(source: str, target: str, reason: str) -> dict[str, str]:
+    """Field errors for moving from ``source`` to ``target`` ({} when allowed)."""
+    labels = dict(Status.choices)
+    if target not in labels:
+        return {"to_status": f"“{target}” is not a referral state."}
+    if target not in TRANSITIONS.get(source, set()):
+        allowed = ", ".join(str(labels[s]).lower() for s in allowed_targets(source)) or "nothing (it is closed)"
+        return {
+            "to_status": f"A referral that is {str(labels[source]).lower()} cannot move to "
+            f"{str(labels[target]).lower()}. It can move to: {allowed}."
+        }
+    if (source, target) in REASON_REQUIRED and not reason.strip():
+        return {"reason": f"Say why the referral is moving to {str(labels[target]).lower()}."}
+    return {}

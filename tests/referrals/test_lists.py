@@ -1,0 +1,152 @@
+"""Waiting-list order, the triage board (htmx), the coordinator's home panels,
+and query counts that do not grow with the rows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import Referral
+from referrals.selectors import subtract_working_days, working_days_between
+from tests.factories import ServiceFactory
+from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+
+TODAY = timezone.localdate
+
+
+def waiting(organisation, service, *, urgency, end_in, waited, **kwargs) -> Referral:
+    return ReferralFactory(
+        organisation=organisation,
+        service=service,
+        status="waiting",
+        urgency=urgency,
+        eligibility_end=None if end_in is None else TODAY() + timedelta(days=end_in),
+        received_on=TODAY() - timedelta(days=waited),
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_waiting_list_order(coordinator, coordinator_client, organisation, service):
+    routine_old = waiting(organisation, service, urgency=3, end_in=300, waited=60)
+    routine_ageing_out = waiting(organisation, service, urgency=3, end_in=20, waited=5)
+    urgent_new = waiting(organisation, service, urgency=1, end_in=400, waited=1)
+    routine_same_end_longer_wait = waiting(organisation, service, urgency=3, end_in=300, waited=90)
+    routine_no_end = waiting(organisation, service, urgency=3, end_in=None, waited=200)
+    ReferralFactory(organisation=organisation, service=service, status="received")
+    ordered = list(Referral.objects.visible_to(coordinator).waiting_list())
+    assert ordered == [urgent_new, routine_ageing_out, routine_same_end_longer_wait, routine_old, routine_no_end]
+    page = coordinator_client.get(reverse("referrals:waiting-list")).content.decode()
+    assert "Days left" in page
+    assert page.index(f"/referrals/{urgent_new.pk}/") < page.index(f"/referrals/{routine_ageing_out.pk}/")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (date(2026, 11, 20), date(2026, 11, 27), 5),  # Friday to Friday
+        (date(2026, 11, 21), date(2026, 11, 23), 1),  # Saturday to Monday
+        (date(2026, 11, 23), date(2026, 12, 7), 10),
+        (date(2026, 11, 23), date(2026, 11, 23), 0),
+    ],
+)
+def test_working_days(start, end, days):
+    assert working_days_between(start, end) == days
+    if days:
+        assert working_days_between(subtract_working_days(end, days), end) == days
+
+
+@pytest.mark.django_db
+def test_board_counts_filters_and_htmx_move(coordinator_client, organisation, service):
+    groups = ServiceFactory(organisation=organisation, name="Groups")
+    first = ReferralFactory(organisation=organisation, service=service, urgency=1)
+    ReferralFactory(organisation=organisation, service=groups)
+    ReferralFactory(organisation=organisation, service=service, status="waiting")
+    ReferralFactory(organisation=organisation, service=service, status="closed")
+    board = coordinator_client.get(reverse("referrals:board"))
+    columns = {c.status: c.count for c in board.context["columns"]}
+    assert columns["received"] == 2
+    assert columns["waiting"] == 1
+    assert "closed" not in columns
+    filtered = coordinator_client.get(reverse("referrals:board"), {"service": groups.pk}, HTTP_HX_REQUEST="true")
+    assert {c.status: c.count for c in filtered.context["columns"]}["received"] == 1
+    assert "<html" not in filtered.content.decode()
+    moved = coordinator_client.post(
+        reverse("referrals:referral-transition", args=[first.pk]), {"to_status": "contacted"}, HTTP_HX_REQUEST="true"
+    )
+    assert moved.status_code == 200
+    assert moved["HX-Trigger"] == "referral-moved"
+    refused = coordinator_client.post(
+        reverse("referrals:referral-transition", args=[first.pk]), {"to_status": "closed"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 422
+    assert "cannot move there" in refused.content.decode()
+    first.refresh_from_db()
+    assert first.status == "contacted"
+
+
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_coordinator_home_panels(coordinator_client, organisation, service):
+    today = date(2026, 11, 26)
+    fresh = ReferralFactory(organisation=organisation, service=service, received_on=today - timedelta(days=1))
+    late = ReferralFactory(organisation=organisation, service=service, received_on=today - timedelta(days=20))
+    parent = ParentFactory(organisation=organisation)
+    ChildFactory(parent=parent, due_date=today - timedelta(days=20))
+    ending = ReferralFactory(
+        organisation=organisation,
+        parent=parent,
+        service=service,
+        status="active",
+        eligibility_end=today + timedelta(weeks=3),
+    )
+    past = ReferralFactory(
+        organisation=organisation, service=service, status="active", eligibility_end=today - timedelta(days=3)
+    )
+    response = coordinator_client.get(reverse("home"))
+    context = response.context
+    assert fresh in context["new_referrals"]
+    assert context["overdue"] == [late]
+    assert context["ending_soon"] == [ending]
+    assert context["past_end"] == [past]
+    assert [c.parent for c in context["births_to_confirm"]] == [parent]
+
+
+def _populate(organisation, service, n: int) -> None:
+    for i in range(n):
+        parent = ParentFactory(organisation=organisation)
+        ChildFactory(parent=parent)
+        ReferralFactory(
+            organisation=organisation,
+            parent=parent,
+            service=service,
+            status=["received", "contacted", "waiting", "active"][i % 4],
+            eligibility_end=TODAY() + timedelta(days=10 + i),
+        )
+
+
+def _count(client, url, **headers) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, **headers).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["referrals:board", "referrals:waiting-list", "api-referral-list", "api-parent-list", "home"]
+)
+def test_query_count_does_not_grow_with_rows(coordinator_client, organisation, service, url_name):
+    url = reverse(url_name)
+    _populate(organisation, service, 3)
+    small = _count(coordinator_client, url)
+    _populate(organisation, service, 30)
+    large = _count(coordinator_client, url)
+    assert large == small, (small, large)
+    assert small <= 16
+    print(f"{url_name}: {small} queries at 3 rows, {large} at 33")
