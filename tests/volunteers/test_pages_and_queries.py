@@ -1,0 +1,195 @@
+"""Pages render for each role, and the volunteer list, the compliance page
+and the API list make the same number of queries at two data sizes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from operations.core.models import Role
+from tests.factories import member
+from tests.volunteers.conftest import TODAY
+from tests.volunteers.helpers import make_profile
+from volunteers.models import PvgRecord, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def add_people(organisation, supervisor, count: int) -> None:
+    statuses = [Status.ACTIVE, Status.PAUSED, Status.IN_TRAINING, Status.ACTIVE]
+    for index in range(count):
+        profile = make_profile(
+            organisation=organisation,
+            today=TODAY,
+            supervisor=supervisor,
+            status=statuses[index % len(statuses)],
+            supervised_days_ago=[5, 45, 70][index % 3],
+            trained=index % 2 == 0,
+        )
+        # Some checks lapse soon, so every section of the compliance page has rows.
+        PvgRecord.objects.filter(profile=profile).update(renewal_due=TODAY + dt.timedelta(days=20 * index - 30))
+        profile.lived_experience.set([])
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/volunteers/", "/volunteers/compliance/", "/volunteers/?fit=no&status=active", "/", "/api/v1/volunteers/"]
+)
+def test_query_count_does_not_grow_with_the_number_of_volunteers(organisation, coordinator_client, pso, url):
+    add_people(organisation, pso, 3)
+    small = count_queries(coordinator_client, url)
+    add_people(organisation, pso, 12)
+    large = count_queries(coordinator_client, url)
+    assert large == small, f"{url}: {small} queries with 3 people, {large} with 15"
+
+
+def test_pso_home_and_list_query_counts_are_flat(organisation, pso, pso_client):
+    make_profile(organisation=organisation, today=TODAY, user=pso, kinds=["pso"], supervised_days_ago=None)
+    add_people(organisation, pso, 2)
+    small = (count_queries(pso_client, "/"), count_queries(pso_client, "/volunteers/"))
+    add_people(organisation, pso, 8)
+    assert (count_queries(pso_client, "/"), count_queries(pso_client, "/volunteers/")) == small
+
+
+def test_list_filters_and_reasons_column(organisation, coordinator_client, pso):
+    fit = make_profile(organisation=organisation, today=TODAY, supervisor=pso, languages="English, Polish")
+    unfit = make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False, kinds=["facilitator"])
+    html = coordinator_client.get("/volunteers/").content.decode()
+    assert "PVG record missing" in html
+    assert "Fit to match" in html
+
+    def names(query: str) -> set[str]:
+        body = coordinator_client.get(f"/volunteers/?{query}").content.decode()
+        return {str(p.user) for p in (fit, unfit) if str(p.user) in body}
+
+    assert names("fit=yes") == {str(fit.user)}
+    assert names("fit=no") == {str(unfit.user)}
+    assert names("kind=facilitator") == {str(unfit.user)}
+    assert names("language=polish") == {str(fit.user)}
+    assert names("status=paused") == set()
+    area = organisation.council_areas.first()
+    fit.council_areas.set([area])
+    assert names(f"area={area.pk}") == {str(fit.user)}
+
+
+def test_compliance_page_lists_each_kind_of_problem(organisation, coordinator_client, pso):
+    lapsing = make_profile(organisation=organisation, today=TODAY, supervisor=pso)
+    PvgRecord.objects.filter(profile=lapsing).update(renewal_due=TODAY + dt.timedelta(days=40))
+    untrained = make_profile(organisation=organisation, today=TODAY, supervisor=pso, trained=False)
+    overdue = make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=40)
+    html = coordinator_client.get("/volunteers/compliance/").content.decode()
+    pvg, training, supervision = (
+        html.split('id="pvg-heading"')[1].split("</section>")[0],
+        html.split('id="training-heading"')[1].split("</section>")[0],
+        html.split('id="supervision-heading"')[1].split("</section>")[0],
+    )
+    assert str(lapsing.user) in pvg
+    assert str(untrained.user) in training
+    assert "Core befriending training" in training
+    assert str(overdue.user) in supervision
+    assert str(lapsing.user) not in supervision
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "manager", "pso", "volunteer"])
+def test_home_pages_render_the_volunteers_panel(request, organisation, pso, persona):
+    user = request.getfixturevalue(persona)
+    if persona in ("pso", "volunteer"):
+        make_profile(organisation=organisation, today=TODAY, user=user, supervisor=None if persona == "pso" else pso)
+    html = request.getfixturevalue(f"{persona}_client").get("/").content.decode()
+    expected = {
+        "coordinator": "fit to match",
+        "manager": "fit to match",
+        "pso": "Your supervisees",
+        "volunteer": "Your supervision",
+    }
+    assert expected[persona] in html
+
+
+def test_staff_forms_render(organisation, coordinator_client, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso)
+    for url in [
+        "new/",
+        f"{profile.pk}/edit/",
+        f"{profile.pk}/status/",
+        f"{profile.pk}/pvg/",
+        f"{profile.pk}/training/",
+    ]:
+        assert coordinator_client.get(f"/volunteers/{url}").status_code == 200, url
+    for url in [f"{profile.pk}/references/", f"{profile.pk}/supervisor/", "supervision/new/"]:
+        assert coordinator_client.get(f"/volunteers/{url}").status_code == 200, url
+    pairing = coordinator_client.get(f"/volunteers/{profile.pk}/supervisor/").content.decode()
+    assert "(1 supervisee)" in pairing
+
+
+def test_training_and_reference_are_recorded_from_the_pages(organisation, coordinator_client, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, trained=False)
+    course = organisation.courses.first()
+    response = coordinator_client.post(
+        f"/volunteers/{profile.pk}/training/", {"course": course.pk, "completed_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    assert profile.training_records.get().course == course
+    response = coordinator_client.post(
+        f"/volunteers/{profile.pk}/references/", {"name": "R. Referee", "relationship": "Teacher"}
+    )
+    assert response.status_code == 302
+    refused = coordinator_client.post(
+        f"/volunteers/{profile.pk}/training/",
+        {"course": course.pk, "completed_on": TODAY.isoformat(), "expires_on": "2020-01-01"},
+    )
+    assert "must be after completion" in refused.content.decode()
+    assert profile.training_records.count() == 1
+
+
+def test_an_action_is_marked_done_by_its_owner_only(organisation, pso, volunteer, volunteer_client, pso_client):
+    from volunteers import services
+
+    own = make_profile(organisation=organisation, today=TODAY, user=volunteer, supervisor=pso)
+    session = services.supervision_session_create(
+        organisation=organisation,
+        actor=pso,
+        supervisor=pso,
+        volunteers=[own],
+        held_on=TODAY,
+        mode="phone",
+        duration_minutes=30,
+        wellbeing="good",
+        actions=[{"description": "Read policy", "owner": volunteer, "due_on": None}],
+    )
+    action = session.actions.get()
+    assert pso_client.post(f"/volunteers/actions/{action.pk}/done/").status_code == 404
+    assert volunteer_client.post(f"/volunteers/actions/{action.pk}/done/").status_code == 302
+    action.refresh_from_db()
+    assert action.done_on == TODAY
+
+
+def test_api_can_create_a_session_for_a_pso(organisation, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=None)
+    other_pso = member(username="pso-z", organisation=organisation, role=Role.PSO)
+    client = APIClient()
+    client.force_authenticate(pso)
+    body = {
+        "supervisor": pso.pk,
+        "volunteers": [profile.pk],
+        "held_on": TODAY.isoformat(),
+        "mode": "video",
+        "duration_minutes": 60,
+        "wellbeing": "some_strain",
+        "notes": "n",
+        "actions": [{"description": "Rest", "owner": profile.user_id, "due_on": TODAY.isoformat()}],
+    }
+    response = client.post("/api/v1/supervisions/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["actions"][0]["description"] == "Rest"
+    forged = client.post("/api/v1/supervisions/", {**body, "supervisor": other_pso.pk}, format="json")
+    assert forged.status_code == 400

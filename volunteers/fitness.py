@@ -1,0 +1,140 @@
+"""Pure rules for volunteers and PSOs: the availability grid, PVG renewal,
+next-supervision dates and "fit to match". No database here: callers pass
+plain values, so each rule is tested table-driven with fixed dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+WEEKDAYS = [
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+]
+PARTS_OF_DAY = [("am", "Morning"), ("pm", "Afternoon"), ("eve", "Evening")]
+#: Every valid availability cell, e.g. "mon_am".
+AVAILABILITY_CELLS = [f"{day}_{part}" for day, _ in WEEKDAYS for part, _ in PARTS_OF_DAY]
+AVAILABILITY_CHOICES = [
+    (f"{day}_{part}", f"{day_label} {part_label.lower()}")
+    for day, day_label in WEEKDAYS
+    for part, part_label in PARTS_OF_DAY
+]
+
+#: PVG membership lasts five years for members joining on or after this date.
+PVG_FIVE_YEAR_RULE_FROM = dt.date(2026, 4, 1)
+PVG_MEMBERSHIP_YEARS = 5
+
+
+def invalid_availability_cells(cells: Iterable[str]) -> list[str]:
+    """The cells that are not on the weekday × part-of-day grid."""
+    valid = set(AVAILABILITY_CELLS)
+    return [cell for cell in cells if cell not in valid]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months``, clamped to the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def pvg_default_renewal_due(issued_on: dt.date) -> dt.date | None:
+    """Five years for memberships from 1 April 2026; older records have no
+    rule to guess from, so their renewal date must be entered."""
+    if issued_on >= PVG_FIVE_YEAR_RULE_FROM:
+        return add_months(issued_on, 12 * PVG_MEMBERSHIP_YEARS)
+    return None
+
+
+def next_supervision_due(
+    *, last_supervised_on: dt.date | None, active_since: dt.date | None, interval_weeks: int
+) -> dt.date | None:
+    """The last session (one-to-one or group) plus the interval; a volunteer
+    never supervised is due one interval after becoming active."""
+    base = last_supervised_on or active_since
+    if base is None:
+        return None
+    return base + dt.timedelta(weeks=interval_weeks)
+
+
+class Reason:
+    STATUS_NOT_ACTIVE = "status_not_active"
+    CORE_TRAINING_INCOMPLETE = "core_training_incomplete"
+    PVG_MISSING = "pvg_missing"
+    PVG_EXPIRED = "pvg_expired"
+    SUPERVISION_OVERDUE = "supervision_overdue"
+    CASELOAD_FULL = "caseload_full"
+
+
+REASON_LABELS = {
+    Reason.STATUS_NOT_ACTIVE: "Status is not active",
+    Reason.CORE_TRAINING_INCOMPLETE: "Core training incomplete",
+    Reason.PVG_MISSING: "PVG record missing",
+    Reason.PVG_EXPIRED: "PVG expired",
+    Reason.SUPERVISION_OVERDUE: "Supervision overdue",
+    Reason.CASELOAD_FULL: "Caseload full",
+}
+
+
+@dataclass(frozen=True)
+class FitnessReason:
+    code: str
+    message: str
+
+
+def fitness_reasons(
+    *,
+    today: dt.date,
+    status: str,
+    required_course_ids: Iterable[int],
+    valid_course_ids: Iterable[int],
+    has_pvg: bool,
+    pvg_renewal_due: dt.date | None,
+    last_supervised_on: dt.date | None,
+    active_since: dt.date | None,
+    supervision_interval_weeks: int,
+    supervision_grace_weeks: int,
+    caseload: int,
+    max_caseload: int,
+) -> list[FitnessReason]:
+    """Every reason a person may not be matched now; empty means fit.
+
+    ``valid_course_ids`` are courses completed on or before today and not
+    expired. A PVG is valid up to and including its renewal date."""
+    reasons: list[FitnessReason] = []
+    if status != "active":
+        reasons.append(FitnessReason(Reason.STATUS_NOT_ACTIVE, REASON_LABELS[Reason.STATUS_NOT_ACTIVE]))
+    missing = set(required_course_ids) - set(valid_course_ids)
+    if missing:
+        reasons.append(
+            FitnessReason(
+                Reason.CORE_TRAINING_INCOMPLETE,
+                f"Core training incomplete ({len(missing)} required course{'s' if len(missing) != 1 else ''})",
+            )
+        )
+    if not has_pvg:
+        reasons.append(FitnessReason(Reason.PVG_MISSING, REASON_LABELS[Reason.PVG_MISSING]))
+    elif pvg_renewal_due is not None and pvg_renewal_due < today:
+        reasons.append(
+            FitnessReason(Reason.PVG_EXPIRED, f"PVG expired on {pvg_renewal_due.day} {pvg_renewal_due:%b %Y}")
+        )
+    due = next_supervision_due(
+        last_supervised_on=last_supervised_on, active_since=active_since, interval_weeks=supervision_interval_weeks
+    )
+    if due is None:
+        if status == "active":
+            reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, "No supervision recorded"))
+    elif today > due + dt.timedelta(weeks=supervision_grace_weeks):
+        reasons.append(
+            FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {due.day} {due:%b %Y})")
+        )
+    if caseload >= max_caseload:
+        reasons.append(FitnessReason(Reason.CASELOAD_FULL, f"Caseload full ({caseload} of {max_caseload})"))
+    return reasons

@@ -1,0 +1,236 @@
+"""Reads: volunteers with everything fit-to-match needs in a fixed number
+of queries, whatever the number of volunteers, and the compliance lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Max, Prefetch, QuerySet, Value
+from django.utils import timezone
+
+from operations.core.models import active_membership
+from volunteers import fitness
+from volunteers.models import (
+    DEFAULT_COURSES,
+    DEFAULT_LIVED_EXPERIENCE,
+    Course,
+    DisclosureTask,
+    LivedExperience,
+    PvgRecord,
+    Status,
+    SupervisionAction,
+    SupervisorPairing,
+    TrainingRecord,
+    VolunteerProfile,
+    VolunteerSettings,
+)
+
+
+def settings_for(organisation_id: int) -> VolunteerSettings:
+    """The organisation's settings, created with the defaults on first use."""
+    settings, created = VolunteerSettings.objects.get_or_create(organisation_id=organisation_id)
+    if created:
+        # A new organisation starts with the default required courses and
+        # lived-experience vocabulary; it can edit both afterwards.
+        if not Course.objects.filter(organisation_id=organisation_id).exists():
+            for name in DEFAULT_COURSES:
+                Course.objects.create(organisation_id=organisation_id, name=name, is_required=True)
+        if not LivedExperience.objects.filter(organisation_id=organisation_id).exists():
+            for name in DEFAULT_LIVED_EXPERIENCE:
+                LivedExperience.objects.create(organisation_id=organisation_id, name=name)
+    return settings
+
+
+def with_current_caseload(queryset: QuerySet) -> QuerySet:
+    """Annotates ``current_caseload`` on volunteer profiles.
+
+    The one place caseload is counted. Matches arrive with the matching
+    issue: it replaces ``Value(0)`` with a count of the person's open
+    matches, and fit-to-match (which already compares it with the maximum)
+    follows."""
+    return queryset.annotate(current_caseload=Value(0, output_field=IntegerField()))
+
+
+def with_checks(queryset: QuerySet) -> QuerySet:
+    """Everything fit-to-match reads, fetched once for the whole page."""
+    return with_current_caseload(
+        queryset.select_related("user", "pvg")
+        .prefetch_related(
+            Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")),
+            "council_areas",
+            Prefetch(
+                "pairings",
+                queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
+                to_attr="open_pairings",
+            ),
+        )
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        # Explicit: a GROUP BY query does not use Meta.ordering.
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def required_course_ids(organisation_id: int) -> set[int]:
+    return set(Course.objects.filter(organisation_id=organisation_id, is_required=True).values_list("pk", flat=True))
+
+
+def _pvg_of(profile: VolunteerProfile) -> PvgRecord | None:
+    try:
+        return profile.pvg
+    except PvgRecord.DoesNotExist:
+        return None
+
+
+def evaluate(
+    profiles: Iterable[VolunteerProfile],
+    *,
+    settings: VolunteerSettings,
+    required: set[int],
+    today: dt.date | None = None,
+) -> list[VolunteerProfile]:
+    """Sets ``fitness_reasons``, ``is_fit``, ``next_supervision_on`` and
+    ``supervisor`` on profiles loaded through ``with_checks``."""
+    today = today or timezone.localdate()
+    evaluated = []
+    for profile in profiles:
+        pvg = _pvg_of(profile)
+        valid_courses = {
+            record.course_id
+            for record in profile.training_records.all()
+            if record.completed_on <= today and (record.expires_on is None or record.expires_on >= today)
+        }
+        profile.fitness_reasons = fitness.fitness_reasons(
+            today=today,
+            status=profile.status,
+            required_course_ids=required,
+            valid_course_ids=valid_courses,
+            has_pvg=pvg is not None,
+            pvg_renewal_due=pvg.renewal_due if pvg else None,
+            last_supervised_on=profile.last_supervised_on,
+            active_since=profile.active_since,
+            supervision_interval_weeks=settings.supervision_interval_weeks,
+            supervision_grace_weeks=settings.supervision_grace_weeks,
+            caseload=profile.current_caseload,
+            max_caseload=profile.max_caseload,
+        )
+        profile.is_fit = not profile.fitness_reasons
+        profile.next_supervision_on = fitness.next_supervision_due(
+            last_supervised_on=profile.last_supervised_on,
+            active_since=profile.active_since,
+            interval_weeks=settings.supervision_interval_weeks,
+        )
+        profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
+        profile.missing_course_ids = required - valid_courses
+        evaluated.append(profile)
+    return evaluated
+
+
+def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -> list[VolunteerProfile]:
+    """The volunteers ``user`` may see, filtered, each with its fitness."""
+    filters = filters or {}
+    queryset = VolunteerProfile.objects.visible_to(user)
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("kind"):
+        # JSON text search: kinds are quoted whole words, so no kind matches inside another.
+        queryset = queryset.filter(kinds__icontains=f'"{filters["kind"]}"')
+    if filters.get("area"):
+        queryset = queryset.filter(council_areas=filters["area"])
+    if filters.get("language"):
+        queryset = queryset.filter(languages__icontains=filters["language"])
+    profiles = evaluate(
+        with_checks(queryset), settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
+    )
+    fit = filters.get("fit")
+    if fit == "yes":
+        profiles = [p for p in profiles if p.is_fit]
+    elif fit == "no":
+        profiles = [p for p in profiles if not p.is_fit]
+    return profiles
+
+
+def fitness_of(profile: VolunteerProfile, *, today: dt.date | None = None) -> list[fitness.FitnessReason]:
+    """Why one person may not be matched now (empty: fit). For the matching
+    issue, which refuses anyone not fit."""
+    (evaluated,) = evaluate(
+        with_checks(VolunteerProfile.objects.filter(pk=profile.pk)),
+        settings=settings_for(profile.organisation_id),
+        required=required_course_ids(profile.organisation_id),
+        today=today,
+    )
+    return evaluated.fitness_reasons
+
+
+def supervisor_loads(organisation_id: int) -> dict[int, int]:
+    """Open supervisee counts per supervisor, shown when pairing."""
+    rows = (
+        SupervisorPairing.objects.filter(organisation_id=organisation_id, ended_on__isnull=True)
+        .values("supervisor_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["supervisor_id"]: row["n"] for row in rows}
+
+
+def open_actions_for(user) -> QuerySet[SupervisionAction]:
+    """A person's own supervision actions not yet done, in their organisation."""
+    membership = active_membership(user)
+    if membership is None:
+        return SupervisionAction.objects.none()
+    return (
+        SupervisionAction.objects.filter(
+            owner_id=user.pk, done_on__isnull=True, session__organisation_id=membership.organisation_id
+        )
+        .select_related("session")
+        .order_by("due_on", "pk")
+    )
+
+
+@dataclass
+class Compliance:
+    pvg: list = field(default_factory=list)
+    training: list = field(default_factory=list)
+    supervision: list = field(default_factory=list)
+    disclosure_tasks: list = field(default_factory=list)
+
+
+#: Statuses whose checks must be kept up to date.
+CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
+
+
+def compliance_for(user, *, organisation_id: int, today: dt.date | None = None) -> Compliance:
+    """What needs attention: PVG renewing within 3 months or expired (or
+    missing), required training missing or expiring within 3 months,
+    supervision due within 7 days or overdue, Disclosure Scotland tasks open."""
+    today = today or timezone.localdate()
+    horizon = fitness.add_months(today, 3)
+    settings = settings_for(organisation_id)
+    required = required_course_ids(organisation_id)
+    courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
+    profiles = evaluate(
+        with_checks(VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)),
+        settings=settings,
+        required=required,
+        today=today,
+    )
+    result = Compliance()
+    for profile in profiles:
+        pvg = _pvg_of(profile)
+        if pvg is None:
+            result.pvg.append((profile, None, "Missing"))
+        elif pvg.renewal_due is not None and pvg.renewal_due <= horizon:
+            result.pvg.append((profile, pvg.renewal_due, "Expired" if pvg.renewal_due < today else "Renewal due"))
+        for course_id in sorted(profile.missing_course_ids):
+            result.training.append((profile, courses[course_id].name, None, "Missing or expired"))
+        for record in profile.training_records.all():
+            if record.expires_on and today <= record.expires_on <= horizon:
+                result.training.append((profile, record.course.name, record.expires_on, "Expiring"))
+        due = profile.next_supervision_on
+        if profile.status == Status.ACTIVE and (due is None or due <= today + dt.timedelta(days=7)):
+            label = "Never supervised" if due is None else ("Overdue" if due < today else "Due soon")
+            result.supervision.append((profile, due, label))
+    result.pvg.sort(key=lambda row: row[1] or dt.date.min)
+    result.supervision.sort(key=lambda row: row[1] or dt.date.min)
+    result.disclosure_tasks = list(DisclosureTask.objects.visible_to(user).open().select_related("profile__user"))
+    return result

@@ -1,0 +1,417 @@
+"""Writes: each service checks its rules, raises a ValidationError with
+field errors when input is bad (nothing is written), and audits changes to
+PVG records and statuses. Audit summaries name records, never people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import Membership, Organisation, Role, User
+from volunteers import fitness
+from volunteers.models import (
+    Course,
+    DisclosureTask,
+    Kind,
+    PvgRecord,
+    PvgScheme,
+    Reference,
+    Status,
+    StatusChange,
+    SupervisionAction,
+    SupervisionMode,
+    SupervisionSession,
+    SupervisorPairing,
+    TrainingRecord,
+    VolunteerProfile,
+    Wellbeing,
+)
+from volunteers.selectors import fitness_of, settings_for
+
+#: Roles that may supervise volunteers.
+SUPERVISOR_ROLES = (Role.PSO, Role.COORDINATOR)
+
+PROFILE_FIELDS = (
+    "kinds",
+    "phone",
+    "email",
+    "localities",
+    "languages",
+    "availability",
+    "gender",
+    "max_caseload",
+    "preferences",
+    "coordinator_notes",
+)
+
+
+def volunteer_require_fit(*, profile: VolunteerProfile, field: str = "volunteer") -> None:
+    """Refuses (ValidationError naming every reason) anyone not fit to match.
+    The matching issue calls this inside its own transaction."""
+    reasons = fitness_of(profile)
+    if reasons:
+        raise ValidationError({field: [f"Not fit to match: {reason.message}." for reason in reasons]})
+
+
+def _profile_errors(*, organisation_id: int, values: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if "max_caseload" in values:
+        limit = settings_for(organisation_id).max_caseload_limit
+        caseload = values["max_caseload"]
+        if caseload is None or caseload < 0 or caseload > limit:
+            errors["max_caseload"] = f"Maximum caseload must be between 0 and {limit}."
+    if "availability" in values:
+        cells = values["availability"]
+        if not isinstance(cells, list) or not all(isinstance(cell, str) for cell in cells):
+            errors["availability"] = "Availability must be a list of cells such as mon_am."
+        else:
+            bad = fitness.invalid_availability_cells(cells)
+            if bad:
+                errors["availability"] = (
+                    f"Not on the weekday × morning/afternoon/evening grid: {', '.join(bad[:5])}. "
+                    "Use cells such as mon_am, wed_pm, sat_eve."
+                )
+    if "kinds" in values:
+        kinds = values["kinds"]
+        valid = set(Kind.values)
+        if not isinstance(kinds, list) or not kinds or not all(kind in valid for kind in kinds):
+            errors["kinds"] = f"Choose one or more of: {', '.join(Kind.values)}."
+    return errors
+
+
+def _check_same_organisation(*, organisation_id: int, lived_experience: Iterable) -> dict[str, str]:
+    errors = {}
+    if any(item.organisation_id != organisation_id for item in lived_experience):
+        errors["lived_experience"] = "Choose from your organisation's list."
+    return errors
+
+
+@transaction.atomic
+def volunteer_create(
+    *,
+    organisation: Organisation,
+    actor: User,
+    user: User | None = None,
+    username: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    role: str = Role.VOLUNTEER,
+    council_areas: Sequence = (),
+    lived_experience: Sequence = (),
+    **values,
+) -> VolunteerProfile:
+    """A profile for an existing user, or for a new one (unusable password:
+    they set it through password reset)."""
+    errors = _profile_errors(organisation_id=organisation.pk, values={**values, "kinds": values.get("kinds", [])})
+    errors.update(_check_same_organisation(organisation_id=organisation.pk, lived_experience=lived_experience))
+    if role not in (Role.VOLUNTEER, Role.PSO):
+        errors["role"] = "A profile is for a volunteer or a PSO."
+    if user is None:
+        if not username:
+            errors["username"] = "Give a username for the new account."
+        elif User.objects.filter(username__iexact=username).exists():
+            errors["username"] = "That username is taken."
+    elif not Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True, role__in=(Role.VOLUNTEER, Role.PSO)
+    ).exists():
+        # Never a way to pull someone from another organisation into this one.
+        errors["user"] = "Choose a volunteer or PSO who is a member of your organisation."
+    elif VolunteerProfile.objects.filter(organisation=organisation, user=user).exists():
+        errors["user"] = "This person already has a profile here."
+    if errors:
+        raise ValidationError(errors)
+    if user is None:
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        user.set_unusable_password()
+        user.active_organisation = organisation
+        user.save()
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+    values.setdefault("email", email)
+    profile = VolunteerProfile.objects.create(
+        organisation=organisation,
+        user=user,
+        status=Status.APPLICANT,
+        status_changed_on=timezone.localdate(),
+        **{key: value for key, value in values.items() if key in PROFILE_FIELDS},
+    )
+    profile.council_areas.set(council_areas)
+    profile.lived_experience.set(lived_experience)
+    StatusChange.objects.create(
+        profile=profile, to_status=Status.APPLICANT, changed_on=profile.status_changed_on, changed_by=actor
+    )
+    audit_log(action=AuditAction.CREATE, actor=actor, obj=profile, summary="Volunteer profile created")
+    return profile
+
+
+@transaction.atomic
+def volunteer_update(
+    *,
+    profile: VolunteerProfile,
+    actor: User,
+    council_areas: Sequence | None = None,
+    lived_experience: Sequence | None = None,
+    **values,
+) -> VolunteerProfile:
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+    errors = _profile_errors(organisation_id=profile.organisation_id, values=values)
+    errors.update(
+        _check_same_organisation(organisation_id=profile.organisation_id, lived_experience=lived_experience or [])
+    )
+    if errors:
+        raise ValidationError(errors)
+    for key, value in values.items():
+        setattr(profile, key, value)
+    profile.save()
+    if council_areas is not None:
+        profile.council_areas.set(council_areas)
+    if lived_experience is not None:
+        profile.lived_experience.set(lived_experience)
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=profile, summary="Volunteer profile changed")
+    return profile
+
+
+@transaction.atomic
+def volunteer_change_status(
+    *, profile: VolunteerProfile, actor: User, status: str, reason: str = "", on: dt.date | None = None
+) -> VolunteerProfile:
+    """Moves a person to a new lifecycle status with its date and reason.
+
+    Leaving ends the supervisor pairing and opens a task to tell Disclosure
+    Scotland that the person left a regulated role."""
+    on = on or timezone.localdate()
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    if status == profile.status:
+        raise ValidationError({"status": f"The status is already {profile.get_status_display().lower()}."})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date of a status change cannot be in the future."})
+    if status == Status.LEFT and not reason.strip():
+        raise ValidationError({"reason": "Give a reason for leaving."})
+    StatusChange.objects.create(
+        profile=profile, from_status=profile.status, to_status=status, changed_on=on, reason=reason, changed_by=actor
+    )
+    previous = profile.status
+    profile.status = status
+    profile.status_changed_on = on
+    if status == Status.ACTIVE:
+        profile.active_since = on
+    profile.save(update_fields=["status", "status_changed_on", "active_since"])
+    if status == Status.LEFT:
+        SupervisorPairing.objects.filter(volunteer=profile, ended_on__isnull=True).update(ended_on=on)
+        if not DisclosureTask.objects.filter(profile=profile, completed_on__isnull=True).exists():
+            DisclosureTask.objects.create(organisation_id=profile.organisation_id, profile=profile, created_on=on)
+    audit_log(
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        obj=profile,
+        summary=f"Volunteer status {previous} → {status}",
+    )
+    return profile
+
+
+@transaction.atomic
+def disclosure_task_complete(*, task: DisclosureTask, actor: User) -> DisclosureTask:
+    if task.completed_on is not None:
+        raise ValidationError({"task": "This task is already done."})
+    task.completed_on = timezone.localdate()
+    task.completed_by = actor
+    task.save(update_fields=["completed_on", "completed_by"])
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=task, summary="Disclosure Scotland notified")
+    return task
+
+
+@transaction.atomic
+def pvg_record_save(
+    *,
+    profile: VolunteerProfile,
+    actor: User,
+    membership_number: str,
+    scheme: str,
+    issued_on: dt.date,
+    renewal_due: dt.date | None = None,
+) -> PvgRecord:
+    """Records or updates a person's PVG membership (audited)."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if not membership_number.strip():
+        errors["membership_number"] = "Give the PVG scheme membership number."
+    if scheme not in PvgScheme.values:
+        errors["scheme"] = "Choose children, adults or both."
+    if issued_on > today:
+        errors["issued_on"] = "The PVG date cannot be in the future."
+    if renewal_due is None:
+        renewal_due = fitness.pvg_default_renewal_due(issued_on)
+    elif renewal_due <= issued_on:
+        errors["renewal_due"] = "The renewal date must be after the date of issue."
+    if errors:
+        raise ValidationError(errors)
+    record, created = PvgRecord.objects.update_or_create(
+        profile=profile,
+        defaults={
+            "membership_number": membership_number.strip(),
+            "scheme": scheme,
+            "issued_on": issued_on,
+            "renewal_due": renewal_due,
+        },
+    )
+    audit_log(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        actor=actor,
+        obj=record,
+        organisation=profile.organisation_id,
+        summary="PVG record recorded" if created else "PVG record changed",
+    )
+    return record
+
+
+@transaction.atomic
+def training_record_add(
+    *, profile: VolunteerProfile, actor: User, course: Course, completed_on: dt.date, expires_on: dt.date | None = None
+) -> TrainingRecord:
+    errors: dict[str, str] = {}
+    if course.organisation_id != profile.organisation_id:
+        errors["course"] = "Choose one of your organisation's courses."
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = "The completion date cannot be in the future."
+    if expires_on is None and course.valid_for_months:
+        expires_on = fitness.add_months(completed_on, course.valid_for_months)
+    if expires_on is not None and expires_on <= completed_on:
+        errors["expires_on"] = "The expiry date must be after completion."
+    if errors:
+        raise ValidationError(errors)
+    record = TrainingRecord.objects.create(
+        profile=profile, course=course, completed_on=completed_on, expires_on=expires_on
+    )
+    audit_log(
+        action=AuditAction.CREATE, actor=actor, obj=record, organisation=profile.organisation_id, summary="Training"
+    )
+    return record
+
+
+@transaction.atomic
+def reference_add(
+    *, profile: VolunteerProfile, actor: User, name: str, relationship: str, received_on: dt.date | None = None
+) -> Reference:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Give the referee's name."
+    if not relationship.strip():
+        errors["relationship"] = "Say how the referee knows them."
+    if received_on is not None and received_on > timezone.localdate():
+        errors["received_on"] = "The date received cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    return Reference.objects.create(profile=profile, name=name, relationship=relationship, received_on=received_on)
+
+
+def is_supervisor_in(*, user: User | None, organisation_id: int) -> bool:
+    """A PSO or coordinator with an active membership of the organisation."""
+    if user is None:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk, organisation_id=organisation_id, is_active=True, role__in=SUPERVISOR_ROLES
+    ).exists()
+
+
+@transaction.atomic
+def supervisor_pair(
+    *, profile: VolunteerProfile, supervisor: User, actor: User, on: dt.date | None = None
+) -> SupervisorPairing:
+    """Pairs a volunteer with a supervisor; the previous pairing ends today
+    and stays in the history."""
+    on = on or timezone.localdate()
+    if not is_supervisor_in(user=supervisor, organisation_id=profile.organisation_id):
+        raise ValidationError({"supervisor": "The supervisor must be a PSO or coordinator of this organisation."})
+    if supervisor.pk == profile.user_id:
+        raise ValidationError({"supervisor": "Nobody supervises themselves."})
+    if profile.status == Status.LEFT:
+        raise ValidationError({"supervisor": "This person has left."})
+    current = SupervisorPairing.objects.select_for_update().filter(volunteer=profile, ended_on__isnull=True).first()
+    if current is not None:
+        if current.supervisor_id == supervisor.pk:
+            raise ValidationError({"supervisor": "This is already their supervisor."})
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    pairing = SupervisorPairing.objects.create(
+        organisation_id=profile.organisation_id, volunteer=profile, supervisor=supervisor, started_on=on
+    )
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=profile, summary="Supervisor pairing changed")
+    return pairing
+
+
+@transaction.atomic
+def supervision_session_create(
+    *,
+    organisation: Organisation,
+    actor: User,
+    supervisor: User | None,
+    volunteers: Sequence[VolunteerProfile],
+    held_on: dt.date,
+    mode: str,
+    duration_minutes: int,
+    notes: str = "",
+    wellbeing: str,
+    actions: Sequence[dict] = (),
+) -> SupervisionSession:
+    """Logs one session for one volunteer or several (group supervision).
+
+    ``actions`` are dicts with ``description``, ``owner`` (a user: the
+    supervisor or one of the volunteers) and ``due_on``."""
+    errors: dict[str, str] = {}
+    if not is_supervisor_in(user=supervisor, organisation_id=organisation.pk):
+        errors["supervisor"] = "The supervisor must be a PSO or coordinator of this organisation."
+    if not volunteers:
+        errors["volunteers"] = "Choose at least one volunteer."
+    elif any(v.organisation_id != organisation.pk for v in volunteers):
+        errors["volunteers"] = "Choose volunteers of this organisation."
+    elif supervisor is not None and any(v.user_id == supervisor.pk for v in volunteers):
+        errors["volunteers"] = "The supervisor cannot be one of the volunteers."
+    if held_on > timezone.localdate():
+        errors["held_on"] = "A supervision session cannot be dated in the future."
+    if mode not in SupervisionMode.values:
+        errors["mode"] = "Choose in person, video call or phone."
+    if duration_minutes is None or not 5 <= duration_minutes <= 480:
+        errors["duration_minutes"] = "Duration must be between 5 and 480 minutes."
+    if wellbeing not in Wellbeing.values:
+        errors["wellbeing"] = "Choose how the volunteer is doing."
+    participants = {v.user_id for v in volunteers} | ({supervisor.pk} if supervisor else set())
+    for action in actions:
+        if not str(action.get("description", "")).strip():
+            errors["actions"] = "Each action needs a description."
+        elif action.get("owner") is None or action["owner"].pk not in participants:
+            errors["actions"] = "Each action's owner must be the supervisor or one of the volunteers."
+    if errors:
+        raise ValidationError(errors)
+    session = SupervisionSession.objects.create(
+        organisation=organisation,
+        supervisor=supervisor,
+        held_on=held_on,
+        mode=mode,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        wellbeing=wellbeing,
+    )
+    session.volunteers.set(volunteers)
+    for action in actions:
+        SupervisionAction.objects.create(
+            session=session, description=action["description"], owner=action["owner"], due_on=action.get("due_on")
+        )
+    audit_log(action=AuditAction.CREATE, actor=actor, obj=session, summary="Supervision session logged")
+    return session
+
+
+@transaction.atomic
+def supervision_action_done(*, action: SupervisionAction, actor: User) -> SupervisionAction:
+    if action.done_on is None:
+        action.done_on = timezone.localdate()
+        action.save(update_fields=["done_on"])
+    return action

@@ -1,0 +1,279 @@
+"""Pages: decorators, one access helper, one form, one service call, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from operations.core.access import require_membership, role_required, staff_required
+from operations.core.models import STAFF_ROLES, Role
+from volunteers import forms, selectors, services
+from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
+from volunteers.models import (
+    Status,
+    SupervisionAction,
+    SupervisionSession,
+    SupervisorPairing,
+    VolunteerProfile,
+)
+
+staff_or_pso = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
+supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
+
+
+@staff_or_pso
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    filter_form = forms.VolunteerFilterForm(request.GET or None)
+    filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    profiles = selectors.volunteers_for(request.user, organisation_id=membership.organisation_id, filters=filters)
+    return render(request, "volunteers/volunteer_list.html", {"profiles": profiles, "filter_form": filter_form})
+
+
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require_membership(request)
+    profile = get_volunteer_for(request.user, pk)
+    (profile,) = selectors.evaluate(
+        selectors.with_checks(VolunteerProfile.objects.filter(pk=profile.pk)).prefetch_related(
+            "lived_experience", "references"
+        ),
+        settings=selectors.settings_for(membership.organisation_id),
+        required=selectors.required_course_ids(membership.organisation_id),
+    )
+    sessions = (
+        SupervisionSession.objects.visible_to(request.user)
+        .filter(volunteers=profile)
+        .select_related("supervisor")
+        .prefetch_related(
+            "volunteers__user", Prefetch("actions", queryset=SupervisionAction.objects.select_related("owner"))
+        )
+    )
+    is_staff = membership.role in STAFF_ROLES
+    for session in sessions:
+        session.show_notes = is_staff or session.supervisor_id == request.user.pk
+    context = {
+        "profile": profile,
+        "pvg": selectors._pvg_of(profile),
+        "is_staff": is_staff,
+        "sessions": sessions,
+        "pairings": SupervisorPairing.objects.filter(volunteer=profile).select_related("supervisor"),
+        "status_changes": profile.status_changes.select_related("changed_by"),
+        "disclosure_tasks": profile.disclosure_tasks.all() if is_staff else [],
+    }
+    return render(request, "volunteers/volunteer_detail.html", context)
+
+
+def _form_page(request: HttpRequest, form, *, title: str, profile=None, formset=None) -> HttpResponse:
+    return render(
+        request, "volunteers/form.html", {"form": form, "title": title, "profile": profile, "formset": formset}
+    )
+
+
+@staff_required
+def volunteer_create(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    form = forms.VolunteerCreateForm(request.POST or None, organisation_id=membership.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.volunteer_create(
+                organisation=membership.organisation, actor=request.user, **form.service_values()
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Profile created.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="New volunteer or PSO")
+
+
+@staff_required
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    form = forms.ProfileForm(
+        request.POST or None, organisation_id=profile.organisation_id, initial=forms.ProfileForm.initial_for(profile)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update(profile=profile, actor=request.user, **form.service_values())
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="Edit profile", profile=profile)
+
+
+@staff_required
+def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    form = forms.StatusForm(request.POST or None, initial={"status": profile.status, "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_change_status(profile=profile, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            if form.cleaned_data["status"] == Status.LEFT:
+                messages.info(request, "Status changed. A task to tell Disclosure Scotland is open.")
+            else:
+                messages.success(request, "Status changed.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="Change status", profile=profile)
+
+
+@staff_required
+def pvg_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    pvg = selectors._pvg_of(profile)
+    initial = (
+        {
+            "membership_number": pvg.membership_number,
+            "scheme": pvg.scheme,
+            "issued_on": pvg.issued_on,
+            "renewal_due": pvg.renewal_due,
+        }
+        if pvg
+        else {}
+    )
+    form = forms.PvgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pvg_record_save(profile=profile, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "PVG record saved.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="PVG record", profile=profile)
+
+
+@staff_required
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    form = forms.TrainingForm(request.POST or None, organisation_id=profile.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_record_add(profile=profile, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Training recorded.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="Record training", profile=profile)
+
+
+@staff_required
+def reference_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    form = forms.ReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reference_add(profile=profile, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Reference recorded.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="Add a reference", profile=profile)
+
+
+@staff_required
+def pairing_change(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_volunteer_for(request.user, pk)
+    loads = selectors.supervisor_loads(profile.organisation_id)
+    form = forms.PairingForm(request.POST or None, organisation_id=profile.organisation_id, loads=loads)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervisor_pair(profile=profile, actor=request.user, supervisor=form.cleaned_data["supervisor"])
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Supervisor changed.")
+            return redirect("volunteers:detail", profile.pk)
+    return _form_page(request, form, title="Choose a supervisor", profile=profile)
+
+
+@supervisors
+def supervision_new(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    is_staff = membership.role in STAFF_ROLES
+    volunteers = (
+        VolunteerProfile.objects.visible_to(request.user)
+        .exclude(user_id=request.user.pk)
+        .exclude(status=Status.LEFT)
+        .select_related("user")
+    )
+    owners = forms.owners_for(membership.organisation_id)
+    initial = {"held_on": timezone.localdate()}
+    if request.GET.get("volunteer"):
+        initial["volunteers"] = [request.GET["volunteer"]]
+    form = forms.SupervisionForm(
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        organisation_id=membership.organisation_id,
+        volunteers=volunteers,
+        is_staff=is_staff,
+    )
+    formset = forms.ActionFormSet(request.POST or None, prefix="actions", form_kwargs={"owners": owners})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        actions = [row for row in formset.cleaned_data if row.get("description")]
+        try:
+            session = services.supervision_session_create(
+                organisation=membership.organisation, actor=request.user, actions=actions, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Supervision logged.")
+            return redirect("volunteers:supervision-detail", session.pk)
+    return render(request, "volunteers/supervision_form.html", {"form": form, "formset": formset})
+
+
+def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require_membership(request)
+    session = get_session_for(request.user, pk)
+    actions = list(session.actions.all())
+    if membership.role not in STAFF_ROLES and session.supervisor_id != request.user.pk:
+        # A volunteer sees their own actions, never the group's other actions.
+        actions = [action for action in actions if action.owner_id == request.user.pk]
+    return render(
+        request,
+        "volunteers/supervision_detail.html",
+        {"session": session, "show_notes": session.notes_visible_to(request.user), "actions": actions},
+    )
+
+
+@staff_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    report = selectors.compliance_for(request.user, organisation_id=membership.organisation_id)
+    return render(request, "volunteers/compliance.html", {"report": report})
+
+
+@staff_required
+@require_POST
+def disclosure_task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_disclosure_task_for(request.user, pk)
+    try:
+        services.disclosure_task_complete(task=task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Marked as told to Disclosure Scotland.")
+    return redirect("volunteers:compliance")
+
+
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    action = get_own_action_for(request.user, pk)
+    services.supervision_action_done(action=action, actor=request.user)
+    messages.success(request, "Action marked as done.")
+    return redirect("home")
