@@ -106,6 +106,8 @@ DATABASE_URL = env_url(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no data folder yet; SQLite cannot create the folder itself.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     # Web server, worker and beat share one file: WAL lets readers and one
     # writer proceed together, IMMEDIATE takes the write lock at BEGIN so two
     # writers queue (for up to `timeout` seconds) instead of failing with
