@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.schedules import crontab  # noqa: F401 - used by later schedule entries
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operations.settings")
 
@@ -45,5 +45,12 @@ app.conf.beat_schedule = {
     "notifications-sweep": {
         "task": "operations.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
+    },
+    # Creates each active group's sessions for the weeks ahead (default 12),
+    # so coordinators can book into them; nightly, when nobody is booking.
+    # Idempotent: existing, moved or cancelled sessions are left alone.
+    "groups-generate-sessions": {
+        "task": "operations.groups.tasks.generate_group_sessions",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

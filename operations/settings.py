@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "referrals",
     "volunteers",
     "operations.notifications",
+    "operations.groups",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
