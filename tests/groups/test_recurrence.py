@@ -119,7 +119,7 @@ def test_a_moved_session_stays_moved_and_is_not_duplicated(organisation):
         creche_adults=adults,
     )
     session.refresh_from_db()
-    assert session.starts_at == moved_start and session.adult_places == 6 and session.changed
+    assert (session.starts_at, session.adult_places, session.changed) == (moved_start, 6, True)
     others = group.sessions.exclude(pk=session.pk)
     assert others.count() == 11
     assert all(s.adult_places == 14 for s in others)
