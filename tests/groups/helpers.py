@@ -16,8 +16,8 @@ _counter = itertools.count(1)
 
 def rota(organisation: Organisation, size: int = 2) -> list[User]:
     return [
-        member(username=f"creche-{organisation.slug}-{index}", organisation=organisation, role=Role.VOLUNTEER)
-        for index in range(size)
+        member(username=f"creche-{organisation.slug}-{next(_counter)}", organisation=organisation, role=Role.VOLUNTEER)
+        for _ in range(size)
     ]
 
 
