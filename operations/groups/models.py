@@ -128,13 +128,20 @@ class WeekOfMonth(models.IntegerChoices):
     LAST = recurrence.LAST, "Last"
 
 
+def _groups_helped_at(user):
+    """Ids of the groups ``user`` facilitates or is on the usual crèche rota of."""
+    facilitates = Group.facilitators.through.objects.filter(user_id=user.pk).values("group_id")
+    on_rota = Group.creche_adults.through.objects.filter(user_id=user.pk).values("group_id")
+    return facilitates.union(on_rota)
+
+
 class GroupQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user) -> GroupQuerySet:
         scoped = self.in_active_organisation(user)
         membership = active_membership(user)
         if membership is None or membership.role in STAFF_ROLES:
             return scoped
-        return scoped.filter(Q(facilitators=user) | Q(creche_adults=user)).distinct()
+        return scoped.filter(pk__in=_groups_helped_at(user))
 
 
 class Group(models.Model):
@@ -233,9 +240,9 @@ class GroupSessionQuerySet(OrganisationScopedQuerySet):
         membership = active_membership(user)
         if membership is None or membership.role in STAFF_ROLES:
             return scoped
-        return scoped.filter(
-            Q(group__facilitators=user) | Q(group__creche_adults=user) | Q(creche_adults=user)
-        ).distinct()
+        # Subqueries, not joins: no duplicate rows and no DISTINCT to sort away.
+        on_rota = GroupSession.creche_adults.through.objects.filter(user_id=user.pk).values("groupsession_id")
+        return scoped.filter(Q(group_id__in=_groups_helped_at(user)) | Q(pk__in=on_rota))
 
     def upcoming(self, now=None) -> GroupSessionQuerySet:
         return self.filter(ends_at__gte=now or timezone.now())
