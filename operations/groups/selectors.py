@@ -24,8 +24,10 @@ from operations.groups.models import (
 
 
 def settings_for(organisation_id: int) -> GroupSettings:
-    found, _ = GroupSettings.objects.get_or_create(organisation_id=organisation_id)
-    return found
+    """The organisation's settings, or the defaults (unsaved) when a manager
+    has not set any: reading a page never writes."""
+    found = GroupSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or GroupSettings(organisation_id=organisation_id)
 
 
 @dataclass
