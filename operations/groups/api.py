@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.models import Service, User, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
 from operations.groups import selectors, services
 from operations.groups.access import is_staff
@@ -21,6 +22,8 @@ from referrals.models import Parent
 
 class GroupSerializer(serializers.ModelSerializer):
     schedule = serializers.CharField(source="schedule_summary", read_only=True)
+    facilitators = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
+    creche_adults = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
 
     class Meta:
         model = Group
@@ -48,10 +51,19 @@ class GroupSerializer(serializers.ModelSerializer):
             "schedule",
             "adult_places",
             "creche_on",
+            "creche_adults",
             "creche_child_cap",
+            "facilitators",
+            "professional_facilitators",
             "is_active",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "schedule"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["service"].queryset = Service.objects.visible_to(request.user)
 
 
 class CrecheBandsSerializer(serializers.Serializer):
@@ -156,16 +168,74 @@ class RegisterBookingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CancelSessionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class AttendanceSerializer(serializers.Serializer):
     attended = serializers.BooleanField()
 
 
-class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+class GroupViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Groups: members read what they may see; coordinators and managers
+    create and change them (sessions for the weeks ahead follow)."""
+
     serializer_class = GroupSerializer
-    permission_classes = [IsMember]
+
+    def get_permissions(self):
+        if self.action in ("create", "update", "partial_update"):
+            return [IsStaffRole()]
+        return [IsMember()]
 
     def get_queryset(self):
-        return Group.objects.visible_to(self.request.user).order_by("name", "pk")
+        return (
+            Group.objects.visible_to(self.request.user)
+            .prefetch_related("facilitators", "creche_adults")
+            .order_by("name", "pk")
+        )
+
+    @staticmethod
+    def _split(validated: dict) -> tuple[dict, list, list]:
+        data = dict(validated)
+        return data, list(data.pop("facilitators", [])), list(data.pop("creche_adults", []))
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data, facilitators, creche_adults = self._split(body.validated_data)
+        group = services.group_create(
+            organisation=active_membership(request.user).organisation,
+            actor=request.user,
+            data=data,
+            facilitators=facilitators,
+            creche_adults=creche_adults,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=group.pk)).data, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        group = self.get_object()
+        body = self.get_serializer(group, data=request.data, partial=kwargs.get("partial", False))
+        body.is_valid(raise_exception=True)
+        current = {name: getattr(group, name) for name in services.GROUP_FIELDS}
+        data, facilitators, creche_adults = self._split(body.validated_data)
+        if "facilitators" not in body.validated_data:
+            facilitators = list(group.facilitators.all())
+        if "creche_adults" not in body.validated_data:
+            creche_adults = list(group.creche_adults.all())
+        services.group_update(
+            group=group,
+            actor=request.user,
+            data={**current, **data},
+            facilitators=facilitators,
+            creche_adults=creche_adults,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=group.pk)).data)
 
 
 class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -185,6 +255,16 @@ class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
         if self.request.query_params.get("upcoming") in ("1", "true"):
             sessions = sessions.upcoming()
         return sessions
+
+    @extend_schema(request=CancelSessionSerializer, responses=GroupSessionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffRole])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancels this one session; the group's others are untouched."""
+        session = self.get_object()
+        body = CancelSessionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.session_cancel(session=session, actor=request.user, note=body.validated_data["note"])
+        return Response(GroupSessionSerializer(self.get_queryset().get(pk=session.pk)).data)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -154,3 +154,86 @@ def test_a_volunteer_who_does_not_facilitate_sees_no_bookings(volunteer_client, 
     client = api(volunteer)
     assert client.get("/api/v1/bookings/").json()["results"] == []
     assert client.get("/api/v1/group-sessions/").json()["results"] == []
+
+
+def group_body(service, **overrides) -> dict:
+    return {
+        "name": "Online Circle",
+        "service": service.pk,
+        "format": "online",
+        "joining_link": "https://meet.example.org/circle",
+        "recurrence": "fortnightly",
+        "weekday": 1,
+        "start_time": "19:30",
+        "end_time": "20:30",
+        "starts_on": "2026-12-01",
+        "adult_places": 10,
+        **overrides,
+    }
+
+
+def test_a_coordinator_creates_and_changes_a_group_through_the_api(coordinator, volunteer, service):
+    client = api(coordinator)
+    response = client.post("/api/v1/groups/", group_body(service, facilitators=[volunteer.pk]), format="json")
+    assert response.status_code == 201, response.json()
+    group_id = response.json()["id"]
+    assert response.json()["facilitators"] == [volunteer.pk]
+    sessions = client.get(f"/api/v1/group-sessions/?group={group_id}").json()["results"]
+    assert len(sessions) == 6  # fortnightly for 12 weeks
+    changed = client.patch(f"/api/v1/groups/{group_id}/", {"adult_places": 12}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert {s["adult_places"] for s in client.get(f"/api/v1/group-sessions/?group={group_id}").json()["results"]} == {
+        12
+    }
+    assert changed.json()["facilitators"] == [volunteer.pk]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"joining_link": ""}, "joining_link"),
+        ({"end_time": "19:00"}, "end_time"),
+        ({"format": "in_person", "creche_on": True}, "creche_adults"),
+        ({"weekday": 9}, "weekday"),
+    ],
+)
+def test_bad_groups_are_a_400_and_write_nothing(coordinator, service, overrides, field):
+    from operations.groups.models import Group, GroupSession
+
+    response = api(coordinator).post("/api/v1/groups/", group_body(service, **overrides), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Group.objects.exists()
+    assert not GroupSession.objects.exists()
+
+
+def test_people_and_services_of_another_organisation_are_refused(
+    coordinator, other_coordinator, service, other_service
+):
+    from operations.groups.models import Group
+
+    client = api(coordinator)
+    assert client.post("/api/v1/groups/", group_body(other_service), format="json").status_code == 400
+    response = client.post("/api/v1/groups/", group_body(service, facilitators=[other_coordinator.pk]), format="json")
+    assert response.status_code == 400
+    assert "facilitators" in response.json()
+    assert not Group.objects.exists()
+
+
+def test_volunteers_cannot_create_groups_or_cancel_sessions(volunteer, organisation, service):
+    group = make_group(organisation, facilitators=[volunteer])
+    client = api(volunteer)
+    assert client.post("/api/v1/groups/", group_body(service), format="json").status_code == 403
+    session = first_session(group)
+    assert client.post(f"/api/v1/group-sessions/{session.pk}/cancel/").status_code == 403
+
+
+def test_a_coordinator_cancels_one_session_through_the_api(coordinator, organisation):
+    group = make_group(organisation)
+    session = first_session(group)
+    response = api(coordinator).post(f"/api/v1/group-sessions/{session.pk}/cancel/", {"note": "Snow"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert group.sessions.filter(status="scheduled").count() == 11
+    again = api(coordinator).post(f"/api/v1/group-sessions/{session.pk}/cancel/")
+    assert again.status_code == 400
