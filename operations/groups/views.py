@@ -237,9 +237,12 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
                 transport_needed=form.cleaned_data.get("transport_needed", False),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "children" in exc.error_dict:
-                formset._non_form_errors = formset.error_class(exc.message_dict["children"])
-            apply_service_errors(form, exc)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            if "children" in errors:
+                # Shown above the children's rows, where they were typed.
+                formset._non_form_errors = formset.error_class(errors.pop("children"))
+            if errors:
+                apply_service_errors(form, ValidationError(errors))
         else:
             if booking.status == BookingStatus.WAITING:
                 messages.warning(request, "The session is full for this booking: it is on the waiting list.")
