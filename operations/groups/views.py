@@ -315,9 +315,9 @@ def register_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         error = " ".join(exc.messages)
     if request.htmx:
         booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking.pk)
-        return render(
-            request, "groups/_register_row.html", {"booking": booking, "error": error}, status=400 if error else 200
-        )
+        # 200 even with an error: htmx swaps only successful responses, and the
+        # row must show why nothing changed.
+        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
     if error:
         messages.error(request, error)
     return redirect("groups:register", booking.session_id)
@@ -336,9 +336,9 @@ def register_child_present(request: HttpRequest, pk: int) -> HttpResponse:
         error = " ".join(exc.messages)
     if request.htmx:
         booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=child.booking_id)
-        return render(
-            request, "groups/_register_row.html", {"booking": booking, "error": error}, status=400 if error else 200
-        )
+        # 200 even with an error: htmx swaps only successful responses, and the
+        # row must show why nothing changed.
+        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
     if error:
         messages.error(request, error)
     return redirect("groups:register", child.booking.session_id)

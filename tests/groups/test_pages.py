@@ -270,3 +270,13 @@ def test_each_role_home_page_shows_the_groups_panel(
     assert b"Group sessions this week" in manager_client.get("/").content
     assert b"Groups you help at" in volunteer_client.get("/").content
     assert b"Groups you help at" in pso_client.get("/").content
+
+
+def test_the_register_row_says_why_attendance_cannot_be_marked_yet(coordinator_client, organisation):
+    session = first_session(make_group(organisation))  # tomorrow
+    booking = services.booking_create(session_id=session.pk, actor=None, attendee_name="A", attendee_consent=True)
+    response = coordinator_client.post(
+        f"/groups/bookings/{booking.pk}/attendance/", {"attended": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert b"from the day of the session" in response.content
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.BOOKED
