@@ -64,10 +64,12 @@ def seed(context: ScaleContext) -> None:
     Group.facilitators.through.objects.bulk_create(facilitator_rows)
     Group.creche_adults.through.objects.bulk_create(rota_rows)
 
-    per_group = max(1, total_sessions // len(groups))
-    past = int(per_group * PAST_SHARE)
+    base, extra = divmod(max(total_sessions, len(groups)), len(groups))
     sessions: list[GroupSession] = []
-    for group in groups:
+    for number, group in enumerate(groups):
+        # The remainder goes one each to the first groups: exactly the total.
+        per_group = base + (1 if number < extra else 0)
+        past = int(per_group * PAST_SHARE)
         first = group.starts_on + dt.timedelta(days=(group.weekday - group.starts_on.weekday()) % 7)
         first = max(first, today - dt.timedelta(weeks=past))
         first += dt.timedelta(days=(group.weekday - first.weekday()) % 7)
@@ -96,12 +98,12 @@ def seed(context: ScaleContext) -> None:
     ]
     GroupSession.creche_adults.through.objects.bulk_create(rota, batch_size=BATCH)
 
-    per_session = max(1, total_bookings // len(sessions))
+    base, extra = divmod(max(total_bookings, len(sessions)), len(sessions))
     bookings: list[Booking] = []
     creche_flags: list[tuple[int, dt.date]] = []
-    for session in sessions:
+    for number, session in enumerate(sessions):
         is_past = session.starts_at < now
-        for index in range(per_session):
+        for index in range(base + (1 if number < extra else 0)):
             if index >= session.adult_places:
                 status = BookingStatus.CANCELLED if is_past else BookingStatus.WAITING
             elif is_past:
@@ -127,7 +129,9 @@ def seed(context: ScaleContext) -> None:
             _flush(bookings, creche_flags, rng)
             bookings, creche_flags = [], []
     _flush(bookings, creche_flags, rng)
-    context.log(f"  groups: {len(groups)} groups, {len(sessions)} sessions, {len(sessions) * per_session} bookings")
+    context.log(
+        f"  groups: {len(groups)} groups, {len(sessions)} sessions, {max(total_bookings, len(sessions))} bookings"
+    )
 
 
 def _flush(bookings: list[Booking], creche_flags: list, rng) -> None:
