@@ -187,6 +187,8 @@ def test_a_walk_in_needs_consent(coordinator_client, organisation):
     session = first_session(today_group(organisation))
     response = coordinator_client.post(f"/groups/sessions/{session.pk}/register/walk-in/", {"attendee_name": "Kim"})
     assert response.status_code == 400
+    assert b'id="walk-in-consent-error"' in response.content
+    assert b'value="Kim"' in response.content
     assert not Booking.objects.exists()
     response = coordinator_client.post(
         f"/groups/sessions/{session.pk}/register/walk-in/", {"attendee_name": "Kim", "attendee_consent": "on"}
