@@ -6,7 +6,7 @@ so one gets the place and the other the waiting list."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -244,6 +244,7 @@ def session_update(
         locked = GroupSession.objects.select_for_update().get(pk=session.pk)
         if not creche_on and locked.creche_on and _children_booked(locked):
             raise ValidationError({"creche_on": "Children are booked into this crèche: cancel them first."})
+        moved = locked.starts_at != starts_at
         locked.starts_at, locked.ends_at = starts_at, ends_at
         locked.adult_places = adult_places
         locked.creche_on = creche_on
@@ -253,6 +254,8 @@ def session_update(
         locked.changed = True
         locked.save()
         locked.creche_adults.set(creche_adults if creche_on else [])
+        if moved and starts_at > timezone.now():
+            _notify_session_change(session=locked, cancelled=False)
         _promote_waiting(session=locked)
         audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Group session changed")
     return locked
@@ -275,6 +278,8 @@ def session_cancel(*, session: GroupSession, actor: User | None, note: str = "")
     locked.changed = True
     locked.note = note
     locked.save(update_fields=["status", "changed", "note"])
+    if locked.starts_at > timezone.now():
+        _notify_session_change(session=locked, cancelled=True)
     audit_log(action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group session cancelled")
     return locked
 
@@ -487,54 +492,132 @@ def _promote_waiting(*, session: GroupSession, now: datetime | None = None) -> l
     return promoted
 
 
-def _notify_place_offered(*, booking: Booking, session: GroupSession) -> None:
-    """Tells the parent on a channel their contact safety allows, naming the
-    group only where they said messages may name the service; with no safe
-    channel, the coordinators are asked in the app to tell them."""
-    group = Group.objects.only("name", "venue_name").get(pk=session.group_id)
-    when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
-    key = f"booking-offered-{booking.pk}"
-    channel, address, named = None, "", False
-    if booking.parent is not None:
-        permissions = contact_permissions(booking.parent)
-        named = permissions.may_name_service
-        if permissions.allows("sms"):
-            channel, address = Channel.SMS, booking.parent.phone
-        elif permissions.allows("email"):
-            channel, address = Channel.EMAIL, booking.parent.email
-    if channel is not None:
-        subject = f"A place at {group.name}" if named else "A place is now available"
-        body = (
-            f"Good news: a place has come up for you at {group.name} on {when}. See you there."
-            if named
-            else f"Good news: the place you asked about is now available, on {when}. See you then."
-        )
+@dataclass(frozen=True)
+class Message:
+    """One message in two wordings: naming the group, and neutral for a
+    parent whose messages may not name the service."""
+
+    named_subject: str
+    named_body: str
+    neutral_subject: str
+    neutral_body: str
+
+
+def _safe_channel(booking: Booking) -> tuple[str | None, str, bool]:
+    """(channel, address, may name the service) from the parent's contact
+    safety; (None, "", False) when nothing is safe or there is no parent."""
+    if booking.parent is None:
+        return None, "", False
+    permissions = contact_permissions(booking.parent)
+    if permissions.allows("sms"):
+        return Channel.SMS, booking.parent.phone, permissions.may_name_service
+    if permissions.allows("email"):
+        return Channel.EMAIL, booking.parent.email, permissions.may_name_service
+    return None, "", False
+
+
+def _tell_attendees(
+    *,
+    bookings: Sequence[Booking],
+    session: GroupSession,
+    kind: str,
+    key: str,
+    message: Message,
+    fallback: str,
+    key_for: Callable[[Booking], str] | None = None,
+) -> None:
+    """Writes one outbox row per attendee on a safe channel; attendees with
+    none are listed (by booking number, no names) to the coordinators in the
+    app, so someone tells them by a safe route."""
+    organisation = Organisation(pk=session.organisation_id)
+    key_for = key_for or (lambda booking: f"{key}-booking-{booking.pk}")
+    unreachable = []
+    for booking in bookings:
+        channel, address, named = _safe_channel(booking)
+        if channel is None:
+            unreachable.append(booking)
+            continue
         notification_write(
-            key=key,
-            kind="booking_place_offered",
+            key=key_for(booking),
+            kind=kind,
             channel=channel,
-            organisation=Organisation(pk=session.organisation_id),
-            subject=subject,
-            body=body,
+            organisation=organisation,
+            subject=message.named_subject if named else message.neutral_subject,
+            body=message.named_body if named else message.neutral_body,
             recipient_address=address,
             about=booking,
         )
+    if not unreachable:
         return
-    link = reverse("groups:register", args=[session.pk])
+    numbers = ", ".join(f"#{booking.pk}" for booking in unreachable)
     coordinators = Membership.objects.active().filter(organisation_id=session.organisation_id, role=Role.COORDINATOR)
     for membership in coordinators.order_by("user_id"):
         notification_write(
             key=f"{key}-coordinator-{membership.user_id}",
-            kind="booking_place_offered",
+            kind=kind,
             channel=Channel.IN_APP,
-            organisation=Organisation(pk=session.organisation_id),
+            organisation=organisation,
             recipient_user=User(pk=membership.user_id),
-            subject="A waiting-list place was offered",
-            body=f"Booking #{booking.pk} on {group.name}, {when}, moved from the waiting list to booked. "
-            "There is no safe way to message this attendee: please tell them yourself.",
-            about=booking,
-            link=link,
+            subject=message.named_subject,
+            body=f"{fallback} No safe way to message booking(s) {numbers}: please tell them yourself.",
+            about=session,
+            link=reverse("groups:register", args=[session.pk]),
         )
+
+
+def _notify_place_offered(*, booking: Booking, session: GroupSession) -> None:
+    """Tells the parent on a channel their contact safety allows, naming the
+    group only where they said messages may name the service; with no safe
+    channel, the coordinators are asked in the app to tell them."""
+    group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
+    when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+    _tell_attendees(
+        bookings=[booking],
+        session=session,
+        kind="booking_place_offered",
+        key=f"booking-offered-{booking.pk}",
+        key_for=lambda offered: f"booking-offered-{offered.pk}",
+        message=Message(
+            named_subject=f"A place at {group_name}",
+            named_body=f"Good news: a place has come up for you at {group_name} on {when}. See you there.",
+            neutral_subject="A place is now available",
+            neutral_body=f"Good news: the place you asked about is now available, on {when}. See you then.",
+        ),
+        fallback=f"A waiting-list place on {group_name}, {when}, was offered.",
+    )
+
+
+def _notify_session_change(*, session: GroupSession, cancelled: bool) -> None:
+    """Tells everyone booked or waiting that this session is cancelled or moved."""
+    bookings = list(
+        Booking.objects.filter(session=session, status__in=[BookingStatus.BOOKED, BookingStatus.WAITING])
+        .select_related("parent")
+        .order_by("pk")
+    )
+    if not bookings:
+        return
+    group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
+    when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+    if cancelled:
+        key, kind = f"session-cancelled-{session.pk}", "session_cancelled"
+        message = Message(
+            named_subject=f"{group_name} is cancelled",
+            named_body=f"Sorry: {group_name} on {when} is cancelled. We will be in touch about the next one.",
+            neutral_subject="Cancelled",
+            neutral_body=f"Sorry: the meeting on {when} is cancelled. We will be in touch.",
+        )
+        fallback = f"{group_name} on {when} is cancelled."
+    else:
+        # The new start time is part of the key: moving twice tells twice.
+        key, kind = f"session-moved-{session.pk}-{int(session.starts_at.timestamp())}", "session_moved"
+        message = Message(
+            named_subject=f"{group_name} has moved",
+            named_body=f"{group_name} has moved to {when}. Your place is kept.",
+            neutral_subject="New time",
+            neutral_body=f"The meeting you are booked on has moved to {when}. Your place is kept.",
+        )
+        fallback = f"{group_name} has moved to {when}."
+    _tell_attendees(bookings=bookings, session=session, kind=kind, key=key, message=message, fallback=fallback)
 
 
 @transaction.atomic

@@ -273,3 +273,39 @@ def test_a_cancelled_booking_cannot_be_cancelled_again(creche_session):
     services.booking_cancel(booking=booking, actor=None)
     with pytest.raises(ValidationError):
         services.booking_cancel(booking=booking, actor=None)
+
+
+def test_cancelling_a_session_tells_those_booked_and_waiting(organisation, coordinator):
+    session = first_session(make_group(organisation, adult_places=1))
+    safe = parent(organisation, phone="07700 900124", safe_sms=True, contact_safety_recorded_at=timezone.now())
+    unsafe = parent(organisation, phone="07700 900125")
+    booked = book(session, safe)
+    waiting = book(session, unsafe)
+    assert waiting.status == BookingStatus.WAITING
+    services.session_cancel(session=session, actor=None)
+    sms = Notification.objects.get(key=f"session-cancelled-{session.pk}-booking-{booked.pk}")
+    assert (sms.channel, sms.recipient_address, sms.subject) == (Channel.SMS, "07700 900124", "Cancelled")
+    in_app = Notification.objects.get(key=f"session-cancelled-{session.pk}-coordinator-{coordinator.pk}")
+    assert f"#{waiting.pk}" in in_app.body
+    assert unsafe.first_name not in in_app.body
+
+
+def test_moving_a_session_tells_those_booked_once_per_move(organisation):
+    session = first_session(make_group(organisation))
+    mum = parent(organisation, email="m@example.org", safe_email=True, contact_safety_recorded_at=timezone.now())
+    book(session, mum)
+
+    def move(hours: int) -> None:
+        services.session_update(
+            session=session,
+            actor=None,
+            starts_at=session.starts_at + dt.timedelta(hours=hours),
+            ends_at=session.ends_at + dt.timedelta(hours=hours),
+            adult_places=session.adult_places,
+            creche_on=False,
+        )
+
+    move(2)
+    move(2)  # the same time again: nothing new to say
+    move(3)
+    assert Notification.objects.filter(kind="session_moved").count() == 2
