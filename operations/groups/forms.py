@@ -211,6 +211,33 @@ CrecheChildFormSet = forms.formset_factory(CrecheChildForm, extra=3, max_num=6)
 class WalkInForm(forms.Form):
     attendee_name = forms.CharField(max_length=150, label="Name")
     attendee_consent = forms.BooleanField(label="They agreed we keep their name for this group")
+    child_first_name = forms.CharField(max_length=100, required=False, label="Child for the crèche (optional)")
+    child_date_of_birth = forms.DateField(required=False, widget=DateInput, label="Child's date of birth")
+
+    def __init__(self, *args, session_date=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.session_date = session_date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        name, born = (data.get("child_first_name") or "").strip(), data.get("child_date_of_birth")
+        if name and born is None and "child_date_of_birth" not in self.errors:
+            self.add_error("child_date_of_birth", "Give the child's date of birth.")
+        if born is not None and not name:
+            self.add_error("child_first_name", "Give the child's first name.")
+        if born is not None and self.session_date is not None:
+            problem = creche.date_of_birth_problem(born, self.session_date)
+            if problem:
+                self.add_error("child_date_of_birth", problem)
+        return data
+
+    def children(self) -> list:
+        from operations.groups.services import CrecheChild
+
+        born = self.cleaned_data.get("child_date_of_birth")
+        if born is None:
+            return []
+        return [CrecheChild(first_name=self.cleaned_data["child_first_name"], date_of_birth=born)]
 
 
 class HeadCountForm(forms.Form):

@@ -283,7 +283,7 @@ def _register_context(request: HttpRequest, session: GroupSession) -> dict:
         "bookings": bookings,
         "children_count": sum(len(b.children.all()) for b in bookings),
         "present_count": sum(1 for b in bookings for c in b.children.all() if c.present),
-        "walk_in_form": WalkInForm(),
+        "walk_in_form": WalkInForm(session_date=session.date),
         "head_count": head_count,
         "head_count_form": HeadCountForm(
             initial={
@@ -348,7 +348,7 @@ def register_child_present(request: HttpRequest, pk: int) -> HttpResponse:
 def register_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     require_membership(request)
     session = get_session_for(request.user, pk)
-    form = WalkInForm(request.POST)
+    form = WalkInForm(request.POST, session_date=session.date)
     if form.is_valid():
         try:
             services.booking_create(
@@ -356,6 +356,7 @@ def register_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 attendee_name=form.cleaned_data["attendee_name"],
                 attendee_consent=form.cleaned_data["attendee_consent"],
+                children=form.children(),
                 walk_in=True,
             )
         except ValidationError as exc:

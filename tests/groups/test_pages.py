@@ -282,3 +282,22 @@ def test_the_register_row_says_why_attendance_cannot_be_marked_yet(coordinator_c
     )
     assert b"from the day of the session" in response.content
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.BOOKED
+
+
+def test_a_walk_in_with_a_child_for_the_creche(coordinator_client, organisation):
+    session = first_session(today_group(organisation, creche_adults=rota(organisation)))
+    url = f"/groups/sessions/{session.pk}/register/walk-in/"
+    bad = {
+        "attendee_name": "Kim",
+        "attendee_consent": "on",
+        "child_first_name": "Ali",
+        "child_date_of_birth": "2027-01-01",
+    }
+    response = coordinator_client.post(url, bad)
+    assert response.status_code == 400
+    assert b"after the session date" in response.content
+    assert not Booking.objects.exists()
+    good = {**bad, "child_date_of_birth": "2025-06-01"}
+    assert coordinator_client.post(url, good).status_code == 302
+    child = Booking.objects.get().children.get()
+    assert (child.first_name, child.present) == ("Ali", True)
