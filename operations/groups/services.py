@@ -135,18 +135,53 @@ def group_update(
         .order_by("pk")
         .select_for_update()
     )
+    meeting_days = _meeting_days(group, today or timezone.localdate(), [s.occurrence for s in followers])
     for session in followers:
-        session.starts_at, session.ends_at = _session_times(group, session.occurrence)
+        has_bookings = Booking.objects.filter(session=session).exclude(status=BookingStatus.CANCELLED).exists()
+        if session.occurrence not in meeting_days:
+            # Off the new schedule (another weekday, past the new end, not running).
+            if not has_bookings:
+                session.delete()
+                continue
+            session.changed = True
+            session.note = "Kept from the old schedule: it has bookings."
+            session.save(update_fields=["changed", "note"])
+            continue
+        starts_at, ends_at = _session_times(group, session.occurrence)
+        moved = starts_at != session.starts_at
+        session.starts_at, session.ends_at = starts_at, ends_at
         session.adult_places = group.adult_places
-        session.creche_on = group.creche_on
         session.creche_child_cap = group.creche_child_cap
-        session.creche_adult_count = len(creche_adults)
-        session.save()
-        session.creche_adults.set(creche_adults)
+        # Children already booked keep their crèche if the group drops it.
+        if group.creche_on or not _children_booked(session):
+            session.creche_on = group.creche_on
+            session.creche_adult_count = len(creche_adults) if group.creche_on else 0
+            session.save()
+            session.creche_adults.set(creche_adults if group.creche_on else [])
+        else:
+            session.save()
+        if moved and has_bookings:
+            _notify_session_change(session=session, cancelled=False)
         _promote_waiting(session=session)
     sessions_generate(group=group, today=today)
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=group, summary="Group changed")
     return group
+
+
+def _meeting_days(group: Group, today: date, known: Sequence[date]) -> set[date]:
+    if not group.is_active or not known:
+        return set()
+    return set(
+        recurrence.occurrences(
+            rule=group.recurrence,
+            weekday=group.weekday,
+            week_of_month=group.week_of_month,
+            starts_on=group.starts_on,
+            ends_on=group.ends_on,
+            window_start=min(min(known), today),
+            window_end=max(known),
+        )
+    )
 
 
 def _session_times(group: Group, day: date) -> tuple[datetime, datetime]:

@@ -144,3 +144,27 @@ def test_monthly_group_generates_within_the_horizon(organisation):
         dt.date(2026, 12, 29),
         dt.date(2027, 1, 26),
     ]
+
+
+@pytest.mark.django_db
+def test_a_new_weekday_replaces_empty_sessions_and_keeps_booked_ones(organisation):
+    group = make_group(organisation)  # Fridays
+    booked = first_session(group)
+    services.booking_create(session_id=booked.pk, actor=None, attendee_name="A", attendee_consent=True)
+    data = {name: getattr(group, name) for name in services.GROUP_FIELDS}
+    services.group_update(group=group, actor=None, data={**data, "weekday": 2})  # Wednesdays
+    fridays = group.sessions.filter(occurrence__week_day=6)  # Django: Sunday=1 … Friday=6
+    assert list(fridays.values_list("pk", flat=True)) == [booked.pk]
+    booked.refresh_from_db()
+    assert booked.changed
+    assert "old schedule" in booked.note
+    wednesdays = group.sessions.filter(occurrence__week_day=4)
+    assert wednesdays.count() == 12
+
+
+@pytest.mark.django_db
+def test_a_group_that_stops_running_loses_its_empty_future_sessions(organisation):
+    group = make_group(organisation)
+    data = {name: getattr(group, name) for name in services.GROUP_FIELDS}
+    services.group_update(group=group, actor=None, data={**data, "is_active": False})
+    assert not group.sessions.exists()
