@@ -46,18 +46,25 @@ app.conf.beat_schedule = {
         "task": "operations.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
     },
-    # Finds what has become due (PVG renewals, training expiring,
-    # supervision, …) and writes outbox rows. Hourly in the working day, so a
-    # reminder found at 07:05 reaches people in the morning; re-runs write
-    # nothing new because every reminder has a unique key.
     # Monthly retention dry run for every organisation: nothing is removed
     # until a manager reviews it on the Retention page and applies it.
     "retention-dry-runs": {
         "task": "operations.core.tasks.retention_dry_runs",
         "schedule": crontab(minute=30, hour=6, day_of_month=1),
     },
+    # Finds what has become due (PVG renewals, training expiring,
+    # supervision, …) and writes outbox rows. Hourly in the working day, so a
+    # reminder found at 07:05 reaches people in the morning; re-runs write
+    # nothing new because every reminder has a unique key.
     "reminders-scan": {
         "task": "operations.notifications.tasks.scan_due_reminders",
         "schedule": crontab(minute=5, hour="7-20"),
+    },
+    # Creates each active group's sessions for the weeks ahead (default 12),
+    # so coordinators can book into them; nightly, when nobody is booking.
+    # Idempotent: existing, moved or cancelled sessions are left alone.
+    "groups-generate-sessions": {
+        "task": "operations.groups.tasks.generate_group_sessions",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "referrals",
     "volunteers",
     "operations.notifications",
+    "operations.groups",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -333,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.workflow.Status.choices",
         "VolunteerStatusEnum": "volunteers.models.Status.choices",
         "NotificationStatusEnum": "operations.notifications.models.Status.choices",
+        "BookingStatusEnum": "operations.groups.models.BookingStatus.choices",
     },
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("notifications/", include("operations.notifications.urls")),
+    path("groups/", include("operations.groups.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

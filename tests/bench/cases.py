@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import lazy
 
 from operations.core.models import User
 
@@ -47,6 +48,21 @@ def client_for(username: str) -> Client:
     return client
 
 
+def _group_register_path() -> str:
+    """The register of the bench organisation's last crèche session (about 20
+    bookings with children), found when the case runs, after seed_scale."""
+    from django.utils import timezone
+
+    from operations.groups.models import GroupSession
+
+    sessions = GroupSession.objects.filter(organisation__slug="scale-01", creche_on=True)
+    session = (
+        sessions.filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
+        or sessions.order_by("starts_at").first()
+    )
+    return f"/groups/sessions/{session.pk}/register/"
+
+
 #: (case name, user, path). Each app's pages join this list as they land.
 PAGES: list[tuple[str, str, str]] = [
     ("coordinator home", "bench-coordinator", "/"),
@@ -59,6 +75,10 @@ PAGES: list[tuple[str, str, str]] = [
     ("PSO home", "bench-pso", "/"),
     ("notification log", "bench-coordinator", "/notifications/log/"),
     ("notification centre", "bench-coordinator", "/notifications/"),
+    ("groups list", "bench-coordinator", "/groups/"),
+    # Resolved lazily: the session id is known only once seed_scale has run.
+    ("group register (facilitator)", "bench-volunteer", lazy(_group_register_path, str)()),
+    ("group register (coordinator)", "bench-coordinator", lazy(_group_register_path, str)()),
 ]
 
 
@@ -83,6 +103,118 @@ def page_cases(repeat: int) -> list[dict]:
             }
         )
     return rows
+
+
+def _bench_session(adult_places: int, label: str):
+    """A fresh future session on its own group in the bench organisation, so
+    the measurement starts from an empty register."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from operations.core.models import Organisation
+    from operations.groups.models import Group, GroupSession
+
+    organisation = Organisation.objects.get(slug="scale-01")
+    template = Group.objects.filter(organisation=organisation).order_by("pk").first()
+    stamp = time.time_ns()
+    group = Group.objects.create(
+        organisation=organisation,
+        service_id=template.service_id,
+        name=f"Bench {label} {stamp}",
+        weekday=0,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+        adult_places=adult_places,
+    )
+    starts = timezone.now() + dt.timedelta(days=30)
+    return GroupSession.objects.create(
+        organisation=organisation,
+        group=group,
+        occurrence=starts.date(),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        adult_places=adult_places,
+    )
+
+
+def booking_throughput(repeat: int) -> list[dict]:
+    """One coordinator booking one place after another through the service."""
+    from operations.groups import services
+
+    session = _bench_session(adult_places=max(10, repeat * 2), label="throughput")
+    timings = []
+    with CaptureQueriesContext(connection) as captured:
+        services.booking_create(session_id=session.pk, actor=None, attendee_name="Warm", attendee_consent=True)
+    for index in range(repeat):
+        started = time.perf_counter()
+        services.booking_create(
+            session_id=session.pk, actor=None, attendee_name=f"Bench {index}", attendee_consent=True
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(timings)
+    return [
+        {
+            "case": "booking_create (one at a time)",
+            "kind": "service",
+            "median_ms": round(median, 2),
+            "p95_ms": round(_percentile(timings, 0.95), 2),
+            "queries": len(captured),
+            "ratio": "—",
+            "target": f"{1000 / median:.0f} bookings/s on one connection",
+        }
+    ]
+
+
+def booking_race(repeat: int) -> list[dict]:
+    """50 clients book 10 places at the same moment: exactly 10 must get one."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from operations.groups import services
+    from operations.groups.models import Booking, BookingStatus
+
+    clients, places = 50, 10
+    session = _bench_session(adult_places=places, label="race")
+    barrier = threading.Barrier(clients)
+    timings: list[float] = []
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            started = time.perf_counter()
+            services.booking_create(
+                session_id=session.pk, actor=None, attendee_name=f"Racer {index}", attendee_consent=True
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+        except BaseException as exc:  # noqa: BLE001 - counted and reported in the row
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    booked = Booking.objects.filter(session=session, status=BookingStatus.BOOKED).count()
+    waiting = Booking.objects.filter(session=session, status=BookingStatus.WAITING).count()
+    verdict = "ok" if booked == places and waiting == clients - places and not errors else "OVERBOOKED OR FAILED"
+    return [
+        {
+            "case": f"booking race: {clients} clients, {places} places",
+            "kind": "race",
+            "median_ms": round(statistics.median(timings), 2) if timings else 0,
+            "p95_ms": round(_percentile(timings, 0.95), 2) if timings else 0,
+            "queries": "—",
+            "ratio": "—",
+            "target": f"booked {booked}, waiting {waiting}, errors {len(errors)}: {verdict}",
+        }
+    ]
 
 
 def beat_scan(repeat: int) -> list[dict]:
@@ -122,15 +254,14 @@ def beat_scan(repeat: int) -> list[dict]:
     ]
 
 
-#: Other measurements (matching, exports, booking race, HTTP load) register
-#: here as functions returning rows.
 def _http_load(repeat: int) -> list[dict]:
     from tests.bench.http_load import http_load
 
     return http_load(repeat)
 
 
-EXTRA_CASES: list[Callable[[int], list[dict]]] = [beat_scan, _http_load]
+#: Other measurements (matching, exports, …) register here as functions returning rows.
+EXTRA_CASES: list[Callable[[int], list[dict]]] = [beat_scan, booking_throughput, booking_race, _http_load]
 
 
 def run_all(*, repeat: int) -> list[dict]:

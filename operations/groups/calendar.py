@@ -1,0 +1,54 @@
+"""ICS feeds built with ``icalendar``: one per group (staff, behind login)
+and one private per volunteer or facilitator (behind a token).
+
+A private feed leaves out everything about parents: it says which session,
+where and when, never who is booked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from operations.groups.models import Format, GroupSession, SessionStatus
+
+PRODID = "-//Perinatal peer support//Groups//EN"
+
+
+def _location(session: GroupSession) -> str:
+    group = session.group
+    if group.format == Format.ONLINE:
+        return group.joining_link
+    return ", ".join(part for part in (group.venue_name, group.venue_address) if part)
+
+
+def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: str = "") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    host = domain or "peer-support.invalid"
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"group-session-{session.pk}@{host}")
+        event.add("dtstamp", session.starts_at)
+        event.add("dtstart", session.starts_at)
+        event.add("dtend", session.ends_at)
+        event.add("summary", session.group.name)
+        location = _location(session)
+        if location:
+            event.add("location", location)
+        if session.status == SessionStatus.CANCELLED:
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "CONFIRMED")
+        details = [session.group.get_format_display()]
+        if session.creche_on:
+            details.append("Crèche")
+        if session.note:
+            details.append(session.note)
+        event.add("description", " · ".join(details))
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,129 @@
+"""Reads for groups: settings, what a session holds, places left, flags."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from operations.core.models import Organisation
+from operations.groups import creche, recurrence
+from operations.groups.models import (
+    HOLDS_PLACE,
+    Booking,
+    BookingChild,
+    BookingStatus,
+    Group,
+    GroupSession,
+    GroupSettings,
+)
+
+
+def settings_for(organisation_id: int) -> GroupSettings:
+    """The organisation's settings, or the defaults (unsaved) when a manager
+    has not set any: reading a page never writes."""
+    found = GroupSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or GroupSettings(organisation_id=organisation_id)
+
+
+@dataclass
+class Load:
+    """What a session holds now and what it can still take."""
+
+    adults_booked: int = 0
+    waiting: int = 0
+    children: Counter = field(default_factory=Counter)
+    adult_places_left: int = 0
+    child_places_left: dict[str, int] = field(default_factory=dict)
+    creche_adults_needed: int = 0
+
+    @property
+    def children_booked(self) -> int:
+        return sum(self.children.values())
+
+    @property
+    def is_full(self) -> bool:
+        return self.adult_places_left <= 0
+
+
+def _band_counts_by_session(session_ids: list[int], dates: dict[int, date]) -> dict[int, Counter]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    rows = BookingChild.objects.filter(
+        booking__session_id__in=session_ids, booking__status__in=HOLDS_PLACE
+    ).values_list("booking__session_id", "date_of_birth")
+    for session_id, born in rows:
+        counts[session_id][creche.age_band(born, dates[session_id])] += 1
+    return counts
+
+
+def loads_for(sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None = None) -> dict[int, Load]:
+    """Loads of many sessions in two queries (ratios: the organisation's,
+    looked up per organisation when not given)."""
+    sessions = list(sessions)
+    if not sessions:
+        return {}
+    ids = [s.pk for s in sessions]
+    counted = {
+        row["session_id"]: row
+        for row in Booking.objects.filter(session_id__in=ids)
+        .values("session_id")
+        .annotate(
+            booked=Count("pk", filter=Q(status__in=HOLDS_PLACE)),
+            waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
+        )
+    }
+    children = _band_counts_by_session(ids, {s.pk: s.date for s in sessions})
+    ratios_by_org: dict[int, creche.Ratios] = {}
+    loads = {}
+    for session in sessions:
+        if ratios is not None:
+            session_ratios = ratios
+        else:
+            if session.organisation_id not in ratios_by_org:
+                ratios_by_org[session.organisation_id] = settings_for(session.organisation_id).ratios
+            session_ratios = ratios_by_org[session.organisation_id]
+        row = counted.get(session.pk, {})
+        load = Load(
+            adults_booked=row.get("booked", 0),
+            waiting=row.get("waiting", 0),
+            children=children.get(session.pk, Counter()),
+        )
+        capacity = session.capacity()
+        load.adult_places_left = max(0, capacity.adult_places - load.adults_booked)
+        load.child_places_left = creche.child_places_left(
+            capacity, children_booked=load.children, ratios=session_ratios
+        )
+        load.creche_adults_needed = creche.adults_needed(load.children, session_ratios)
+        loads[session.pk] = load
+    return loads
+
+
+def load_of(session: GroupSession, *, ratios: creche.Ratios | None = None) -> Load:
+    return loads_for([session], ratios=ratios)[session.pk]
+
+
+def registration_flag(group: Group, organisation: Organisation, settings: GroupSettings) -> bool:
+    """True when the group's crèche may need Care Inspectorate registration
+    and the organisation holds no registration number."""
+    if not group.creche_on or organisation.care_inspectorate_number:
+        return False
+    today = timezone.localdate()
+    days = sum(
+        1
+        for _ in recurrence.occurrences(
+            rule=group.recurrence,
+            weekday=group.weekday,
+            week_of_month=group.week_of_month,
+            starts_on=group.starts_on,
+            ends_on=group.ends_on,
+            window_start=max(today, group.starts_on),
+            window_end=max(today, group.starts_on) + timedelta(days=364),
+        )
+    )
+    return creche.needs_care_inspectorate_registration(
+        minutes_per_day=group.minutes, days_per_year=days, thresholds=settings.thresholds
+    )

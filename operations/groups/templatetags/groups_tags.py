@@ -1,0 +1,45 @@
+"""Home-page panels of the groups app: each role's data through one tag."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from operations.core.models import active_membership
+from operations.groups import selectors
+from operations.groups.models import Group, GroupSession
+
+register = template.Library()
+
+
+@register.inclusion_tag("groups/_panel_staff.html", takes_context=True)
+def groups_staff_panel(context) -> dict:
+    """This week's sessions with places left, and crèches to check."""
+    user = context["request"].user
+    membership = active_membership(user)
+    if membership is None:
+        return {"rows": []}
+    now = timezone.now()
+    sessions = list(
+        GroupSession.objects.visible_to(user)
+        .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
+        .select_related("group")
+        .order_by("starts_at", "pk")[:20]
+    )
+    settings = selectors.settings_for(membership.organisation_id)
+    loads = selectors.loads_for(sessions, ratios=settings.ratios)
+    groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True)
+    flagged = sum(1 for g in groups if selectors.registration_flag(g, membership.organisation, settings))
+    return {"rows": [(s, loads[s.pk]) for s in sessions], "flagged": flagged}
+
+
+@register.inclusion_tag("groups/_panel_own.html", takes_context=True)
+def groups_own_panel(context) -> dict:
+    """The next sessions a volunteer or PSO helps at."""
+    user = context["request"].user
+    sessions = list(
+        GroupSession.objects.visible_to(user).upcoming().select_related("group").order_by("starts_at", "pk")[:5]
+    )
+    return {"sessions": sessions}

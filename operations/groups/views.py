@@ -1,0 +1,434 @@
+"""Pages for groups: coordinators and managers run groups, sessions and
+bookings; facilitators see their sessions and keep the register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from operations.core.access import require_membership, staff_required
+from operations.groups import calendar, selectors, services
+from operations.groups.access import (
+    get_booking_child_for,
+    get_booking_for,
+    get_group_for,
+    get_session_for,
+    is_staff,
+)
+from operations.groups.forms import (
+    BookingForm,
+    CancelSessionForm,
+    CrecheChildFormSet,
+    GroupForm,
+    HeadCountForm,
+    SessionForm,
+    WalkInForm,
+    apply_service_errors,
+)
+from operations.groups.models import (
+    HOLDS_PLACE,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Format,
+    Group,
+    GroupSession,
+    HeadCount,
+)
+
+UPCOMING_LIMIT = 12
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    groups = list(Group.objects.visible_to(request.user).select_related("service").order_by("name", "pk"))
+    settings = selectors.settings_for(membership.organisation_id)
+    flags = {g.pk for g in groups if selectors.registration_flag(g, membership.organisation, settings)}
+    return render(
+        request, "groups/group_list.html", {"groups": groups, "flags": flags, "staff": is_staff(request.user)}
+    )
+
+
+@staff_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    form = GroupForm(request.POST or None, organisation_id=membership.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(
+                organisation=membership.organisation,
+                actor=request.user,
+                data=form.service_values(),
+                facilitators=list(form.cleaned_data["facilitators"]),
+                creche_adults=list(form.cleaned_data["creche_adults"]),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{group.name} is set up, with its sessions for the weeks ahead.")
+            return redirect("groups:detail", group.pk)
+    return render(request, "groups/form.html", {"form": form, "title": "New group"})
+
+
+@staff_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
+    form = GroupForm(request.POST or None, initial=GroupForm.initial_for(group), organisation_id=group.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(
+                group=group,
+                actor=request.user,
+                data=form.service_values(),
+                facilitators=list(form.cleaned_data["facilitators"]),
+                creche_adults=list(form.cleaned_data["creche_adults"]),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The group is saved; sessions nobody changed by hand follow it.")
+            return redirect("groups:detail", group.pk)
+    return render(request, "groups/form.html", {"form": form, "title": f"Change {group.name}", "group": group})
+
+
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require_membership(request)
+    group = get_group_for(request.user, pk)
+    sessions = list(
+        GroupSession.objects.visible_to(request.user)
+        .filter(group=group)
+        .upcoming()
+        .select_related("group")
+        .order_by("starts_at", "pk")[:UPCOMING_LIMIT]
+    )
+    settings = selectors.settings_for(group.organisation_id)
+    loads = selectors.loads_for(sessions, ratios=settings.ratios)
+    rows = [(session, loads[session.pk]) for session in sessions]
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "rows": rows,
+            "staff": is_staff(request.user),
+            "flag": selectors.registration_flag(group, membership.organisation, settings),
+            "facilitators": list(group.facilitators.all()),
+            "rota": list(group.creche_adults.all()),
+        },
+    )
+
+
+def group_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group_for(request.user, pk)
+    sessions = GroupSession.objects.filter(group=group).select_related("group").order_by("starts_at", "pk")
+    body = calendar.sessions_calendar(name=group.name, sessions=sessions, domain=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="group-{group.pk}.ics"'
+    return response
+
+
+@staff_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    bookings = list(
+        Booking.objects.visible_to(request.user)
+        .filter(session=session)
+        .select_related("parent")
+        .prefetch_related("children")
+        .order_by("status", "waiting_since", "created_at", "pk")
+    )
+    load = selectors.load_of(session)
+    return render(
+        request,
+        "groups/session_detail.html",
+        {
+            "session": session,
+            "load": load,
+            "booked": [b for b in bookings if b.status in HOLDS_PLACE],
+            "waiting": sorted(
+                (b for b in bookings if b.status == BookingStatus.WAITING), key=lambda b: (b.waiting_since, b.pk)
+            ),
+            "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
+            "rota": list(session.creche_adults.all()),
+            "cancel_form": CancelSessionForm(),
+        },
+    )
+
+
+@staff_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    initial = {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "adult_places": session.adult_places,
+        "creche_on": session.creche_on,
+        "creche_adults": list(session.creche_adults.all()),
+        "creche_child_cap": session.creche_child_cap,
+        "note": session.note,
+    }
+    form = SessionForm(request.POST or None, initial=initial, organisation_id=session.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(
+                session=session,
+                actor=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                adult_places=form.cleaned_data["adult_places"],
+                creche_on=form.cleaned_data["creche_on"],
+                creche_adults=list(form.cleaned_data["creche_adults"]),
+                creche_child_cap=form.cleaned_data["creche_child_cap"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "This session is changed; the group's other sessions are as they were.")
+            return redirect("groups:session", session.pk)
+    return render(request, "groups/form.html", {"form": form, "title": f"Change {session}", "session": session})
+
+
+@staff_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    form = CancelSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_cancel(session=session, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The session is cancelled. The register lists who was booked.")
+    return redirect("groups:session", session.pk)
+
+
+@staff_required
+def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    if session.group.format == Format.DROP_IN:
+        messages.info(request, "Drop-in sessions take head counts on the register, not bookings.")
+        return redirect("groups:register", session.pk)
+    form = BookingForm(request.POST or None, user=request.user, session=session)
+    formset = CrecheChildFormSet(request.POST or None, prefix="children", form_kwargs={"session_date": session.date})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        children = [
+            services.CrecheChild(first_name=f.cleaned_data["first_name"], date_of_birth=f.cleaned_data["date_of_birth"])
+            for f in formset
+            if f.cleaned_data.get("date_of_birth")
+        ]
+        try:
+            booking = services.booking_create(
+                session_id=session.pk,
+                actor=request.user,
+                parent=form.cleaned_data["parent"],
+                attendee_name=form.cleaned_data["attendee_name"],
+                attendee_phone=form.cleaned_data["attendee_phone"],
+                attendee_consent=form.cleaned_data["attendee_consent"],
+                children=children,
+                transport_needed=form.cleaned_data.get("transport_needed", False),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            if "children" in errors:
+                # Shown above the children's rows, where they were typed.
+                formset._non_form_errors = formset.error_class(errors.pop("children"))
+            if errors:
+                apply_service_errors(form, ValidationError(errors))
+        else:
+            if booking.status == BookingStatus.WAITING:
+                messages.warning(request, "The session is full for this booking: it is on the waiting list.")
+            else:
+                messages.success(request, "Booked.")
+            return redirect("groups:session", session.pk)
+    return render(request, "groups/booking_form.html", {"form": form, "formset": formset, "session": session})
+
+
+@staff_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = get_booking_for(request.user, pk)
+    try:
+        promoted = services.booking_cancel(booking=booking, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        note = f" {len(promoted)} waiting booking(s) now have a place and were told." if promoted else ""
+        messages.success(request, f"The booking is cancelled.{note}")
+    return redirect("groups:session", booking.session_id)
+
+
+# --- the register (phone first) ---------------------------------------------------
+
+
+def _register_context(request: HttpRequest, session: GroupSession) -> dict:
+    bookings = list(
+        Booking.objects.visible_to(request.user)
+        .filter(session=session, status__in=[*HOLDS_PLACE, BookingStatus.DID_NOT_ATTEND])
+        .select_related("parent")
+        .prefetch_related("children")
+        .order_by("created_at", "pk")
+    )
+    head_count = HeadCount.objects.filter(session=session).first()
+    return {
+        "session": session,
+        "bookings": bookings,
+        "children_count": sum(len(b.children.all()) for b in bookings),
+        "present_count": sum(1 for b in bookings for c in b.children.all() if c.present),
+        "walk_in_form": WalkInForm(session_date=session.date),
+        "head_count": head_count,
+        "head_count_form": HeadCountForm(
+            initial={
+                name: getattr(head_count, name)
+                for name in ("mothers", "fathers", "other_carers", "children", "needed_interpreter")
+            }
+            if head_count
+            else None
+        ),
+        "staff": is_staff(request.user),
+    }
+
+
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    session = get_session_for(request.user, pk)
+    return render(request, "groups/register.html", _register_context(request, session))
+
+
+@require_POST
+def register_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    booking = get_booking_for(request.user, pk)
+    attended = request.POST.get("attended") == "1"
+    error = ""
+    try:
+        services.booking_mark_attendance(booking=booking, attended=attended, actor=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking.pk)
+        # 200 even with an error: htmx swaps only successful responses, and the
+        # row must show why nothing changed.
+        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("groups:register", booking.session_id)
+
+
+@require_POST
+def register_child_present(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    child = get_booking_child_for(request.user, pk)
+    error = ""
+    try:
+        services.booking_child_set_present(
+            booking_child=child, present=request.POST.get("present") == "1", actor=request.user
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=child.booking_id)
+        # 200 even with an error: htmx swaps only successful responses, and the
+        # row must show why nothing changed.
+        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("groups:register", child.booking.session_id)
+
+
+@require_POST
+def register_walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    session = get_session_for(request.user, pk)
+    form = WalkInForm(request.POST, session_date=session.date)
+    if form.is_valid():
+        try:
+            services.booking_create(
+                session_id=session.pk,
+                actor=request.user,
+                attendee_name=form.cleaned_data["attendee_name"],
+                attendee_consent=form.cleaned_data["attendee_consent"],
+                children=form.children(),
+                walk_in=True,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Walk-in added and marked attended.")
+            return redirect("groups:register", session.pk)
+    context = _register_context(request, session)
+    context["walk_in_form"] = form
+    return render(request, "groups/register.html", context, status=400)
+
+
+@require_POST
+def register_head_count(request: HttpRequest, pk: int) -> HttpResponse:
+    require_membership(request)
+    session = get_session_for(request.user, pk)
+    form = HeadCountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.head_count_record(session=session, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Head count saved.")
+            return redirect("groups:register", session.pk)
+    context = _register_context(request, session)
+    context["head_count_form"] = form
+    return render(request, "groups/register.html", context, status=400)
+
+
+# --- calendars ------------------------------------------------------------------
+
+
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    feed = services.calendar_feed_for(user=request.user, organisation_id=membership.organisation_id)
+    url = request.build_absolute_uri(reverse("groups:private-feed", args=[feed.token]))
+    sessions = list(_private_sessions(request.user, membership.organisation_id).upcoming()[:UPCOMING_LIMIT])
+    return render(request, "groups/my_calendar.html", {"feed_url": url, "sessions": sessions})
+
+
+@require_POST
+def my_calendar_reset(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    services.calendar_feed_reset(user=request.user, organisation_id=membership.organisation_id)
+    messages.success(request, "Your calendar has a new private address; the old one no longer works.")
+    return redirect("groups:my-calendar")
+
+
+def _private_sessions(user, organisation_id: int):
+    """Sessions this person helps at: as a facilitator or on the crèche rota."""
+    from django.db.models import Q
+
+    return (
+        GroupSession.objects.filter(organisation_id=organisation_id)
+        .filter(Q(group__facilitators=user) | Q(group__creche_adults=user) | Q(creche_adults=user))
+        .select_related("group")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+
+
+@login_not_required
+@never_cache
+def private_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The token is the only key: no session, no login. An unknown or reset
+    token is a plain 404 that says nothing about why."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    still_member = feed.user.memberships.filter(organisation_id=feed.organisation_id, is_active=True).exists()
+    if not still_member or not feed.user.is_active:
+        raise Http404
+    since = timezone.now() - timezone.timedelta(days=90)
+    sessions = _private_sessions(feed.user, feed.organisation_id).filter(ends_at__gte=since)
+    body = calendar.sessions_calendar(name="My groups", sessions=sessions, domain=request.get_host())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
