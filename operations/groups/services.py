@@ -560,6 +560,7 @@ def _tell_attendees(
     message: Message,
     fallback: str,
     key_for: Callable[[Booking], str] | None = None,
+    tell_coordinators: bool = True,
 ) -> None:
     """Writes one outbox row per attendee on a safe channel; attendees with
     none are listed (by booking number, no names) to the coordinators in the
@@ -582,7 +583,7 @@ def _tell_attendees(
             recipient_address=address,
             about=booking,
         )
-    if not unreachable:
+    if not unreachable or not tell_coordinators:
         return
     numbers = ", ".join(f"#{booking.pk}" for booking in unreachable)
     coordinators = Membership.objects.active().filter(organisation_id=session.organisation_id, role=Role.COORDINATOR)
@@ -742,3 +743,38 @@ def calendar_feed_reset(*, user: User, organisation_id: int) -> CalendarFeed:
     feed.save(update_fields=["token", "created_at"])
     audit_log(action=AuditAction.CHANGE, actor=user, obj=feed, summary="Private calendar address reset")
     return feed
+
+
+def session_reminders_write(*, now: datetime | None = None) -> int:
+    """Reminds everyone booked on a session starting within 24 hours, on a
+    channel their contact safety allows (neutral wording where the service
+    may not be named); people with no safe channel get nothing. One key per
+    booking and start time: a moved session is reminded again, a re-run
+    never twice. Returns the bookings considered."""
+    now = now or timezone.now()
+    sessions = GroupSession.objects.filter(
+        status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=24)
+    ).select_related("group")
+    considered = 0
+    for session in sessions:
+        bookings = list(session.bookings.filter(status=BookingStatus.BOOKED).select_related("parent"))
+        if not bookings:
+            continue
+        considered += len(bookings)
+        when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+        _tell_attendees(
+            bookings=bookings,
+            session=session,
+            kind="session_reminder",
+            key=f"session-reminder-{session.pk}",
+            key_for=lambda booking, session=session: f"session-reminder-{booking.pk}-{session.starts_at:%Y%m%d%H%M}",
+            message=Message(
+                named_subject=f"Reminder: {session.group.name}",
+                named_body=f"A reminder that {session.group.name} meets {when}. We look forward to seeing you.",
+                neutral_subject="A reminder",
+                neutral_body=f"A reminder of your appointment {when}.",
+            ),
+            fallback="",
+            tell_coordinators=False,
+        )
+    return considered

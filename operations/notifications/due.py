@@ -269,7 +269,20 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None) -> i
     return len(new_rows)
 
 
+def _session_reminders(now: dt.datetime) -> int:
+    from operations.groups.services import session_reminders_write
+
+    return session_reminders_write(now=now)
+
+
+#: Reminders to parents, written by their own app with the parent's safe
+#: contact (they are not addressed to users, so they do not go through Due).
+PARENT_WRITERS: list[Callable[[dt.datetime], int]] = [_session_reminders]
+
+
 def reminders_scan(*, today: dt.date | None = None) -> int:
-    """The beat's daily question: what has become due? Returns new rows."""
+    """The beat's question: what has become due? Returns new staff rows."""
     today = today or timezone.localdate()
+    for write in PARENT_WRITERS:
+        write(timezone.now())
     return reminders_write(due for rule in RULES for due in rule(today))

@@ -1,0 +1,61 @@
+"""Session reminders 24 hours before, to parents on safe channels only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from operations.groups import services
+from operations.notifications.due import reminders_scan
+from operations.notifications.models import Channel, Notification
+from tests.groups.conftest import NOW
+from tests.groups.helpers import first_session, make_group, parent
+
+
+@pytest.fixture
+def session(organisation):
+    # Friday 27 November 2026 at 10:00: 24 hours after the frozen "now".
+    return first_session(make_group(organisation))
+
+
+def book(session, **parent_fields):
+    recorded = parent(session.organisation, contact_safety_recorded_at=NOW, **parent_fields)
+    return services.booking_create(session_id=session.pk, actor=None, parent=recorded)
+
+
+@pytest.mark.django_db
+def test_a_booked_parent_is_reminded_once_on_their_safe_channel(session):
+    booking = book(session, phone="07700900123", safe_sms=True, may_name_service=True)
+    reminders_scan(today=NOW.date())
+    reminders_scan(today=NOW.date())
+    rows = Notification.objects.filter(kind="session_reminder")
+    assert rows.count() == 1
+    row = rows.get()
+    assert (row.channel, row.recipient_address, row.about_id) == (Channel.SMS, "07700900123", str(booking.pk))
+    assert session.group.name in row.body
+
+
+@pytest.mark.django_db
+def test_neutral_wording_when_the_service_may_not_be_named(session):
+    book(session, email="someone@example.org", safe_email=True, may_name_service=False)
+    services.session_reminders_write(now=NOW)
+    row = Notification.objects.get(kind="session_reminder")
+    assert row.channel == Channel.EMAIL
+    assert session.group.name not in row.subject + row.body
+
+
+@pytest.mark.django_db
+def test_a_parent_with_no_safe_channel_gets_nothing_whatever_details_are_on_file(session):
+    book(session, phone="07700900123", email="someone@example.org", safe_sms=False, safe_email=False)
+    services.session_reminders_write(now=NOW)
+    assert not Notification.objects.filter(kind="session_reminder").exists()
+
+
+@pytest.mark.django_db
+def test_sessions_further_off_or_cancelled_bookings_get_no_reminder(session):
+    booking = book(session, phone="07700900123", safe_sms=True)
+    services.booking_cancel(booking=booking, actor=None)
+    services.session_reminders_write(now=NOW)
+    services.session_reminders_write(now=NOW - dt.timedelta(days=2))
+    assert not Notification.objects.filter(kind="session_reminder").exists()
