@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from operations.core.council_areas import load_council_areas
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, StartRule, User
 
 ORGANISATIONS = [
@@ -102,6 +103,9 @@ USERS = [
 @transaction.atomic
 def seed_base() -> tuple[dict[str, Organisation], dict[str, User]]:
     """Creates what is missing; never changes what exists (safe to re-run)."""
+    if not CouncilArea.objects.exists():
+        # Normally loaded by a migration; a flushed test database has none.
+        load_council_areas(CouncilArea)
     organisations: dict[str, Organisation] = {}
     for spec in ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
