@@ -16,5 +16,6 @@ urlpatterns = [
     path("me/", core_api.me, name="api-me"),
     path("", include("referrals.api_urls")),
     path("", include("volunteers.api_urls")),
+    path("", include("volunteers.matching.api_urls")),
     path("", include(router.urls)),
 ]

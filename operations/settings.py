@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "operations.core",
     "referrals",
     "volunteers",
+    "volunteers.matching",
     "operations.notifications",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("matching/", include("volunteers.matching.urls")),
     path("notifications/", include("operations.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
