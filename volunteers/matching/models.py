@@ -229,6 +229,11 @@ class Match(models.Model):
     def __str__(self) -> str:
         return f"Match #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("matching:match-detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_MATCH_STATUSES

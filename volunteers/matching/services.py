@@ -443,3 +443,38 @@ def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, s
         )
         created += was_created
     return created
+
+
+def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any], request=None):
+    """Records what matching must respect for one referral."""
+    from volunteers.matching.models import MatchingNeeds
+    from volunteers.models import Gender, LivedExperience
+
+    errors = {}
+    if data.get("required_gender", "") not in dict(Gender.choices):
+        errors["required_gender"] = "Choose a gender from the list."
+    experiences = list(data.get("lived_experience") or [])
+    ids = [getattr(e, "pk", e) for e in experiences]
+    if LivedExperience.objects.filter(pk__in=ids, organisation_id=referral.organisation_id).count() != len(set(ids)):
+        errors["lived_experience"] = "Choose lived experience from your organisation's list."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        needs, _ = MatchingNeeds.objects.update_or_create(
+            referral=referral,
+            defaults={
+                "organisation_id": referral.organisation_id,
+                "required_gender": data.get("required_gender") or "",
+                "availability": sorted(set(data.get("availability") or [])),
+                "interpreter_arranged": bool(data.get("interpreter_arranged")),
+            },
+        )
+        needs.lived_experience.set(ids)
+        audit_log(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            obj=needs,
+            request=request,
+            summary=f"Matching needs of referral {referral.pk}",
+        )
+    return needs
