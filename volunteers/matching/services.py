@@ -453,6 +453,11 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
     errors = {}
     if data.get("required_gender", "") not in dict(Gender.choices):
         errors["required_gender"] = "Choose a gender from the list."
+    from volunteers.fitness import invalid_availability_cells
+
+    bad_cells = invalid_availability_cells(data.get("availability") or [])
+    if bad_cells:
+        errors["availability"] = f"Unknown times: {', '.join(map(str, bad_cells))}."
     experiences = list(data.get("lived_experience") or [])
     ids = [getattr(e, "pk", e) for e in experiences]
     if LivedExperience.objects.filter(pk__in=ids, organisation_id=referral.organisation_id).count() != len(set(ids)):
