@@ -104,3 +104,13 @@ def test_empty_inputs() -> None:
     assert solve([], [1]).proposals == []
     assert solve([[None]], [1]).proposals == []
     assert solve([[10]], [0]).proposals == []
+
+
+def test_the_sparse_greedy_agrees_with_the_dense_one() -> None:
+    from volunteers.matching.assignment import greedy_pairs
+
+    rng = random.Random(11)
+    for _ in range(100):
+        scores, capacities = random_case(rng)
+        pairs = {(i, j): s for i, row in enumerate(scores) for j, s in enumerate(row) if s is not None}
+        assert greedy_pairs(pairs, len(scores), capacities) == greedy(scores, capacities)

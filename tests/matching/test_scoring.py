@@ -130,3 +130,32 @@ def test_an_excluded_assessment_has_no_score() -> None:
 
 def test_split_words() -> None:
     assert split_words(" English, polish ,,") == frozenset({"english", "polish"})
+
+
+def test_the_whole_list_scores_agree_with_one_parent_at_a_time() -> None:
+    import random
+
+    from volunteers.matching.scoring import feasible_scores, score_matrix
+
+    rng = random.Random(3)
+    parents = [
+        replace(
+            PARENT, referral_id=i, council_area_id=rng.choice([10, 11, None]), role=rng.choice(["befriender", "pso"])
+        )
+        for i in range(12)
+    ]
+    volunteers = [
+        replace(
+            VOLUNTEER,
+            volunteer_id=100 + j,
+            kinds=frozenset(rng.sample(["befriender", "pso"], rng.randint(1, 2))),
+            council_area_ids=frozenset(rng.sample([10, 11, 12], rng.randint(1, 2))),
+            caseload=rng.randint(0, 2),
+            languages=frozenset(rng.choice([{"english"}, {"english", "polish"}])),
+        )
+        for j in range(15)
+    ]
+    dense = score_matrix(parents, volunteers, Weights(), today=TODAY)
+    expected = {(i, j): s for i, row in enumerate(dense) for j, s in enumerate(row) if s is not None}
+    assert feasible_scores(parents, volunteers, Weights(), today=TODAY) == expected
+    assert expected  # the case is not trivially empty

@@ -253,3 +253,35 @@ def score_matrix(
         ]
         for p in parents
     ]
+
+
+def feasible_scores(
+    parents: Sequence[ParentFacts], volunteers: Sequence[VolunteerFacts], weights: Weights, *, today: dt.date
+) -> dict[tuple[int, int], float]:
+    """Scores of the pairs that pass every hard constraint, by (parent index,
+    volunteer index). For the whole list: volunteers are bucketed by role and
+    area first, so a pair that fails those cheap constraints is never looked
+    at; the rest go through the same ``hard_exclusions`` as one parent's page."""
+    open_volunteers = [
+        (index, v) for index, v in enumerate(volunteers) if v.spare_capacity > 0 and not v.fitness_problems
+    ]
+    by_role_area: dict[tuple[str, int], list[tuple[int, VolunteerFacts]]] = {}
+    by_role: dict[str, list[tuple[int, VolunteerFacts]]] = {}
+    for index, volunteer in open_volunteers:
+        for role in volunteer.kinds:
+            by_role.setdefault(role, []).append((index, volunteer))
+            for area in volunteer.council_area_ids:
+                by_role_area.setdefault((role, area), []).append((index, volunteer))
+    scores: dict[tuple[int, int], float] = {}
+    for row, parent in enumerate(parents):
+        if parent.council_area_id is None:
+            bucket = by_role.get(parent.role, [])
+        else:
+            bucket = by_role_area.get((parent.role, parent.council_area_id), [])
+        for column, volunteer in bucket:
+            if hard_exclusions(parent, volunteer):
+                continue
+            scores[(row, column)] = round(
+                sum(c.points for c in score_components(parent, volunteer, weights, today=today)), 1
+            )
+    return scores

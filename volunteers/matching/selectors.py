@@ -198,19 +198,22 @@ def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date 
     parents = parent_facts(referrals)
     volunteers, _ = volunteer_facts(service.organisation_id, today=today)
     weights = weights_of(matching_settings_for(service.organisation_id))
-    assessments = [[scoring.assess(p, v, weights, today=today) for v in volunteers] for p in parents]
-    scores = [[a.score if a.eligible else None for a in row] for row in assessments]
+    pairs = scoring.feasible_scores(parents, volunteers, weights, today=today)
     capacities = [v.spare_capacity for v in volunteers]
     by_priority = sorted(range(len(parents)), key=lambda i: scoring.priority_key(parents[i], today=today))
     priorities = [0] * len(parents)
     for rank, index in enumerate(by_priority):
         priorities[index] = rank
-    solution = assignment.solve(scores, capacities, priorities=priorities, mode=mode)
+    solution = assignment.solve_pairs(pairs, len(parents), capacities, priorities=priorities, mode=mode)
     # First come, first served: in the order the referrals arrived.
     arrival = sorted(range(len(parents)), key=lambda i: (parents[i].received_on or today, parents[i].referral_id))
-    baseline = assignment.greedy(scores, capacities, order=arrival)
+    baseline = assignment.greedy_pairs(pairs, len(parents), capacities, order=arrival)
     rows = [
-        ProposalRow(referral=referrals[p.row], volunteer=volunteers[p.column], assessment=assessments[p.row][p.column])
+        ProposalRow(
+            referral=referrals[p.row],
+            volunteer=volunteers[p.column],
+            assessment=scoring.assess(parents[p.row], volunteers[p.column], weights, today=today),
+        )
         for p in sorted(solution.proposals, key=lambda p: priorities[p.row])
     ]
     matched_rows = {p.row for p in solution.proposals}
