@@ -159,3 +159,22 @@ def test_the_whole_list_scores_agree_with_one_parent_at_a_time() -> None:
     expected = {(i, j): s for i, row in enumerate(dense) for j, s in enumerate(row) if s is not None}
     assert feasible_scores(parents, volunteers, Weights(), today=TODAY) == expected
     assert expected  # the case is not trivially empty
+
+
+def test_the_fast_total_equals_the_sum_of_the_components_shown() -> None:
+    import random
+
+    from volunteers.matching.scoring import score_value
+
+    rng = random.Random(8)
+    for _ in range(200):
+        parent = replace(
+            PARENT,
+            availability=frozenset(rng.sample(["mon_am", "tue_am", "wed_pm", "thu_eve"], rng.randint(0, 4))),
+            received_on=TODAY - dt.timedelta(days=rng.randint(0, 200)),
+            town=rng.choice(["Peebles", "Hawick", ""]),
+        )
+        volunteer = replace(VOLUNTEER, caseload=rng.randint(0, 3), max_caseload=rng.randint(1, 3))
+        weights = Weights(availability=rng.randint(0, 40), load=rng.randint(0, 40), waiting=rng.randint(0, 33))
+        components = score_components(parent, volunteer, weights, today=TODAY)
+        assert score_value(parent, volunteer, weights, today=TODAY) == round(sum(c.points for c in components), 1)

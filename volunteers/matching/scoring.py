@@ -7,8 +7,11 @@ The facts come from ``volunteers.matching.selectors``."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 ENGLISH = "english"
 #: A parent waiting this long or longer gets the full waiting-time points.
@@ -104,102 +107,147 @@ def split_words(text: str) -> frozenset[str]:
     return frozenset(part.strip().lower() for part in text.split(",") if part.strip())
 
 
-def hard_exclusions(parent: ParentFacts, volunteer: VolunteerFacts) -> list[Exclusion]:
-    """Every hard constraint ``volunteer`` fails for ``parent`` (empty: may be matched)."""
-    out: list[Exclusion] = []
+def exclusion_codes(parent: ParentFacts, volunteer: VolunteerFacts) -> list[str]:
+    """The codes of the hard constraints ``volunteer`` fails (fast: no text)."""
+    codes = []
     if volunteer.organisation_id != parent.organisation_id:
-        out.append(Exclusion("other_organisation", "Belongs to another organisation"))
+        codes.append("other_organisation")
     if parent.role not in volunteer.kinds:
-        out.append(Exclusion("role", "Does not take this role"))
-    for problem in volunteer.fitness_problems:
-        out.append(Exclusion("not_fit", f"Not fit to match: {problem}"))
-    if volunteer.spare_capacity <= 0:
-        out.append(Exclusion("capacity", f"No capacity left ({volunteer.caseload} of {volunteer.max_caseload})"))
+        codes.append("role")
+    if volunteer.fitness_problems:
+        codes.append("not_fit")
+    if volunteer.caseload >= volunteer.max_caseload:
+        codes.append("capacity")
     if parent.council_area_id is not None and parent.council_area_id not in volunteer.council_area_ids:
-        out.append(Exclusion("area", "Does not cover the parent's council area"))
-    language = parent.language.strip().lower()
-    if (
-        parent.interpreter_needed
-        and not parent.interpreter_arranged
-        and language
-        and language not in volunteer.languages
-    ):
-        out.append(Exclusion("language", f"Does not speak {parent.language} and no interpreter is arranged"))
+        codes.append("area")
+    if parent.interpreter_needed and not parent.interpreter_arranged:
+        language = parent.language.strip().lower()
+        if language and language not in volunteer.languages:
+            codes.append("language")
     if volunteer.volunteer_id in parent.conflicts:
-        out.append(Exclusion("conflict", "Conflict of interest recorded"))
+        codes.append("conflict")
     if parent.required_gender and volunteer.gender != parent.required_gender:
-        out.append(Exclusion("preference", f"The parent asked for a {parent.required_gender} volunteer"))
+        codes.append("preference")
+    return codes
+
+
+def hard_exclusions(parent: ParentFacts, volunteer: VolunteerFacts) -> list[Exclusion]:
+    """Every hard constraint ``volunteer`` fails for ``parent`` (empty: may be matched), with reasons."""
+    out: list[Exclusion] = []
+    for code in exclusion_codes(parent, volunteer):
+        if code == "other_organisation":
+            out.append(Exclusion(code, "Belongs to another organisation"))
+        elif code == "role":
+            out.append(Exclusion(code, "Does not take this role"))
+        elif code == "not_fit":
+            out.extend(Exclusion(code, f"Not fit to match: {problem}") for problem in volunteer.fitness_problems)
+        elif code == "capacity":
+            out.append(Exclusion(code, f"No capacity left ({volunteer.caseload} of {volunteer.max_caseload})"))
+        elif code == "area":
+            out.append(Exclusion(code, "Does not cover the parent's council area"))
+        elif code == "language":
+            out.append(Exclusion(code, f"Does not speak {parent.language} and no interpreter is arranged"))
+        elif code == "conflict":
+            out.append(Exclusion(code, "Conflict of interest recorded"))
+        elif code == "preference":
+            out.append(Exclusion(code, f"The parent asked for a {parent.required_gender} volunteer"))
     return out
+
+
+def _shares(parent: ParentFacts, volunteer: VolunteerFacts, today: dt.date) -> tuple[float, ...]:
+    """Each soft component as a share of its weight (0–1), in the order of
+    ``COMPONENTS``. The one place the soft rules are computed."""
+    if parent.availability:
+        availability = len(parent.availability & volunteer.availability) / len(parent.availability)
+    else:
+        availability = 0.5
+    town = parent.town.strip().lower()
+    if town and town in volunteer.localities:
+        travel = 1.0
+    elif parent.council_area_id is not None and parent.council_area_id in volunteer.council_area_ids:
+        travel = 0.5
+    else:
+        travel = 0.0
+    if parent.lived_experience:
+        lived = len(parent.lived_experience & volunteer.lived_experience) / len(parent.lived_experience)
+    else:
+        lived = 0.0
+    language = parent.language.strip().lower()
+    shared_language = 1.0 if language and language != ENGLISH and language in volunteer.languages else 0.0
+    load = volunteer.spare_capacity / volunteer.max_caseload if volunteer.max_caseload > 0 else 0.0
+    waited = (today - parent.received_on).days if parent.received_on else 0
+    waiting = min(max(waited, 0), WAITING_FULL_AFTER_DAYS) / WAITING_FULL_AFTER_DAYS
+    return (availability, travel, lived, shared_language, load, waiting)
+
+
+def _weight_tuple(weights: Weights) -> tuple[int, ...]:
+    return (
+        weights.availability,
+        weights.travel,
+        weights.lived_experience,
+        weights.language,
+        weights.load,
+        weights.waiting,
+    )
+
+
+def tenths(points: float) -> int:
+    """Points in tenths, halves rounded up: the one rounding rule, written so
+    that numpy (``VolunteerArrays``) does the very same float operations."""
+    return math.floor(points * 10 + 0.5)
+
+
+def score_value(parent: ParentFacts, volunteer: VolunteerFacts, weights: Weights, *, today: dt.date) -> float:
+    """The total soft score, exactly as the sum of ``score_components`` (no text)."""
+    shares = _shares(parent, volunteer, today)
+    return sum(tenths(w * share) for w, share in zip(_weight_tuple(weights), shares, strict=True)) / 10
 
 
 def score_components(
     parent: ParentFacts, volunteer: VolunteerFacts, weights: Weights, *, today: dt.date
 ) -> list[Component]:
     """The soft score, one component per rule, each with its reason."""
-    components = []
-
+    availability, travel, lived, language_share, load, waiting = _shares(parent, volunteer, today)
     if parent.availability:
-        shared = parent.availability & volunteer.availability
-        share = len(shared) / len(parent.availability)
-        reason = f"Free at {len(shared)} of the parent's {len(parent.availability)} times"
+        shared = len(parent.availability & volunteer.availability)
+        availability_reason = f"Free at {shared} of the parent's {len(parent.availability)} times"
     else:
-        share, reason = 0.5, "The parent gave no times: half points"
-    components.append(
-        Component("availability", "Availability", weights.availability * share, weights.availability, reason)
-    )
-
-    town = parent.town.strip().lower()
-    if town and town in volunteer.localities:
-        share, reason = 1.0, f"Lives or works in {parent.town}"
-    elif parent.council_area_id is not None and parent.council_area_id in volunteer.council_area_ids:
-        share, reason = 0.5, "Covers the council area, another town"
-    else:
-        share, reason = 0.0, "No area in common"
-    components.append(Component("travel", "Travel", weights.travel * share, weights.travel, reason))
-
+        availability_reason = "The parent gave no times: half points"
+    travel_reason = {
+        1.0: f"Lives or works in {parent.town}",
+        0.5: "Covers the council area, another town",
+        0.0: "No area in common",
+    }[travel]
     if parent.lived_experience:
-        shared_lived = parent.lived_experience & volunteer.lived_experience
-        share = len(shared_lived) / len(parent.lived_experience)
-        reason = f"Shares {len(shared_lived)} of {len(parent.lived_experience)} experiences asked for"
+        shared_lived = len(parent.lived_experience & volunteer.lived_experience)
+        lived_reason = f"Shares {shared_lived} of {len(parent.lived_experience)} experiences asked for"
     else:
-        share, reason = 0.0, "No lived experience asked for"
-    components.append(
-        Component(
-            "lived_experience", "Lived experience", weights.lived_experience * share, weights.lived_experience, reason
-        )
-    )
-
+        lived_reason = "No lived experience asked for"
     language = parent.language.strip().lower()
-    if language and language != ENGLISH and language in volunteer.languages:
-        share, reason = 1.0, f"Speaks {parent.language}"
+    if language_share:
+        language_reason = f"Speaks {parent.language}"
     elif language and language != ENGLISH:
-        share, reason = 0.0, f"Does not speak {parent.language}"
+        language_reason = f"Does not speak {parent.language}"
     else:
-        share, reason = 0.0, "English: no bonus"
-    components.append(Component("language", "Language", weights.language * share, weights.language, reason))
-
-    if volunteer.max_caseload > 0:
-        share = volunteer.spare_capacity / volunteer.max_caseload
-    else:
-        share = 0.0
-    components.append(
-        Component(
+        language_reason = "English: no bonus"
+    waited = max((today - parent.received_on).days, 0) if parent.received_on else 0
+    rows = [
+        ("availability", "Availability", weights.availability, availability, availability_reason),
+        ("travel", "Travel", weights.travel, travel, travel_reason),
+        ("lived_experience", "Lived experience", weights.lived_experience, lived, lived_reason),
+        ("language", "Language", weights.language, language_share, language_reason),
+        (
             "load",
             "Current load",
-            weights.load * share,
             weights.load,
+            load,
             f"Supports {volunteer.caseload} of up to {volunteer.max_caseload}",
-        )
-    )
-
-    waited = (today - parent.received_on).days if parent.received_on else 0
-    share = min(max(waited, 0), WAITING_FULL_AFTER_DAYS) / WAITING_FULL_AFTER_DAYS
-    components.append(
-        Component("waiting", "Waiting time", weights.waiting * share, weights.waiting, f"Waiting {max(waited, 0)} days")
-    )
+        ),
+        ("waiting", "Waiting time", weights.waiting, waiting, f"Waiting {waited} days"),
+    ]
+    # One decimal per component, as shown; the total is their sum.
     return [
-        Component(c.code, c.label, round(c.points, 1), c.out_of, c.reason)  # one decimal, as shown
-        for c in components
+        Component(code, label, round(weight * share, 1), weight, reason) for code, label, weight, share, reason in rows
     ]
 
 
@@ -216,21 +264,42 @@ class Candidates:
 
 
 def rank_candidates(
-    parent: ParentFacts, volunteers: Iterable[VolunteerFacts], weights: Weights, *, today: dt.date
+    parent: ParentFacts,
+    volunteers: Sequence[VolunteerFacts] | VolunteerArrays,
+    weights: Weights,
+    *,
+    today: dt.date,
+    top: int | None = None,
+    excluded_top: int | None = None,
 ) -> Candidates:
-    """Eligible volunteers best first; the excluded ordered by what they
-    would have scored, so the best-looking excluded people come first."""
-    ranked, excluded = [], []
-    for volunteer in volunteers:
-        assessment = assess(parent, volunteer, weights, today=today)
-        if assessment.eligible:
-            ranked.append(assessment)
-        else:
-            # Scored anyway so "why isn't Jane suggested?" shows the best-looking first.
-            assessment.components = score_components(parent, volunteer, weights, today=today)
-            excluded.append(assessment)
-    ranked.sort(key=lambda a: (-a.score, a.volunteer.caseload, a.volunteer.volunteer_id))
-    excluded.sort(key=lambda a: (len(a.exclusions), -a.score, a.volunteer.volunteer_id))
+    """Eligible volunteers best first; the excluded ordered by fewest failed
+    constraints, then by what they would have scored, so the best-looking
+    excluded people come first ("why isn't Jane suggested?"). Everyone is
+    scored at once with numpy; components and reasons are built only for
+    those shown."""
+    arrays = volunteers if isinstance(volunteers, VolunteerArrays) else VolunteerArrays(volunteers)
+    if not arrays.facts:
+        return Candidates(ranked=[], excluded=[])
+    failed, score = arrays.evaluate(parent, weights, today=today)
+    ids = arrays.ids
+    eligible = np.flatnonzero(failed == 0)
+    eligible = eligible[np.lexsort((ids[eligible], arrays.caseload[eligible], -score[eligible]))]
+    others = np.flatnonzero(failed > 0)
+    others = others[np.lexsort((ids[others], -score[others], failed[others]))]
+    facts = arrays.facts
+    ranked = [
+        Assessment(volunteer=facts[i], components=score_components(parent, facts[i], weights, today=today))
+        for i in eligible[:top]
+    ]
+    excluded = [
+        Assessment(
+            volunteer=facts[i],
+            exclusions=hard_exclusions(parent, facts[i]),
+            # Scored anyway so the coordinator sees what they would have scored.
+            components=score_components(parent, facts[i], weights, today=today),
+        )
+        for i in others[:excluded_top]
+    ]
     return Candidates(ranked=ranked, excluded=excluded)
 
 
@@ -259,29 +328,111 @@ def feasible_scores(
     parents: Sequence[ParentFacts], volunteers: Sequence[VolunteerFacts], weights: Weights, *, today: dt.date
 ) -> dict[tuple[int, int], float]:
     """Scores of the pairs that pass every hard constraint, by (parent index,
-    volunteer index). For the whole list: volunteers are bucketed by role and
-    area first, so a pair that fails those cheap constraints is never looked
-    at; the rest go through the same ``hard_exclusions`` as one parent's page."""
-    open_volunteers = [
-        (index, v) for index, v in enumerate(volunteers) if v.spare_capacity > 0 and not v.fitness_problems
-    ]
-    by_role_area: dict[tuple[str, int], list[tuple[int, VolunteerFacts]]] = {}
-    by_role: dict[str, list[tuple[int, VolunteerFacts]]] = {}
-    for index, volunteer in open_volunteers:
-        for role in volunteer.kinds:
-            by_role.setdefault(role, []).append((index, volunteer))
-            for area in volunteer.council_area_ids:
-                by_role_area.setdefault((role, area), []).append((index, volunteer))
+    volunteer index), for the whole waiting list: each parent is scored
+    against every volunteer at once with numpy."""
+    arrays = VolunteerArrays(volunteers)
     scores: dict[tuple[int, int], float] = {}
+    if not arrays.facts:
+        return scores
     for row, parent in enumerate(parents):
-        if parent.council_area_id is None:
-            bucket = by_role.get(parent.role, [])
-        else:
-            bucket = by_role_area.get((parent.role, parent.council_area_id), [])
-        for column, volunteer in bucket:
-            if hard_exclusions(parent, volunteer):
-                continue
-            scores[(row, column)] = round(
-                sum(c.points for c in score_components(parent, volunteer, weights, today=today)), 1
-            )
+        failed, score = arrays.evaluate(parent, weights, today=today)
+        for column in np.flatnonzero(failed == 0).tolist():
+            scores[(row, column)] = float(score[column])
     return scores
+
+
+class VolunteerArrays:
+    """The volunteers' facts as numpy columns, so that one parent is checked
+    and scored against all of them at once. The same rules as
+    ``exclusion_codes`` and ``_shares`` (tests hold them equal), with the
+    same float operations, so the totals agree to the tenth."""
+
+    def __init__(self, volunteers: Iterable[VolunteerFacts]) -> None:
+        self.facts = list(volunteers)
+        facts = self.facts
+        self.ids = np.array([v.volunteer_id for v in facts], dtype=np.int64)
+        self.organisation = np.array([v.organisation_id for v in facts], dtype=np.int64)
+        self.fit = np.array([not v.fitness_problems for v in facts], dtype=bool)
+        self.caseload = np.array([v.caseload for v in facts], dtype=np.int64)
+        self.max_caseload = np.array([v.max_caseload for v in facts], dtype=np.int64)
+        spare = np.maximum(self.max_caseload - self.caseload, 0).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.load_share = np.where(self.max_caseload > 0, spare / np.maximum(self.max_caseload, 1), 0.0)
+        self.has_room = self.caseload < self.max_caseload
+        self.gender = np.array([v.gender for v in facts], dtype=object)
+        cells = sorted({c for v in facts for c in v.availability})
+        self.cell_index = {c: k for k, c in enumerate(cells)}
+        self.availability = np.zeros((len(facts), len(cells)))
+        experiences = sorted({e for v in facts for e in v.lived_experience})
+        self.experience_index = {e: k for k, e in enumerate(experiences)}
+        self.lived = np.zeros((len(facts), len(experiences)))
+        for row, v in enumerate(facts):
+            for c in v.availability:
+                self.availability[row, self.cell_index[c]] = 1.0
+            for e in v.lived_experience:
+                self.lived[row, self.experience_index[e]] = 1.0
+        self._cache: dict[tuple[str, object], np.ndarray] = {}
+
+    def _has(self, kind: str, value) -> np.ndarray:
+        key = (kind, value)
+        if key not in self._cache:
+            attribute = {"role": "kinds", "area": "council_area_ids", "language": "languages", "town": "localities"}
+            self._cache[key] = np.array([value in getattr(v, attribute[kind]) for v in self.facts], dtype=bool)
+        return self._cache[key]
+
+    def evaluate(self, parent: ParentFacts, weights: Weights, *, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """(number of hard constraints failed, total score) per volunteer."""
+        failed = np.zeros(len(self.facts), dtype=np.int64)
+        failed += self.organisation != parent.organisation_id
+        failed += ~self._has("role", parent.role)
+        failed += ~self.fit
+        failed += ~self.has_room
+        area_covered = (
+            self._has("area", parent.council_area_id)
+            if parent.council_area_id is not None
+            else np.zeros(len(self.facts), dtype=bool)
+        )
+        if parent.council_area_id is not None:
+            failed += ~area_covered
+        language = parent.language.strip().lower()
+        if parent.interpreter_needed and not parent.interpreter_arranged and language:
+            failed += ~self._has("language", language)
+        if parent.conflicts:
+            failed += np.isin(self.ids, list(parent.conflicts))
+        if parent.required_gender:
+            failed += self.gender != parent.required_gender
+
+        if parent.availability:
+            wanted = np.zeros(len(self.cell_index))
+            for c in parent.availability:
+                if c in self.cell_index:
+                    wanted[self.cell_index[c]] = 1.0
+            availability = (self.availability @ wanted) / len(parent.availability)
+        else:
+            availability = np.full(len(self.facts), 0.5)
+        town = parent.town.strip().lower()
+        in_town = self._has("town", town) if town else np.zeros(len(self.facts), dtype=bool)
+        travel = np.where(in_town, 1.0, np.where(area_covered, 0.5, 0.0))
+        if parent.lived_experience:
+            wanted = np.zeros(len(self.experience_index))
+            for e in parent.lived_experience:
+                if e in self.experience_index:
+                    wanted[self.experience_index[e]] = 1.0
+            lived = (self.lived @ wanted) / len(parent.lived_experience)
+        else:
+            lived = np.zeros(len(self.facts))
+        if language and language != ENGLISH:
+            shared_language = self._has("language", language).astype(float)
+        else:
+            shared_language = np.zeros(len(self.facts))
+        waited = (today - parent.received_on).days if parent.received_on else 0
+        waiting = min(max(waited, 0), WAITING_FULL_AFTER_DAYS) / WAITING_FULL_AFTER_DAYS
+
+        total = np.zeros(len(self.facts))
+        for weight, share in zip(
+            _weight_tuple(weights),
+            (availability, travel, lived, shared_language, self.load_share, waiting),
+            strict=True,
+        ):
+            total += np.floor(weight * share * 10 + 0.5)
+        return failed, total / 10

@@ -154,9 +154,7 @@ def candidates_for(
     (parent,) = parent_facts([loaded])
     volunteers, _ = volunteer_facts(referral.organisation_id, today=today)
     weights = weights_of(matching_settings_for(referral.organisation_id))
-    ranked = scoring.rank_candidates(parent, volunteers, weights, today=today)
-    ranked.ranked = ranked.ranked[:top]
-    ranked.excluded = ranked.excluded[:excluded]
+    ranked = scoring.rank_candidates(parent, volunteers, weights, today=today, top=top, excluded_top=excluded)
     return CandidatePage(referral=loaded, parent=parent, candidates=ranked, weights=weights)
 
 
