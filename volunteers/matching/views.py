@@ -14,7 +14,6 @@ from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import MatchingNeeds, MatchStatus
-from volunteers.models import LivedExperience
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -40,14 +39,16 @@ def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
 def candidates(request: HttpRequest, referral_pk: int) -> HttpResponse:
     referral = get_referral_for_matching(request.user, referral_pk)
     page = selectors.candidates_for(referral)
-    experiences = dict(
-        LivedExperience.objects.filter(organisation_id=referral.organisation_id).values_list("pk", "name")
-    )
+    try:
+        # Prefetched by candidates_for: no extra query.
+        asked = [e.name for e in page.referral.matching_needs.lived_experience.all()]
+    except MatchingNeeds.DoesNotExist:
+        asked = []
     context = {
         "referral": page.referral,
         "page": page,
         "needs_form": _needs_form(page.referral),
-        "asked_experience": [experiences[pk] for pk in sorted(page.parent.lived_experience) if pk in experiences],
+        "asked_experience": asked,
     }
     return render(request, "matching/candidates.html", context)
 
