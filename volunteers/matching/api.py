@@ -4,7 +4,7 @@ through ``visible_to``; a service's ValidationError becomes a 400."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.request import Request
@@ -26,6 +26,22 @@ from volunteers.matching.models import (
     Topic,
     Visit,
 )
+
+
+def pattern_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field described in the schema as a string with a pattern,
+    not a named enum: its field name ("mode", "status", "to_status") is
+    used by other apps for other choice sets, and enum names must stay
+    unique for the deployment check."""
+    values = [value for value, _ in choices]
+
+    @extend_schema_field(
+        {"type": "string", "pattern": "^(" + "|".join(values) + ")$", "description": "One of: " + ", ".join(values)}
+    )
+    class PatternChoiceField(serializers.ChoiceField):
+        pass
+
+    return PatternChoiceField(choices=choices, **kwargs)
 
 
 def _assessment(a) -> dict:
@@ -59,7 +75,7 @@ def candidates(request: Request, pk: int) -> Response:
 
 class ProposalRequestSerializer(serializers.Serializer):
     service = serializers.IntegerField()
-    mode = serializers.ChoiceField(choices=MODES, default=MODE_SCORE)
+    mode = pattern_choice([(m, m) for m in MODES], default=MODE_SCORE)
 
 
 class PairSerializer(serializers.Serializer):
@@ -127,6 +143,7 @@ def proposals_confirm(request: Request) -> Response:
 class MatchSerializer(serializers.ModelSerializer):
     parent_name = serializers.SerializerMethodField()
     volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
+    status = pattern_choice(MatchStatus.choices, read_only=True)
 
     class Meta:
         model = Match
@@ -157,7 +174,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class MatchTransitionSerializer(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=MatchStatus.choices)
+    to_status = pattern_choice(MatchStatus.choices)
     ending_type = serializers.ChoiceField(choices=EndingType.choices, required=False, allow_blank=True, default="")
     closing_note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -211,7 +228,7 @@ class VisibleMatchField(serializers.PrimaryKeyRelatedField):
 
 class VisitSerializer(serializers.ModelSerializer):
     match = VisibleMatchField()
-    mode = serializers.ChoiceField(choices=ContactMode.choices, default=ContactMode.HOME_VISIT)
+    mode = pattern_choice(ContactMode.choices, default=ContactMode.HOME_VISIT)
 
     class Meta:
         model = Visit
@@ -234,7 +251,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
 class ContactLogSerializer(serializers.ModelSerializer):
     match = VisibleMatchField()
-    mode = serializers.ChoiceField(choices=ContactMode.choices)
+    mode = pattern_choice(ContactMode.choices)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False, default=list)
     signposted_to = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=DirectoryEntry.objects.all())
     duration_minutes = serializers.IntegerField(
