@@ -90,7 +90,7 @@ def match_confirm_batch(
                 Referral.objects.filter(pk__in={r for r, _ in pairs}, organisation_id=organisation_id)
             )
         }
-        facts, _ = selectors.volunteer_facts(organisation_id, volunteer_ids=locked)
+        facts = selectors.volunteer_facts(organisation_id, volunteer_ids=locked)
         volunteers = {f.volunteer_id: f for f in facts}
         settings = selectors.matching_settings_for(organisation_id)
         weights = selectors.weights_of(settings)
