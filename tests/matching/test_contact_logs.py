@@ -199,3 +199,11 @@ def test_visits_are_planned_from_the_page_and_the_api(volunteer_client, match) -
     home = volunteer_client.get("/").content.decode()
     assert "Rhona" in home
     assert "next visit" in home
+
+
+def test_the_form_opens_with_todays_date_for_the_native_picker(volunteer_client, match) -> None:
+    page = volunteer_client.get(reverse("matching:contact-log-new", args=[match.pk])).content.decode()
+    assert f'value="{TODAY().isoformat()}"' in page
+    assert 'inputmode="numeric"' in page
+    assert "<script>" not in page
+    assert "style=" not in page

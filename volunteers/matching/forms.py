@@ -13,11 +13,19 @@ from volunteers.models import Gender, LivedExperience
 
 
 class DateInput(forms.DateInput):
+    """A native date picker: it needs ISO dates, whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%H:%M")
 
 
 class ContactLogForm(forms.Form):
