@@ -191,3 +191,19 @@ def test_query_counts_of_the_candidate_page_and_the_volunteer_home(
     _grow(organisation, service, area, coordinator, volunteer, 6)
     large = (_count(coordinator_client, candidates), _count(volunteer_client, "/"))
     assert small == large, (small, large)
+
+
+def test_recording_a_conflict_excludes_the_volunteer(
+    coordinator_client, organisation, other_organisation, service, area
+):
+    referral = waiting_referral(organisation=organisation, service=service, area=area)
+    profile = fit_volunteer(organisation=organisation, areas=[area])
+    stranger = fit_volunteer(organisation=other_organisation, areas=[area])
+    url = reverse("matching:conflict-add", args=[referral.pk])
+    coordinator_client.post(url, {"volunteer": stranger.pk})
+    assert not ConflictOfInterest.objects.exists()
+    coordinator_client.post(url, {"volunteer": profile.pk})
+    assert ConflictOfInterest.objects.get().volunteer == profile
+    page = coordinator_client.get(reverse("matching:candidates", args=[referral.pk])).context["page"]
+    assert page.candidates.ranked == []
+    assert page.candidates.excluded[0].exclusions[0].code == "conflict"

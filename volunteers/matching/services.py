@@ -483,3 +483,26 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
             summary=f"Matching needs of referral {referral.pk}",
         )
     return needs
+
+
+def conflict_record(*, actor: User, referral: Referral, volunteer_id: int, note: str = "", request=None):
+    """Records that a volunteer must never be matched with this parent."""
+    from volunteers.matching.models import ConflictOfInterest
+
+    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=referral.organisation_id).exists():
+        raise ValidationError({"volunteer": "The volunteer is not in your organisation."})
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.get_or_create(
+            parent_id=referral.parent_id,
+            volunteer_id=volunteer_id,
+            defaults={"organisation_id": referral.organisation_id, "note": (note or "").strip()[:200]},
+        )
+        if created:
+            audit_log(
+                action=AuditAction.CREATE,
+                actor=actor,
+                obj=conflict,
+                request=request,
+                summary=f"Conflict of interest recorded for parent {referral.parent_id} and volunteer {volunteer_id}",
+            )
+    return conflict

@@ -9,6 +9,7 @@ urlpatterns = [
     path("referrals/<int:referral_pk>/candidates/", views.candidates, name="candidates"),
     path("referrals/<int:referral_pk>/needs/", views.needs_save, name="needs"),
     path("referrals/<int:referral_pk>/confirm/", views.confirm_one, name="confirm"),
+    path("referrals/<int:referral_pk>/conflicts/", views.conflict_add, name="conflict-add"),
     path("proposals/", views.proposals, name="proposals"),
     path("matches/", views.match_list, name="match-list"),
     path("matches/<int:pk>/", views.match_detail, name="match-detail"),

@@ -101,6 +101,26 @@ def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_POST
+def conflict_add(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    referral = get_referral_for_matching(request.user, referral_pk)
+    try:
+        volunteer_id = int(request.POST.get("volunteer", ""))
+        services.conflict_record(
+            actor=request.user,
+            referral=referral,
+            volunteer_id=volunteer_id,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, "Choose a volunteer of your organisation.")
+    else:
+        messages.success(request, "Conflict of interest recorded: that volunteer will not be suggested.")
+    return redirect("matching:candidates", referral_pk=referral.pk)
+
+
+@staff_required
 def proposals(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     service_list = Service.objects.visible_to(request.user).active()
