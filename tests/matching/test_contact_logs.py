@@ -207,3 +207,17 @@ def test_the_form_opens_with_todays_date_for_the_native_picker(volunteer_client,
     assert 'inputmode="numeric"' in page
     assert "<script>" not in page
     assert "style=" not in page
+
+
+def test_a_volunteer_cancels_their_own_visit_only(volunteer_client, client, organisation, match) -> None:
+    visit = Visit.objects.create(
+        organisation=organisation, match=match, planned_for=TODAY() + dt.timedelta(days=3), mode="walk"
+    )
+    other = member(username="othervol", organisation=organisation, role=Role.VOLUNTEER)
+    client.force_login(other)
+    assert client.post(reverse("matching:visit-cancel", args=[visit.pk])).status_code == 404
+    visit.refresh_from_db()
+    assert not visit.cancelled
+    assert volunteer_client.post(reverse("matching:visit-cancel", args=[visit.pk])).status_code == 302
+    visit.refresh_from_db()
+    assert visit.cancelled

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from referrals.models import Referral
-from volunteers.matching.models import Concern, Match
+from volunteers.matching.models import Concern, Match, Visit
 
 
 def get_match_for(user, pk: int) -> Match:
@@ -29,3 +29,8 @@ def get_referral_for_matching(user, pk: int) -> Referral:
 
 def get_concern_for(user, pk: int) -> Concern:
     return get_object_or_404(Concern.objects.visible_to(user).select_related("match"), pk=pk)
+
+
+def get_visit_for(user, pk: int) -> Visit:
+    """Visible exactly when its match is."""
+    return get_object_or_404(Visit.objects.visible_to(user).select_related("match__volunteer"), pk=pk)

@@ -506,3 +506,13 @@ def conflict_record(*, actor: User, referral: Referral, volunteer_id: int, note:
                 summary=f"Conflict of interest recorded for parent {referral.parent_id} and volunteer {volunteer_id}",
             )
     return conflict
+
+
+def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:
+    _require_own_or_staff(actor, visit.match, field="visit")
+    if visit.cancelled:
+        raise ValidationError({"visit": "This visit is already cancelled."})
+    with transaction.atomic():
+        Visit.objects.filter(pk=visit.pk).update(cancelled=True)
+    visit.cancelled = True
+    return visit

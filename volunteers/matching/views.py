@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.models import STAFF_ROLES, Service
 from volunteers.matching import forms, selectors, services
-from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching
+from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import MatchingNeeds, MatchStatus
 
@@ -243,6 +243,19 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(match.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "matching/form.html", {"form": form, "match": match, "title": "Plan a visit"}, status=status)
+
+
+@require_POST
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    try:
+        services.visit_cancel(actor=request.user, visit=visit, request=request)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, "Visit cancelled.")
+    return redirect(visit.match.get_absolute_url())
 
 
 @staff_required
