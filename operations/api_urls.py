@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", core_api.me, name="api-me"),
     path("", include("referrals.api_urls")),
     path("", include("volunteers.api_urls")),
+    path("", include("volunteers.matching.api_urls")),
     path("", include("operations.groups.api_urls")),
     path("", include(router.urls)),
 ]

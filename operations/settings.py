@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "operations.core",
     "referrals",
     "volunteers",
+    "volunteers.matching",
     "operations.notifications",
     "operations.groups",
     "operations.core.apps.OperationsAdminConfig",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("matching/", include("volunteers.matching.urls")),
     path("notifications/", include("operations.notifications.urls")),
     path("groups/", include("operations.groups.urls")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Prefetch, QuerySet, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from operations.core.models import active_membership
@@ -46,11 +47,21 @@ def settings_for(organisation_id: int) -> VolunteerSettings:
 def with_current_caseload(queryset: QuerySet) -> QuerySet:
     """Annotates ``current_caseload`` on volunteer profiles.
 
-    The one place caseload is counted. Matches arrive with the matching
-    issue: it replaces ``Value(0)`` with a count of the person's open
-    matches, and fit-to-match (which already compares it with the maximum)
-    follows."""
-    return queryset.annotate(current_caseload=Value(0, output_field=IntegerField()))
+    The one place caseload is counted: the person's open matches in any
+    role (proposed, introduced, active or ending); fit-to-match compares it
+    with the maximum."""
+    # Imported here: the matching sub-app's models import this app's models.
+    from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
+
+    # A subquery, not a join: with_checks also aggregates supervision sessions.
+    open_matches = (
+        Match.objects.filter(volunteer_id=OuterRef("pk"), status__in=OPEN_MATCH_STATUSES)
+        .order_by()
+        .values("volunteer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(current_caseload=Coalesce(Subquery(open_matches, output_field=IntegerField()), Value(0)))
 
 
 def with_checks(queryset: QuerySet) -> QuerySet:

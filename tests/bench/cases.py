@@ -264,6 +264,120 @@ def _http_load(repeat: int) -> list[dict]:
 EXTRA_CASES: list[Callable[[int], list[dict]]] = [beat_scan, booking_throughput, booking_race, _http_load]
 
 
+def _timed(function: Callable[[], object], repeat: int) -> tuple[dict, object]:
+    timings, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2)}, result
+
+
+def _independent_optimum(pairs: dict, n_rows: int, capacities: list[int], *, count: bool) -> float:
+    """The optimum by a different method: the assignment as a linear
+    programme over the feasible pairs (HiGHS). The constraint matrix is
+    totally unimodular, so the LP optimum is the integer optimum."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    keys = list(pairs)
+    rows = np.array([r for r, _ in keys])
+    cols = np.array([c for _, c in keys])
+    n = len(keys)
+    used = sorted(set(cols.tolist()))
+    position = {c: k for k, c in enumerate(used)}
+    a_rows = coo_matrix((np.ones(n), (rows, np.arange(n))), shape=(n_rows, n))
+    a_cols = coo_matrix((np.ones(n), ([position[c] for c in cols], np.arange(n))), shape=(len(used), n))
+    from scipy.sparse import vstack
+
+    objective = -np.ones(n) if count else -np.array([pairs[k] for k in keys])
+    bounds_ub = np.concatenate([np.ones(n_rows), [capacities[c] for c in used]])
+    result = linprog(objective, A_ub=vstack([a_rows, a_cols]).tocsr(), b_ub=bounds_ub, bounds=(0, 1), method="highs")
+    return -result.fun
+
+
+def matching_cases(repeat: int) -> list[dict]:
+    """Matching on synthetic facts in memory (2,000 volunteers, capacities
+    1-3, 500 waiting parents): one parent's candidates, and the whole list
+    in both modes with an optimality check against an independent LP solver
+    and the gain over first-come greedy."""
+    import datetime as dt
+
+    from volunteers.matching import assignment, scoring
+    from volunteers.matching.scale import synthetic_facts
+
+    today = dt.date(2026, 11, 26)
+    parents, volunteers = synthetic_facts(parents=500, volunteers=2_000, today=today)
+    weights = scoring.Weights()
+    rows = []
+
+    def one_parent():
+        arrays = scoring.VolunteerArrays(volunteers)
+        return scoring.rank_candidates(parents[0], arrays, weights, today=today, top=10, excluded_top=10)
+
+    timing, _ = _timed(one_parent, repeat)
+    rows.append(
+        {"case": "matching: candidates for one parent among 2,000 volunteers (in memory)", "kind": "matching",
+         **timing, "target": f"<100 ms: {'ok' if timing['median_ms'] < 100 else 'OVER'}"}
+    )  # fmt: skip
+    capacities = [v.spare_capacity for v in volunteers]
+    order = sorted(range(len(parents)), key=lambda i: scoring.priority_key(parents[i], today=today))
+    priorities = [0] * len(parents)
+    for rank, index in enumerate(order):
+        priorities[index] = rank
+    arrival = sorted(range(len(parents)), key=lambda i: (parents[i].received_on, parents[i].referral_id))
+    for mode in (assignment.MODE_SCORE, assignment.MODE_COUNT):
+
+        def whole_list(mode=mode):
+            pairs = scoring.feasible_scores(parents, volunteers, weights, today=today)
+            return pairs, assignment.solve_pairs(pairs, len(parents), capacities, priorities=priorities, mode=mode)
+
+        timing, (pairs, solution) = _timed(whole_list, max(1, min(repeat, 5)))
+        baseline = assignment.greedy_pairs(pairs, len(parents), capacities, order=arrival)
+        if mode == assignment.MODE_SCORE:
+            optimum = _independent_optimum(pairs, len(parents), capacities, count=False)
+            optimal = abs(optimum - solution.total) < 0.05
+            check = f"total {solution.total} vs LP {optimum:.1f}"
+        else:
+            optimum = _independent_optimum(pairs, len(parents), capacities, count=True)
+            optimal = round(optimum) == solution.matched
+            check = f"matched {solution.matched} vs LP {optimum:.0f}"
+        rows.append(
+            {"case": f"matching: whole list 500 x 2,000, mode {mode} ({len(pairs)} feasible pairs)", "kind": "matching",
+             **timing,
+             "target": f"<3 s: {'ok' if timing['median_ms'] < 3000 else 'OVER'}; optimal: "
+                       f"{'yes' if optimal else 'NO'} ({check}); greedy {baseline.matched} matched, "
+                       f"total {baseline.total} (gain {solution.total - baseline.total:.1f} points, "
+                       f"{solution.matched - baseline.matched:+d} matched)"}
+        )  # fmt: skip
+    rows.extend(_candidate_page_case(repeat))
+    return rows
+
+
+def _candidate_page_case(repeat: int) -> list[dict]:
+    """The candidate page for a waiting referral of the first organisation,
+    when the scale data holds one (it needs the referrals and volunteers
+    scale steps)."""
+    from referrals.models import Referral
+
+    coordinator = User.objects.get(username="bench-coordinator")
+    referral = (
+        Referral.objects.filter(organisation_id=coordinator.active_organisation_id, status="waiting")
+        .order_by("pk")
+        .first()
+    )
+    if referral is None:
+        return [{"case": "page: candidates (skipped: no waiting referral in the scale data)", "kind": "page",
+                 "median_ms": "—", "p95_ms": "—", "target": "needs the referrals scale step"}]  # fmt: skip
+    measured = time_page(client_for("bench-coordinator"), f"/matching/referrals/{referral.pk}/candidates/", repeat)
+    return [{"case": "page: candidates for one referral", "kind": "page", **measured,
+             "target": f"≤{PAGE_MAX_QUERIES} queries"}]  # fmt: skip
+
+
+EXTRA_CASES.append(matching_cases)
+
+
 def run_all(*, repeat: int) -> list[dict]:
     rows = page_cases(repeat)
     for case in EXTRA_CASES:

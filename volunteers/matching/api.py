@@ -1,0 +1,345 @@
+"""API: candidates, whole-list proposals and their confirmation, matches,
+visits, contact logs and the signposting directory. Every queryset goes
+through ``visible_to``; a service's ValidationError becomes a 400."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from operations.core.access import get_service_for
+from operations.core.models import active_membership
+from operations.core.permissions import IsMember, IsStaffRole, ManagersWrite
+from volunteers.matching import selectors, services
+from volunteers.matching.access import get_referral_for_matching
+from volunteers.matching.assignment import MODE_SCORE, MODES
+from volunteers.matching.models import (
+    ContactLog,
+    ContactMode,
+    DirectoryEntry,
+    EndingType,
+    Match,
+    MatchStatus,
+    Topic,
+    Visit,
+)
+
+
+def pattern_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field described in the schema as a string with a pattern,
+    not a named enum: its field name ("mode", "status", "to_status") is
+    used by other apps for other choice sets, and enum names must stay
+    unique for the deployment check."""
+    values = [value for value, _ in choices]
+
+    @extend_schema_field(
+        {"type": "string", "pattern": "^(" + "|".join(values) + ")$", "description": "One of: " + ", ".join(values)}
+    )
+    class PatternChoiceField(serializers.ChoiceField):
+        pass
+
+    return PatternChoiceField(choices=choices, **kwargs)
+
+
+def _assessment(a) -> dict:
+    return {
+        "volunteer_id": a.volunteer.volunteer_id,
+        "name": a.volunteer.name,
+        "score": a.score,
+        "components": [
+            {"code": c.code, "label": c.label, "points": c.points, "out_of": c.out_of, "reason": c.reason}
+            for c in a.components
+        ],
+        "exclusions": [{"code": e.code, "reason": e.reason} for e in a.exclusions],
+    }
+
+
+@extend_schema(responses=dict)
+@api_view(["GET"])
+@permission_classes([IsStaffRole])
+def candidates(request: Request, pk: int) -> Response:
+    referral = get_referral_for_matching(request.user, pk)
+    page = selectors.candidates_for(referral)
+    return Response(
+        {
+            "referral": referral.pk,
+            "out_of": page.weights.total,
+            "candidates": [_assessment(a) for a in page.candidates.ranked],
+            "excluded": [_assessment(a) for a in page.candidates.excluded],
+        }
+    )
+
+
+class ProposalRequestSerializer(serializers.Serializer):
+    service = serializers.IntegerField()
+    mode = pattern_choice([(m, m) for m in MODES], default=MODE_SCORE)
+
+
+class PairSerializer(serializers.Serializer):
+    referral = serializers.IntegerField()
+    volunteer = serializers.IntegerField()
+
+
+class ConfirmSerializer(serializers.Serializer):
+    pairs = PairSerializer(many=True, allow_empty=False)
+
+
+@extend_schema(request=ProposalRequestSerializer, responses=dict)
+@api_view(["GET", "POST"])
+@permission_classes([IsStaffRole])
+def proposals(request: Request) -> Response:
+    """Proposals for every waiting parent of a service (nothing is written)."""
+    data = request.data if request.method == "POST" else request.query_params
+    serializer = ProposalRequestSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    service = get_service_for(request.user, serializer.validated_data["service"])
+    result = selectors.proposals_for(service, mode=serializer.validated_data["mode"])
+    return Response(
+        {
+            "service": service.pk,
+            "mode": result.mode,
+            "waiting": result.waiting,
+            "matched": result.matched,
+            "total_score": result.total,
+            "greedy": {"matched": result.greedy_matched, "total_score": result.greedy_total},
+            "proposals": [
+                {"referral": row.referral.pk, "urgency": row.referral.urgency, **_assessment(row.assessment)}
+                for row in result.rows
+            ],
+            "unmatched": [r.pk for r in result.unmatched],
+        }
+    )
+
+
+@extend_schema(request=ConfirmSerializer, responses=dict)
+@api_view(["POST"])
+@permission_classes([IsStaffRole])
+def proposals_confirm(request: Request) -> Response:
+    """Confirms the selected pairs, each validated again now. 200 when at
+    least one was confirmed (failures listed with why); 400 when none was."""
+    serializer = ConfirmSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    pairs = [(p["referral"], p["volunteer"]) for p in serializer.validated_data["pairs"]]
+    outcomes = services.match_confirm_batch(
+        actor=request.user,
+        organisation_id=active_membership(request.user).organisation_id,
+        pairs=pairs,
+        request=request,
+    )
+    body = {
+        "confirmed": [
+            {"referral": o.referral_id, "volunteer": o.volunteer_id, "match": o.match.pk} for o in outcomes if o.ok
+        ],
+        "failed": [
+            {"referral": o.referral_id, "volunteer": o.volunteer_id, "errors": o.errors} for o in outcomes if not o.ok
+        ],
+    }
+    return Response(body, status=status.HTTP_200_OK if body["confirmed"] else status.HTTP_400_BAD_REQUEST)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    parent_name = serializers.SerializerMethodField()
+    volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
+    status = pattern_choice(MatchStatus.choices, read_only=True)
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "referral",
+            "parent_name",
+            "volunteer",
+            "volunteer_name",
+            "role",
+            "status",
+            "score",
+            "confirmed_at",
+            "introduced_on",
+            "started_on",
+            "ended_on",
+            "ending_type",
+            "next_review_on",
+            "due_date",
+            "on_call_from",
+            "on_call_to",
+            "extended_until",
+        ]
+        read_only_fields = fields
+
+    def get_parent_name(self, match: Match) -> str:
+        return match.parent.preferred_name or match.parent.first_name
+
+
+class MatchTransitionSerializer(serializers.Serializer):
+    to_status = pattern_choice(MatchStatus.choices)
+    ending_type = serializers.ChoiceField(choices=EndingType.choices, required=False, allow_blank=True, default="")
+    closing_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Matches the caller may see: the organisation's for coordinators and
+    managers, their own for volunteers and PSOs. POST confirms one match
+    (staff only): {"referral": id, "volunteer": id}."""
+
+    serializer_class = MatchSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        queryset = selectors.matches_for(self.request.user)
+        status_filter = self.request.query_params.get("status")
+        if status_filter:
+            queryset = queryset.filter(status=status_filter)
+        return queryset
+
+    @extend_schema(request=PairSerializer, responses=MatchSerializer)
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not IsStaffRole().has_permission(request, self):
+            self.permission_denied(request, message=IsStaffRole.message)
+        pair = PairSerializer(data=request.data)
+        pair.is_valid(raise_exception=True)
+        match = services.match_confirm(
+            actor=request.user,
+            organisation_id=active_membership(request.user).organisation_id,
+            referral_id=pair.validated_data["referral"],
+            volunteer_id=pair.validated_data["volunteer"],
+            request=request,
+        )
+        return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaffRole])
+    def transition(self, request: Request, pk=None) -> Response:
+        match = self.get_object()
+        body = MatchTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        match = services.match_transition(actor=request.user, match=match, request=request, **body.validated_data)
+        return Response(MatchSerializer(selectors.matches_for(request.user).get(pk=match.pk)).data)
+
+
+class VisibleMatchField(serializers.PrimaryKeyRelatedField):
+    """Only matches the caller may see; any other id is 'not found' (400)."""
+
+    def get_queryset(self):
+        return Match.objects.visible_to(self.context["request"].user).select_related("referral", "volunteer")
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    match = VisibleMatchField()
+    mode = pattern_choice(ContactMode.choices, default=ContactMode.HOME_VISIT)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "match", "planned_for", "at_time", "mode", "place", "cancelled"]
+        read_only_fields = ["cancelled"]
+
+
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = VisitSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        return Visit.objects.visible_to(self.request.user).order_by("planned_for", "pk")
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        match = data.pop("match")
+        serializer.instance = services.visit_plan(actor=self.request.user, match=match, data=data, request=self.request)
+
+
+class ContactLogSerializer(serializers.ModelSerializer):
+    match = VisibleMatchField()
+    mode = pattern_choice(ContactMode.choices)
+    topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False, default=list)
+    signposted_to = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=DirectoryEntry.objects.all())
+    duration_minutes = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_CONTACT_MINUTES,
+        error_messages={
+            "min_value": "Give how long the contact lasted (at least 1 minute).",
+            "max_value": "A contact lasts 12 hours at most.",
+        },
+    )
+
+    class Meta:
+        model = ContactLog
+        fields = [
+            "id",
+            "match",
+            "contact_date",
+            "duration_minutes",
+            "mode",
+            "topics",
+            "signposted_to",
+            "note",
+            "has_concern",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class ContactLogViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Contact logs of the matches the caller may see. A volunteer logs only
+    for their own open matches, never past the end of support without an
+    extension, never in the future, 1 minute to 12 hours."""
+
+    serializer_class = ContactLogSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        return (
+            ContactLog.objects.visible_to(self.request.user)
+            .prefetch_related("signposted_to")
+            .order_by("-contact_date", "-pk")
+        )
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        match = data.pop("match")
+        serializer.instance = services.contact_log_create(
+            actor=self.request.user, match=match, data=data, request=self.request
+        )
+
+
+class DirectoryEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DirectoryEntry
+        fields = ["id", "name", "description", "website", "is_active"]
+
+    def validate_name(self, name: str) -> str:
+        organisation_id = self.context["organisation_id"]
+        same = DirectoryEntry.objects.filter(organisation_id=organisation_id, name=name)
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise serializers.ValidationError("The directory already has an entry with this name.")
+        return name
+
+
+class DirectoryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The signposting directory: every member reads, managers write."""
+
+    serializer_class = DirectoryEntrySerializer
+    permission_classes = [ManagersWrite]
+
+    def get_queryset(self):
+        return DirectoryEntry.objects.visible_to(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        membership = active_membership(self.request.user)
+        context["organisation_id"] = membership.organisation_id if membership else None
+        return context
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(organisation_id=active_membership(self.request.user).organisation_id)

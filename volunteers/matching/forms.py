@@ -1,0 +1,123 @@
+"""Forms validate and normalise; the services enforce the rules and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from volunteers.fitness import AVAILABILITY_CHOICES
+from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
+from volunteers.matching.models import ContactMode, DirectoryEntry, EndingType, MatchStatus, Topic
+from volunteers.matching.services import MAX_CONTACT_MINUTES
+from volunteers.models import Gender, LivedExperience
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: it needs ISO dates, whatever the locale's format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class ContactLogForm(forms.Form):
+    """Phone-first: big touch targets, native date and number pickers."""
+
+    contact_date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)",
+        min_value=1,
+        max_value=MAX_CONTACT_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_CONTACT_MINUTES}),
+        error_messages={
+            "min_value": "Give how long the contact lasted (at least 1 minute).",
+            "max_value": "A contact lasts 12 hours at most.",
+        },
+    )
+    mode = forms.ChoiceField(label="How", choices=ContactMode.choices, widget=forms.RadioSelect)
+    topics = forms.MultipleChoiceField(
+        label="What you talked about", choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    signposted_to = forms.ModelMultipleChoiceField(
+        label="Signposted to",
+        queryset=DirectoryEntry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label="Short note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    has_concern = forms.BooleanField(label="I have a concern (your coordinator sees it at once)", required=False)
+
+    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signposted_to"].queryset = DirectoryEntry.objects.filter(
+            organisation_id=organisation_id, is_active=True
+        )
+
+
+class VisitForm(forms.Form):
+    planned_for = forms.DateField(label="Date", widget=DateInput())
+    at_time = forms.TimeField(label="Time", required=False, widget=TimeInput())
+    mode = forms.ChoiceField(label="How", choices=ContactMode.choices, initial=ContactMode.HOME_VISIT)
+    place = forms.CharField(max_length=150, required=False)
+
+
+class MatchMoveForm(forms.Form):
+    to_status = forms.ChoiceField(label="Move to", choices=[c for c in MatchStatus.choices if c[0] != "proposed"])
+    ending_type = forms.ChoiceField(label="Ending type", choices=[("", "—"), *EndingType.choices], required=False)
+    closing_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    extended_until = forms.DateField(label="Extend support until", widget=DateInput())
+    extension_reason = forms.CharField(label="Reason", max_length=300)
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(widget=DateInput(), initial=timezone.localdate)
+    going_well = forms.BooleanField(label="Going well", required=False, initial=True)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConcernCloseForm(forms.Form):
+    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MatchingNeedsForm(forms.Form):
+    required_gender = forms.ChoiceField(
+        label="Required gender of the volunteer (only if the parent made it a requirement)",
+        choices=[("", "No requirement"), *[c for c in Gender.choices if c[0]]],
+        required=False,
+    )
+    availability = forms.MultipleChoiceField(
+        label="Times that suit the parent",
+        choices=AVAILABILITY_CHOICES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    lived_experience = forms.ModelMultipleChoiceField(
+        label="Lived experience that would help", queryset=LivedExperience.objects.none(), required=False
+    )
+    interpreter_arranged = forms.BooleanField(required=False)
+
+    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lived_experience"].queryset = LivedExperience.objects.filter(organisation_id=organisation_id)
+
+
+class ProposalsForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="Aim for",
+        choices=[(MODE_SCORE, "Best total score"), (MODE_COUNT, "Most parents matched")],
+        initial=MODE_SCORE,
+        required=False,
+    )

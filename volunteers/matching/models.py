@@ -1,0 +1,395 @@
+"""Matches between a parent and a volunteer or PSO, their reviews, planned
+visits, contact logs, concerns, and the signposting directory.
+
+Visibility lives on each queryset's ``visible_to``: coordinators and managers
+see their whole organisation; a volunteer or PSO sees only their own matches
+and what hangs off them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from operations.core.models import STAFF_ROLES, Organisation, OrganisationScopedQuerySet, active_membership
+from referrals.models import Parent, Referral
+from volunteers.models import Gender, LivedExperience, VolunteerProfile
+
+
+class MatchRole(models.TextChoices):
+    BEFRIENDER = "befriender", "Befriender"
+    PSO = "pso", "Perinatal Support Officer"
+    BIRTH_COMPANION = "birth_companion", "Birth companion"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    INTRODUCED = "introduced", "Introduced"
+    ACTIVE = "active", "Active"
+    ENDING = "ending", "Ending"
+    ENDED = "ended", "Ended"
+
+
+#: Matches that count towards a caseload and accept contact logs.
+OPEN_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.INTRODUCED, MatchStatus.ACTIVE, MatchStatus.ENDING)
+
+
+class EndingType(models.TextChoices):
+    PLANNED = "planned", "Planned ending"
+    UNPLANNED = "unplanned", "Unplanned ending"
+    ELIGIBILITY_ENDED = "eligibility_ended", "Eligibility ended"
+    PARENT_MOVED = "parent_moved", "Parent moved away"
+    VOLUNTEER_LEFT = "volunteer_left", "Volunteer left"
+
+
+class ContactMode(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    WALK = "walk", "Walk"
+    CAFE = "cafe", "Café"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    TEXT = "text", "Text messages"
+
+
+class Topic(models.TextChoices):
+    EMOTIONAL = "emotional", "Emotional support"
+    PRACTICAL = "practical", "Practical help"
+    FEEDING = "feeding", "Infant feeding"
+    HOUSING = "housing", "Housing"
+    BENEFITS = "benefits", "Benefits and money"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    RELATIONSHIPS = "relationships", "Relationships"
+    BABY_CARE = "baby_care", "Baby care and development"
+    BIRTH = "birth", "Pregnancy and birth"
+    ISOLATION = "isolation", "Isolation and getting out"
+    OTHER = "other", "Other"
+
+
+class MatchingSettings(models.Model):
+    """Per-organisation weights of the soft scores (points out of 100 in
+    total by default) and the review rhythm, created with the defaults on
+    first use."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="matching_settings")
+    weight_availability = models.PositiveSmallIntegerField(default=25)
+    weight_travel = models.PositiveSmallIntegerField(default=20)
+    weight_lived_experience = models.PositiveSmallIntegerField(default=20)
+    weight_language = models.PositiveSmallIntegerField(default=10)
+    weight_load = models.PositiveSmallIntegerField(default=15)
+    weight_waiting = models.PositiveSmallIntegerField(default=10)
+    review_interval_months = models.PositiveSmallIntegerField(default=3)
+    on_call_days_before_due = models.PositiveSmallIntegerField(default=21)
+    on_call_days_after_due = models.PositiveSmallIntegerField(default=14)
+
+    class Meta:
+        verbose_name_plural = "matching settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_availability__lte=100)
+                & Q(weight_travel__lte=100)
+                & Q(weight_lived_experience__lte=100)
+                & Q(weight_language__lte=100)
+                & Q(weight_load__lte=100)
+                & Q(weight_waiting__lte=100),
+                name="matching_weights_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1) & Q(review_interval_months__lte=12),
+                name="matching_review_interval_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matching settings of {self.organisation}"
+
+
+class StaffOnlyQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        rows = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None or membership.role not in STAFF_ROLES:
+            return rows.none()
+        return rows
+
+
+class MatchingNeeds(models.Model):
+    """What the coordinator recorded for matching one referral: a required
+    preference, times that suit, lived experience wanted, interpreter."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="matching_needs")
+    required_gender = models.CharField(
+        "Required gender of the volunteer",
+        max_length=10,
+        choices=Gender.choices,
+        blank=True,
+        default="",
+        help_text="Only when the parent made it a requirement (for example a female befriender).",
+    )
+    availability = models.JSONField(default=list, blank=True, help_text="Cells such as mon_am, wed_eve.")
+    lived_experience = models.ManyToManyField(LivedExperience, blank=True, related_name="+")
+    interpreter_arranged = models.BooleanField(default=False)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Matching needs of referral {self.referral_id}"
+
+
+class ConflictOfInterest(models.Model):
+    """A volunteer who must never be matched with a parent (a relative, a
+    neighbour, a colleague …)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(Parent, on_delete=models.CASCADE, related_name="+")
+    volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["parent", "volunteer"], name="one_conflict_per_pair")]
+
+    def __str__(self) -> str:
+        return f"Conflict {self.pk}"
+
+
+class MatchQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user) -> MatchQuerySet:
+        rows = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None or membership.role in STAFF_ROLES:
+            return rows
+        # Volunteers and PSOs: their own matches only.
+        return rows.filter(volunteer__user_id=user.pk)
+
+    def open(self) -> MatchQuerySet:
+        return self.filter(status__in=OPEN_MATCH_STATUSES)
+
+
+class Match(models.Model):
+    """A parent supported by a volunteer or PSO in a role. A parent may have a
+    PSO and a befriender at once, but one open match per role."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="matches")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="matches")
+    parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="matches")
+    volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.PROTECT, related_name="matches")
+    role = models.CharField(max_length=20, choices=MatchRole.choices, default=MatchRole.BEFRIENDER)
+    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    introduced_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True, help_text="The first logged contact.")
+    ended_on = models.DateField(null=True, blank=True)
+    ending_type = models.CharField(max_length=20, choices=EndingType.choices, blank=True)
+    closing_note = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    # Birth companions: the due date and an on-call window around it.
+    due_date = models.DateField(null=True, blank=True)
+    on_call_from = models.DateField(null=True, blank=True)
+    on_call_to = models.DateField(null=True, blank=True)
+    # Contact logs after the referral's eligibility end need an extension.
+    extended_until = models.DateField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name_plural = "matches"
+        indexes = [models.Index(fields=["organisation", "status", "next_review_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "role"],
+                condition=Q(status__in=OPEN_MATCH_STATUSES),
+                name="one_open_match_per_parent_and_role",
+                violation_error_message="This parent already has an open match in this role.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (~Q(ending_type="") & Q(ended_on__isnull=False)),
+                name="ended_match_has_type_and_date",
+                violation_error_message="An ended match needs an ending type and date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_until__isnull=True) | ~Q(extension_reason=""),
+                name="match_extension_has_reason",
+                violation_error_message="Give the reason for the extension.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_call_from__isnull=True) | Q(on_call_to__gte=models.F("on_call_from")),
+                name="match_on_call_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Match #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("matching:match-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MATCH_STATUSES
+
+    def last_day_for_logs(self):
+        """The last day a contact may be logged: the referral's eligibility
+        end, or the recorded extension when later (None: no end known)."""
+        end = self.referral.eligibility_end
+        if self.extended_until and (end is None or self.extended_until > end):
+            return self.extended_until
+        return end
+
+
+class MatchReview(models.Model):
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    going_well = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    next_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Review {self.pk}"
+
+
+class ByMatchQuerySet(OrganisationScopedQuerySet):
+    """Rows hanging off a match: visible exactly when their match is."""
+
+    def visible_to(self, user):
+        return self.filter(match__in=Match.objects.visible_to(user))
+
+
+class Visit(models.Model):
+    """A planned visit or call."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="visits")
+    planned_for = models.DateField()
+    at_time = models.TimeField(null=True, blank=True)
+    mode = models.CharField(max_length=20, choices=ContactMode.choices, default=ContactMode.HOME_VISIT)
+    place = models.CharField(max_length=150, blank=True)
+    cancelled = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ByMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["planned_for", "at_time", "pk"]
+        indexes = [models.Index(fields=["match", "planned_for"])]
+
+    def __str__(self) -> str:
+        return f"Visit {self.pk}"
+
+
+class DirectoryEntry(models.Model):
+    """A service families can be signposted to."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="directory_entries")
+    name = models.CharField(max_length=150)
+    description = models.CharField(max_length=300, blank=True)
+    website = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "directory entries"
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="directory_entry_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactLog(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="contact_logs")
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    contact_date = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=20, choices=ContactMode.choices)
+    topics = models.JSONField(default=list, blank=True)
+    signposted_to = models.ManyToManyField(DirectoryEntry, blank=True, related_name="+")
+    note = models.CharField(max_length=1000, blank=True)
+    has_concern = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ByMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contact_date", "-pk"]
+        indexes = [models.Index(fields=["match", "contact_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),
+                name="contact_log_duration_sane",
+                violation_error_message="The duration is between 1 minute and 12 hours.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact log {self.pk}"
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ConcernQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        rows = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None or membership.role in STAFF_ROLES:
+            return rows
+        return rows.filter(raised_by_id=user.pk)
+
+    def open(self):
+        return self.filter(status=ConcernStatus.OPEN)
+
+
+class Concern(models.Model):
+    """ "I have a concern" in a contact log: shown at once on the coordinator's
+    home. The notification is the reminders layer's job (it reads open rows)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="concerns")
+    contact_log = models.OneToOneField(
+        ContactLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="concern"
+    )
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    details = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    action_taken = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(action_taken="") & Q(closed_at__isnull=False)),
+                name="closed_concern_has_action",
+                violation_error_message="Say what action was taken before closing the concern.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk}"

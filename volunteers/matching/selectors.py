@@ -1,0 +1,354 @@
+"""Reads: the facts the pure scoring rules need, loaded in a fixed number
+of queries whatever the number of volunteers or parents, and the panels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from operations.core.models import ServiceKind, active_membership
+from referrals.models import Child, Referral
+from referrals.workflow import Status as ReferralStatus
+from volunteers import fitness
+from volunteers import selectors as volunteer_selectors
+from volunteers.fitness import Reason
+from volunteers.matching import assignment, scoring
+from volunteers.matching.models import (
+    OPEN_MATCH_STATUSES,
+    Concern,
+    ConflictOfInterest,
+    Match,
+    MatchingNeeds,
+    MatchingSettings,
+    MatchRole,
+    MatchStatus,
+    Visit,
+)
+from volunteers.models import Status as VolunteerStatus
+from volunteers.models import SupervisionSession, TrainingRecord, VolunteerProfile
+
+ROLE_FOR_SERVICE = {
+    ServiceKind.PSO_SUPPORT: MatchRole.PSO,
+    ServiceKind.BIRTH_COMPANION: MatchRole.BIRTH_COMPANION,
+}
+
+
+def role_for_service(kind: str) -> str:
+    return ROLE_FOR_SERVICE.get(kind, MatchRole.BEFRIENDER)
+
+
+def matching_settings_for(organisation_id: int) -> MatchingSettings:
+    settings, _ = MatchingSettings.objects.get_or_create(organisation_id=organisation_id)
+    return settings
+
+
+def weights_of(settings: MatchingSettings) -> scoring.Weights:
+    return scoring.Weights(
+        availability=settings.weight_availability,
+        travel=settings.weight_travel,
+        lived_experience=settings.weight_lived_experience,
+        language=settings.weight_language,
+        load=settings.weight_load,
+        waiting=settings.weight_waiting,
+    )
+
+
+def _referrals_with_needs(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    return queryset.select_related("parent", "service", "matching_needs").prefetch_related(
+        "matching_needs__lived_experience"
+    )
+
+
+def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
+    """Facts of referrals loaded through ``_referrals_with_needs`` (one more query for conflicts)."""
+    conflicts: dict[int, set[int]] = defaultdict(set)
+    for parent_id, volunteer_id in ConflictOfInterest.objects.filter(
+        parent_id__in={r.parent_id for r in referrals}
+    ).values_list("parent_id", "volunteer_id"):
+        conflicts[parent_id].add(volunteer_id)
+    facts = []
+    for referral in referrals:
+        parent = referral.parent
+        try:
+            needs = referral.matching_needs
+        except MatchingNeeds.DoesNotExist:
+            needs = None
+        facts.append(
+            scoring.ParentFacts(
+                referral_id=referral.pk,
+                organisation_id=referral.organisation_id,
+                role=role_for_service(referral.service.kind),
+                council_area_id=parent.council_area_id,
+                town=parent.town,
+                language=parent.language,
+                interpreter_needed=parent.interpreter_needed,
+                interpreter_arranged=bool(needs and needs.interpreter_arranged),
+                required_gender=needs.required_gender if needs else "",
+                availability=frozenset(needs.availability) if needs else frozenset(),
+                lived_experience=frozenset(e.pk for e in needs.lived_experience.all()) if needs else frozenset(),
+                conflicts=frozenset(conflicts.get(parent.pk, ())),
+                urgency=referral.urgency,
+                received_on=referral.received_on,
+                eligibility_end=referral.eligibility_end,
+            )
+        )
+    return facts
+
+
+def volunteer_facts(
+    organisation_id: int, *, today: dt.date | None = None, volunteer_ids: Iterable[int] | None = None
+) -> list[scoring.VolunteerFacts]:
+    """Facts of every volunteer and PSO of the organisation who has not left,
+    with fitness and current caseload, in a fixed number of queries.
+
+    Rows are read as plain values, not model instances: with 2,000
+    volunteers, building profiles with their prefetched training, areas
+    and experience took seconds; this takes tens of milliseconds. The
+    fitness rule itself is the volunteers app's pure
+    ``fitness.fitness_reasons``, fed exactly as ``volunteers.selectors.evaluate``
+    feeds it (a test holds the two equal)."""
+    today = today or timezone.localdate()
+    settings = volunteer_selectors.settings_for(organisation_id)
+    required = volunteer_selectors.required_course_ids(organisation_id)
+    profiles = VolunteerProfile.objects.filter(organisation_id=organisation_id).exclude(status=VolunteerStatus.LEFT)
+    if volunteer_ids is not None:
+        profiles = profiles.filter(pk__in=list(volunteer_ids))
+    sessions = SupervisionSession.volunteers.through.objects
+    last_session = (
+        sessions.filter(volunteerprofile_id=OuterRef("pk"))
+        .order_by()
+        .values("volunteerprofile_id")
+        .annotate(last=Max("supervisionsession__held_on"))
+        .values("last")
+    )
+    rows = (
+        volunteer_selectors.with_current_caseload(profiles)
+        .annotate(last_supervised_on=Subquery(last_session))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "kinds",
+            "status",
+            "active_since",
+            "max_caseload",
+            "gender",
+            "localities",
+            "languages",
+            "availability",
+            "current_caseload",
+            "last_supervised_on",
+            "pvg__pk",
+            "pvg__renewal_due",
+        )
+    )
+    valid_courses: dict[int, set[int]] = defaultdict(set)
+    for profile_id, course_id, completed_on, expires_on in TrainingRecord.objects.filter(
+        profile__in=profiles.values("pk")
+    ).values_list("profile_id", "course_id", "completed_on", "expires_on"):
+        if completed_on <= today and (expires_on is None or expires_on >= today):
+            valid_courses[profile_id].add(course_id)
+    areas: dict[int, set[int]] = defaultdict(set)
+    for profile_id, area_id in VolunteerProfile.council_areas.through.objects.filter(
+        volunteerprofile_id__in=profiles.values("pk")
+    ).values_list("volunteerprofile_id", "councilarea_id"):
+        areas[profile_id].add(area_id)
+    lived: dict[int, set[int]] = defaultdict(set)
+    for profile_id, experience_id in VolunteerProfile.lived_experience.through.objects.filter(
+        volunteerprofile_id__in=profiles.values("pk")
+    ).values_list("volunteerprofile_id", "livedexperience_id"):
+        lived[profile_id].add(experience_id)
+    facts = []
+    for (
+        pk,
+        first_name,
+        last_name,
+        username,
+        kinds,
+        status,
+        active_since,
+        max_caseload,
+        gender,
+        localities,
+        languages,
+        availability,
+        caseload,
+        last_supervised_on,
+        pvg_pk,
+        pvg_renewal_due,
+    ) in rows:
+        reasons = fitness.fitness_reasons(
+            today=today,
+            status=status,
+            required_course_ids=required,
+            valid_course_ids=valid_courses.get(pk, set()),
+            has_pvg=pvg_pk is not None,
+            pvg_renewal_due=pvg_renewal_due,
+            last_supervised_on=last_supervised_on,
+            active_since=active_since,
+            supervision_interval_weeks=settings.supervision_interval_weeks,
+            supervision_grace_weeks=settings.supervision_grace_weeks,
+            caseload=caseload,
+            max_caseload=max_caseload,
+        )
+        facts.append(
+            scoring.VolunteerFacts(
+                volunteer_id=pk,
+                organisation_id=organisation_id,
+                name=f"{first_name} {last_name}".strip() or username,
+                kinds=frozenset(kinds or []),
+                # Capacity is its own hard constraint, with the numbers.
+                fitness_problems=tuple(r.message for r in reasons if r.code != Reason.CASELOAD_FULL),
+                caseload=caseload,
+                max_caseload=max_caseload,
+                council_area_ids=frozenset(areas.get(pk, ())),
+                localities=scoring.split_words(localities),
+                languages=scoring.split_words(languages),
+                gender=gender,
+                availability=frozenset(availability or []),
+                lived_experience=frozenset(lived.get(pk, ())),
+            )
+        )
+    return facts
+
+
+@dataclass
+class CandidatePage:
+    referral: Referral
+    parent: scoring.ParentFacts
+    candidates: scoring.Candidates
+    weights: scoring.Weights
+
+
+def candidates_for(
+    referral: Referral, *, today: dt.date | None = None, top: int = 10, excluded: int = 10
+) -> CandidatePage:
+    """The best candidates for one referral with their score broken down,
+    and the best-looking excluded people with why."""
+    today = today or timezone.localdate()
+    (loaded,) = _referrals_with_needs(Referral.objects.filter(pk=referral.pk))
+    (parent,) = parent_facts([loaded])
+    volunteers = volunteer_facts(referral.organisation_id, today=today)
+    weights = weights_of(matching_settings_for(referral.organisation_id))
+    ranked = scoring.rank_candidates(parent, volunteers, weights, today=today, top=top, excluded_top=excluded)
+    return CandidatePage(referral=loaded, parent=parent, candidates=ranked, weights=weights)
+
+
+@dataclass
+class ProposalRow:
+    referral: Referral
+    volunteer: scoring.VolunteerFacts
+    assessment: scoring.Assessment
+
+
+@dataclass
+class Proposals:
+    mode: str
+    rows: list[ProposalRow]
+    unmatched: list[Referral]
+    total: float
+    matched: int
+    greedy_total: float
+    greedy_matched: int
+    waiting: int
+
+
+def waiting_referrals(service) -> QuerySet[Referral]:
+    """Waiting referrals of a service with no open match in its role, in waiting-list order."""
+    role = role_for_service(service.kind)
+    already = Match.objects.filter(role=role, status__in=OPEN_MATCH_STATUSES).values("parent_id")
+    return (
+        Referral.objects.filter(service=service, status=ReferralStatus.WAITING)
+        .exclude(parent_id__in=already)
+        .order_by("urgency", "eligibility_end", "received_on", "pk")
+    )
+
+
+def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date | None = None) -> Proposals:
+    """Optimal proposals for every waiting parent of ``service``, beside
+    what first-come greedy order would have given. Nothing is written."""
+    today = today or timezone.localdate()
+    referrals = list(_referrals_with_needs(waiting_referrals(service)))
+    parents = parent_facts(referrals)
+    volunteers = volunteer_facts(service.organisation_id, today=today)
+    weights = weights_of(matching_settings_for(service.organisation_id))
+    pairs = scoring.feasible_scores(parents, volunteers, weights, today=today)
+    capacities = [v.spare_capacity for v in volunteers]
+    by_priority = sorted(range(len(parents)), key=lambda i: scoring.priority_key(parents[i], today=today))
+    priorities = [0] * len(parents)
+    for rank, index in enumerate(by_priority):
+        priorities[index] = rank
+    solution = assignment.solve_pairs(pairs, len(parents), capacities, priorities=priorities, mode=mode)
+    # First come, first served: in the order the referrals arrived.
+    arrival = sorted(range(len(parents)), key=lambda i: (parents[i].received_on or today, parents[i].referral_id))
+    baseline = assignment.greedy_pairs(pairs, len(parents), capacities, order=arrival)
+    rows = [
+        ProposalRow(
+            referral=referrals[p.row],
+            volunteer=volunteers[p.column],
+            assessment=scoring.assess(parents[p.row], volunteers[p.column], weights, today=today),
+        )
+        for p in sorted(solution.proposals, key=lambda p: priorities[p.row])
+    ]
+    matched_rows = {p.row for p in solution.proposals}
+    return Proposals(
+        mode=mode,
+        rows=rows,
+        unmatched=[referrals[i] for i in by_priority if i not in matched_rows],
+        total=solution.total,
+        matched=solution.matched,
+        greedy_total=baseline.total,
+        greedy_matched=baseline.matched,
+        waiting=len(referrals),
+    )
+
+
+def matches_for(user) -> QuerySet[Match]:
+    return Match.objects.visible_to(user).select_related("parent", "volunteer__user", "referral__service")
+
+
+def own_open_matches(user) -> list[Match]:
+    """A volunteer's or PSO's open matches, each with what they need about the family."""
+    membership = active_membership(user)
+    if membership is None:
+        return []
+    today = timezone.localdate()
+    matches = list(
+        Match.objects.filter(
+            organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
+        )
+        .select_related("parent__council_area", "referral")
+        .prefetch_related(
+            Prefetch("parent__children", queryset=Child.objects.order_by("pk")),
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.filter(planned_for__gte=today, cancelled=False).order_by(
+                    "planned_for", "at_time"
+                ),
+                to_attr="upcoming_visits",
+            ),
+        )
+        .order_by("pk")
+    )
+    return matches
+
+
+def open_concerns(user) -> QuerySet[Concern]:
+    return Concern.objects.visible_to(user).open().select_related("raised_by", "match")
+
+
+def overdue_reviews(user, *, today: dt.date | None = None) -> QuerySet[Match]:
+    today = today or timezone.localdate()
+    return (
+        Match.objects.visible_to(user)
+        .filter(status__in=[MatchStatus.INTRODUCED, MatchStatus.ACTIVE, MatchStatus.ENDING], next_review_on__lt=today)
+        .select_related("volunteer__user")
+        .order_by("next_review_on", "pk")
+    )

@@ -1,0 +1,518 @@
+"""Writes: confirming matches (one or a batch, re-validated under locks),
+the match lifecycle, reviews, planned visits, contact logs and concerns.
+
+Each service raises a ValidationError with field errors when input is bad,
+and writes nothing then. Audit summaries name records, never people. No
+message is sent from here: the reminders layer reads open concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import STAFF_ROLES, User, active_membership
+from referrals.models import Referral
+from referrals.services import referral_transition
+from referrals.workflow import Status as ReferralStatus
+from volunteers.fitness import add_months
+from volunteers.matching import scoring, selectors
+from volunteers.matching.models import (
+    OPEN_MATCH_STATUSES,
+    Concern,
+    ConcernStatus,
+    ContactLog,
+    ContactMode,
+    DirectoryEntry,
+    EndingType,
+    Match,
+    MatchReview,
+    MatchRole,
+    MatchStatus,
+    Topic,
+    Visit,
+)
+from volunteers.models import VolunteerProfile
+
+MAX_CONTACT_MINUTES = 12 * 60
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    referral_id: int
+    volunteer_id: int
+    match: Match | None
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.match is not None
+
+
+def _birth_companion_window(match: Match, settings) -> None:
+    child = match.parent.children.filter(birth_date__isnull=True, loss_date__isnull=True).order_by("due_date").first()
+    if child is not None and child.due_date is not None:
+        match.due_date = child.due_date
+        match.on_call_from = child.due_date - dt.timedelta(days=settings.on_call_days_before_due)
+        match.on_call_to = child.due_date + dt.timedelta(days=settings.on_call_days_after_due)
+
+
+def match_confirm_batch(
+    *, actor: User, organisation_id: int, pairs: Sequence[tuple[int, int]], request=None
+) -> list[ConfirmResult]:
+    """Confirms (referral id, volunteer id) pairs in one transaction.
+
+    Every pair is validated again now (same organisation, referral still
+    waiting, no open match in the role, fit, capacity, every hard
+    constraint), with capacity taken by earlier pairs of the same batch
+    counted. Volunteer rows are locked in primary-key order so two
+    coordinators confirming at once cannot overfill anyone. A failing pair
+    writes nothing and says why; the others are confirmed."""
+    results: list[ConfirmResult] = []
+    with transaction.atomic():
+        volunteer_ids = sorted({v for _, v in pairs})
+        locked = set(
+            VolunteerProfile.objects.select_for_update()
+            .filter(pk__in=volunteer_ids, organisation_id=organisation_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        referrals = {
+            r.pk: r
+            for r in selectors._referrals_with_needs(
+                Referral.objects.filter(pk__in={r for r, _ in pairs}, organisation_id=organisation_id)
+            )
+        }
+        facts = selectors.volunteer_facts(organisation_id, volunteer_ids=locked)
+        volunteers = {f.volunteer_id: f for f in facts}
+        settings = selectors.matching_settings_for(organisation_id)
+        weights = selectors.weights_of(settings)
+        parents = {p.referral_id: p for p in selectors.parent_facts(list(referrals.values()))}
+        taken: dict[int, int] = defaultdict(int)
+        taken_roles: set[tuple[int, str]] = set()
+        today = timezone.localdate()
+        for referral_id, volunteer_id in pairs:
+            referral = referrals.get(referral_id)
+            volunteer = volunteers.get(volunteer_id)
+            errors: list[str] = []
+            if referral is None:
+                errors.append("The referral is not in your organisation.")
+            if volunteer is None:
+                errors.append("The volunteer is not in your organisation or has left.")
+            if errors:
+                results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
+                continue
+            parent = parents[referral_id]
+            if referral.status != ReferralStatus.WAITING:
+                errors.append(f"The referral is {referral.get_status_display().lower()}, not waiting.")
+            role = parent.role
+            if (referral.parent_id, role) in taken_roles or Match.objects.filter(
+                parent_id=referral.parent_id, role=role, status__in=OPEN_MATCH_STATUSES
+            ).exists():
+                errors.append("The parent already has an open match in this role.")
+            current = scoring.VolunteerFacts(
+                **{**volunteer.__dict__, "caseload": volunteer.caseload + taken[volunteer_id]}
+            )
+            errors += [e.reason + "." for e in scoring.hard_exclusions(parent, current)]
+            if errors:
+                results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
+                continue
+            score = scoring.assess(parent, current, weights, today=today).score
+            match = Match.objects.create(
+                organisation_id=organisation_id,
+                referral=referral,
+                parent=referral.parent,
+                volunteer_id=volunteer_id,
+                role=role,
+                status=MatchStatus.PROPOSED,
+                score=score,
+                confirmed_by=actor,
+                next_review_on=add_months(today, settings.review_interval_months),
+            )
+            if role == MatchRole.BIRTH_COMPANION:
+                _birth_companion_window(match, settings)
+                match.save(update_fields=["due_date", "on_call_from", "on_call_to"])
+            referral_transition(
+                actor=actor,
+                referral=referral,
+                to_status=ReferralStatus.MATCHED,
+                reason="Match confirmed",
+                request=request,
+            )
+            audit_log(
+                action=AuditAction.CREATE,
+                actor=actor,
+                obj=match,
+                request=request,
+                summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}",
+            )
+            taken[volunteer_id] += 1
+            taken_roles.add((referral.parent_id, role))
+            results.append(ConfirmResult(referral_id, volunteer_id, match, []))
+    return results
+
+
+def match_confirm(*, actor: User, organisation_id: int, referral_id: int, volunteer_id: int, request=None) -> Match:
+    """Confirms one match, or refuses with every reason."""
+    (result,) = match_confirm_batch(
+        actor=actor, organisation_id=organisation_id, pairs=[(referral_id, volunteer_id)], request=request
+    )
+    if not result.ok:
+        raise ValidationError({"volunteer": result.errors})
+    return result.match
+
+
+#: Lifecycle moves a coordinator makes (the first contact log makes a match active).
+MATCH_MOVES = {
+    MatchStatus.PROPOSED: {MatchStatus.INTRODUCED, MatchStatus.ENDED},
+    MatchStatus.INTRODUCED: {MatchStatus.ACTIVE, MatchStatus.ENDING, MatchStatus.ENDED},
+    MatchStatus.ACTIVE: {MatchStatus.ENDING, MatchStatus.ENDED},
+    MatchStatus.ENDING: {MatchStatus.ENDED},
+    MatchStatus.ENDED: set(),
+}
+
+
+def match_transition(
+    *,
+    actor: User,
+    match: Match,
+    to_status: str,
+    ending_type: str = "",
+    closing_note: str = "",
+    on: dt.date | None = None,
+    request=None,
+) -> Match:
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
+        labels = dict(MatchStatus.choices)
+        if to_status not in labels:
+            raise ValidationError({"to_status": f"“{to_status}” is not a match state."})
+        if to_status not in MATCH_MOVES[locked.status]:
+            source, target = labels[locked.status].lower(), labels[to_status].lower()
+            raise ValidationError({"to_status": f"A match that is {source} cannot move to {target}."})
+        today = on or timezone.localdate()
+        errors = {}
+        if to_status == MatchStatus.ENDED:
+            if ending_type not in dict(EndingType.choices):
+                errors["ending_type"] = "Choose how the match ended."
+            if not closing_note.strip():
+                errors["closing_note"] = "Write a short closing note."
+        if errors:
+            raise ValidationError(errors)
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_changed_at = timezone.now()
+        if to_status == MatchStatus.INTRODUCED:
+            locked.introduced_on = today
+        if to_status == MatchStatus.ACTIVE and locked.started_on is None:
+            locked.started_on = today
+        if to_status == MatchStatus.ENDED:
+            locked.ended_on = today
+            locked.ending_type = ending_type
+            locked.closing_note = closing_note.strip()
+        locked.save()
+        if (
+            to_status == MatchStatus.ENDED
+            and from_status == MatchStatus.PROPOSED
+            and locked.referral.status == ReferralStatus.MATCHED
+        ):
+            # A match that never started sends the parent back to the waiting list.
+            referral_transition(
+                actor=actor,
+                referral=locked.referral,
+                to_status=ReferralStatus.WAITING,
+                reason="Match ended before it started",
+                request=request,
+            )
+        audit_log(
+            action=AuditAction.TRANSITION,
+            actor=actor,
+            obj=locked,
+            request=request,
+            summary=f"Match {locked.pk} moved from {from_status} to {to_status}",
+        )
+        return locked
+
+
+def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
+    errors = {}
+    if until is None:
+        errors["extended_until"] = "Give the date the extension runs to."
+    elif match.referral.eligibility_end and until <= match.referral.eligibility_end:
+        errors["extended_until"] = "An extension runs past the eligibility end date."
+    if not (reason or "").strip():
+        errors["extension_reason"] = "Say why support is extended."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Match.objects.filter(pk=match.pk).update(extended_until=until, extension_reason=reason.strip())
+        audit_log(
+            action=AuditAction.CHANGE, actor=actor, obj=match, request=request, summary=f"Match {match.pk} extended"
+        )
+    match.refresh_from_db()
+    return match
+
+
+def match_review_record(
+    *, actor: User, match: Match, held_on: dt.date, going_well: bool, notes: str = "", request=None
+) -> MatchReview:
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "A review cannot be in the future."})
+    if not match.is_open:
+        raise ValidationError({"held_on": "This match has ended."})
+    settings = selectors.matching_settings_for(match.organisation_id)
+    with transaction.atomic():
+        review = MatchReview.objects.create(
+            match=match,
+            held_on=held_on,
+            by=actor,
+            going_well=going_well,
+            notes=notes.strip(),
+            next_review_on=add_months(held_on, settings.review_interval_months),
+        )
+        Match.objects.filter(pk=match.pk).update(next_review_on=review.next_review_on)
+        audit_log(
+            action=AuditAction.CREATE, actor=actor, obj=review, request=request, summary=f"Review of match {match.pk}"
+        )
+    return review
+
+
+def _require_own_or_staff(actor: User, match: Match, field: str = "match") -> None:
+    membership = active_membership(actor)
+    if membership is None or membership.organisation_id != match.organisation_id:
+        raise ValidationError({field: "This match is not in your organisation."})
+    if membership.role not in STAFF_ROLES and match.volunteer.user_id != actor.pk:
+        raise ValidationError({field: "You can only log for your own matches."})
+
+
+def visit_plan(*, actor: User, match: Match, data: dict[str, Any], request=None) -> Visit:
+    _require_own_or_staff(actor, match)
+    errors = {}
+    planned_for = data.get("planned_for")
+    if planned_for is None:
+        errors["planned_for"] = "Give the date of the visit."
+    elif planned_for < timezone.localdate():
+        errors["planned_for"] = "A planned visit cannot be in the past."
+    if data.get("mode", ContactMode.HOME_VISIT) not in dict(ContactMode.choices):
+        errors["mode"] = "Choose how you will meet."
+    if not match.is_open:
+        errors["match"] = "This match has ended."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return Visit.objects.create(
+            organisation_id=match.organisation_id,
+            match=match,
+            planned_for=planned_for,
+            at_time=data.get("at_time"),
+            mode=data.get("mode") or ContactMode.HOME_VISIT,
+            place=(data.get("place") or "").strip(),
+            created_by=actor,
+        )
+
+
+def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) -> dict[str, str]:
+    """Field errors of a contact log (empty: it may be saved)."""
+    errors: dict[str, str] = {}
+    contact_date = data.get("contact_date")
+    if contact_date is None:
+        errors["contact_date"] = "Give the date of the contact."
+    elif contact_date > today:
+        errors["contact_date"] = "The contact date cannot be in the future."
+    else:
+        last_day = match.last_day_for_logs()
+        if last_day is not None and contact_date > last_day:
+            errors["contact_date"] = (
+                f"Support ended on {last_day:%-d %b %Y}: ask your coordinator to record an extension with a reason."
+            )
+        elif contact_date < match.confirmed_at.date() - dt.timedelta(days=1):
+            errors["contact_date"] = "The contact date is before the match was confirmed."
+    duration = data.get("duration_minutes")
+    if duration is None or duration < 1:
+        errors["duration_minutes"] = "Give how long the contact lasted (at least 1 minute)."
+    elif duration > MAX_CONTACT_MINUTES:
+        errors["duration_minutes"] = "A contact lasts 12 hours at most."
+    if data.get("mode") not in dict(ContactMode.choices):
+        errors["mode"] = "Choose how you were in touch."
+    unknown = [t for t in data.get("topics") or [] if t not in dict(Topic.choices)]
+    if unknown:
+        errors["topics"] = f"Unknown topics: {', '.join(map(str, unknown))}."
+    if not match.is_open:
+        errors["match"] = "This match has ended: contacts can no longer be logged."
+    if data.get("has_concern") and not (data.get("note") or "").strip():
+        errors["note"] = "Say briefly what the concern is."
+    return errors
+
+
+def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], request=None) -> ContactLog:
+    """Logs a contact on the actor's own match. The first one makes the match
+    active (and its referral); a concern creates a Concern row at once."""
+    _require_own_or_staff(actor, match)
+    today = timezone.localdate()
+    errors = contact_log_errors(match=match, data=data, today=today)
+    signposts = list(data.get("signposted_to") or [])
+    entry_ids = [getattr(e, "pk", e) for e in signposts]
+    entries = list(DirectoryEntry.objects.filter(pk__in=entry_ids, organisation_id=match.organisation_id))
+    if len(entries) != len(set(entry_ids)):
+        errors["signposted_to"] = "Choose services from your organisation's directory."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
+        log = ContactLog.objects.create(
+            organisation_id=locked.organisation_id,
+            match=locked,
+            logged_by=actor,
+            contact_date=data["contact_date"],
+            duration_minutes=data["duration_minutes"],
+            mode=data["mode"],
+            topics=sorted(set(data.get("topics") or [])),
+            note=(data.get("note") or "").strip(),
+            has_concern=bool(data.get("has_concern")),
+        )
+        if entries:
+            log.signposted_to.set(entries)
+        if locked.status in (MatchStatus.PROPOSED, MatchStatus.INTRODUCED):
+            locked.status = MatchStatus.ACTIVE
+            locked.started_on = locked.started_on or log.contact_date
+            locked.status_changed_at = timezone.now()
+            locked.save(update_fields=["status", "started_on", "status_changed_at"])
+            if locked.referral.status == ReferralStatus.MATCHED:
+                referral_transition(
+                    actor=actor,
+                    referral=locked.referral,
+                    to_status=ReferralStatus.ACTIVE,
+                    reason="First contact logged",
+                    request=request,
+                    on=log.contact_date,
+                )
+        if log.has_concern:
+            concern = Concern.objects.create(
+                organisation_id=locked.organisation_id,
+                match=locked,
+                contact_log=log,
+                raised_by=actor,
+                details=log.note,
+            )
+            audit_log(
+                action=AuditAction.CREATE,
+                actor=actor,
+                obj=concern,
+                request=request,
+                summary=f"Concern raised on match {locked.pk}",
+            )
+        audit_log(
+            action=AuditAction.CREATE,
+            actor=actor,
+            obj=log,
+            request=request,
+            summary=f"Contact logged on match {locked.pk}",
+        )
+    return log
+
+
+def concern_close(*, actor: User, concern: Concern, action_taken: str, request=None) -> Concern:
+    if not (action_taken or "").strip():
+        raise ValidationError({"action_taken": "Say what action was taken."})
+    if concern.status != ConcernStatus.OPEN:
+        raise ValidationError({"action_taken": "This concern is already closed."})
+    with transaction.atomic():
+        Concern.objects.filter(pk=concern.pk).update(
+            status=ConcernStatus.CLOSED, action_taken=action_taken.strip(), closed_by=actor, closed_at=timezone.now()
+        )
+        audit_log(
+            action=AuditAction.CHANGE, actor=actor, obj=concern, request=request, summary=f"Concern {concern.pk} closed"
+        )
+    concern.refresh_from_db()
+    return concern
+
+
+def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, str]]) -> int:
+    """Adds directory entries not there yet (idempotent)."""
+    created = 0
+    for name, description in names:
+        _, was_created = DirectoryEntry.objects.get_or_create(
+            organisation_id=organisation_id, name=name, defaults={"description": description}
+        )
+        created += was_created
+    return created
+
+
+def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any], request=None):
+    """Records what matching must respect for one referral."""
+    from volunteers.matching.models import MatchingNeeds
+    from volunteers.models import Gender, LivedExperience
+
+    errors = {}
+    if data.get("required_gender", "") not in dict(Gender.choices):
+        errors["required_gender"] = "Choose a gender from the list."
+    from volunteers.fitness import invalid_availability_cells
+
+    bad_cells = invalid_availability_cells(data.get("availability") or [])
+    if bad_cells:
+        errors["availability"] = f"Unknown times: {', '.join(map(str, bad_cells))}."
+    experiences = list(data.get("lived_experience") or [])
+    ids = [getattr(e, "pk", e) for e in experiences]
+    if LivedExperience.objects.filter(pk__in=ids, organisation_id=referral.organisation_id).count() != len(set(ids)):
+        errors["lived_experience"] = "Choose lived experience from your organisation's list."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        needs, _ = MatchingNeeds.objects.update_or_create(
+            referral=referral,
+            defaults={
+                "organisation_id": referral.organisation_id,
+                "required_gender": data.get("required_gender") or "",
+                "availability": sorted(set(data.get("availability") or [])),
+                "interpreter_arranged": bool(data.get("interpreter_arranged")),
+            },
+        )
+        needs.lived_experience.set(ids)
+        audit_log(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            obj=needs,
+            request=request,
+            summary=f"Matching needs of referral {referral.pk}",
+        )
+    return needs
+
+
+def conflict_record(*, actor: User, referral: Referral, volunteer_id: int, note: str = "", request=None):
+    """Records that a volunteer must never be matched with this parent."""
+    from volunteers.matching.models import ConflictOfInterest
+
+    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=referral.organisation_id).exists():
+        raise ValidationError({"volunteer": "The volunteer is not in your organisation."})
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.get_or_create(
+            parent_id=referral.parent_id,
+            volunteer_id=volunteer_id,
+            defaults={"organisation_id": referral.organisation_id, "note": (note or "").strip()[:200]},
+        )
+        if created:
+            audit_log(
+                action=AuditAction.CREATE,
+                actor=actor,
+                obj=conflict,
+                request=request,
+                summary=f"Conflict of interest recorded for parent {referral.parent_id} and volunteer {volunteer_id}",
+            )
+    return conflict
+
+
+def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:
+    _require_own_or_staff(actor, visit.match, field="visit")
+    if visit.cancelled:
+        raise ValidationError({"visit": "This visit is already cancelled."})
+    with transaction.atomic():
+        Visit.objects.filter(pk=visit.pk).update(cancelled=True)
+    visit.cancelled = True
+    return visit
