@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Service, active_membership
 from operations.core.permissions import IsStaffRole
@@ -150,7 +151,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 class ReferralCreateSerializer(ReferralSerializer):
     """A referral with its parent (new, or an existing ``parent_id``) and an optional pregnancy or child."""
 
-    parent_id = serializers.IntegerField(required=False, write_only=True)
+    parent_id = id_field(required=False, write_only=True)
     parent_details = ParentWriteSerializer(required=False, write_only=True, source="parent_data")
     child = NewChildSerializer(required=False, write_only=True)
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from operations.core.access import get_service_for
+from operations.core.api_fields import id_field
 from operations.core.models import active_membership
 from operations.core.permissions import IsMember, IsStaffRole, ManagersWrite
 from volunteers.matching import selectors, services
@@ -74,13 +75,13 @@ def candidates(request: Request, pk: int) -> Response:
 
 
 class ProposalRequestSerializer(serializers.Serializer):
-    service = serializers.IntegerField()
+    service = id_field()
     mode = pattern_choice([(m, m) for m in MODES], default=MODE_SCORE)
 
 
 class PairSerializer(serializers.Serializer):
-    referral = serializers.IntegerField()
-    volunteer = serializers.IntegerField()
+    referral = id_field()
+    volunteer = id_field()
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -253,7 +254,10 @@ class ContactLogSerializer(serializers.ModelSerializer):
     match = VisibleMatchField()
     mode = pattern_choice(ContactMode.choices)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False, default=list)
-    signposted_to = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=DirectoryEntry.objects.all())
+    # Scoped to the caller's organisation in __init__.
+    signposted_to = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=DirectoryEntry.objects.none()
+    )
     duration_minutes = serializers.IntegerField(
         min_value=1,
         max_value=services.MAX_CONTACT_MINUTES,
@@ -262,6 +266,12 @@ class ContactLogSerializer(serializers.ModelSerializer):
             "max_value": "A contact lasts 12 hours at most.",
         },
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["signposted_to"].child_relation.queryset = DirectoryEntry.objects.visible_to(request.user)
 
     class Meta:
         model = ContactLog
