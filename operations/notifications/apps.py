@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
         from operations.notifications.retention import RULE
 
         retention.register(RULE)
+
+        from operations.core.urgent import on_urgent
+        from operations.notifications.due import concern_raised
+
+        on_urgent("concern_raised", concern_raised)

@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.models import Membership, Role, Service
 from operations.notifications.models import Channel, Notification, NotificationPreference
+from operations.notifications.services import enqueue_send
 from referrals.models import Child, Referral
 from referrals.selectors import subtract_working_days
 from referrals.workflow import OPEN_STATUSES
@@ -215,7 +217,7 @@ RULES: list[Callable[[dt.date], Iterable[Due]]] = [
 # --- Writing -------------------------------------------------------------------
 
 
-def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None) -> int:
+def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None, enqueue: bool = False) -> int:
     """Writes one outbox row per (reminder, recipient, channel); rows that
     exist already (same key) are skipped by the database. Returns how many
     rows were new."""
@@ -266,6 +268,10 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None) -> i
     new_rows = [row for row in rows if row.key not in existing]
     # ignore_conflicts: a concurrent scan that wrote the same key first wins, harmlessly.
     Notification.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+    if enqueue and new_rows:
+        # Urgent rows go to a worker when the cause commits (the sweep is the safety net).
+        ids = list(Notification.objects.filter(key__in=[row.key for row in new_rows]).values_list("pk", flat=True))
+        transaction.on_commit(lambda: [enqueue_send(notification_id) for notification_id in ids])
     return len(new_rows)
 
 
@@ -286,3 +292,25 @@ def reminders_scan(*, today: dt.date | None = None) -> int:
     for write in PARENT_WRITERS:
         write(timezone.now())
     return reminders_write(due for rule in RULES for due in rule(today))
+
+
+# --- Urgent: written with their cause -------------------------------------------
+
+
+def concern_raised(concern) -> None:
+    """Coordinators of the organisation, at once, in the app and by email."""
+    reminders_write(
+        [
+            Due(
+                key=f"concern:{concern.pk}",
+                kind="concern_raised",
+                organisation_id=concern.organisation_id,
+                subject="A volunteer raised a concern",
+                body=f"A concern was raised on match {concern.match_id}. Please read it and record the action taken.",
+                link=reverse("matching:match-detail", args=[concern.match_id]),
+                roles=coordinators(),
+                about=concern,
+            )
+        ],
+        enqueue=True,
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
+from operations.core.urgent import raise_urgent
 from referrals.models import Referral
 from referrals.services import referral_transition
 from referrals.workflow import Status as ReferralStatus
@@ -408,6 +409,8 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
                 request=request,
                 summary=f"Concern raised on match {locked.pk}",
             )
+            # Coordinators are told now, in this transaction (the notifications layer handles it).
+            raise_urgent("concern_raised", concern)
         audit_log(
             action=AuditAction.CREATE,
             actor=actor,
