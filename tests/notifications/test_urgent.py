@@ -57,8 +57,12 @@ def test_a_concern_notifies_every_coordinator_at_once_without_its_words(
 
 
 def test_no_notification_survives_a_rolled_back_concern(coordinator, volunteer, match):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        log_concern(volunteer, match)
-        raise RuntimeError("the request failed after the concern was written")
+    def failing_request():
+        with transaction.atomic():
+            log_concern(volunteer, match)
+            raise RuntimeError("the request failed after the concern was written")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
     assert not Concern.objects.exists()
     assert not Notification.objects.filter(kind="concern_raised").exists()
