@@ -28,6 +28,7 @@ from referrals.selectors import subtract_working_days
 from referrals.workflow import OPEN_STATUSES
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
+from volunteers.matching.models import OPEN_MATCH_STATUSES, ContactLog, Match, Visit
 from volunteers.models import PvgRecord, Status, SupervisorPairing, TrainingRecord, VolunteerProfile, VolunteerSettings
 
 
@@ -142,11 +143,19 @@ def supervision_due(today: dt.date) -> Iterator[Due]:
 
 
 def eligibility_ending(today: dt.date) -> Iterator[Due]:
-    """Coordinator: a parent's support ends in 8 weeks, then in 4 (plan the ending)."""
+    """Coordinator and the matched volunteers: a parent's support ends in 8
+    weeks, then in 4 (plan the ending)."""
     windows = (("8w", 56), ("4w", 28))
-    referrals = Referral.objects.filter(
-        status__in=OPEN_STATUSES, eligibility_end__gte=today, eligibility_end__lte=today + dt.timedelta(days=56)
-    ).only("pk", "organisation_id", "eligibility_end")
+    referrals = list(
+        Referral.objects.filter(
+            status__in=OPEN_STATUSES, eligibility_end__gte=today, eligibility_end__lte=today + dt.timedelta(days=56)
+        ).only("pk", "organisation_id", "eligibility_end")
+    )
+    volunteers: dict[int, list[int]] = {}
+    for referral_id, user_id in Match.objects.filter(
+        referral_id__in=[referral.pk for referral in referrals], status__in=OPEN_MATCH_STATUSES
+    ).values_list("referral_id", "volunteer__user_id"):
+        volunteers.setdefault(referral_id, []).append(user_id)
     for referral in referrals:
         for label, days in windows:
             if referral.eligibility_end <= today + dt.timedelta(days=days):
@@ -158,6 +167,7 @@ def eligibility_ending(today: dt.date) -> Iterator[Due]:
                     body=f"Referral {referral.pk}: eligibility ends on {referral.eligibility_end:%d %B %Y}.",
                     link=reverse("referrals:referral-detail", args=[referral.pk]),
                     roles=coordinators(),
+                    user_ids=tuple(volunteers.get(referral.pk, ())),
                     about=referral,
                 )
 
@@ -199,6 +209,72 @@ def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
         )
 
 
+# --- Matches, visits and contact logs --------------------------------------------
+
+
+def visits_tomorrow(today: dt.date) -> Iterator[Due]:
+    """Volunteer: a planned visit, the day before (at the scan's hour)."""
+    visits = Visit.objects.filter(
+        cancelled=False, planned_for=today + dt.timedelta(days=1), match__status__in=OPEN_MATCH_STATUSES
+    ).select_related("match__volunteer")
+    for visit in visits:
+        yield Due(
+            key=f"visit-tomorrow:{visit.pk}:{visit.planned_for}",
+            kind="visit_reminder",
+            organisation_id=visit.organisation_id,
+            subject="A visit tomorrow",
+            body=f"You have a visit planned for {visit.planned_for:%A %d %B}"
+            + (f" at {visit.at_time:%H:%M}." if visit.at_time else "."),
+            link=reverse("matching:match-detail", args=[visit.match_id]),
+            user_ids=(visit.match.volunteer.user_id,),
+            about=visit,
+        )
+
+
+def contact_logs_missing(today: dt.date) -> Iterator[Due]:
+    """Volunteer: no contact logged within 48 hours after a planned visit."""
+    logged = ContactLog.objects.filter(match_id=OuterRef("match_id"), contact_date__gte=OuterRef("planned_for"))
+    visits = (
+        Visit.objects.filter(
+            cancelled=False,
+            planned_for__lte=today - dt.timedelta(days=2),
+            planned_for__gte=today - dt.timedelta(days=14),
+            match__status__in=OPEN_MATCH_STATUSES,
+        )
+        .exclude(Exists(logged))
+        .select_related("match__volunteer")
+    )
+    for visit in visits:
+        yield Due(
+            key=f"log-missing:{visit.pk}",
+            kind="contact_log_missing",
+            organisation_id=visit.organisation_id,
+            subject="Please log your visit",
+            body=f"No contact is logged since the visit planned for {visit.planned_for:%A %d %B}.",
+            link=reverse("matching:contact-log-new", args=[visit.match_id]),
+            user_ids=(visit.match.volunteer.user_id,),
+            about=visit,
+        )
+
+
+def match_reviews_due(today: dt.date) -> Iterator[Due]:
+    """Coordinator: a match's review (every 3 months by default) is due."""
+    matches = Match.objects.filter(
+        status__in=OPEN_MATCH_STATUSES, next_review_on__isnull=False, next_review_on__lte=today
+    ).only("pk", "organisation_id", "next_review_on")
+    for match in matches:
+        yield Due(
+            key=f"match-review:{match.pk}:{match.next_review_on}",
+            kind="match_review_due",
+            organisation_id=match.organisation_id,
+            subject="A match review is due",
+            body=f"Match {match.pk} was due for review on {match.next_review_on:%d %B %Y}.",
+            link=reverse("matching:match-detail", args=[match.pk]),
+            roles=coordinators(),
+            about=match,
+        )
+
+
 def _working_statuses() -> list[str]:
     return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
@@ -211,6 +287,9 @@ RULES: list[Callable[[dt.date], Iterable[Due]]] = [
     eligibility_ending,
     births_to_confirm,
     referrals_not_contacted,
+    visits_tomorrow,
+    contact_logs_missing,
+    match_reviews_due,
 ]
 
 

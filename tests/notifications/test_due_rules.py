@@ -7,15 +7,19 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from operations.notifications.due import (
     births_to_confirm,
+    contact_logs_missing,
     eligibility_ending,
+    match_reviews_due,
     pvg_renewals,
     referrals_not_contacted,
     reminders_scan,
     supervision_due,
     training_expiring,
+    visits_tomorrow,
 )
 from operations.notifications.models import Channel, Notification, NotificationPreference
 from referrals.models import Referral
@@ -168,3 +172,67 @@ def test_referral_not_contacted_within_the_working_day_target(organisation, serv
     keys = [due.key for due in referrals_not_contacted(TODAY)]
     assert keys == [f"not-contacted:{late.pk}"]
     assert on_time.pk != contacted.pk
+
+
+# --- Matches, visits, contact logs ----------------------------------------------
+
+
+@pytest.fixture
+def match(coordinator, organisation, service, volunteer):
+    from tests.factories import council_area
+    from tests.matching.helpers import fit_volunteer, waiting_referral
+    from volunteers.matching import services as matching_services
+
+    area = council_area("S12000026")
+    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
+    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
+    return matching_services.match_confirm(
+        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
+    )
+
+
+def plan_visit(match, day):
+    from volunteers.matching.models import Visit
+
+    return Visit.objects.create(organisation=match.organisation, match=match, planned_for=day)
+
+
+@pytest.mark.django_db
+def test_a_visit_tomorrow_reminds_the_volunteer(match, volunteer):
+    plan_visit(match, TODAY + dt.timedelta(days=1))
+    plan_visit(match, TODAY + dt.timedelta(days=2))
+    dues = list(visits_tomorrow(TODAY))
+    assert len(dues) == 1
+    assert dues[0].user_ids == (volunteer.pk,)
+
+
+@pytest.mark.django_db
+def test_a_missing_contact_log_is_asked_for_48_hours_after_the_visit(match, volunteer):
+    plan_visit(match, TODAY - dt.timedelta(days=1))
+    visit = plan_visit(match, TODAY - dt.timedelta(days=2))
+    assert [due.key for due in contact_logs_missing(TODAY)] == [f"log-missing:{visit.pk}"]
+    from volunteers.matching import services as matching_services
+
+    type(match).objects.filter(pk=match.pk).update(confirmed_at=timezone.now() - dt.timedelta(days=10))
+    match.refresh_from_db()
+
+    matching_services.contact_log_create(
+        actor=volunteer,
+        match=match,
+        data={"contact_date": TODAY - dt.timedelta(days=2), "duration_minutes": 30, "mode": "phone"},
+    )
+    assert list(contact_logs_missing(TODAY)) == []
+
+
+@pytest.mark.django_db
+def test_an_overdue_match_review_reminds_coordinators(match):
+    type(match).objects.filter(pk=match.pk).update(next_review_on=TODAY - dt.timedelta(days=1))
+    dues = list(match_reviews_due(TODAY))
+    assert [due.kind for due in dues] == ["match_review_due"]
+
+
+@pytest.mark.django_db
+def test_eligibility_ending_also_reminds_the_matched_volunteer(match, volunteer):
+    Referral.objects.filter(pk=match.referral_id).update(eligibility_end=TODAY + dt.timedelta(days=20))
+    dues = list(eligibility_ending(TODAY))
+    assert {due.user_ids for due in dues} == {(volunteer.pk,)}
