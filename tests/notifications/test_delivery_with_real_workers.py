@@ -9,16 +9,20 @@ import shutil
 import subprocess
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.utils import timezone
 from kombu import Connection
 
 from operations.celery import app as celery_app
+from operations.groups.services import booking_create
+from operations.notifications.due import reminders_scan
 from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.services import notification_write
 from operations.notifications.tasks import send_notification, sweep_notifications
 from tests.notifications.recording import recorded_keys
+from tests.referrals.factories import ParentFactory
 from tests.worker import RealWorker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -157,20 +161,18 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
     stop_redis()
     record = tmp_path / "sms.jsonl"
     try:
+        # A coordinator books a parent onto a session starting in two hours,
+        # and the reminders scan runs, all while the broker is down.
+        session = _session_soon(organisation)
+        parent = ParentFactory(
+            organisation=organisation, phone="07700900123", safe_sms=True, contact_safety_recorded_at=timezone.now()
+        )
         started = time.monotonic()
-        with transaction.atomic():
-            notification, created = notification_write(
-                key="outage-1",
-                kind="session_reminder",
-                channel=Channel.SMS,
-                organisation=organisation,
-                subject="Group tomorrow",
-                body="Your group meets tomorrow.",
-                recipient_address="+447700900123",
-            )
-        assert created
-        assert time.monotonic() - started < 10, "a request waited too long for the broker"
-        notification.refresh_from_db()
+        booking = booking_create(session_id=session.pk, actor=coordinator, parent=parent)
+        assert booking.status == "booked"
+        reminders_scan()
+        assert time.monotonic() - started < 15, "a request waited too long for the broker"
+        notification = Notification.objects.get(kind="session_reminder")
         assert notification.status == Status.PENDING
 
         start_redis()
@@ -186,7 +188,7 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
         subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True)
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
-    assert recorded_keys(record) == ["outage-1"]
+    assert recorded_keys(record) == [notification.key]
 
 
 def _pings(url: str) -> bool:
@@ -196,3 +198,19 @@ def _pings(url: str) -> bool:
         return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.exceptions.ConnectionError:
         return False
+
+
+def _session_soon(organisation):
+    from operations.groups.models import GroupSession
+    from tests.groups.helpers import make_group
+
+    group = make_group(organisation)
+    starts = timezone.now() + timedelta(hours=2)
+    return GroupSession.objects.create(
+        organisation=organisation,
+        group=group,
+        occurrence=starts.date(),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        adult_places=10,
+    )
