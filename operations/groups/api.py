@@ -16,6 +16,7 @@ from operations.core.models import Service, User, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
 from operations.groups import selectors, services
 from operations.groups.access import is_staff
+from operations.groups.forms import facilitator_choices
 from operations.groups.models import Booking, BookingChild, Group, GroupSession
 from referrals.models import Parent
 
@@ -64,6 +65,15 @@ class GroupSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["service"].queryset = Service.objects.visible_to(request.user)
+            # Offer (and accept) only the caller's organisation's volunteers and
+            # PSOs: never every user of the installation, not even as a choice
+            # in the browsable API's form.
+            membership = active_membership(request.user)
+            people = facilitator_choices(membership.organisation_id) if membership else User.objects.none()
+            for name in ("facilitators", "creche_adults"):
+                relation = self.fields[name].child_relation
+                relation.queryset = people
+                relation.error_messages["does_not_exist"] = "Choose volunteers or PSOs of your organisation."
 
 
 class CrecheBandsSerializer(serializers.Serializer):

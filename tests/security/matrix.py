@@ -315,6 +315,99 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Objects of the groups app. In the personas' organisation the persona
+# volunteer facilitates "peer_group" and the persona PSO is on its crèche
+# rota (the two ways a non-staff member reaches a group); neither helps at
+# "stranger_group". Each group has an upcoming session with one booking
+# (with a crèche child); the other organisation has the same.
+
+
+def _peer_group(organisation, *, facilitators=(), creche_adults=(), name: str):
+    import datetime as dt
+
+    from operations.core.models import Role, ServiceKind
+    from operations.groups import services
+    from tests.factories import ServiceFactory, member
+
+    helpers = [
+        member(username=f"matrix-rota-{name}-{index}", organisation=organisation, role=Role.VOLUNTEER)
+        for index in range(2 - len(creche_adults))
+    ]
+    service = ServiceFactory(organisation=organisation, name=f"Matrix groups {name}", kind=ServiceKind.GROUP)
+    return services.group_create(
+        organisation=organisation,
+        actor=None,
+        data={
+            "service": service,
+            "name": f"Matrix {name}",
+            "weekday": 4,
+            "start_time": dt.time(10, 0),
+            "end_time": dt.time(11, 30),
+            "starts_on": timezone.localdate(),
+            "adult_places": 10,
+            "creche_on": True,
+        },
+        facilitators=list(facilitators),
+        creche_adults=[*creche_adults, *helpers],
+    )
+
+
+def _upcoming_session(group):
+    return group.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at", "pk").first()
+
+
+def _group_booking(session):
+    import datetime as dt
+
+    from operations.groups import services
+
+    born = timezone.localdate() - dt.timedelta(days=2 * 365)
+    return services.booking_create(
+        session_id=session.pk,
+        actor=None,
+        attendee_name="Matrix attendee",
+        attendee_consent=True,
+        children=[services.CrecheChild(first_name="Matrix child", date_of_birth=born)],
+    )
+
+
+def _group_settings(organisation):
+    from operations.groups.models import GroupSettings
+
+    return GroupSettings.objects.get_or_create(organisation=organisation)[0]
+
+
+def _calendar_token(world):
+    from operations.groups import services
+
+    return services.calendar_feed_for(user=world.users["volunteer"], organisation_id=world.organisation.pk).token
+
+
+GROUP_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "peer_group": lambda world: _peer_group(
+        world.organisation,
+        facilitators=[world.users["volunteer"]],
+        creche_adults=[world.users["pso"]],
+        name="own",
+    ),
+    "stranger_group": lambda world: _peer_group(world.organisation, name="stranger"),
+    "other_peer_group": lambda world: _peer_group(world.other_organisation, name="other"),
+    "group_session": lambda world: _upcoming_session(_made(world, "peer_group")),
+    "stranger_group_session": lambda world: _upcoming_session(_made(world, "stranger_group")),
+    "other_group_session": lambda world: _upcoming_session(_made(world, "other_peer_group")),
+    "group_booking": lambda world: _group_booking(_made(world, "group_session")),
+    "stranger_group_booking": lambda world: _group_booking(_made(world, "stranger_group_session")),
+    "other_group_booking": lambda world: _group_booking(_made(world, "other_group_session")),
+    "booking_child": lambda world: _made(world, "group_booking").children.get(),
+    "stranger_booking_child": lambda world: _made(world, "stranger_group_booking").children.get(),
+    "other_booking_child": lambda world: _made(world, "other_group_booking").children.get(),
+    # The persona volunteer's private calendar address (a string: the token itself).
+    "calendar_token": _calendar_token,
+    "group_settings": lambda world: _group_settings(world.organisation),
+    "other_group_settings": lambda world: _group_settings(world.other_organisation),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -333,6 +426,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "access_failure_log": _access_failure_log,
     "service_content_type": _service_content_type,
     **APP_OBJECTS,
+    **GROUP_OBJECTS,
 }
 
 
@@ -487,6 +581,85 @@ APP_ADMIN_PAGES: dict[str, list[Case]] = {
 }
 
 
+# Groups (issue 6): coordinators and managers run groups, sessions and
+# bookings of their organisation. A volunteer or PSO sees only the groups
+# they facilitate or are on the crèche rota of, and those sessions'
+# registers, where they mark attendance; another group is "not found", and
+# the session page (bookings with contact details) and every change are
+# refused by role (403). Another organisation's groups: 404 for everyone.
+HELPER_OWN = answers(LOGIN, 200, 200, 200, 200, 404)  # the volunteer facilitates, the PSO is on the crèche rota
+HELPER_STRANGER = answers(LOGIN, 404, 404, 200, 200, 404)  # neither helps at this group
+
+
+def helper_object(own: str, stranger: str, other: str, *, note: str = "") -> list[Case]:
+    return [
+        Case(HELPER_OWN, args=(own,), note=note),
+        Case(HELPER_STRANGER, args=(stranger,), note=note),
+        Case(OTHER_ORGANISATION, args=(other,), note=note),
+    ]
+
+
+def helper_post(own: str, stranger: str, other: str, *, answer: Answer, data: dict[str, Any] | None = None):
+    """A POST-only register action any helper of the session may take."""
+    return [
+        Case(POST_ONLY, args=(own,)),
+        Case(answers(LOGIN, answer, answer, answer, answer, 404), args=(own,), method="POST", data=data or {}),
+        Case(answers(LOGIN, 404, 404, answer, answer, 404), args=(stranger,), method="POST", data=data or {}),
+        Case(answers(LOGIN, 404, 404, 404, 404, answer), args=(other,), method="POST", data=data or {}),
+    ]
+
+
+# A cancellation reason over 200 characters: refused, nothing cancelled.
+TOO_LONG_NOTE = {"note": "x" * 201}
+
+GROUP_PAGES: dict[str, list[Case]] = {
+    "groups:list": [Case(MEMBERS, note="each lists only the groups visible_to them")],
+    "groups:create": [Case(STAFF)],
+    "groups:detail": helper_object("peer_group", "stranger_group", "other_peer_group"),
+    "groups:edit": staff_object("peer_group", "other_peer_group"),
+    "groups:ics": helper_object("peer_group", "stranger_group", "other_peer_group"),
+    # The session page lists bookings with contact details: coordinators and managers only.
+    "groups:session": staff_object("group_session", "other_group_session"),
+    "groups:session-edit": staff_object("group_session", "other_group_session"),
+    "groups:session-cancel": staff_post("group_session", "other_group_session", answer=REDIRECT, data=TOO_LONG_NOTE),
+    "groups:booking-new": staff_object("group_session", "other_group_session"),
+    # The coordinator cancels; the manager, asked next, is told it is already cancelled: both go back.
+    "groups:booking-cancel": staff_post("group_booking", "other_group_booking", answer=REDIRECT),
+    "groups:register": helper_object("group_session", "stranger_group_session", "other_group_session"),
+    # Not the day of the session yet: refused with a message, back to the register.
+    "groups:register-attendance": helper_post(
+        "group_booking", "stranger_group_booking", "other_group_booking", answer=REDIRECT
+    ),
+    "groups:register-child-present": helper_post(
+        "booking_child", "stranger_booking_child", "other_booking_child", answer=REDIRECT
+    ),
+    # An empty walk-in or head count: field errors on the register (400), nothing written.
+    "groups:register-walk-in": helper_post(
+        "group_session", "stranger_group_session", "other_group_session", answer=400
+    ),
+    "groups:register-head-count": helper_post(
+        "group_session", "stranger_group_session", "other_group_session", answer=400
+    ),
+    "groups:my-calendar": [Case(MEMBERS)],
+    "groups:my-calendar-reset": [Case(POST_ONLY), Case(answers(LOGIN, *[REDIRECT] * 5), method="POST")],
+    # The token is the only key: no sign-in; a wrong token is "not found" for everyone.
+    "groups:private-feed": [
+        Case(PUBLIC, args=("calendar_token",), note="the persona volunteer's own address, asked by anyone"),
+        Case(answers(*[404] * 6), args=("not-a-valid-token",)),
+    ],
+}
+
+GROUP_ADMIN_PAGES: dict[str, list[Case]] = admin_model(
+    "groups_groupsettings",
+    "group_settings",
+    changelist=200,
+    add=200,
+    change=200,
+    history=200,
+    delete=403,
+    other_organisation_obj="other_group_settings",
+)
+
 # --- Pages (every URL pattern of the resolver outside the API schema) ------
 PAGES: dict[str, list[Case]] = {
     "home": [Case(MEMBERS)],
@@ -579,6 +752,8 @@ PAGES: dict[str, list[Case]] = {
     **VOLUNTEER_PAGES,
     **NOTIFICATION_PAGES,
     **APP_ADMIN_PAGES,
+    **GROUP_PAGES,
+    **GROUP_ADMIN_PAGES,
 }
 
 
@@ -647,6 +822,58 @@ APP_API: dict[str, list[Case]] = {
 }
 
 
+# Groups: every member reads the groups, sessions and bookings visible_to
+# them (a volunteer or PSO: the groups they help at, and those registers,
+# without contact details); coordinators and managers create and change
+# groups, cancel sessions, book and cancel bookings; any helper of the
+# session marks attendance.
+API_HELPER_OWN = answers(403, 200, 200, 200, 200, 404)
+API_HELPER_STRANGER = answers(403, 404, 404, 200, 200, 404)
+
+
+def api_helper_object(own: str, stranger: str, other: str) -> list[Case]:
+    return [
+        Case(API_HELPER_OWN, params={"id": own}),
+        Case(API_HELPER_STRANGER, params={"id": stranger}),
+        Case(API_OTHER_ORGANISATION, params={"id": other}),
+    ]
+
+
+GROUP_API: dict[str, list[Case]] = {
+    "GET /api/v1/groups/": [Case(API_MEMBERS, note="each sees only the groups visible_to them")],
+    "POST /api/v1/groups/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/groups/{id}/": api_helper_object("peer_group", "stranger_group", "other_peer_group"),
+    "PUT /api/v1/groups/{id}/": api_staff_write("peer_group", "other_peer_group"),
+    "PATCH /api/v1/groups/{id}/": api_staff_write("peer_group", "other_peer_group", answer=200),
+    "GET /api/v1/group-sessions/": [Case(API_MEMBERS, note="each sees only the sessions visible_to them")],
+    "GET /api/v1/group-sessions/{id}/": api_helper_object(
+        "group_session", "stranger_group_session", "other_group_session"
+    ),
+    "POST /api/v1/group-sessions/{id}/cancel/": [
+        Case(answers(403, 403, 403, 400, 400, 404), params={"id": "group_session"}, data=TOO_LONG_NOTE),
+        Case(answers(403, 403, 403, 404, 404, 400), params={"id": "other_group_session"}, data=TOO_LONG_NOTE),
+    ],
+    "GET /api/v1/bookings/": [Case(API_MEMBERS, note="each sees only the registers visible_to them")],
+    "POST /api/v1/bookings/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/bookings/{id}/": api_helper_object("group_booking", "stranger_group_booking", "other_group_booking"),
+    "POST /api/v1/bookings/{id}/cancel/": [
+        Case(
+            answers(403, 403, 403, 200, 400, 404),
+            params={"id": "group_booking"},
+            data={},
+            note="the manager, asked after the coordinator, finds it already cancelled",
+        ),
+        Case(answers(403, 403, 403, 404, 404, 200), params={"id": "other_group_booking"}, data={}),
+    ],
+    # No "attended" given: a field error, nothing written.
+    "POST /api/v1/bookings/{id}/attendance/": [
+        Case(answers(403, 400, 400, 400, 400, 404), params={"id": "group_booking"}, data={}),
+        Case(answers(403, 404, 404, 400, 400, 404), params={"id": "stranger_group_booking"}, data={}),
+        Case(answers(403, 404, 404, 404, 404, 400), params={"id": "other_group_booking"}, data={}),
+    ],
+}
+
+
 # --- API (every path and method of the OpenAPI schema) ---------------------
 # Anonymous callers get 403: the first authentication class (session) sends
 # no WWW-Authenticate challenge, so DRF answers 403 rather than 401.
@@ -677,4 +904,5 @@ API: dict[str, list[Case]] = {
         Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
     ],
     **APP_API,
+    **GROUP_API,
 }

@@ -8,10 +8,13 @@ for the least and the most privileged persona of the organisation."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from operations.groups import services
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import Course, LivedExperience
@@ -39,13 +42,38 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
 
     profile = make_profile(organisation=organisation, user=volunteer, today=timezone.localdate(), supervisor=pso)
     parent = ParentFactory(organisation=organisation)
+    group = _group(organisation, volunteer)
+    session = group.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    booking = services.booking_create(session_id=session.pk, actor=None, parent=parent)
     return {
+        "group": group.pk,
+        "group_session": session.pk,
+        "booking": booking.pk,
         "profile": profile.pk,
         "session": profile.supervision_sessions.get().pk,
         "parent": parent.pk,
         "child": ChildFactory(parent=parent).pk,
         "referral": ReferralFactory(organisation=organisation, parent=parent, service=service).pk,
     }
+
+
+def _group(organisation, facilitator):
+    from operations.core.models import ServiceKind
+    from tests.factories import ServiceFactory
+
+    return services.group_create(
+        organisation=organisation,
+        actor=None,
+        data={
+            "service": ServiceFactory(organisation=organisation, name="Forms groups", kind=ServiceKind.GROUP),
+            "name": "Forms Tea and Tots",
+            "weekday": 4,
+            "start_time": dt.time(10, 0),
+            "end_time": dt.time(11, 30),
+            "starts_on": timezone.localdate(),
+        },
+        facilitators=[facilitator],
+    )
 
 
 def _offered(user, url: str) -> str:
@@ -72,6 +100,10 @@ PAGES = [
     "/referrals/",
     "/referrals/new/",
     "/referrals/{referral}/edit/",
+    "/groups/new/",
+    "/groups/{group}/edit/",
+    "/groups/sessions/{group_session}/edit/",
+    "/groups/sessions/{group_session}/book/",
 ]
 
 BROWSABLE_API = [
@@ -84,6 +116,12 @@ BROWSABLE_API = [
     "/api/v1/parents/{parent}/",
     "/api/v1/children/{child}/",
     "/api/v1/services/",
+    "/api/v1/groups/",
+    "/api/v1/groups/{group}/",
+    "/api/v1/group-sessions/",
+    "/api/v1/group-sessions/{group_session}/",
+    "/api/v1/bookings/",
+    "/api/v1/bookings/{booking}/",
 ]
 
 
