@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +48,20 @@ class Due:
     about: object | None = field(default=None, compare=False)
 
 
+_PLACEHOLDER = 987654321
+
+
+@cache
+def _link_template(name: str) -> str:
+    return reverse(name, args=[_PLACEHOLDER])
+
+
+def link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])``, resolved once per name: a scan builds
+    thousands of links."""
+    return _link_template(name).replace(str(_PLACEHOLDER), str(pk))
+
+
 def coordinators() -> tuple[str, ...]:
     return (Role.COORDINATOR,)
 
@@ -70,7 +85,7 @@ def pvg_renewals(today: dt.date) -> Iterator[Due]:
                     organisation_id=record.profile.organisation_id,
                     subject="A PVG membership is due for renewal",
                     body=f"Volunteer record {record.profile_id}: PVG renewal due on {record.renewal_due:%d %B %Y}.",
-                    link=reverse("volunteers:detail", args=[record.profile_id]),
+                    link=link("volunteers:detail", record.profile_id),
                     roles=coordinators(),
                     about=record.profile,
                 )
@@ -98,7 +113,7 @@ def training_expiring(today: dt.date) -> Iterator[Due]:
             organisation_id=record.profile.organisation_id,
             subject="Required training is expiring",
             body=f"Volunteer record {record.profile_id}: {record.course.name} expires on {record.expires_on:%d %B %Y}.",
-            link=reverse("volunteers:detail", args=[record.profile_id]),
+            link=link("volunteers:detail", record.profile_id),
             roles=coordinators(),
             about=record.profile,
         )
@@ -133,7 +148,7 @@ def supervision_due(today: dt.date) -> Iterator[Due]:
             body=f"Supervision for volunteer record {profile.pk} was due on {next_due:%d %B %Y}."
             if overdue
             else f"Supervision for volunteer record {profile.pk} is due on {next_due:%d %B %Y}.",
-            link=reverse("volunteers:detail", args=[profile.pk]),
+            link=link("volunteers:detail", profile.pk),
             user_ids=recipients,
             about=profile,
         )
@@ -165,7 +180,7 @@ def eligibility_ending(today: dt.date) -> Iterator[Due]:
                     organisation_id=referral.organisation_id,
                     subject="Support is ending: plan the ending",
                     body=f"Referral {referral.pk}: eligibility ends on {referral.eligibility_end:%d %B %Y}.",
-                    link=reverse("referrals:referral-detail", args=[referral.pk]),
+                    link=link("referrals:referral-detail", referral.pk),
                     roles=coordinators(),
                     user_ids=tuple(volunteers.get(referral.pk, ())),
                     about=referral,
@@ -185,7 +200,7 @@ def births_to_confirm(today: dt.date) -> Iterator[Due]:
             organisation_id=child.parent.organisation_id,
             subject="Please confirm a birth",
             body=f"Family record {child.parent_id}: due {child.due_date:%d %B %Y}, no birth recorded yet.",
-            link=reverse("referrals:parent-detail", args=[child.parent_id]),
+            link=link("referrals:parent-detail", child.parent_id),
             roles=coordinators(),
             about=child.parent,
         )
@@ -203,7 +218,7 @@ def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
             organisation_id=referral.organisation_id,
             subject="A referral is waiting to be contacted",
             body=f"Referral {referral.pk} has not been contacted within the service's target.",
-            link=reverse("referrals:referral-detail", args=[referral.pk]),
+            link=link("referrals:referral-detail", referral.pk),
             roles=coordinators(),
             about=referral,
         )
@@ -225,7 +240,7 @@ def visits_tomorrow(today: dt.date) -> Iterator[Due]:
             subject="A visit tomorrow",
             body=f"You have a visit planned for {visit.planned_for:%A %d %B}"
             + (f" at {visit.at_time:%H:%M}." if visit.at_time else "."),
-            link=reverse("matching:match-detail", args=[visit.match_id]),
+            link=link("matching:match-detail", visit.match_id),
             user_ids=(visit.match.volunteer.user_id,),
             about=visit,
         )
@@ -251,7 +266,7 @@ def contact_logs_missing(today: dt.date) -> Iterator[Due]:
             organisation_id=visit.organisation_id,
             subject="Please log your visit",
             body=f"No contact is logged since the visit planned for {visit.planned_for:%A %d %B}.",
-            link=reverse("matching:contact-log-new", args=[visit.match_id]),
+            link=link("matching:contact-log-new", visit.match_id),
             user_ids=(visit.match.volunteer.user_id,),
             about=visit,
         )
@@ -269,7 +284,7 @@ def match_reviews_due(today: dt.date) -> Iterator[Due]:
             organisation_id=match.organisation_id,
             subject="A match review is due",
             body=f"Match {match.pk} was due for review on {match.next_review_on:%d %B %Y}.",
-            link=reverse("matching:match-detail", args=[match.pk]),
+            link=link("matching:match-detail", match.pk),
             roles=coordinators(),
             about=match,
         )
@@ -312,39 +327,41 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None, enqu
         members_by_role.setdefault((organisation_id, role), []).append(user_id)
     # Everyone gets reminders in the app, and by email unless they turned it off.
     email_off = set(NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True))
-    content_types: dict[type, ContentType] = {}
-    rows = []
+    # Keys first (cheap strings); rows are built only for keys not yet
+    # written, so a re-run over thousands of due reminders stays light.
+    planned: list[tuple[str, Due, int, str]] = []
     for due in dues:
         recipients = set(due.user_ids)
         for role in due.roles:
             recipients.update(members_by_role.get((due.organisation_id, role), []))
+        for user_id in sorted(recipients):
+            for channel in [Channel.IN_APP] + ([] if user_id in email_off else [Channel.EMAIL]):
+                planned.append((f"{due.key}:{user_id}:{channel}", due, user_id, channel))
+    existing = existing_keys([key for key, *_ in planned])
+    content_types: dict[type, ContentType] = {}
+    new_rows = []
+    for key, due, user_id, channel in planned:
+        if key in existing:
+            continue
         about_type = None
         if due.about is not None:
             model = type(due.about)
             about_type = content_types.setdefault(model, ContentType.objects.get_for_model(model))
-        for user_id in sorted(recipients):
-            channels = [Channel.IN_APP] + ([] if user_id in email_off else [Channel.EMAIL])
-            for channel in channels:
-                rows.append(
-                    Notification(
-                        key=f"{due.key}:{user_id}:{channel}",
-                        kind=due.kind,
-                        channel=channel,
-                        organisation_id=due.organisation_id,
-                        recipient_user_id=user_id,
-                        subject=due.subject[:200],
-                        body=due.body,
-                        link=due.link,
-                        due_at=now,
-                        about_type=about_type,
-                        about_id=str(due.about.pk) if due.about is not None else "",
-                    )
-                )
-    existing: set[str] = set()
-    keys = [row.key for row in rows]
-    for start in range(0, len(keys), 2000):
-        existing.update(Notification.objects.filter(key__in=keys[start : start + 2000]).values_list("key", flat=True))
-    new_rows = [row for row in rows if row.key not in existing]
+        new_rows.append(
+            Notification(
+                key=key,
+                kind=due.kind,
+                channel=channel,
+                organisation_id=due.organisation_id,
+                recipient_user_id=user_id,
+                subject=due.subject[:200],
+                body=due.body,
+                link=due.link,
+                due_at=now,
+                about_type=about_type,
+                about_id=str(due.about.pk) if due.about is not None else "",
+            )
+        )
     # ignore_conflicts: a concurrent scan that wrote the same key first wins, harmlessly.
     Notification.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
     if enqueue and new_rows:
@@ -363,6 +380,22 @@ def _session_reminders(now: dt.datetime) -> int:
 #: Reminders to parents, written by their own app with the parent's safe
 #: contact (they are not addressed to users, so they do not go through Due).
 PARENT_WRITERS: list[Callable[[dt.datetime], int]] = [_session_reminders]
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    """Which of ``keys`` the outbox holds already. On PostgreSQL one
+    ``= ANY(array)`` lookup (about four times faster than long IN lists
+    at scale); elsewhere IN lists in chunks."""
+    if not keys:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key FROM {Notification._meta.db_table} WHERE key = ANY(%s)", [keys])  # noqa: S608
+            return {row[0] for row in cursor.fetchall()}
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update(Notification.objects.filter(key__in=keys[start : start + 500]).values_list("key", flat=True))
+    return found
 
 
 def reminders_scan(*, today: dt.date | None = None) -> int:
@@ -386,7 +419,7 @@ def concern_raised(concern) -> None:
                 organisation_id=concern.organisation_id,
                 subject="A volunteer raised a concern",
                 body=f"A concern was raised on match {concern.match_id}. Please read it and record the action taken.",
-                link=reverse("matching:match-detail", args=[concern.match_id]),
+                link=link("matching:match-detail", concern.match_id),
                 roles=coordinators(),
                 about=concern,
             )
