@@ -7,8 +7,10 @@ where and when, never who is booked."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from operations.groups.models import Format, GroupSession, SessionStatus
@@ -23,7 +25,7 @@ def _location(session: GroupSession) -> str:
     return ", ".join(part for part in (group.venue_name, group.venue_address) if part)
 
 
-def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: str = "") -> bytes:
+def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: str = "", visits: Iterable = ()) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -51,4 +53,25 @@ def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: st
             details.append(session.note)
         event.add("description", " · ".join(details))
         calendar.add_component(event)
+    for visit in visits:
+        calendar.add_component(_visit_event(visit, host))
     return calendar.to_ical()
+
+
+def _visit_event(visit, host: str) -> Event:
+    """A planned visit, named by its match number only: the feed may be read
+    on a shared phone or calendar, so it carries no parent's name or place."""
+    event = Event()
+    event.add("uid", f"visit-{visit.pk}@{host}")
+    if visit.at_time:
+        starts = timezone.make_aware(datetime.combine(visit.planned_for, visit.at_time))
+        event.add("dtstamp", starts)
+        event.add("dtstart", starts)
+        event.add("dtend", starts + timedelta(hours=1))
+    else:
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", visit.planned_for)
+    event.add("summary", f"Visit (match {visit.match_id})")
+    event.add("description", visit.get_mode_display())
+    event.add("status", "CANCELLED" if visit.cancelled else "CONFIRMED")
+    return event

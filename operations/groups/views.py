@@ -42,6 +42,7 @@ from operations.groups.models import (
     GroupSession,
     HeadCount,
 )
+from volunteers.matching.models import Visit
 
 UPCOMING_LIMIT = 12
 
@@ -430,5 +431,11 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     since = timezone.now() - timezone.timedelta(days=90)
     sessions = _private_sessions(feed.user, feed.organisation_id).filter(ends_at__gte=since)
-    body = calendar.sessions_calendar(name="My groups", sessions=sessions, domain=request.get_host())
+    # The person's own planned visits (their matches), from the matching app.
+    visits = Visit.objects.filter(
+        organisation_id=feed.organisation_id, match__volunteer__user_id=feed.user_id, planned_for__gte=since.date()
+    ).order_by("planned_for")
+    body = calendar.sessions_calendar(
+        name="My groups and visits", sessions=sessions, domain=request.get_host(), visits=visits
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -80,3 +80,31 @@ def test_the_private_feed_holds_no_parent_details(volunteer, organisation):
     feed = services.calendar_feed_for(user=volunteer, organisation_id=organisation.pk)
     body = Client().get(f"/groups/feed/{feed.token}.ics").content
     assert b"Attendeename" not in body
+
+
+def test_the_private_feed_has_the_persons_own_visits_without_the_familys_name(
+    volunteer, coordinator, organisation, service
+):
+    import datetime as dt
+
+    from tests.factories import council_area
+    from tests.matching.helpers import fit_volunteer, waiting_referral
+    from volunteers.matching import services as matching_services
+    from volunteers.matching.models import Visit
+
+    area = council_area("S12000026")
+    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Isobelunique")
+    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
+    match = matching_services.match_confirm(
+        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
+    )
+    Visit.objects.create(
+        organisation=organisation, match=match, planned_for=dt.date(2026, 11, 30), at_time=dt.time(14, 0)
+    )
+    feed = services.calendar_feed_for(user=volunteer, organisation_id=organisation.pk)
+    body = Client().get(f"/groups/feed/{feed.token}.ics").content
+    visits = [event for event in events(body) if str(event["summary"]).startswith("Visit")]
+    assert [str(event["summary"]) for event in visits] == [f"Visit (match {match.pk})"]
+    assert b"Isobelunique" not in body
+    other = services.calendar_feed_for(user=coordinator, organisation_id=organisation.pk)
+    assert b"Visit (match" not in Client().get(f"/groups/feed/{other.token}.ics").content
