@@ -320,8 +320,9 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
 # ("match", of the referral "referral") and an ended one; "stranger_match" is
 # a match of ANOTHER volunteer of the same organisation (the stranger
 # profile), which neither the persona volunteer nor the persona PSO may read;
-# "other_match" belongs to the other organisation. The persona PSO has no
-# match of their own.
+# "other_match" belongs to the other organisation. The persona PSO supervises
+# the persona volunteer but may not read their "match"; "pso_match" is the
+# persona PSO's own.
 
 
 def _match(world, profile: str, referral: str | None = None, *, status: str = "active", organisation=None):
@@ -390,13 +391,20 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "match": lambda world: _match(world, "volunteer_profile", "referral"),
     "ended_match": lambda world: _match(world, "volunteer_profile", status="ended"),
     "stranger_match": lambda world: _match(world, "stranger_profile"),
+    # The persona PSO matched with a family of their own (the PSO's own profile, supervised by the coordinator).
+    "pso_match": lambda world: _match(world, "pso_profile"),
+    "pso_profile": lambda world: _profile(
+        world.organisation, user=world.users["pso"], supervisor=world.users["coordinator"]
+    ),
     "other_match": lambda world: _match(
         world, "other_volunteer_profile", "other_referral", organisation=world.other_organisation
     ),
     "visit": lambda world: _visit(world, "match"),
+    "pso_visit": lambda world: _visit(world, "pso_match"),
     "stranger_visit": lambda world: _visit(world, "stranger_match"),
     "other_visit": lambda world: _visit(world, "other_match"),
     "contact_log": lambda world: _contact_log(world, "match"),
+    "pso_contact_log": lambda world: _contact_log(world, "pso_match"),
     "stranger_contact_log": lambda world: _contact_log(world, "stranger_match"),
     "other_contact_log": lambda world: _contact_log(world, "other_match"),
     # Raised by the persona volunteer on their own match.
@@ -597,6 +605,7 @@ STRANGER_MATCH = answers(LOGIN, 404, 404, 200, 200, 404)
 def member_match(own: str, stranger: str, other: str) -> list[Case]:
     return [
         Case(OWN_MATCH, args=(own,), note="the persona volunteer's own"),
+        Case(answers(LOGIN, 404, 200, 200, 200, 404), args=("pso_match",), note="the persona PSO's own"),
         Case(STRANGER_MATCH, args=(stranger,), note="another volunteer's family"),
         Case(OTHER_ORGANISATION, args=(other,)),
     ]
@@ -836,9 +845,10 @@ API_OWN_MATCH = answers(403, 200, 404, 200, 200, 404)
 API_STRANGER_MATCH = answers(403, 404, 404, 200, 200, 404)
 
 
-def api_member_match(own: str, stranger: str, other: str) -> list[Case]:
+def api_member_match(own: str, pso_own: str, stranger: str, other: str) -> list[Case]:
     return [
         Case(API_OWN_MATCH, params={"id": own}, note="the persona volunteer's own"),
+        Case(answers(403, 404, 200, 200, 200, 404), params={"id": pso_own}, note="the persona PSO's own"),
         Case(API_STRANGER_MATCH, params={"id": stranger}, note="another volunteer's family"),
         Case(API_OTHER_ORGANISATION, params={"id": other}),
     ]
@@ -850,6 +860,7 @@ def api_on_match(body: dict[str, Any]) -> list[Case]:
     return [
         Case(answers(403, 400, 400, 400, 400, 400), data={}),
         Case(answers(403, 201, 400, 201, 201, 400), data={**body, "match": "{match}"}),
+        Case(answers(403, 400, 201, 201, 201, 400), data={**body, "match": "{pso_match}"}, note="the PSO's own"),
         Case(
             answers(403, 400, 400, 201, 201, 400), data={**body, "match": "{stranger_match}"}, note="another volunteer"
         ),
@@ -877,14 +888,16 @@ MATCHING_API: dict[str, list[Case]] = {
             note="another organisation's referral and volunteer: field errors",
         ),
     ],
-    "GET /api/v1/matches/{id}/": api_member_match("match", "stranger_match", "other_match"),
+    "GET /api/v1/matches/{id}/": api_member_match("match", "pso_match", "stranger_match", "other_match"),
     "POST /api/v1/matches/{id}/transition/": api_staff_write("match", "other_match"),
     "GET /api/v1/visits/": [Case(API_MEMBERS, note="the visits of the matches visible_to them")],
     "POST /api/v1/visits/": api_on_match({"planned_for": "{soon}"}),
-    "GET /api/v1/visits/{id}/": api_member_match("visit", "stranger_visit", "other_visit"),
+    "GET /api/v1/visits/{id}/": api_member_match("visit", "pso_visit", "stranger_visit", "other_visit"),
     "GET /api/v1/contact-logs/": [Case(API_MEMBERS, note="the logs of the matches visible_to them")],
     "POST /api/v1/contact-logs/": api_on_match({"contact_date": "{today}", "duration_minutes": 30, "mode": "phone"}),
-    "GET /api/v1/contact-logs/{id}/": api_member_match("contact_log", "stranger_contact_log", "other_contact_log"),
+    "GET /api/v1/contact-logs/{id}/": api_member_match(
+        "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
+    ),
     "GET /api/v1/directory/": [Case(API_MEMBERS)],
     "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
     "GET /api/v1/directory/{id}/": [
