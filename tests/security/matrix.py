@@ -23,6 +23,7 @@ sign-in page) or ``REDIRECT`` (302 anywhere else).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -408,6 +409,109 @@ GROUP_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# Objects of the matching sub-app (issue 5). The persona volunteer has a match
+# ("match", of the referral "referral") and an ended one; "stranger_match" is
+# a match of ANOTHER volunteer of the same organisation (the stranger
+# profile), which neither the persona volunteer nor the persona PSO may read;
+# "other_match" belongs to the other organisation. The persona PSO supervises
+# the persona volunteer but may not read their "match"; "pso_match" is the
+# persona PSO's own.
+
+
+def _match(world, profile: str, referral: str | None = None, *, status: str = "active", organisation=None):
+    from volunteers.matching.models import Match
+
+    organisation = organisation or world.organisation
+    if referral is None:
+        service = _made(world, "service" if organisation == world.organisation else "other_service")
+        chosen = _referral(organisation, _parent(organisation), service)
+    else:
+        chosen = _made(world, referral)
+    ended = {"ended_on": timezone.localdate(), "ending_type": "planned"} if status == "ended" else {}
+    return Match.objects.create(
+        organisation=organisation,
+        referral=chosen,
+        parent=chosen.parent,
+        volunteer=_made(world, profile),
+        status=status,
+        **ended,
+    )
+
+
+def _visit(world, match: str):
+    from volunteers.matching.models import Visit
+
+    made = _made(world, match)
+    return Visit.objects.create(
+        organisation=made.organisation, match=made, planned_for=timezone.localdate() + dt.timedelta(days=3)
+    )
+
+
+def _contact_log(world, match: str):
+    from volunteers.matching.models import ContactLog
+
+    made = _made(world, match)
+    return ContactLog.objects.create(
+        organisation=made.organisation,
+        match=made,
+        logged_by=made.volunteer.user,
+        contact_date=timezone.localdate(),
+        duration_minutes=30,
+        mode="phone",
+    )
+
+
+def _concern(world, match: str):
+    from volunteers.matching.models import Concern
+
+    made = _made(world, match)
+    return Concern.objects.create(organisation=made.organisation, match=made, raised_by=made.volunteer.user)
+
+
+def _directory_entry(organisation):
+    from volunteers.matching.models import DirectoryEntry
+
+    return DirectoryEntry.objects.create(organisation=organisation, name="Matrix directory entry")
+
+
+def _matching_settings(organisation):
+    from volunteers.matching.models import MatchingSettings
+
+    return MatchingSettings.objects.get_or_create(organisation=organisation)[0]
+
+
+MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "match": lambda world: _match(world, "volunteer_profile", "referral"),
+    "ended_match": lambda world: _match(world, "volunteer_profile", status="ended"),
+    "stranger_match": lambda world: _match(world, "stranger_profile"),
+    # The persona PSO matched with a family of their own (the PSO's own profile, supervised by the coordinator).
+    "pso_match": lambda world: _match(world, "pso_profile"),
+    "pso_profile": lambda world: _profile(
+        world.organisation, user=world.users["pso"], supervisor=world.users["coordinator"]
+    ),
+    "other_match": lambda world: _match(
+        world, "other_volunteer_profile", "other_referral", organisation=world.other_organisation
+    ),
+    "visit": lambda world: _visit(world, "match"),
+    "pso_visit": lambda world: _visit(world, "pso_match"),
+    "stranger_visit": lambda world: _visit(world, "stranger_match"),
+    "other_visit": lambda world: _visit(world, "other_match"),
+    "contact_log": lambda world: _contact_log(world, "match"),
+    "pso_contact_log": lambda world: _contact_log(world, "pso_match"),
+    "stranger_contact_log": lambda world: _contact_log(world, "stranger_match"),
+    "other_contact_log": lambda world: _contact_log(world, "other_match"),
+    # Raised by the persona volunteer on their own match.
+    "concern": lambda world: _concern(world, "match"),
+    "other_concern": lambda world: _concern(world, "other_match"),
+    "directory_entry": lambda world: _directory_entry(world.organisation),
+    "other_directory_entry": lambda world: _directory_entry(world.other_organisation),
+    "matching_settings": lambda world: _matching_settings(world.organisation),
+    "other_matching_settings": lambda world: _matching_settings(world.other_organisation),
+    # Dates for request bodies, as the API takes them.
+    "today": lambda world: timezone.localdate().isoformat(),
+    "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+}
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -427,6 +531,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "service_content_type": _service_content_type,
     **APP_OBJECTS,
     **GROUP_OBJECTS,
+    **MATCHING_OBJECTS,
 }
 
 
@@ -661,6 +766,87 @@ GROUP_ADMIN_PAGES: dict[str, list[Case]] = admin_model(
 )
 
 # --- Pages (every URL pattern of the resolver outside the API schema) ------
+# Matching (issue 5): coordinators and managers see and run all matching of
+# their organisation; a volunteer or PSO opens only their OWN matches (another
+# volunteer's family is "not found"), and logs contacts and plans visits only
+# on them. Candidates, needs, conflicts, confirming, proposals, moves,
+# extensions, reviews and closing concerns are staff only (403 first).
+OWN_MATCH = answers(LOGIN, 200, 404, 200, 200, 404)
+STRANGER_MATCH = answers(LOGIN, 404, 404, 200, 200, 404)
+
+
+def member_match(own: str, stranger: str, other: str) -> list[Case]:
+    return [
+        Case(OWN_MATCH, args=(own,), note="the persona volunteer's own"),
+        Case(answers(LOGIN, 404, 200, 200, 200, 404), args=("pso_match",), note="the persona PSO's own"),
+        Case(STRANGER_MATCH, args=(stranger,), note="another volunteer's family"),
+        Case(OTHER_ORGANISATION, args=(other,)),
+    ]
+
+
+def member_match_form(own: str, stranger: str, other: str) -> list[Case]:
+    """A form on a match: GET as ``member_match``; an empty POST is a field
+    error (400, nothing written) for whoever may open the match."""
+    return [
+        *member_match(own, stranger, other),
+        Case(answers(LOGIN, 400, 404, 400, 400, 404), args=(own,), method="POST", data={}),
+        Case(answers(LOGIN, 404, 404, 400, 400, 404), args=(stranger,), method="POST", data={}),
+        Case(answers(LOGIN, 404, 404, 404, 404, 400), args=(other,), method="POST", data={}),
+    ]
+
+
+MATCHING_PAGES: dict[str, list[Case]] = {
+    "matching:candidates": staff_object("referral", "other_referral"),
+    # An unknown availability cell is a field error.
+    "matching:needs": staff_post("referral", "other_referral", answer=400, data={"availability": "someday"}),
+    # No volunteer chosen: refused with a message on the candidates page.
+    "matching:confirm": staff_post("referral", "other_referral", answer=REDIRECT),
+    "matching:conflict-add": staff_post("referral", "other_referral", answer=REDIRECT),
+    "matching:proposals": [
+        Case(STAFF),
+        Case(STAFF_OWN, path="/matching/proposals/?service={service}"),
+        Case(STAFF_OTHER, path="/matching/proposals/?service={other_service}"),
+        Case(STAFF, method="POST", data={}, note="nothing ticked: a message, nothing written"),
+    ],
+    "matching:match-list": [Case(MEMBERS, note="each sees only the matches visible_to them")],
+    "matching:match-detail": member_match("match", "stranger_match", "other_match"),
+    "matching:contact-log-new": member_match_form("match", "stranger_match", "other_match"),
+    "matching:visit-new": member_match_form("match", "stranger_match", "other_match"),
+    # Cancelling goes back to the match; another volunteer's visit is not found.
+    "matching:visit-cancel": [
+        Case(POST_ONLY, args=("visit",)),
+        Case(answers(LOGIN, REDIRECT, 404, REDIRECT, REDIRECT, 404), args=("visit",), method="POST"),
+        Case(answers(LOGIN, 404, 404, REDIRECT, REDIRECT, 404), args=("stranger_visit",), method="POST"),
+        Case(OTHER_ORGANISATION[:5] + (REDIRECT,), args=("other_visit",), method="POST"),
+    ],
+    # Empty forms: refused with a message on the match page.
+    "matching:match-move": staff_post("match", "other_match", answer=REDIRECT),
+    "matching:match-extend": staff_post("match", "other_match", answer=REDIRECT),
+    "matching:match-review": staff_post("match", "other_match", answer=REDIRECT),
+    "matching:concern-close": staff_post("concern", "other_concern", answer=REDIRECT),
+    # Managers edit their organisation's signposting directory and matching settings in the admin.
+    **admin_model(
+        "matching_directoryentry",
+        "directory_entry",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_directory_entry",
+    ),
+    **admin_model(
+        "matching_matchingsettings",
+        "matching_settings",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_matching_settings",
+    ),
+}
+
 PAGES: dict[str, list[Case]] = {
     "home": [Case(MEMBERS)],
     "healthz": [Case(PUBLIC)],
@@ -754,6 +940,7 @@ PAGES: dict[str, list[Case]] = {
     **APP_ADMIN_PAGES,
     **GROUP_PAGES,
     **GROUP_ADMIN_PAGES,
+    **MATCHING_PAGES,
 }
 
 
@@ -877,6 +1064,84 @@ GROUP_API: dict[str, list[Case]] = {
 # --- API (every path and method of the OpenAPI schema) ---------------------
 # Anonymous callers get 403: the first authentication class (session) sends
 # no WWW-Authenticate challenge, so DRF answers 403 rather than 401.
+# Matching API: every member lists what ``visible_to`` gives them (a
+# volunteer or PSO their own matches, visits and contact logs); only their
+# own OPEN matches take a visit or a contact log (any other match id is a
+# field error, nothing written); candidates, proposals, confirming and
+# transitions are staff only; every member reads the directory, managers write it.
+API_OWN_MATCH = answers(403, 200, 404, 200, 200, 404)
+API_STRANGER_MATCH = answers(403, 404, 404, 200, 200, 404)
+
+
+def api_member_match(own: str, pso_own: str, stranger: str, other: str) -> list[Case]:
+    return [
+        Case(API_OWN_MATCH, params={"id": own}, note="the persona volunteer's own"),
+        Case(answers(403, 404, 200, 200, 200, 404), params={"id": pso_own}, note="the persona PSO's own"),
+        Case(API_STRANGER_MATCH, params={"id": stranger}, note="another volunteer's family"),
+        Case(API_OTHER_ORGANISATION, params={"id": other}),
+    ]
+
+
+def api_on_match(body: dict[str, Any]) -> list[Case]:
+    """A write naming a match in its body: allowed (201) on one's own open
+    match, a field error (400, nothing written) on any other."""
+    return [
+        Case(answers(403, 400, 400, 400, 400, 400), data={}),
+        Case(answers(403, 201, 400, 201, 201, 400), data={**body, "match": "{match}"}),
+        Case(answers(403, 400, 201, 201, 201, 400), data={**body, "match": "{pso_match}"}, note="the PSO's own"),
+        Case(
+            answers(403, 400, 400, 201, 201, 400), data={**body, "match": "{stranger_match}"}, note="another volunteer"
+        ),
+        Case(answers(403, 400, 400, 400, 400, 400), data={**body, "match": "{ended_match}"}, note="an ended match"),
+        Case(answers(403, 400, 400, 400, 400, 201), data={**body, "match": "{other_match}"}),
+    ]
+
+
+MATCHING_API: dict[str, list[Case]] = {
+    "GET /api/v1/referrals/{id}/candidates/": api_staff_object("referral", "other_referral"),
+    # Without a service: a field error.
+    "GET /api/v1/matching/proposals/": [Case(API_STAFF_BAD_INPUT)],
+    "POST /api/v1/matching/proposals/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(answers(403, 403, 403, 200, 200, 404), data={"service": "{service}"}),
+        Case(answers(403, 403, 403, 404, 404, 200), data={"service": "{other_service}"}),
+    ],
+    "POST /api/v1/matching/proposals/confirm/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/matches/": [Case(API_MEMBERS, note="each sees only the matches visible_to them")],
+    "POST /api/v1/matches/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(
+            answers(403, 403, 403, 400, 400, 400),
+            data={"referral": "{other_referral}", "volunteer": "{other_volunteer_profile}"},
+            note="another organisation's referral and volunteer: field errors",
+        ),
+    ],
+    "GET /api/v1/matches/{id}/": api_member_match("match", "pso_match", "stranger_match", "other_match"),
+    "POST /api/v1/matches/{id}/transition/": api_staff_write("match", "other_match"),
+    "GET /api/v1/visits/": [Case(API_MEMBERS, note="the visits of the matches visible_to them")],
+    "POST /api/v1/visits/": api_on_match({"planned_for": "{soon}"}),
+    "GET /api/v1/visits/{id}/": api_member_match("visit", "pso_visit", "stranger_visit", "other_visit"),
+    "GET /api/v1/contact-logs/": [Case(API_MEMBERS, note="the logs of the matches visible_to them")],
+    "POST /api/v1/contact-logs/": api_on_match({"contact_date": "{today}", "duration_minutes": 30, "mode": "phone"}),
+    "GET /api/v1/contact-logs/{id}/": api_member_match(
+        "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
+    ),
+    "GET /api/v1/directory/": [Case(API_MEMBERS)],
+    "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
+    "GET /api/v1/directory/{id}/": [
+        Case(API_OWN_ORGANISATION, params={"id": "directory_entry"}),
+        Case(API_OTHER_ORGANISATION, params={"id": "other_directory_entry"}),
+    ],
+    "PUT /api/v1/directory/{id}/": [
+        Case(API_MANAGERS_WRITE, params={"id": "directory_entry"}, data={}),
+        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
+    ],
+    "PATCH /api/v1/directory/{id}/": [
+        Case(answers(403, 403, 403, 403, 200, 403), params={"id": "directory_entry"}, data={}, note="no change"),
+        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
+    ],
+}
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -905,4 +1170,5 @@ API: dict[str, list[Case]] = {
     ],
     **APP_API,
     **GROUP_API,
+    **MATCHING_API,
 }

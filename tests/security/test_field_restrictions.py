@@ -7,6 +7,8 @@ persona can reach (issue 9, "Access, proven").
   volunteer or a PSO being supervised, and never a PSO about a supervisee's
   session someone else held.
 - A profile's coordinator notes and preferences: coordinators and managers only.
+- A family's phone, email, address and postcode never reach the volunteer or
+  PSO matched with it (nor anything of another volunteer's family).
 
 ``tests/volunteers/test_access.py`` checks the detail page and the detail
 endpoint of one volunteer's profile. These tests sweep everything each
@@ -277,3 +279,142 @@ def test_another_organisation_reads_no_supervision_note(other_coordinator, recor
     bodies = reachable(other_coordinator, records)
     assert not leaks(bodies, SUPERVISION_NOTES)
     assert _client(other_coordinator).get("/api/v1/supervisions/").json()["results"] == []
+
+
+# --- A family's contact details on a volunteer's match (matching, issue 5) ---
+# A volunteer or PSO opens their own matches only, and even there reads what
+# they need to meet the family (first name, area and town, safe channels,
+# language), never the parent's phone, email, address or postcode: contact
+# goes through the safe channels the coordinator recorded. Nothing of another
+# volunteer's family reaches them at all.
+
+OWN_FAMILY_FIRST_NAME = "Rhonawyn"
+OWN_FAMILY_SECRETS = ("07700 900123", "rhonawyn.secret@example.org", "17 Hiddenlane Row", "Flat Secretside", "TD1 9ZZ")
+MATE_FAMILY = ("Morwennabel", "Quillstrand", "07700 900456", "morwenna.secret@example.org", "99 Elsewhere Wynd")
+MATE_LOG_NOTE = "MATE-CONTACT-LOG-NOTE"
+OWN_LOG_NOTE = "OWN-CONTACT-LOG-NOTE"
+
+
+@dataclass
+class Families:
+    own: int  # the persona volunteer's match
+    mate: int  # a match of another volunteer of the same organisation (supervised by the persona PSO too)
+
+
+@pytest.fixture
+def families(organisation, service, coordinator, volunteer, pso) -> Families:
+    from tests.factories import council_area
+    from tests.matching.helpers import fit_volunteer, waiting_referral
+    from volunteers.matching import services as matching
+
+    area = council_area("S12000026")
+    own_phone, own_email, own_line_1, own_line_2, own_postcode = OWN_FAMILY_SECRETS
+    own_referral = waiting_referral(
+        organisation=organisation,
+        service=service,
+        area=area,
+        first_name=OWN_FAMILY_FIRST_NAME,
+        phone=own_phone,
+        email=own_email,
+        address_line_1=own_line_1,
+        address_line_2=own_line_2,
+        postcode=own_postcode,
+    )
+    mate_first, mate_last, mate_phone, mate_email, mate_line_1 = MATE_FAMILY
+    mate_referral = waiting_referral(
+        organisation=organisation,
+        service=service,
+        area=area,
+        first_name=mate_first,
+        preferred_name=mate_last,
+        phone=mate_phone,
+        email=mate_email,
+        address_line_1=mate_line_1,
+    )
+    own_profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer, supervisor=pso)
+    mate_user = member(username="matchmate", organisation=organisation, role=Role.VOLUNTEER)
+    mate_profile = fit_volunteer(organisation=organisation, areas=[area], user=mate_user, supervisor=pso)
+    matches = {}
+    for name, referral, profile, actor, note in [
+        ("own", own_referral, own_profile, volunteer, OWN_LOG_NOTE),
+        ("mate", mate_referral, mate_profile, mate_user, MATE_LOG_NOTE),
+    ]:
+        match = matching.match_confirm(
+            actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
+        )
+        today = timezone.localdate()
+        matching.contact_log_create(
+            actor=actor,
+            match=match,
+            data={"contact_date": today, "duration_minutes": 30, "mode": "phone", "note": note},
+        )
+        matching.visit_plan(actor=actor, match=match, data={"planned_for": today, "place": f"{note}-PLACE"})
+        matches[name] = match.pk
+    return Families(own=matches["own"], mate=matches["mate"])
+
+
+def _family_urls(families: Families) -> list[str]:
+    pages = ["/", "/matching/matches/"]
+    api = ["/api/v1/matches/", "/api/v1/visits/", "/api/v1/contact-logs/"]
+    for pk in (families.own, families.mate):
+        pages += [f"/matching/matches/{pk}/", f"/matching/matches/{pk}/log/", f"/matching/matches/{pk}/visits/new/"]
+        api += [f"/api/v1/matches/{pk}/"]
+    return pages + api + [f"{url}?format=api" for url in api]
+
+
+def _family_bodies(user, families: Families, must_reach: set[str]) -> dict[str, str]:
+    client = _client(user)
+    bodies = {}
+    for url in _family_urls(families):
+        response = client.get(url)
+        assert response.status_code in (200, 403, 404), f"{url}: {response.status_code}"
+        if response.status_code == 200:
+            bodies[url] = response.content.decode()
+    unreached = must_reach - bodies.keys()
+    assert not unreached, f"the sweep could not open {sorted(unreached)}"
+    return bodies
+
+
+def test_a_volunteer_reads_their_family_without_its_contact_details_and_nothing_of_another(volunteer, families):
+    own = families.own
+    must_reach = {
+        f"/matching/matches/{own}/",
+        f"/matching/matches/{own}/log/",
+        f"/api/v1/matches/{own}/",
+        f"/api/v1/matches/{own}/?format=api",
+        "/api/v1/matches/",
+        "/api/v1/contact-logs/",
+        "/api/v1/visits/",
+    }
+    bodies = _family_bodies(volunteer, families, must_reach)
+    # The sweep reached the family: the volunteer reads the name and their own log.
+    assert OWN_FAMILY_FIRST_NAME in bodies[f"/matching/matches/{own}/"]
+    assert OWN_LOG_NOTE in bodies[f"/matching/matches/{own}/"]
+    assert not leaks(bodies, OWN_FAMILY_SECRETS)
+    assert not leaks(bodies, (*MATE_FAMILY, MATE_LOG_NOTE))
+    assert f"/matching/matches/{families.mate}/" not in bodies
+    assert f"/api/v1/matches/{families.mate}/" not in bodies
+
+
+def test_the_match_endpoint_leaves_contact_fields_out(volunteer, families):
+    client = _client(volunteer)
+    detail = client.get(f"/api/v1/matches/{families.own}/").json()
+    assert detail["parent_name"] == OWN_FAMILY_FIRST_NAME
+    assert {"phone", "email", "address_line_1", "address_line_2", "postcode", "parent"}.isdisjoint(detail)
+    listed = client.get("/api/v1/matches/").json()["results"]
+    assert [row["id"] for row in listed] == [families.own]
+    assert {row["match"] for row in client.get("/api/v1/contact-logs/").json()["results"]} == {families.own}
+    assert {row["match"] for row in client.get("/api/v1/visits/").json()["results"]} == {families.own}
+
+
+def test_a_pso_reads_nothing_of_their_supervisees_families(pso, families):
+    bodies = _family_bodies(pso, families, {"/", "/matching/matches/", "/api/v1/matches/"})
+    assert not leaks(bodies, (OWN_FAMILY_FIRST_NAME, *OWN_FAMILY_SECRETS, OWN_LOG_NOTE))
+    assert not leaks(bodies, (*MATE_FAMILY, MATE_LOG_NOTE))
+    assert _client(pso).get("/api/v1/matches/").json()["results"] == []
+
+
+def test_another_organisation_reads_nothing_of_the_families(other_coordinator, families):
+    bodies = _family_bodies(other_coordinator, families, {"/", "/matching/matches/", "/api/v1/matches/"})
+    assert not leaks(bodies, (OWN_FAMILY_FIRST_NAME, *OWN_FAMILY_SECRETS, OWN_LOG_NOTE))
+    assert not leaks(bodies, (*MATE_FAMILY, MATE_LOG_NOTE))

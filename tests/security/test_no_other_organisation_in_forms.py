@@ -17,6 +17,7 @@ from django.utils import timezone
 from operations.groups import services
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
+from volunteers.matching.models import DirectoryEntry, Match
 from volunteers.models import Course, LivedExperience
 from volunteers.selectors import settings_for
 
@@ -26,7 +27,8 @@ OTHER_PERSON = "Zebedee Otherorg"
 OTHER_VOCABULARY = "OTHER-ORG-EXPERIENCE"
 OTHER_COURSE = "OTHER-ORG-COURSE"
 OTHER_SERVICE = "OTHER-ORG-SERVICE"
-OTHER_NAMES = (OTHER_PERSON, OTHER_VOCABULARY, OTHER_COURSE, OTHER_SERVICE)
+OTHER_DIRECTORY = "OTHER-ORG-DIRECTORY-ENTRY"
+OTHER_NAMES = (OTHER_PERSON, OTHER_VOCABULARY, OTHER_COURSE, OTHER_SERVICE, OTHER_DIRECTORY)
 
 
 @pytest.fixture
@@ -38,10 +40,18 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
     LivedExperience.objects.create(organisation=other_organisation, name=OTHER_VOCABULARY)
     Course.objects.create(organisation=other_organisation, name=OTHER_COURSE)
     other_organisation.services.create(name=OTHER_SERVICE, kind="befriending", end_child_age_months=12)
-    make_profile(organisation=other_organisation, today=timezone.localdate(), supervisor=other_coordinator)
+    other_profile = make_profile(
+        organisation=other_organisation, today=timezone.localdate(), supervisor=other_coordinator
+    )
+    DirectoryEntry.objects.create(organisation=other_organisation, name=OTHER_DIRECTORY)
+    other_service = other_organisation.services.get(name=OTHER_SERVICE)
+    other_referral = ReferralFactory(organisation=other_organisation, service=other_service)
+    other_match = _match(other_organisation, other_referral, other_profile)
 
     profile = make_profile(organisation=organisation, user=volunteer, today=timezone.localdate(), supervisor=pso)
     parent = ParentFactory(organisation=organisation)
+    referral = ReferralFactory(organisation=organisation, parent=parent, service=service)
+    DirectoryEntry.objects.create(organisation=organisation, name="Own directory entry")
     group = _group(organisation, volunteer)
     session = group.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
     booking = services.booking_create(session_id=session.pk, actor=None, parent=parent)
@@ -53,8 +63,16 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
         "session": profile.supervision_sessions.get().pk,
         "parent": parent.pk,
         "child": ChildFactory(parent=parent).pk,
-        "referral": ReferralFactory(organisation=organisation, parent=parent, service=service).pk,
+        "referral": referral.pk,
+        "match": _match(organisation, referral, profile).pk,
+        "other_match": other_match.pk,
     }
+
+
+def _match(organisation, referral, profile) -> Match:
+    return Match.objects.create(
+        organisation=organisation, referral=referral, parent=referral.parent, volunteer=profile, status="active"
+    )
 
 
 def _group(organisation, facilitator):
@@ -84,10 +102,10 @@ def _offered(user, url: str) -> str:
     return response.content.decode()
 
 
-def _assert_nothing_of_the_other_organisation(users, url: str) -> None:
-    found = [
-        f"{name} offered to {user.username}" for user in users for name in OTHER_NAMES if name in _offered(user, url)
-    ]
+def _assert_nothing_of_the_other_organisation(users, url: str, other_match: int) -> None:
+    # A match is offered by its label, "Match #<id>", as an <option>.
+    names = (*OTHER_NAMES, f">Match #{other_match}<")
+    found = [f"{name} offered to {user.username}" for user in users for name in names if name in _offered(user, url)]
     assert not found, f"{url}: {found}"
 
 
@@ -100,6 +118,11 @@ PAGES = [
     "/referrals/",
     "/referrals/new/",
     "/referrals/{referral}/edit/",
+    "/matching/referrals/{referral}/candidates/",
+    "/matching/proposals/",
+    "/matching/matches/{match}/",
+    "/matching/matches/{match}/log/",
+    "/matching/matches/{match}/visits/new/",
     "/groups/new/",
     "/groups/{group}/edit/",
     "/groups/sessions/{group_session}/edit/",
@@ -122,12 +145,17 @@ BROWSABLE_API = [
     "/api/v1/group-sessions/{group_session}/",
     "/api/v1/bookings/",
     "/api/v1/bookings/{booking}/",
+    "/api/v1/matches/",
+    "/api/v1/matches/{match}/",
+    "/api/v1/visits/",
+    "/api/v1/contact-logs/",
+    "/api/v1/directory/",
 ]
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_forms_offer_nothing_of_another_organisation(records, coordinator, manager, url):
-    _assert_nothing_of_the_other_organisation([coordinator, manager], url.format(**records))
+    _assert_nothing_of_the_other_organisation([coordinator, manager], url.format(**records), records["other_match"])
 
 
 @pytest.mark.parametrize("url", BROWSABLE_API)
@@ -138,4 +166,4 @@ def test_browsable_api_forms_offer_nothing_of_another_organisation(records, volu
         if url.startswith(("/api/v1/referrals/", "/api/v1/parents/", "/api/v1/children/"))
         else [manager, coordinator, volunteer]
     )
-    _assert_nothing_of_the_other_organisation(users, url + "?format=api")
+    _assert_nothing_of_the_other_organisation(users, url + "?format=api", records["other_match"])
