@@ -7,42 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, Service
+from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import Status, allowed_targets
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-INTAKE_PARENT_FIELDS = [
-    "role",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "pronouns",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "council_area",
-    "language",
-    "interpreter_needed",
-]
-PARENT_EDIT_FIELDS = [
-    *INTAKE_PARENT_FIELDS,
-    "needs_agreed",
-    "refugee_or_asylum_seeking",
-    "substance_use",
-    "ethnicity",
-    "lawful_basis_article6",
-    "lawful_basis_article9",
-    "evaluation_consent_given_on",
-    "evaluation_consent_withdrawn_on",
-    "safeguarding_hold",
-    "safeguarding_hold_reason",
-]
+INTAKE_PARENT_FIELDS = list(services.PARENT_DETAIL_FIELDS)
+# The edit form offers exactly what the service accepts: one list, no drift.
+PARENT_EDIT_FIELDS = list(services.PARENT_FIELDS)
 REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
 
 

@@ -23,7 +23,8 @@ from referrals.models import Child, Parent, Referral, ReferralTransition
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
 
-PARENT_FIELDS = (
+#: The parent's details taken at intake (the intake form asks for these).
+PARENT_DETAIL_FIELDS = (
     "role",
     "first_name",
     "last_name",
@@ -39,6 +40,10 @@ PARENT_FIELDS = (
     "council_area",
     "language",
     "interpreter_needed",
+)
+#: Everything a coordinator may change on a parent's record (form and API).
+PARENT_FIELDS = (
+    *PARENT_DETAIL_FIELDS,
     "needs_agreed",
     "refugee_or_asylum_seeking",
     "substance_use",
@@ -47,6 +52,8 @@ PARENT_FIELDS = (
     "lawful_basis_article9",
     "evaluation_consent_given_on",
     "evaluation_consent_withdrawn_on",
+    "safeguarding_hold",
+    "safeguarding_hold_reason",
 )
 CONTACT_SAFETY_FIELDS = (
     "safe_sms",

@@ -80,3 +80,16 @@ def test_erasure_is_refused_under_a_safeguarding_hold_and_without_confirmation(m
     assert "safeguarding hold" in page.lower()
     assert Parent.objects.get(pk=family.pk).first_name == "Morven"
     assert not AuditEvent.objects.filter(action=AuditAction.DELETE).exists()
+
+
+@pytest.mark.django_db
+def test_a_safeguarding_hold_set_on_the_edit_page_is_kept(coordinator_client, family):
+    page = coordinator_client.get(reverse("referrals:parent-edit", args=[family.pk]))
+    form = page.context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(safeguarding_hold="on", safeguarding_hold_reason="Child protection plan")
+    data.pop("organisation", None)
+    response = coordinator_client.post(reverse("referrals:parent-edit", args=[family.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    parent = Parent.objects.get(pk=family.pk)
+    assert (parent.safeguarding_hold, parent.safeguarding_hold_reason) == (True, "Child protection plan")
