@@ -38,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "operations.core",
     "referrals",
+    "referrals.outcomes",
     "volunteers",
     "volunteers.matching",
     "operations.notifications",

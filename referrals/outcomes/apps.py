@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "referrals.outcomes"
+    label = "outcomes"
+    verbose_name = "Outcome measures and assessments"
+    default_auto_field = "django.db.models.BigAutoField"
