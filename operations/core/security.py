@@ -44,19 +44,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     return render(request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429)
 
 
-def lockout_client_ip(request: HttpRequest) -> str:
-    """The address a lockout is keyed on.
-
-    Behind our proxy the last X-Forwarded-For entry is the one the proxy
-    added; the earlier ones are whatever the client sent and could be
-    changed on every attempt to escape the lockout."""
-    if settings.BEHIND_PROXY:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
