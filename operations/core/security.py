@@ -9,8 +9,12 @@ a person whose role in the organisation they work in is listed in
 
 from __future__ import annotations
 
+import datetime as dt
+
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -42,6 +46,24 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429)
+
+
+def sign_in_attempts_due(organisation_id: int, cutoff: dt.datetime) -> QuerySet[AccessAttempt]:
+    """Lockout counters (a typed username, an address, a browser) older than
+    the period: those naming a member of the organisation, and those naming
+    nobody we know, which belong to no organisation and would otherwise be
+    kept for ever. django-axes drops counters itself after the lockout time,
+    but only when someone signs in; this rule is the backstop."""
+    members = User.objects.filter(memberships__organisation_id=organisation_id).values("username")
+    known = User.objects.values("username")
+    return AccessAttempt.objects.filter(attempt_time__lt=cutoff).filter(
+        Q(username__in=members) | Q(username__isnull=True) | ~Q(username__in=known)
+    )
+
+
+def sign_in_attempts_remove(attempts: QuerySet[AccessAttempt]) -> int:
+    _, per_model = attempts.delete()
+    return per_model.get(AccessAttempt._meta.label, 0)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
