@@ -21,6 +21,7 @@ from volunteers.models import PvgRecord
 from volunteers.models import Status as VolunteerStatus
 
 LONG_AGO = timezone.now() - dt.timedelta(days=365 * 5)
+EXPECTED_COUNTS = {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "sign_in_attempts": 2}
 
 
 def failed_sign_in(username: str, *, at: dt.datetime) -> AccessAttempt:
@@ -59,7 +60,7 @@ def old_records(organisation, service, coordinator, other_coordinator):
 @pytest.mark.django_db
 def test_a_dry_run_counts_and_changes_nothing(organisation, old_records):
     run = retention_dry_run(organisation_id=organisation.pk)
-    assert run.counts == {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "sign_in_attempts": 2}
+    assert run.counts == EXPECTED_COUNTS
     assert Parent.objects.get(pk=old_records["closed"]).first_name == "Old"
     assert PvgRecord.objects.filter(profile_id=old_records["left"]).exists()
 
@@ -67,7 +68,7 @@ def test_a_dry_run_counts_and_changes_nothing(organisation, old_records):
 @pytest.mark.django_db
 def test_applying_a_dry_run_removes_what_it_counted_and_spares_holds_and_open_cases(organisation, manager, old_records):
     run = retention_apply(dry_run=retention_dry_run(organisation_id=organisation.pk), by=manager)
-    assert run.counts == {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "sign_in_attempts": 2}
+    assert run.counts == EXPECTED_COUNTS
     assert Parent.objects.get(pk=old_records["closed"]).first_name == "Erased"
     assert Parent.objects.get(pk=old_records["held"]).first_name == "Held"
     assert Parent.objects.get(pk=old_records["open"]).first_name == "Open"

@@ -586,6 +586,12 @@ REFERRAL_PAGES: dict[str, list[Case]] = {
         # Without the typed confirmation nothing is erased: the form comes back.
         Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
     ],
+    "referrals:parent-restriction": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without a reason nothing is restricted: the form comes back with the field error.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
+    ],
 }
 
 # Volunteers (issue 4): coordinators and managers see and change every
