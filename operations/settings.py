@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use recovery codes for a lost phone (operations.core.services).
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [

@@ -874,6 +874,11 @@ PAGES: dict[str, list[Case]] = {
     "two-factor-setup": [Case(MEMBERS)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
+    # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
+    "two-factor-recovery-codes": [
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
     "audit-log": [Case(MANAGERS_ONLY)],
     "retention": [Case(MANAGERS_ONLY)],
     # Django's auth pages.
