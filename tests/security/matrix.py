@@ -157,6 +157,17 @@ def _totp_device(world):
     return TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
 
 
+def _static_device(world):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from operations.core.models import Role
+    from tests.factories import member
+
+    # Recovery codes; not a persona's, for the same reason as the authenticator above.
+    owner = member(username="codes-owner", organisation=world.organisation, role=Role.VOLUNTEER)
+    return StaticDevice.objects.create(user=owner, name="Recovery codes", confirmed=True)
+
+
 def _access_attempt(world):
     from axes.models import AccessAttempt
 
@@ -525,6 +536,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
+    "static_device": _static_device,
     "access_attempt": _access_attempt,
     "access_log": _access_log,
     "access_failure_log": _access_failure_log,
@@ -944,6 +956,9 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("otp_totp_totpdevice", "totp_device", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:otp_totp_totpdevice_config": [Case(admin_only(403), args=("totp_device",))],
     "admin:otp_totp_totpdevice_qrcode": [Case(admin_only(403), args=("totp_device",))],
+    **admin_model(
+        "otp_static_staticdevice", "static_device", changelist=403, add=403, change=403, history=403, delete=403
+    ),
     "about": [Case(MEMBERS)],
     **REFERRAL_PAGES,
     **VOLUNTEER_PAGES,
