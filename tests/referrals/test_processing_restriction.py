@@ -292,3 +292,25 @@ def test_evaluation_exports_leave_the_parent_out(manager, family):
     restrict(family, manager)
     assert list(Assessment.objects.for_evaluation()) == []
     assert Assessment.objects.filter(pk=assessment.pk).exists()  # kept, just not used
+
+
+@pytest.mark.django_db
+def test_any_input_is_answered_and_a_refusal_restricts_nothing(manager_client, family):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.properties.test_forms_never_fail import VALUES
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.fixed_dictionaries({}, optional={"requested_on": VALUES, "reason": VALUES}))
+    def submit(data: dict[str, str]) -> None:
+        before = ProcessingRestriction.objects.count()
+        response = manager_client.post(url(family), data)
+        assert response.status_code in {200, 302}
+        if response.status_code == 200:
+            assert ProcessingRestriction.objects.count() == before
+            assert not Parent.objects.get(pk=family.pk).processing_restricted
+        else:  # accepted: lift it again so the next example starts unrestricted
+            services.parent_lift_restriction(actor=None, parent=family, reason="Next example")
+
+    submit()
