@@ -41,10 +41,10 @@ def subject_access(parent: Parent) -> list[Section]:
     ]
     return [
         Section("Personal details, safe contact, needs and consent", [parent_row]),
-        Section("Restrictions of processing (Article 18)", restrictions),
         Section("Children and pregnancies", children),
         Section("Referrals", referral_rows),
         Section("Changes of state", transitions),
+        Section("Restrictions of processing (Article 18)", restrictions),
     ]
 
 

@@ -314,3 +314,13 @@ def test_any_input_is_answered_and_a_refusal_restricts_nothing(manager_client, f
             services.parent_lift_restriction(actor=None, parent=family, reason="Next example")
 
     submit()
+
+
+@pytest.mark.django_db
+def test_erasure_after_lifting_removes_the_reasons_too(manager, family):
+    restrict(family, manager)
+    services.parent_lift_restriction(actor=manager, parent=family, reason="She asked us to erase instead")
+    services.parent_erase(actor=manager, parent=family)
+    restriction = ProcessingRestriction.objects.get()
+    assert (restriction.reason, restriction.lift_reason) == ("Erased", "")
+    assert restriction.requested_on == TODAY  # the anonymous fact stays
