@@ -1,0 +1,44 @@
+"""The manager dashboard and its printable summary for funders."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from operations.core.access import manager_required
+from operations.dashboard.forms import DashboardFilterForm
+from operations.dashboard.selectors import dashboard_for
+
+
+def _page(request: HttpRequest, template: str) -> HttpResponse:
+    # Always bound: no filters at all is a valid choice (the last 12 months, every service).
+    form = DashboardFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        # Field errors beside the filters, and no figures for a period that makes no sense.
+        return render(request, template, {"form": form, "board": None})
+    board = dashboard_for(request.user, form.filters())
+    charts = [board.tables[key].chart_data() for key in board.tables]
+    charts.append(
+        {
+            "key": "outcomes",
+            "type": "bar",
+            "labels": [outcome.name for outcome in board.outcomes],
+            "series": [
+                {
+                    "label": "Mean improvement",
+                    "values": [float(o.mean_change) if o.enough else None for o in board.outcomes],
+                }
+            ],
+        }
+    )
+    return render(request, template, {"form": form, "board": board, "charts": charts})
+
+
+@manager_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/dashboard.html")
+
+
+@manager_required
+def summary(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/summary.html")
