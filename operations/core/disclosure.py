@@ -26,7 +26,8 @@ Secondary suppression (a table's line: its cells and their total)
     published elsewhere (a headline figure, the sibling table): hiding it
     here would not stop the subtraction there. A caller that publishes the
     same total in two tables must hide it in both when either hides it
-    (``hide_total``).
+    (``hide_total``); a line whose total is hidden always hides at least
+    one non-zero cell too, or its cells would add up to the total.
 
 What the reader is assumed to know (the test of "can be worked out"): the
 shown cells and total, the threshold, that "<10" is 1 to threshold − 1, and
@@ -118,6 +119,9 @@ def protect_line(values: Sequence[int], threshold: int | None = None, *, hide_to
         return Line(cells=cells, total=Figure(total, SMALL, threshold))
     statuses = [SMALL if 0 < v < threshold else SHOWN for v in values]
     total_status = SECONDARY if hide_total and total else SHOWN
+    if total_status == SECONDARY and not any(v and s != SHOWN for v, s in zip(values, statuses, strict=True)):
+        # Shown cells would add up to the hidden total: hide the smallest of them.
+        statuses[min((i for i, v in enumerate(values) if v), key=lambda i: (values[i], i))] = SECONDARY
     while total_status == SHOWN and _some_cell_pinned(values, statuses, threshold):
         candidates = [i for i, v in enumerate(values) if statuses[i] == SHOWN and v >= threshold]
         if not candidates:

@@ -377,8 +377,10 @@ def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]]) ->
     if not pairs or people.hidden:
         return Outcome(**common)
     improved = sum(1 for baseline, latest in pairs if measures.reliably_improved(measure, baseline, latest))
-    # Improved and not improved add up to the people shown: protected as one line.
+    # Improved and not improved add up to the people shown: protected as one
+    # line, whose total is the number of people (hidden there, hidden here).
     line = protect_line([improved, len(pairs) - improved])
+    common["people"] = line.total
     share = None if line.cells[0].hidden or line.cells[1].hidden else round(100 * improved / len(pairs))
     return Outcome(
         **common,

@@ -61,9 +61,15 @@ def test_a_small_total_hides_every_cell_zeros_included():
     assert line.total.display == "<10"
 
 
-def test_a_total_published_elsewhere_hidden_there_is_hidden_here():
-    line = protect_line([12, 30], hide_total=True)
-    assert shown(line) == (["12", "30"], "suppressed")
+def test_a_total_published_elsewhere_hidden_there_is_hidden_here_with_a_cell():
+    # The cells alone would add up to the total: the smallest goes too.
+    line = protect_line([12, 0, 30], hide_total=True)
+    assert shown(line) == (["suppressed", "0", "30"], "suppressed")
+
+
+def test_a_hidden_total_beside_a_hidden_cell_needs_nothing_more():
+    line = protect_line([4, 30], hide_total=True)
+    assert shown(line) == (["<10", "30"], "suppressed")
 
 
 def test_nothing_is_hidden_when_nothing_is_small():
@@ -93,9 +99,10 @@ def _possible_values(index: int, ranges: list[tuple[int, int]], hidden: list[int
 @given(
     values=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=6),
     threshold=st.integers(min_value=3, max_value=12),
+    hide_total=st.booleans(),
 )
-def test_no_hidden_cell_can_be_worked_out_from_the_total(values, threshold):
-    line = protect_line(values, threshold)
+def test_no_hidden_cell_can_be_worked_out_from_the_total(values, threshold, hide_total):
+    line = protect_line(values, threshold, hide_total=hide_total)
     statuses = [cell.status for cell in line.cells]
     # The published figures never contradict the truth.
     assert line.total.value == sum(values)
@@ -104,7 +111,9 @@ def test_no_hidden_cell_can_be_worked_out_from_the_total(values, threshold):
         if cell.status == SHOWN and 0 < cell.value < threshold:
             pytest.fail("a small count was shown")
     if line.total.hidden:
-        return  # no equation to subtract from; each hidden cell keeps its whole range
+        # No equation to subtract from, and the cells cannot rebuild the total.
+        assert sum(values) == 0 or any(cell.hidden and cell.value for cell in line.cells)
+        return
     ranges = bounds(values, statuses, threshold)
     hidden = [i for i, status in enumerate(statuses) if status != SHOWN]
     remainder = line.total.value - sum(values[i] for i, s in enumerate(statuses) if s == SHOWN)
