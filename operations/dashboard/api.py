@@ -125,7 +125,7 @@ DASHBOARD_SCHEMA = {
 
 
 def dashboard_json(board: Dashboard) -> dict:
-    filters: Filters = board.filters  # type: ignore[assignment]
+    filters = board.filters
     return {
         "period": {
             "date_from": filters.date_from.isoformat(),

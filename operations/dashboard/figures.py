@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from operations.core.disclosure import Figure, protect_line
+from operations.dashboard.period import Filters
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Dashboard:
-    filters: object
+    filters: Filters
     threshold: int
     headline: dict[str, Figure]
     contact_hours: Decimal | None

@@ -158,35 +158,40 @@ def _age_on(born: dt.date | None, day: dt.date) -> int | None:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+#: Reach columns: (key, heading). Each is counted per council area and is
+#: protected as its own line; a parent may be in several (a young father).
+REACH = (
+    ("parents_reached", "Parents"),
+    ("fathers", "Fathers"),
+    ("young_parents", "Young parents (under 20)"),
+    ("interpreter_needed", "Interpreter needed"),
+    ("refugee_or_asylum_seeking", "Refugee or asylum-seeking"),
+)
+
+
 def _reach(parents: dict[int, tuple]) -> tuple[dict, Table]:
-    fathers = young = interpreter = refugee = 0
-    by_area: Counter = Counter()
+    counts: dict[str, Counter] = {key: Counter() for key, _ in REACH}
     for received_on, role, born, needs_interpreter, refugee_or_asylum, area in parents.values():
-        fathers += role == "father"
+        area = area or NOT_RECORDED
         age = _age_on(born, received_on)
-        young += age is not None and age < YOUNG_PARENT_UNDER
-        interpreter += bool(needs_interpreter)
-        refugee += bool(refugee_or_asylum)
-        by_area[area or NOT_RECORDED] += 1
-    names = sorted(name for name in by_area if name != NOT_RECORDED)
-    if NOT_RECORDED in by_area:
+        counts["parents_reached"][area] += 1
+        counts["fathers"][area] += role == "father"
+        counts["young_parents"][area] += age is not None and age < YOUNG_PARENT_UNDER
+        counts["interpreter_needed"][area] += bool(needs_interpreter)
+        counts["refugee_or_asylum_seeking"][area] += bool(refugee_or_asylum)
+    names = sorted(name for name in counts["parents_reached"] if name != NOT_RECORDED)
+    if NOT_RECORDED in counts["parents_reached"]:
         names.append(NOT_RECORDED)
     areas = table(
         key="council_areas",
         caption="Parents reached by council area",
         row_heading="Council area",
         rows=[(name, name) for name in names],
-        columns={"Parents": [by_area[name] for name in names]},
+        columns={heading: [counts[key][name] for name in names] for key, heading in REACH},
         chart="horizontal",
     )
-    reach = {
-        # The area table's total is the number of parents reached: one figure, one rule.
-        "parents_reached": areas.totals[0] if names else protect(0),
-        "fathers": protect(fathers),
-        "young_parents": protect(young),
-        "interpreter_needed": protect(interpreter),
-        "refugee_or_asylum_seeking": protect(refugee),
-    }
+    # The headline reach figures are the table's totals: one figure, one rule.
+    reach = {key: areas.totals[index] if names else protect(0) for index, (key, _) in enumerate(REACH)}
     return reach, areas
 
 

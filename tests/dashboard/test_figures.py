@@ -18,7 +18,7 @@ from tests.dashboard.helpers import (
     referral,
     supported,
 )
-from tests.factories import ServiceFactory
+from tests.factories import ServiceFactory, council_area
 from tests.volunteers.helpers import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -241,13 +241,24 @@ def test_reach_counts_fathers_young_parents_and_needs(manager_client, organisati
             date_of_birth=dt.date(2007, 6, 1),  # 18 when referred in February 2026
             needs_agreed=True,
             refugee_or_asylum_seeking=True,
+            council_area=council_area("S12000026"),
         )
-    reach = figures(manager_client)["reach"]
+    body = figures(manager_client)
+    reach = body["reach"]
     assert reach["parents_reached"] == 13
     assert reach["fathers"] == 10
     assert reach["young_parents"] == "<10"
     assert reach["refugee_or_asylum_seeking"] == "<10"
     assert reach["interpreter_needed"] == 0
+
+    areas = body["tables"]["council_areas"]
+    assert areas["columns"][:3] == ["Parents", "Fathers", "Young parents (under 20)"]
+    rows = {row["key"]: row["values"] for row in areas["rows"]}
+    # Parents: 3 in the Borders and 10 not recorded, 13 in all: the 10 goes with the 3.
+    assert rows["Scottish Borders"][:3] == ["<10", 0, "<10"]
+    # Young parents total 3: under a small total every cell shows "<10", zeros too.
+    assert rows["Not recorded"][:3] == ["suppressed", 10, "<10"]
+    assert areas["totals"][:3] == [13, 10, "<10"]
 
 
 # --- Outcomes -----------------------------------------------------------------
