@@ -7,12 +7,15 @@ from django.shortcuts import render
 
 from operations.core.access import manager_required
 from operations.dashboard.forms import DashboardFilterForm
+from operations.dashboard.period import default_period
 from operations.dashboard.selectors import dashboard_for
 
 
 def _page(request: HttpRequest, template: str) -> HttpResponse:
-    # Always bound: no filters at all is a valid choice (the last 12 months, every service).
-    form = DashboardFilterForm(request.GET, user=request.user)
+    # Always bound, with the default period filled in so the date fields show it.
+    default_from, default_to = default_period()
+    data = {"date_from": default_from.isoformat(), "date_to": default_to.isoformat(), **request.GET.dict()}
+    form = DashboardFilterForm(data, user=request.user)
     if not form.is_valid():
         # Field errors beside the filters, and no figures for a period that makes no sense.
         return render(request, template, {"form": form, "board": None})

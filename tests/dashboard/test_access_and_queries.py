@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.dashboard.helpers import (
     PERIOD,
@@ -107,3 +108,9 @@ def test_the_query_count_does_not_grow_with_the_data(manager_client, organisatio
     large = _queries(manager_client, url, params)
     assert small == large
     assert large <= MAX_QUERIES
+
+
+def test_the_filters_show_the_default_period(manager_client):
+    form = manager_client.get(reverse("dashboard:index")).context["form"]
+    assert form["date_to"].value() == timezone.localdate().isoformat()
+    assert form["date_from"].value().endswith("-01")
