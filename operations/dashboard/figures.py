@@ -126,3 +126,19 @@ class Dashboard:
     tables: dict[str, Table]
     outcomes: list[Outcome] = field(default_factory=list)
     reach: dict[str, Figure] = field(default_factory=dict)
+
+    def charts(self) -> list[dict]:
+        """What the page's chart script draws: every table, and the mean
+        improvement of each measure with enough people."""
+        outcomes = {
+            "key": "outcomes",
+            "type": "bar",
+            "labels": [outcome.name for outcome in self.outcomes],
+            "series": [
+                {
+                    "label": "Mean improvement",
+                    "values": [float(o.mean_change) if o.enough else None for o in self.outcomes],
+                }
+            ],
+        }
+        return [table.chart_data() for table in self.tables.values()] + [outcomes]

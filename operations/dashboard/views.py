@@ -20,21 +20,7 @@ def _page(request: HttpRequest, template: str) -> HttpResponse:
         # Field errors beside the filters, and no figures for a period that makes no sense.
         return render(request, template, {"form": form, "board": None})
     board = dashboard_for(request.user, form.filters())
-    charts = [board.tables[key].chart_data() for key in board.tables]
-    charts.append(
-        {
-            "key": "outcomes",
-            "type": "bar",
-            "labels": [outcome.name for outcome in board.outcomes],
-            "series": [
-                {
-                    "label": "Mean improvement",
-                    "values": [float(o.mean_change) if o.enough else None for o in board.outcomes],
-                }
-            ],
-        }
-    )
-    return render(request, template, {"form": form, "board": board, "charts": charts})
+    return render(request, template, {"form": form, "board": board, "charts": board.charts()})
 
 
 @manager_required
