@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "volunteers.matching",
     "operations.notifications",
     "operations.groups",
+    "operations.dashboard",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -289,6 +290,10 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 # Only for the delivery tests' worker processes, which may run at night: never in production.
 NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
+
+# --- Dashboard and aggregate figures ----------------------------------------
+# Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").
+DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"

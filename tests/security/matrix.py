@@ -865,6 +865,17 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     ),
 }
 
+# The manager dashboard and its printable summary: managers only; a service
+# of another organisation is a field error on the filter form, not a page of figures.
+DASHBOARD_PAGES: dict[str, list[Case]] = {
+    "dashboard:index": [
+        Case(MANAGERS_ONLY),
+        Case(MANAGERS_ONLY, path="/dashboard/?service={other_service}", note="re-shown with a field error"),
+    ],
+    "dashboard:summary": [Case(MANAGERS_ONLY)],
+}
+
+
 PAGES: dict[str, list[Case]] = {
     "home": [Case(MEMBERS)],
     "healthz": [Case(PUBLIC)],
@@ -967,6 +978,7 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_PAGES,
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
+    **DASHBOARD_PAGES,
 }
 
 
@@ -1168,6 +1180,11 @@ MATCHING_API: dict[str, list[Case]] = {
     ],
 }
 
+# The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
+DASHBOARD_API: dict[str, list[Case]] = {
+    "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+}
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -1197,4 +1214,5 @@ API: dict[str, list[Case]] = {
     **APP_API,
     **GROUP_API,
     **MATCHING_API,
+    **DASHBOARD_API,
 }
