@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; the test's own
 # ORM calls are still synchronous and safe.
@@ -45,6 +47,13 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db) -> None:
+    """The fictional demo organisations, people and records (`seed_demo`)."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -29,12 +27,6 @@ from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_i
 from volunteers.matching.models import Concern, Match
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", verbosity=0)
 
 
 def move_on_board(page: Page, referral_pk: int, source: str, target: str) -> None:
