@@ -29,10 +29,18 @@ from volunteers.matching.models import Concern, Match
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def show_state(page: Page, status: str) -> None:
+    """Filters the board to one state; the board swaps in place and then
+    records the filter in the address, so a later step never acts on the
+    board that is being replaced."""
+    page.get_by_label("Status").select_option(status)
+    expect(page).to_have_url(re.compile(rf"[?&]status={status}(&|$)"))
+
+
 def move_on_board(page: Page, referral_pk: int, source: str, target: str) -> None:
     """Shows one state on the triage board, moves the card to ``target`` and
     sees it leave the column (the board refreshes itself after a move)."""
-    page.get_by_label("Status").select_option(source)
+    show_state(page, source)
     card = (
         page.locator(f"#column-{source}")
         .locator("xpath=ancestor::section[1]")
@@ -74,7 +82,7 @@ def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_pag
         (Status.ASSESSED, Status.WAITING),
     ):
         move_on_board(page, referral.pk, source, target)
-    page.get_by_label("Status").select_option(Status.WAITING)
+    show_state(page, Status.WAITING)
     waiting_card = page.get_by_role("article", name=f"Referral {referral.pk}")
     expect(waiting_card).to_contain_text("Befriending · Waiting")
     check_accessibility(page, "journey 1 board showing the referral waiting")
