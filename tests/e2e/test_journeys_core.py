@@ -115,6 +115,7 @@ def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_pag
     assert Referral.objects.get(pk=referral.pk).status == Status.MATCHED
 
 
+@pytest.mark.worker
 def test_a_volunteer_raises_a_concern_from_a_phone_and_the_coordinator_is_told(
     demo, new_page, live_server, live_worker
 ):
@@ -237,3 +238,5 @@ def test_a_parent_waits_for_a_full_creche_and_gets_the_place_when_a_booking_is_c
     check_accessibility(page, "journey 3 waiting parent promoted")
     assert Booking.objects.get(session=session, parent=second).status == BookingStatus.BOOKED
     assert Booking.objects.get(session=session, parent=first).status == BookingStatus.CANCELLED
+    # "were told": the offer is in the outbox (to the parent on a safe channel, or to the coordinators).
+    assert Notification.objects.filter(kind="booking_place_offered").exists()
