@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from operations.core.models import ServiceKind, active_membership
+from operations.core.models import CouncilArea, ServiceKind, active_membership
 from referrals.models import Child, Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
@@ -59,13 +59,26 @@ def weights_of(settings: MatchingSettings) -> scoring.Weights:
 
 
 def _referrals_with_needs(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
-    return queryset.select_related("parent", "service", "matching_needs").prefetch_related(
+    return queryset.select_related("parent__council_area", "service", "matching_needs").prefetch_related(
         "matching_needs__lived_experience"
     )
 
 
+def neighbouring_areas(area_ids: Iterable[int]) -> dict[int, tuple[tuple[str, int], ...]]:
+    """The (name, id) of each given area's neighbours, by name, in one query."""
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    links = CouncilArea.neighbours.through.objects.filter(from_councilarea_id__in=set(area_ids))
+    for area_id, neighbour_id, name in links.values_list(
+        "from_councilarea_id", "to_councilarea_id", "to_councilarea__name"
+    ):
+        found[area_id].append((name, neighbour_id))
+    return {area_id: tuple(sorted(pairs)) for area_id, pairs in found.items()}
+
+
 def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
-    """Facts of referrals loaded through ``_referrals_with_needs`` (one more query for conflicts)."""
+    """Facts of referrals loaded through ``_referrals_with_needs`` (two more
+    queries: conflicts of interest and neighbouring areas)."""
+    neighbours = neighbouring_areas(r.parent.council_area_id for r in referrals if r.parent.council_area_id)
     conflicts: dict[int, set[int]] = defaultdict(set)
     for parent_id, volunteer_id in ConflictOfInterest.objects.filter(
         parent_id__in={r.parent_id for r in referrals}
@@ -84,6 +97,8 @@ def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
                 organisation_id=referral.organisation_id,
                 role=role_for_service(referral.service.kind),
                 council_area_id=parent.council_area_id,
+                council_area_name=parent.council_area.name if parent.council_area_id else "",
+                neighbouring_areas=neighbours.get(parent.council_area_id, ()),
                 town=parent.town,
                 language=parent.language,
                 interpreter_needed=parent.interpreter_needed,
