@@ -219,19 +219,7 @@ def match_transition(
             locked.ending_type = ending_type
             locked.closing_note = closing_note.strip()
         locked.save()
-        if (
-            to_status == MatchStatus.ENDED
-            and from_status == MatchStatus.PROPOSED
-            and locked.referral.status == ReferralStatus.MATCHED
-        ):
-            # A match that never started sends the parent back to the waiting list.
-            referral_transition(
-                actor=actor,
-                referral=locked.referral,
-                to_status=ReferralStatus.WAITING,
-                reason="Match ended before it started",
-                request=request,
-            )
+        _referral_follows_match(actor=actor, match=locked, request=request)
         audit_log(
             action=AuditAction.TRANSITION,
             actor=actor,
@@ -240,6 +228,52 @@ def match_transition(
             summary=f"Match {locked.pk} moved from {from_status} to {to_status}",
         )
         return locked
+
+
+#: Where a referral goes when its only match ends before support started
+#: (matched, no contact yet): the parent still waits for someone else, unless
+#: the ending itself says they cannot be supported.
+_REFERRAL_AFTER_UNSTARTED_MATCH = {
+    EndingType.ELIGIBILITY_ENDED: ReferralStatus.NOT_ELIGIBLE,
+    EndingType.PARENT_MOVED: ReferralStatus.WITHDRAWN,
+}
+
+
+def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
+    """Keeps the referral in step with its matches, through the referrals
+    workflow: when its last open match ends, support has ended (active or
+    ending: closed, with the ending type as the reason) or never started
+    (matched: back to the waiting list); when every open match is ending,
+    the referral is ending. While another match is open, nothing moves."""
+    referral = match.referral
+    others = Match.objects.filter(referral_id=referral.pk, status__in=OPEN_MATCH_STATUSES).exclude(pk=match.pk)
+    if match.status == MatchStatus.ENDED and not others.exists():
+        ending = EndingType(match.ending_type)
+        if referral.status == ReferralStatus.MATCHED:
+            target = _REFERRAL_AFTER_UNSTARTED_MATCH.get(ending, ReferralStatus.WAITING)
+            reason = f"Match ended before support started: {ending.label}"
+            referral_transition(actor=actor, referral=referral, to_status=target, reason=reason, request=request)
+        elif referral.status in (ReferralStatus.ACTIVE, ReferralStatus.ENDING):
+            reason = f"Support ended: {ending.label}"
+            if referral.status == ReferralStatus.ACTIVE:
+                referral = referral_transition(
+                    actor=actor, referral=referral, to_status=ReferralStatus.ENDING, reason=reason, request=request
+                )
+            referral_transition(
+                actor=actor, referral=referral, to_status=ReferralStatus.CLOSED, reason=reason, request=request
+            )
+    elif (
+        match.status == MatchStatus.ENDING
+        and referral.status == ReferralStatus.ACTIVE
+        and not others.exclude(status=MatchStatus.ENDING).exists()
+    ):
+        referral_transition(
+            actor=actor,
+            referral=referral,
+            to_status=ReferralStatus.ENDING,
+            reason="Planned ending of the match under way",
+            request=request,
+        )
 
 
 def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
