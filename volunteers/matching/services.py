@@ -87,7 +87,7 @@ def match_confirm_batch(
         )
         referrals = {
             r.pk: r
-            for r in selectors._referrals_with_needs(
+            for r in selectors.referrals_with_needs(
                 Referral.objects.filter(pk__in={r for r, _ in pairs}, organisation_id=organisation_id)
             )
         }

@@ -27,7 +27,7 @@ def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
         initial = {
             "required_gender": needs.required_gender,
             "availability": needs.availability,
-            "lived_experience": list(needs.lived_experience.all()),
+            "lived_experience": [e.pk for e in needs.lived_experience.all()],
             "interpreter_arranged": needs.interpreter_arranged,
         }
     except MatchingNeeds.DoesNotExist:
