@@ -148,24 +148,21 @@ def volunteer_facts(
         .annotate(last=Max("supervisionsession__held_on"))
         .values_list("volunteerprofile_id", "last")
     )
-    rows = (
-        profiles.order_by("pk")
-        .values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__username",
-            "kinds",
-            "status",
-            "active_since",
-            "max_caseload",
-            "gender",
-            "localities",
-            "languages",
-            "availability",
-            "pvg__pk",
-            "pvg__renewal_due",
-        )
+    rows = profiles.order_by("pk").values_list(
+        "pk",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "kinds",
+        "status",
+        "active_since",
+        "max_caseload",
+        "gender",
+        "localities",
+        "languages",
+        "availability",
+        "pvg__pk",
+        "pvg__renewal_due",
     )
     valid_courses: dict[int, set[int]] = defaultdict(set)
     for profile_id, course_id, completed_on, expires_on in TrainingRecord.objects.filter(
