@@ -266,7 +266,7 @@ class ByMatchQuerySet(OrganisationScopedQuerySet):
     """Rows hanging off a match: visible exactly when their match is."""
 
     def visible_to(self, user):
-        return self.filter(match__in=Match.objects.visible_to(user))
+        return self.in_active_organisation(user).filter(match__in=Match.objects.visible_to(user))
 
 
 class Visit(models.Model):
