@@ -20,7 +20,7 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.urgent import raise_urgent
-from referrals.models import Referral
+from referrals.models import Parent, Referral
 from referrals.services import referral_transition
 from referrals.workflow import Status as ReferralStatus
 from volunteers.fitness import add_months
@@ -522,27 +522,42 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
     return needs
 
 
-def conflict_record(*, actor: User, referral: Referral, volunteer_id: int, note: str = "", request=None):
+def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str = "", request=None):
     """Records that a volunteer must never be matched with this parent."""
     from volunteers.matching.models import ConflictOfInterest
 
-    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=referral.organisation_id).exists():
+    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=parent.organisation_id).exists():
         raise ValidationError({"volunteer": "The volunteer is not in your organisation."})
     with transaction.atomic():
         conflict, created = ConflictOfInterest.objects.get_or_create(
-            parent_id=referral.parent_id,
+            parent_id=parent.pk,
             volunteer_id=volunteer_id,
-            defaults={"organisation_id": referral.organisation_id, "note": (note or "").strip()[:200]},
+            defaults={"organisation_id": parent.organisation_id, "note": (note or "").strip()[:200]},
         )
-        if created:
-            audit_log(
-                action=AuditAction.CREATE,
-                actor=actor,
-                obj=conflict,
-                request=request,
-                summary=f"Conflict of interest recorded for parent {referral.parent_id} and volunteer {volunteer_id}",
-            )
+        if not created:
+            raise ValidationError({"volunteer": "A conflict of interest with this volunteer is already recorded."})
+        audit_log(
+            action=AuditAction.CREATE,
+            actor=actor,
+            obj=conflict,
+            request=request,
+            summary=f"Conflict of interest recorded for parent {parent.pk} and volunteer {volunteer_id}",
+        )
     return conflict
+
+
+def conflict_remove(*, actor: User, conflict, request=None) -> None:
+    """Removes a recorded conflict: the volunteer may be suggested again."""
+    with transaction.atomic():
+        audit_log(
+            action=AuditAction.DELETE,
+            actor=actor,
+            obj=conflict,
+            request=request,
+            summary=f"Conflict of interest {conflict.pk} removed (parent {conflict.parent_id}, "
+            f"volunteer {conflict.volunteer_id})",
+        )
+        conflict.delete()
 
 
 def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:

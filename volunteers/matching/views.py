@@ -108,13 +108,16 @@ def conflict_add(request: HttpRequest, referral_pk: int) -> HttpResponse:
         volunteer_id = int(request.POST.get("volunteer", ""))
         services.conflict_record(
             actor=request.user,
-            referral=referral,
+            parent=referral.parent,
             volunteer_id=volunteer_id,
             note=request.POST.get("note", ""),
             request=request,
         )
-    except (ValueError, ValidationError):
+    except ValueError:
         messages.error(request, "Choose a volunteer of your organisation.")
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
     else:
         messages.success(request, "Conflict of interest recorded: that volunteer will not be suggested.")
     return redirect("matching:candidates", referral_pk=referral.pk)
