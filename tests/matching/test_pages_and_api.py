@@ -99,7 +99,7 @@ def test_the_proposals_page_shows_totals_and_confirms_the_ticked(
     )
     response = coordinator_client.post(url, {"pair": pairs})
     assert response.status_code == 200
-    failed = response.context["failed_outcomes"]
+    failed = [o for o in response.context["outcomes"] if not o.ok]
     assert len(failed) == 1
     assert "No capacity left" in " ".join(failed[0].errors)
     assert Match.objects.count() == 2
