@@ -299,33 +299,43 @@ def _match_section(request: HttpRequest, pk: int, template: str, **context) -> H
     )
 
 
-@staff_required
-@require_POST
-def match_move(request: HttpRequest, pk: int) -> HttpResponse:
+def _inline_match_form(
+    request: HttpRequest, pk: int, *, form_class, write, template: str, form_name: str, done: str, message: str
+) -> HttpResponse:
+    """A staff form on the match page: with htmx, its section comes back in
+    place (field errors or the result); without, a message and a redirect."""
     match = get_match_for(request.user, pk)
-    form = forms.MatchMoveForm(request.POST)
-    moved = False
+    form = form_class(request.POST)
+    written = False
     if form.is_valid():
         try:
-            services.match_transition(actor=request.user, match=match, request=request, **form.cleaned_data)
-            moved = True
+            write(actor=request.user, match=match, request=request, **form.cleaned_data)
+            written = True
         except ValidationError as exc:
             _apply_errors(form, exc)
     if request.htmx:
-        # The new state replaces the badge at the top of the page too (out of band).
-        return _match_section(
-            request, pk, "matching/_move_section_oob.html", move_form=None if moved else form, moved=moved
-        )
-    if moved:
-        messages.success(request, "Match updated.")
-    else:
-        for error in _form_messages(form):
-            messages.error(request, error)
+        return _match_section(request, pk, template, **{form_name: None if written else form, done: written})
+    if written:
+        messages.success(request, message)
+    for error in (e for errors in form.errors.values() for e in errors):
+        messages.error(request, error)
     return redirect(match.get_absolute_url())
 
 
-def _form_messages(form) -> list[str]:
-    return [error for errors in form.errors.values() for error in errors]
+@staff_required
+@require_POST
+def match_move(request: HttpRequest, pk: int) -> HttpResponse:
+    # The out-of-band template also replaces the status badge at the top of the page.
+    return _inline_match_form(
+        request,
+        pk,
+        form_class=forms.MatchMoveForm,
+        write=services.match_transition,
+        template="matching/_move_section_oob.html",
+        form_name="move_form",
+        done="moved",
+        message="Match updated.",
+    )
 
 
 @staff_required
@@ -355,25 +365,16 @@ def match_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def match_review(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_match_for(request.user, pk)
-    form = forms.ReviewForm(request.POST)
-    saved = False
-    if form.is_valid():
-        try:
-            services.match_review_record(actor=request.user, match=match, request=request, **form.cleaned_data)
-            saved = True
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-    if request.htmx:
-        return _match_section(
-            request, pk, "matching/_review_section.html", review_form=None if saved else form, review_saved=saved
-        )
-    if saved:
-        messages.success(request, "Review recorded.")
-    else:
-        for error in _form_messages(form):
-            messages.error(request, error)
-    return redirect(match.get_absolute_url())
+    return _inline_match_form(
+        request,
+        pk,
+        form_class=forms.ReviewForm,
+        write=services.match_review_record,
+        template="matching/_review_section.html",
+        form_name="review_form",
+        done="review_saved",
+        message="Review recorded.",
+    )
 
 
 @staff_required
