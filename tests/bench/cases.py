@@ -380,7 +380,19 @@ def _candidate_page_case(repeat: int) -> list[dict]:
 EXTRA_CASES.append(matching_cases)
 
 
-def run_all(*, repeat: int) -> list[dict]:
+def case_groups() -> dict[str, Callable[[int], list[dict]]]:
+    """The cases by the name ``--only`` takes: pages, each extra case, and
+    the candidate page alone (the one to profile matching's reads with)."""
+    return {"pages": page_cases, **{c.__name__.strip("_"): c for c in EXTRA_CASES}, "candidates": _candidate_page_case}
+
+
+def run_all(*, repeat: int, only: list[str] | None = None) -> list[dict]:
+    if only:
+        groups = case_groups()
+        unknown = sorted(set(only) - set(groups))
+        if unknown:
+            raise SystemExit(f"unknown case {', '.join(unknown)}; choose from {', '.join(groups)}")
+        return [row for name in only for row in groups[name](repeat)]
     rows = page_cases(repeat)
     for case in EXTRA_CASES:
         rows.extend(case(repeat))

@@ -479,6 +479,15 @@ def _concern(world, match: str):
     return Concern.objects.create(organisation=made.organisation, match=made, raised_by=made.volunteer.user)
 
 
+def _conflict(world, parent: str, profile: str):
+    from volunteers.matching.models import ConflictOfInterest
+
+    made = _made(world, parent)
+    return ConflictOfInterest.objects.create(
+        organisation=made.organisation, parent=made, volunteer=_made(world, profile), note="Neighbours"
+    )
+
+
 def _directory_entry(organisation):
     from volunteers.matching.models import DirectoryEntry
 
@@ -514,6 +523,8 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # Raised by the persona volunteer on their own match.
     "concern": lambda world: _concern(world, "match"),
     "other_concern": lambda world: _concern(world, "other_match"),
+    "conflict": lambda world: _conflict(world, "parent", "stranger_profile"),
+    "other_conflict": lambda world: _conflict(world, "other_parent", "other_volunteer_profile"),
     "directory_entry": lambda world: _directory_entry(world.organisation),
     "other_directory_entry": lambda world: _directory_entry(world.other_organisation),
     "matching_settings": lambda world: _matching_settings(world.organisation),
@@ -1164,6 +1175,38 @@ MATCHING_API: dict[str, list[Case]] = {
     "GET /api/v1/contact-logs/{id}/": api_member_match(
         "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
     ),
+    # Concerns, match reviews and conflicts of interest are staff records.
+    "GET /api/v1/concerns/": [Case(API_STAFF)],
+    "GET /api/v1/concerns/{id}/": api_staff_object("concern", "other_concern"),
+    # No action given: a field error, the concern stays open.
+    "POST /api/v1/concerns/{id}/close/": api_staff_write("concern", "other_concern"),
+    "GET /api/v1/match-reviews/": [Case(API_STAFF)],
+    "POST /api/v1/match-reviews/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(answers(403, 403, 403, 201, 201, 400), data={"match": "{match}", "held_on": "{today}"}),
+        Case(answers(403, 403, 403, 400, 400, 201), data={"match": "{other_match}", "held_on": "{today}"}),
+    ],
+    "GET /api/v1/conflicts/": [Case(API_STAFF)],
+    "POST /api/v1/conflicts/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(
+            answers(403, 403, 403, 201, 400, 400),
+            data={"parent": "{parent}", "volunteer": "{stranger_profile}"},
+            note="the manager's is a duplicate of the coordinator's: a field error",
+        ),
+        Case(
+            answers(403, 403, 403, 400, 400, 201),
+            data={"parent": "{other_parent}", "volunteer": "{other_volunteer_profile}"},
+        ),
+    ],
+    "DELETE /api/v1/conflicts/{id}/": [
+        Case(
+            answers(403, 403, 403, 204, 404, 404),
+            params={"id": "conflict"},
+            note="the coordinator removes it; the manager then finds nothing",
+        ),
+        Case(answers(403, 403, 403, 404, 404, 204), params={"id": "other_conflict"}),
+    ],
     "GET /api/v1/directory/": [Case(API_MEMBERS)],
     "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
     "GET /api/v1/directory/{id}/": [
