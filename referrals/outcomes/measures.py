@@ -72,6 +72,14 @@ class Measure:
             return self.option_labels
         return tuple(f"Option {n} ({self.item_score_for_forward(n - 1)})" for n in range(1, self.options + 1))
 
+    def item_labels(self, item: int) -> tuple[str, ...]:
+        """The options of one item, in the order printed on the form. Neutral
+        labels name the score each option gives *on this item*, so a
+        reverse-scored item (EPDS 3, 5–10) does not mislead whoever enters it."""
+        if self.option_labels:
+            return self.option_labels
+        return tuple(f"Option {n} (scores {self.item_score(item, n - 1)})" for n in range(1, self.options + 1))
+
     def item_score_for_forward(self, position: int) -> int:
         return self.first_score + position
 
