@@ -512,6 +512,46 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
 }
 
+
+# Objects of the outcomes sub-app (issue 8): an assessment of each
+# organisation whose EPDS item 10 raised a safety alert, and a questionnaire
+# of each organisation.
+
+
+def _assessment(organisation, service):
+    from referrals.outcomes import services
+    from tests.outcomes.helpers import assessable_referral
+
+    referral = assessable_referral(organisation=organisation, service=service)
+    return services.assessment_create(
+        actor=None,
+        organisation=organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[0, 0, 3, 0, 3, 3, 3, 3, 3, 2],  # item 10 scores 1: a safety alert
+    )
+
+
+def _questionnaire(organisation):
+    from referrals.outcomes.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.create(organisation=organisation, name="Matrix questionnaire")
+    questionnaire.items.create(number=1, text="I feel less isolated")
+    return questionnaire
+
+
+OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "assessment": lambda world: _assessment(world.organisation, _made(world, "service")),
+    "other_assessment": lambda world: _assessment(world.other_organisation, _made(world, "other_service")),
+    "safety_alert": lambda world: _made(world, "assessment").safety_alerts.get(),
+    "other_safety_alert": lambda world: _made(world, "other_assessment").safety_alerts.get(),
+    "questionnaire": lambda world: _questionnaire(world.organisation),
+    "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
+}
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -532,6 +572,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **APP_OBJECTS,
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
+    **OUTCOME_OBJECTS,
 }
 
 
@@ -558,6 +599,36 @@ def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | N
         Case(answers(LOGIN, 403, 403, 404, 404, answer), args=(other,), method="POST", data=data or {}),
     ]
 
+
+# Outcomes (issue 8): coordinators and managers enter assessments and act on
+# safety alerts (``staff_required`` and ``StaffOnlyQuerySet``); managers keep
+# questionnaires and measure wording. PSOs and volunteers: 403.
+MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
+MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
+
+OUTCOME_PAGES: dict[str, list[Case]] = {
+    # Without ?measure= the page offers the measures to choose from.
+    "outcomes:assessment-new": staff_object("parent", "other_parent"),
+    "outcomes:assessment-detail": staff_object("assessment", "other_assessment"),
+    "outcomes:alert-list": [Case(STAFF)],
+    "outcomes:alert-detail": [
+        *staff_object("safety_alert", "other_safety_alert"),
+        # No action described: a field error, the alert stays open.
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("safety_alert",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_safety_alert",), method="POST", data={}),
+    ],
+    "outcomes:questionnaire-list": [Case(MANAGERS_ONLY)],
+    "outcomes:questionnaire-new": [
+        Case(MANAGERS_ONLY),
+        Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}, note="empty: field errors"),
+    ],
+    "outcomes:questionnaire-edit": [
+        Case(MANAGER_OWN, args=("questionnaire",)),
+        Case(MANAGER_OTHER, args=("other_questionnaire",)),
+    ],
+    "outcomes:wording-list": [Case(MANAGERS_ONLY)],
+    "outcomes:wording-edit": [Case(MANAGERS_ONLY, args=("epds",)), Case(MANAGER_OTHER, args=("no-such-measure",))],
+}
 
 REFERRAL_PAGES: dict[str, list[Case]] = {
     "referrals:board": [Case(STAFF)],
@@ -941,6 +1012,7 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_PAGES,
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
+    **OUTCOME_PAGES,
 }
 
 
@@ -1142,6 +1214,31 @@ MATCHING_API: dict[str, list[Case]] = {
     ],
 }
 
+# Outcomes: coordinators and managers only (``IsStaffRole``). Creating with
+# another organisation's parent or referral is a field error, never a write.
+OUTCOME_API: dict[str, list[Case]] = {
+    "GET /api/v1/assessments/": [Case(API_STAFF)],
+    "POST /api/v1/assessments/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(
+            answers(403, 403, 403, 400, 400, 400),
+            data={
+                "parent": "{other_parent}",
+                "referral": "{other_referral}",
+                "measure": "gad7",
+                "timepoint": "baseline",
+                "taken_on": "{today}",
+                "responses": [0, 0, 0, 0, 0, 0, 0],
+            },
+            note="another organisation's parent: a field error",
+        ),
+    ],
+    "GET /api/v1/assessments/{id}/": api_staff_object("assessment", "other_assessment"),
+    "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
+    "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
+    "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
+}
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -1171,4 +1268,5 @@ API: dict[str, list[Case]] = {
     **APP_API,
     **GROUP_API,
     **MATCHING_API,
+    **OUTCOME_API,
 }
