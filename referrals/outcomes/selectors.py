@@ -12,6 +12,24 @@ from referrals.outcomes.models import Assessment, MeasureCode, MeasureWording, Q
 HOME_ALERTS_SHOWN = 10
 
 
+def measure_of(*, code: str, questionnaire: Questionnaire | None = None) -> measures.Measure:
+    """The scoring rules of a validated measure, or of an organisation's questionnaire."""
+    if code != MeasureCode.CUSTOM:
+        return measures.MEASURES[code]
+    if questionnaire is None:
+        raise ValueError("An organisation questionnaire needs its questionnaire.")
+    items = list(questionnaire.items.all())
+    return measures.custom_measure(
+        code=f"custom-{questionnaire.pk}",
+        name=questionnaire.name,
+        items=len(items),
+        scale_min=questionnaire.scale_min,
+        scale_max=questionnaire.scale_max,
+        reverse_items=frozenset(item.number for item in items if item.reverse_scored),
+        higher_is_better=questionnaire.higher_is_better,
+    )
+
+
 @dataclass(frozen=True)
 class Chosen:
     """The measure an assessment form is for: a validated one, or a questionnaire."""
@@ -28,8 +46,6 @@ class Chosen:
 
 def chosen_measure(user, key: str) -> Chosen | None:
     """``epds``, ``phq9``, … or ``q<id>`` for one of the organisation's active questionnaires."""
-    from referrals.outcomes.services import measure_of
-
     if key in measures.MEASURES:
         return Chosen(code=key, rules=measures.MEASURES[key])
     if key.startswith("q") and key[1:].isdigit() and len(key) < 19:
@@ -40,8 +56,8 @@ def chosen_measure(user, key: str) -> Chosen | None:
             .first()
         )
         if questionnaire is not None:
-            return Chosen(MeasureCode.CUSTOM, measure_of(code=MeasureCode.CUSTOM, questionnaire=questionnaire),
-                          questionnaire)  # fmt: skip
+            rules = measure_of(code=MeasureCode.CUSTOM, questionnaire=questionnaire)
+            return Chosen(code=MeasureCode.CUSTOM, rules=rules, questionnaire=questionnaire)
     return None
 
 

@@ -28,28 +28,11 @@ from referrals.outcomes.models import (
     SafetyAlert,
     Timepoint,
 )
+from referrals.outcomes.selectors import measure_of
 
 #: What ``raise_urgent`` is called with for each new safety alert; the
 #: notifications layer registers the handler that tells the coordinator.
 SAFETY_ALERT = "safety_alert"
-
-
-def measure_of(*, code: str, questionnaire: Questionnaire | None = None) -> measures.Measure:
-    """The scoring rules of a validated measure, or of an organisation's questionnaire."""
-    if code != MeasureCode.CUSTOM:
-        return measures.MEASURES[code]
-    if questionnaire is None:
-        raise ValueError("An organisation questionnaire needs its questionnaire.")
-    items = list(questionnaire.items.all())
-    return measures.custom_measure(
-        code=f"custom-{questionnaire.pk}",
-        name=questionnaire.name,
-        items=len(items),
-        scale_min=questionnaire.scale_min,
-        scale_max=questionnaire.scale_max,
-        reverse_items=frozenset(item.number for item in items if item.reverse_scored),
-        higher_is_better=questionnaire.higher_is_better,
-    )
 
 
 def _lawful_basis_error(parent: Parent) -> str:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
@@ -78,7 +77,7 @@ def _detail(assessment, **extra) -> dict:
         "assessment": assessment,
         "alerts": list(assessment.safety_alerts.all()),
         "pairs": list(zip(assessment.responses, assessment.item_scores, strict=False)),
-        "rules": services.measure_of(code=assessment.measure, questionnaire=assessment.questionnaire),
+        "rules": selectors.measure_of(code=assessment.measure, questionnaire=assessment.questionnaire),
         **extra,
     }
 
