@@ -128,7 +128,8 @@ def test_closing_an_alert_needs_the_action_taken(coordinator_client, other_coord
     post(coordinator_client, body(referral, measure="epds", responses=EPDS_ITEM_10_ALERT))
     alert = SafetyAlert.objects.get()
     close = reverse("api-safety-alert-close", args=[alert.pk])
-    assert other_coordinator_client.post(close, {"action_taken": "x"}, content_type="application/json").status_code == 404
+    foreign = other_coordinator_client.post(close, {"action_taken": "x"}, content_type="application/json")
+    assert foreign.status_code == 404
     response = coordinator_client.post(close, {"action_taken": "  "}, content_type="application/json")
     assert response.status_code == 400
     assert "action_taken" in response.json()

@@ -43,7 +43,8 @@ def test_the_form_shows_item_numbers_options_citation_and_copyright_but_no_item_
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count("<fieldset") == 10
-    assert "<legend" in page and "Item 10" in page
+    assert "<legend" in page
+    assert "Item 10" in page
     assert "Option 1 (scores 3)" in page  # item 3 runs backwards
     assert 'type="radio"' in page
     assert "Cox, J.L." in page
@@ -53,7 +54,11 @@ def test_the_form_shows_item_numbers_options_citation_and_copyright_but_no_item_
 
 def test_the_form_shows_wording_the_organisation_holds_permission_for(coordinator_client, referral, organisation):
     MeasureWording.objects.create(
-        organisation=organisation, measure="epds", item_number=1, text="Fictional wording one", permission_note="RCPsych"
+        organisation=organisation,
+        measure="epds",
+        item_number=1,
+        text="Fictional wording one",
+        permission_note="RCPsych",
     )
     page = coordinator_client.get(new_url(referral.parent, "epds")).content.decode()
     assert "Item 1: Fictional wording one" in page
@@ -77,7 +82,8 @@ def test_saving_with_an_alert_shows_it_in_the_same_response(coordinator_client, 
     assert response.status_code == 200
     page = response.content.decode()
     assert 'role="alert"' in page
-    assert "Safety alert" in page and "Item 10 scored 1" in page
+    assert "Safety alert" in page
+    assert "Item 10 scored 1" in page
     alert = SafetyAlert.objects.get()
     assert reverse("outcomes:alert-detail", args=[alert.pk]) in page
 
@@ -158,8 +164,9 @@ def test_the_parent_page_lists_assessments_with_their_alert_flag(coordinator_cli
     _queries, page = parent_page_queries(coordinator_client, referral.parent)
     assert "Outcome measures" in page
     assert "Add assessment" in page
-    assert "GAD-7" in page and "EPDS" in page
-    assert page.count("badge text-bg-danger\">Safety alert") == 1
+    assert "GAD-7" in page
+    assert "EPDS" in page
+    assert page.count('badge text-bg-danger">Safety alert') == 1
 
 
 def test_the_parent_page_query_count_does_not_grow_with_assessments(coordinator_client, referral, coordinator):
@@ -208,7 +215,8 @@ def test_closing_an_alert_needs_the_action_taken(coordinator_client, alert):
     assert "closed" in response.content.decode()
     alert.refresh_from_db()
     assert not alert.is_open
-    assert reverse("outcomes:alert-detail", args=[alert.pk]) not in coordinator_client.get(reverse("home")).content.decode()
+    home = coordinator_client.get(reverse("home")).content.decode()
+    assert reverse("outcomes:alert-detail", args=[alert.pk]) not in home
 
 
 # --- managers: questionnaires and wording ------------------------------------------------

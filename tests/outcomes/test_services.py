@@ -15,7 +15,7 @@ from operations.core.audit import AuditEvent
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
 from tests.outcomes.helpers import assessable_referral
-from tests.referrals.factories import ParentFactory, ReferralFactory
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
