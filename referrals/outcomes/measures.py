@@ -88,6 +88,12 @@ class Measure:
             return self.first_score + (self.options - 1 - position)
         return self.first_score + position
 
+    def position_for(self, item: int, item_score: int) -> int:
+        """The option a parent ticks to give ``item`` this score (the inverse of ``item_score``)."""
+        if item in self.reverse_items:
+            return self.options - 1 - (item_score - self.first_score)
+        return item_score - self.first_score
+
     def _report(self, raw: int) -> Decimal:
         return self.conversion[raw] if self.conversion else Decimal(raw)
 

@@ -285,3 +285,10 @@ def test_every_measure_names_its_citation_and_copyright():
     for measure in MEASURES.values():
         assert measure.citation
         assert measure.copyright
+
+
+@pytest.mark.parametrize("measure", list(MEASURES.values()), ids=list(MEASURES))
+def test_position_for_is_the_inverse_of_item_score(measure):
+    for item in measure.item_numbers:
+        for position in range(measure.options):
+            assert measure.position_for(item, measure.item_score(item, position)) == position
