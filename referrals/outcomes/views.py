@@ -4,6 +4,9 @@ organisation's questionnaires and the wording it holds permission to show."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +20,20 @@ from referrals.outcomes import measures, selectors, services
 from referrals.outcomes.access import get_alert_for, get_assessment_for, get_questionnaire_for
 from referrals.outcomes.forms import AlertCloseForm, AssessmentForm, QuestionnaireForm, WordingForm
 from referrals.outcomes.models import MeasureWording, Questionnaire
+
+
+def _submit(request: HttpRequest, form, save: Callable[[], Any]) -> tuple[bool, Any, int]:
+    """For a valid POST, runs ``save`` (a service call); a refusal goes on the
+    form. Returns whether it saved, what it returned, and the status to
+    render the form with otherwise (400: refused, nothing written)."""
+    if request.method != "POST":
+        return False, None, 200
+    if form.is_valid():
+        try:
+            return True, save(), 200
+        except ValidationError as exc:
+            add_errors(form, exc)
+    return False, None, 400
 
 
 @staff_required
@@ -35,27 +52,24 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
     wording = selectors.item_wording(chosen, membership.organisation_id)
     form = AssessmentForm(request.POST or None, parent=parent, chosen=chosen, wording=wording)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                assessment = services.assessment_create(
-                    actor=request.user,
-                    organisation=membership.organisation,
-                    parent=parent,
-                    referral=form.cleaned_data["referral"],
-                    measure=chosen.code,
-                    questionnaire=chosen.questionnaire,
-                    timepoint=form.cleaned_data["timepoint"],
-                    taken_on=form.cleaned_data["taken_on"],
-                    responses=form.responses(),
-                    request=request,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                return _saved(request, assessment)
-        status = 400
+    saved, assessment, status = _submit(
+        request,
+        form,
+        lambda: services.assessment_create(
+            actor=request.user,
+            organisation=membership.organisation,
+            parent=parent,
+            referral=form.cleaned_data["referral"],
+            measure=chosen.code,
+            questionnaire=chosen.questionnaire,
+            timepoint=form.cleaned_data["timepoint"],
+            taken_on=form.cleaned_data["taken_on"],
+            responses=form.responses(),
+            request=request,
+        ),
+    )
+    if saved:
+        return _saved(request, assessment)
     return render(
         request,
         "outcomes/assessment_form.html",
@@ -98,20 +112,17 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_alert_for(request.user, pk)
     form = AlertCloseForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.safety_alert_close(
-                    alert=alert, actor=request.user, action_taken=form.cleaned_data["action_taken"], request=request
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, f"Safety alert #{alert.pk} closed: the action taken is recorded.")
-                return redirect("outcomes:alert-list")
-        status = 400
-    else:
+    saved, _alert, status = _submit(
+        request,
+        form,
+        lambda: services.safety_alert_close(
+            alert=alert, actor=request.user, action_taken=form.cleaned_data["action_taken"], request=request
+        ),
+    )
+    if saved:
+        messages.success(request, f"Safety alert #{alert.pk} closed: the action taken is recorded.")
+        return redirect("outcomes:alert-list")
+    if request.method != "POST":
         audit_log(action=AuditAction.VIEW, obj=alert, request=request, summary="Safety alert viewed")
     return render(request, "outcomes/alert_detail.html", {"alert": alert, "form": form}, status=status)
 
@@ -138,24 +149,21 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _questionnaire_form(request: HttpRequest, questionnaire: Questionnaire | None) -> HttpResponse:
     membership = require_membership(request)
     form = QuestionnaireForm(request.POST or None, instance=questionnaire)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.questionnaire_save(
-                    actor=request.user,
-                    organisation=membership.organisation,
-                    data=form.cleaned_data,
-                    items=form.cleaned_data["items"],
-                    questionnaire=questionnaire,
-                    request=request,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, "Questionnaire saved.")
-                return redirect("outcomes:questionnaire-list")
-        status = 400
+    saved, _questionnaire, status = _submit(
+        request,
+        form,
+        lambda: services.questionnaire_save(
+            actor=request.user,
+            organisation=membership.organisation,
+            data=form.cleaned_data,
+            items=form.cleaned_data["items"],
+            questionnaire=questionnaire,
+            request=request,
+        ),
+    )
+    if saved:
+        messages.success(request, "Questionnaire saved.")
+        return redirect("outcomes:questionnaire-list")
     return render(
         request, "outcomes/questionnaire_form.html", {"form": form, "questionnaire": questionnaire}, status=status
     )
@@ -183,22 +191,19 @@ def wording_edit(request: HttpRequest, measure: str) -> HttpResponse:
         current={row.item_number: row.text for row in rows},
         note=rows[0].permission_note if rows else "",
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = services.measure_wording_save(
-                    actor=request.user,
-                    organisation=membership.organisation,
-                    measure=measure,
-                    texts=form.texts(),
-                    permission_note=form.cleaned_data["permission_note"],
-                    request=request,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, f"Wording of {rules.name} saved ({saved} items).")
-                return redirect("outcomes:wording-list")
-        status = 400
+    saved, worded, status = _submit(
+        request,
+        form,
+        lambda: services.measure_wording_save(
+            actor=request.user,
+            organisation=membership.organisation,
+            measure=measure,
+            texts=form.texts(),
+            permission_note=form.cleaned_data["permission_note"],
+            request=request,
+        ),
+    )
+    if saved:
+        messages.success(request, f"Wording of {rules.name} saved ({worded} items).")
+        return redirect("outcomes:wording-list")
     return render(request, "outcomes/wording_form.html", {"form": form, "rules": rules}, status=status)
