@@ -14,10 +14,10 @@ from rest_framework.response import Response
 
 from operations.core.api_fields import id_field
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import active_membership
-from operations.core.permissions import IsStaffRole
-from referrals.models import Parent, Referral
+from operations.core.models import Role, active_membership
+from operations.core.permissions import IsMember, IsStaffRole
 from referrals.outcomes import services
+from referrals.outcomes.access import assessable_parents, assessable_referrals
 from referrals.outcomes.models import Assessment, MeasureCode, Questionnaire, SafetyAlert, Timepoint
 
 
@@ -91,6 +91,14 @@ def _in_organisation(queryset, pk, field: str, message: str):
     return found
 
 
+class IsAssessor(IsMember):
+    message = "Only PSOs, coordinators and managers enter and read assessments."
+
+    def has_permission(self, request, view) -> bool:
+        membership = active_membership(request.user)
+        return membership is not None and membership.role in (Role.PSO, Role.COORDINATOR, Role.MANAGER)
+
+
 _FILTERS = [
     OpenApiParameter("parent", int, description="Only this parent's assessments."),
     OpenApiParameter("referral", int, description="Only this referral's assessments."),
@@ -103,12 +111,13 @@ _FILTERS = [
 class AssessmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Outcome assessments of the caller's organisation. Totals, bands and
-    alerts are computed from ``responses``; an alert item above 0 opens a
-    safety alert. Refused (400) without a lawful basis for health data on the
-    parent's record, for a future date or one before the referral."""
+    """Outcome assessments of the caller's organisation (a PSO: of the parents
+    on their own open caseload). Totals, bands and alerts are computed from
+    ``responses``; an alert item above 0 opens a safety alert. Refused (400)
+    without a lawful basis for health data on the parent's record, for a
+    future date or one before the referral."""
 
-    permission_classes = [IsStaffRole]
+    permission_classes = [IsAssessor]
     serializer_class = AssessmentSerializer
 
     def get_queryset(self):
@@ -134,13 +143,13 @@ class AssessmentViewSet(
         data = body.validated_data
         user = request.user
         parent = _in_organisation(
-            Parent.objects.visible_to(user), data["parent_id"], "parent", "No parent with this id in your organisation."
+            assessable_parents(user), data["parent_id"], "parent", "No parent with this id that you may assess."
         )
         referral = _in_organisation(
-            Referral.objects.visible_to(user),
+            assessable_referrals(user),
             data["referral_id"],
             "referral",
-            "No referral with this id in your organisation.",
+            "No referral with this id that you may assess.",
         )
         questionnaire = _in_organisation(
             Questionnaire.objects.visible_to(user),

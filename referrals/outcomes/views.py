@@ -14,10 +14,15 @@ from django.shortcuts import redirect, render
 
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
-from referrals.access import get_parent_for
 from referrals.forms import add_errors
 from referrals.outcomes import measures, selectors, services
-from referrals.outcomes.access import get_alert_for, get_assessment_for, get_questionnaire_for
+from referrals.outcomes.access import (
+    assessors_required,
+    get_alert_for,
+    get_assessable_parent_for,
+    get_assessment_for,
+    get_questionnaire_for,
+)
 from referrals.outcomes.forms import AlertCloseForm, AssessmentForm, QuestionnaireForm, WordingForm
 from referrals.outcomes.models import MeasureWording, Questionnaire
 
@@ -36,12 +41,12 @@ def _submit(request: HttpRequest, form, save: Callable[[], Any]) -> tuple[bool, 
     return False, None, 400
 
 
-@staff_required
+@assessors_required
 def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose a measure, then enter the parent's responses. A save that
     raises a safety alert shows it in this same response."""
     membership = require_membership(request)
-    parent = get_parent_for(request.user, pk)
+    parent = get_assessable_parent_for(request.user, pk)
     chosen = selectors.chosen_measure(request.user, request.GET.get("measure", ""))
     if chosen is None:
         questionnaires = Questionnaire.objects.visible_to(request.user).filter(active=True)
@@ -81,7 +86,9 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 def _saved(request: HttpRequest, assessment) -> HttpResponse:
     if not assessment.alert_items:
         messages.success(request, f"{assessment.get_measure_display()} saved: total {assessment.total}.")
-        return redirect("referrals:parent-detail", assessment.parent_id)
+        if require_membership(request).is_staff_role:
+            return redirect("referrals:parent-detail", assessment.parent_id)
+        return redirect("outcomes:assessment-detail", assessment.pk)
     # The person who saved it sees the alert now, not after a redirect they might not read.
     return render(request, "outcomes/assessment_detail.html", _detail(assessment, just_saved=True))
 
@@ -96,7 +103,7 @@ def _detail(assessment, **extra) -> dict:
     }
 
 
-@staff_required
+@assessors_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=assessment, request=request, summary="Assessment viewed")

@@ -117,10 +117,11 @@ def test_filters_and_another_organisation_is_404(coordinator_client, other_coord
     assert other_coordinator_client.get(LIST).json()["results"] == []
 
 
-def test_volunteers_and_psos_are_refused(volunteer_client, pso_client, referral):
-    for client in (volunteer_client, pso_client):
-        assert client.get(LIST).status_code == 403
-        assert post(client, body(referral)).status_code == 403
+def test_volunteers_are_refused_and_a_pso_reaches_only_their_caseload(volunteer_client, pso_client, referral):
+    assert volunteer_client.get(LIST).status_code == 403
+    assert post(volunteer_client, body(referral)).status_code == 403
+    assert pso_client.get(LIST).json()["results"] == []
+    assert post(pso_client, body(referral)).status_code == 400  # not on the PSO's caseload
     assert not Assessment.objects.exists()
 
 

@@ -121,14 +121,16 @@ def test_core10_takes_one_unanswered_item(coordinator_client, referral):
     assert Assessment.objects.get().item_scores[-1] is None
 
 
-def test_volunteers_and_psos_cannot_enter_or_read_assessments(volunteer_client, pso_client, referral, coordinator):
+def test_volunteers_and_psos_off_caseload_cannot_enter_or_read(volunteer_client, pso_client, referral, coordinator):
     assessment = services.assessment_create(
         actor=coordinator, organisation=referral.organisation, parent=referral.parent, referral=referral,
         measure="gad7", timepoint="baseline", taken_on=timezone.localdate(), responses=[0] * 7,
     )  # fmt: skip
-    for client in (volunteer_client, pso_client):
-        assert client.get(new_url(referral.parent, "gad7")).status_code == 403
-        assert client.get(reverse("outcomes:assessment-detail", args=[assessment.pk])).status_code == 403
+    assert volunteer_client.get(new_url(referral.parent, "gad7")).status_code == 403
+    assert volunteer_client.get(reverse("outcomes:assessment-detail", args=[assessment.pk])).status_code == 403
+    # A PSO reaches only the families on their own caseload (see test_pso.py).
+    assert pso_client.get(new_url(referral.parent, "gad7")).status_code == 404
+    assert pso_client.get(reverse("outcomes:assessment-detail", args=[assessment.pk])).status_code == 404
 
 
 def test_another_organisation_sees_not_found(other_coordinator_client, referral, coordinator):

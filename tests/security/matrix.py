@@ -518,11 +518,15 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
 # of each organisation.
 
 
-def _assessment(organisation, service):
+def _assessment(organisation, service=None, referral=None):
     from referrals.outcomes import services
     from tests.outcomes.helpers import assessable_referral
 
-    referral = assessable_referral(organisation=organisation, service=service)
+    if referral is None:
+        referral = assessable_referral(organisation=organisation, service=service)
+    else:
+        referral.parent.lawful_basis_article9 = "not_for_profit"
+        referral.parent.save()
     return services.assessment_create(
         actor=None,
         organisation=organisation,
@@ -546,6 +550,9 @@ def _questionnaire(organisation):
 OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "assessment": lambda world: _assessment(world.organisation, _made(world, "service")),
     "other_assessment": lambda world: _assessment(world.other_organisation, _made(world, "other_service")),
+    # Of the family on the persona PSO's own caseload.
+    "pso_match_parent": lambda world: _made(world, "pso_match").parent,
+    "pso_assessment": lambda world: _assessment(world.organisation, referral=_made(world, "pso_match").referral),
     "safety_alert": lambda world: _made(world, "assessment").safety_alerts.get(),
     "other_safety_alert": lambda world: _made(world, "other_assessment").safety_alerts.get(),
     "questionnaire": lambda world: _questionnaire(world.organisation),
@@ -601,15 +608,27 @@ def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | N
 
 
 # Outcomes (issue 8): coordinators and managers enter assessments and act on
-# safety alerts (``staff_required`` and ``StaffOnlyQuerySet``); managers keep
-# questionnaires and measure wording. PSOs and volunteers: 403.
+# safety alerts; a PSO enters and reads assessments of the families on their
+# own open caseload only (``CaseloadQuerySet``: another family is "not
+# found"); managers keep questionnaires and measure wording. Volunteers: 403.
+ASSESSOR_OWN = answers(LOGIN, 403, 404, 200, 200, 404)
+ASSESSOR_OTHER = answers(LOGIN, 403, 404, 404, 404, 200)
+ASSESSOR_CASELOAD = answers(LOGIN, 403, 200, 200, 200, 404)
 MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
 MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
 
 OUTCOME_PAGES: dict[str, list[Case]] = {
     # Without ?measure= the page offers the measures to choose from.
-    "outcomes:assessment-new": staff_object("parent", "other_parent"),
-    "outcomes:assessment-detail": staff_object("assessment", "other_assessment"),
+    "outcomes:assessment-new": [
+        Case(ASSESSOR_OWN, args=("parent",)),
+        Case(ASSESSOR_OTHER, args=("other_parent",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_match_parent",)),
+    ],
+    "outcomes:assessment-detail": [
+        Case(ASSESSOR_OWN, args=("assessment",)),
+        Case(ASSESSOR_OTHER, args=("other_assessment",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_assessment",)),
+    ],
     "outcomes:alert-list": [Case(STAFF)],
     "outcomes:alert-detail": [
         *staff_object("safety_alert", "other_safety_alert"),
@@ -1214,14 +1233,18 @@ MATCHING_API: dict[str, list[Case]] = {
     ],
 }
 
-# Outcomes: coordinators and managers only (``IsStaffRole``). Creating with
+# Outcomes: assessments for PSOs (their caseload), coordinators and managers;
+# safety alerts for coordinators and managers (``IsStaffRole``). Creating with
 # another organisation's parent or referral is a field error, never a write.
+API_ASSESSORS = answers(403, 403, 200, 200, 200, 200)
+API_ASSESSORS_BAD_INPUT = answers(403, 403, 400, 400, 400, 400)
+
 OUTCOME_API: dict[str, list[Case]] = {
-    "GET /api/v1/assessments/": [Case(API_STAFF)],
+    "GET /api/v1/assessments/": [Case(API_ASSESSORS, note="a PSO: their caseload's assessments")],
     "POST /api/v1/assessments/": [
-        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(API_ASSESSORS_BAD_INPUT, data={}),
         Case(
-            answers(403, 403, 403, 400, 400, 400),
+            API_ASSESSORS_BAD_INPUT,
             data={
                 "parent": "{other_parent}",
                 "referral": "{other_referral}",
@@ -1233,7 +1256,11 @@ OUTCOME_API: dict[str, list[Case]] = {
             note="another organisation's parent: a field error",
         ),
     ],
-    "GET /api/v1/assessments/{id}/": api_staff_object("assessment", "other_assessment"),
+    "GET /api/v1/assessments/{id}/": [
+        Case(answers(403, 403, 404, 200, 200, 404), params={"id": "assessment"}),
+        Case(answers(403, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
+        Case(answers(403, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
+    ],
     "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
     "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
     "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
