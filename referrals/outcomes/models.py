@@ -17,6 +17,7 @@ from django.utils import timezone
 from operations.core import caseload
 from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
 from referrals.models import Parent, Referral, StaffOnlyQuerySet
+from referrals.outcomes.measures import MEASURES
 
 
 class MeasureCode(models.TextChoices):
@@ -169,6 +170,13 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment #{self.pk}"
+
+    @property
+    def band_label(self) -> str:
+        """The band's words ("Possible depression"), from the scoring rules."""
+        rules = MEASURES.get(self.measure)
+        labels = {band.code: band.label for band in rules.bands} if rules else {}
+        return labels.get(self.band, self.band)
 
 
 class SafetyAlertQuerySet(CaseloadQuerySet):

@@ -269,3 +269,18 @@ def test_wording_needs_a_permission_note(manager_client, organisation):
 def test_coordinators_cannot_manage_questionnaires(coordinator_client):
     assert coordinator_client.get(reverse("outcomes:questionnaire-list")).status_code == 403
     assert coordinator_client.get(reverse("outcomes:wording-edit", args=["epds"])).status_code == 403
+
+
+def test_the_panel_names_the_band_in_words(coordinator_client, referral, coordinator):
+    services.assessment_create(
+        actor=coordinator,
+        organisation=referral.organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[2, 2, 1, 2, 1, 1, 1, 3, 3, 3],  # 2+2+2+2+2+2+2+0+0+0 = 14
+    )
+    _queries, page = parent_page_queries(coordinator_client, referral.parent)
+    assert "Probable depression" in page
