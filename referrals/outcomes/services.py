@@ -102,15 +102,16 @@ def assessment_create(
     """Scores and stores one completed measure. Each alert item scored above
     0 opens a safety alert and is raised as urgent in this transaction, so
     the coordinator's notification commits with the assessment or not at all."""
-    errors = _check_assessment(
-        organisation=organisation,
-        parent=parent,
-        referral=referral,
-        measure=measure,
-        questionnaire=questionnaire,
-        timepoint=timepoint,
-        taken_on=taken_on,
-    )
+    given = {
+        "organisation": organisation,
+        "parent": parent,
+        "referral": referral,
+        "measure": measure,
+        "questionnaire": questionnaire,
+        "timepoint": timepoint,
+        "taken_on": taken_on,
+    }
+    errors = _check_assessment(**given)
     scored = None
     if "measure" not in errors and "questionnaire" not in errors:
         rules = measure_of(code=measure, questionnaire=questionnaire)
@@ -126,13 +127,7 @@ def assessment_create(
     if errors:
         raise ValidationError(errors)
     assessment = Assessment.objects.create(
-        organisation=organisation,
-        parent=parent,
-        referral=referral,
-        measure=measure,
-        questionnaire=questionnaire,
-        timepoint=timepoint,
-        taken_on=taken_on,
+        **given,
         responses=list(responses),
         item_scores=list(scored.item_scores),
         total=scored.total,
