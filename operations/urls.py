@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/two-factor/", views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("account/two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two-factor-recovery-codes"),
     path("audit/", views.audit_log_list, name="audit-log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),

@@ -157,6 +157,17 @@ def _totp_device(world):
     return TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
 
 
+def _static_device(world):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from operations.core.models import Role
+    from tests.factories import member
+
+    # Recovery codes; not a persona's, for the same reason as the authenticator above.
+    owner = member(username="codes-owner", organisation=world.organisation, role=Role.VOLUNTEER)
+    return StaticDevice.objects.create(user=owner, name="Recovery codes", confirmed=True)
+
+
 def _access_attempt(world):
     from axes.models import AccessAttempt
 
@@ -572,6 +583,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
+    "static_device": _static_device,
     "access_attempt": _access_attempt,
     "access_log": _access_log,
     "access_failure_log": _access_failure_log,
@@ -675,6 +687,12 @@ REFERRAL_PAGES: dict[str, list[Case]] = {
         Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
         # Without the typed confirmation nothing is erased: the form comes back.
         Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
+    ],
+    "referrals:parent-restriction": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without a reason nothing is restricted: the form comes back with the field error.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
     ],
 }
 
@@ -958,6 +976,11 @@ PAGES: dict[str, list[Case]] = {
     "two-factor-setup": [Case(MEMBERS)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
+    # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
+    "two-factor-recovery-codes": [
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
     "audit-log": [Case(MANAGERS_ONLY)],
     "retention": [Case(MANAGERS_ONLY)],
     # Django's auth pages.
@@ -1023,6 +1046,9 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("otp_totp_totpdevice", "totp_device", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:otp_totp_totpdevice_config": [Case(admin_only(403), args=("totp_device",))],
     "admin:otp_totp_totpdevice_qrcode": [Case(admin_only(403), args=("totp_device",))],
+    **admin_model(
+        "otp_static_staticdevice", "static_device", changelist=403, add=403, change=403, history=403, delete=403
+    ),
     "about": [Case(MEMBERS)],
     **REFERRAL_PAGES,
     **VOLUNTEER_PAGES,
