@@ -29,6 +29,7 @@ from referrals.outcomes.models import (
     Timepoint,
 )
 from referrals.outcomes.selectors import measure_of
+from referrals.services import RESTRICTED_MESSAGE
 
 #: What ``raise_urgent`` is called with for each new safety alert; the
 #: notifications layer registers the handler that tells the coordinator.
@@ -59,6 +60,8 @@ def _check_assessment(
         return errors
     if parent.erased_at is not None:
         errors["parent"] = "This record was erased: no assessment can be added."
+    elif parent.processing_restricted:
+        errors["parent"] = RESTRICTED_MESSAGE
     elif not parent.lawful_basis_article9:
         errors["parent"] = _lawful_basis_error(parent)
     if referral is None:

@@ -174,6 +174,12 @@ def test_refused_for_an_inactive_or_foreign_questionnaire(referral, organisation
     refused(referral, coordinator, "questionnaire", measure="custom", questionnaire=None, responses=[0, 0])
 
 
+def test_refused_while_processing_is_restricted(referral, coordinator):
+    referral.parent.processing_restricted = True
+    referral.parent.save()
+    assert "restricted" in refused(referral, coordinator, "parent")
+
+
 def test_refused_for_an_erased_parent(referral, coordinator):
     referral.parent.erased_at = timezone.now()
     referral.parent.save()
