@@ -534,6 +534,53 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
 }
 
+
+# Objects of the outcomes sub-app (issue 8): an assessment of each
+# organisation whose EPDS item 10 raised a safety alert, and a questionnaire
+# of each organisation.
+
+
+def _assessment(organisation, service=None, referral=None):
+    from referrals.outcomes import services
+    from tests.outcomes.helpers import assessable_referral
+
+    if referral is None:
+        referral = assessable_referral(organisation=organisation, service=service)
+    else:
+        referral.parent.lawful_basis_article9 = "not_for_profit"
+        referral.parent.save()
+    return services.assessment_create(
+        actor=None,
+        organisation=organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[0, 0, 3, 0, 3, 3, 3, 3, 3, 2],  # item 10 scores 1: a safety alert
+    )
+
+
+def _questionnaire(organisation):
+    from referrals.outcomes.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.create(organisation=organisation, name="Matrix questionnaire")
+    questionnaire.items.create(number=1, text="I feel less isolated")
+    return questionnaire
+
+
+OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "assessment": lambda world: _assessment(world.organisation, _made(world, "service")),
+    "other_assessment": lambda world: _assessment(world.other_organisation, _made(world, "other_service")),
+    # Of the family on the persona PSO's own caseload.
+    "pso_match_parent": lambda world: _made(world, "pso_match").parent,
+    "pso_assessment": lambda world: _assessment(world.organisation, referral=_made(world, "pso_match").referral),
+    "safety_alert": lambda world: _made(world, "assessment").safety_alerts.get(),
+    "other_safety_alert": lambda world: _made(world, "other_assessment").safety_alerts.get(),
+    "questionnaire": lambda world: _questionnaire(world.organisation),
+    "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
+}
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -555,6 +602,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **APP_OBJECTS,
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
+    **OUTCOME_OBJECTS,
 }
 
 
@@ -581,6 +629,48 @@ def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | N
         Case(answers(LOGIN, 403, 403, 404, 404, answer), args=(other,), method="POST", data=data or {}),
     ]
 
+
+# Outcomes (issue 8): coordinators and managers enter assessments and act on
+# safety alerts; a PSO enters and reads assessments of the families on their
+# own open caseload only (``CaseloadQuerySet``: another family is "not
+# found"); managers keep questionnaires and measure wording. Volunteers: 403.
+ASSESSOR_OWN = answers(LOGIN, 403, 404, 200, 200, 404)
+ASSESSOR_OTHER = answers(LOGIN, 403, 404, 404, 404, 200)
+ASSESSOR_CASELOAD = answers(LOGIN, 403, 200, 200, 200, 404)
+MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
+MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
+
+OUTCOME_PAGES: dict[str, list[Case]] = {
+    # Without ?measure= the page offers the measures to choose from.
+    "outcomes:assessment-new": [
+        Case(ASSESSOR_OWN, args=("parent",)),
+        Case(ASSESSOR_OTHER, args=("other_parent",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_match_parent",)),
+    ],
+    "outcomes:assessment-detail": [
+        Case(ASSESSOR_OWN, args=("assessment",)),
+        Case(ASSESSOR_OTHER, args=("other_assessment",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_assessment",)),
+    ],
+    "outcomes:alert-list": [Case(STAFF)],
+    "outcomes:alert-detail": [
+        *staff_object("safety_alert", "other_safety_alert"),
+        # No action described: a field error, the alert stays open.
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("safety_alert",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_safety_alert",), method="POST", data={}),
+    ],
+    "outcomes:questionnaire-list": [Case(MANAGERS_ONLY)],
+    "outcomes:questionnaire-new": [
+        Case(MANAGERS_ONLY),
+        Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}, note="empty: field errors"),
+    ],
+    "outcomes:questionnaire-edit": [
+        Case(MANAGER_OWN, args=("questionnaire",)),
+        Case(MANAGER_OTHER, args=("other_questionnaire",)),
+    ],
+    "outcomes:wording-list": [Case(MANAGERS_ONLY)],
+    "outcomes:wording-edit": [Case(MANAGERS_ONLY, args=("epds",)), Case(MANAGER_OTHER, args=("no-such-measure",))],
+}
 
 REFERRAL_PAGES: dict[str, list[Case]] = {
     "referrals:board": [Case(STAFF)],
@@ -990,6 +1080,7 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
     **DASHBOARD_PAGES,
+    **OUTCOME_PAGES,
 }
 
 
@@ -1228,6 +1319,39 @@ DASHBOARD_API: dict[str, list[Case]] = {
     "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
 }
 
+# Outcomes: assessments for PSOs (their caseload), coordinators and managers;
+# safety alerts for coordinators and managers (``IsStaffRole``). Creating with
+# another organisation's parent or referral is a field error, never a write.
+API_ASSESSORS = answers(403, 403, 200, 200, 200, 200)
+API_ASSESSORS_BAD_INPUT = answers(403, 403, 400, 400, 400, 400)
+
+OUTCOME_API: dict[str, list[Case]] = {
+    "GET /api/v1/assessments/": [Case(API_ASSESSORS, note="a PSO: their caseload's assessments")],
+    "POST /api/v1/assessments/": [
+        Case(API_ASSESSORS_BAD_INPUT, data={}),
+        Case(
+            API_ASSESSORS_BAD_INPUT,
+            data={
+                "parent": "{other_parent}",
+                "referral": "{other_referral}",
+                "measure": "gad7",
+                "timepoint": "baseline",
+                "taken_on": "{today}",
+                "responses": [0, 0, 0, 0, 0, 0, 0],
+            },
+            note="another organisation's parent: a field error",
+        ),
+    ],
+    "GET /api/v1/assessments/{id}/": [
+        Case(answers(403, 403, 404, 200, 200, 404), params={"id": "assessment"}),
+        Case(answers(403, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
+        Case(answers(403, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
+    ],
+    "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
+    "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
+    "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
+}
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -1258,4 +1382,5 @@ API: dict[str, list[Case]] = {
     **GROUP_API,
     **MATCHING_API,
     **DASHBOARD_API,
+    **OUTCOME_API,
 }

@@ -22,3 +22,9 @@ class MatchingConfig(AppConfig):
                 shown=lambda referral: referral.status in (Status.WAITING, Status.ASSESSED),
             ),
         )
+
+        # A PSO's caseload is known here; the outcomes sub-app below asks for it.
+        from operations.core import caseload
+        from volunteers.matching.selectors import caseload_parent_ids
+
+        caseload.register(caseload_parent_ids)

@@ -368,3 +368,14 @@ def overdue_reviews(user, *, today: dt.date | None = None) -> QuerySet[Match]:
         .select_related("volunteer__user")
         .order_by("next_review_on", "pk")
     )
+
+
+def caseload_parent_ids(user) -> QuerySet:
+    """The parents of a volunteer's or PSO's open matches (registered in
+    ``operations.core.caseload`` for the layers below)."""
+    membership = active_membership(user)
+    if membership is None:
+        return Match.objects.none().values_list("parent_id", flat=True)
+    return Match.objects.filter(
+        organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
+    ).values_list("parent_id", flat=True)
