@@ -24,7 +24,22 @@ class ReminderSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ReminderSettings
-        exclude = ["organisation", "turned_off"]
+        fields = [
+            "visit_hours_before",
+            "contact_log_hours_after",
+            "session_hours_before",
+            "supervision_days_before",
+            "pvg_first_months_before",
+            "pvg_second_months_before",
+            "training_days_before",
+            "eligibility_first_weeks_before",
+            "eligibility_second_weeks_before",
+            "birth_overdue_days",
+            "match_review_days_before",
+            "outcome_baseline_days",
+            "outcome_review_months",
+            "outcome_ending_days",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
