@@ -69,6 +69,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database from the last run")
     parser.add_argument("--json", default=str(ROOT / "bench-results" / "latest.json"))
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated cases to run: pages, or case functions such as beat_scan,reminder_sending",
+    )
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "")
@@ -92,7 +97,8 @@ def main() -> int:
         seeded_in = time.monotonic() - started
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    results = cases.run_all(repeat=args.repeat)
+    only = [name.strip() for name in args.only.split(",") if name.strip()] or None
+    results = cases.run_all(repeat=args.repeat, only=only)
     report = {
         "size": args.size,
         "repeat": args.repeat,
@@ -102,6 +108,7 @@ def main() -> int:
         "database": "PostgreSQL",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cases": results,
+        "only": only,
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
