@@ -169,20 +169,6 @@ def test_eligibility_offsets_follow_the_organisation(organisation, service):
     assert [due.kind for due in eligibility_ending(TODAY)] == ["eligibility_end_12w", "eligibility_end_10w"]
 
 
-@pytest.fixture
-def match(coordinator, organisation, service, volunteer):
-    from tests.factories import council_area
-    from tests.matching.helpers import fit_volunteer, waiting_referral
-    from volunteers.matching import services as matching_services
-
-    area = council_area("S12000026")
-    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
-    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
-    return matching_services.match_confirm(
-        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
-    )
-
-
 @pytest.mark.django_db
 def test_visit_and_contact_log_hours_round_to_whole_days(match):
     from volunteers.matching.models import Visit

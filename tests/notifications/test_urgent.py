@@ -9,22 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.notifications.models import Channel, Notification
-from tests.factories import council_area
-from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import Concern
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def match(coordinator, organisation, service, volunteer):
-    area = council_area("S12000026")
-    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
-    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
-    return services.match_confirm(
-        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
-    )
 
 
 def log_concern(volunteer, match):
