@@ -219,3 +219,12 @@ def test_organisations_without_settings_use_the_defaults_and_windows_cover_every
     assert config.of(2).training_days_before == 30
     assert config.widest("training_days_before") == 90
     assert config.narrowest("birth_overdue_days") == 7
+
+
+@pytest.mark.django_db
+def test_managers_find_the_settings_from_the_notification_log_and_coordinators_do_not(
+    manager_client, coordinator_client
+):
+    log = reverse("notifications:log")
+    assert URL in manager_client.get(log).content.decode()
+    assert URL not in coordinator_client.get(log).content.decode()
