@@ -99,7 +99,9 @@ def main() -> int:
         seeded_in = time.monotonic() - started
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    results = cases.run_all(repeat=args.repeat, only=args.only)
+    # --only a --only b, or --only a,b
+    only = [name.strip() for value in args.only or [] for name in value.split(",") if name.strip()] or None
+    results = cases.run_all(repeat=args.repeat, only=only)
     report = {
         "size": args.size,
         "repeat": args.repeat,
@@ -109,6 +111,7 @@ def main() -> int:
         "database": "PostgreSQL",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cases": results,
+        "only": only,
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))

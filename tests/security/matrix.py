@@ -747,7 +747,8 @@ VOLUNTEER_PAGES: dict[str, list[Case]] = {
 }
 
 # Notifications (the reminders outbox): every member has an inbox and
-# preferences; the organisation's log and retries are for coordinators and managers.
+# preferences; the organisation's log and retries are for coordinators and
+# managers; when reminders go is for managers.
 NOTIFICATION_PAGES: dict[str, list[Case]] = {
     "notifications:centre": [Case(MEMBERS)],
     "notifications:preferences": [Case(MEMBERS)],
@@ -757,6 +758,8 @@ NOTIFICATION_PAGES: dict[str, list[Case]] = {
     ],
     "notifications:log": [Case(STAFF)],
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
+    # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
+    "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
 }
 
 # Managers edit their organisation's volunteer settings, courses and
