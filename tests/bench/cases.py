@@ -378,8 +378,10 @@ def _candidate_page_case(repeat: int) -> list[dict]:
 EXTRA_CASES.append(matching_cases)
 
 
-def run_all(*, repeat: int) -> list[dict]:
+def run_all(*, repeat: int, pages_only: bool = False) -> list[dict]:
     rows = page_cases(repeat)
+    if pages_only:
+        return rows + _candidate_page_case(repeat)
     for case in EXTRA_CASES:
         rows.extend(case(repeat))
     return rows

@@ -68,6 +68,9 @@ def main() -> int:
     parser.add_argument("--size", default="full", choices=["full", "small", "tiny"])
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database from the last run")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="measure only the pages (quick iteration with --reuse)"
+    )
     parser.add_argument("--json", default=str(ROOT / "bench-results" / "latest.json"))
     args = parser.parse_args()
 
@@ -92,7 +95,7 @@ def main() -> int:
         seeded_in = time.monotonic() - started
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    results = cases.run_all(repeat=args.repeat)
+    results = cases.run_all(repeat=args.repeat, pages_only=args.pages_only)
     report = {
         "size": args.size,
         "repeat": args.repeat,
