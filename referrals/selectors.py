@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -64,7 +64,7 @@ class BoardColumn:
 
 #: Cards per column on the full board, and when one state is chosen: a
 #: column of hundreds helps nobody triage, and every card costs render time.
-BOARD_CARDS = 12
+BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
 
 
@@ -91,38 +91,66 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     return columns
 
 
+#: Rows per home-page panel.
+PANEL_ROWS = 10
+
+
+def _first_of_each(queryset: QuerySet, panels: dict[str, tuple[Q, list[str]]], limit: int) -> dict[str, list]:
+    """The first ``limit`` rows of each panel (a condition and an ordering) in
+    one query: a row number per panel, counted among the rows that meet its
+    condition; one row can belong to several panels."""
+    flags, keep = {}, Q(pk__in=[])
+    for name, (condition, ordering) in panels.items():
+        flag = Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+        flags[f"in_{name}"] = flag
+        flags[f"place_{name}"] = Window(
+            RowNumber(), partition_by=[flag], order_by=[*(F(field).asc() for field in ordering), F("pk").asc()]
+        )
+        keep |= Q(**{f"in_{name}": True, f"place_{name}__lte": limit})
+    rows = list(queryset.annotate(**flags).filter(keep))
+    found: dict[str, list] = {name: [] for name in panels}
+    for name in panels:
+        # A row kept for another panel may lie beyond this panel's limit.
+        places = [(getattr(row, f"place_{name}"), row) for row in rows if getattr(row, f"in_{name}")]
+        found[name] = [row for place, row in sorted(places, key=lambda pair: pair[0]) if place <= limit]
+    return found
+
+
 def coordinator_panels(user, today: date | None = None) -> dict:
     """What needs a coordinator's attention today, for the home page."""
     today = today or timezone.localdate()
-    referrals = Referral.objects.visible_to(user).select_related("parent", "service")
-    open_referrals = referrals.filter(status__in=OPEN_STATUSES)
-    new = list(open_referrals.filter(status=Status.RECEIVED).order_by("urgency", "received_on")[:10])
     # Waiting past target: not yet contacted within the service's working-day target.
     late = Q(pk__in=[])
     for service_id, target in Service.objects.visible_to(user).values_list("pk", "waiting_target_working_days"):
         late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
-    overdue = list(open_referrals.filter(late, status=Status.RECEIVED).order_by("received_on")[:10])
-    ending = list(
-        open_referrals.filter(
-            eligibility_end__gte=today, eligibility_end__lte=today + timedelta(weeks=ENDING_SOON_WEEKS)
-        ).order_by("eligibility_end")[:10]
+    panels = {
+        "new_referrals": (Q(status=Status.RECEIVED), ["urgency", "received_on"]),
+        "overdue": (late & Q(status=Status.RECEIVED), ["received_on"]),
+        "ending_soon": (
+            Q(eligibility_end__gte=today, eligibility_end__lte=today + timedelta(weeks=ENDING_SOON_WEEKS)),
+            ["eligibility_end"],
+        ),
+        "past_end": (Q(eligibility_end__lt=today), ["eligibility_end"]),
+    }
+    found = _first_of_each(
+        Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES).select_related("parent", "service"),
+        panels,
+        PANEL_ROWS,
     )
-    past_end = list(open_referrals.filter(eligibility_end__lt=today).order_by("eligibility_end")[:10])
     births = list(
         Child.objects.visible_to(user)
         .birth_to_confirm(today)
         .filter(parent__referrals__status__in=OPEN_STATUSES)
         .select_related("parent")
         .distinct()
-        .order_by("due_date")[:10]
+        .order_by("due_date")[:PANEL_ROWS]
     )
-    losses = list(Child.objects.visible_to(user).loss_review_open().select_related("parent").order_by("loss_date")[:10])
+    losses = list(
+        Child.objects.visible_to(user).loss_review_open().select_related("parent").order_by("loss_date")[:PANEL_ROWS]
+    )
     return {
         "today": today,
-        "new_referrals": new,
-        "overdue": overdue,
-        "ending_soon": ending,
-        "past_end": past_end,
+        **found,
         "births_to_confirm": births,
         "loss_reviews": losses,
     }

@@ -64,19 +64,23 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(current_caseload=Coalesce(Subquery(open_matches, output_field=IntegerField()), Value(0)))
 
 
-def with_checks(queryset: QuerySet) -> QuerySet:
-    """Everything fit-to-match reads, fetched once for the whole page."""
-    return with_current_caseload(
-        queryset.select_related("user", "pvg")
-        .prefetch_related(
-            Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")),
+def with_checks(queryset: QuerySet, *, details: bool = True) -> QuerySet:
+    """Everything fit-to-match reads, fetched once for the whole page; with
+    ``details``, also the areas and supervisor a list shows beside it (panels
+    that only count or show fitness leave those two queries out)."""
+    prefetches: list = [Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course"))]
+    if details:
+        prefetches += [
             "council_areas",
             Prefetch(
                 "pairings",
                 queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
                 to_attr="open_pairings",
             ),
-        )
+        ]
+    return with_current_caseload(
+        queryset.select_related("user", "pvg")
+        .prefetch_related(*prefetches)
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
         # Explicit: a GROUP BY query does not use Meta.ordering.
         .order_by("user__last_name", "user__first_name", "pk")
@@ -132,14 +136,18 @@ def evaluate(
             active_since=profile.active_since,
             interval_weeks=settings.supervision_interval_weeks,
         )
-        profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
+        if hasattr(profile, "open_pairings"):  # loaded by with_checks(details=True)
+            profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
         profile.missing_course_ids = required - valid_courses
         evaluated.append(profile)
     return evaluated
 
 
-def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -> list[VolunteerProfile]:
-    """The volunteers ``user`` may see, filtered, each with its fitness."""
+def volunteers_for(
+    user, *, organisation_id: int, filters: dict | None = None, details: bool = True
+) -> list[VolunteerProfile]:
+    """The volunteers ``user`` may see, filtered, each with its fitness
+    (and, with ``details``, areas and supervisor)."""
     filters = filters or {}
     queryset = VolunteerProfile.objects.visible_to(user)
     if filters.get("status"):
@@ -152,7 +160,9 @@ def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -
     if filters.get("language"):
         queryset = queryset.filter(languages__icontains=filters["language"])
     profiles = evaluate(
-        with_checks(queryset), settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
+        with_checks(queryset, details=details),
+        settings=settings_for(organisation_id),
+        required=required_course_ids(organisation_id),
     )
     fit = filters.get("fit")
     if fit == "yes":
@@ -212,17 +222,20 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(user, *, organisation_id: int, today: dt.date | None = None) -> Compliance:
+def compliance_for(
+    user, *, organisation_id: int, today: dt.date | None = None, details: bool = True
+) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
-    supervision due within 7 days or overdue, Disclosure Scotland tasks open."""
+    supervision due within 7 days or overdue, Disclosure Scotland tasks open.
+    Without ``details`` (counts on a home page) supervisors are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
-    required = required_course_ids(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
+    required = {pk for pk, course in courses.items() if course.is_required}
     profiles = evaluate(
-        with_checks(VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)),
+        with_checks(VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES), details=details),
         settings=settings,
         required=required,
         today=today,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,9 @@ from volunteers.models import (
 staff_or_pso = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 
+#: Rows per page of the volunteer list: every row costs render time.
+VOLUNTEER_PAGE_SIZE = 25
+
 
 @staff_or_pso
 def volunteer_list(request: HttpRequest) -> HttpResponse:
@@ -33,7 +37,9 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     profiles = selectors.volunteers_for(request.user, organisation_id=membership.organisation_id, filters=filters)
-    return render(request, "volunteers/volunteer_list.html", {"profiles": profiles, "filter_form": filter_form})
+    # Fitness is evaluated for everyone (the fit filter needs it); only a page is rendered.
+    page = Paginator(profiles, VOLUNTEER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "volunteers/volunteer_list.html", {"page": page, "filter_form": filter_form})
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -40,7 +40,7 @@ def supervisees_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {"profiles": []}
-    profiles = selectors.volunteers_for(user, organisation_id=membership.organisation_id)
+    profiles = selectors.volunteers_for(user, organisation_id=membership.organisation_id, details=False)
     return {"profiles": [p for p in profiles if p.user_id != user.pk and p.status != Status.LEFT]}
 
 
@@ -51,7 +51,7 @@ def staff_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {}
-    report = selectors.compliance_for(user, organisation_id=membership.organisation_id)
+    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, details=False)
     # The compliance report already evaluated everyone's fitness: no second pass.
     profiles = [profile for profile in report.profiles if profile.status == Status.ACTIVE]
     return {
