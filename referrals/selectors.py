@@ -9,7 +9,6 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from operations.core.models import Service
 from referrals.models import Child, Parent, Referral, ReferralTransition
 from referrals.workflow import OPEN_STATUSES, Status
 
@@ -121,8 +120,9 @@ def coordinator_panels(user, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     # Waiting past target: not yet contacted within the service's working-day target.
     late = Q(pk__in=[])
-    for service_id, target in Service.objects.visible_to(user).values_list("pk", "waiting_target_working_days"):
-        late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
+    for service in user.organisation_services:
+        cutoff = subtract_working_days(today, service.waiting_target_working_days)
+        late |= Q(service_id=service.pk, received_on__lt=cutoff)
     panels = {
         "new_referrals": (Q(status=Status.RECEIVED), ["urgency", "received_on"]),
         "overdue": (late & Q(status=Status.RECEIVED), ["received_on"]),
@@ -137,23 +137,14 @@ def coordinator_panels(user, today: date | None = None) -> dict:
         panels,
         PANEL_ROWS,
     )
-    births = list(
-        Child.objects.visible_to(user)
-        .birth_to_confirm(today)
-        .filter(parent__referrals__status__in=OPEN_STATUSES)
-        .select_related("parent")
-        .distinct()
-        .order_by("due_date")[:PANEL_ROWS]
-    )
-    losses = list(
-        Child.objects.visible_to(user).loss_review_open().select_related("parent").order_by("loss_date")[:PANEL_ROWS]
-    )
-    return {
-        "today": today,
-        **found,
-        "births_to_confirm": births,
-        "loss_reviews": losses,
+    children = Child.objects.visible_to(user)
+    births = children.birth_to_confirm(today).filter(parent__referrals__status__in=OPEN_STATUSES)
+    child_panels = {
+        "births_to_confirm": (Q(pk__in=births.values("pk")), ["due_date"]),
+        "loss_reviews": (Q(pk__in=children.loss_review_open().values("pk")), ["loss_date"]),
     }
+    found |= _first_of_each(children.select_related("parent"), child_panels, PANEL_ROWS)
+    return {"today": today, **found}
 
 
 @dataclass

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -144,11 +145,45 @@ def evaluate(
 
 
 def volunteers_for(
-    user, *, organisation_id: int, filters: dict | None = None, details: bool = True
+    user,
+    *,
+    organisation_id: int,
+    filters: dict | None = None,
+    details: bool = True,
+    settings: VolunteerSettings | None = None,
+    required: set[int] | None = None,
 ) -> list[VolunteerProfile]:
     """The volunteers ``user`` may see, filtered, each with its fitness
-    (and, with ``details``, areas and supervisor)."""
+    (and, with ``details``, areas and supervisor). ``settings`` and
+    ``required`` are looked up when not given."""
     filters = filters or {}
+    profiles = evaluate(
+        with_checks(_profiles_filtered(user, filters), details=details),
+        settings=settings or settings_for(organisation_id),
+        required=required_course_ids(organisation_id) if required is None else required,
+    )
+    fit = filters.get("fit")
+    if fit == "yes":
+        profiles = [p for p in profiles if p.is_fit]
+    elif fit == "no":
+        profiles = [p for p in profiles if not p.is_fit]
+    return profiles
+
+
+def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_page: int) -> Page:
+    """One page of the volunteer list. Fitness is evaluated for the rows
+    shown only, unless the fit filter has to look at everyone."""
+    if filters.get("fit"):
+        everyone = volunteers_for(user, organisation_id=organisation_id, filters=filters)
+        return Paginator(everyone, per_page).get_page(number)
+    page = Paginator(with_checks(_profiles_filtered(user, filters)), per_page).get_page(number)
+    page.object_list = evaluate(
+        page.object_list, settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
+    )
+    return page
+
+
+def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     queryset = VolunteerProfile.objects.visible_to(user)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
@@ -159,17 +194,7 @@ def volunteers_for(
         queryset = queryset.filter(council_areas=filters["area"])
     if filters.get("language"):
         queryset = queryset.filter(languages__icontains=filters["language"])
-    profiles = evaluate(
-        with_checks(queryset, details=details),
-        settings=settings_for(organisation_id),
-        required=required_course_ids(organisation_id),
-    )
-    fit = filters.get("fit")
-    if fit == "yes":
-        profiles = [p for p in profiles if p.is_fit]
-    elif fit == "no":
-        profiles = [p for p in profiles if not p.is_fit]
-    return profiles
+    return queryset
 
 
 def fitness_of(profile: VolunteerProfile, *, today: dt.date | None = None) -> list[fitness.FitnessReason]:
@@ -222,9 +247,7 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(
-    user, *, organisation_id: int, today: dt.date | None = None, details: bool = True
-) -> Compliance:
+def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, details: bool = True) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
     supervision due within 7 days or overdue, Disclosure Scotland tasks open.

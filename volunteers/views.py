@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,9 +35,13 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     filter_form = forms.VolunteerFilterForm(request.GET or None)
     filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    profiles = selectors.volunteers_for(request.user, organisation_id=membership.organisation_id, filters=filters)
-    # Fitness is evaluated for everyone (the fit filter needs it); only a page is rendered.
-    page = Paginator(profiles, VOLUNTEER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.volunteers_page(
+        request.user,
+        organisation_id=membership.organisation_id,
+        filters=filters,
+        number=request.GET.get("page"),
+        per_page=VOLUNTEER_PAGE_SIZE,
+    )
     return render(request, "volunteers/volunteer_list.html", {"page": page, "filter_form": filter_form})
 
 

@@ -81,6 +81,7 @@ class CurrentMembershipMiddleware:
                 user.active_organisation_id = first.organisation_id
                 user.save(update_fields=["active_organisation"])
                 user.__dict__.pop("active_membership", None)
+                user.__dict__.pop("organisation_services", None)
                 user.__dict__.pop("active_memberships", None)
         return self.get_response(request)
 

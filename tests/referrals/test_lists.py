@@ -153,3 +153,16 @@ def test_query_count_does_not_grow_with_rows(coordinator_client, organisation, s
     # The home page also carries the volunteers' panels and the notification bell.
     assert small <= (30 if url_name == "home" else 16)
     print(f"{url_name}: {small} queries at 3 rows, {large} at 33")
+
+
+@pytest.mark.django_db
+def test_waiting_list_pages_keep_the_priority_number(coordinator_client, organisation, service):
+    for index in range(26):
+        waiting(organisation, service, urgency=3, end_in=100 + index, waited=5)
+    last = waiting(organisation, service, urgency=3, end_in=500, waited=5)
+    first_page = coordinator_client.get(reverse("referrals:waiting-list")).content.decode()
+    assert "27 waiting for a match" in first_page
+    assert f"/referrals/{last.pk}/" not in first_page
+    second_page = coordinator_client.get(reverse("referrals:waiting-list") + "?page=2").content.decode()
+    assert f"/referrals/{last.pk}/" in second_page
+    assert "<td>27</td>" in second_page  # its place in the whole list, not on the page
