@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
 from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_targets
@@ -343,6 +344,14 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("referrals:referral-detail", self.pk)
+
+    @property
+    def transition_url(self) -> str:
+        return record_url("referrals:referral-transition", self.pk)
 
     @property
     def allowed_moves(self) -> list[tuple[str, str]]:
