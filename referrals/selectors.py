@@ -65,6 +65,11 @@ class BoardColumn:
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
+#: What a card shows (referrals/_card.html): a parent row is wide.
+BOARD_CARD_FIELDS = [
+    "organisation_id", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason",
+    "eligibility_estimated", "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+]  # fmt: skip
 
 
 def triage_board(user, params, *, per_column: int | None = None) -> list[BoardColumn]:
@@ -78,6 +83,7 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     # One query: the first ``per_column`` of every state (a window per state).
     rows = list(
         base.select_related("parent", "service")
+        .only(*BOARD_CARD_FIELDS)
         .annotate(place=Window(RowNumber(), partition_by=[F("status")], order_by=[F(name).asc() for name in ordering]))
         .filter(place__lte=per_column)
         .order_by(*ordering)
@@ -90,8 +96,15 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     return columns
 
 
-#: Rows per home-page panel.
+#: Rows per home-page panel, and the columns the panels show: a parent row
+#: is wide, and every column loaded costs time on each request.
 PANEL_ROWS = 10
+_PARENT_NAME = ["parent__first_name", "parent__preferred_name", "parent__last_name"]
+PANEL_REFERRAL_FIELDS = [
+    "organisation_id", "status", "urgency", "received_on", "eligibility_end",
+    "service__name", "service__waiting_target_working_days", *_PARENT_NAME,
+]  # fmt: skip
+PANEL_CHILD_FIELDS = ["due_date", "loss_date", *_PARENT_NAME]
 
 
 def _first_of_each(queryset: QuerySet, panels: dict[str, tuple[Q, list[str]]], limit: int) -> dict[str, list]:
@@ -133,7 +146,10 @@ def coordinator_panels(user, today: date | None = None) -> dict:
         "past_end": (Q(eligibility_end__lt=today), ["eligibility_end"]),
     }
     found = _first_of_each(
-        Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES).select_related("parent", "service"),
+        Referral.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("parent", "service")
+        .only(*PANEL_REFERRAL_FIELDS),
         panels,
         PANEL_ROWS,
     )
@@ -143,7 +159,7 @@ def coordinator_panels(user, today: date | None = None) -> dict:
         "births_to_confirm": (Q(pk__in=births.values("pk")), ["due_date"]),
         "loss_reviews": (Q(pk__in=children.loss_review_open().values("pk")), ["loss_date"]),
     }
-    found |= _first_of_each(children.select_related("parent"), child_panels, PANEL_ROWS)
+    found |= _first_of_each(children.select_related("parent").only(*PANEL_CHILD_FIELDS), child_panels, PANEL_ROWS)
     return {"today": today, **found}
 
 
