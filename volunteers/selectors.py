@@ -65,14 +65,16 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(current_caseload=Coalesce(Subquery(open_matches, output_field=IntegerField()), Value(0)))
 
 
-def with_checks(queryset: QuerySet, *, details: bool = True) -> QuerySet:
+def with_checks(queryset: QuerySet, *, details: bool = True, areas: bool | None = None) -> QuerySet:
     """Everything fit-to-match reads, fetched once for the whole page; with
-    ``details``, also the areas and supervisor a list shows beside it (panels
-    that only count or show fitness leave those two queries out)."""
+    ``details``, also the supervisor and (unless ``areas`` is False) the areas
+    a list shows beside it. Panels that only count or show fitness leave
+    those queries out."""
     prefetches: list = [Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course"))]
+    if details and areas is not False:
+        prefetches.append("council_areas")
     if details:
         prefetches += [
-            "council_areas",
             Prefetch(
                 "pairings",
                 queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
@@ -258,7 +260,10 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
     required = {pk for pk, course in courses.items() if course.is_required}
     profiles = evaluate(
-        with_checks(VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES), details=details),
+        # The report names each person's supervisor, never their areas.
+        with_checks(
+            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES), details=details, areas=False
+        ),
         settings=settings,
         required=required,
         today=today,

@@ -33,7 +33,8 @@ def own_volunteering_panel(context) -> dict:
     if membership is not None:
         found = selectors.evaluate(
             selectors.with_checks(
-                VolunteerProfile.objects.filter(organisation_id=membership.organisation_id, user_id=user.pk)
+                VolunteerProfile.objects.filter(organisation_id=membership.organisation_id, user_id=user.pk),
+                areas=False,  # the panel names the supervisor, not the areas
             ),
             **_fitness_inputs(context["request"], membership.organisation_id),
         )
