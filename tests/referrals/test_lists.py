@@ -150,8 +150,9 @@ def test_query_count_does_not_grow_with_rows(coordinator_client, organisation, s
     _populate(organisation, service, 30)
     large = _count(coordinator_client, url)
     assert large == small, (small, large)
-    # The home page also carries the volunteers' panels and the notification bell.
-    assert small <= (30 if url_name == "home" else 16)
+    # The home page also carries the other apps' panels and the notification
+    # bell; issue 10 holds every page to at most 20 queries.
+    assert small <= (20 if url_name == "home" else 16)
     print(f"{url_name}: {small} queries at 3 rows, {large} at 33")
 
 
