@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -107,59 +109,88 @@ PANEL_REFERRAL_FIELDS = [
 PANEL_CHILD_FIELDS = ["due_date", "loss_date", *_PARENT_NAME]
 
 
-def _first_of_each(queryset: QuerySet, panels: dict[str, tuple[Q, list[str]]], limit: int) -> dict[str, list]:
-    """The first ``limit`` rows of each panel (a condition and an ordering) in
-    one query: a row number per panel, counted among the rows that meet its
-    condition; one row can belong to several panels."""
-    flags, keep = {}, Q(pk__in=[])
-    for name, (condition, ordering) in panels.items():
-        flag = Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-        flags[f"in_{name}"] = flag
-        flags[f"place_{name}"] = Window(
-            RowNumber(), partition_by=[flag], order_by=[*(F(field).asc() for field in ordering), F("pk").asc()]
-        )
-        keep |= Q(**{f"in_{name}": True, f"place_{name}__lte": limit})
-    rows = list(queryset.annotate(**flags).filter(keep))
-    found: dict[str, list] = {name: [] for name in panels}
-    for name in panels:
-        # A row kept for another panel may lie beyond this panel's limit.
-        places = [(getattr(row, f"place_{name}"), row) for row in rows if getattr(row, f"in_{name}")]
-        found[name] = [row for place, row in sorted(places, key=lambda pair: pair[0]) if place <= limit]
+Panel = tuple[QuerySet, list[str], Callable[[Any], bool]]
+
+
+def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> dict[str, list]:
+    """The first ``limit`` rows of each panel in one query. A panel is its
+    rows (a subset of ``queryset``), their order, and the same condition as
+    a test on one row: limited subqueries choose each panel's first rows,
+    the test shares the fetched rows out again (a row may be in several)."""
+    chosen = Q(pk__in=[])
+    for rows, ordering, _ in panels.values():
+        chosen |= Q(pk__in=rows.order_by(*ordering, "pk").values("pk")[:limit])
+    fetched = list(queryset.filter(chosen))
+    found = {}
+    for name, (_, ordering, belongs) in panels.items():
+        mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))
+        found[name] = mine[:limit]
     return found
+
+
+def _sort_key(row, ordering: list[str]) -> tuple:
+    return (*(getattr(row, field) for field in ordering), row.pk)
 
 
 def coordinator_panels(user, today: date | None = None) -> dict:
     """What needs a coordinator's attention today, for the home page."""
     today = today or timezone.localdate()
+    horizon = today + timedelta(weeks=ENDING_SOON_WEEKS)
     # Waiting past target: not yet contacted within the service's working-day target.
-    late = Q(pk__in=[])
-    for service in user.organisation_services:
-        cutoff = subtract_working_days(today, service.waiting_target_working_days)
-        late |= Q(service_id=service.pk, received_on__lt=cutoff)
-    panels = {
-        "new_referrals": (Q(status=Status.RECEIVED), ["urgency", "received_on"]),
-        "overdue": (late & Q(status=Status.RECEIVED), ["received_on"]),
-        "ending_soon": (
-            Q(eligibility_end__gte=today, eligibility_end__lte=today + timedelta(weeks=ENDING_SOON_WEEKS)),
-            ["eligibility_end"],
-        ),
-        "past_end": (Q(eligibility_end__lt=today), ["eligibility_end"]),
+    cutoffs = {
+        service.pk: subtract_working_days(today, service.waiting_target_working_days)
+        for service in user.organisation_services
     }
-    found = _first_of_each(
+    late = Q(pk__in=[])
+    for service_id, cutoff in cutoffs.items():
+        late |= Q(service_id=service_id, received_on__lt=cutoff)
+    referrals = (
         Referral.objects.visible_to(user)
         .filter(status__in=OPEN_STATUSES)
         .select_related("parent", "service")
-        .only(*PANEL_REFERRAL_FIELDS),
-        panels,
+        .only(*PANEL_REFERRAL_FIELDS)
+    )
+    received = referrals.filter(status=Status.RECEIVED)
+    found = _first_of_each(
+        referrals,
+        {
+            "new_referrals": (received, ["urgency", "received_on"], lambda r: r.status == Status.RECEIVED),
+            "overdue": (
+                received.filter(late),
+                ["received_on"],
+                lambda r: (
+                    r.status == Status.RECEIVED and r.service_id in cutoffs and r.received_on < cutoffs[r.service_id]
+                ),
+            ),
+            "ending_soon": (
+                referrals.filter(eligibility_end__gte=today, eligibility_end__lte=horizon),
+                ["eligibility_end"],
+                lambda r: r.eligibility_end is not None and today <= r.eligibility_end <= horizon,
+            ),
+            "past_end": (
+                referrals.filter(eligibility_end__lt=today),
+                ["eligibility_end"],
+                lambda r: r.eligibility_end is not None and r.eligibility_end < today,
+            ),
+        },
         PANEL_ROWS,
     )
-    children = Child.objects.visible_to(user)
-    births = children.birth_to_confirm(today).filter(parent__referrals__status__in=OPEN_STATUSES)
-    child_panels = {
-        "births_to_confirm": (Q(pk__in=births.values("pk")), ["due_date"]),
-        "loss_reviews": (Q(pk__in=children.loss_review_open().values("pk")), ["loss_date"]),
-    }
-    found |= _first_of_each(children.select_related("parent").only(*PANEL_CHILD_FIELDS), child_panels, PANEL_ROWS)
+    children = Child.objects.visible_to(user).select_related("parent").only(*PANEL_CHILD_FIELDS)
+    # Exists, not a join: a parent with two open referrals must not take two places.
+    open_referral = Referral.objects.filter(parent_id=OuterRef("parent_id"), status__in=OPEN_STATUSES)
+    found |= _first_of_each(
+        children,
+        {
+            # A birth to confirm has no loss recorded; a loss review has one.
+            "births_to_confirm": (
+                children.birth_to_confirm(today).filter(Exists(open_referral)),
+                ["due_date"],
+                lambda c: c.loss_date is None,
+            ),
+            "loss_reviews": (children.loss_review_open(), ["loss_date"], lambda c: c.loss_date is not None),
+        },
+        PANEL_ROWS,
+    )
     return {"today": today, **found}
 
 

@@ -65,22 +65,21 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(current_caseload=Coalesce(Subquery(open_matches, output_field=IntegerField()), Value(0)))
 
 
-def with_checks(queryset: QuerySet, *, details: bool = True, areas: bool | None = None) -> QuerySet:
-    """Everything fit-to-match reads, fetched once for the whole page; with
-    ``details``, also the supervisor and (unless ``areas`` is False) the areas
-    a list shows beside it. Panels that only count or show fitness leave
-    those queries out."""
+def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = True) -> QuerySet:
+    """Everything fit-to-match reads, fetched once for the whole page, and
+    the areas and supervisor a list shows beside it: a page that does not
+    show them leaves their query out."""
     prefetches: list = [Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course"))]
-    if details and areas is not False:
+    if areas:
         prefetches.append("council_areas")
-    if details:
-        prefetches += [
+    if supervisors:
+        prefetches.append(
             Prefetch(
                 "pairings",
                 queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
                 to_attr="open_pairings",
-            ),
-        ]
+            )
+        )
     return with_current_caseload(
         queryset.select_related("user", "pvg")
         .prefetch_related(*prefetches)
@@ -139,7 +138,7 @@ def evaluate(
             active_since=profile.active_since,
             interval_weeks=settings.supervision_interval_weeks,
         )
-        if hasattr(profile, "open_pairings"):  # loaded by with_checks(details=True)
+        if hasattr(profile, "open_pairings"):  # loaded by with_checks(supervisors=True)
             profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
         profile.missing_course_ids = required - valid_courses
         evaluated.append(profile)
@@ -160,7 +159,7 @@ def volunteers_for(
     ``required`` are looked up when not given."""
     filters = filters or {}
     profiles = evaluate(
-        with_checks(_profiles_filtered(user, filters), details=details),
+        with_checks(_profiles_filtered(user, filters), areas=details, supervisors=details),
         settings=settings or settings_for(organisation_id),
         required=required_course_ids(organisation_id) if required is None else required,
     )
@@ -249,11 +248,11 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, details: bool = True) -> Compliance:
+def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
     supervision due within 7 days or overdue, Disclosure Scotland tasks open.
-    Without ``details`` (counts on a home page) supervisors are not loaded."""
+    Without ``supervisors`` (counts on a home page) they are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
@@ -262,7 +261,9 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
     profiles = evaluate(
         # The report names each person's supervisor, never their areas.
         with_checks(
-            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES), details=details, areas=False
+            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+            areas=False,
+            supervisors=supervisors,
         ),
         settings=settings,
         required=required,

@@ -119,6 +119,29 @@ def test_coordinator_home_panels(coordinator_client, organisation, service):
     assert [c.parent for c in context["births_to_confirm"]] == [parent]
 
 
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_birth_and_loss_panels_show_the_first_ten_each(coordinator_client, organisation, service):
+    today = date(2026, 11, 26)
+    births = []
+    for index in range(12):
+        parent = ParentFactory(organisation=organisation)
+        births.append(ChildFactory(parent=parent, due_date=today - timedelta(days=60 - index)))
+        # Two open referrals for one parent still make one row.
+        for other in [service, ServiceFactory(organisation=organisation)] if index == 0 else [service]:
+            ReferralFactory(organisation=organisation, parent=parent, service=other, status="waiting")
+    alone = ParentFactory(organisation=organisation)
+    no_open_referral = ChildFactory(parent=alone, due_date=today - timedelta(days=90))
+    losses = [
+        ChildFactory(parent=ParentFactory(organisation=organisation), loss_kind="miscarriage", loss_date=day)
+        for day in (today - timedelta(days=5), today - timedelta(days=9))
+    ]
+    context = coordinator_client.get(reverse("home")).context
+    assert context["births_to_confirm"] == births[:10]
+    assert no_open_referral not in context["births_to_confirm"]
+    assert context["loss_reviews"] == [losses[1], losses[0]]
+
+
 def _populate(organisation, service, n: int) -> None:
     for i in range(n):
         parent = ParentFactory(organisation=organisation)
