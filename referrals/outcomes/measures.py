@@ -191,8 +191,8 @@ WEMWBS = Measure(
     reliable_change=Decimal(3),
     citation="Tennant, R. et al. (2007) The Warwick-Edinburgh Mental Well-being Scale (WEMWBS). "
     "Health and Quality of Life Outcomes, 5, 63.",
-    copyright="Warwick Edinburgh Mental Well-Being Scale (WEMWBS) © University of Warwick, 2006, "
-    "all rights reserved. Used under registration.",
+    copyright="Warwick Edinburgh Mental Well-Being Scale (WEMWBS) © NHS Health Scotland, University of "
+    "Warwick and University of Edinburgh, 2006, all rights reserved.",
 )
 
 SWEMWBS = Measure(
@@ -207,8 +207,8 @@ SWEMWBS = Measure(
     conversion=SWEMWBS_METRIC,
     citation="Stewart-Brown, S. et al. (2009) Internal construct validity of the Warwick-Edinburgh "
     "Mental Well-being Scale (WEMWBS). Health and Quality of Life Outcomes, 7, 15.",
-    copyright="Short Warwick Edinburgh Mental Well-Being Scale (SWEMWBS) © University of Warwick, 2007, "
-    "all rights reserved. Used under registration.",
+    copyright="Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, University "
+    "of Warwick and University of Edinburgh, 2008, all rights reserved.",
 )
 
 PHQ9 = Measure(

@@ -105,11 +105,13 @@ class MeasureWording(models.Model):
 
 class AssessmentQuerySet(StaffOnlyQuerySet):
     def for_evaluation(self) -> AssessmentQuerySet:
-        """Only parents whose evaluation consent stands may enter an export."""
+        """Only parents whose evaluation consent stands, and whose processing
+        is not restricted (UK GDPR Art. 18), may enter an export."""
         return self.filter(
             parent__evaluation_consent_given_on__isnull=False,
             parent__evaluation_consent_withdrawn_on__isnull=True,
             parent__erased_at__isnull=True,
+            parent__processing_restricted=False,
         )
 
 

@@ -79,6 +79,8 @@ PAGES: list[tuple[str, str, str]] = [
     # Resolved lazily: the session id is known only once seed_scale has run.
     ("group register (facilitator)", "bench-volunteer", lazy(_group_register_path, str)()),
     ("group register (coordinator)", "bench-coordinator", lazy(_group_register_path, str)()),
+    # The default period (the last 12 months, every service) of the first branch.
+    ("manager dashboard", "bench-manager", "/dashboard/"),
 ]
 
 

@@ -157,6 +157,17 @@ def _totp_device(world):
     return TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
 
 
+def _static_device(world):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from operations.core.models import Role
+    from tests.factories import member
+
+    # Recovery codes; not a persona's, for the same reason as the authenticator above.
+    owner = member(username="codes-owner", organisation=world.organisation, role=Role.VOLUNTEER)
+    return StaticDevice.objects.create(user=owner, name="Recovery codes", confirmed=True)
+
+
 def _access_attempt(world):
     from axes.models import AccessAttempt
 
@@ -525,6 +536,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
+    "static_device": _static_device,
     "access_attempt": _access_attempt,
     "access_log": _access_log,
     "access_failure_log": _access_failure_log,
@@ -585,6 +597,12 @@ REFERRAL_PAGES: dict[str, list[Case]] = {
         Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
         # Without the typed confirmation nothing is erased: the form comes back.
         Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
+    ],
+    "referrals:parent-restriction": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without a reason nothing is restricted: the form comes back with the field error.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
     ],
 }
 
@@ -847,6 +865,17 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     ),
 }
 
+# The manager dashboard and its printable summary: managers only; a service
+# of another organisation is a field error on the filter form, not a page of figures.
+DASHBOARD_PAGES: dict[str, list[Case]] = {
+    "dashboard:index": [
+        Case(MANAGERS_ONLY),
+        Case(MANAGERS_ONLY, path="/dashboard/?service={other_service}", note="re-shown with a field error"),
+    ],
+    "dashboard:summary": [Case(MANAGERS_ONLY)],
+}
+
+
 PAGES: dict[str, list[Case]] = {
     "home": [Case(MEMBERS)],
     "healthz": [Case(PUBLIC)],
@@ -868,6 +897,11 @@ PAGES: dict[str, list[Case]] = {
     "two-factor-setup": [Case(MEMBERS)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
+    # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
+    "two-factor-recovery-codes": [
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
     "audit-log": [Case(MANAGERS_ONLY)],
     "retention": [Case(MANAGERS_ONLY)],
     # Django's auth pages.
@@ -933,6 +967,9 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("otp_totp_totpdevice", "totp_device", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:otp_totp_totpdevice_config": [Case(admin_only(403), args=("totp_device",))],
     "admin:otp_totp_totpdevice_qrcode": [Case(admin_only(403), args=("totp_device",))],
+    **admin_model(
+        "otp_static_staticdevice", "static_device", changelist=403, add=403, change=403, history=403, delete=403
+    ),
     "about": [Case(MEMBERS)],
     **REFERRAL_PAGES,
     **VOLUNTEER_PAGES,
@@ -941,6 +978,7 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_PAGES,
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
+    **DASHBOARD_PAGES,
 }
 
 
@@ -1142,6 +1180,11 @@ MATCHING_API: dict[str, list[Case]] = {
     ],
 }
 
+# The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
+DASHBOARD_API: dict[str, list[Case]] = {
+    "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+}
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -1171,4 +1214,5 @@ API: dict[str, list[Case]] = {
     **APP_API,
     **GROUP_API,
     **MATCHING_API,
+    **DASHBOARD_API,
 }

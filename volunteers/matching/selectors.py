@@ -261,11 +261,12 @@ class Proposals:
 
 
 def waiting_referrals(service) -> QuerySet[Referral]:
-    """Waiting referrals of a service with no open match in its role, in waiting-list order."""
+    """Waiting referrals of a service with no open match in its role, in
+    waiting-list order; a parent whose processing is restricted is not proposed."""
     role = role_for_service(service.kind)
     already = Match.objects.filter(role=role, status__in=OPEN_MATCH_STATUSES).values("parent_id")
     return (
-        Referral.objects.filter(service=service, status=ReferralStatus.WAITING)
+        Referral.objects.filter(service=service, status=ReferralStatus.WAITING, parent__processing_restricted=False)
         .exclude(parent_id__in=already)
         .order_by("urgency", "eligibility_end", "received_on", "pk")
     )

@@ -21,7 +21,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.urgent import raise_urgent
 from referrals.models import Referral
-from referrals.services import referral_transition
+from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
 from referrals.workflow import Status as ReferralStatus
 from volunteers.fitness import add_months
 from volunteers.matching import scoring, selectors
@@ -111,6 +111,8 @@ def match_confirm_batch(
                 results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
                 continue
             parent = parents[referral_id]
+            if referral.parent.processing_restricted:
+                errors.append(RESTRICTED_MESSAGE)
             if referral.status != ReferralStatus.WAITING:
                 errors.append(f"The referral is {referral.get_status_display().lower()}, not waiting.")
             role = parent.role
@@ -295,6 +297,7 @@ def _require_own_or_staff(actor: User, match: Match, field: str = "match") -> No
 
 def visit_plan(*, actor: User, match: Match, data: dict[str, Any], request=None) -> Visit:
     _require_own_or_staff(actor, match)
+    check_not_restricted(match.parent, field="match")
     errors = {}
     planned_for = data.get("planned_for")
     if planned_for is None:
@@ -356,6 +359,7 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
     """Logs a contact on the actor's own match. The first one makes the match
     active (and its referral); a concern creates a Concern row at once."""
     _require_own_or_staff(actor, match)
+    check_not_restricted(match.parent, field="match")
     today = timezone.localdate()
     errors = contact_log_errors(match=match, data=data, today=today)
     signposts = list(data.get("signposted_to") or [])
