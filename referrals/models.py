@@ -221,6 +221,20 @@ class Child(models.Model):
     class Meta:
         ordering = ["parent_id", "pk"]
         verbose_name_plural = "children"
+        indexes = [
+            # The home page's births to confirm and loss reviews (and the
+            # reminders about them) look for a few rows among every child.
+            models.Index(
+                fields=["due_date"],
+                name="child_index_for_births",
+                condition=Q(birth_date__isnull=True, loss_date__isnull=True),
+            ),
+            models.Index(
+                fields=["loss_date"],
+                name="child_index_for_loss_reviews",
+                condition=Q(loss_date__isnull=False, loss_reviewed_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_date__isnull=False) | Q(birth_date__isnull=False),
