@@ -83,3 +83,12 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str 
         allowed = ", ".join(f"{s}://" for s in schemes)
         raise SettingError(f"{name} must be a URL starting with {allowed}, got {value!r}")
     return value
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named ``<prefix><NAME>`` (or ``<prefix><NAME>_FILE``)
+    as ``{NAME: value}``: for libraries configured by a dict of names that
+    depend on the operator's choice, such as django-anymail's provider keys."""
+    names = {key[len(prefix) :].removesuffix("_FILE") for key in os.environ if key.startswith(prefix)}
+    found = {name: _raw(prefix + name) for name in sorted(names) if name}
+    return {name: value for name, value in found.items() if value}

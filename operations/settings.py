@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from operations.env import SettingError, env_bool, env_int, env_list, env_str, env_url
+from operations.env import SettingError, env_bool, env_int, env_list, env_prefixed, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -278,6 +278,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Peer support <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# and the provider's settings as ANYMAIL_<NAME> variables (each also as ANYMAIL_<NAME>_FILE),
+# e.g. ANYMAIL_POSTMARK_SERVER_TOKEN. Sending needs no installed app; only webhooks would.
+ANYMAIL = env_prefixed("ANYMAIL_")
 
 # --- Notifications --------------------------------------------------------
 # SMS: "console" prints (development), "file" appends JSON lines to

@@ -20,6 +20,7 @@ from referrals.workflow import OPEN_STATUSES, Status
 CLOSED = [Status.CLOSED] * 6 + [Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN]
 OPEN = list(OPEN_STATUSES)
 LANGUAGES = ["English"] * 17 + ["Polish", "Arabic", "Urdu"]
+SUPPORTED = {Status.ACTIVE, Status.ENDING}
 
 
 def seed(context: ScaleContext) -> None:
@@ -51,13 +52,21 @@ def seed(context: ScaleContext) -> None:
             safe_sms=rng.random() < 0.7,
             safe_email=rng.random() < 0.5,
             may_name_service=rng.random() < 0.8,
+            # Every case records its lawful basis; seven in ten agree to evaluation
+            # (by index, so the random stream of the apps above is unchanged).
+            lawful_basis_article6="legitimate_interests",
+            lawful_basis_article9="not_for_profit",
+            evaluation_consent_given_on=received if index % 10 < 7 else None,
         )
         due = received + timedelta(days=rng.randint(-200, 180))
         born = due + timedelta(days=rng.randint(-21, 14)) if due < today else None
         child = Child(parent=parent, due_date=due, birth_date=born)
+        # Support under way started about four weeks after the referral (no
+        # random draw: the data of every other step stays as it was).
+        started = min(today, received + timedelta(days=28)) if status in SUPPORTED else None
         facts = eligibility.Facts(
             received_on=received,
-            support_started_on=None,
+            support_started_on=started,
             children=(eligibility.ChildFacts(due_date=due, birth_date=born, loss_date=None),),
         )
         result = eligibility.compute(policy_of(service), facts)
@@ -69,6 +78,7 @@ def seed(context: ScaleContext) -> None:
             urgency=rng.choice([Urgency.ROUTINE] * 4 + list(Urgency.values)),
             received_on=received,
             status=status,
+            support_started_on=started,
             eligibility_start=result.start,
             eligibility_end=result.end,
             eligibility_estimated=result.estimated,

@@ -88,14 +88,26 @@ class RealWorker:
         env.update(self.extra_env)
         return env
 
-    def start(self, *, name: str = "w1", concurrency: int = 1) -> subprocess.Popen:
+    def start(self, *, name: str = "w1", concurrency: int = 1, output: Path | None = None) -> subprocess.Popen:
+        """``output``: a file for the worker's console (stdout and stderr), e.g.
+        what the console email and SMS backends print."""
         command = [
             sys.executable, "-m", "celery", "-A", "operations", "worker",
             "--queues", self.queue, "--concurrency", str(concurrency), "--hostname", f"{name}-{self.queue}@%h",
             "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
         ]  # fmt: skip
         # Own session, so a test can kill the worker with its pool children.
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env(), start_new_session=True)  # noqa: S603
+        stream = output.open("ab") if output is not None else None
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=self.env(),
+            start_new_session=True,
+            stdout=stream,
+            stderr=subprocess.STDOUT if stream else None,
+        )
+        if stream is not None:
+            stream.close()  # the child holds its own copy
         self.processes.append(process)
         return process
 

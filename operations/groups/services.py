@@ -751,18 +751,30 @@ def calendar_feed_reset(*, user: User, organisation_id: int) -> CalendarFeed:
     return feed
 
 
-def session_reminders_write(*, now: datetime | None = None) -> int:
+def session_reminders_write(
+    *,
+    now: datetime | None = None,
+    hours_before: Callable[[int], int | None] | None = None,
+    horizon_hours: int = 24,
+) -> int:
     """Reminds everyone booked on a session starting within 24 hours, on a
     channel their contact safety allows (neutral wording where the service
     may not be named); people with no safe channel get nothing. One key per
     booking and start time: a moved session is reminded again, a re-run
-    never twice. Returns the bookings considered."""
+    never twice. Returns the bookings considered.
+
+    ``hours_before(organisation_id)`` is how long ahead an organisation
+    reminds (None: it does not); ``horizon_hours`` the longest of those."""
     now = now or timezone.now()
+    hours_before = hours_before or (lambda _organisation_id: 24)
     sessions = GroupSession.objects.filter(
-        status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=24)
+        status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=horizon_hours)
     ).select_related("group")
     considered = 0
     for session in sessions:
+        hours = hours_before(session.organisation_id)
+        if hours is None or session.starts_at > now + timedelta(hours=hours):
+            continue
         bookings = list(session.bookings.filter(status=BookingStatus.BOOKED).select_related("parent"))
         if not bookings:
             continue

@@ -14,6 +14,10 @@ class NotificationsConfig(AppConfig):
         retention.register(RULE)
 
         from operations.core.urgent import on_urgent
-        from operations.notifications.due import concern_raised
+        from operations.notifications import due, due_outcomes
 
-        on_urgent("concern_raised", concern_raised)
+        on_urgent("concern_raised", due.concern_raised)
+        on_urgent("safety_alert", due.safety_alert_raised)
+        for rule in due_outcomes.RULES:
+            if rule not in due.RULES:
+                due.RULES.append(rule)

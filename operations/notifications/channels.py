@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
@@ -50,8 +51,15 @@ def send_email(message: Outgoing) -> None:
     )
     try:
         email.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as exc:
+    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as exc:
         raise PermanentSendError("recipient refused") from exc
+    except AnymailAPIError as exc:
+        # A provider that could not be reached (no status), is busy or is down is worth retrying.
+        if exc.status_code is None or exc.status_code == 429 or exc.status_code >= 500:
+            raise TransientSendError(f"email provider unavailable ({exc.status_code or 'no answer'})") from exc
+        raise PermanentSendError(f"email provider refused the message ({exc.status_code})") from exc
+    except AnymailError as exc:
+        raise PermanentSendError(exc.__class__.__name__) from exc
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransientSendError(exc.__class__.__name__) from exc
 

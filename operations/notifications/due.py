@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from math import ceil
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from operations.core.models import Membership, Role, Service
 from operations.notifications.models import Channel, Notification, NotificationPreference
+from operations.notifications.reminder_settings import ReminderConfig
 from operations.notifications.services import enqueue_send
 from referrals.models import Child, Referral
 from referrals.selectors import subtract_working_days
@@ -69,19 +71,31 @@ def coordinators() -> tuple[str, ...]:
     return (Role.COORDINATOR,)
 
 
+def month_days(months: int) -> int:
+    """A reminder "N months before" counts a month as 31 days, so it is never late."""
+    return 31 * months
+
+
+def whole_days(hours: int) -> int:
+    """Visits are planned by day (the time is optional), so hours round up to days."""
+    return ceil(hours / 24)
+
+
 # --- Volunteers and PSOs ------------------------------------------------------
 
 
-def pvg_renewals(today: dt.date) -> Iterator[Due]:
-    """Coordinator: PVG renewal 3 months and 1 month before it is due."""
-    windows = (("3m", 92), ("1m", 31))
-    horizon = today + dt.timedelta(days=windows[0][1])
+def pvg_renewals(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Coordinator: PVG renewal 3 months and 1 month before it is due (by default)."""
+    config = config or ReminderConfig.load()
+    horizon = today + dt.timedelta(days=month_days(config.widest("pvg_first_months_before")))
     records = PvgRecord.objects.filter(
         renewal_due__gte=today, renewal_due__lte=horizon, profile__status__in=_working_statuses()
     ).select_related("profile")
     for record in records:
-        for label, days in windows:
-            if record.renewal_due <= today + dt.timedelta(days=days):
+        settings = config.of(record.profile.organisation_id)
+        for months in (settings.pvg_first_months_before, settings.pvg_second_months_before):
+            label = f"{months}m"
+            if record.renewal_due <= today + dt.timedelta(days=month_days(months)):
                 yield Due(
                     key=f"pvg-renewal:{record.pk}:{record.renewal_due}:{label}",
                     kind=f"pvg_renewal_{label}",
@@ -94,15 +108,16 @@ def pvg_renewals(today: dt.date) -> Iterator[Due]:
                 )
 
 
-def training_expiring(today: dt.date) -> Iterator[Due]:
-    """Coordinator: required training expiring within 30 days (unless renewed)."""
+def training_expiring(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Coordinator: required training expiring within 30 days by default (unless renewed)."""
+    config = config or ReminderConfig.load()
     renewed = TrainingRecord.objects.filter(
         profile_id=OuterRef("profile_id"), course_id=OuterRef("course_id"), completed_on__gt=OuterRef("completed_on")
     )
     records = (
         TrainingRecord.objects.filter(
             expires_on__gte=today,
-            expires_on__lte=today + dt.timedelta(days=30),
+            expires_on__lte=today + dt.timedelta(days=config.widest("training_days_before")),
             course__is_required=True,
             profile__status__in=_working_statuses(),
         )
@@ -110,6 +125,10 @@ def training_expiring(today: dt.date) -> Iterator[Due]:
         .select_related("profile", "course")
     )
     for record in records:
+        if record.expires_on > today + dt.timedelta(
+            days=config.of(record.profile.organisation_id).training_days_before
+        ):
+            continue
         yield Due(
             key=f"training-expiring:{record.pk}:{record.expires_on}",
             kind="training_expiring",
@@ -122,8 +141,9 @@ def training_expiring(today: dt.date) -> Iterator[Due]:
         )
 
 
-def supervision_due(today: dt.date) -> Iterator[Due]:
-    """Volunteer and supervisor: supervision due within 7 days, and overdue."""
+def supervision_due(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Volunteer and supervisor: supervision due within 7 days (by default), and overdue."""
+    config = config or ReminderConfig.load()
     intervals = dict(VolunteerSettings.objects.values_list("organisation_id", "supervision_interval_weeks"))
     supervisors = dict(
         SupervisorPairing.objects.filter(ended_on__isnull=True).values_list("volunteer_id", "supervisor_id")
@@ -139,7 +159,8 @@ def supervision_due(today: dt.date) -> Iterator[Due]:
             active_since=profile.active_since,
             interval_weeks=intervals.get(profile.organisation_id, 6),
         )
-        if next_due is None or next_due > today + dt.timedelta(days=7):
+        days_before = config.of(profile.organisation_id).supervision_days_before
+        if next_due is None or next_due > today + dt.timedelta(days=days_before):
             continue
         overdue = next_due < today
         recipients = tuple(uid for uid in (profile.user_id, supervisors.get(profile.pk)) if uid)
@@ -160,15 +181,16 @@ def supervision_due(today: dt.date) -> Iterator[Due]:
 # --- Referrals -----------------------------------------------------------------
 
 
-def eligibility_ending(today: dt.date) -> Iterator[Due]:
+def eligibility_ending(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
     """Coordinator and the matched volunteers: a parent's support ends in 8
-    weeks, then in 4 (plan the ending)."""
-    windows = (("8w", 56), ("4w", 28))
+    weeks, then in 4 by default (plan the ending)."""
+    config = config or ReminderConfig.load()
+    horizon = today + dt.timedelta(weeks=config.widest("eligibility_first_weeks_before"))
     referrals = list(
         Referral.objects.filter(
             status__in=OPEN_STATUSES,
             eligibility_end__gte=today,
-            eligibility_end__lte=today + dt.timedelta(days=56),
+            eligibility_end__lte=horizon,
             parent__processing_restricted=False,
         ).only("pk", "organisation_id", "eligibility_end")
     )
@@ -178,8 +200,10 @@ def eligibility_ending(today: dt.date) -> Iterator[Due]:
     ).values_list("referral_id", "volunteer__user_id"):
         volunteers.setdefault(referral_id, []).append(user_id)
     for referral in referrals:
-        for label, days in windows:
-            if referral.eligibility_end <= today + dt.timedelta(days=days):
+        settings = config.of(referral.organisation_id)
+        for weeks in (settings.eligibility_first_weeks_before, settings.eligibility_second_weeks_before):
+            label = f"{weeks}w"
+            if referral.eligibility_end <= today + dt.timedelta(weeks=weeks):
                 yield Due(
                     key=f"eligibility-end:{referral.pk}:{referral.eligibility_end}:{label}",
                     kind=f"eligibility_end_{label}",
@@ -193,14 +217,18 @@ def eligibility_ending(today: dt.date) -> Iterator[Due]:
                 )
 
 
-def births_to_confirm(today: dt.date) -> Iterator[Due]:
-    """Coordinator: a due date passed more than two weeks ago with no birth recorded."""
-    for child in (
-        Child.objects.birth_to_confirm(today)
-        .filter(parent__processing_restricted=False)
-        .select_related("parent")
-        .only("pk", "due_date", "parent__organisation_id", "parent_id")
-    ):
+def births_to_confirm(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Coordinator: a due date passed more than two weeks ago (by default) with no birth recorded."""
+    config = config or ReminderConfig.load()
+    children = Child.objects.filter(
+        birth_date__isnull=True,
+        loss_date__isnull=True,
+        parent__processing_restricted=False,
+        due_date__lt=today - dt.timedelta(days=config.narrowest("birth_overdue_days")),
+    )
+    for child in children.select_related("parent").only("pk", "due_date", "parent__organisation_id", "parent_id"):
+        if child.due_date >= today - dt.timedelta(days=config.of(child.parent.organisation_id).birth_overdue_days):
+            continue
         yield Due(
             key=f"confirm-birth:{child.pk}:{child.due_date}",
             kind="birth_to_confirm",
@@ -213,7 +241,7 @@ def births_to_confirm(today: dt.date) -> Iterator[Due]:
         )
 
 
-def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
+def referrals_not_contacted(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
     """Coordinator: a referral not contacted within its service's target (working days)."""
     late = Q(pk__in=[])
     for service_id, target in Service.objects.values_list("pk", "waiting_target_working_days"):
@@ -236,20 +264,25 @@ def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
 # --- Matches, visits and contact logs --------------------------------------------
 
 
-def visits_tomorrow(today: dt.date) -> Iterator[Due]:
-    """Volunteer: a planned visit, the day before (at the scan's hour)."""
+def visits_tomorrow(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Volunteer: a planned visit, the day before by default (at the scan's hour)."""
+    config = config or ReminderConfig.load()
     visits = Visit.objects.filter(
         cancelled=False,
-        planned_for=today + dt.timedelta(days=1),
+        planned_for__gt=today,
+        planned_for__lte=today + dt.timedelta(days=whole_days(config.widest("visit_hours_before"))),
         match__status__in=OPEN_MATCH_STATUSES,
         match__parent__processing_restricted=False,
     ).select_related("match__volunteer")
     for visit in visits:
+        days_before = whole_days(config.of(visit.organisation_id).visit_hours_before)
+        if visit.planned_for > today + dt.timedelta(days=days_before):
+            continue
         yield Due(
             key=f"visit-tomorrow:{visit.pk}:{visit.planned_for}",
             kind="visit_reminder",
             organisation_id=visit.organisation_id,
-            subject="A visit tomorrow",
+            subject="A visit tomorrow" if visit.planned_for == today + dt.timedelta(days=1) else "A visit soon",
             body=f"You have a visit planned for {visit.planned_for:%A %d %B}"
             + (f" at {visit.at_time:%H:%M}." if visit.at_time else "."),
             link=link("matching:match-detail", visit.match_id),
@@ -258,14 +291,16 @@ def visits_tomorrow(today: dt.date) -> Iterator[Due]:
         )
 
 
-def contact_logs_missing(today: dt.date) -> Iterator[Due]:
-    """Volunteer: no contact logged within 48 hours after a planned visit."""
+def contact_logs_missing(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Volunteer: no contact logged within 48 hours (by default) after a planned visit."""
+    config = config or ReminderConfig.load()
     logged = ContactLog.objects.filter(match_id=OuterRef("match_id"), contact_date__gte=OuterRef("planned_for"))
+    # Visits older than the window plus 12 days are not chased any more.
     visits = (
         Visit.objects.filter(
             cancelled=False,
-            planned_for__lte=today - dt.timedelta(days=2),
-            planned_for__gte=today - dt.timedelta(days=14),
+            planned_for__lte=today - dt.timedelta(days=whole_days(config.narrowest("contact_log_hours_after"))),
+            planned_for__gte=today - dt.timedelta(days=whole_days(config.widest("contact_log_hours_after")) + 12),
             match__status__in=OPEN_MATCH_STATUSES,
             match__parent__processing_restricted=False,
         )
@@ -273,6 +308,9 @@ def contact_logs_missing(today: dt.date) -> Iterator[Due]:
         .select_related("match__volunteer")
     )
     for visit in visits:
+        days_after = whole_days(config.of(visit.organisation_id).contact_log_hours_after)
+        if visit.planned_for > today - dt.timedelta(days=days_after):
+            continue
         yield Due(
             key=f"log-missing:{visit.pk}",
             kind="contact_log_missing",
@@ -285,21 +323,27 @@ def contact_logs_missing(today: dt.date) -> Iterator[Due]:
         )
 
 
-def match_reviews_due(today: dt.date) -> Iterator[Due]:
-    """Coordinator: a match's review (every 3 months by default) is due."""
+def match_reviews_due(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Coordinator: a match's review (every 3 months by default) is due, or
+    due within the organisation's days of notice (none by default)."""
+    config = config or ReminderConfig.load()
+    horizon = today + dt.timedelta(days=config.widest("match_review_days_before"))
     matches = Match.objects.filter(
         status__in=OPEN_MATCH_STATUSES,
         next_review_on__isnull=False,
-        next_review_on__lte=today,
+        next_review_on__lte=horizon,
         parent__processing_restricted=False,
     ).only("pk", "organisation_id", "next_review_on")
     for match in matches:
+        notice = config.of(match.organisation_id).match_review_days_before
+        if match.next_review_on > today + dt.timedelta(days=notice):
+            continue
         yield Due(
             key=f"match-review:{match.pk}:{match.next_review_on}",
             kind="match_review_due",
             organisation_id=match.organisation_id,
             subject="A match review is due",
-            body=f"Match {match.pk} was due for review on {match.next_review_on:%d %B %Y}.",
+            body=f"Match {match.pk} is due for review on {match.next_review_on:%d %B %Y}.",
             link=link("matching:match-detail", match.pk),
             roles=coordinators(),
             about=match,
@@ -310,8 +354,12 @@ def _working_statuses() -> list[str]:
     return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-#: Every rule the daily scan runs. Apps' rules join as they land.
-RULES: list[Callable[[dt.date], Iterable[Due]]] = [
+#: Every rule the daily scan runs, each given the day and the organisations'
+#: reminder settings. Apps' rules join as they land (the outcome measures'
+#: from ``due_outcomes``, added when the app is ready). Each rule's name is
+#: its on/off switch in ``reminder_settings.SWITCHES``.
+Rule = Callable[[dt.date, ReminderConfig | None], Iterable[Due]]
+RULES: list[Rule] = [
     pvg_renewals,
     training_expiring,
     supervision_due,
@@ -345,19 +393,31 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None, enqu
     email_off = set(NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True))
     # Keys first (cheap strings); rows are built only for keys not yet
     # written, so a re-run over thousands of due reminders stays light.
+    # Recipients and key endings are worked out once per organisation and
+    # role (and once per person): a scan plans tens of thousands of keys.
+    recipients_of: dict[tuple, list[int]] = {}
+    endings_of: dict[int, list[tuple[str, str]]] = {}
     planned: list[tuple[str, Due, int, str]] = []
     for due in dues:
-        recipients = set(due.user_ids)
-        for role in due.roles:
-            recipients.update(members_by_role.get((due.organisation_id, role), []))
-        for user_id in sorted(recipients):
-            for channel in [Channel.IN_APP] + ([] if user_id in email_off else [Channel.EMAIL]):
-                planned.append((f"{due.key}:{user_id}:{channel}", due, user_id, channel))
-    existing = existing_keys([key for key, *_ in planned])
+        group = (due.organisation_id, due.roles, due.user_ids)
+        recipients = recipients_of.get(group)
+        if recipients is None:
+            people = set(due.user_ids)
+            for role in due.roles:
+                people.update(members_by_role.get((due.organisation_id, role), []))
+            recipients = recipients_of[group] = sorted(people)
+        for user_id in recipients:
+            endings = endings_of.get(user_id)
+            if endings is None:
+                channels = [Channel.IN_APP.value] + ([] if user_id in email_off else [Channel.EMAIL.value])
+                endings = endings_of[user_id] = [(f":{user_id}:{channel}", channel) for channel in channels]
+            for ending, channel in endings:
+                planned.append((due.key + ending, due, user_id, channel))
+    missing = missing_keys([key for key, *_ in planned])
     content_types: dict[type, ContentType] = {}
     new_rows = []
     for key, due, user_id, channel in planned:
-        if key in existing:
+        if key not in missing:
             continue
         about_type = None
         if due.about is not None:
@@ -387,39 +447,53 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None, enqu
     return len(new_rows)
 
 
-def _session_reminders(now: dt.datetime) -> int:
+def _session_reminders(now: dt.datetime, config: ReminderConfig) -> int:
     from operations.groups.services import session_reminders_write
 
-    return session_reminders_write(now=now)
+    def hours_before(organisation_id: int) -> int | None:
+        settings = config.of(organisation_id)
+        return settings.session_hours_before if settings.is_on("session_reminders") else None
+
+    return session_reminders_write(
+        now=now, hours_before=hours_before, horizon_hours=config.widest("session_hours_before")
+    )
 
 
 #: Reminders to parents, written by their own app with the parent's safe
 #: contact (they are not addressed to users, so they do not go through Due).
-PARENT_WRITERS: list[Callable[[dt.datetime], int]] = [_session_reminders]
+PARENT_WRITERS: list[Callable[[dt.datetime, ReminderConfig], int]] = [_session_reminders]
 
 
-def existing_keys(keys: list[str]) -> set[str]:
-    """Which of ``keys`` the outbox holds already. On PostgreSQL one
-    ``= ANY(array)`` lookup (about four times faster than long IN lists
-    at scale); elsewhere IN lists in chunks."""
+def missing_keys(keys: list[str]) -> set[str]:
+    """Which of ``keys`` the outbox does not hold yet. On PostgreSQL the keys
+    travel as one text split on the server and only the missing ones come
+    back (none on a re-run); elsewhere IN lists in chunks."""
     if not keys:
         return set()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key FROM {Notification._meta.db_table} WHERE key = ANY(%s)", [keys])  # noqa: S608
+            cursor.execute(
+                # Keys are our own strings of ids, dates and labels: never a newline.
+                "SELECT wanted FROM unnest(string_to_array(%s, E'\\n')) AS wanted "  # noqa: S608
+                f"WHERE NOT EXISTS (SELECT 1 FROM {Notification._meta.db_table} WHERE key = wanted)",
+                ["\n".join(keys)],
+            )
             return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         found.update(Notification.objects.filter(key__in=keys[start : start + 500]).values_list("key", flat=True))
-    return found
+    return set(keys) - found
 
 
 def reminders_scan(*, today: dt.date | None = None) -> int:
     """The beat's question: what has become due? Returns new staff rows."""
     today = today or timezone.localdate()
+    config = ReminderConfig.load()  # once per scan: every rule reads it
     for write in PARENT_WRITERS:
-        write(timezone.now())
-    return reminders_write(due for rule in RULES for due in rule(today))
+        write(timezone.now(), config)
+    return reminders_write(
+        due for rule in RULES for due in rule(today, config) if config.is_on(due.organisation_id, rule.__name__)
+    )
 
 
 # --- Urgent: written with their cause -------------------------------------------
@@ -438,6 +512,28 @@ def concern_raised(concern) -> None:
                 link=link("matching:match-detail", concern.match_id),
                 roles=coordinators(),
                 about=concern,
+            )
+        ],
+        enqueue=True,
+    )
+
+
+def safety_alert_raised(alert) -> None:
+    """Coordinators of the organisation, at once, in the app and by email.
+    Neutral words: the family's record number and a link, never the answer
+    or the measure, which stay in the record."""
+    reminders_write(
+        [
+            Due(
+                key=f"safety-alert:{alert.pk}",
+                kind="safety_alert",
+                organisation_id=alert.organisation_id,
+                subject="A safety alert needs your attention",
+                body=f"An assessment for family record {alert.parent_id} needs a coordinator's attention today. "
+                "Please open the record and record the action taken.",
+                link=link("referrals:parent-detail", alert.parent_id),
+                roles=coordinators(),
+                about=alert,
             )
         ],
         enqueue=True,

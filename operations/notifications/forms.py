@@ -1,9 +1,50 @@
 from django import forms
 
-from operations.notifications.models import NotificationPreference
+from operations.notifications.models import NotificationPreference, ReminderSettings
+from operations.notifications.reminder_settings import SWITCHES
 
 
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["email"]
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    """When each reminder goes, and which are sent at all. Ranges come from
+    the model's validators; the pairs (first before second) from its clean()."""
+
+    send = forms.MultipleChoiceField(
+        label="Send these reminders",
+        required=False,
+        choices=list(SWITCHES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Concerns and safety alerts always go to coordinators at once; they cannot be turned off.",
+    )
+
+    class Meta:
+        model = ReminderSettings
+        fields = [
+            "visit_hours_before",
+            "contact_log_hours_after",
+            "session_hours_before",
+            "supervision_days_before",
+            "pvg_first_months_before",
+            "pvg_second_months_before",
+            "training_days_before",
+            "eligibility_first_weeks_before",
+            "eligibility_second_weeks_before",
+            "birth_overdue_days",
+            "match_review_days_before",
+            "outcome_baseline_days",
+            "outcome_review_months",
+            "outcome_ending_days",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["send"].initial = [name for name in SWITCHES if self.instance.is_on(name)]
+
+    def save(self, commit: bool = True) -> ReminderSettings:
+        self.instance.turned_off = [name for name in SWITCHES if name not in self.cleaned_data["send"]]
+        return super().save(commit=commit)

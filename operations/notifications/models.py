@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -126,3 +128,71 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Notification preferences of user {self.user_id}"
+
+
+def _bounded(
+    default: int, low: int, high: int, verbose_name: str, help_text: str = ""
+) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=help_text or f"Default {default}; between {low} and {high}.",
+    )
+
+
+class ReminderSettings(models.Model):
+    """When each reminder goes, per organisation: created with the defaults
+    (the issue's table) the first time a manager opens the page; until then
+    the scan uses the defaults without writing a row."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="reminder_settings")
+    visit_hours_before = _bounded(24, 1, 168, "Planned visit: hours before")
+    contact_log_hours_after = _bounded(48, 24, 336, "Contact log missing: hours after the visit")
+    session_hours_before = _bounded(24, 1, 168, "Group session (to parents): hours before")
+    supervision_days_before = _bounded(7, 1, 42, "Supervision due: days before")
+    pvg_first_months_before = _bounded(3, 2, 12, "PVG renewal, first reminder: months before")
+    pvg_second_months_before = _bounded(1, 1, 11, "PVG renewal, second reminder: months before")
+    training_days_before = _bounded(30, 1, 180, "Required training expiring: days before")
+    eligibility_first_weeks_before = _bounded(8, 2, 26, "Eligibility ending, first reminder: weeks before")
+    eligibility_second_weeks_before = _bounded(4, 1, 25, "Eligibility ending, second reminder: weeks before")
+    birth_overdue_days = _bounded(14, 1, 60, "Birth to confirm: days after the due date")
+    match_review_days_before = _bounded(0, 0, 30, "Match review: days before it is due")
+    outcome_baseline_days = _bounded(14, 1, 90, "Baseline measure: days after support starts")
+    outcome_review_months = _bounded(3, 1, 12, "Review measure: months since the last measure")
+    outcome_ending_days = _bounded(28, 1, 90, "Ending measure: days after ending or closing it is still asked for")
+    # Names of the rules (operations.notifications.due.RULES) this organisation turned off.
+    turned_off = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reminder settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pvg_second_months_before__lt=models.F("pvg_first_months_before")),
+                name="reminder_pvg_second_after_first",
+                violation_error_message="The second PVG reminder must come after the first.",
+            ),
+            models.CheckConstraint(
+                condition=Q(eligibility_second_weeks_before__lt=models.F("eligibility_first_weeks_before")),
+                name="reminder_eligibility_second_after_first",
+                violation_error_message="The second eligibility reminder must come after the first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder settings of organisation {self.organisation_id}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.pvg_second_months_before is not None and self.pvg_first_months_before is not None:
+            if self.pvg_second_months_before >= self.pvg_first_months_before:
+                errors["pvg_second_months_before"] = "Must be fewer months than the first PVG reminder."
+        if self.eligibility_second_weeks_before is not None and self.eligibility_first_weeks_before is not None:
+            if self.eligibility_second_weeks_before >= self.eligibility_first_weeks_before:
+                errors["eligibility_second_weeks_before"] = "Must be fewer weeks than the first eligibility reminder."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_on(self, rule: str) -> bool:
+        return rule not in self.turned_off

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from operations.core.scale import BATCH, ScaleContext
-from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.models import Channel, Notification, ReminderSettings, Status
 
 
 def seed(context: ScaleContext) -> None:
@@ -43,4 +43,20 @@ def seed(context: ScaleContext) -> None:
             Notification.objects.bulk_create(rows)
             rows = []
     Notification.objects.bulk_create(rows)
-    context.log(f"  notifications: {total}")
+    # Every other organisation has changed its reminder settings, so the scan
+    # reads a row per organisation and narrows its windows per organisation.
+    ReminderSettings.objects.bulk_create(
+        [
+            ReminderSettings(
+                organisation=organisation,
+                training_days_before=45,
+                eligibility_first_weeks_before=10,
+                eligibility_second_weeks_before=6,
+                visit_hours_before=48,
+                turned_off=["births_to_confirm"],
+            )
+            for organisation in context.organisations[::2]
+        ],
+        ignore_conflicts=True,
+    )
+    context.log(f"  notifications: {total}, reminder settings for {len(context.organisations[::2])} organisations")

@@ -15,9 +15,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
 from operations.notifications import channels, rules
-from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.models import Channel, Notification, ReminderSettings, Status
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +192,23 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     if notification_ids is not None:
         inbox = inbox.filter(pk__in=notification_ids)
     return inbox.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def reminder_settings_save(*, form, actor: User, request=None) -> ReminderSettings:
+    """Saves a valid ``ReminderSettingsForm`` and audits what changed (names
+    and values of settings only: nothing personal)."""
+    reminder_settings = form.save()
+    changed = [name for name in form.changed_data if name != "send"]
+    summary = ", ".join(f"{name}={form.cleaned_data[name]}" for name in changed)
+    if "send" in form.changed_data:
+        off = ", ".join(reminder_settings.turned_off) or "none"
+        summary = f"{summary}; turned off: {off}" if summary else f"turned off: {off}"
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        obj=reminder_settings,
+        request=request,
+        summary=f"Reminder settings: {summary or 'saved unchanged'}",
+    )
+    return reminder_settings

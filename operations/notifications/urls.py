@@ -9,4 +9,5 @@ urlpatterns = [
     path("preferences/", views.notification_preferences, name="preferences"),
     path("log/", views.notification_log, name="log"),
     path("log/<int:pk>/retry/", views.notification_retry_view, name="retry"),
+    path("settings/", views.reminder_settings, name="settings"),
 ]

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from operations.core.access import require_membership, staff_required
-from operations.notifications.forms import PreferenceForm
+from operations.core.access import manager_required, require_membership, staff_required
+from operations.notifications.forms import PreferenceForm, ReminderSettingsForm
 from operations.notifications.models import Channel, Notification, NotificationPreference, Status
-from operations.notifications.services import notification_mark_read, notification_retry
+from operations.notifications.reminder_settings import reminder_settings_for
+from operations.notifications.services import notification_mark_read, notification_retry, reminder_settings_save
 
 
 @staff_required
@@ -71,3 +72,16 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your notification settings are saved.")
         return redirect("notifications:centre")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@manager_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """When the organisation's reminders go, and which are sent at all."""
+    membership = require_membership(request)
+    instance = reminder_settings_for(membership.organisation_id)
+    form = ReminderSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        reminder_settings_save(form=form, actor=request.user, request=request)
+        messages.success(request, "Reminder settings saved. The next hourly scan uses them.")
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})

@@ -72,6 +72,14 @@ class Measure:
             return self.option_labels
         return tuple(f"Option {n} ({self.item_score_for_forward(n - 1)})" for n in range(1, self.options + 1))
 
+    def item_labels(self, item: int) -> tuple[str, ...]:
+        """The options of one item, in the order printed on the form. Neutral
+        labels name the score each option gives *on this item*, so a
+        reverse-scored item (EPDS 3, 5–10) does not mislead whoever enters it."""
+        if self.option_labels:
+            return self.option_labels
+        return tuple(f"Option {n} (scores {self.item_score(item, n - 1)})" for n in range(1, self.options + 1))
+
     def item_score_for_forward(self, position: int) -> int:
         return self.first_score + position
 
@@ -79,6 +87,12 @@ class Measure:
         if item in self.reverse_items:
             return self.first_score + (self.options - 1 - position)
         return self.first_score + position
+
+    def position_for(self, item: int, item_score: int) -> int:
+        """The option a parent ticks to give ``item`` this score (the inverse of ``item_score``)."""
+        if item in self.reverse_items:
+            return self.options - 1 - (item_score - self.first_score)
+        return item_score - self.first_score
 
     def _report(self, raw: int) -> Decimal:
         return self.conversion[raw] if self.conversion else Decimal(raw)

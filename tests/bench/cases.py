@@ -256,6 +256,98 @@ def beat_scan(repeat: int) -> list[dict]:
     ]
 
 
+SEND_COUNT = 10_000
+
+
+def reminder_sending(repeat: int) -> list[dict]:  # noqa: ARG001 - one run: it is a throughput
+    """10,000 due reminders (half email, half SMS) sent by a real worker
+    (concurrency 2) on Redis with the console backends: rows written, each
+    handed to the worker, and waited for until every one is sent. Every key
+    the backends printed is counted: none may appear twice or be missing."""
+    import os
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from django.utils import timezone
+    from kombu import Connection
+
+    from operations.core.models import Organisation
+    from operations.notifications.models import Channel, Notification, Status
+    from operations.notifications.tasks import send_notification
+    from tests.worker import RealWorker, wait_until
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        return [{"case": "sending reminders (skipped: set REDIS_URL)", "kind": "worker", "median_ms": "—",
+                 "p95_ms": "—", "target": "needs Redis"}]  # fmt: skip
+    count = int(os.environ.get("BENCH_SEND_COUNT", SEND_COUNT))
+    organisation = Organisation.objects.get(slug="scale-01")
+    prefix = f"bench-send-{time.time_ns()}"
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                organisation=organisation,
+                kind="bench_reminder",
+                channel=Channel.EMAIL if index % 2 else Channel.SMS,
+                recipient_address="bench@example.org" if index % 2 else "+447700900123",
+                subject="Reminder",
+                body="A fictional reminder for the benchmark.",
+                due_at=now,
+                key=f"{prefix}-{index}",
+            )
+            for index in range(count)
+        ],
+        batch_size=2000,
+    )
+    rows = Notification.objects.filter(key__startswith=prefix)
+    ids = list(rows.values_list("pk", flat=True))
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "worker.out"
+        worker = RealWorker(
+            Path(folder),
+            redis_url=redis_url,
+            extra_env={
+                "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+                "SMS_BACKEND": "console",
+                "NOTIFICATION_TEST_IGNORE_QUIET_HOURS": "1",
+            },
+        )
+        worker.start(name="bench", concurrency=2, output=output)
+        try:
+            started = time.perf_counter()
+            with Connection(redis_url) as conn:
+                for notification_id in ids:
+                    send_notification.apply_async((notification_id,), connection=conn, queue=worker.queue)
+            enqueued_s = time.perf_counter() - started
+            finished = wait_until(
+                lambda: rows.filter(status=Status.SENT).count() == count, timeout=max(600, count / 5), interval=0.5
+            )
+            elapsed_s = time.perf_counter() - started
+        finally:
+            worker.stop()
+        printed = re.findall(rf"{re.escape(prefix)}-(\d+)[@\]]", output.read_text(errors="replace"))
+    sent = rows.filter(status=Status.SENT).count()
+    twice = len(printed) - len(set(printed))
+    attempts_over_one = rows.filter(attempts__gt=1).count()
+    rows.delete()  # the other cases never see them
+    ok = finished and sent == count and len(set(printed)) == count and twice == 0 and attempts_over_one == 0
+    return [
+        {
+            "case": f"sending {count:,} due reminders: 1 worker × 2 processes, Redis, console backends",
+            "kind": "worker",
+            "median_ms": round(elapsed_s * 1000),
+            "p95_ms": "—",
+            "queries": "—",
+            "ratio": "—",
+            "target": f"{count / elapsed_s:.0f} reminders/s (enqueued in {enqueued_s:.1f} s); sent {sent}, "
+            f"printed {len(set(printed))}, printed twice {twice}, claimed twice {attempts_over_one}: "
+            f"{'ok' if ok else 'LOST OR DUPLICATED'}",
+        }
+    ]
+
+
 def _http_load(repeat: int) -> list[dict]:
     from tests.bench.http_load import http_load
 
@@ -263,7 +355,13 @@ def _http_load(repeat: int) -> list[dict]:
 
 
 #: Other measurements (matching, exports, …) register here as functions returning rows.
-EXTRA_CASES: list[Callable[[int], list[dict]]] = [beat_scan, booking_throughput, booking_race, _http_load]
+EXTRA_CASES: list[Callable[[int], list[dict]]] = [
+    beat_scan,
+    reminder_sending,
+    booking_throughput,
+    booking_race,
+    _http_load,
+]
 
 
 def _timed(function: Callable[[], object], repeat: int) -> tuple[dict, object]:
@@ -380,12 +478,23 @@ def _candidate_page_case(repeat: int) -> list[dict]:
 EXTRA_CASES.append(matching_cases)
 
 
-def run_all(*, repeat: int, pages_only: bool = False) -> list[dict]:
+def case_groups() -> dict[str, Callable[[int], list[dict]]]:
+    """The cases by the name ``--only`` takes: pages, each extra case, and
+    the candidate page alone (the one to profile matching's reads with)."""
+    return {"pages": page_cases, **{c.__name__.strip("_"): c for c in EXTRA_CASES}, "candidates": _candidate_page_case}
+
+
+def run_all(*, repeat: int, only: list[str] | None = None) -> list[dict]:
+    if only:
+        groups = case_groups()
+        unknown = sorted(set(only) - set(groups))
+        if unknown:
+            raise SystemExit(f"unknown case {', '.join(unknown)}; choose from {', '.join(groups)}")
+        return [row for name in only for row in groups[name](repeat)]
     rows = page_cases(repeat)
-    if pages_only:
-        return rows + _candidate_page_case(repeat)
     for case in EXTRA_CASES:
-        rows.extend(case(repeat))
+        if not only or case.__name__.lstrip("_") in only:
+            rows.extend(case(repeat))
     return rows
 
 

@@ -68,11 +68,15 @@ def main() -> int:
     parser.add_argument("--size", default="full", choices=["full", "small", "tiny"])
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database from the last run")
+    parser.add_argument("--json", default=None, help="default bench-results/latest.json (only.json with --only)")
     parser.add_argument(
-        "--pages-only", action="store_true", help="measure only the pages (quick iteration with --reuse)"
+        "--only",
+        action="append",
+        metavar="CASE",
+        help="run only this case (repeatable): pages, candidates, matching_cases, beat_scan, …",
     )
-    parser.add_argument("--json", default=str(ROOT / "bench-results" / "latest.json"))
     args = parser.parse_args()
+    args.json = args.json or str(ROOT / "bench-results" / ("only.json" if args.only else "latest.json"))
 
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
@@ -95,7 +99,9 @@ def main() -> int:
         seeded_in = time.monotonic() - started
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    results = cases.run_all(repeat=args.repeat, pages_only=args.pages_only)
+    # --only a --only b, or --only a,b
+    only = [name.strip() for value in args.only or [] for name in value.split(",") if name.strip()] or None
+    results = cases.run_all(repeat=args.repeat, only=only)
     report = {
         "size": args.size,
         "repeat": args.repeat,
@@ -105,6 +111,7 @@ def main() -> int:
         "database": "PostgreSQL",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cases": results,
+        "only": only,
     }
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))

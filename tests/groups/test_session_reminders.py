@@ -59,3 +59,26 @@ def test_sessions_further_off_or_cancelled_bookings_get_no_reminder(session):
     services.session_reminders_write(now=NOW)
     services.session_reminders_write(now=NOW - dt.timedelta(days=2))
     assert not Notification.objects.filter(kind="session_reminder").exists()
+
+
+@pytest.mark.django_db
+def test_each_organisation_sets_how_long_before_a_session_parents_are_reminded_or_turns_it_off(session):
+    from operations.notifications.reminder_settings import reminder_settings_for
+
+    book(session, phone="07700900123", safe_sms=True)
+    settings = reminder_settings_for(session.organisation_id)
+    settings.turned_off = ["session_reminders"]
+    settings.save()
+    reminders_scan(today=NOW.date())
+    assert not Notification.objects.filter(kind="session_reminder").exists()
+
+    settings.turned_off = []
+    settings.session_hours_before = 12  # the session is 24 hours off
+    settings.save()
+    reminders_scan(today=NOW.date())
+    assert not Notification.objects.filter(kind="session_reminder").exists()
+
+    settings.session_hours_before = 48
+    settings.save()
+    reminders_scan(today=NOW.date())
+    assert Notification.objects.filter(kind="session_reminder").count() == 1

@@ -177,20 +177,6 @@ def test_referral_not_contacted_within_the_working_day_target(organisation, serv
 # --- Matches, visits, contact logs ----------------------------------------------
 
 
-@pytest.fixture
-def match(coordinator, organisation, service, volunteer):
-    from tests.factories import council_area
-    from tests.matching.helpers import fit_volunteer, waiting_referral
-    from volunteers.matching import services as matching_services
-
-    area = council_area("S12000026")
-    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
-    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
-    return matching_services.match_confirm(
-        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
-    )
-
-
 def plan_visit(match, day):
     from volunteers.matching.models import Visit
 

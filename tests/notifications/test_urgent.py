@@ -9,22 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.notifications.models import Channel, Notification
-from tests.factories import council_area
-from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import Concern
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def match(coordinator, organisation, service, volunteer):
-    area = council_area("S12000026")
-    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
-    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
-    return services.match_confirm(
-        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
-    )
 
 
 def log_concern(volunteer, match):
@@ -66,3 +54,86 @@ def test_no_notification_survives_a_rolled_back_concern(coordinator, volunteer, 
         failing_request()
     assert not Concern.objects.exists()
     assert not Notification.objects.filter(kind="concern_raised").exists()
+
+
+# --- Safety alerts from assessments ------------------------------------------------
+
+
+def safety_alert(organisation, service):
+    from referrals.outcomes.models import Assessment, SafetyAlert
+    from tests.referrals.factories import ReferralFactory
+
+    referral = ReferralFactory(organisation=organisation, service=service, status="active")
+    assessment = Assessment.objects.create(
+        organisation=organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[0] * 9 + [2],
+        item_scores=[0] * 9 + [2],
+        total=2,
+        scoring_version="test",
+    )
+    return SafetyAlert.objects.create(
+        organisation=organisation, assessment=assessment, parent=referral.parent, item_number=10, item_score=2
+    )
+
+
+def test_a_safety_alert_reaches_every_coordinator_at_once_with_only_a_record_number_and_a_link(
+    organisation, service, coordinator, manager, other_coordinator, django_capture_on_commit_callbacks
+):
+    from operations.core.urgent import raise_urgent
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        alert = safety_alert(organisation, service)
+        raise_urgent("safety_alert", alert)
+    rows = Notification.objects.filter(kind="safety_alert")
+    assert set(rows.values_list("recipient_user_id", "channel")) == {
+        (coordinator.pk, Channel.IN_APP),
+        (coordinator.pk, Channel.EMAIL),
+    }
+    assert callbacks, "the rows are handed to a worker on commit, not left to the beat"
+    parent = alert.parent
+    for row in rows:
+        assert str(parent.pk) in row.body
+        assert row.link == f"/referrals/parents/{parent.pk}/"
+        text = row.subject + row.body
+        for personal in (parent.first_name, parent.last_name, "EPDS", "epds", "self-harm", "item"):
+            assert personal not in text
+
+
+def test_raising_the_same_alert_twice_notifies_once(organisation, service, coordinator):
+    from operations.core.urgent import raise_urgent
+
+    alert = safety_alert(organisation, service)
+    raise_urgent("safety_alert", alert)
+    raise_urgent("safety_alert", alert)
+    assert Notification.objects.filter(kind="safety_alert").count() == 2  # one coordinator, two channels
+
+
+def test_no_notification_survives_a_rolled_back_safety_alert(organisation, service, coordinator):
+    from operations.core.urgent import raise_urgent
+    from referrals.outcomes.models import SafetyAlert
+
+    def failing_assessment():
+        with transaction.atomic():
+            raise_urgent("safety_alert", safety_alert(organisation, service))
+            raise RuntimeError("the assessment failed to save after the alert")
+
+    with pytest.raises(RuntimeError):
+        failing_assessment()
+    assert not SafetyAlert.objects.exists()
+    assert not Notification.objects.filter(kind="safety_alert").exists()
+
+
+def test_a_safety_alert_is_sent_even_where_reminders_are_turned_off(organisation, service, coordinator):
+    from operations.core.urgent import raise_urgent
+    from operations.notifications.reminder_settings import SWITCHES, reminder_settings_for
+
+    settings = reminder_settings_for(organisation.pk)
+    settings.turned_off = list(SWITCHES)
+    settings.save()
+    raise_urgent("safety_alert", safety_alert(organisation, service))
+    assert Notification.objects.filter(kind="safety_alert").exists()

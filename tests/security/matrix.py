@@ -479,6 +479,15 @@ def _concern(world, match: str):
     return Concern.objects.create(organisation=made.organisation, match=made, raised_by=made.volunteer.user)
 
 
+def _conflict(world, parent: str, profile: str):
+    from volunteers.matching.models import ConflictOfInterest
+
+    made = _made(world, parent)
+    return ConflictOfInterest.objects.create(
+        organisation=made.organisation, parent=made, volunteer=_made(world, profile), note="Neighbours"
+    )
+
+
 def _directory_entry(organisation):
     from volunteers.matching.models import DirectoryEntry
 
@@ -514,6 +523,8 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # Raised by the persona volunteer on their own match.
     "concern": lambda world: _concern(world, "match"),
     "other_concern": lambda world: _concern(world, "other_match"),
+    "conflict": lambda world: _conflict(world, "parent", "stranger_profile"),
+    "other_conflict": lambda world: _conflict(world, "other_parent", "other_volunteer_profile"),
     "directory_entry": lambda world: _directory_entry(world.organisation),
     "other_directory_entry": lambda world: _directory_entry(world.other_organisation),
     "matching_settings": lambda world: _matching_settings(world.organisation),
@@ -521,6 +532,53 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # Dates for request bodies, as the API takes them.
     "today": lambda world: timezone.localdate().isoformat(),
     "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+}
+
+
+# Objects of the outcomes sub-app (issue 8): an assessment of each
+# organisation whose EPDS item 10 raised a safety alert, and a questionnaire
+# of each organisation.
+
+
+def _assessment(organisation, service=None, referral=None):
+    from referrals.outcomes import services
+    from tests.outcomes.helpers import assessable_referral
+
+    if referral is None:
+        referral = assessable_referral(organisation=organisation, service=service)
+    else:
+        referral.parent.lawful_basis_article9 = "not_for_profit"
+        referral.parent.save()
+    return services.assessment_create(
+        actor=None,
+        organisation=organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[0, 0, 3, 0, 3, 3, 3, 3, 3, 2],  # item 10 scores 1: a safety alert
+    )
+
+
+def _questionnaire(organisation):
+    from referrals.outcomes.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.create(organisation=organisation, name="Matrix questionnaire")
+    questionnaire.items.create(number=1, text="I feel less isolated")
+    return questionnaire
+
+
+OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "assessment": lambda world: _assessment(world.organisation, _made(world, "service")),
+    "other_assessment": lambda world: _assessment(world.other_organisation, _made(world, "other_service")),
+    # Of the family on the persona PSO's own caseload.
+    "pso_match_parent": lambda world: _made(world, "pso_match").parent,
+    "pso_assessment": lambda world: _assessment(world.organisation, referral=_made(world, "pso_match").referral),
+    "safety_alert": lambda world: _made(world, "assessment").safety_alerts.get(),
+    "other_safety_alert": lambda world: _made(world, "other_assessment").safety_alerts.get(),
+    "questionnaire": lambda world: _questionnaire(world.organisation),
+    "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
 }
 
 OBJECTS: dict[str, Callable[[Any], Any]] = {
@@ -544,6 +602,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **APP_OBJECTS,
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
+    **OUTCOME_OBJECTS,
 }
 
 
@@ -570,6 +629,48 @@ def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | N
         Case(answers(LOGIN, 403, 403, 404, 404, answer), args=(other,), method="POST", data=data or {}),
     ]
 
+
+# Outcomes (issue 8): coordinators and managers enter assessments and act on
+# safety alerts; a PSO enters and reads assessments of the families on their
+# own open caseload only (``CaseloadQuerySet``: another family is "not
+# found"); managers keep questionnaires and measure wording. Volunteers: 403.
+ASSESSOR_OWN = answers(LOGIN, 403, 404, 200, 200, 404)
+ASSESSOR_OTHER = answers(LOGIN, 403, 404, 404, 404, 200)
+ASSESSOR_CASELOAD = answers(LOGIN, 403, 200, 200, 200, 404)
+MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
+MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
+
+OUTCOME_PAGES: dict[str, list[Case]] = {
+    # Without ?measure= the page offers the measures to choose from.
+    "outcomes:assessment-new": [
+        Case(ASSESSOR_OWN, args=("parent",)),
+        Case(ASSESSOR_OTHER, args=("other_parent",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_match_parent",)),
+    ],
+    "outcomes:assessment-detail": [
+        Case(ASSESSOR_OWN, args=("assessment",)),
+        Case(ASSESSOR_OTHER, args=("other_assessment",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_assessment",)),
+    ],
+    "outcomes:alert-list": [Case(STAFF)],
+    "outcomes:alert-detail": [
+        *staff_object("safety_alert", "other_safety_alert"),
+        # No action described: a field error, the alert stays open.
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("safety_alert",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_safety_alert",), method="POST", data={}),
+    ],
+    "outcomes:questionnaire-list": [Case(MANAGERS_ONLY)],
+    "outcomes:questionnaire-new": [
+        Case(MANAGERS_ONLY),
+        Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}, note="empty: field errors"),
+    ],
+    "outcomes:questionnaire-edit": [
+        Case(MANAGER_OWN, args=("questionnaire",)),
+        Case(MANAGER_OTHER, args=("other_questionnaire",)),
+    ],
+    "outcomes:wording-list": [Case(MANAGERS_ONLY)],
+    "outcomes:wording-edit": [Case(MANAGERS_ONLY, args=("epds",)), Case(MANAGER_OTHER, args=("no-such-measure",))],
+}
 
 REFERRAL_PAGES: dict[str, list[Case]] = {
     "referrals:board": [Case(STAFF)],
@@ -646,7 +747,8 @@ VOLUNTEER_PAGES: dict[str, list[Case]] = {
 }
 
 # Notifications (the reminders outbox): every member has an inbox and
-# preferences; the organisation's log and retries are for coordinators and managers.
+# preferences; the organisation's log and retries are for coordinators and
+# managers; when reminders go is for managers.
 NOTIFICATION_PAGES: dict[str, list[Case]] = {
     "notifications:centre": [Case(MEMBERS)],
     "notifications:preferences": [Case(MEMBERS)],
@@ -656,6 +758,8 @@ NOTIFICATION_PAGES: dict[str, list[Case]] = {
     ],
     "notifications:log": [Case(STAFF)],
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
+    # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
+    "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
 }
 
 # Managers edit their organisation's volunteer settings, courses and
@@ -979,6 +1083,7 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
     **DASHBOARD_PAGES,
+    **OUTCOME_PAGES,
 }
 
 
@@ -1164,6 +1269,38 @@ MATCHING_API: dict[str, list[Case]] = {
     "GET /api/v1/contact-logs/{id}/": api_member_match(
         "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
     ),
+    # Concerns, match reviews and conflicts of interest are staff records.
+    "GET /api/v1/concerns/": [Case(API_STAFF)],
+    "GET /api/v1/concerns/{id}/": api_staff_object("concern", "other_concern"),
+    # No action given: a field error, the concern stays open.
+    "POST /api/v1/concerns/{id}/close/": api_staff_write("concern", "other_concern"),
+    "GET /api/v1/match-reviews/": [Case(API_STAFF)],
+    "POST /api/v1/match-reviews/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(answers(403, 403, 403, 201, 201, 400), data={"match": "{match}", "held_on": "{today}"}),
+        Case(answers(403, 403, 403, 400, 400, 201), data={"match": "{other_match}", "held_on": "{today}"}),
+    ],
+    "GET /api/v1/conflicts/": [Case(API_STAFF)],
+    "POST /api/v1/conflicts/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(
+            answers(403, 403, 403, 201, 400, 400),
+            data={"parent": "{parent}", "volunteer": "{stranger_profile}"},
+            note="the manager's is a duplicate of the coordinator's: a field error",
+        ),
+        Case(
+            answers(403, 403, 403, 400, 400, 201),
+            data={"parent": "{other_parent}", "volunteer": "{other_volunteer_profile}"},
+        ),
+    ],
+    "DELETE /api/v1/conflicts/{id}/": [
+        Case(
+            answers(403, 403, 403, 204, 404, 404),
+            params={"id": "conflict"},
+            note="the coordinator removes it; the manager then finds nothing",
+        ),
+        Case(answers(403, 403, 403, 404, 404, 204), params={"id": "other_conflict"}),
+    ],
     "GET /api/v1/directory/": [Case(API_MEMBERS)],
     "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
     "GET /api/v1/directory/{id}/": [
@@ -1183,6 +1320,39 @@ MATCHING_API: dict[str, list[Case]] = {
 # The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
 DASHBOARD_API: dict[str, list[Case]] = {
     "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+}
+
+# Outcomes: assessments for PSOs (their caseload), coordinators and managers;
+# safety alerts for coordinators and managers (``IsStaffRole``). Creating with
+# another organisation's parent or referral is a field error, never a write.
+API_ASSESSORS = answers(403, 403, 200, 200, 200, 200)
+API_ASSESSORS_BAD_INPUT = answers(403, 403, 400, 400, 400, 400)
+
+OUTCOME_API: dict[str, list[Case]] = {
+    "GET /api/v1/assessments/": [Case(API_ASSESSORS, note="a PSO: their caseload's assessments")],
+    "POST /api/v1/assessments/": [
+        Case(API_ASSESSORS_BAD_INPUT, data={}),
+        Case(
+            API_ASSESSORS_BAD_INPUT,
+            data={
+                "parent": "{other_parent}",
+                "referral": "{other_referral}",
+                "measure": "gad7",
+                "timepoint": "baseline",
+                "taken_on": "{today}",
+                "responses": [0, 0, 0, 0, 0, 0, 0],
+            },
+            note="another organisation's parent: a field error",
+        ),
+    ],
+    "GET /api/v1/assessments/{id}/": [
+        Case(answers(403, 403, 404, 200, 200, 404), params={"id": "assessment"}),
+        Case(answers(403, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
+        Case(answers(403, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
+    ],
+    "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
+    "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
+    "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
 }
 
 API: dict[str, list[Case]] = {
@@ -1215,4 +1385,5 @@ API: dict[str, list[Case]] = {
     **GROUP_API,
     **MATCHING_API,
     **DASHBOARD_API,
+    **OUTCOME_API,
 }

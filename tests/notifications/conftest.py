@@ -1,0 +1,20 @@
+"""A confirmed match between the personas' volunteer and a waiting parent,
+for the rules and notifications about visits, logs, reviews and concerns."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import council_area
+from tests.matching.helpers import fit_volunteer, waiting_referral
+from volunteers.matching import services as matching_services
+
+
+@pytest.fixture
+def match(coordinator, organisation, service, volunteer):
+    area = council_area("S12000026")
+    referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Rhona")
+    profile = fit_volunteer(organisation=organisation, areas=[area], user=volunteer)
+    return matching_services.match_confirm(
+        actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
+    )
