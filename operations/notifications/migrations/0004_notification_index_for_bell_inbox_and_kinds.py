@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('core', '0004_retention'),
-        ('notifications', '0002_preferences'),
+        ('notifications', '0003_reminder_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
