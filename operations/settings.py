@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "operations.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "operations.core.middleware.SessionIdleRefresh",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,7 +202,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed one
+# The age above is an idle timeout, not a fixed one: SessionIdleRefresh moves
+# the expiry on at most once a minute, instead of a session write per request.
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one
 # username from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES.

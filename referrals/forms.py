@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from operations.core.forms import PlainSelect
 from operations.core.models import CouncilArea, Service
 from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
@@ -192,12 +193,18 @@ class TransitionForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any open state"), *Status.choices[:7]])
-    service = forms.ModelChoiceField(required=False, queryset=Service.objects.none(), empty_label="Any service")
-    council_area = forms.ModelChoiceField(
-        required=False, queryset=CouncilArea.objects.none(), empty_label="Any council area"
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any open state"), *Status.choices[:7]], widget=PlainSelect
     )
-    urgency = forms.TypedChoiceField(required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices])
+    service = forms.ModelChoiceField(
+        required=False, queryset=Service.objects.none(), empty_label="Any service", widget=PlainSelect
+    )
+    council_area = forms.ModelChoiceField(
+        required=False, queryset=CouncilArea.objects.none(), empty_label="Any council area", widget=PlainSelect
+    )
+    urgency = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices], widget=PlainSelect
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
 from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_targets
@@ -220,6 +221,20 @@ class Child(models.Model):
     class Meta:
         ordering = ["parent_id", "pk"]
         verbose_name_plural = "children"
+        indexes = [
+            # The home page's births to confirm and loss reviews (and the
+            # reminders about them) look for a few rows among every child.
+            models.Index(
+                fields=["due_date"],
+                name="child_index_for_births",
+                condition=Q(birth_date__isnull=True, loss_date__isnull=True),
+            ),
+            models.Index(
+                fields=["loss_date"],
+                name="child_index_for_loss_reviews",
+                condition=Q(loss_date__isnull=False, loss_reviewed_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_date__isnull=False) | Q(birth_date__isnull=False),
@@ -347,6 +362,14 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("referrals:referral-detail", self.pk)
+
+    @property
+    def transition_url(self) -> str:
+        return record_url("referrals:referral-transition", self.pk)
 
     @property
     def allowed_moves(self) -> list[tuple[str, str]]:

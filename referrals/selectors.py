@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from operations.core.models import Service
 from referrals.models import Child, Parent, Referral, ReferralTransition
 from referrals.workflow import OPEN_STATUSES, Status
 
@@ -64,8 +65,13 @@ class BoardColumn:
 
 #: Cards per column on the full board, and when one state is chosen: a
 #: column of hundreds helps nobody triage, and every card costs render time.
-BOARD_CARDS = 12
+BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
+#: What a card shows (referrals/_card.html): a parent row is wide.
+BOARD_CARD_FIELDS = [
+    "organisation_id", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason",
+    "eligibility_estimated", "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+]  # fmt: skip
 
 
 def triage_board(user, params, *, per_column: int | None = None) -> list[BoardColumn]:
@@ -79,6 +85,7 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     # One query: the first ``per_column`` of every state (a window per state).
     rows = list(
         base.select_related("parent", "service")
+        .only(*BOARD_CARD_FIELDS)
         .annotate(place=Window(RowNumber(), partition_by=[F("status")], order_by=[F(name).asc() for name in ordering]))
         .filter(place__lte=per_column)
         .order_by(*ordering)
@@ -91,41 +98,100 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     return columns
 
 
+#: Rows per home-page panel, and the columns the panels show: a parent row
+#: is wide, and every column loaded costs time on each request.
+PANEL_ROWS = 10
+_PARENT_NAME = ["parent__first_name", "parent__preferred_name", "parent__last_name"]
+PANEL_REFERRAL_FIELDS = [
+    "organisation_id", "status", "urgency", "received_on", "eligibility_end",
+    "service__name", "service__waiting_target_working_days", *_PARENT_NAME,
+]  # fmt: skip
+PANEL_CHILD_FIELDS = ["due_date", "loss_date", *_PARENT_NAME]
+
+
+Panel = tuple[QuerySet, list[str], Callable[[Any], bool]]
+
+
+def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> dict[str, list]:
+    """The first ``limit`` rows of each panel in one query. A panel is its
+    rows (a subset of ``queryset``), their order, and the same condition as
+    a test on one row: limited subqueries choose each panel's first rows,
+    the test shares the fetched rows out again (a row may be in several)."""
+    chosen = Q(pk__in=[])
+    for rows, ordering, _ in panels.values():
+        chosen |= Q(pk__in=rows.order_by(*ordering, "pk").values("pk")[:limit])
+    fetched = list(queryset.filter(chosen))
+    found = {}
+    for name, (_, ordering, belongs) in panels.items():
+        mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))
+        found[name] = mine[:limit]
+    return found
+
+
+def _sort_key(row, ordering: list[str]) -> tuple:
+    return (*(getattr(row, field) for field in ordering), row.pk)
+
+
 def coordinator_panels(user, today: date | None = None) -> dict:
     """What needs a coordinator's attention today, for the home page."""
     today = today or timezone.localdate()
-    referrals = Referral.objects.visible_to(user).select_related("parent", "service")
-    open_referrals = referrals.filter(status__in=OPEN_STATUSES)
-    new = list(open_referrals.filter(status=Status.RECEIVED).order_by("urgency", "received_on")[:10])
+    horizon = today + timedelta(weeks=ENDING_SOON_WEEKS)
     # Waiting past target: not yet contacted within the service's working-day target.
-    late = Q(pk__in=[])
-    for service_id, target in Service.objects.visible_to(user).values_list("pk", "waiting_target_working_days"):
-        late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
-    overdue = list(open_referrals.filter(late, status=Status.RECEIVED).order_by("received_on")[:10])
-    ending = list(
-        open_referrals.filter(
-            eligibility_end__gte=today, eligibility_end__lte=today + timedelta(weeks=ENDING_SOON_WEEKS)
-        ).order_by("eligibility_end")[:10]
-    )
-    past_end = list(open_referrals.filter(eligibility_end__lt=today).order_by("eligibility_end")[:10])
-    births = list(
-        Child.objects.visible_to(user)
-        .birth_to_confirm(today)
-        .filter(parent__referrals__status__in=OPEN_STATUSES)
-        .select_related("parent")
-        .distinct()
-        .order_by("due_date")[:10]
-    )
-    losses = list(Child.objects.visible_to(user).loss_review_open().select_related("parent").order_by("loss_date")[:10])
-    return {
-        "today": today,
-        "new_referrals": new,
-        "overdue": overdue,
-        "ending_soon": ending,
-        "past_end": past_end,
-        "births_to_confirm": births,
-        "loss_reviews": losses,
+    cutoffs = {
+        service.pk: subtract_working_days(today, service.waiting_target_working_days)
+        for service in user.organisation_services
     }
+    late = Q(pk__in=[])
+    for service_id, cutoff in cutoffs.items():
+        late |= Q(service_id=service_id, received_on__lt=cutoff)
+    referrals = (
+        Referral.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("parent", "service")
+        .only(*PANEL_REFERRAL_FIELDS)
+    )
+    received = referrals.filter(status=Status.RECEIVED)
+    found = _first_of_each(
+        referrals,
+        {
+            "new_referrals": (received, ["urgency", "received_on"], lambda r: r.status == Status.RECEIVED),
+            "overdue": (
+                received.filter(late),
+                ["received_on"],
+                lambda r: (
+                    r.status == Status.RECEIVED and r.service_id in cutoffs and r.received_on < cutoffs[r.service_id]
+                ),
+            ),
+            "ending_soon": (
+                referrals.filter(eligibility_end__gte=today, eligibility_end__lte=horizon),
+                ["eligibility_end"],
+                lambda r: r.eligibility_end is not None and today <= r.eligibility_end <= horizon,
+            ),
+            "past_end": (
+                referrals.filter(eligibility_end__lt=today),
+                ["eligibility_end"],
+                lambda r: r.eligibility_end is not None and r.eligibility_end < today,
+            ),
+        },
+        PANEL_ROWS,
+    )
+    children = Child.objects.visible_to(user).select_related("parent").only(*PANEL_CHILD_FIELDS)
+    # Exists, not a join: a parent with two open referrals must not take two places.
+    open_referral = Referral.objects.filter(parent_id=OuterRef("parent_id"), status__in=OPEN_STATUSES)
+    found |= _first_of_each(
+        children,
+        {
+            # A birth to confirm has no loss recorded; a loss review has one.
+            "births_to_confirm": (
+                children.birth_to_confirm(today).filter(Exists(open_referral)),
+                ["due_date"],
+                lambda c: c.loss_date is None,
+            ),
+            "loss_reviews": (children.loss_review_open(), ["loss_date"], lambda c: c.loss_date is not None),
+        },
+        PANEL_ROWS,
+    )
+    return {"today": today, **found}
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +29,9 @@ from referrals.forms import (
 )
 from referrals.models import ProcessingRestriction, Referral
 
+#: Rows per page of the waiting list; the place number runs on across pages.
+WAITING_PAGE_SIZE = 25
+
 
 @staff_required
 def board(request: HttpRequest) -> HttpResponse:
@@ -44,7 +48,8 @@ def board(request: HttpRequest) -> HttpResponse:
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).waiting_list()
-    return render(request, "referrals/waiting_list.html", {"referrals": referrals, "today": timezone.localdate()})
+    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/waiting_list.html", {"page": page, "today": timezone.localdate()})
 
 
 @staff_required

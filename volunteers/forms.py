@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from operations.core.forms import PlainSelect
 from operations.core.models import CouncilArea, Membership, Role, User
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.models import (
@@ -230,12 +231,17 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
 class VolunteerFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
-    area = forms.ModelChoiceField(queryset=CouncilArea.objects.all(), required=False, empty_label="Any area")
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False, widget=PlainSelect)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False, widget=PlainSelect)
+    area = forms.ModelChoiceField(
+        queryset=CouncilArea.objects.all(), required=False, empty_label="Any area", widget=PlainSelect
+    )
     language = forms.CharField(required=False, max_length=50)
     fit = forms.ChoiceField(
-        choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")], required=False, label="Fit to match"
+        choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")],
+        required=False,
+        label="Fit to match",
+        widget=PlainSelect,
     )
 
 

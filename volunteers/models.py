@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import (
     STAFF_ROLES,
     CouncilArea,
@@ -169,6 +170,10 @@ class VolunteerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("volunteers:detail", self.pk)
 
     @property
     def kind_labels(self) -> list[str]:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -79,19 +80,24 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     )
 
 
-def with_checks(queryset: QuerySet) -> QuerySet:
-    """Everything fit-to-match reads, fetched once for the whole page."""
-    return with_current_caseload(
-        queryset.select_related("user", "pvg")
-        .prefetch_related(
-            Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")),
-            "council_areas",
+def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = True) -> QuerySet:
+    """Everything fit-to-match reads, fetched once for the whole page, and
+    the areas and supervisor a list shows beside it: a page that does not
+    show them leaves their query out."""
+    prefetches: list = [Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course"))]
+    if areas:
+        prefetches.append("council_areas")
+    if supervisors:
+        prefetches.append(
             Prefetch(
                 "pairings",
                 queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
                 to_attr="open_pairings",
-            ),
+            )
         )
+    return with_current_caseload(
+        queryset.select_related("user", "pvg")
+        .prefetch_related(*prefetches)
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
         # Explicit: a GROUP BY query does not use Meta.ordering.
         .order_by("user__last_name", "user__first_name", "pk")
@@ -147,15 +153,53 @@ def evaluate(
             active_since=profile.active_since,
             interval_weeks=settings.supervision_interval_weeks,
         )
-        profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
+        if hasattr(profile, "open_pairings"):  # loaded by with_checks(supervisors=True)
+            profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
         profile.missing_course_ids = required - valid_courses
         evaluated.append(profile)
     return evaluated
 
 
-def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -> list[VolunteerProfile]:
-    """The volunteers ``user`` may see, filtered, each with its fitness."""
+def volunteers_for(
+    user,
+    *,
+    organisation_id: int,
+    filters: dict | None = None,
+    details: bool = True,
+    settings: VolunteerSettings | None = None,
+    required: set[int] | None = None,
+) -> list[VolunteerProfile]:
+    """The volunteers ``user`` may see, filtered, each with its fitness
+    (and, with ``details``, areas and supervisor). ``settings`` and
+    ``required`` are looked up when not given."""
     filters = filters or {}
+    profiles = evaluate(
+        with_checks(_profiles_filtered(user, filters), areas=details, supervisors=details),
+        settings=settings or settings_for(organisation_id),
+        required=required_course_ids(organisation_id) if required is None else required,
+    )
+    fit = filters.get("fit")
+    if fit == "yes":
+        profiles = [p for p in profiles if p.is_fit]
+    elif fit == "no":
+        profiles = [p for p in profiles if not p.is_fit]
+    return profiles
+
+
+def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_page: int) -> Page:
+    """One page of the volunteer list. Fitness is evaluated for the rows
+    shown only, unless the fit filter has to look at everyone."""
+    if filters.get("fit"):
+        everyone = volunteers_for(user, organisation_id=organisation_id, filters=filters)
+        return Paginator(everyone, per_page).get_page(number)
+    page = Paginator(with_checks(_profiles_filtered(user, filters)), per_page).get_page(number)
+    page.object_list = evaluate(
+        page.object_list, settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
+    )
+    return page
+
+
+def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     queryset = VolunteerProfile.objects.visible_to(user)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
@@ -166,15 +210,7 @@ def volunteers_for(user, *, organisation_id: int, filters: dict | None = None) -
         queryset = queryset.filter(council_areas=filters["area"])
     if filters.get("language"):
         queryset = queryset.filter(languages__icontains=filters["language"])
-    profiles = evaluate(
-        with_checks(queryset), settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
-    )
-    fit = filters.get("fit")
-    if fit == "yes":
-        profiles = [p for p in profiles if p.is_fit]
-    elif fit == "no":
-        profiles = [p for p in profiles if not p.is_fit]
-    return profiles
+    return queryset
 
 
 def fitness_of(profile: VolunteerProfile, *, today: dt.date | None = None) -> list[fitness.FitnessReason]:
@@ -227,17 +263,23 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(user, *, organisation_id: int, today: dt.date | None = None) -> Compliance:
+def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
-    supervision due within 7 days or overdue, Disclosure Scotland tasks open."""
+    supervision due within 7 days or overdue, Disclosure Scotland tasks open.
+    Without ``supervisors`` (counts on a home page) they are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
-    required = required_course_ids(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
+    required = {pk for pk, course in courses.items() if course.is_required}
     profiles = evaluate(
-        with_checks(VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)),
+        # The report names each person's supervisor, never their areas.
+        with_checks(
+            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+            areas=False,
+            supervisors=supervisors,
+        ),
         settings=settings,
         required=required,
         today=today,

@@ -25,6 +25,9 @@ from volunteers.models import (
 staff_or_pso = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 
+#: Rows per page of the volunteer list: every row costs render time.
+VOLUNTEER_PAGE_SIZE = 25
+
 
 @staff_or_pso
 def volunteer_list(request: HttpRequest) -> HttpResponse:
@@ -32,8 +35,14 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     filter_form = forms.VolunteerFilterForm(request.GET or None)
     filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    profiles = selectors.volunteers_for(request.user, organisation_id=membership.organisation_id, filters=filters)
-    return render(request, "volunteers/volunteer_list.html", {"profiles": profiles, "filter_form": filter_form})
+    page = selectors.volunteers_page(
+        request.user,
+        organisation_id=membership.organisation_id,
+        filters=filters,
+        number=request.GET.get("page"),
+        per_page=VOLUNTEER_PAGE_SIZE,
+    )
+    return render(request, "volunteers/volunteer_list.html", {"page": page, "filter_form": filter_form})
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -24,6 +25,32 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class SessionIdleRefresh:
+    """Keeps SESSION_COOKIE_AGE an idle timeout without writing the session
+    on every request: a signed-in session is saved (which moves its expiry
+    and the cookie's on) when its last refresh is a minute old or more, so the
+    idle timeout is exact to within that minute."""
+
+    REFRESH_SECONDS = 60
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            if time.time() - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                self.stamp(session)
+        return response
+
+    @classmethod
+    def stamp(cls, session) -> None:
+        """Marks the session saved now (sign-in saves it anyway)."""
+        session[cls.KEY] = int(time.time())
 
 
 class LoginRequired(LoginRequiredMiddleware):
@@ -54,6 +81,7 @@ class CurrentMembershipMiddleware:
                 user.active_organisation_id = first.organisation_id
                 user.save(update_fields=["active_organisation"])
                 user.__dict__.pop("active_membership", None)
+                user.__dict__.pop("organisation_services", None)
                 user.__dict__.pop("active_memberships", None)
         return self.get_response(request)
 

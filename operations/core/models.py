@@ -66,6 +66,12 @@ class User(AbstractUser):
                 return membership
         return None
 
+    @cached_property
+    def organisation_services(self) -> list[Service]:
+        """The services of the organisation being worked in. Cached: several
+        panels of one page (targets, the summary) share one query."""
+        return list(Service.objects.visible_to(self))
+
 
 class CouncilArea(models.Model):
     """One of Scotland's 32 council areas (loaded by a data migration)."""

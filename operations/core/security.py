@@ -90,6 +90,14 @@ def user_requires_two_factor(user: User) -> bool:
 
 
 @receiver(user_logged_in)
+def _start_idle_clock(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        from operations.core.middleware import SessionIdleRefresh
+
+        SessionIdleRefresh.stamp(request.session)
+
+
+@receiver(user_logged_in)
 def _remember_enrolment(sender, request, user, **kwargs) -> None:
     # Someone who enrolled an authenticator voluntarily is asked for it at
     # every sign-in; deciding it once here keeps each later request query-free.

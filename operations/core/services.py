@@ -18,6 +18,7 @@ def user_switch_organisation(*, user: User, membership: Membership) -> None:
     user.active_organisation_id = membership.organisation_id
     user.save(update_fields=["active_organisation"])
     user.__dict__.pop("active_membership", None)
+    user.__dict__.pop("organisation_services", None)
     user.__dict__.pop("active_memberships", None)
 
 

@@ -42,7 +42,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    services = Service.objects.visible_to(request.user).active()
+    services = [service for service in request.user.organisation_services if service.is_active]
     areas = membership.organisation.council_areas.all()
     # Each role's home template shows what that role works on.
     return render(

@@ -116,18 +116,28 @@ def child_places_left(
     """How many more children of each age band alone the crèche could take."""
     left: dict[str, int] = {}
     for band in BANDS:
-        extra = 0
-        if capacity.creche_on:
-            # The answer is bounded: one adult takes at most `per_adult` children.
-            limit = capacity.creche_adults * ratios.per_adult(band) + 1
-            while extra < limit:
-                together = Counter(children_booked) + Counter({band: extra + 1})
-                if capacity.creche_child_cap is not None and sum(together.values()) > capacity.creche_child_cap:
-                    break
-                if adults_needed(together, ratios) > capacity.creche_adults:
-                    break
-                extra += 1
-        left[band] = extra
+        left[band] = 0
+        if not capacity.creche_on:
+            continue
+
+        def fits_extra(extra: int, band: str = band) -> bool:
+            together = Counter(children_booked) + Counter({band: extra})
+            if capacity.creche_child_cap is not None and sum(together.values()) > capacity.creche_child_cap:
+                return False
+            return adults_needed(together, ratios) <= capacity.creche_adults
+
+        # Fitting is monotone in the number of extra children, so a binary
+        # search finds the largest that fits (a home page asks this for many
+        # sessions). The answer is bounded: one adult takes at most
+        # `per_adult` children.
+        low, high = 0, capacity.creche_adults * ratios.per_adult(band)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits_extra(middle):
+                low = middle
+            else:
+                high = middle - 1
+        left[band] = low
     return left
 
 

@@ -92,6 +92,20 @@ class Notification(models.Model):
                 name="notification_unread",
                 condition=Q(channel="in_app", status="sent"),
             ),
+            # Every page's bell counts the unread: an index-only count.
+            models.Index(
+                fields=["recipient_user", "organisation"],
+                name="notification_index_for_bell",
+                condition=Q(channel="in_app", status="sent", read_at__isnull=True),
+            ),
+            # The notification centre: one person's inbox, newest first, a page at a time.
+            models.Index(
+                fields=["recipient_user", "organisation", "-sent_at", "-id"],
+                name="notification_index_for_inbox",
+                condition=Q(channel="in_app", status="sent"),
+            ),
+            # The log's kind filter lists the kinds in use without reading every row.
+            models.Index(fields=["organisation", "kind"], name="notification_index_for_kinds"),
         ]
         constraints = [
             models.CheckConstraint(

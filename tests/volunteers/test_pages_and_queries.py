@@ -193,3 +193,12 @@ def test_api_can_create_a_session_for_a_pso(organisation, pso):
     assert response.json()["actions"][0]["description"] == "Rest"
     forged = client.post("/api/v1/supervisions/", {**body, "supervisor": other_pso.pk}, format="json")
     assert forged.status_code == 400
+
+
+def test_volunteer_list_shows_a_page_with_the_total(organisation, coordinator_client, pso):
+    add_people(organisation, pso, 26)
+    first = coordinator_client.get("/volunteers/").content.decode()
+    assert "26 people (showing 1–25)" in first
+    second = coordinator_client.get("/volunteers/?page=2").content.decode()
+    assert "(showing 26–26)" in second
+    assert "Page 2 of 2" in second

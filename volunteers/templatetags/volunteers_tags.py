@@ -11,6 +11,19 @@ from volunteers.models import Status, TrainingRecord, VolunteerProfile
 register = template.Library()
 
 
+def _fitness_inputs(request, organisation_id: int) -> dict:
+    """Settings and required courses, read once per request however many
+    panels of the page evaluate fitness."""
+    cached = getattr(request, "_volunteer_fitness_inputs", None)
+    if cached is None or cached[0] != organisation_id:
+        inputs = {
+            "settings": selectors.settings_for(organisation_id),
+            "required": selectors.required_course_ids(organisation_id),
+        }
+        cached = request._volunteer_fitness_inputs = (organisation_id, inputs)
+    return cached[1]
+
+
 @register.inclusion_tag("volunteers/_panel_own.html", takes_context=True)
 def own_volunteering_panel(context) -> dict:
     """The signed-in person's next supervision, open actions and training."""
@@ -20,10 +33,10 @@ def own_volunteering_panel(context) -> dict:
     if membership is not None:
         found = selectors.evaluate(
             selectors.with_checks(
-                VolunteerProfile.objects.filter(organisation_id=membership.organisation_id, user_id=user.pk)
+                VolunteerProfile.objects.filter(organisation_id=membership.organisation_id, user_id=user.pk),
+                areas=False,  # the panel names the supervisor, not the areas
             ),
-            settings=selectors.settings_for(membership.organisation_id),
-            required=selectors.required_course_ids(membership.organisation_id),
+            **_fitness_inputs(context["request"], membership.organisation_id),
         )
         profile = found[0] if found else None
     return {
@@ -40,7 +53,12 @@ def supervisees_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {"profiles": []}
-    profiles = selectors.volunteers_for(user, organisation_id=membership.organisation_id)
+    profiles = selectors.volunteers_for(
+        user,
+        organisation_id=membership.organisation_id,
+        details=False,
+        **_fitness_inputs(context["request"], membership.organisation_id),
+    )
     return {"profiles": [p for p in profiles if p.user_id != user.pk and p.status != Status.LEFT]}
 
 
@@ -51,7 +69,7 @@ def staff_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {}
-    report = selectors.compliance_for(user, organisation_id=membership.organisation_id)
+    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, supervisors=False)
     # The compliance report already evaluated everyone's fitness: no second pass.
     profiles = [profile for profile in report.profiles if profile.status == Status.ACTIVE]
     return {

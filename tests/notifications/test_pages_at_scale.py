@@ -1,0 +1,57 @@
+"""The notification log and centre make the same number of queries whatever
+the number of notifications, and show a page of them with the total."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from operations.notifications.models import Channel, Notification, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def add_notifications(organisation, user, count: int, start: int = 0) -> None:
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            organisation=organisation,
+            key=f"scale-{start + index}",
+            kind=["visit_reminder", "pvg_renewal"][index % 2],
+            channel=Channel.IN_APP,
+            recipient_user=user,
+            subject=f"Reminder {start + index}",
+            body="Something is due",
+            due_at=now,
+            status=Status.SENT,
+            sent_at=now,
+        )
+        for index in range(count)
+    )
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/notifications/log/", "/notifications/"])
+def test_query_count_does_not_grow_with_notifications(organisation, coordinator, coordinator_client, url):
+    add_notifications(organisation, coordinator, 3)
+    small = count_queries(coordinator_client, url)
+    add_notifications(organisation, coordinator, 120, start=3)
+    large = count_queries(coordinator_client, url)
+    assert large == small, f"{url}: {small} queries with 3 notifications, {large} with 123"
+    assert small <= 20
+
+
+def test_the_log_shows_a_page_and_the_total(organisation, coordinator, coordinator_client):
+    add_notifications(organisation, coordinator, 51)
+    first = coordinator_client.get("/notifications/log/").content.decode()
+    assert "51 notifications" in first
+    assert "Page 1 of 2" in first
+    second = coordinator_client.get("/notifications/log/?page=2").content.decode()
+    assert "Page 2 of 2" in second
