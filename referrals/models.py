@@ -342,6 +342,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "urgency"]),
             models.Index(fields=["organisation", "eligibility_end"]),
+            # The dashboard's referrals received in a period.
+            models.Index(fields=["organisation", "received_on"], name="referral_org_received_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
