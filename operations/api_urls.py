@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("volunteers.api_urls")),
     path("", include("volunteers.matching.api_urls")),
     path("", include("operations.groups.api_urls")),
+    path("", include("operations.evaluation.api_urls")),
     path("", include(router.urls)),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "volunteers.matching",
     "operations.notifications",
     "operations.groups",
+    "operations.evaluation",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -283,6 +284,19 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 # Only for the delivery tests' worker processes, which may run at night: never in production.
 NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
+
+# --- Evaluation exports ---------------------------------------------------
+# Built files hold pseudonymised health data: kept in a private folder that is
+# never served as static or media files, downloaded only through the app.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(DATA_DIR / "exports"))).resolve()
+# Files and their records are deleted this many days after they were built.
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30, minimum=1)
+# A download link works for this many seconds after the page showed it.
+EXPORT_LINK_MAX_AGE_SECONDS = env_int("EXPORT_LINK_MAX_AGE_SECONDS", 900, minimum=30)
+# Progress is written, and a cancel looked for, every this many rows.
+EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 2000, minimum=1)
+# An export at national scale takes minutes, not the default task's seconds.
+EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"

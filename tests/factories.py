@@ -73,3 +73,37 @@ def council_area(gss_code: str) -> CouncilArea:
         # Transactional tests flush every table, the migration's data included.
         load_council_areas(CouncilArea)
     return CouncilArea.objects.get(gss_code=gss_code)
+
+
+def make_assessment_for_export(
+    *,
+    referral,
+    measure: str = "epds",
+    timepoint: str = "baseline",
+    taken_on=None,
+    positions: list[int | None] | None = None,
+):
+    """An assessment with its total, band and item scores computed by the
+    real scoring module (for export tests; entry has its own factory)."""
+    from django.utils import timezone
+
+    from referrals.outcomes import measures
+    from referrals.outcomes.models import Assessment
+
+    rules = measures.MEASURES[measure]
+    positions = positions if positions is not None else [1] * rules.items
+    result = measures.score(rules, positions)
+    return Assessment.objects.create(
+        organisation_id=referral.organisation_id,
+        parent_id=referral.parent_id,
+        referral=referral,
+        measure=measure,
+        timepoint=timepoint,
+        taken_on=taken_on or timezone.localdate(),
+        responses=positions,
+        item_scores=list(result.item_scores),
+        total=result.total,
+        band=result.band_code,
+        alert_items=list(result.alert_items),
+        scoring_version=result.scoring_version,
+    )
