@@ -75,6 +75,14 @@ class Table:
     def close(self) -> None:
         self.text.close()
 
+    # A ZIP refuses to close while a member is open: a cancel or an error
+    # mid-table must close the member first, so the partial file can go.
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 def _days(since: date, when: date | datetime | None) -> int | None:
     if when is None:
@@ -84,16 +92,15 @@ def _days(since: date, when: date | datetime | None) -> int | None:
     return (when - since).days
 
 
-def _finest_key(row: Sequence, quasi_identifiers: tuple[str, ...]) -> tuple:
-    born, received, gss, role, source, kind = row
-    values = {
+def _quasi_values(born, received, gss, role, source, kind) -> dict[str, str]:
+    """Every quasi-identifier at its finest level."""
+    return {
         anonymise.AGE: anonymise.age_band(anonymise.age_on(born, received)),
         anonymise.AREA: gss or anonymise.UNKNOWN,
         anonymise.PARENT_ROLE: role,
         anonymise.REFERRAL_SOURCE: source,
         anonymise.SERVICE_KIND: kind,
     }
-    return tuple(values[name] for name in quasi_identifiers)
 
 
 class Builder:
@@ -129,7 +136,8 @@ class Builder:
         """Reads only the quasi-identifiers and keeps only their histogram."""
         histogram: Counter = Counter()
         for quasi in sources.quasi_rows(self.export).iterator(chunk_size=CHUNK):
-            histogram[_finest_key(quasi, self.quasi_identifiers)] += 1
+            values = _quasi_values(*quasi)
+            histogram[tuple(values[name] for name in self.quasi_identifiers)] += 1
         return anonymise.plan(
             histogram,
             quasi_identifiers=self.quasi_identifiers,
@@ -147,17 +155,15 @@ class Builder:
             outputs = Outputs(zip_file, workbook=self.export.format == ExportFormat.XLSX)
             written, suppressed = self.write_participants(outputs, plan)
             assessments_written, withheld = self.write_assessments(outputs, suppressed)
-            table = outputs.table("data_dictionary", dictionary.DICTIONARY_COLUMNS)
-            for row in dictionary.dictionary_rows():
-                table.write(row)
-            table.close()
+            with outputs.table("data_dictionary", dictionary.DICTIONARY_COLUMNS) as table:
+                for row in dictionary.dictionary_rows():
+                    table.write(row)
             lines = anonymise.disclosure_lines(
                 plan, assessments_written=assessments_written, assessments_withheld=withheld
             )
-            table = outputs.table("disclosure_report", dictionary.DISCLOSURE_COLUMNS)
-            for line in lines:
-                table.write(line)
-            table.close()
+            with outputs.table("disclosure_report", dictionary.DISCLOSURE_COLUMNS) as table:
+                for line in lines:
+                    table.write(line)
             zip_file.writestr("disclosure_report.txt", "\n".join(f"{item}: {value}" for item, value in lines) + "\n")
             zip_file.writestr("README.txt", dictionary.README)
             outputs.finish()
@@ -171,68 +177,64 @@ class Builder:
     def write_participants(self, outputs: Outputs, plan: anonymise.Plan) -> tuple[int, set[int]]:
         """Writes the participants; returns how many, and the ids of the
         (few) referrals suppressed, whose assessments are withheld too."""
-        table = outputs.table("participants", dictionary.PARTICIPANT_COLUMNS)
-        written = 0
-        suppressed: set[int] = set()
-        index = {name: position for position, name in enumerate(self.quasi_identifiers)}
-        for row in sources.participant_rows(self.export).iterator(chunk_size=CHUNK):
-            (referral_id, parent_id, born, received, gss, role, source, kind,
-             first_contact, first_match, support_from, ended_on, ending_type, contacts, minutes) = row  # fmt: skip
-            self.tick()
-            finest = _finest_key((born, received, gss, role, source, kind), self.quasi_identifiers)
-            recoded = self.recoder.key(finest, plan.levels)
-            if recoded in plan.suppressed_keys:
-                suppressed.add(referral_id)
-                continue
-
-            def quasi(name: str, raw: str, position=index, recoded=recoded) -> str:
-                return recoded[position[name]] if name in position else raw
-
-            table.write(
-                (
-                    anonymise.pseudonym(self.secret, parent_id),
-                    quasi(anonymise.AGE, anonymise.age_band(anonymise.age_on(born, received))),
-                    quasi(anonymise.AREA, gss or anonymise.UNKNOWN),
-                    quasi(anonymise.REFERRAL_SOURCE, source),
-                    quasi(anonymise.SERVICE_KIND, kind),
-                    quasi(anonymise.PARENT_ROLE, role),
-                    _days(received, first_contact),
-                    _days(received, first_match),
-                    _days(received, support_from),
-                    _days(received, ended_on),
-                    contacts,
-                    (Decimal(minutes) / 60).quantize(TENTH),
-                    ending_type or "",
+        with outputs.table("participants", dictionary.PARTICIPANT_COLUMNS) as table:
+            written = 0
+            suppressed: set[int] = set()
+            for row in sources.participant_rows(self.export).iterator(chunk_size=CHUNK):
+                (referral_id, parent_id, born, received, gss, role, source, kind,
+                 first_contact, first_match, support_from, ended_on, ending_type, contacts, minutes) = row  # fmt: skip
+                self.tick()
+                values = _quasi_values(born, received, gss, role, source, kind)
+                recoded = self.recoder.key(tuple(values[name] for name in self.quasi_identifiers), plan.levels)
+                if recoded in plan.suppressed_keys:
+                    suppressed.add(referral_id)
+                    continue
+                values.update(zip(self.quasi_identifiers, recoded, strict=True))
+                table.write(
+                    (
+                        anonymise.pseudonym(self.secret, parent_id),
+                        values[anonymise.AGE],
+                        values[anonymise.AREA],
+                        values[anonymise.REFERRAL_SOURCE],
+                        values[anonymise.SERVICE_KIND],
+                        values[anonymise.PARENT_ROLE],
+                        _days(received, first_contact),
+                        _days(received, first_match),
+                        _days(received, support_from),
+                        _days(received, ended_on),
+                        contacts,
+                        (Decimal(minutes) / 60).quantize(TENTH),
+                        ending_type or "",
+                    )
                 )
-            )
-            written += 1
-        table.close()
+                written += 1
         return written, suppressed
 
     def write_assessments(self, outputs: Outputs, suppressed: set[int]) -> tuple[int, int]:
-        table = outputs.table("assessments", dictionary.ASSESSMENT_COLUMNS)
-        written = withheld = 0
-        pseudonyms: dict[int, str] = {}
-        for row in sources.assessment_rows(self.export).iterator(chunk_size=CHUNK):
-            parent_id, referral_id, received, measure, questionnaire_id, timepoint, taken_on, total, band, items = row
-            self.tick()
-            if referral_id in suppressed:
-                withheld += 1
-                continue
-            if parent_id not in pseudonyms:
-                # Rows come ordered by referral: one parent's rows are together.
-                pseudonyms = {parent_id: anonymise.pseudonym(self.secret, parent_id)}
-            table.write(
-                (
-                    pseudonyms[parent_id],
-                    f"custom-{questionnaire_id}" if questionnaire_id else measure,
-                    timepoint,
-                    _days(received, taken_on),
-                    total,
-                    band,
-                    ";".join("" if score is None else str(score) for score in items or []),
+        with outputs.table("assessments", dictionary.ASSESSMENT_COLUMNS) as table:
+            written = withheld = 0
+            pseudonyms: dict[int, str] = {}
+            for row in sources.assessment_rows(self.export).iterator(chunk_size=CHUNK):
+                parent_id, referral_id, received, measure, questionnaire_id, timepoint, taken_on, total, band, items = (
+                    row
                 )
-            )
-            written += 1
-        table.close()
+                self.tick()
+                if referral_id in suppressed:
+                    withheld += 1
+                    continue
+                if parent_id not in pseudonyms:
+                    # Rows come ordered by referral: one parent's rows are together.
+                    pseudonyms = {parent_id: anonymise.pseudonym(self.secret, parent_id)}
+                table.write(
+                    (
+                        pseudonyms[parent_id],
+                        f"custom-{questionnaire_id}" if questionnaire_id else measure,
+                        timepoint,
+                        _days(received, taken_on),
+                        total,
+                        band,
+                        ";".join("" if score is None else str(score) for score in items or []),
+                    )
+                )
+                written += 1
         return written, withheld
