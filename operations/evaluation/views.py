@@ -66,8 +66,8 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
 @manager_required
+@require_POST
 def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
     try:
