@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -62,6 +63,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"export": export}
     if export.is_downloadable:
         context["download_url"] = services.download_url(export=export, user=request.user)
+        context["link_minutes"] = settings.EXPORT_LINK_MAX_AGE_SECONDS // 60
     template = "evaluation/_export_status.html" if request.htmx else "evaluation/export_detail.html"
     return render(request, template, context)
 
