@@ -150,7 +150,6 @@ class Builder:
         plan = self.plan()
         assessments_in_scope = sources.assessment_rows(self.export).count()
         self.total_rows = plan.rows_total + assessments_in_scope
-        self.report_progress()
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zip_file:
             outputs = Outputs(zip_file, workbook=self.export.format == ExportFormat.XLSX)
             written, suppressed = self.write_participants(outputs, plan)

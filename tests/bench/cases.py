@@ -378,6 +378,15 @@ def _candidate_page_case(repeat: int) -> list[dict]:
 EXTRA_CASES.append(matching_cases)
 
 
+def _export_cases(repeat: int) -> list[dict]:
+    from tests.bench.export_bench import export_cases
+
+    return export_cases(repeat)
+
+
+EXTRA_CASES.append(_export_cases)
+
+
 def run_all(*, repeat: int) -> list[dict]:
     rows = page_cases(repeat)
     for case in EXTRA_CASES:

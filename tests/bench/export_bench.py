@@ -1,0 +1,115 @@
+"""The anonymised export against PostgreSQL's own COPY of the same rows.
+
+Runs in a child process (`python -m tests.bench.export_bench`), so its peak
+resident memory is the export's alone: every organisation's project is
+exported in turn (the whole scale data set: every consenting parent, their
+assessments and contact logs), then the same participant and assessment
+queries are sent through `COPY (...) TO STDOUT` — the physical floor.
+Prints one JSON line: rows, seconds, peak memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MEMORY_TARGET_MB = 300
+SPEED_TARGET = 1 / 3
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _copy_seconds(querysets) -> tuple[float, int]:
+    from django.db import connection
+
+    started, copied = time.perf_counter(), 0
+    with connection.cursor() as cursor:
+        for queryset in querysets:
+            sql, params = queryset.query.sql_with_params()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+                for data in copy:
+                    copied += len(data)
+    return time.perf_counter() - started, copied
+
+
+def child() -> None:
+    import django
+
+    os.environ["EXPORTS_DIR"] = tempfile.mkdtemp(prefix="bench-exports-")
+    django.setup()
+    from django.conf import settings
+    from django.utils import timezone
+
+    from operations.evaluation import sources
+    from operations.evaluation.models import EvaluationExport, EvaluationProject
+    from operations.evaluation.services import export_build
+
+    baseline_mb = _peak_mb()
+    exports = [
+        EvaluationExport.objects.create(
+            organisation_id=project.organisation_id, project=project, expires_at=timezone.now()
+        )
+        for project in EvaluationProject.objects.filter(name="Scale evaluation").order_by("pk")
+    ]
+    started = time.perf_counter()
+    for export in exports:
+        status = export_build(export_id=export.pk)
+        if status != "done":
+            raise RuntimeError(f"export {export.pk} ended {status}")
+    build_seconds = time.perf_counter() - started
+    peak_mb = _peak_mb()
+    built = EvaluationExport.objects.filter(pk__in=[e.pk for e in exports])
+    participants = sum(e.participant_rows + e.suppressed_rows for e in built)
+    assessments = sum(e.assessment_rows for e in built)
+    zip_bytes = sum(e.file_size for e in built)
+    querysets = [q for e in exports for q in (sources.participant_rows(e), sources.assessment_rows(e))]
+    copy_seconds, copy_bytes = _copy_seconds(querysets)
+    shutil.rmtree(settings.EXPORTS_DIR, ignore_errors=True)
+    built.delete()
+    print(json.dumps({
+        "exports": len(exports), "participants": participants, "assessments": assessments,
+        "build_seconds": build_seconds, "copy_seconds": copy_seconds, "copy_bytes": copy_bytes,
+        "zip_bytes": zip_bytes, "baseline_mb": baseline_mb, "peak_mb": peak_mb,
+    }))  # fmt: skip
+
+
+def export_cases(repeat: int) -> list[dict]:
+    """One row: the export's rows per second, its peak memory, and its speed
+    as a share of COPY's (the target is at least a third)."""
+    completed = subprocess.run(  # noqa: S603 - our own module, our own interpreter
+        [sys.executable, "-m", "tests.bench.export_bench"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"export bench failed:\n{completed.stderr[-3000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    rows = result["participants"] + result["assessments"]
+    speed = result["copy_seconds"] / result["build_seconds"] if result["build_seconds"] else 0
+    memory_ok = result["peak_mb"] < MEMORY_TARGET_MB
+    return [
+        {
+            "case": f"export: {result['exports']} organisations' exports, {result['participants']:,} participants + "
+            f"{result['assessments']:,} assessments ({rows / result['build_seconds']:,.0f} rows/s; "
+            f"COPY {rows / result['copy_seconds']:,.0f} rows/s)",
+            "kind": "export",
+            "median_ms": round(result["build_seconds"] * 1000),
+            "p95_ms": round(result["build_seconds"] * 1000),
+            "queries": "—",
+            "ratio": f"{speed:.2f} of COPY",
+            "target": f"peak {result['peak_mb']:.0f} MB (baseline {result['baseline_mb']:.0f} MB) < "
+            f"{MEMORY_TARGET_MB} MB: {'ok' if memory_ok else 'OVER'}; ≥ 1/3 of COPY: "
+            f"{'ok' if speed >= SPEED_TARGET else 'UNDER'}",
+        }
+    ]
+
+
+if __name__ == "__main__":
+    child()
