@@ -10,7 +10,6 @@ from operations.evaluation import services
 
 @shared_task(
     name="operations.evaluation.tasks.build_export",
-    queue="exports",
     acks_late=True,
     soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT + 60,
