@@ -47,7 +47,9 @@ def old_records(organisation, service, coordinator):
 @pytest.mark.django_db
 def test_a_dry_run_counts_and_changes_nothing(organisation, old_records):
     run = retention_dry_run(organisation_id=organisation.pk)
-    assert run.counts == {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1}
+    assert run.counts == {
+        "audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "evaluation_exports": 0,
+    }  # fmt: skip
     assert Parent.objects.get(pk=old_records["closed"]).first_name == "Old"
     assert PvgRecord.objects.filter(profile_id=old_records["left"]).exists()
 
