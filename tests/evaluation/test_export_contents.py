@@ -195,14 +195,14 @@ def test_filters_choose_services_measures_and_the_period(organisation, service, 
 
 
 def test_formulas_are_neutralised_in_csv_and_xlsx_and_negative_numbers_stay_numbers(cohort, project, manager):
-    Referral.objects.filter(pk=cohort.referrals[0].pk).update(source='=HYPERLINK("http://example.com","x")')
-    Referral.objects.filter(pk=cohort.referrals[1].pk).update(source="@SUM(1+1)*cmd|' /C calc'!A0")
+    Referral.objects.filter(pk=cohort.referrals[0].pk).update(source='=HYPERLINK("x.co")')
+    Referral.objects.filter(pk=cohort.referrals[1].pk).update(source="@SUM(1)*cmd|'/C'")
     early = cohort.referrals[2]
     make_assessment_for_export(referral=early, measure="gad7", taken_on=early.received_on - dt.timedelta(days=5))
     zip_file = read_zip(run_export(project, manager, format="xlsx"))
     sources = {row["referral_source"] for row in csv_rows(zip_file, "participants.csv")}
-    assert '\'=HYPERLINK("http://example.com","x")' in sources
-    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in sources
+    assert '\'=HYPERLINK("x.co")' in sources
+    assert "'@SUM(1)*cmd|'/C'" in sources
     assert not [s for s in sources if s[:1] in "=+-@"]
     gad = next(row for row in csv_rows(zip_file, "assessments.csv") if row["measure"] == "gad7")
     assert gad["days_since_referral"] == "-5"
@@ -213,6 +213,6 @@ def test_formulas_are_neutralised_in_csv_and_xlsx_and_negative_numbers_stay_numb
     assert formulas == []
     participants = workbook["participants"]
     values = [cell.value for row in participants.iter_rows(min_row=2) for cell in row]
-    assert '\'=HYPERLINK("http://example.com","x")' in values
+    assert '\'=HYPERLINK("x.co")' in values
     assessments = list(workbook["assessments"].iter_rows(min_row=2, values_only=True))
     assert any(row[1] == "gad7" and row[3] == -5 for row in assessments)
