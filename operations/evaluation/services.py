@@ -84,7 +84,7 @@ def export_request(
     period_to=None,
     services: list[Service] | None = None,
     measures: list[str] | None = None,
-    format: str = "csv",  # noqa: A002 - the field's name in forms and the API
+    format: str = "csv",
     request=None,
 ) -> EvaluationExport:
     """Records the request, audits it with its filters, and queues the build

@@ -216,3 +216,24 @@ def test_formulas_are_neutralised_in_csv_and_xlsx_and_negative_numbers_stay_numb
     assert '\'=HYPERLINK("x.co")' in values
     assessments = list(workbook["assessments"].iter_rows(min_row=2, values_only=True))
     assert any(row[1] == "gad7" and row[3] == -5 for row in assessments)
+
+
+def test_the_build_asks_the_same_number_of_queries_for_more_rows(organisation, service, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from operations.evaluation.services import export_build, export_request
+    from tests.evaluation.conftest import build_cohort
+
+    project = project_create(organisation=organisation, by=manager, name="Query count study")
+    build_cohort(organisation, service, size=10)
+    export_build(export_id=export_request(project=project, by=manager).pk)  # warms per-process caches
+    counts = []
+    for more in (0, 25):
+        if more:
+            build_cohort(organisation, service, size=more)
+        export = export_request(project=project, by=manager)
+        with CaptureQueriesContext(connection) as captured:
+            export_build(export_id=export.pk)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
