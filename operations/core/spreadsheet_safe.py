@@ -17,17 +17,24 @@ from decimal import Decimal
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# Text starting with anything else is safe as it is: the common case, decided
+# on its first character (exports call this for every cell).
+_RISKY_FIRST = frozenset("=+-@\t\r \n\x0b\x0c")
 
 
 def neutralise(value: object) -> object:
     """The value to write in a cell: numbers and None unchanged, risky text quoted."""
-    if value is None or isinstance(value, bool | int | float | Decimal):
+    if type(value) is str:
+        text = value
+    elif value is None or isinstance(value, bool | int | float | Decimal):
         return value
-    text = str(value)
+    else:
+        text = str(value)
+    if not text or text[0] not in _RISKY_FIRST:
+        return text
     if _PLAIN_NUMBER.fullmatch(text):
         return text
-    stripped = text.lstrip()
-    if stripped.startswith(TRIGGERS) or text.startswith(TRIGGERS):
+    if text.startswith(TRIGGERS) or text.lstrip().startswith(TRIGGERS):
         return "'" + text
     return text
 

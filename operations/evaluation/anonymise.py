@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,8 +42,19 @@ GENERALISATION_STEPS: tuple[tuple[str, int], ...] = ((AGE, 1), (AREA, 1), (AREA,
 
 def pseudonym(secret: bytes, internal_id: int) -> str:
     """A stable pseudonymous id: the first 16 hex digits (64 bits) of the HMAC."""
-    digest = hmac.new(secret, str(internal_id).encode(), hashlib.sha256).hexdigest()
-    return f"P-{digest[:16]}"
+    return pseudonymiser(secret)(internal_id)
+
+
+def pseudonymiser(secret: bytes) -> Callable[[int], str]:
+    """``pseudonym`` with the key set up once, for an export's many rows."""
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
+
+    def pseudonym_of(internal_id: int) -> str:
+        mac = keyed.copy()
+        mac.update(str(internal_id).encode())
+        return f"P-{mac.hexdigest()[:16]}"
+
+    return pseudonym_of
 
 
 def age_on(born: date | None, day: date) -> int | None:
@@ -106,6 +117,8 @@ class Recoder:
     def __init__(self, quasi_identifiers: tuple[str, ...], areas: AreaLadder) -> None:
         self.quasi_identifiers = quasi_identifiers
         self.areas = areas
+        # Few distinct keys, many rows: each key is recoded once per level set.
+        self._recoded: dict[tuple, tuple] = {}
 
     def value(self, name: str, finest: str, level: int) -> str:
         if level == 0:
@@ -117,10 +130,14 @@ class Recoder:
         return finest
 
     def key(self, finest_key: tuple, levels: dict[str, int]) -> tuple:
-        return tuple(
-            self.value(name, value, levels.get(name, 0))
-            for name, value in zip(self.quasi_identifiers, finest_key, strict=True)
-        )
+        memo = (finest_key, tuple(sorted(levels.items())))
+        recoded = self._recoded.get(memo)
+        if recoded is None:
+            recoded = self._recoded[memo] = tuple(
+                self.value(name, value, levels.get(name, 0))
+                for name, value in zip(self.quasi_identifiers, finest_key, strict=True)
+            )
+        return recoded
 
 
 def plan(

@@ -103,11 +103,18 @@ def _quasi_values(born, received, gss, role, source, kind) -> dict[str, str]:
     }
 
 
+def _item_scores(json_text: str | None) -> str:
+    """'[1, 0, null, 3]' -> '1;0;;3' (item scores are integers or null)."""
+    if not json_text:
+        return ""
+    return ";".join("" if part == "null" else part for part in json_text.strip("[] ").replace(" ", "").split(","))
+
+
 class Builder:
     def __init__(self, export: EvaluationExport) -> None:
         self.export = export
         project = export.project
-        self.secret = bytes(project.secret)
+        self.pseudonym = anonymise.pseudonymiser(bytes(project.secret))
         self.quasi_identifiers = tuple(q for q in anonymise.QUASI_IDENTIFIERS if q in project.quasi_identifiers)
         self.k = project.k
         self.max_share = project.max_suppressed_percent / 100
@@ -191,7 +198,7 @@ class Builder:
                 values.update(zip(self.quasi_identifiers, recoded, strict=True))
                 table.write(
                     (
-                        anonymise.pseudonym(self.secret, parent_id),
+                        self.pseudonym(parent_id),
                         values[anonymise.AGE],
                         values[anonymise.AREA],
                         values[anonymise.REFERRAL_SOURCE],
@@ -223,7 +230,7 @@ class Builder:
                     continue
                 if parent_id not in pseudonyms:
                     # Rows come ordered by referral: one parent's rows are together.
-                    pseudonyms = {parent_id: anonymise.pseudonym(self.secret, parent_id)}
+                    pseudonyms = {parent_id: self.pseudonym(parent_id)}
                 table.write(
                     (
                         pseudonyms[parent_id],
@@ -232,7 +239,7 @@ class Builder:
                         _days(received, taken_on),
                         total,
                         band,
-                        ";".join("" if score is None else str(score) for score in items or []),
+                        _item_scores(items),
                     )
                 )
                 written += 1

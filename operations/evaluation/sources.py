@@ -4,8 +4,8 @@ here and turned into day counts by the builder; they are never written."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 
 from referrals.models import Referral
 from referrals.outcomes.models import Assessment
@@ -45,7 +45,7 @@ ASSESSMENT_FIELDS = (
     "taken_on",
     "total",
     "band",
-    "item_scores",
+    "item_scores_text",
 )
 
 
@@ -119,4 +119,7 @@ def assessment_rows(export) -> QuerySet:
     )
     if export.measures:
         rows = rows.filter(measure__in=export.measures)
+    # The scores as their JSON text ("[1, 0, null]"): reformatting it is much
+    # cheaper than decoding JSON for every row.
+    rows = rows.annotate(item_scores_text=Cast("item_scores", output_field=TextField()))
     return rows.order_by("referral_id", "pk").values_list(*ASSESSMENT_FIELDS)
