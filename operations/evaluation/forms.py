@@ -52,7 +52,9 @@ class ExportRequestForm(forms.Form):
     period_from = forms.DateField(
         label="Referrals received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    period_to = forms.DateField(label="to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(
+        label="Referrals received up to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     services = forms.ModelMultipleChoiceField(
         queryset=Service.objects.none(),
         required=False,
