@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "volunteers.matching",
     "operations.notifications",
     "operations.groups",
+    "operations.dashboard",
     "operations.evaluation",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use recovery codes for a lost phone (operations.core.services).
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +212,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "operations.core.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "operations.core.security.lockout_client_ip"
+# One function decides the client address for the lockout and the audit log.
+AXES_CLIENT_IP_CALLABLE = "operations.core.network.client_ip"
 # Our audit log already records every sign-in and failure (without the typed
 # username); axes keeps only the counters the lockout needs.
 AXES_DISABLE_ACCESS_LOG = True
@@ -240,6 +244,9 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", default=not DEBUG)
 if BEHIND_PROXY:
     # A TLS-terminating proxy (nginx, Caddy, a load balancer) sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (0: use the
+# connection's address). Behind one TLS proxy (the compose setup) that is 1.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -284,6 +291,10 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 # Only for the delivery tests' worker processes, which may run at night: never in production.
 NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
+
+# --- Dashboard and aggregate figures ----------------------------------------
+# Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").
+DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 
 # --- Evaluation exports ---------------------------------------------------
 # Built files hold pseudonymised health data: kept in a private folder that is

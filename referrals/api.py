@@ -68,6 +68,8 @@ class ParentSerializer(serializers.ModelSerializer):
             "id",
             *services.PARENT_FIELDS,
             *services.CONTACT_SAFETY_FIELDS,
+            # Read-only: restricted and lifted by a manager on the parent's page.
+            "processing_restricted",
             "is_young_parent",
             "contact",
             "children",

@@ -40,6 +40,11 @@ COORDINATOR = {
     "family-start-east-lothian": "coordinator2",
     "capital-peer-network": "coordinator3",
 }
+MANAGER = {
+    "tweed-valley": "manager",
+    "family-start-east-lothian": "manager2",
+    "capital-peer-network": "manager3",
+}
 PATH = [Status.CONTACTED, Status.ASSESSED, Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ENDING, Status.CLOSED]
 EXIT_REASONS = {
     Status.NOT_ELIGIBLE: "Lives outside the area we cover",
@@ -84,6 +89,25 @@ def seed(*, organisations: dict, users: dict) -> None:
                 "extra": rng.randint(10, 200),
             }
             _seed_family(organisation, actor, name, area_code, plan, today, number)
+        _seed_restriction(organisation, users[MANAGER[slug]], today)
+
+
+def _seed_restriction(organisation, manager, today) -> None:
+    """One family per organisation who declined support and asked that their
+    record be kept but not used (GDPR Article 18) while they check it."""
+    parent = (
+        Parent.objects.filter(organisation=organisation, referrals__status=Status.DECLINED, safeguarding_hold=False)
+        .order_by("pk")
+        .first()
+    )
+    if parent is None or parent.processing_restricted or parent.processing_restrictions.exists():
+        return
+    services.parent_restrict(
+        actor=manager,
+        parent=parent,
+        requested_on=today - timedelta(days=3),
+        reason="Asked us to keep the record unused while she checks the address we hold.",
+    )
 
 
 @transaction.atomic

@@ -223,3 +223,24 @@ class ReferralForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # The one-open-referral rule is checked by the service, which names the existing referral.
         return None
+
+
+class RestrictionForm(forms.Form):
+    """A manager records a restriction of processing asked for by the parent."""
+
+    requested_on = forms.DateField(label="Date the parent asked", widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(
+        label="Why processing is restricted",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the parent contests the accuracy of the record while it is checked.",
+    )
+
+
+class LiftRestrictionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the restriction is lifted",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the record was corrected and the parent was told.",
+    )

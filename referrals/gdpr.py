@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from operations.core.gdpr import Section
-from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
 
 ERASED = "Erased"
 
@@ -18,6 +18,7 @@ ERASED = "Erased"
 def subject_access(parent: Parent) -> list[Section]:
     parent_row = model_to_dict(parent, exclude=["organisation"])
     parent_row["council_area"] = str(parent.council_area) if parent.council_area_id else ""
+    parent_row["processing_restricted"] = parent.processing_restricted
     children = [model_to_dict(child, exclude=["parent", "loss_reviewed_by"]) for child in parent.children.all()]
     referrals = list(parent.referrals.select_related("service"))
     referral_rows = [
@@ -28,11 +29,22 @@ def subject_access(parent: Parent) -> list[Section]:
         {"referral": t.referral_id, "from": t.from_status, "to": t.to_status, "at": t.at, "reason": t.reason}
         for t in ReferralTransition.objects.filter(referral__in=referrals).order_by("at")
     ]
+    restrictions = [
+        {
+            "requested_on": r.requested_on,
+            "reason": r.reason,
+            "recorded_at": r.recorded_at,
+            "lifted_on": r.lifted_on,
+            "lift_reason": r.lift_reason,
+        }
+        for r in ProcessingRestriction.objects.filter(parent=parent).order_by("recorded_at", "pk")
+    ]
     return [
         Section("Personal details, safe contact, needs and consent", [parent_row]),
         Section("Children and pregnancies", children),
         Section("Referrals", referral_rows),
         Section("Changes of state", transitions),
+        Section("Restrictions of processing (Article 18)", restrictions),
     ]
 
 
@@ -60,3 +72,4 @@ def erase(parent: Parent) -> None:
     Child.objects.filter(parent=parent).update(name="")
     Referral.objects.filter(parent=parent).update(referrer_name="", referrer_contact="", reason="")
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
+    ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")

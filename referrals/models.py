@@ -118,6 +118,10 @@ class Parent(models.Model):
     safeguarding_hold = models.BooleanField(default=False)
     safeguarding_hold_reason = models.CharField(max_length=300, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Restriction of processing (UK GDPR Art. 18): the record is kept but nothing
+    # new is recorded or sent. Set and cleared only with a ProcessingRestriction
+    # row (referrals.services); the higher layers read this flag.
+    processing_restricted = models.BooleanField(default=False, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -373,3 +377,44 @@ class ReferralTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class ProcessingRestriction(models.Model):
+    """One restriction of processing of a parent's record, recorded at their
+    request and later lifted; the rows are the record of when and why."""
+
+    parent = models.ForeignKey(Parent, on_delete=models.CASCADE, related_name="processing_restrictions")
+    requested_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    lifted_on = models.DateField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent"],
+                condition=Q(lifted_on__isnull=True),
+                name="one_standing_restriction_per_parent",
+                violation_error_message="Processing of this record is already restricted.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=models.F("requested_on")),
+                name="restriction_lifted_after_requested",
+                violation_error_message="A restriction is lifted on or after the day it was requested.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction #{self.pk}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.lifted_on is None

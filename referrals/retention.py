@@ -1,6 +1,7 @@
 """Retention of closed cases: a family whose every referral has been closed
 for longer than the period is erased (anonymised) everywhere, unless a
-safeguarding hold stands."""
+safeguarding hold stands or processing is restricted (a restriction is
+often asked for to keep the record, e.g. as evidence)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from referrals.workflow import OPEN_STATUSES
 def closed_cases_due(organisation_id: int, cutoff) -> QuerySet[Parent]:
     open_referral = Referral.objects.filter(parent_id=OuterRef("pk"), status__in=OPEN_STATUSES)
     return (
-        Parent.objects.filter(organisation_id=organisation_id, erased_at__isnull=True, safeguarding_hold=False)
+        Parent.objects.filter(organisation_id=organisation_id, erased_at__isnull=True)
+        .filter(safeguarding_hold=False, processing_restricted=False)
         .exclude(Exists(open_referral))
         .annotate(last_change=Max("referrals__status_changed_at"))
         .filter(last_change__lt=cutoff)

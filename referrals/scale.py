@@ -51,6 +51,11 @@ def seed(context: ScaleContext) -> None:
             safe_sms=rng.random() < 0.7,
             safe_email=rng.random() < 0.5,
             may_name_service=rng.random() < 0.8,
+            # Every case records its lawful basis; seven in ten agree to evaluation
+            # (by index, so the random stream of the apps above is unchanged).
+            lawful_basis_article6="legitimate_interests",
+            lawful_basis_article9="not_for_profit",
+            evaluation_consent_given_on=received if index % 10 < 7 else None,
         )
         due = received + timedelta(days=rng.randint(-200, 180))
         born = due + timedelta(days=rng.randint(-21, 14)) if due < today else None

@@ -19,7 +19,7 @@ from operations.core import gdpr
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, Service, User
 from referrals import eligibility
-from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
 
@@ -366,6 +366,7 @@ def referral_create(
             audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, request=request, summary="Parent added")
     else:
         _check_same_organisation(parent, organisation)
+    check_not_restricted(parent)
 
     existing = (
         Referral.objects.select_for_update().filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
@@ -471,5 +472,96 @@ def parent_erase(*, actor: User, parent: Parent, request=None) -> None:
         raise ValidationError({"safeguarding_hold": "A safeguarding hold is recorded: this record cannot be erased."})
     if parent.erased_at is not None:
         raise ValidationError("This record has already been erased.")
+    if parent.processing_restricted:
+        # A restriction is often asked for instead of erasure (to keep evidence): lifting it is a decision of its own.
+        raise ValidationError(
+            "Processing of this record is restricted: lift the restriction, with the reason, before erasing it."
+        )
     gdpr.erase_everywhere(parent)
     audit_log(action=AuditAction.DELETE, actor=actor, obj=parent, request=request, summary="Parent record erased")
+
+
+#: What every refused write says while a parent's processing is restricted.
+RESTRICTED_MESSAGE = (
+    "Processing of this parent's record is restricted at their request (UK GDPR Article 18): "
+    "the record is kept, but nothing new is recorded or sent until a manager lifts the restriction."
+)
+
+
+def check_not_restricted(parent: Parent, *, field: str = "parent") -> None:
+    """Refuses new work for a parent whose processing is restricted. Every
+    service that records something new about a parent, or contacts them,
+    calls this (the higher layers too: they may read referrals)."""
+    if parent.processing_restricted:
+        raise ValidationError({field: RESTRICTED_MESSAGE})
+
+
+def _restriction_reason_errors(reason: str, day: date | None, *, day_field: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Say why (for example: the parent contests the accuracy of the record)."
+    elif len(reason.strip()) > 300:
+        errors["reason"] = "Keep the reason to 300 characters."
+    if day is None:
+        errors[day_field] = "Give the date."
+    elif day > timezone.localdate():
+        errors[day_field] = "The date cannot be in the future."
+    return errors
+
+
+@transaction.atomic
+def parent_restrict(
+    *, actor: User, parent: Parent, requested_on: date | None, reason: str, request=None
+) -> ProcessingRestriction:
+    """Restricts processing of ``parent``'s record at their request. Refused
+    while a safeguarding hold is recorded, for an erased record and for one
+    already restricted."""
+    locked = Parent.objects.select_for_update().get(pk=parent.pk)
+    errors = _restriction_reason_errors(reason, requested_on, day_field="requested_on")
+    if locked.safeguarding_hold:
+        errors["__all__"] = "A safeguarding hold is recorded: processing cannot be restricted while it stands."
+    elif locked.erased_at is not None:
+        errors["__all__"] = "This record has been erased: there is nothing left to restrict."
+    elif locked.processing_restricted:
+        errors["__all__"] = "Processing of this record is already restricted."
+    if errors:
+        raise ValidationError(errors)
+    restriction = ProcessingRestriction.objects.create(
+        parent=locked, requested_on=requested_on, reason=reason.strip(), recorded_by=actor
+    )
+    locked.processing_restricted = True
+    locked.save(update_fields=["processing_restricted", "updated_at"])
+    parent.processing_restricted = True
+    # The reason may describe the person: the audit names the record only.
+    audit_log(
+        action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Processing restricted (Art. 18)"
+    )
+    return restriction
+
+
+@transaction.atomic
+def parent_lift_restriction(
+    *, actor: User, parent: Parent, reason: str, lifted_on: date | None = None, request=None
+) -> ProcessingRestriction:
+    """Lifts the standing restriction of ``parent``, with the reason."""
+    locked = Parent.objects.select_for_update().get(pk=parent.pk)
+    standing = ProcessingRestriction.objects.filter(parent=locked, lifted_on__isnull=True).first()
+    lifted_on = lifted_on or timezone.localdate()
+    errors = _restriction_reason_errors(reason, lifted_on, day_field="lifted_on")
+    if standing is None:
+        errors["__all__"] = "Processing of this record is not restricted."
+    elif lifted_on < standing.requested_on:
+        errors["lifted_on"] = "A restriction is lifted on or after the day it was requested."
+    if errors:
+        raise ValidationError(errors)
+    standing.lifted_on = lifted_on
+    standing.lift_reason = reason.strip()
+    standing.lifted_by = actor
+    standing.save(update_fields=["lifted_on", "lift_reason", "lifted_by"])
+    locked.processing_restricted = False
+    locked.save(update_fields=["processing_restricted", "updated_at"])
+    parent.processing_restricted = False
+    audit_log(
+        action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Restriction of processing lifted"
+    )
+    return standing

@@ -18,6 +18,7 @@ urlpatterns = [
     path("parents/<int:pk>/contact/", views.parent_contact_safety, name="parent-contact-safety"),
     path("parents/<int:pk>/subject-access/", views.parent_subject_access, name="parent-subject-access"),
     path("parents/<int:pk>/erase/", views.parent_erase, name="parent-erase"),
+    path("parents/<int:pk>/restriction/", views.parent_restriction, name="parent-restriction"),
     path("parents/<int:pk>/children/new/", views.child_add, name="child-add"),
     path("children/<int:pk>/", views.child_edit, name="child-edit"),
     path("children/<int:pk>/review-loss/", views.child_review_loss, name="child-review-loss"),

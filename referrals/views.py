@@ -19,12 +19,14 @@ from referrals.forms import (
     ChildForm,
     ContactSafetyForm,
     IntakeForm,
+    LiftRestrictionForm,
     ParentForm,
     ReferralForm,
+    RestrictionForm,
     TransitionForm,
     add_errors,
 )
-from referrals.models import Referral
+from referrals.models import ProcessingRestriction, Referral
 
 
 @staff_required
@@ -299,3 +301,33 @@ def parent_erase(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The record was erased. Anonymous statistics are kept.")
                 return redirect("referrals:parent-detail", pk=parent.pk)
     return render(request, "referrals/parent_erase.html", {"parent": parent, "error": error})
+
+
+@manager_required
+def parent_restriction(request: HttpRequest, pk: int) -> HttpResponse:
+    """Restrict processing of a parent's record at their request, or lift
+    the standing restriction; the history of both is listed."""
+    parent = get_parent_for(request.user, pk)
+    lifting = parent.processing_restricted
+    form_class = LiftRestrictionForm if lifting else RestrictionForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if lifting:
+                services.parent_lift_restriction(
+                    actor=request.user, parent=parent, reason=form.cleaned_data["reason"], request=request
+                )
+            else:
+                services.parent_restrict(actor=request.user, parent=parent, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            done = "The restriction was lifted." if lifting else "Processing is restricted: kept, nothing new is done."
+            messages.success(request, done)
+            return redirect("referrals:parent-detail", pk=parent.pk)
+    history = ProcessingRestriction.objects.filter(parent=parent).select_related("recorded_by", "lifted_by")
+    return render(
+        request,
+        "referrals/parent_restriction.html",
+        {"parent": parent, "form": form, "lifting": lifting, "history": history},
+    )

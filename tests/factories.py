@@ -1,12 +1,16 @@
-"""factory_boy factories for the base layer. Apps add theirs beside their tests."""
+"""factory_boy factories for the base layer, and outcome assessments scored
+by the real rules. Apps add theirs beside their tests."""
 
 from __future__ import annotations
 
 import factory
 from django.conf import settings
+from django.utils import timezone
 
 from operations.core.council_areas import load_council_areas
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, User
+from referrals.outcomes import measures
+from referrals.outcomes.models import Assessment
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -75,6 +79,49 @@ def council_area(gss_code: str) -> CouncilArea:
     return CouncilArea.objects.get(gss_code=gss_code)
 
 
+def positions_for_total(measure, total: int) -> list[int]:
+    """Option positions that score ``total`` on ``measure`` (raw total; for
+    CORE-10 with every item answered the score is the same number): items are
+    filled from the first, reverse-scored ones through their reversed options."""
+    top = measure.options - 1
+    remaining = total - measure.items * measure.first_score
+    if not 0 <= remaining <= measure.items * top:
+        raise ValueError(f"{measure.name} cannot total {total}.")
+    positions = []
+    for number in measure.item_numbers:
+        item = min(top, remaining)
+        remaining -= item
+        positions.append(top - item if number in measure.reverse_items else item)
+    return positions
+
+
+def _scored(assessment) -> measures.Score:
+    return measures.score(measures.MEASURES[assessment.measure], assessment.responses)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment scored by the real rules. Give ``referral`` (its parent
+    and organisation follow) and ``score_total``, or ``responses`` directly."""
+
+    class Meta:
+        model = Assessment
+        exclude = ("score_total",)
+
+    score_total = 10
+    referral = None
+    parent = factory.SelfAttribute("referral.parent")
+    organisation = factory.SelfAttribute("referral.organisation")
+    measure = "epds"
+    timepoint = "baseline"
+    taken_on = factory.LazyFunction(timezone.localdate)
+    responses = factory.LazyAttribute(lambda o: positions_for_total(measures.MEASURES[o.measure], o.score_total))
+    item_scores = factory.LazyAttribute(lambda o: list(_scored(o).item_scores))
+    total = factory.LazyAttribute(lambda o: _scored(o).total)
+    band = factory.LazyAttribute(lambda o: _scored(o).band_code)
+    alert_items = factory.LazyAttribute(lambda o: list(_scored(o).alert_items))
+    scoring_version = factory.LazyAttribute(lambda o: _scored(o).scoring_version)
+
+
 def make_assessment_for_export(
     *,
     referral,
@@ -83,27 +130,13 @@ def make_assessment_for_export(
     taken_on=None,
     positions: list[int | None] | None = None,
 ):
-    """An assessment with its total, band and item scores computed by the
-    real scoring module (for export tests; entry has its own factory)."""
-    from django.utils import timezone
-
-    from referrals.outcomes import measures
-    from referrals.outcomes.models import Assessment
-
+    """An assessment for export tests: every item at option 1 unless
+    ``positions`` are given, scored by the real rules (AssessmentFactory)."""
     rules = measures.MEASURES[measure]
-    positions = positions if positions is not None else [1] * rules.items
-    result = measures.score(rules, positions)
-    return Assessment.objects.create(
-        organisation_id=referral.organisation_id,
-        parent_id=referral.parent_id,
+    return AssessmentFactory(
         referral=referral,
         measure=measure,
         timepoint=timepoint,
         taken_on=taken_on or timezone.localdate(),
-        responses=positions,
-        item_scores=list(result.item_scores),
-        total=result.total,
-        band=result.band_code,
-        alert_items=list(result.alert_items),
-        scoring_version=result.scoring_version,
+        responses=positions if positions is not None else [1] * rules.items,
     )

@@ -54,23 +54,24 @@ class RealWorker:
     def broker_url(self) -> str:
         return self.redis_url or "filesystem://"
 
-    def broker_connection(self) -> Connection:
+    def broker_transport_options(self) -> dict[str, object]:
+        """Options matching the worker's own (its DATA_DIR is ``data_dir``)."""
         if self.redis_url:
-            return Connection(self.redis_url)
+            return {}
         folder = str(self.data_dir / "broker" / "queue")
         Path(folder).mkdir(parents=True, exist_ok=True)
         (self.data_dir / "broker" / "processed").mkdir(parents=True, exist_ok=True)
         control = self.data_dir / "broker" / "control"
         control.mkdir(parents=True, exist_ok=True)
-        return Connection(
-            "filesystem://",
-            transport_options={
-                "data_folder_in": folder,
-                "data_folder_out": folder,
-                "store_processed": False,
-                "control_folder": str(control),
-            },
-        )
+        return {
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "store_processed": False,
+            "control_folder": str(control),
+        }
+
+    def broker_connection(self) -> Connection:
+        return Connection(self.broker_url, transport_options=self.broker_transport_options())
 
     def env(self) -> dict[str, str]:
         env = {

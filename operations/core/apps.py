@@ -24,8 +24,18 @@ class CoreConfig(AppConfig):
                 apply=lambda queryset: queryset.purge(),
             )
         )
-        # Connects the sign-in receiver that remembers a voluntary enrolment.
-        from operations.core import security  # noqa: F401
+        # Importing security also connects the sign-in receiver that remembers a voluntary enrolment.
+        from operations.core import security
+
+        retention.register(
+            retention.RetentionRule(
+                key="sign_in_attempts",
+                label="Failed sign-in records (lockout counters)",
+                default_months=3,
+                due=security.sign_in_attempts_due,
+                apply=security.sign_in_attempts_remove,
+            )
+        )
 
 
 class OperationsAdminConfig(admin_apps.AdminConfig):

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from operations.core.models import Organisation, User, active_membership
+from operations.core.network import client_ip
 
 
 class AuditAction(models.TextChoices):
@@ -108,16 +109,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the proxy's address behind a proxy; the first
-    # X-Forwarded-For entry is the client as the proxy saw it.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return candidate or None
 
 
 def audit_log(

@@ -1,4 +1,11 @@
-"""Scotland's 32 council areas, from the CSV shipped beside this app."""
+"""Scotland's 32 council areas and which of them neighbour each other, from
+the CSV files shipped beside this app.
+
+Neighbours are pairs of areas that share a land boundary, as each council
+area's own description of its borders gives them. Ferry links and crossings
+of an estuary (the Forth, the Tay, the Clyde) are not counted, so the three
+island councils (Na h-Eileanan Siar, Orkney, Shetland) have no neighbours,
+nor do Falkirk and Clackmannanshire or Fife and the City of Edinburgh."""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import csv
 from pathlib import Path
 
 CSV_PATH = Path(__file__).resolve().parent / "data" / "council-areas.csv"
+NEIGHBOURS_CSV_PATH = Path(__file__).resolve().parent / "data" / "council-area-neighbours.csv"
 
 
 def load_council_areas(model) -> int:
@@ -24,3 +32,22 @@ def load_council_areas(model) -> int:
             )
             rows += 1
     return rows
+
+
+def neighbour_pairs() -> list[tuple[str, str]]:
+    """The (GSS code, GSS code) pairs of the neighbours file, each pair once."""
+    with NEIGHBOURS_CSV_PATH.open(newline="", encoding="utf-8") as handle:
+        return [(row["gss_code"], row["neighbour_gss_code"]) for row in csv.DictReader(handle)]
+
+
+def load_council_area_neighbours(model) -> int:
+    """Sets every area's neighbours from the file (adding the missing links
+    only, so it can run again). Returns the number of pairs."""
+    by_code = {area.gss_code: area for area in model.objects.all()}
+    pairs = neighbour_pairs()
+    for code, other in pairs:
+        # Both ways: the historical model inside a migration does not know
+        # the field is symmetrical (on the live model the second add is a no-op).
+        by_code[code].neighbours.add(by_code[other])
+        by_code[other].neighbours.add(by_code[code])
+    return len(pairs)

@@ -21,6 +21,30 @@ class OTPTokenForm(forms.Form):
         return token
 
 
+class TwoFactorVerifyForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    otp_token = forms.CharField(
+        label="Six-digit code from your authenticator app, or a recovery code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_otp_token(self) -> str:
+        typed = "".join(self.cleaned_data["otp_token"].split())
+        if typed.isdigit() and len(typed) == 6:
+            self.is_recovery_code = False
+            return typed
+        code = typed.replace("-", "").lower()
+        if len(code) == 8 and set(code) <= set("abcdefghijklmnopqrstuvwxyz234567"):
+            self.is_recovery_code = True
+            return code
+        raise forms.ValidationError(
+            "Enter the six digits your authenticator app shows (e.g. 123456), or one of your recovery codes "
+            "(e.g. abcd-2345)."
+        )
+
+
 class AuditFilterForm(forms.Form):
     """Search the audit log. Every field is optional; a bad value is a field error."""
 

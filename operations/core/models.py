@@ -74,6 +74,10 @@ class CouncilArea(models.Model):
     gss_code = models.CharField("GSS code", max_length=9, unique=True)
     former_codes = models.CharField(max_length=80, blank=True)
     health_board = models.CharField(max_length=80)
+    # Areas sharing a land boundary (data/council-area-neighbours.csv), for
+    # the travel score of matching. Symmetrical: Angus neighbours Dundee City
+    # exactly when Dundee City neighbours Angus.
+    neighbours = models.ManyToManyField("self", symmetrical=True, blank=True)
 
     class Meta:
         ordering = ["name"]

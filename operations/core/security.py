@@ -9,8 +9,12 @@ a person whose role in the organisation they work in is listed in
 
 from __future__ import annotations
 
+import datetime as dt
+
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -44,17 +48,22 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     return render(request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429)
 
 
-def lockout_client_ip(request: HttpRequest) -> str:
-    """The address a lockout is keyed on.
+def sign_in_attempts_due(organisation_id: int, cutoff: dt.datetime) -> QuerySet[AccessAttempt]:
+    """Lockout counters (a typed username, an address, a browser) older than
+    the period: those naming a member of the organisation, and those naming
+    nobody we know, which belong to no organisation and would otherwise be
+    kept for ever. django-axes drops counters itself after the lockout time,
+    but only when someone signs in; this rule is the backstop."""
+    members = User.objects.filter(memberships__organisation_id=organisation_id).values("username")
+    known = User.objects.values("username")
+    return AccessAttempt.objects.filter(attempt_time__lt=cutoff).filter(
+        Q(username__in=members) | Q(username__isnull=True) | ~Q(username__in=known)
+    )
 
-    Behind our proxy the last X-Forwarded-For entry is the one the proxy
-    added; the earlier ones are whatever the client sent and could be
-    changed on every attempt to escape the lockout."""
-    if settings.BEHIND_PROXY:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+
+def sign_in_attempts_remove(attempts: QuerySet[AccessAttempt]) -> int:
+    _, per_model = attempts.delete()
+    return per_model.get(AccessAttempt._meta.label, 0)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from operations.core.audit import AuditAction, audit_log
@@ -79,6 +80,74 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest 
         request=request,
     )
     return True
+
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def recovery_code_display(code: str) -> str:
+    """``abcd2345`` as ``abcd-2345``: easier to copy by hand."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def recovery_code_normalise(typed: str) -> str:
+    return "".join(typed.split()).replace("-", "").lower()
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User, request: HttpRequest | None = None) -> list[str]:
+    """Ten new single-use recovery codes for a person with an authenticator;
+    any earlier codes stop working. The codes are returned to be shown once
+    and are never logged."""
+    device, _ = StaticDevice.objects.select_for_update().get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in sorted(codes)])
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=user,
+        obj=device,
+        summary="Two-factor recovery codes made; earlier codes no longer work",
+        request=request,
+    )
+    return [recovery_code_display(code) for code in sorted(codes)]
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count()
+
+
+@transaction.atomic
+def recovery_code_use(*, user: User, typed: str, request: HttpRequest | None = None) -> StaticDevice | None:
+    """Signs in with one recovery code, which then stops working; None for a
+    wrong or used code (counted by django-otp's throttle, like TOTP codes).
+
+    The device row is locked and the code deleted by one DELETE, so the same
+    code used twice at once lets in one of the two."""
+    device = StaticDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).order_by("pk").first()
+    if device is None:
+        return None
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return None
+    used, _ = StaticToken.objects.filter(device=device, token=recovery_code_normalise(typed)).delete()
+    if not used:
+        device.throttle_increment()
+        return None
+    device.throttle_reset()
+    audit_log(
+        action=AuditAction.LOGIN,
+        actor=user,
+        obj=device,
+        summary=f"Signed in with a recovery code; {recovery_codes_left(user)} left",
+        request=request,
+    )
+    return device
 
 
 @transaction.atomic

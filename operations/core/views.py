@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -18,11 +18,18 @@ from operations.core import health, services
 from operations.core import retention as retention_rules
 from operations.core.access import get_service_for, manager_required, require_membership
 from operations.core.audit import AuditAction, AuditEvent, audit_log
-from operations.core.forms import AuditFilterForm, OTPTokenForm, RetentionForm
+from operations.core.forms import AuditFilterForm, OTPTokenForm, RetentionForm, TwoFactorVerifyForm
 from operations.core.models import Membership, Service
 from operations.core.retention import RetentionRun
 from operations.core.security import ENROLLED_SESSION_KEY, confirmed_device, two_factor_required
-from operations.core.services import totp_device_confirm, totp_device_start, user_switch_organisation
+from operations.core.services import (
+    recovery_code_use,
+    recovery_codes_generate,
+    recovery_codes_left,
+    totp_device_confirm,
+    totp_device_start,
+    user_switch_organisation,
+)
 
 
 @login_not_required
@@ -82,7 +89,11 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/account.html",
-        {"device": confirmed_device(request.user), "two_factor_required": two_factor_required(request)},
+        {
+            "device": confirmed_device(request.user),
+            "two_factor_required": two_factor_required(request),
+            "recovery_codes_left": recovery_codes_left(request.user),
+        },
     )
 
 
@@ -100,7 +111,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session[ENROLLED_SESSION_KEY] = True
             messages.success(request, "Two-factor authentication is on. You will be asked for a code at each sign-in.")
-            return redirect(_safe_next(request, "home"))
+            return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
         form.add_error("otp_token", "That code did not match. Check the time on your phone and try the newest code.")
     uri = device.config_url
     return render(
@@ -124,19 +135,53 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two-factor-setup')}?{request.GET.urlencode()}")
     if request.user.is_verified():
         return redirect(_safe_next(request, "home"))
-    form = OTPTokenForm(request.POST or None)
+    form = TwoFactorVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["otp_token"]):
-            otp_login(request, device)
-            audit_log(action=AuditAction.LOGIN, request=request, summary="Two-factor code accepted")
-            return redirect(_safe_next(request, "home"))
+        token = form.cleaned_data["otp_token"]
+        if form.is_recovery_code:
+            recovery = recovery_code_use(user=request.user, typed=token, request=request)
+            if recovery is not None:
+                otp_login(request, recovery)
+                left = recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; it will not work again. {left} left. "
+                    "If your phone is lost, ask for the old authenticator to be removed and make new codes.",
+                )
+                return redirect(_safe_next(request, "home"))
+        else:
+            allowed, _ = device.verify_is_allowed()
+            if allowed and device.verify_token(token):
+                otp_login(request, device)
+                audit_log(action=AuditAction.LOGIN, request=request, summary="Two-factor code accepted")
+                return redirect(_safe_next(request, "home"))
         audit_log(action=AuditAction.LOGIN_FAILED, request=request, summary="Wrong two-factor code")
         form.add_error(
             "otp_token",
-            "That code did not match. Try the newest code; after several wrong codes you must wait a little.",
+            "That code did not match. Try the newest code, or a recovery code you have not used; after several "
+            "wrong codes you must wait a little.",
         )
     return render(request, "core/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    """The only time the codes are shown: the page is not cached and they are
+    stored only as single-use secrets."""
+    return render(request, "core/two_factor_recovery_codes.html", {"codes": codes, "next": _safe_next(request, "home")})
+
+
+@never_cache
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many recovery codes are left, and a button to make new ones
+    (the old ones then stop working). Needs a verified sign-in: this page is
+    under the two-factor pages that the enforcing middleware lets through."""
+    if confirmed_device(request.user) is None:
+        return redirect("two-factor-setup")
+    if not request.user.is_verified():
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
+    if request.method == "POST":
+        return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
+    return render(request, "core/two_factor_recovery_status.html", {"left": recovery_codes_left(request.user)})
 
 
 AUDIT_PAGE_SIZE = 50

@@ -163,7 +163,8 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], specs
         .order_by("username")[:3]
     )
     creche_adults = (helpers + facilitators)[:3]
-    parents = list(Parent.objects.filter(organisation=organisation).order_by("pk"))
+    # A parent whose processing is restricted cannot be booked.
+    parents = list(Parent.objects.filter(organisation=organisation, processing_restricted=False).order_by("pk"))
     actor = users.get(COORDINATORS.get(organisation.slug, ""))
     for spec in specs:
         group = services.group_create(

@@ -34,6 +34,7 @@ from operations.notifications.models import Channel
 from operations.notifications.services import notification_write
 from referrals.contact import contact_permissions
 from referrals.models import Parent
+from referrals.services import RESTRICTED_MESSAGE
 
 FACILITATOR_ROLES = (Role.VOLUNTEER, Role.PSO)
 
@@ -446,6 +447,8 @@ def _booking_errors(
     if parent is not None:
         if parent.organisation_id != session.organisation_id:
             add("parent", "Choose a parent of your organisation.")
+        elif parent.processing_restricted:
+            add("parent", RESTRICTED_MESSAGE)
         elif Booking.objects.filter(session=session, parent=parent).exclude(status=BookingStatus.CANCELLED).exists():
             add("parent", "This parent is already booked on this session.")
     else:
@@ -569,6 +572,9 @@ def _tell_attendees(
     key_for = key_for or (lambda booking: f"{key}-booking-{booking.pk}")
     unreachable = []
     for booking in bookings:
+        if booking.parent is not None and booking.parent.processing_restricted:
+            # Restricted at the parent's request: kept, never contacted (nor listed to chase).
+            continue
         channel, address, named = _safe_channel(booking)
         if channel is None:
             unreachable.append(booking)

@@ -4,6 +4,9 @@ them into outbox rows, one per recipient and channel, keyed so that
 finding the same reminder due again (tomorrow's scan, a re-run, a second
 beat) writes nothing new.
 
+Reminders about a parent whose processing is restricted (UK GDPR Art. 18)
+are not written: every rule about a family filters them out.
+
 Keys name the occasion, not the day of the scan: ``pvg-renewal:<id>:<renewal
 date>:3m`` is the same row every day of the three-month window, and a new
 renewal date makes a new reminder."""
@@ -163,7 +166,10 @@ def eligibility_ending(today: dt.date) -> Iterator[Due]:
     windows = (("8w", 56), ("4w", 28))
     referrals = list(
         Referral.objects.filter(
-            status__in=OPEN_STATUSES, eligibility_end__gte=today, eligibility_end__lte=today + dt.timedelta(days=56)
+            status__in=OPEN_STATUSES,
+            eligibility_end__gte=today,
+            eligibility_end__lte=today + dt.timedelta(days=56),
+            parent__processing_restricted=False,
         ).only("pk", "organisation_id", "eligibility_end")
     )
     volunteers: dict[int, list[int]] = {}
@@ -191,6 +197,7 @@ def births_to_confirm(today: dt.date) -> Iterator[Due]:
     """Coordinator: a due date passed more than two weeks ago with no birth recorded."""
     for child in (
         Child.objects.birth_to_confirm(today)
+        .filter(parent__processing_restricted=False)
         .select_related("parent")
         .only("pk", "due_date", "parent__organisation_id", "parent_id")
     ):
@@ -211,7 +218,9 @@ def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
     late = Q(pk__in=[])
     for service_id, target in Service.objects.values_list("pk", "waiting_target_working_days"):
         late |= Q(service_id=service_id, received_on__lt=subtract_working_days(today, target))
-    for referral in Referral.objects.filter(late, status=ReferralStatus.RECEIVED).only("pk", "organisation_id"):
+    for referral in Referral.objects.filter(
+        late, status=ReferralStatus.RECEIVED, parent__processing_restricted=False
+    ).only("pk", "organisation_id"):
         yield Due(
             key=f"not-contacted:{referral.pk}",
             kind="referral_not_contacted",
@@ -230,7 +239,10 @@ def referrals_not_contacted(today: dt.date) -> Iterator[Due]:
 def visits_tomorrow(today: dt.date) -> Iterator[Due]:
     """Volunteer: a planned visit, the day before (at the scan's hour)."""
     visits = Visit.objects.filter(
-        cancelled=False, planned_for=today + dt.timedelta(days=1), match__status__in=OPEN_MATCH_STATUSES
+        cancelled=False,
+        planned_for=today + dt.timedelta(days=1),
+        match__status__in=OPEN_MATCH_STATUSES,
+        match__parent__processing_restricted=False,
     ).select_related("match__volunteer")
     for visit in visits:
         yield Due(
@@ -255,6 +267,7 @@ def contact_logs_missing(today: dt.date) -> Iterator[Due]:
             planned_for__lte=today - dt.timedelta(days=2),
             planned_for__gte=today - dt.timedelta(days=14),
             match__status__in=OPEN_MATCH_STATUSES,
+            match__parent__processing_restricted=False,
         )
         .exclude(Exists(logged))
         .select_related("match__volunteer")
@@ -275,7 +288,10 @@ def contact_logs_missing(today: dt.date) -> Iterator[Due]:
 def match_reviews_due(today: dt.date) -> Iterator[Due]:
     """Coordinator: a match's review (every 3 months by default) is due."""
     matches = Match.objects.filter(
-        status__in=OPEN_MATCH_STATUSES, next_review_on__isnull=False, next_review_on__lte=today
+        status__in=OPEN_MATCH_STATUSES,
+        next_review_on__isnull=False,
+        next_review_on__lte=today,
+        parent__processing_restricted=False,
     ).only("pk", "organisation_id", "next_review_on")
     for match in matches:
         yield Due(

@@ -72,6 +72,14 @@ class Measure:
             return self.option_labels
         return tuple(f"Option {n} ({self.item_score_for_forward(n - 1)})" for n in range(1, self.options + 1))
 
+    def item_labels(self, item: int) -> tuple[str, ...]:
+        """The options of one item, in the order printed on the form. Neutral
+        labels name the score each option gives *on this item*, so a
+        reverse-scored item (EPDS 3, 5–10) does not mislead whoever enters it."""
+        if self.option_labels:
+            return self.option_labels
+        return tuple(f"Option {n} (scores {self.item_score(item, n - 1)})" for n in range(1, self.options + 1))
+
     def item_score_for_forward(self, position: int) -> int:
         return self.first_score + position
 
@@ -79,6 +87,12 @@ class Measure:
         if item in self.reverse_items:
             return self.first_score + (self.options - 1 - position)
         return self.first_score + position
+
+    def position_for(self, item: int, item_score: int) -> int:
+        """The option a parent ticks to give ``item`` this score (the inverse of ``item_score``)."""
+        if item in self.reverse_items:
+            return self.options - 1 - (item_score - self.first_score)
+        return item_score - self.first_score
 
     def _report(self, raw: int) -> Decimal:
         return self.conversion[raw] if self.conversion else Decimal(raw)
@@ -191,8 +205,8 @@ WEMWBS = Measure(
     reliable_change=Decimal(3),
     citation="Tennant, R. et al. (2007) The Warwick-Edinburgh Mental Well-being Scale (WEMWBS). "
     "Health and Quality of Life Outcomes, 5, 63.",
-    copyright="Warwick Edinburgh Mental Well-Being Scale (WEMWBS) © University of Warwick, 2006, "
-    "all rights reserved. Used under registration.",
+    copyright="Warwick Edinburgh Mental Well-Being Scale (WEMWBS) © NHS Health Scotland, University of "
+    "Warwick and University of Edinburgh, 2006, all rights reserved.",
 )
 
 SWEMWBS = Measure(
@@ -207,8 +221,8 @@ SWEMWBS = Measure(
     conversion=SWEMWBS_METRIC,
     citation="Stewart-Brown, S. et al. (2009) Internal construct validity of the Warwick-Edinburgh "
     "Mental Well-being Scale (WEMWBS). Health and Quality of Life Outcomes, 7, 15.",
-    copyright="Short Warwick Edinburgh Mental Well-Being Scale (SWEMWBS) © University of Warwick, 2007, "
-    "all rights reserved. Used under registration.",
+    copyright="Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, University "
+    "of Warwick and University of Edinburgh, 2008, all rights reserved.",
 )
 
 PHQ9 = Measure(

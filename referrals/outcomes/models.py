@@ -2,8 +2,8 @@
 the measures (its own questionnaires, and item wording it holds permission
 to show).
 
-Assessments are staff-only (PSOs, coordinators, managers of the
-organisation), like the parents they are about. The computed total, band and
+Assessments are seen by coordinators and managers of the organisation, and
+by a PSO for the parents on their own open caseload (``CaseloadQuerySet``). The computed total, band and
 alerts are stored with the scoring version that produced them
 (``referrals.outcomes.measures``)."""
 
@@ -14,8 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from operations.core.models import Organisation, OrganisationScopedQuerySet
+from operations.core import caseload
+from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
 from referrals.models import Parent, Referral, StaffOnlyQuerySet
+from referrals.outcomes.measures import MEASURES
 
 
 class MeasureCode(models.TextChoices):
@@ -103,13 +105,26 @@ class MeasureWording(models.Model):
         return f"{self.get_measure_display()} item {self.item_number}"
 
 
-class AssessmentQuerySet(StaffOnlyQuerySet):
+class CaseloadQuerySet(StaffOnlyQuerySet):
+    """Coordinators and managers see the organisation's rows; a PSO sees the
+    rows of the parents on their own open caseload; volunteers see none."""
+
+    def visible_to(self, user):
+        membership = active_membership(user)
+        if membership is not None and membership.role == Role.PSO:
+            return self.in_active_organisation(user).filter(parent_id__in=caseload.parent_ids(user))
+        return super().visible_to(user)
+
+
+class AssessmentQuerySet(CaseloadQuerySet):
     def for_evaluation(self) -> AssessmentQuerySet:
-        """Only parents whose evaluation consent stands may enter an export."""
+        """Only parents whose evaluation consent stands, and whose processing
+        is not restricted (UK GDPR Art. 18), may enter an export."""
         return self.filter(
             parent__evaluation_consent_given_on__isnull=False,
             parent__evaluation_consent_withdrawn_on__isnull=True,
             parent__erased_at__isnull=True,
+            parent__processing_restricted=False,
         )
 
 
@@ -158,8 +173,15 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"Assessment #{self.pk}"
 
+    @property
+    def band_label(self) -> str:
+        """The band's words ("Possible depression"), from the scoring rules."""
+        rules = MEASURES.get(self.measure)
+        labels = {band.code: band.label for band in rules.bands} if rules else {}
+        return labels.get(self.band, self.band)
 
-class SafetyAlertQuerySet(StaffOnlyQuerySet):
+
+class SafetyAlertQuerySet(CaseloadQuerySet):
     def open(self) -> SafetyAlertQuerySet:
         return self.filter(actioned_at__isnull=True)
 

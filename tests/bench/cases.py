@@ -79,6 +79,8 @@ PAGES: list[tuple[str, str, str]] = [
     # Resolved lazily: the session id is known only once seed_scale has run.
     ("group register (facilitator)", "bench-volunteer", lazy(_group_register_path, str)()),
     ("group register (coordinator)", "bench-coordinator", lazy(_group_register_path, str)()),
+    # The default period (the last 12 months, every service) of the first branch.
+    ("manager dashboard", "bench-manager", "/dashboard/"),
 ]
 
 
@@ -387,7 +389,19 @@ def _export_cases(repeat: int) -> list[dict]:
 EXTRA_CASES.append(_export_cases)
 
 
-def run_all(*, repeat: int) -> list[dict]:
+def case_groups() -> dict[str, Callable[[int], list[dict]]]:
+    """The cases by the name ``--only`` takes: pages, each extra case, and
+    the candidate page alone (the one to profile matching's reads with)."""
+    return {"pages": page_cases, **{c.__name__.strip("_"): c for c in EXTRA_CASES}, "candidates": _candidate_page_case}
+
+
+def run_all(*, repeat: int, only: list[str] | None = None) -> list[dict]:
+    if only:
+        groups = case_groups()
+        unknown = sorted(set(only) - set(groups))
+        if unknown:
+            raise SystemExit(f"unknown case {', '.join(unknown)}; choose from {', '.join(groups)}")
+        return [row for name in only for row in groups[name](repeat)]
     rows = page_cases(repeat)
     for case in EXTRA_CASES:
         rows.extend(case(repeat))

@@ -68,8 +68,15 @@ def main() -> int:
     parser.add_argument("--size", default="full", choices=["full", "small", "tiny"])
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per case")
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database from the last run")
-    parser.add_argument("--json", default=str(ROOT / "bench-results" / "latest.json"))
+    parser.add_argument("--json", default=None, help="default bench-results/latest.json (only.json with --only)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="CASE",
+        help="run only this case (repeatable): pages, candidates, matching_cases, beat_scan, …",
+    )
     args = parser.parse_args()
+    args.json = args.json or str(ROOT / "bench-results" / ("only.json" if args.only else "latest.json"))
 
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
@@ -92,7 +99,7 @@ def main() -> int:
         seeded_in = time.monotonic() - started
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    results = cases.run_all(repeat=args.repeat)
+    results = cases.run_all(repeat=args.repeat, only=args.only)
     report = {
         "size": args.size,
         "repeat": args.repeat,

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; the test's own
 # ORM calls are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from operations.celery import app as celery_app  # noqa: E402
+from tests.worker import RealWorker  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
@@ -41,6 +47,13 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db) -> None:
+    """The fictional demo organisations, people and records (`seed_demo`)."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
 
 
 @pytest.fixture
@@ -82,3 +95,52 @@ def check_accessibility(page: Page, name: str) -> None:
         f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in serious
     )
     assert not serious, f"accessibility violations on {name} ({page.url}):\n{details}"
+
+
+def _point_celery_at(*, broker_url: str, transport_options: dict, routes: dict) -> None:
+    """Re-points this process's publisher: the live server's requests run in
+    this process and publish with the app's default connection. Celery caches
+    the connection pool and the router, so both are dropped to take effect."""
+    celery_app.conf.update(broker_url=broker_url, broker_transport_options=transport_options, task_routes=routes)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
+@pytest.fixture
+def live_worker(live_server, tmp_path) -> Iterator[RealWorker]:
+    """A real Celery worker process that receives every task the live server
+    publishes (Redis when REDIS_URL is set, the filesystem transport
+    otherwise), on a queue of its own so nothing else on the broker reaches it."""
+    worker = RealWorker(tmp_path)
+    saved = {
+        "broker_url": celery_app.conf.broker_url,
+        "transport_options": dict(celery_app.conf.broker_transport_options or {}),
+        "routes": celery_app.conf.task_routes,
+    }
+    _point_celery_at(
+        broker_url=worker.broker_url,
+        transport_options=worker.broker_transport_options(),
+        routes={"*": {"queue": worker.queue}},
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        _point_celery_at(**saved)
+
+
+def reload_until_visible(page: Page, locator, *, timeout: float = 60.0) -> None:
+    """For what another process changes (a worker's delivery): a page shows
+    it only when loaded again, so reload until the locator is visible."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            expect(locator).to_be_visible(timeout=2_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.reload()

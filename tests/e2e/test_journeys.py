@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from tests.e2e.conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", verbosity=0)
 
 
 def test_a_coordinator_signs_in_and_reaches_their_home_page(demo, new_page, live_server):

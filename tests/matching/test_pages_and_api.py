@@ -37,6 +37,23 @@ def test_the_candidate_page_ranks_and_explains_exclusions(coordinator_client, or
     assert "Conflict of interest recorded" in response.content.decode()
 
 
+def test_a_volunteer_next_door_is_suggested_below_one_in_the_same_area(
+    coordinator_client, organisation, service
+) -> None:
+    dundee, angus, fife = council_area("S12000042"), council_area("S12000041"), council_area("S12000047")
+    referral = waiting_referral(organisation=organisation, service=service, area=dundee)
+    local = fit_volunteer(organisation=organisation, areas=[dundee])
+    next_door = fit_volunteer(organisation=organisation, areas=[angus])
+    across_the_tay = fit_volunteer(organisation=organisation, areas=[fife])
+    response = coordinator_client.get(reverse("matching:candidates", args=[referral.pk]))
+    page = response.context["page"]
+    assert [a.volunteer.volunteer_id for a in page.candidates.ranked] == [local.pk, next_door.pk]
+    assert [a.volunteer.volunteer_id for a in page.candidates.excluded] == [across_the_tay.pk]
+    body = response.content.decode()
+    assert "Covers Dundee City" in body
+    assert "Neighbouring area: Angus" in body
+
+
 def test_matching_needs_change_the_ranking(coordinator_client, organisation, service, area) -> None:
     referral = waiting_referral(organisation=organisation, service=service, area=area)
     fit_volunteer(organisation=organisation, areas=[area], gender="male")
@@ -82,7 +99,7 @@ def test_the_proposals_page_shows_totals_and_confirms_the_ticked(
     )
     response = coordinator_client.post(url, {"pair": pairs})
     assert response.status_code == 200
-    failed = response.context["failed_outcomes"]
+    failed = [o for o in response.context["outcomes"] if not o.ok]
     assert len(failed) == 1
     assert "No capacity left" in " ".join(failed[0].errors)
     assert Match.objects.count() == 2

@@ -24,6 +24,8 @@ PARENT = ParentFacts(
     organisation_id=1,
     role="befriender",
     council_area_id=10,
+    council_area_name="Dundee City",
+    neighbouring_areas=(("Angus", 11), ("Perth and Kinross", 12)),
     town="Peebles",
     language="Polish",
     interpreter_needed=True,
@@ -57,7 +59,7 @@ def test_a_good_fit_passes_every_hard_constraint() -> None:
         ({}, {"kinds": frozenset({"pso"})}, "role"),
         ({}, {"fitness_problems": ("PVG expired",)}, "not_fit"),
         ({}, {"caseload": 2}, "capacity"),
-        ({}, {"council_area_ids": frozenset({11})}, "area"),
+        ({}, {"council_area_ids": frozenset({13})}, "area"),
         ({}, {"languages": frozenset({"english"})}, "language"),
         ({"conflicts": frozenset({7})}, {}, "conflict"),
         ({"required_gender": "male"}, {}, "preference"),
@@ -80,6 +82,33 @@ def test_a_parent_with_no_area_recorded_is_not_excluded_on_area() -> None:
     )
 
 
+def test_a_volunteer_covering_only_a_neighbouring_area_may_be_matched() -> None:
+    assert hard_exclusions(PARENT, replace(VOLUNTEER, council_area_ids=frozenset({11}))) == []
+
+
+def _travel(parent, volunteer) -> tuple[float, str]:
+    (travel,) = [c for c in score_components(parent, volunteer, Weights(), today=TODAY) if c.code == "travel"]
+    return travel.points, travel.reason
+
+
+def test_travel_is_full_in_the_same_area_and_partial_next_door_naming_the_area() -> None:
+    assert _travel(PARENT, VOLUNTEER) == (20.0, "Covers Dundee City")
+    assert _travel(PARENT, replace(VOLUNTEER, council_area_ids=frozenset({12}))) == (
+        10.0,
+        "Neighbouring area: Perth and Kinross",
+    )
+    # Both neighbours covered: the reason names the first by name.
+    assert _travel(PARENT, replace(VOLUNTEER, council_area_ids=frozenset({11, 12})))[1] == "Neighbouring area: Angus"
+    # Covering the area itself beats covering a neighbour as well.
+    assert _travel(PARENT, replace(VOLUNTEER, council_area_ids=frozenset({10, 11})))[0] == 20.0
+
+
+def test_without_a_recorded_area_the_town_decides_travel() -> None:
+    parent = replace(PARENT, council_area_id=None, council_area_name="", neighbouring_areas=())
+    assert _travel(parent, VOLUNTEER) == (20.0, "Lives or works in Peebles")
+    assert _travel(parent, replace(VOLUNTEER, localities=frozenset({"hawick"})))[0] == 0.0
+
+
 def _points(parent, volunteer, weights: Weights | None = None) -> dict[str, float]:
     weights = weights or Weights()
     return {c.code: c.points for c in score_components(parent, volunteer, weights, today=TODAY)}
@@ -89,7 +118,7 @@ def _points(parent, volunteer, weights: Weights | None = None) -> dict[str, floa
     ("code", "parent_changes", "volunteer_changes", "better", "worse"),
     [
         ("availability", {}, {"availability": frozenset({"mon_am"})}, 25.0, 12.5),
-        ("travel", {}, {"localities": frozenset({"hawick"})}, 20.0, 10.0),
+        ("travel", {}, {"council_area_ids": frozenset({12})}, 20.0, 10.0),
         ("lived_experience", {}, {"lived_experience": frozenset()}, 20.0, 0.0),
         ("language", {}, {"languages": frozenset({"english"})}, 10.0, 0.0),
         ("load", {}, {"caseload": 1}, 15.0, 7.5),
@@ -132,6 +161,15 @@ def test_split_words() -> None:
     assert split_words(" English, polish ,,") == frozenset({"english", "polish"})
 
 
+#: A small made-up map: 10 borders 11 and 12; 13 borders 12 only.
+NEXT_DOOR = {
+    10: (("Angus", 11), ("Perth and Kinross", 12)),
+    11: (("Dundee City", 10),),
+    12: (("Dundee City", 10), ("Fife", 13)),
+    13: (("Perth and Kinross", 12),),
+}
+
+
 def test_the_whole_list_scores_agree_with_one_parent_at_a_time() -> None:
     import random
 
@@ -140,16 +178,22 @@ def test_the_whole_list_scores_agree_with_one_parent_at_a_time() -> None:
     rng = random.Random(3)
     parents = [
         replace(
-            PARENT, referral_id=i, council_area_id=rng.choice([10, 11, None]), role=rng.choice(["befriender", "pso"])
+            PARENT,
+            referral_id=i,
+            council_area_id=area,
+            neighbouring_areas=NEXT_DOOR.get(area, ()),
+            town=rng.choice(["Peebles", "Hawick"]),
+            role=rng.choice(["befriender", "pso"]),
         )
-        for i in range(12)
+        for i, area in enumerate(rng.choice([10, 11, 12, 13, None]) for _ in range(30))
     ]
     volunteers = [
         replace(
             VOLUNTEER,
             volunteer_id=100 + j,
             kinds=frozenset(rng.sample(["befriender", "pso"], rng.randint(1, 2))),
-            council_area_ids=frozenset(rng.sample([10, 11, 12], rng.randint(1, 2))),
+            council_area_ids=frozenset(rng.sample([10, 11, 12, 13], rng.randint(1, 2))),
+            localities=frozenset(rng.sample(["peebles", "hawick"], rng.randint(0, 2))),
             caseload=rng.randint(0, 2),
             languages=frozenset(rng.choice([{"english"}, {"english", "polish"}])),
         )
@@ -158,7 +202,14 @@ def test_the_whole_list_scores_agree_with_one_parent_at_a_time() -> None:
     dense = score_matrix(parents, volunteers, Weights(), today=TODAY)
     expected = {(i, j): s for i, row in enumerate(dense) for j, s in enumerate(row) if s is not None}
     assert feasible_scores(parents, volunteers, Weights(), today=TODAY) == expected
-    assert expected  # the case is not trivially empty
+    # Not trivially empty: same area, next door and town-only travel all occur.
+    travel = {
+        c.points
+        for i, j in expected
+        for c in score_components(parents[i], volunteers[j], Weights(), today=TODAY)
+        if c.code == "travel"
+    }
+    assert travel >= {20.0, 10.0}
 
 
 def test_the_fast_total_equals_the_sum_of_the_components_shown() -> None:

@@ -157,6 +157,17 @@ def _totp_device(world):
     return TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
 
 
+def _static_device(world):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from operations.core.models import Role
+    from tests.factories import member
+
+    # Recovery codes; not a persona's, for the same reason as the authenticator above.
+    owner = member(username="codes-owner", organisation=world.organisation, role=Role.VOLUNTEER)
+    return StaticDevice.objects.create(user=owner, name="Recovery codes", confirmed=True)
+
+
 def _access_attempt(world):
     from axes.models import AccessAttempt
 
@@ -468,6 +479,15 @@ def _concern(world, match: str):
     return Concern.objects.create(organisation=made.organisation, match=made, raised_by=made.volunteer.user)
 
 
+def _conflict(world, parent: str, profile: str):
+    from volunteers.matching.models import ConflictOfInterest
+
+    made = _made(world, parent)
+    return ConflictOfInterest.objects.create(
+        organisation=made.organisation, parent=made, volunteer=_made(world, profile), note="Neighbours"
+    )
+
+
 def _directory_entry(organisation):
     from volunteers.matching.models import DirectoryEntry
 
@@ -503,6 +523,8 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # Raised by the persona volunteer on their own match.
     "concern": lambda world: _concern(world, "match"),
     "other_concern": lambda world: _concern(world, "other_match"),
+    "conflict": lambda world: _conflict(world, "parent", "stranger_profile"),
+    "other_conflict": lambda world: _conflict(world, "other_parent", "other_volunteer_profile"),
     "directory_entry": lambda world: _directory_entry(world.organisation),
     "other_directory_entry": lambda world: _directory_entry(world.other_organisation),
     "matching_settings": lambda world: _matching_settings(world.organisation),
@@ -512,6 +534,52 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
 }
 
+
+# Objects of the outcomes sub-app (issue 8): an assessment of each
+# organisation whose EPDS item 10 raised a safety alert, and a questionnaire
+# of each organisation.
+
+
+def _assessment(organisation, service=None, referral=None):
+    from referrals.outcomes import services
+    from tests.outcomes.helpers import assessable_referral
+
+    if referral is None:
+        referral = assessable_referral(organisation=organisation, service=service)
+    else:
+        referral.parent.lawful_basis_article9 = "not_for_profit"
+        referral.parent.save()
+    return services.assessment_create(
+        actor=None,
+        organisation=organisation,
+        parent=referral.parent,
+        referral=referral,
+        measure="epds",
+        timepoint="baseline",
+        taken_on=timezone.localdate(),
+        responses=[0, 0, 3, 0, 3, 3, 3, 3, 3, 2],  # item 10 scores 1: a safety alert
+    )
+
+
+def _questionnaire(organisation):
+    from referrals.outcomes.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.create(organisation=organisation, name="Matrix questionnaire")
+    questionnaire.items.create(number=1, text="I feel less isolated")
+    return questionnaire
+
+
+OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "assessment": lambda world: _assessment(world.organisation, _made(world, "service")),
+    "other_assessment": lambda world: _assessment(world.other_organisation, _made(world, "other_service")),
+    # Of the family on the persona PSO's own caseload.
+    "pso_match_parent": lambda world: _made(world, "pso_match").parent,
+    "pso_assessment": lambda world: _assessment(world.organisation, referral=_made(world, "pso_match").referral),
+    "safety_alert": lambda world: _made(world, "assessment").safety_alerts.get(),
+    "other_safety_alert": lambda world: _made(world, "other_assessment").safety_alerts.get(),
+    "questionnaire": lambda world: _questionnaire(world.organisation),
+    "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
+}
 
 # Objects of the evaluation app (issue 8): a project and a queued export in
 # each organisation, and a download token made for the persona manager.
@@ -561,6 +629,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
+    "static_device": _static_device,
     "access_attempt": _access_attempt,
     "access_log": _access_log,
     "access_failure_log": _access_failure_log,
@@ -568,6 +637,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **APP_OBJECTS,
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
+    **OUTCOME_OBJECTS,
     **EVALUATION_OBJECTS,
 }
 
@@ -596,6 +666,48 @@ def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | N
     ]
 
 
+# Outcomes (issue 8): coordinators and managers enter assessments and act on
+# safety alerts; a PSO enters and reads assessments of the families on their
+# own open caseload only (``CaseloadQuerySet``: another family is "not
+# found"); managers keep questionnaires and measure wording. Volunteers: 403.
+ASSESSOR_OWN = answers(LOGIN, 403, 404, 200, 200, 404)
+ASSESSOR_OTHER = answers(LOGIN, 403, 404, 404, 404, 200)
+ASSESSOR_CASELOAD = answers(LOGIN, 403, 200, 200, 200, 404)
+MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
+MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
+
+OUTCOME_PAGES: dict[str, list[Case]] = {
+    # Without ?measure= the page offers the measures to choose from.
+    "outcomes:assessment-new": [
+        Case(ASSESSOR_OWN, args=("parent",)),
+        Case(ASSESSOR_OTHER, args=("other_parent",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_match_parent",)),
+    ],
+    "outcomes:assessment-detail": [
+        Case(ASSESSOR_OWN, args=("assessment",)),
+        Case(ASSESSOR_OTHER, args=("other_assessment",)),
+        Case(ASSESSOR_CASELOAD, args=("pso_assessment",)),
+    ],
+    "outcomes:alert-list": [Case(STAFF)],
+    "outcomes:alert-detail": [
+        *staff_object("safety_alert", "other_safety_alert"),
+        # No action described: a field error, the alert stays open.
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("safety_alert",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_safety_alert",), method="POST", data={}),
+    ],
+    "outcomes:questionnaire-list": [Case(MANAGERS_ONLY)],
+    "outcomes:questionnaire-new": [
+        Case(MANAGERS_ONLY),
+        Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}, note="empty: field errors"),
+    ],
+    "outcomes:questionnaire-edit": [
+        Case(MANAGER_OWN, args=("questionnaire",)),
+        Case(MANAGER_OTHER, args=("other_questionnaire",)),
+    ],
+    "outcomes:wording-list": [Case(MANAGERS_ONLY)],
+    "outcomes:wording-edit": [Case(MANAGERS_ONLY, args=("epds",)), Case(MANAGER_OTHER, args=("no-such-measure",))],
+}
+
 REFERRAL_PAGES: dict[str, list[Case]] = {
     "referrals:board": [Case(STAFF)],
     "referrals:waiting-list": [Case(STAFF)],
@@ -622,6 +734,12 @@ REFERRAL_PAGES: dict[str, list[Case]] = {
         Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
         # Without the typed confirmation nothing is erased: the form comes back.
         Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
+    ],
+    "referrals:parent-restriction": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without a reason nothing is restricted: the form comes back with the field error.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
     ],
 }
 
@@ -884,6 +1002,17 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     ),
 }
 
+# The manager dashboard and its printable summary: managers only; a service
+# of another organisation is a field error on the filter form, not a page of figures.
+DASHBOARD_PAGES: dict[str, list[Case]] = {
+    "dashboard:index": [
+        Case(MANAGERS_ONLY),
+        Case(MANAGERS_ONLY, path="/dashboard/?service={other_service}", note="re-shown with a field error"),
+    ],
+    "dashboard:summary": [Case(MANAGERS_ONLY)],
+}
+
+
 # Evaluation exports (issue 8): managers of the organisation only; another
 # organisation's project or export is not found, even for its own manager.
 MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
@@ -939,6 +1068,11 @@ PAGES: dict[str, list[Case]] = {
     "two-factor-setup": [Case(MEMBERS)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
+    # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
+    "two-factor-recovery-codes": [
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
     "audit-log": [Case(MANAGERS_ONLY)],
     "retention": [Case(MANAGERS_ONLY)],
     # Django's auth pages.
@@ -1004,6 +1138,9 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("otp_totp_totpdevice", "totp_device", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:otp_totp_totpdevice_config": [Case(admin_only(403), args=("totp_device",))],
     "admin:otp_totp_totpdevice_qrcode": [Case(admin_only(403), args=("totp_device",))],
+    **admin_model(
+        "otp_static_staticdevice", "static_device", changelist=403, add=403, change=403, history=403, delete=403
+    ),
     "about": [Case(MEMBERS)],
     **REFERRAL_PAGES,
     **VOLUNTEER_PAGES,
@@ -1012,6 +1149,8 @@ PAGES: dict[str, list[Case]] = {
     **GROUP_PAGES,
     **GROUP_ADMIN_PAGES,
     **MATCHING_PAGES,
+    **DASHBOARD_PAGES,
+    **OUTCOME_PAGES,
     **EVALUATION_PAGES,
 }
 
@@ -1198,6 +1337,38 @@ MATCHING_API: dict[str, list[Case]] = {
     "GET /api/v1/contact-logs/{id}/": api_member_match(
         "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
     ),
+    # Concerns, match reviews and conflicts of interest are staff records.
+    "GET /api/v1/concerns/": [Case(API_STAFF)],
+    "GET /api/v1/concerns/{id}/": api_staff_object("concern", "other_concern"),
+    # No action given: a field error, the concern stays open.
+    "POST /api/v1/concerns/{id}/close/": api_staff_write("concern", "other_concern"),
+    "GET /api/v1/match-reviews/": [Case(API_STAFF)],
+    "POST /api/v1/match-reviews/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(answers(403, 403, 403, 201, 201, 400), data={"match": "{match}", "held_on": "{today}"}),
+        Case(answers(403, 403, 403, 400, 400, 201), data={"match": "{other_match}", "held_on": "{today}"}),
+    ],
+    "GET /api/v1/conflicts/": [Case(API_STAFF)],
+    "POST /api/v1/conflicts/": [
+        Case(API_STAFF_BAD_INPUT, data={}),
+        Case(
+            answers(403, 403, 403, 201, 400, 400),
+            data={"parent": "{parent}", "volunteer": "{stranger_profile}"},
+            note="the manager's is a duplicate of the coordinator's: a field error",
+        ),
+        Case(
+            answers(403, 403, 403, 400, 400, 201),
+            data={"parent": "{other_parent}", "volunteer": "{other_volunteer_profile}"},
+        ),
+    ],
+    "DELETE /api/v1/conflicts/{id}/": [
+        Case(
+            answers(403, 403, 403, 204, 404, 404),
+            params={"id": "conflict"},
+            note="the coordinator removes it; the manager then finds nothing",
+        ),
+        Case(answers(403, 403, 403, 404, 404, 204), params={"id": "other_conflict"}),
+    ],
     "GET /api/v1/directory/": [Case(API_MEMBERS)],
     "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
     "GET /api/v1/directory/{id}/": [
@@ -1213,6 +1384,45 @@ MATCHING_API: dict[str, list[Case]] = {
         Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
     ],
 }
+
+# The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
+DASHBOARD_API: dict[str, list[Case]] = {
+    "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+}
+
+# Outcomes: assessments for PSOs (their caseload), coordinators and managers;
+# safety alerts for coordinators and managers (``IsStaffRole``). Creating with
+# another organisation's parent or referral is a field error, never a write.
+API_ASSESSORS = answers(403, 403, 200, 200, 200, 200)
+API_ASSESSORS_BAD_INPUT = answers(403, 403, 400, 400, 400, 400)
+
+OUTCOME_API: dict[str, list[Case]] = {
+    "GET /api/v1/assessments/": [Case(API_ASSESSORS, note="a PSO: their caseload's assessments")],
+    "POST /api/v1/assessments/": [
+        Case(API_ASSESSORS_BAD_INPUT, data={}),
+        Case(
+            API_ASSESSORS_BAD_INPUT,
+            data={
+                "parent": "{other_parent}",
+                "referral": "{other_referral}",
+                "measure": "gad7",
+                "timepoint": "baseline",
+                "taken_on": "{today}",
+                "responses": [0, 0, 0, 0, 0, 0, 0],
+            },
+            note="another organisation's parent: a field error",
+        ),
+    ],
+    "GET /api/v1/assessments/{id}/": [
+        Case(answers(403, 403, 404, 200, 200, 404), params={"id": "assessment"}),
+        Case(answers(403, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
+        Case(answers(403, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
+    ],
+    "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
+    "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
+    "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
+}
+
 
 # Evaluation API: managers only; an empty body is a field error.
 API_MANAGER_OWN = answers(403, 403, 403, 403, 200, 403)
@@ -1277,5 +1487,7 @@ API: dict[str, list[Case]] = {
     **APP_API,
     **GROUP_API,
     **MATCHING_API,
+    **DASHBOARD_API,
+    **OUTCOME_API,
     **EVALUATION_API,
 }

@@ -92,7 +92,7 @@ def test_api_token_with_bad_input_is_a_field_error(client):
 
 @pytest.mark.django_db
 def test_behind_a_proxy_the_lockout_uses_the_address_the_proxy_saw(client, coordinator, settings):
-    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
     for attempt in range(5):
         # A client inventing a new X-Forwarded-For on each try still hits the limit.
         client.post(reverse("login"), WRONG, HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.7")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from referrals.models import Referral
+from volunteers.matching import selectors
 from volunteers.matching.models import Concern, Match, Visit
 
 
@@ -21,9 +22,11 @@ def get_match_for(user, pk: int) -> Match:
 
 
 def get_referral_for_matching(user, pk: int) -> Referral:
-    """Referrals are staff-only (``Referral.objects.visible_to``)."""
+    """Referrals are staff-only (``Referral.objects.visible_to``). Loaded
+    with what ``selectors.candidates_for`` reads (the parent's area, the
+    matching needs), so the candidate page reads the referral once."""
     return get_object_or_404(
-        Referral.objects.visible_to(user).select_related("parent", "service", "organisation"), pk=pk
+        selectors.referrals_with_needs(Referral.objects.visible_to(user)).select_related("organisation"), pk=pk
     )
 
 

@@ -12,21 +12,28 @@ from rest_framework.response import Response
 
 from operations.core.access import get_service_for
 from operations.core.api_fields import id_field
+from operations.core.audit import AuditAction, audit_log
 from operations.core.models import active_membership
 from operations.core.permissions import IsMember, IsStaffRole, ManagersWrite
+from referrals.models import Parent
 from volunteers.matching import selectors, services
 from volunteers.matching.access import get_referral_for_matching
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import (
+    Concern,
+    ConcernStatus,
+    ConflictOfInterest,
     ContactLog,
     ContactMode,
     DirectoryEntry,
     EndingType,
     Match,
+    MatchReview,
     MatchStatus,
     Topic,
     Visit,
 )
+from volunteers.models import VolunteerProfile
 
 
 def pattern_choice(choices, **kwargs) -> serializers.ChoiceField:
@@ -353,3 +360,134 @@ class DirectoryViewSet(
 
     def perform_create(self, serializer) -> None:
         serializer.save(organisation_id=active_membership(self.request.user).organisation_id)
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    status = pattern_choice(ConcernStatus.choices, read_only=True)
+
+    class Meta:
+        model = Concern
+        fields = ["id", "match", "contact_log", "raised_at", "details", "status", "action_taken", "closed_at"]
+        read_only_fields = fields
+
+
+class ConcernCloseSerializer(serializers.Serializer):
+    action_taken = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Concerns raised in contact logs (coordinators and managers), newest
+    first; ``?status=open`` for those still needing action. Reading one is
+    audited: it may hold safeguarding details."""
+
+    serializer_class = ConcernSerializer
+    permission_classes = [IsStaffRole]
+
+    def get_queryset(self):
+        queryset = Concern.objects.visible_to(self.request.user).order_by("-raised_at", "-pk")
+        wanted = self.request.query_params.get("status")
+        if wanted in dict(ConcernStatus.choices):
+            queryset = queryset.filter(status=wanted)
+        return queryset
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        concern = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=concern, request=request, summary=f"Concern {concern.pk} viewed (API)")
+        return Response(self.get_serializer(concern).data)
+
+    @extend_schema(request=ConcernCloseSerializer, responses=ConcernSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        """Records the action taken and closes the concern."""
+        concern = self.get_object()
+        body = ConcernCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        concern = services.concern_close(
+            actor=request.user, concern=concern, action_taken=body.validated_data["action_taken"], request=request
+        )
+        return Response(ConcernSerializer(concern).data)
+
+
+class MatchReviewSerializer(serializers.ModelSerializer):
+    match = VisibleMatchField()
+
+    class Meta:
+        model = MatchReview
+        fields = ["id", "match", "held_on", "going_well", "notes", "next_review_on"]
+        read_only_fields = ["next_review_on"]
+
+
+class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Reviews of matches (coordinators and managers); ``?match=id`` for one
+    match's. Recording one sets the match's next review date."""
+
+    serializer_class = MatchReviewSerializer
+    permission_classes = [IsStaffRole]
+
+    def get_queryset(self):
+        queryset = MatchReview.objects.visible_to(self.request.user).order_by("-held_on", "-pk")
+        match_id = self.request.query_params.get("match", "")
+        if match_id.isdigit():
+            queryset = queryset.filter(match_id=int(match_id))
+        return queryset
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.match_review_record(
+            actor=self.request.user,
+            match=data["match"],
+            held_on=data["held_on"],
+            going_well=data.get("going_well", True),
+            notes=data.get("notes", ""),
+            request=self.request,
+        )
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    # Both scoped to the caller's organisation in __init__: any other id is a field error.
+    parent = serializers.PrimaryKeyRelatedField(queryset=Parent.objects.none())
+    volunteer = serializers.PrimaryKeyRelatedField(queryset=VolunteerProfile.objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["parent"].queryset = Parent.objects.visible_to(request.user)
+            self.fields["volunteer"].queryset = VolunteerProfile.objects.visible_to(request.user)
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["id", "parent", "volunteer", "note", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+        # The service says "already recorded" against the volunteer field.
+        validators: list = []
+
+
+class ConflictViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Conflicts of interest (coordinators and managers): a volunteer never
+    suggested for a parent. ``?parent=id`` for one parent's."""
+
+    serializer_class = ConflictSerializer
+    permission_classes = [IsStaffRole]
+
+    def get_queryset(self):
+        queryset = ConflictOfInterest.objects.visible_to(self.request.user).order_by("-recorded_at", "-pk")
+        parent_id = self.request.query_params.get("parent", "")
+        if parent_id.isdigit():
+            queryset = queryset.filter(parent_id=int(parent_id))
+        return queryset
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.conflict_record(
+            actor=self.request.user,
+            parent=data["parent"],
+            volunteer_id=data["volunteer"].pk,
+            note=data.get("note", ""),
+            request=self.request,
+        )
+
+    def perform_destroy(self, instance) -> None:
+        services.conflict_remove(actor=self.request.user, conflict=instance, request=self.request)

@@ -104,14 +104,19 @@ class MatchingNeedsForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    lived_experience = forms.ModelMultipleChoiceField(
-        label="Lived experience that would help", queryset=LivedExperience.objects.none(), required=False
+    # Ids from a plain list, not a ModelMultipleChoiceField: that one reads
+    # its queryset through a server-side cursor on PostgreSQL (three round
+    # trips on the candidate page); the service checks the organisation.
+    lived_experience = forms.TypedMultipleChoiceField(
+        label="Lived experience that would help", coerce=int, choices=[], required=False
     )
     interpreter_arranged = forms.BooleanField(required=False)
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lived_experience"].queryset = LivedExperience.objects.filter(organisation_id=organisation_id)
+        self.fields["lived_experience"].choices = list(
+            LivedExperience.objects.filter(organisation_id=organisation_id).values_list("pk", "name")
+        )
 
 
 class ProposalsForm(forms.Form):

@@ -247,6 +247,16 @@ class Match(models.Model):
         return end
 
 
+class MatchReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reviews are staff records: coordinators and managers see those of
+        their organisation's matches; nobody else sees any."""
+        membership = active_membership(user)
+        if membership is None or membership.role not in STAFF_ROLES:
+            return self.none()
+        return self.filter(match__organisation_id=membership.organisation_id)
+
+
 class MatchReview(models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="reviews")
     held_on = models.DateField()
@@ -254,6 +264,8 @@ class MatchReview(models.Model):
     going_well = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
     next_review_on = models.DateField()
+
+    objects = MatchReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -266,7 +278,7 @@ class ByMatchQuerySet(OrganisationScopedQuerySet):
     """Rows hanging off a match: visible exactly when their match is."""
 
     def visible_to(self, user):
-        return self.filter(match__in=Match.objects.visible_to(user))
+        return self.in_active_organisation(user).filter(match__in=Match.objects.visible_to(user))
 
 
 class Visit(models.Model):

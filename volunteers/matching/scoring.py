@@ -16,6 +16,8 @@ import numpy as np
 ENGLISH = "english"
 #: A parent waiting this long or longer gets the full waiting-time points.
 WAITING_FULL_AFTER_DAYS = 90
+#: Share of the travel points for a volunteer who covers only an area next to the parent's.
+NEIGHBOURING_AREA_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class ParentFacts:
     organisation_id: int
     role: str  # befriender, pso or birth_companion
     council_area_id: int | None = None
+    council_area_name: str = ""
+    #: (name, id) of the areas sharing a land boundary with the parent's, by name.
+    neighbouring_areas: tuple[tuple[str, int], ...] = ()
     town: str = ""
     language: str = "English"
     interpreter_needed: bool = False
@@ -49,6 +54,10 @@ class ParentFacts:
     urgency: int = 3  # 1 urgent … 3 routine
     received_on: dt.date | None = None
     eligibility_end: dt.date | None = None
+
+    @property
+    def neighbouring_area_ids(self) -> frozenset[int]:
+        return frozenset(area_id for _, area_id in self.neighbouring_areas)
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ def exclusion_codes(parent: ParentFacts, volunteer: VolunteerFacts) -> list[str]
         codes.append("not_fit")
     if volunteer.caseload >= volunteer.max_caseload:
         codes.append("capacity")
-    if parent.council_area_id is not None and parent.council_area_id not in volunteer.council_area_ids:
+    if parent.council_area_id is not None and not _reaches_area(parent, volunteer):
         codes.append("area")
     if parent.interpreter_needed and not parent.interpreter_arranged:
         language = parent.language.strip().lower()
@@ -144,7 +153,7 @@ def hard_exclusions(parent: ParentFacts, volunteer: VolunteerFacts) -> list[Excl
         elif code == "capacity":
             out.append(Exclusion(code, f"No capacity left ({volunteer.caseload} of {volunteer.max_caseload})"))
         elif code == "area":
-            out.append(Exclusion(code, "Does not cover the parent's council area"))
+            out.append(Exclusion(code, "Covers neither the parent's council area nor one next to it"))
         elif code == "language":
             out.append(Exclusion(code, f"Does not speak {parent.language} and no interpreter is arranged"))
         elif code == "conflict":
@@ -154,6 +163,30 @@ def hard_exclusions(parent: ParentFacts, volunteer: VolunteerFacts) -> list[Excl
     return out
 
 
+def _reaches_area(parent: ParentFacts, volunteer: VolunteerFacts) -> bool:
+    """Covers the parent's council area or one sharing a land boundary with it."""
+    covered = volunteer.council_area_ids
+    return parent.council_area_id in covered or any(area_id in covered for _, area_id in parent.neighbouring_areas)
+
+
+def _travel(parent: ParentFacts, volunteer: VolunteerFacts) -> tuple[float, str]:
+    """Share of the travel points, with its reason. A volunteer who covers the
+    parent's council area gets them all; one who covers only a neighbouring
+    area (sharing a land boundary: no ferries) gets part. When the parent's
+    area is not recorded, the town they live in is all there is to go on."""
+    if parent.council_area_id is not None:
+        if parent.council_area_id in volunteer.council_area_ids:
+            return 1.0, f"Covers {parent.council_area_name or 'the parent’s council area'}"
+        for name, area_id in parent.neighbouring_areas:
+            if area_id in volunteer.council_area_ids:
+                return NEIGHBOURING_AREA_SHARE, f"Neighbouring area: {name}"
+        return 0.0, "No area in common"
+    town = parent.town.strip().lower()
+    if town and town in volunteer.localities:
+        return 1.0, f"Lives or works in {parent.town}"
+    return 0.0, "The parent’s council area is not recorded and the town is not one of theirs"
+
+
 def _shares(parent: ParentFacts, volunteer: VolunteerFacts, today: dt.date) -> tuple[float, ...]:
     """Each soft component as a share of its weight (0–1), in the order of
     ``COMPONENTS``. The one place the soft rules are computed."""
@@ -161,13 +194,7 @@ def _shares(parent: ParentFacts, volunteer: VolunteerFacts, today: dt.date) -> t
         availability = len(parent.availability & volunteer.availability) / len(parent.availability)
     else:
         availability = 0.5
-    town = parent.town.strip().lower()
-    if town and town in volunteer.localities:
-        travel = 1.0
-    elif parent.council_area_id is not None and parent.council_area_id in volunteer.council_area_ids:
-        travel = 0.5
-    else:
-        travel = 0.0
+    travel = _travel(parent, volunteer)[0]
     if parent.lived_experience:
         lived = len(parent.lived_experience & volunteer.lived_experience) / len(parent.lived_experience)
     else:
@@ -213,11 +240,7 @@ def score_components(
         availability_reason = f"Free at {shared} of the parent's {len(parent.availability)} times"
     else:
         availability_reason = "The parent gave no times: half points"
-    travel_reason = {
-        1.0: f"Lives or works in {parent.town}",
-        0.5: "Covers the council area, another town",
-        0.0: "No area in common",
-    }[travel]
+    travel_reason = _travel(parent, volunteer)[1]
     if parent.lived_experience:
         shared_lived = len(parent.lived_experience & volunteer.lived_experience)
         lived_reason = f"Shares {shared_lived} of {len(parent.lived_experience)} experiences asked for"
@@ -380,6 +403,12 @@ class VolunteerArrays:
             self._cache[key] = np.array([value in getattr(v, attribute[kind]) for v in self.facts], dtype=bool)
         return self._cache[key]
 
+    def _covers_any(self, area_ids: frozenset[int]) -> np.ndarray:
+        key = ("any_area", area_ids)
+        if key not in self._cache:
+            self._cache[key] = np.array([not v.council_area_ids.isdisjoint(area_ids) for v in self.facts], dtype=bool)
+        return self._cache[key]
+
     def evaluate(self, parent: ParentFacts, weights: Weights, *, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(number of hard constraints failed, total score) per volunteer."""
         failed = np.zeros(len(self.facts), dtype=np.int64)
@@ -387,13 +416,13 @@ class VolunteerArrays:
         failed += ~self._has("role", parent.role)
         failed += ~self.fit
         failed += ~self.has_room
-        area_covered = (
-            self._has("area", parent.council_area_id)
-            if parent.council_area_id is not None
-            else np.zeros(len(self.facts), dtype=bool)
-        )
+        nobody = np.zeros(len(self.facts), dtype=bool)
         if parent.council_area_id is not None:
-            failed += ~area_covered
+            area_covered = self._has("area", parent.council_area_id)
+            next_door = self._covers_any(parent.neighbouring_area_ids) & ~area_covered
+            failed += ~(area_covered | next_door)
+        else:
+            area_covered = next_door = nobody
         language = parent.language.strip().lower()
         if parent.interpreter_needed and not parent.interpreter_arranged and language:
             failed += ~self._has("language", language)
@@ -411,8 +440,8 @@ class VolunteerArrays:
         else:
             availability = np.full(len(self.facts), 0.5)
         town = parent.town.strip().lower()
-        in_town = self._has("town", town) if town else np.zeros(len(self.facts), dtype=bool)
-        travel = np.where(in_town, 1.0, np.where(area_covered, 0.5, 0.0))
+        in_town = self._has("town", town) if town and parent.council_area_id is None else nobody
+        travel = np.where(area_covered | in_town, 1.0, np.where(next_door, NEIGHBOURING_AREA_SHARE, 0.0))
         if parent.lived_experience:
             wanted = np.zeros(len(self.experience_index))
             for e in parent.lived_experience:

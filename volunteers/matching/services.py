@@ -20,8 +20,8 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.urgent import raise_urgent
-from referrals.models import Referral
-from referrals.services import referral_transition
+from referrals.models import Parent, Referral
+from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
 from referrals.workflow import Status as ReferralStatus
 from volunteers.fitness import add_months
 from volunteers.matching import scoring, selectors
@@ -87,7 +87,7 @@ def match_confirm_batch(
         )
         referrals = {
             r.pk: r
-            for r in selectors._referrals_with_needs(
+            for r in selectors.referrals_with_needs(
                 Referral.objects.filter(pk__in={r for r, _ in pairs}, organisation_id=organisation_id)
             )
         }
@@ -111,6 +111,8 @@ def match_confirm_batch(
                 results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
                 continue
             parent = parents[referral_id]
+            if referral.parent.processing_restricted:
+                errors.append(RESTRICTED_MESSAGE)
             if referral.status != ReferralStatus.WAITING:
                 errors.append(f"The referral is {referral.get_status_display().lower()}, not waiting.")
             role = parent.role
@@ -219,19 +221,7 @@ def match_transition(
             locked.ending_type = ending_type
             locked.closing_note = closing_note.strip()
         locked.save()
-        if (
-            to_status == MatchStatus.ENDED
-            and from_status == MatchStatus.PROPOSED
-            and locked.referral.status == ReferralStatus.MATCHED
-        ):
-            # A match that never started sends the parent back to the waiting list.
-            referral_transition(
-                actor=actor,
-                referral=locked.referral,
-                to_status=ReferralStatus.WAITING,
-                reason="Match ended before it started",
-                request=request,
-            )
+        _referral_follows_match(actor=actor, match=locked, request=request)
         audit_log(
             action=AuditAction.TRANSITION,
             actor=actor,
@@ -240,6 +230,52 @@ def match_transition(
             summary=f"Match {locked.pk} moved from {from_status} to {to_status}",
         )
         return locked
+
+
+#: Where a referral goes when its only match ends before support started
+#: (matched, no contact yet): the parent still waits for someone else, unless
+#: the ending itself says they cannot be supported.
+_REFERRAL_AFTER_UNSTARTED_MATCH = {
+    EndingType.ELIGIBILITY_ENDED: ReferralStatus.NOT_ELIGIBLE,
+    EndingType.PARENT_MOVED: ReferralStatus.WITHDRAWN,
+}
+
+
+def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
+    """Keeps the referral in step with its matches, through the referrals
+    workflow: when its last open match ends, support has ended (active or
+    ending: closed, with the ending type as the reason) or never started
+    (matched: back to the waiting list); when every open match is ending,
+    the referral is ending. While another match is open, nothing moves."""
+    referral = match.referral
+    others = Match.objects.filter(referral_id=referral.pk, status__in=OPEN_MATCH_STATUSES).exclude(pk=match.pk)
+    if match.status == MatchStatus.ENDED and not others.exists():
+        ending = EndingType(match.ending_type)
+        if referral.status == ReferralStatus.MATCHED:
+            target = _REFERRAL_AFTER_UNSTARTED_MATCH.get(ending, ReferralStatus.WAITING)
+            reason = f"Match ended before support started: {ending.label}"
+            referral_transition(actor=actor, referral=referral, to_status=target, reason=reason, request=request)
+        elif referral.status in (ReferralStatus.ACTIVE, ReferralStatus.ENDING):
+            reason = f"Support ended: {ending.label}"
+            if referral.status == ReferralStatus.ACTIVE:
+                referral = referral_transition(
+                    actor=actor, referral=referral, to_status=ReferralStatus.ENDING, reason=reason, request=request
+                )
+            referral_transition(
+                actor=actor, referral=referral, to_status=ReferralStatus.CLOSED, reason=reason, request=request
+            )
+    elif (
+        match.status == MatchStatus.ENDING
+        and referral.status == ReferralStatus.ACTIVE
+        and not others.exclude(status=MatchStatus.ENDING).exists()
+    ):
+        referral_transition(
+            actor=actor,
+            referral=referral,
+            to_status=ReferralStatus.ENDING,
+            reason="Planned ending of the match under way",
+            request=request,
+        )
 
 
 def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
@@ -295,6 +331,7 @@ def _require_own_or_staff(actor: User, match: Match, field: str = "match") -> No
 
 def visit_plan(*, actor: User, match: Match, data: dict[str, Any], request=None) -> Visit:
     _require_own_or_staff(actor, match)
+    check_not_restricted(match.parent, field="match")
     errors = {}
     planned_for = data.get("planned_for")
     if planned_for is None:
@@ -356,6 +393,7 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
     """Logs a contact on the actor's own match. The first one makes the match
     active (and its referral); a concern creates a Concern row at once."""
     _require_own_or_staff(actor, match)
+    check_not_restricted(match.parent, field="match")
     today = timezone.localdate()
     errors = contact_log_errors(match=match, data=data, today=today)
     signposts = list(data.get("signposted_to") or [])
@@ -488,27 +526,42 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
     return needs
 
 
-def conflict_record(*, actor: User, referral: Referral, volunteer_id: int, note: str = "", request=None):
+def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str = "", request=None):
     """Records that a volunteer must never be matched with this parent."""
     from volunteers.matching.models import ConflictOfInterest
 
-    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=referral.organisation_id).exists():
+    if not VolunteerProfile.objects.filter(pk=volunteer_id, organisation_id=parent.organisation_id).exists():
         raise ValidationError({"volunteer": "The volunteer is not in your organisation."})
     with transaction.atomic():
         conflict, created = ConflictOfInterest.objects.get_or_create(
-            parent_id=referral.parent_id,
+            parent_id=parent.pk,
             volunteer_id=volunteer_id,
-            defaults={"organisation_id": referral.organisation_id, "note": (note or "").strip()[:200]},
+            defaults={"organisation_id": parent.organisation_id, "note": (note or "").strip()[:200]},
         )
-        if created:
-            audit_log(
-                action=AuditAction.CREATE,
-                actor=actor,
-                obj=conflict,
-                request=request,
-                summary=f"Conflict of interest recorded for parent {referral.parent_id} and volunteer {volunteer_id}",
-            )
+        if not created:
+            raise ValidationError({"volunteer": "A conflict of interest with this volunteer is already recorded."})
+        audit_log(
+            action=AuditAction.CREATE,
+            actor=actor,
+            obj=conflict,
+            request=request,
+            summary=f"Conflict of interest recorded for parent {parent.pk} and volunteer {volunteer_id}",
+        )
     return conflict
+
+
+def conflict_remove(*, actor: User, conflict, request=None) -> None:
+    """Removes a recorded conflict: the volunteer may be suggested again."""
+    with transaction.atomic():
+        audit_log(
+            action=AuditAction.DELETE,
+            actor=actor,
+            obj=conflict,
+            request=request,
+            summary=f"Conflict of interest {conflict.pk} removed (parent {conflict.parent_id}, "
+            f"volunteer {conflict.volunteer_id})",
+        )
+        conflict.delete()
 
 
 def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:

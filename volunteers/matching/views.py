@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.models import STAFF_ROLES, Service
+from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import MatchingNeeds, MatchStatus
+from volunteers.models import VolunteerProfile
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -27,7 +30,7 @@ def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
         initial = {
             "required_gender": needs.required_gender,
             "availability": needs.availability,
-            "lived_experience": list(needs.lived_experience.all()),
+            "lived_experience": [e.pk for e in needs.lived_experience.all()],
             "interpreter_arranged": needs.interpreter_arranged,
         }
     except MatchingNeeds.DoesNotExist:
@@ -108,24 +111,37 @@ def conflict_add(request: HttpRequest, referral_pk: int) -> HttpResponse:
         volunteer_id = int(request.POST.get("volunteer", ""))
         services.conflict_record(
             actor=request.user,
-            referral=referral,
+            parent=referral.parent,
             volunteer_id=volunteer_id,
             note=request.POST.get("note", ""),
             request=request,
         )
-    except (ValueError, ValidationError):
+    except ValueError:
         messages.error(request, "Choose a volunteer of your organisation.")
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
     else:
         messages.success(request, "Conflict of interest recorded: that volunteer will not be suggested.")
     return redirect("matching:candidates", referral_pk=referral.pk)
 
 
+def _pair(value: str) -> tuple[int, int] | None:
+    """ "12:34" -> (referral id, volunteer id); None when malformed."""
+    try:
+        referral_id, volunteer_id = (int(part) for part in value.split(":"))
+    except ValueError:
+        return None
+    return referral_id, volunteer_id
+
+
 @staff_required
 def proposals(request: HttpRequest) -> HttpResponse:
+    """Whole-list proposals for a service. POST confirms the ticked pairs,
+    or only the pair of the row's own "Confirm this one" button; with htmx
+    that row, or the result section, is replaced in place by the outcome."""
     membership = require_membership(request)
-    service_list = Service.objects.visible_to(request.user).active()
     service = None
-    result = None
     mode = request.GET.get("mode") or MODE_SCORE
     if mode not in MODES:
         mode = MODE_SCORE
@@ -134,39 +150,50 @@ def proposals(request: HttpRequest) -> HttpResponse:
             service = get_service_for(request.user, int(request.GET["service"]))
         except ValueError as exc:
             raise Http404 from exc
-        result = selectors.proposals_for(service, mode=mode)
     outcomes = None
     if request.method == "POST":
-        pairs = []
-        for value in request.POST.getlist("pair"):
-            try:
-                referral_id, volunteer_id = (int(part) for part in value.split(":"))
-            except ValueError:
-                continue
-            pairs.append((referral_id, volunteer_id))
+        only = request.POST.get("only")
+        chosen = [only] if only else request.POST.getlist("pair")
+        pairs = [pair for pair in map(_pair, chosen) if pair is not None]
         if not pairs:
             messages.error(request, "Tick at least one proposal to confirm.")
         else:
             outcomes = services.match_confirm_batch(
                 actor=request.user, organisation_id=membership.organisation_id, pairs=pairs, request=request
             )
+            if only and request.htmx:
+                return _proposal_outcome_row(request, outcomes[0])
             confirmed = sum(1 for o in outcomes if o.ok)
-            failed = len(outcomes) - confirmed
-            messages.success(request, f"{confirmed} match{'es' if confirmed != 1 else ''} confirmed.")
-            if failed:
-                messages.error(request, f"{failed} could not be confirmed: see why below.")
-            if service is not None:
-                result = selectors.proposals_for(service, mode=mode)
+            if not request.htmx:
+                messages.success(request, f"{confirmed} match{'es' if confirmed != 1 else ''} confirmed.")
+                if confirmed < len(outcomes):
+                    messages.error(request, f"{len(outcomes) - confirmed} could not be confirmed: see why below.")
+    result = selectors.proposals_for(service, mode=mode) if service is not None else None
     context = {
-        "services": service_list,
+        "services": Service.objects.visible_to(request.user).active(),
         "service": service,
         "mode": mode,
         "result": result,
         "outcomes": outcomes,
-        "failed_outcomes": [o for o in outcomes or [] if not o.ok],
         "gain": round(result.total - result.greedy_total, 1) if result else None,
+        "post_url": f"{reverse('matching:proposals')}?service={service.pk}&mode={mode}" if service else "",
     }
+    if request.htmx and request.method == "POST":
+        return render(request, "matching/_proposals_result.html", context)
     return render(request, "matching/proposals.html", context)
+
+
+def _proposal_outcome_row(request: HttpRequest, outcome: services.ConfirmResult) -> HttpResponse:
+    """The row of one confirmed (or refused) proposal, with why."""
+    referral = Referral.objects.visible_to(request.user).select_related("parent").filter(pk=outcome.referral_id).first()
+    profile = (
+        VolunteerProfile.objects.visible_to(request.user).select_related("user").filter(pk=outcome.volunteer_id).first()
+    )
+    return render(
+        request,
+        "matching/_proposal_row.html",
+        {"outcome": outcome, "referral": referral, "volunteer_name": str(profile.user) if profile else ""},
+    )
 
 
 def match_list(request: HttpRequest) -> HttpResponse:
@@ -258,22 +285,57 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(visit.match.get_absolute_url())
 
 
+def _match_section(request: HttpRequest, pk: int, template: str, **context) -> HttpResponse:
+    """One section of the match page for htmx, read again after the change.
+    Always 200: htmx swaps only successful responses, and a refused form
+    must show its field errors in place."""
+    match = get_match_for(request.user, pk)
+    context["move_form"] = context.get("move_form") or forms.MatchMoveForm()
+    context["review_form"] = context.get("review_form") or forms.ReviewForm()
+    return render(
+        request,
+        template,
+        {"match": match, "reviews": match.reviews.select_related("by")[:10], **context},
+    )
+
+
+def _inline_match_form(
+    request: HttpRequest, pk: int, *, form_class, write, template: str, form_name: str, done: str, message: str
+) -> HttpResponse:
+    """A staff form on the match page: with htmx, its section comes back in
+    place (field errors or the result); without, a message and a redirect."""
+    match = get_match_for(request.user, pk)
+    form = form_class(request.POST)
+    written = False
+    if form.is_valid():
+        try:
+            write(actor=request.user, match=match, request=request, **form.cleaned_data)
+            written = True
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    if request.htmx:
+        return _match_section(request, pk, template, **{form_name: None if written else form, done: written})
+    if written:
+        messages.success(request, message)
+    for error in (e for errors in form.errors.values() for e in errors):
+        messages.error(request, error)
+    return redirect(match.get_absolute_url())
+
+
 @staff_required
 @require_POST
 def match_move(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_match_for(request.user, pk)
-    form = forms.MatchMoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.match_transition(actor=request.user, match=match, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, "Match updated.")
-    else:
-        messages.error(request, "Choose a state to move to.")
-    return redirect(match.get_absolute_url())
+    # The out-of-band template also replaces the status badge at the top of the page.
+    return _inline_match_form(
+        request,
+        pk,
+        form_class=forms.MatchMoveForm,
+        write=services.match_transition,
+        template="matching/_move_section_oob.html",
+        form_name="move_form",
+        done="moved",
+        message="Match updated.",
+    )
 
 
 @staff_required
@@ -303,19 +365,16 @@ def match_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def match_review(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_match_for(request.user, pk)
-    form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.match_review_record(actor=request.user, match=match, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(request, "Review recorded.")
-    else:
-        messages.error(request, "Give the date of the review.")
-    return redirect(match.get_absolute_url())
+    return _inline_match_form(
+        request,
+        pk,
+        form_class=forms.ReviewForm,
+        write=services.match_review_record,
+        template="matching/_review_section.html",
+        form_name="review_form",
+        done="review_saved",
+        message="Review recorded.",
+    )
 
 
 @staff_required

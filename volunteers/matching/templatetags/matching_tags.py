@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
 
 register = template.Library()
@@ -23,5 +24,11 @@ def matching_staff_panel(context) -> dict:
 
 @register.inclusion_tag("matching/_panel_own.html", takes_context=True)
 def matching_own_panel(context) -> dict:
-    """A volunteer's or PSO's families, each with the next visit and a log button."""
-    return {"matches": selectors.own_open_matches(context["request"].user)}
+    """A volunteer's or PSO's families, each with the next visit and a log button
+    (and, for a PSO, a button to enter an outcome assessment)."""
+    user = context["request"].user
+    membership = active_membership(user)
+    return {
+        "matches": selectors.own_open_matches(user),
+        "is_pso": membership is not None and membership.role == Role.PSO,
+    }

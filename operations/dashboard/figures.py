@@ -1,0 +1,144 @@
+"""The shapes the dashboard publishes: tables of protected counts, and their
+JSON for the API and the charts. Every count here is a ``Figure`` that has
+been through ``operations.core.disclosure``: nothing else reaches a page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from operations.core.disclosure import Figure, protect_line
+from operations.dashboard.period import Filters
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of counts, one column per series; each column is protected as
+    one line with its total (the bottom row)."""
+
+    key: str
+    caption: str
+    row_heading: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, str, tuple[Figure, ...]], ...]  # (key, label, one figure per column)
+    totals: tuple[Figure, ...]
+    chart: str = "bar"  # how the static script draws it: "bar", "line" or "horizontal"
+
+    def as_json(self) -> dict:
+        return {
+            "caption": self.caption,
+            "columns": list(self.columns),
+            "rows": [
+                {"key": key, "label": label, "values": [f.as_json() for f in figures]}
+                for key, label, figures in self.rows
+            ],
+            "totals": [f.as_json() for f in self.totals],
+        }
+
+    def chart_data(self) -> dict:
+        """What the chart script plots: hidden counts are gaps (null)."""
+        return {
+            "key": self.key,
+            "type": self.chart,
+            "labels": [label for _, label, _ in self.rows],
+            "series": [
+                {"label": column, "values": [figures[index].public for _, _, figures in self.rows]}
+                for index, column in enumerate(self.columns)
+            ],
+        }
+
+
+def table(
+    *,
+    key: str,
+    caption: str,
+    row_heading: str,
+    rows: Sequence[tuple[str, str]],
+    columns: dict[str, Sequence[int]],
+    chart: str = "bar",
+    hide_totals: bool = False,
+) -> Table:
+    """Builds a table from raw counts (``columns``: series name -> one count
+    per row), protecting each column with its total."""
+    lines = [protect_line(values, hide_total=hide_totals) for values in columns.values()]
+    return Table(
+        key=key,
+        caption=caption,
+        row_heading=row_heading,
+        columns=tuple(columns),
+        rows=tuple(
+            (row_key, label, tuple(line.cells[index] for line in lines)) for index, (row_key, label) in enumerate(rows)
+        ),
+        totals=tuple(line.total for line in lines),
+        chart=chart,
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Days from a referral being received to its support starting."""
+
+    referrals: Figure
+    median_days: Decimal | None
+    p90_days: Decimal | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Baseline versus latest for one measure. With fewer people than the
+    threshold nothing but "<10" is published."""
+
+    code: str
+    name: str
+    higher_is_better: bool
+    reliable_change: Decimal
+    people: Figure
+    mean_change: Decimal | None = None
+    improved: Figure | None = None
+    not_improved: Figure | None = None
+    share_improved: int | None = None  # per cent
+
+    @property
+    def enough(self) -> bool:
+        return self.mean_change is not None
+
+    def as_json(self) -> dict:
+        return {
+            "measure": self.code,
+            "name": self.name,
+            "higher_is_better": self.higher_is_better,
+            "reliable_change": str(self.reliable_change),
+            "people": self.people.as_json(),
+            "mean_change": str(self.mean_change) if self.mean_change is not None else None,
+            "reliably_improved": self.improved.as_json() if self.improved else None,
+            "share_reliably_improved": self.share_improved,
+        }
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    threshold: int
+    headline: dict[str, Figure]
+    contact_hours: Decimal | None
+    waiting: Waiting
+    tables: dict[str, Table]
+    outcomes: list[Outcome] = field(default_factory=list)
+    reach: dict[str, Figure] = field(default_factory=dict)
+
+    def charts(self) -> list[dict]:
+        """What the page's chart script draws: every table, and the mean
+        improvement of each measure with enough people."""
+        outcomes = {
+            "key": "outcomes",
+            "type": "bar",
+            "labels": [outcome.name for outcome in self.outcomes],
+            "series": [
+                {
+                    "label": "Mean improvement",
+                    "values": [float(o.mean_change) if o.enough else None for o in self.outcomes],
+                }
+            ],
+        }
+        return [table.chart_data() for table in self.tables.values()] + [outcomes]

@@ -1,0 +1,400 @@
+"""Reads behind the manager dashboard: a fixed number of queries whatever
+the number of rows, every one scoped with the model's ``visible_to``.
+
+Definitions (what each figure counts, for a period of whole days and an
+optional service):
+
+- referrals: received in the period, by month received and by source;
+- waiting: days from received to support starting, for referrals whose
+  support started in the period (median and 90th percentile);
+- parents reached: distinct parents with a referral received in the period;
+  reach counts (fathers, young parents under 20 on the day of referral,
+  interpreter needed, refugee or asylum-seeking) and council areas are theirs;
+- parents supported: distinct parents with a match whose support (first
+  logged contact to ending) overlapped the period; active matches: started
+  by the end of the period and not ended by then; contacts and contact hours:
+  contact logs dated in the period;
+- volunteer checks: active volunteers and PSOs today (not the period, and
+  not per service: a volunteer may work for any service);
+- groups: sessions held in the period (not cancelled), adults who attended
+  (register plus drop-in head counts), crèche children present;
+- outcomes: per validated measure, each parent's baseline against their
+  latest later assessment up to the end of the period, for parents with an
+  assessment in the period and whose evaluation consent stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.conf import settings as django_settings
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from operations.core.disclosure import protect, protect_line
+from operations.core.models import active_membership
+from operations.dashboard import stats
+from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
+from operations.dashboard.period import Filters, months_between
+from operations.groups.models import Booking, BookingStatus, GroupSession, SessionStatus
+from referrals.models import YOUNG_PARENT_UNDER, Referral, Source
+from referrals.outcomes import measures
+from referrals.outcomes.models import Assessment, Timepoint
+from volunteers.fitness import add_months, next_supervision_due
+from volunteers.matching.models import ContactLog, Match
+from volunteers.models import Status as VolunteerStatus
+from volunteers.models import VolunteerProfile, VolunteerSettings
+
+NOT_RECORDED = "Not recorded"
+
+
+def dashboard_for(user, filters: Filters, *, today: dt.date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    referral_tables, referrals_total, reach, areas = _referrals_and_reach(user, filters)
+    supported, active_matches = _matches(user, filters)
+    contacts, minutes = _contacts(user, filters)
+    contacts_figure = protect(contacts)
+    return Dashboard(
+        filters=filters,
+        threshold=django_settings.DISCLOSURE_SUPPRESS_BELOW,
+        headline={
+            "referrals": referrals_total,
+            "parents_reached": reach["parents_reached"],
+            "parents_supported": protect(supported),
+            "active_matches": protect(active_matches),
+            "contacts": contacts_figure,
+        },
+        # Hours of a handful of contacts would say too much about them.
+        contact_hours=None if contacts_figure.hidden else (Decimal(minutes) / 60).quantize(Decimal("0.1")),
+        waiting=_waiting(user, filters),
+        tables={
+            **referral_tables,
+            "council_areas": areas,
+            **_volunteer_checks(user, today),
+            "groups": _groups(user, filters),
+        },
+        outcomes=_outcomes(user, filters),
+        reach=reach,
+    )
+
+
+def _for_service(queryset: QuerySet, filters: Filters, field: str) -> QuerySet:
+    return queryset.filter(**{field: filters.service}) if filters.service else queryset
+
+
+def _referrals_and_reach(user, filters: Filters):
+    """Referrals by month and source, and who they reached: one query."""
+    rows = (
+        _for_service(Referral.objects.visible_to(user), filters, "service")
+        .filter(received_on__range=(filters.date_from, filters.date_to))
+        .order_by("received_on", "pk")
+        .values_list(
+            "received_on",
+            "source",
+            "parent_id",
+            "parent__role",
+            "parent__date_of_birth",
+            "parent__interpreter_needed",
+            "parent__refugee_or_asylum_seeking",
+            "parent__council_area__name",
+        )
+    )
+    by_month: Counter = Counter()
+    by_source: Counter = Counter()
+    parents: dict[int, tuple] = {}
+    for received_on, source, parent_id, *parent in rows:
+        by_month[received_on.replace(day=1)] += 1
+        by_source[source] += 1
+        parents.setdefault(parent_id, (received_on, *parent))  # the first referral in the period
+
+    months = list(months_between(filters.date_from, filters.date_to))
+    month_table = table(
+        key="referrals_by_month",
+        caption="Referrals received by month",
+        row_heading="Month",
+        rows=[(f"{m:%Y-%m}", f"{m:%b %Y}") for m in months],
+        columns={"Referrals": [by_month[m] for m in months]},
+    )
+    source_table = table(
+        key="referrals_by_source",
+        caption="Referrals received by source",
+        row_heading="Source",
+        rows=list(Source.choices),
+        columns={"Referrals": [by_source[value] for value, _ in Source.choices]},
+        chart="horizontal",
+    )
+    if month_table.totals[0].hidden or source_table.totals[0].hidden:
+        # The same total in both tables: hidden in one, it must be hidden in the other.
+        month_table = _rebuild_hiding_totals(month_table, [by_month[m] for m in months])
+        source_table = _rebuild_hiding_totals(source_table, [by_source[v] for v, _ in Source.choices])
+
+    reach, areas = _reach(parents)
+    return (
+        {"referrals_by_month": month_table, "referrals_by_source": source_table},
+        month_table.totals[0],
+        reach,
+        areas,
+    )
+
+
+def _rebuild_hiding_totals(built: Table, values: list[int]) -> Table:
+    return table(
+        key=built.key,
+        caption=built.caption,
+        row_heading=built.row_heading,
+        rows=[(key, label) for key, label, _ in built.rows],
+        columns={built.columns[0]: values},
+        chart=built.chart,
+        hide_totals=True,
+    )
+
+
+def _age_on(born: dt.date | None, day: dt.date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+#: Reach columns: (key, heading). Each is counted per council area and is
+#: protected as its own line; a parent may be in several (a young father).
+REACH = (
+    ("parents_reached", "Parents"),
+    ("fathers", "Fathers"),
+    ("young_parents", "Young parents (under 20)"),
+    ("interpreter_needed", "Interpreter needed"),
+    ("refugee_or_asylum_seeking", "Refugee or asylum-seeking"),
+)
+
+
+def _reach(parents: dict[int, tuple]) -> tuple[dict, Table]:
+    counts: dict[str, Counter] = {key: Counter() for key, _ in REACH}
+    for received_on, role, born, needs_interpreter, refugee_or_asylum, area in parents.values():
+        area = area or NOT_RECORDED
+        age = _age_on(born, received_on)
+        counts["parents_reached"][area] += 1
+        counts["fathers"][area] += role == "father"
+        counts["young_parents"][area] += age is not None and age < YOUNG_PARENT_UNDER
+        counts["interpreter_needed"][area] += bool(needs_interpreter)
+        counts["refugee_or_asylum_seeking"][area] += bool(refugee_or_asylum)
+    names = sorted(name for name in counts["parents_reached"] if name != NOT_RECORDED)
+    if NOT_RECORDED in counts["parents_reached"]:
+        names.append(NOT_RECORDED)
+    areas = table(
+        key="council_areas",
+        caption="Parents reached by council area",
+        row_heading="Council area",
+        rows=[(name, name) for name in names],
+        columns={heading: [counts[key][name] for name in names] for key, heading in REACH},
+        chart="horizontal",
+    )
+    # The headline reach figures are the table's totals: one figure, one rule.
+    reach = {key: areas.totals[index] if names else protect(0) for index, (key, _) in enumerate(REACH)}
+    return reach, areas
+
+
+def _waiting(user, filters: Filters) -> Waiting:
+    days = [
+        max((started - received).days, 0)
+        for received, started in _for_service(Referral.objects.visible_to(user), filters, "service")
+        .filter(support_started_on__range=(filters.date_from, filters.date_to))
+        .values_list("received_on", "support_started_on")
+    ]
+    referrals = protect(len(days))
+    if not days or referrals.hidden:
+        return Waiting(referrals=referrals, median_days=None, p90_days=None)
+    return Waiting(
+        referrals=referrals,
+        median_days=Decimal(str(stats.percentile(days, 0.5))).quantize(Decimal("0.1")),
+        p90_days=Decimal(str(stats.percentile(days, 0.9))).quantize(Decimal("0.1")),
+    )
+
+
+def _matches(user, filters: Filters) -> tuple[int, int]:
+    started = Q(started_on__isnull=False, started_on__lte=filters.date_to)
+    counts = _for_service(Match.objects.visible_to(user), filters, "referral__service").aggregate(
+        supported=Count(
+            "parent", distinct=True, filter=started & (Q(ended_on__isnull=True) | Q(ended_on__gte=filters.date_from))
+        ),
+        active=Count("pk", filter=started & (Q(ended_on__isnull=True) | Q(ended_on__gt=filters.date_to))),
+    )
+    return counts["supported"], counts["active"]
+
+
+def _contacts(user, filters: Filters) -> tuple[int, int]:
+    membership = active_membership(user)
+    totals = (
+        _for_service(ContactLog.objects.visible_to(user), filters, "match__referral__service")
+        # visible_to scopes through the matches; naming the organisation too
+        # lets PostgreSQL read only its logs by their index, not every log (3x faster at 500,000).
+        .filter(organisation_id=membership.organisation_id if membership else None)
+        .filter(contact_date__range=(filters.date_from, filters.date_to))
+        .aggregate(contacts=Count("pk"), minutes=Sum("duration_minutes"))
+    )
+    return totals["contacts"], totals["minutes"] or 0
+
+
+def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
+    membership = active_membership(user)
+    organisation_id = membership.organisation_id if membership else None
+    # Unsaved defaults when a manager has not set any: reading never writes.
+    settings = VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings()
+    rows = (
+        VolunteerProfile.objects.visible_to(user)
+        .filter(status=VolunteerStatus.ACTIVE)
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        .values_list("active_since", "last_supervised_on", "pvg__pk", "pvg__renewal_due")
+        .order_by()
+    )
+    supervision = Counter()
+    pvg = Counter()
+    horizon = add_months(today, 3)
+    for active_since, last_supervised_on, pvg_id, renewal_due in rows:
+        due = next_supervision_due(
+            last_supervised_on=last_supervised_on,
+            active_since=active_since,
+            interval_weeks=settings.supervision_interval_weeks,
+        )
+        in_date = due is not None and today <= due + dt.timedelta(weeks=settings.supervision_grace_weeks)
+        supervision["in_date" if in_date else "overdue"] += 1
+        if pvg_id is None or (renewal_due is not None and renewal_due < today):
+            pvg["expired"] += 1
+        elif renewal_due is not None and renewal_due <= horizon:
+            pvg["renewing"] += 1
+        else:
+            pvg["valid"] += 1
+    supervision_rows = [("in_date", "Supervised within the interval and grace period"), ("overdue", "Overdue")]
+    pvg_rows = [("valid", "Valid"), ("renewing", "Renewal due within 3 months"), ("expired", "Expired or missing")]
+    return {
+        "supervision": table(
+            key="supervision",
+            caption="Active volunteers and PSOs today: supervision",
+            row_heading="Supervision",
+            rows=supervision_rows,
+            columns={"People": [supervision[key] for key, _ in supervision_rows]},
+        ),
+        "pvg": table(
+            key="pvg",
+            caption="Active volunteers and PSOs today: PVG membership",
+            row_heading="PVG",
+            rows=pvg_rows,
+            columns={"People": [pvg[key] for key, _ in pvg_rows]},
+        ),
+    }
+
+
+def _local_day_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def _groups(user, filters: Filters) -> Table:
+    start, end = _local_day_bounds(filters)
+    held = Q(starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
+    sessions = {
+        _as_month(row["month"]): row
+        for row in _for_service(GroupSession.objects.visible_to(user), filters, "group__service")
+        .filter(held)
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(
+            sessions=Count("pk"),
+            drop_in_adults=Sum(F("head_count__mothers") + F("head_count__fathers") + F("head_count__other_carers")),
+            drop_in_children=Sum("head_count__children"),
+        )
+        .order_by()
+    }
+    attended = Q(status=BookingStatus.ATTENDED)
+    bookings = {
+        _as_month(row["month"]): row
+        for row in _for_service(Booking.objects.visible_to(user), filters, "session__group__service")
+        .filter(session__starts_at__gte=start, session__starts_at__lt=end, session__status=SessionStatus.SCHEDULED)
+        .annotate(month=TruncMonth("session__starts_at"))
+        .values("month")
+        .annotate(
+            adults=Count("pk", distinct=True, filter=attended),
+            children=Count("children", filter=attended & Q(children__present=True)),
+        )
+        .order_by()
+    }
+    months = list(months_between(filters.date_from, filters.date_to))
+
+    def month_value(source: dict, month: dt.date, name: str) -> int:
+        return (source.get(month) or {}).get(name) or 0
+
+    return table(
+        key="groups",
+        caption="Peer support groups by month",
+        row_heading="Month",
+        rows=[(f"{m:%Y-%m}", f"{m:%b %Y}") for m in months],
+        columns={
+            "Sessions held": [month_value(sessions, m, "sessions") for m in months],
+            "Adults attending": [
+                month_value(bookings, m, "adults") + month_value(sessions, m, "drop_in_adults") for m in months
+            ],
+            "Crèche children": [
+                month_value(bookings, m, "children") + month_value(sessions, m, "drop_in_children") for m in months
+            ],
+        },
+        chart="line",
+    )
+
+
+def _as_month(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _outcomes(user, filters: Filters) -> list[Outcome]:
+    in_period = Assessment.objects.filter(taken_on__range=(filters.date_from, filters.date_to)).values("parent_id")
+    rows = (
+        _for_service(Assessment.objects.visible_to(user).for_evaluation(), filters, "referral__service")
+        .filter(measure__in=list(measures.MEASURES), taken_on__lte=filters.date_to, parent_id__in=in_period)
+        .order_by("parent_id", "measure", "taken_on", "pk")
+        .values_list("parent_id", "measure", "timepoint", "taken_on", "total")
+    )
+    series: dict[tuple[int, str], list[tuple[str, dt.date, Decimal]]] = defaultdict(list)
+    for parent_id, code, timepoint, taken_on, total in rows:
+        series[parent_id, code].append((timepoint, taken_on, total))
+    pairs: dict[str, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for (_, code), taken in series.items():
+        baseline = next((row for row in taken if row[0] == Timepoint.BASELINE), None)
+        if baseline is None:
+            continue
+        later = [row for row in taken if row[1] > baseline[1]]
+        if not later or later[-1][1] < filters.date_from:
+            continue
+        pairs[code].append((baseline[2], later[-1][2]))
+    return [_outcome(measure, pairs.get(code, [])) for code, measure in measures.MEASURES.items()]
+
+
+def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]]) -> Outcome:
+    """``pairs``: (baseline, latest) totals, one per parent."""
+    people = protect(len(pairs))
+    common = {
+        "code": measure.code,
+        "name": measure.name,
+        "higher_is_better": measure.higher_is_better,
+        "reliable_change": measure.reliable_change,
+        "people": people,
+    }
+    if not pairs or people.hidden:
+        return Outcome(**common)
+    improved = sum(1 for baseline, latest in pairs if measures.reliably_improved(measure, baseline, latest))
+    # Improved and not improved add up to the people shown: protected as one
+    # line, whose total is the number of people (hidden there, hidden here).
+    line = protect_line([improved, len(pairs) - improved])
+    common["people"] = line.total
+    share = None if line.cells[0].hidden or line.cells[1].hidden else round(100 * improved / len(pairs))
+    return Outcome(
+        **common,
+        mean_change=stats.mean([measures.change(measure, baseline, latest) for baseline, latest in pairs]),
+        improved=line.cells[0],
+        not_improved=line.cells[1],
+        share_improved=share,
+    )

@@ -1,0 +1,129 @@
+"""Builders for dashboard tests: referrals, matches, assessments and group
+attendance on fixed dates (fictional people only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from operations.core.models import Organisation, Service
+from operations.groups.models import Booking, BookingChild, BookingStatus, Group, GroupSession, HeadCount
+from referrals.models import Referral
+from referrals.workflow import Status
+from tests.factories import AssessmentFactory
+from tests.referrals.factories import ParentFactory
+from tests.volunteers.helpers import make_profile
+from volunteers.matching.models import ContactLog, Match, MatchStatus
+
+#: The period most tests ask about.
+FROM, TO = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+PERIOD = {"date_from": FROM.isoformat(), "date_to": TO.isoformat()}
+
+_numbers = itertools.count(1)
+
+
+def referral(
+    organisation: Organisation,
+    service: Service,
+    *,
+    received_on: dt.date = dt.date(2026, 2, 10),
+    source: str = "midwife",
+    started_on: dt.date | None = None,
+    **parent_fields,
+) -> Referral:
+    parent = ParentFactory(organisation=organisation, **parent_fields)
+    return Referral.objects.create(
+        organisation=organisation,
+        parent=parent,
+        service=service,
+        source=source,
+        received_on=received_on,
+        status=Status.ACTIVE if started_on else Status.RECEIVED,
+        support_started_on=started_on,
+    )
+
+
+def consenting_referral(organisation: Organisation, service: Service, **fields) -> Referral:
+    return referral(
+        organisation,
+        service,
+        evaluation_consent_given_on=dt.date(2026, 1, 5),
+        lawful_basis_article6="consent",
+        lawful_basis_article9="explicit_consent",
+        **fields,
+    )
+
+
+def before_and_after(made: Referral, *, measure: str, baseline: int, latest: int, review: int | None = None) -> None:
+    """A baseline in January and a latest assessment in May (a review in March if given)."""
+    AssessmentFactory(referral=made, measure=measure, score_total=baseline, taken_on=dt.date(2026, 1, 20))
+    if review is not None:
+        AssessmentFactory(
+            referral=made, measure=measure, score_total=review, timepoint="review", taken_on=dt.date(2026, 3, 20)
+        )
+    AssessmentFactory(
+        referral=made, measure=measure, score_total=latest, timepoint="ending", taken_on=dt.date(2026, 5, 20)
+    )
+
+
+def supported(made: Referral, *, started_on: dt.date = dt.date(2026, 3, 1), minutes: int = 60) -> Match:
+    """A match with one contact log, active since ``started_on``."""
+    volunteer = make_profile(organisation=made.organisation, today=timezone.localdate())
+    match = Match.objects.create(
+        organisation=made.organisation,
+        referral=made,
+        parent=made.parent,
+        volunteer=volunteer,
+        status=MatchStatus.ACTIVE,
+        started_on=started_on,
+    )
+    ContactLog.objects.create(
+        organisation=made.organisation, match=match, contact_date=started_on, duration_minutes=minutes, mode="phone"
+    )
+    return match
+
+
+def group_session_with(
+    organisation: Organisation,
+    service: Service,
+    *,
+    day: dt.date,
+    attended: list,
+    children_present: int = 0,
+    drop_in_adults: int = 0,
+) -> GroupSession:
+    """A held session on ``day``: bookings attended by the given parents (the
+    first bringing ``children_present`` children), plus a drop-in head count."""
+    # Made directly: the service would generate a season of sessions, each "held".
+    group = Group.objects.create(
+        organisation=organisation,
+        service=service,
+        name=f"Tea and Tots {next(_numbers)}",
+        weekday=day.weekday(),
+        start_time=dt.time(10),
+        end_time=dt.time(11, 30),
+        starts_on=day,
+    )
+    zone = timezone.get_current_timezone()
+    session = GroupSession.objects.create(
+        organisation=organisation,
+        group=group,
+        occurrence=day,
+        starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=zone),
+        ends_at=dt.datetime.combine(day, dt.time(11, 30), tzinfo=zone),
+        adult_places=20,
+    )
+    for index, parent in enumerate(attended):
+        booking = Booking.objects.create(
+            organisation=organisation, session=session, parent=parent, status=BookingStatus.ATTENDED
+        )
+        if index == 0:
+            for _ in range(children_present):
+                BookingChild.objects.create(
+                    booking=booking, first_name="Bairn", date_of_birth=day - dt.timedelta(days=400), present=True
+                )
+    if drop_in_adults:
+        HeadCount.objects.create(session=session, mothers=drop_in_adults)
+    return session

@@ -1,0 +1,116 @@
+"""Who may see the dashboard, what they see of other organisations (nothing),
+and its query count, which must not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.dashboard.helpers import (
+    PERIOD,
+    before_and_after,
+    consenting_referral,
+    group_session_with,
+    referral,
+    supported,
+)
+from tests.factories import member
+from tests.volunteers.helpers import make_profile
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 20
+
+
+@pytest.mark.parametrize("persona", ["coordinator_client", "pso_client", "volunteer_client"])
+def test_only_managers_see_the_dashboard(request, persona):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("dashboard:index")).status_code == 403
+    assert client.get(reverse("dashboard:summary")).status_code == 403
+    assert client.get(reverse("api-dashboard")).status_code == 403
+
+
+def test_the_manager_finds_it_in_the_navigation_and_on_the_home_page(manager_client, coordinator_client):
+    home = manager_client.get(reverse("home")).content.decode()
+    assert home.count(f'href="{reverse("dashboard:index")}"') >= 2  # the top bar and the home panel
+    assert reverse("dashboard:summary") in home
+    assert reverse("dashboard:index") not in coordinator_client.get(reverse("home")).content.decode()
+
+
+def test_a_manager_counts_only_their_own_organisation(manager_client, organisation, service, other_service):
+    other = other_service.organisation
+    other_manager = member(username="manager-elsewhere", organisation=other, role="manager")
+    for _ in range(12):
+        referral(other, other_service, source="gp")
+        supported(referral(other, other_service))
+    referral(organisation, service, source="gp")
+
+    body = manager_client.get(reverse("api-dashboard"), PERIOD).json()
+    assert body["headline"]["referrals"] == "<10"
+    assert body["headline"]["parents_supported"] == 0
+    assert body["headline"]["contacts"] == 0
+
+    manager_client.force_login(other_manager)
+    assert manager_client.get(reverse("api-dashboard"), PERIOD).json()["headline"]["referrals"] == 24
+
+
+def test_the_page_carries_its_chart_data_and_a_table_for_every_chart(manager_client, organisation, service):
+    for _ in range(12):
+        referral(organisation, service, source="gp")
+    page = manager_client.get(reverse("dashboard:index"), PERIOD).content.decode()
+    assert '<script id="dashboard-charts" type="application/json">' in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    charts = page.count("<canvas data-chart=")
+    assert charts == 7
+    assert page.count("<caption>") >= charts
+    assert '<th scope="col">Source</th>' in page
+
+    summary = manager_client.get(reverse("dashboard:summary"), PERIOD).content.decode()
+    assert "<canvas" not in summary
+    assert "dashboard/dashboard.css" in summary  # the print stylesheet
+    assert "Referrals received by source" in summary
+
+
+def _fill(organisation, service, *, copies: int) -> None:
+    """Some of everything the dashboard reads, ``copies`` times over."""
+    today = dt.date.today()  # noqa: DTZ011 - volunteer checks are about today
+    for index in range(copies):
+        made = consenting_referral(
+            organisation, service, received_on=dt.date(2026, 2, 1 + index % 27), started_on=dt.date(2026, 3, 1)
+        )
+        supported(made)
+        before_and_after(made, measure="epds", baseline=18, latest=10)
+        make_profile(organisation=organisation, today=today)
+        group_session_with(
+            organisation, service, day=dt.date(2026, 3, 2) + dt.timedelta(days=index), attended=[made.parent]
+        )
+
+
+def _queries(client, url: str, params: dict) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url_name", ["dashboard:index", "dashboard:summary", "api-dashboard"])
+def test_the_query_count_does_not_grow_with_the_data(manager_client, organisation, service, url_name):
+    url = reverse(url_name)
+    params = {**PERIOD, "service": service.pk}
+    _fill(organisation, service, copies=2)
+    small = _queries(manager_client, url, params)
+    _fill(organisation, service, copies=12)
+    large = _queries(manager_client, url, params)
+    assert small == large
+    assert large <= MAX_QUERIES
+
+
+def test_the_filters_show_the_default_period(manager_client):
+    form = manager_client.get(reverse("dashboard:index")).context["form"]
+    assert form["date_to"].value() == timezone.localdate().isoformat()
+    assert form["date_from"].value().endswith("-01")

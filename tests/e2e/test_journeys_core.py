@@ -1,0 +1,242 @@
+"""Browser journeys 1–3 of issue 10, on the demo data, each page checked with
+axe-core and each main step saved as a screenshot:
+
+1. a coordinator takes a new referral through triage and confirms a match;
+2. a volunteer on a phone logs a contact with a concern, and a real Celery
+   worker delivers the coordinator's in-app notification;
+3. a parent booked into a session whose crèche is full waits, and gets the
+   place when another booking is cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from operations.core.models import Membership, Organisation, Role, Service, ServiceKind
+from operations.groups import services as group_services
+from operations.groups.models import Booking, BookingStatus, Format, Recurrence
+from operations.notifications.models import Channel, Notification
+from referrals.models import Parent, Referral
+from referrals.workflow import Status
+from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
+from volunteers.matching.models import Concern, Match
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def show_state(page: Page, status: str) -> None:
+    """Filters the board to one state; the board swaps in place and then
+    records the filter in the address, so a later step never acts on the
+    board that is being replaced."""
+    page.get_by_label("Status").select_option(status)
+    expect(page).to_have_url(re.compile(rf"[?&]status={status}(&|$)"))
+
+
+def move_on_board(page: Page, referral_pk: int, source: str, target: str) -> None:
+    """Shows one state on the triage board, moves the card to ``target`` and
+    sees it leave the column (the board refreshes itself after a move)."""
+    show_state(page, source)
+    card = (
+        page.locator(f"#column-{source}")
+        .locator("xpath=ancestor::section[1]")
+        .get_by_role("article", name=f"Referral {referral_pk}")
+    )
+    expect(card).to_be_visible()
+    card.get_by_label("Move to").select_option(target)
+    card.get_by_role("button", name="Move").click()
+    expect(card).to_have_count(0)
+
+
+def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_page, live_server):
+    page = new_page()
+    sign_in(page, live_server, "coordinator")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals", exact=True).click()
+    expect(page.get_by_role("heading", name="Referral triage")).to_be_visible()
+    check_accessibility(page, "journey 1 triage board")
+
+    # A midwife phones in a referral.
+    page.get_by_role("link", name="New referral").click()
+    check_accessibility(page, "journey 1 new referral form")
+    page.get_by_label("Service").select_option(label="Befriending")
+    page.get_by_label("First name").fill("Morven")
+    page.get_by_label("Last name").fill("Journeyfield")
+    page.get_by_label("Council area").select_option(label="Scottish Borders")
+    page.get_by_label("Postcode").fill("TD1 1AB")
+    page.get_by_label("Due date").fill((timezone.localdate() + dt.timedelta(days=90)).isoformat())
+    page.get_by_label("Source").select_option("midwife")
+    page.get_by_role("button", name="Save referral").click()
+    expect(page.get_by_text(re.compile(r"Referral #\d+ received\."))).to_be_visible()
+    referral = Referral.objects.get(parent__last_name="Journeyfield")
+    check_accessibility(page, "journey 1 referral received")
+
+    # Triage on the board: received → contacted → assessed → waiting.
+    page.goto(f"{live_server.url}/referrals/")
+    for source, target in (
+        (Status.RECEIVED, Status.CONTACTED),
+        (Status.CONTACTED, Status.ASSESSED),
+        (Status.ASSESSED, Status.WAITING),
+    ):
+        move_on_board(page, referral.pk, source, target)
+    show_state(page, Status.WAITING)
+    waiting_card = page.get_by_role("article", name=f"Referral {referral.pk}")
+    expect(waiting_card).to_contain_text("Befriending · Waiting")
+    check_accessibility(page, "journey 1 board showing the referral waiting")
+
+    # From the referral to its candidates.
+    waiting_card.get_by_role("link", name="Morven Journeyfield").click()
+    expect(page.get_by_role("heading", name=f"Referral #{referral.pk}: Befriending")).to_be_visible()
+    check_accessibility(page, "journey 1 referral waiting")
+    page.get_by_role("link", name="Find a volunteer or PSO").click()
+    expect(page.get_by_role("heading", name=f"Candidates for referral #{referral.pk}")).to_be_visible()
+    check_accessibility(page, "journey 1 candidates")
+    best = (
+        page.get_by_role("table", name=re.compile("Volunteers who pass every hard constraint"))
+        .get_by_role("row")
+        .nth(1)
+    )
+    volunteer_name = best.get_by_role("cell").first.inner_text().strip()
+    best.get_by_role("button", name="Match").click()
+
+    expect(page.get_by_text("Match confirmed. The referral is now matched.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Morven")).to_contain_text("Proposed")
+    expect(page.get_by_text(f"{volunteer_name} · referral #{referral.pk}")).to_be_visible()
+    check_accessibility(page, "journey 1 match confirmed")
+
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    expect(page.get_by_text("Morven Journeyfield · Matched")).to_be_visible()
+    check_accessibility(page, "journey 1 referral matched")
+    match = Match.objects.get(referral=referral)
+    assert str(match.volunteer.user) == volunteer_name
+    assert Referral.objects.get(pk=referral.pk).status == Status.MATCHED
+
+
+@pytest.mark.worker
+def test_a_volunteer_raises_a_concern_from_a_phone_and_the_coordinator_is_told(
+    demo, new_page, live_server, live_worker
+):
+    match = Match.objects.open().filter(volunteer__user__username="volunteer").order_by("pk").first()
+    assert match is not None, "the demo volunteer supports families"
+    family = match.parent.preferred_name or match.parent.first_name
+
+    coordinator = new_page()
+    sign_in(coordinator, live_server, "coordinator")
+    check_accessibility(coordinator, "journey 2 coordinator home before the concern")
+    bell = coordinator.get_by_role("link", name=re.compile(r"Notifications \d+ unread"))
+    expect(bell).to_have_count(0)
+
+    phone = new_page(width=360, height=740)
+    sign_in(phone, live_server, "volunteer")
+    check_accessibility(phone, "journey 2 volunteer home on a phone")
+    families = phone.get_by_role("region", name="Your families")
+    families.get_by_role("listitem").filter(has_text=family).get_by_role("link", name="Log a contact").click()
+    expect(phone.get_by_role("heading", name=f"Log a contact with {family}")).to_be_visible()
+    check_accessibility(phone, "journey 2 contact log on a phone")
+    phone.get_by_label("How long (minutes)").fill("45")
+    phone.get_by_label("Phone", exact=True).check()
+    phone.get_by_label("Short note").fill("Low mood all week; asked about her GP.")
+    phone.get_by_label(re.compile("I have a concern")).check()
+    check_accessibility(phone, "journey 2 contact log filled in")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Contact logged. Your concern has gone to your coordinator.")).to_be_visible()
+    check_accessibility(phone, "journey 2 contact logged")
+    concern = Concern.objects.get(match=match, status="open", details__startswith="Low mood")
+
+    # The coordinator's home lists the concern at once (it is in the database)…
+    coordinator.reload()
+    panel = coordinator.get_by_role("region", name=re.compile("Concerns raised by volunteers"))
+    expect(panel.get_by_role("link", name=f"Match #{match.pk}")).to_be_visible()
+    # …and the bell counts the notification once the worker has delivered it.
+    reload_until_visible(coordinator, bell)
+    check_accessibility(coordinator, "journey 2 coordinator home with the concern")
+    bell.click()
+    item = coordinator.get_by_role("listitem").filter(has_text="A volunteer raised a concern")
+    expect(item).to_contain_text(f"A concern was raised on match {match.pk}")
+    check_accessibility(coordinator, "journey 2 notification centre")
+    item.get_by_role("link", name=re.compile("^Open")).click()
+    expect(coordinator.get_by_role("region", name="Concerns")).to_contain_text("Low mood all week")
+    check_accessibility(coordinator, "journey 2 match with the concern")
+    delivered = Notification.objects.get(key__startswith=f"concern:{concern.pk}", channel=Channel.IN_APP)
+    assert delivered.status == "sent"
+
+
+@pytest.fixture
+def full_creche_session(demo):
+    """A group of Family Start East Lothian whose next session's crèche takes
+    one child (the cap), with the two demo volunteers on the rota."""
+    organisation = Organisation.objects.get(slug="family-start-east-lothian")
+    service = Service.objects.get(organisation=organisation, kind=ServiceKind.GROUP)
+    rota = [
+        m.user for m in Membership.objects.filter(organisation=organisation, role=Role.VOLUNTEER).order_by("pk")[:2]
+    ]
+    day = timezone.localdate() + dt.timedelta(days=3)
+    group = group_services.group_create(
+        organisation=organisation,
+        actor=None,
+        data={
+            "service": service,
+            "name": "Wee Ones Journey Group",
+            "format": Format.IN_PERSON,
+            "recurrence": Recurrence.WEEKLY,
+            "weekday": day.weekday(),
+            "start_time": dt.time(10, 0),
+            "end_time": dt.time(11, 30),
+            "starts_on": day,
+            "adult_places": 10,
+            "creche_on": True,
+            "creche_child_cap": 1,
+            "venue_name": "Haddington Corn Exchange",
+        },
+        facilitators=[],
+        creche_adults=rota,
+    )
+    return group.sessions.order_by("starts_at").first()
+
+
+def book(page: Page, parent: Parent, child_name: str, child_born: dt.date, *, step: str) -> None:
+    page.get_by_role("link", name="Book a place").click()
+    expect(page.get_by_role("heading", name=re.compile("^Book a place"))).to_be_visible()
+    page.get_by_label("Known parent").select_option(str(parent.pk))
+    page.get_by_label("Child's first name").first.fill(child_name)
+    page.get_by_label("Date of birth").first.fill(child_born.isoformat())
+    check_accessibility(page, step)
+    page.get_by_role("button", name="Book", exact=True).click()
+
+
+def test_a_parent_waits_for_a_full_creche_and_gets_the_place_when_a_booking_is_cancelled(
+    full_creche_session, new_page, live_server
+):
+    session = full_creche_session
+    first, second = Parent.objects.filter(organisation_id=session.organisation_id).order_by("pk")[:2]
+    page = new_page()
+    sign_in(page, live_server, "coordinator2")
+    page.goto(f"{live_server.url}/groups/sessions/{session.pk}/")
+    check_accessibility(page, "journey 3 session before any booking")
+
+    book(page, first, "Isla", timezone.localdate() - dt.timedelta(days=200), step="journey 3 first booking")
+    expect(page.get_by_text("Booked.", exact=True)).to_be_visible()
+    booked = page.get_by_role("table", name=re.compile("^Booked"))
+    expect(booked.get_by_role("row").filter(has_text=first.display_name)).to_be_visible()
+    check_accessibility(page, "journey 3 first parent booked")
+
+    book(page, second, "Rory", timezone.localdate() - dt.timedelta(days=300), step="journey 3 second booking")
+    expect(page.get_by_text("The session is full for this booking: it is on the waiting list.")).to_be_visible()
+    waiting = page.get_by_role("table", name=re.compile("^Waiting list"))
+    expect(waiting.get_by_role("row").filter(has_text=second.display_name)).to_be_visible()
+    check_accessibility(page, "journey 3 second parent on the waiting list")
+
+    booked.get_by_role("button", name=f"Cancel booking of {first.display_name}").click()
+    expect(page.get_by_text("The booking is cancelled. 1 waiting booking(s) now have a place")).to_be_visible()
+    promoted = booked.get_by_role("row").filter(has_text=second.display_name)
+    expect(promoted).to_contain_text("Booked")
+    expect(promoted).to_contain_text(re.compile(r"Rory \(\d+\smonths"))  # the child's age on the day
+    expect(page.get_by_role("heading", name="Waiting list, first in line first (0)")).to_be_visible()
+    check_accessibility(page, "journey 3 waiting parent promoted")
+    assert Booking.objects.get(session=session, parent=second).status == BookingStatus.BOOKED
+    assert Booking.objects.get(session=session, parent=first).status == BookingStatus.CANCELLED
+    # "were told": the offer is in the outbox (to the parent on a safe channel, or to the coordinators).
+    assert Notification.objects.filter(kind="booking_place_offered").exists()
