@@ -362,6 +362,8 @@ SPECTACULAR_SETTINGS = {
         "VolunteerStatusEnum": "volunteers.models.Status.choices",
         "NotificationStatusEnum": "operations.notifications.models.Status.choices",
         "BookingStatusEnum": "operations.groups.models.BookingStatus.choices",
+        # Assessments' "measure" and exports' "measures" filter share one enum.
+        "MeasureCodeEnum": "referrals.outcomes.models.MeasureCode.choices",
     },
 }
 

@@ -581,6 +581,7 @@ OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
 }
 
+
 # Objects of the evaluation app (issue 8): a project and a queued export in
 # each organisation, and a download token made for the persona manager.
 def _evaluation_project(organisation):
