@@ -23,7 +23,7 @@ RUN pip install -c constraints.txt .
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 STATIC_ROOT=/app/static \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R app:app /app/var
+    && mkdir -p /app/var/exports && chown -R app:app /app/var
 
 ENV STATIC_ROOT=/app/static DATA_DIR=/app/var
 USER app

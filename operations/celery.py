@@ -67,4 +67,10 @@ app.conf.beat_schedule = {
         "task": "operations.groups.tasks.generate_group_sessions",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Deletes evaluation export files (and their records) past their
+    # retention date: pseudonymised health data must not outlive it.
+    "evaluation-purge-expired-exports": {
+        "task": "operations.evaluation.tasks.purge_expired_exports",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "operations.notifications",
     "operations.groups",
     "operations.dashboard",
+    "operations.evaluation",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -302,6 +303,19 @@ NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_Q
 # Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").
 DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 
+# --- Evaluation exports ---------------------------------------------------
+# Built files hold pseudonymised health data: kept in a private folder that is
+# never served as static or media files, downloaded only through the app.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", str(DATA_DIR / "exports"))).resolve()
+# Files and their records are deleted this many days after they were built.
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30, minimum=1)
+# A download link works for this many seconds after the page showed it.
+EXPORT_LINK_MAX_AGE_SECONDS = env_int("EXPORT_LINK_MAX_AGE_SECONDS", 900, minimum=30)
+# Progress is written, and a cancel looked for, every this many rows.
+EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 2000, minimum=1)
+# An export at national scale takes minutes, not the default task's seconds.
+EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
@@ -355,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "VolunteerStatusEnum": "volunteers.models.Status.choices",
         "NotificationStatusEnum": "operations.notifications.models.Status.choices",
         "BookingStatusEnum": "operations.groups.models.BookingStatus.choices",
+        # Assessments' "measure" and exports' "measures" filter share one enum.
+        "MeasureCodeEnum": "referrals.outcomes.models.MeasureCode.choices",
     },
 }
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("operations.notifications.urls")),
     path("groups/", include("operations.groups.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
+    path("evaluation/", include("operations.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

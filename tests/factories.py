@@ -120,3 +120,23 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     band = factory.LazyAttribute(lambda o: _scored(o).band_code)
     alert_items = factory.LazyAttribute(lambda o: list(_scored(o).alert_items))
     scoring_version = factory.LazyAttribute(lambda o: _scored(o).scoring_version)
+
+
+def make_assessment_for_export(
+    *,
+    referral,
+    measure: str = "epds",
+    timepoint: str = "baseline",
+    taken_on=None,
+    positions: list[int | None] | None = None,
+):
+    """An assessment for export tests: every item at option 1 unless
+    ``positions`` are given, scored by the real rules (AssessmentFactory)."""
+    rules = measures.MEASURES[measure]
+    return AssessmentFactory(
+        referral=referral,
+        measure=measure,
+        timepoint=timepoint,
+        taken_on=taken_on or timezone.localdate(),
+        responses=positions if positions is not None else [1] * rules.items,
+    )

@@ -478,6 +478,15 @@ def _candidate_page_case(repeat: int) -> list[dict]:
 EXTRA_CASES.append(matching_cases)
 
 
+def _export_cases(repeat: int) -> list[dict]:
+    from tests.bench.export_bench import export_cases
+
+    return export_cases(repeat)
+
+
+EXTRA_CASES.append(_export_cases)
+
+
 def case_groups() -> dict[str, Callable[[int], list[dict]]]:
     """The cases by the name ``--only`` takes: pages, each extra case, and
     the candidate page alone (the one to profile matching's reads with)."""

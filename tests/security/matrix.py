@@ -581,6 +581,42 @@ OUTCOME_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "other_questionnaire": lambda world: _questionnaire(world.other_organisation),
 }
 
+
+# Objects of the evaluation app (issue 8): a project and a queued export in
+# each organisation, and a download token made for the persona manager.
+def _evaluation_project(organisation):
+    from operations.evaluation.models import EvaluationProject
+
+    return EvaluationProject.objects.create(organisation=organisation, name="Matrix study")
+
+
+def _evaluation_export(world, project: str, organisation):
+    from operations.evaluation.models import EvaluationExport
+
+    return EvaluationExport.objects.create(
+        organisation=organisation,
+        project=_made(world, project),
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+
+
+def _download_token(world, export: str):
+    from operations.evaluation.services import download_token
+
+    return download_token(export=_made(world, export), user=world.users["manager"])
+
+
+EVALUATION_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "evaluation_project": lambda world: _evaluation_project(world.organisation),
+    "other_evaluation_project": lambda world: _evaluation_project(world.other_organisation),
+    "evaluation_export": lambda world: _evaluation_export(world, "evaluation_project", world.organisation),
+    "other_evaluation_export": lambda world: _evaluation_export(
+        world, "other_evaluation_project", world.other_organisation
+    ),
+    "download_token": lambda world: _download_token(world, "evaluation_export"),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     "organisation": lambda world: world.organisation,
     "other_organisation": lambda world: world.other_organisation,
@@ -603,6 +639,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
     **OUTCOME_OBJECTS,
+    **EVALUATION_OBJECTS,
 }
 
 
@@ -980,6 +1017,40 @@ DASHBOARD_PAGES: dict[str, list[Case]] = {
 }
 
 
+# Evaluation exports (issue 8): managers of the organisation only; another
+# organisation's project or export is not found, even for its own manager.
+MANAGER_OWN = answers(LOGIN, 403, 403, 403, 200, 403)
+MANAGER_OTHER = answers(LOGIN, 403, 403, 403, 404, 403)
+EVALUATION_PAGES: dict[str, list[Case]] = {
+    "evaluation:project-list": [
+        Case(MANAGERS_ONLY),
+        Case(MANAGER_OWN, method="POST", data={}, note="an empty form: field errors, nothing written"),
+    ],
+    "evaluation:project-detail": [
+        Case(MANAGER_OWN, args=("evaluation_project",)),
+        Case(MANAGER_OTHER, args=("other_evaluation_project",)),
+        Case(MANAGER_OWN, args=("evaluation_project",), method="POST", data={}, note="no format: a field error"),
+    ],
+    "evaluation:export-detail": [
+        Case(MANAGER_OWN, args=("evaluation_export",)),
+        Case(MANAGER_OTHER, args=("other_evaluation_export",)),
+    ],
+    "evaluation:export-cancel": [
+        Case(answers(LOGIN, 403, 403, 403, 405, 403), args=("evaluation_export",)),
+        Case(answers(LOGIN, 403, 403, 403, REDIRECT, 403), args=("evaluation_export",), method="POST", data={}),
+        Case(MANAGER_OTHER, args=("other_evaluation_export",), method="POST", data={}),
+    ],
+    "evaluation:download": [
+        Case(
+            answers(LOGIN, 403, 403, 403, 410, 403),
+            args=("download_token",),
+            note="the manager's own link, but the export is still queued: gone",
+        ),
+        Case(answers(LOGIN, 403, 403, 403, 410, 403), args=("not-a-signed-token",)),
+    ],
+}
+
+
 PAGES: dict[str, list[Case]] = {
     "home": [Case(MEMBERS)],
     "healthz": [Case(PUBLIC)],
@@ -1084,6 +1155,7 @@ PAGES: dict[str, list[Case]] = {
     **MATCHING_PAGES,
     **DASHBOARD_PAGES,
     **OUTCOME_PAGES,
+    **EVALUATION_PAGES,
 }
 
 
@@ -1355,6 +1427,41 @@ OUTCOME_API: dict[str, list[Case]] = {
     "POST /api/v1/safety-alerts/{id}/close/": api_staff_write("safety_alert", "other_safety_alert"),
 }
 
+
+# Evaluation API: managers only; an empty body is a field error.
+API_MANAGER_OWN = answers(403, 403, 403, 403, 200, 403)
+API_MANAGER_OTHER = answers(403, 403, 403, 403, 404, 403)
+EVALUATION_API: dict[str, list[Case]] = {
+    "GET /api/v1/evaluation-projects/": [Case(API_MANAGER_OWN)],
+    "POST /api/v1/evaluation-projects/": [Case(API_MANAGERS_WRITE, data={})],
+    "GET /api/v1/evaluation-projects/{id}/": [
+        Case(API_MANAGER_OWN, params={"id": "evaluation_project"}),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_project"}),
+    ],
+    "GET /api/v1/exports/": [Case(API_MANAGER_OWN)],
+    "POST /api/v1/exports/": [
+        Case(API_MANAGERS_WRITE, data={}),
+        Case(
+            API_MANAGERS_WRITE,
+            data={"project": "{other_evaluation_project}"},
+            note="another organisation's project: a field error",
+        ),
+    ],
+    "GET /api/v1/exports/{id}/": [
+        Case(API_MANAGER_OWN, params={"id": "evaluation_export"}),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_export"}),
+    ],
+    "POST /api/v1/exports/{id}/cancel/": [
+        Case(API_MANAGER_OWN, params={"id": "evaluation_export"}, data={}),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_export"}, data={}),
+    ],
+    "GET /api/v1/exports/{id}/download/": [
+        Case(API_MANAGER_OTHER, params={"id": "evaluation_export"}, note="still queued: no file yet"),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_export"}),
+    ],
+}
+
+
 API: dict[str, list[Case]] = {
     "POST /api/v1/auth/token/": [
         Case(answers(400, 400, 400, 400, 400, 400), data={}, note="public; an empty body is a field error"),
@@ -1386,4 +1493,5 @@ API: dict[str, list[Case]] = {
     **MATCHING_API,
     **DASHBOARD_API,
     **OUTCOME_API,
+    **EVALUATION_API,
 }

@@ -1,0 +1,283 @@
+"""Writes of the evaluation app: projects, export requests, the build run
+by the task, cancelling, download links and deleting expired files."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from operations.core.audit import AuditAction, audit_log
+from operations.core.models import Organisation, Service, User
+from operations.evaluation import anonymise
+from operations.evaluation.build import Builder, Cancelled
+from operations.evaluation.models import (
+    ACTIVE_STATUSES,
+    K_MAX,
+    K_MIN,
+    EvaluationExport,
+    EvaluationProject,
+    ExportStatus,
+)
+from referrals.outcomes.models import MeasureCode
+
+logger = logging.getLogger(__name__)
+
+DOWNLOAD_SALT = "operations.evaluation.download"
+
+
+def _validate_project(*, k: int, quasi_identifiers: list[str]) -> None:
+    errors = {}
+    if not K_MIN <= k <= K_MAX:
+        errors["k"] = [f"k must be between {K_MIN} and {K_MAX}."]
+    unknown = set(quasi_identifiers) - set(anonymise.QUASI_IDENTIFIERS)
+    if unknown or not quasi_identifiers:
+        errors["quasi_identifiers"] = ["Choose at least one of: " + ", ".join(anonymise.QUASI_IDENTIFIERS) + "."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def project_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    description: str = "",
+    k: int = 5,
+    quasi_identifiers: list[str] | None = None,
+    max_suppressed_percent: int = 5,
+) -> EvaluationProject:
+    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
+    _validate_project(k=k, quasi_identifiers=quasi_identifiers)
+    if EvaluationProject.objects.filter(organisation=organisation, name=name).exists():
+        raise ValidationError({"name": ["Your organisation already has a project with this name."]})
+    project = EvaluationProject(
+        organisation=organisation,
+        name=name,
+        description=description,
+        k=k,
+        quasi_identifiers=[q for q in anonymise.QUASI_IDENTIFIERS if q in quasi_identifiers],
+        max_suppressed_percent=max_suppressed_percent,
+        created_by=by,
+    )
+    project.full_clean()
+    project.save()
+    audit_log(action=AuditAction.CREATE, actor=by, obj=project, summary="Evaluation project created")
+    return project
+
+
+@transaction.atomic
+def export_request(
+    *,
+    project: EvaluationProject,
+    by: User,
+    period_from=None,
+    period_to=None,
+    services: list[Service] | None = None,
+    measures: list[str] | None = None,
+    format: str = "csv",
+    request=None,
+) -> EvaluationExport:
+    """Records the request, audits it with its filters, and queues the build
+    once the request commits."""
+    services = list(services or [])
+    measures = list(measures or [])
+    errors = {}
+    if period_from and period_to and period_to < period_from:
+        errors["period_to"] = ["The end of the period is before its start."]
+    if any(service.organisation_id != project.organisation_id for service in services):
+        errors["services"] = ["Choose services of your organisation."]
+    if set(measures) - set(MeasureCode.values):
+        errors["measures"] = ["Choose measures from the list."]
+    if errors:
+        raise ValidationError(errors)
+    export = EvaluationExport.objects.create(
+        organisation_id=project.organisation_id,
+        project=project,
+        requested_by=by,
+        period_from=period_from,
+        period_to=period_to,
+        measures=sorted(set(measures)),
+        format=format,
+        expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+    )
+    export.services.set(services)
+    filters = (
+        f"period {period_from or 'any'} to {period_to or 'any'}; "
+        f"services {','.join(str(s.pk) for s in services) or 'all'}; "
+        f"measures {','.join(export.measures) or 'all'}; format {format}"
+    )
+    audit_log(
+        action=AuditAction.EXPORT,
+        actor=by,
+        obj=export,
+        summary=f"Export requested for project {project.pk}: {filters}",
+        request=request,
+    )
+    transaction.on_commit(lambda: enqueue_build(export.pk))
+    return export
+
+
+def enqueue_build(export_id: int) -> None:
+    from operations.evaluation.tasks import build_export
+
+    build_export.delay(export_id)
+
+
+@transaction.atomic
+def export_cancel(*, export: EvaluationExport, by: User, request=None) -> bool:
+    """Cancels a queued or running export; the builder notices between
+    chunks and deletes its partial file. False when it had already ended."""
+    cancelled = EvaluationExport.objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES).update(
+        status=ExportStatus.CANCELLED, finished_at=timezone.now()
+    )
+    if not cancelled:
+        raise ValidationError({"status": ["This export has already finished and cannot be cancelled."]})
+    audit_log(action=AuditAction.CHANGE, actor=by, obj=export, summary="Export cancelled", request=request)
+    export.refresh_from_db()
+    return True
+
+
+def _claim(export_id: int, now: datetime) -> bool:
+    """queued -> running, once. A build left "running" by a worker that died
+    (older than the time limit) may be claimed again: acks_late redelivers it."""
+    stale = now - timedelta(seconds=settings.EXPORT_TASK_SOFT_TIME_LIMIT + 120)
+    return bool(
+        EvaluationExport.objects.filter(
+            Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, started_at__lt=stale), pk=export_id
+        ).update(status=ExportStatus.RUNNING, started_at=now, progress=0)
+    )
+
+
+def export_build(*, export_id: int) -> str:
+    """Builds the export's file (called by the task). Returns the final status."""
+    now = timezone.now()
+    if not _claim(export_id, now):
+        return "not-claimed"
+    export = EvaluationExport.objects.select_related("project").get(pk=export_id)
+    settings.EXPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    file_name = f"export-{export.pk}-{secrets.token_hex(8)}.zip"
+    partial = settings.EXPORTS_DIR / f"{file_name}.part"
+    try:
+        counts = Builder(export).build(partial)
+    except Cancelled:
+        partial.unlink(missing_ok=True)
+        return ExportStatus.CANCELLED
+    except Exception as exc:
+        # Time limits and errors alike: no partial file is left behind, and
+        # the reason recorded is the error's type only (never a value).
+        partial.unlink(missing_ok=True)
+        EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=type(exc).__name__[:200], finished_at=timezone.now()
+        )
+        logger.warning("export %s failed: %s", export.pk, type(exc).__name__)
+        raise
+    final = settings.EXPORTS_DIR / file_name
+    partial.rename(final)
+    finished = timezone.now()
+    done = EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+        status=ExportStatus.DONE,
+        progress=100,
+        file_name=file_name,
+        file_size=final.stat().st_size,
+        finished_at=finished,
+        expires_at=finished + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        **counts,
+    )
+    if not done:  # cancelled after the last chunk: the file goes too
+        final.unlink(missing_ok=True)
+        return ExportStatus.CANCELLED
+    _notify_ready(export)
+    return ExportStatus.DONE
+
+
+def _notify_ready(export: EvaluationExport) -> None:
+    """Tells the requester in the app and by email; no personal data, no link token."""
+    if export.requested_by_id is None:
+        return
+    from operations.notifications.due import Due, reminders_write
+
+    with transaction.atomic():
+        reminders_write(
+            [
+                Due(
+                    key=f"export-ready:{export.pk}",
+                    kind="export_ready",
+                    organisation_id=export.organisation_id,
+                    subject="Your evaluation export is ready",
+                    body=f"Export {export.pk} of evaluation project {export.project_id} is ready to download "
+                    f"for {settings.EXPORT_RETENTION_DAYS} days.",
+                    link=reverse("evaluation:export-detail", args=[export.pk]),
+                    user_ids=(export.requested_by_id,),
+                    about=export,
+                )
+            ],
+            enqueue=True,
+        )
+
+
+# --- Downloads ---------------------------------------------------------------
+
+
+def download_token(*, export: EvaluationExport, user: User) -> str:
+    """A signed token naming the export and the person it was shown to."""
+    return signing.dumps({"export": export.pk, "user": user.pk}, salt=DOWNLOAD_SALT)
+
+
+def download_url(*, export: EvaluationExport, user: User) -> str:
+    return reverse("evaluation:download", args=[download_token(export=export, user=user)])
+
+
+class LinkExpired(Exception):
+    pass
+
+
+def export_from_token(*, token: str, user: User) -> int:
+    """The export id a token names, if it is this user's and still fresh."""
+    try:
+        payload = signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_LINK_MAX_AGE_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except signing.BadSignature as exc:
+        raise LinkExpired from exc
+    if payload.get("user") != user.pk:
+        raise LinkExpired
+    return int(payload["export"])
+
+
+def export_download(*, export: EvaluationExport, by: User, request=None) -> None:
+    """Counts and audits one download (the view streams the file)."""
+    if not export.is_downloadable or not export.path.exists():
+        raise LinkExpired
+    EvaluationExport.objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
+    audit_log(action=AuditAction.DOWNLOAD, actor=by, obj=export, summary="Export downloaded", request=request)
+
+
+# --- Retention -----------------------------------------------------------------
+
+
+def exports_delete(exports) -> int:
+    """Deletes the files, then the rows, of ``exports``; returns how many."""
+    count = 0
+    for export in exports.order_by("pk"):
+        if export.path is not None:
+            export.path.unlink(missing_ok=True)
+        export.services.clear()
+        EvaluationExport.objects.filter(pk=export.pk).delete()
+        count += 1
+    return count
+
+
+def expired_exports_purge(*, now: datetime | None = None) -> int:
+    """Daily: deletes every export past its retention date, with its file."""
+    expired = EvaluationExport.objects.expired(now).exclude(status__in=ACTIVE_STATUSES)
+    return exports_delete(expired)

@@ -1,0 +1,94 @@
+"""Pages of evaluation exports: managers of the organisation only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from operations.core.access import manager_required, require_membership
+from operations.evaluation import services
+from operations.evaluation.access import get_export_for, get_project_for
+from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm, apply_service_errors
+from operations.evaluation.models import EvaluationExport, EvaluationProject
+
+
+@manager_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                organisation=membership.organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Project “{project.name}” created.")
+            return redirect("evaluation:project-detail", project.pk)
+    projects = EvaluationProject.objects.visible_to(request.user)
+    return render(request, "evaluation/project_list.html", {"projects": projects, "form": form})
+
+
+@manager_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    form = ExportRequestForm(request.POST or None, organisation_id=project.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            export = services.export_request(project=project, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect("evaluation:export-detail", export.pk)
+    exports = EvaluationExport.objects.visible_to(request.user).filter(project=project)
+    quasi = [QUASI_IDENTIFIER_LABELS.get(q, q) for q in project.quasi_identifiers]
+    return render(
+        request,
+        "evaluation/project_detail.html",
+        {"project": project, "form": form, "exports": exports, "quasi": quasi},
+    )
+
+
+@never_cache
+@manager_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status page; htmx asks for the progress part every 2 seconds while it runs."""
+    export = get_export_for(request.user, pk)
+    context = {"export": export}
+    if export.is_downloadable:
+        context["download_url"] = services.download_url(export=export, user=request.user)
+        context["link_minutes"] = settings.EXPORT_LINK_MAX_AGE_SECONDS // 60
+    template = "evaluation/_export_status.html" if request.htmx else "evaluation/export_detail.html"
+    return render(request, template, context)
+
+
+@manager_required
+@require_POST
+def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for(request.user, pk)
+    try:
+        services.export_cancel(export=export, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The export was cancelled.")
+    return redirect("evaluation:export-detail", export.pk)
+
+
+@never_cache
+@manager_required
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    """Streams the file through an expiring signed link, audited each time."""
+    try:
+        export_id = services.export_from_token(token=token, user=request.user)
+        export = get_export_for(request.user, export_id)
+        services.export_download(export=export, by=request.user, request=request)
+    except services.LinkExpired:
+        return render(request, "evaluation/link_expired.html", status=410)
+    return FileResponse(export.path.open("rb"), as_attachment=True, filename=f"evaluation-export-{export.pk}.zip")
