@@ -230,19 +230,37 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
+_SELECT = {"class": "form-select"}
+
+
 class VolunteerFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False, widget=PlainSelect)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False, widget=PlainSelect)
-    area = forms.ModelChoiceField(
-        queryset=CouncilArea.objects.all(), required=False, empty_label="Any area", widget=PlainSelect
+    """The list page writes these fields out by hand (crispy costs more than
+    the table), so the widgets carry their Bootstrap classes themselves."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Status.choices], required=False, widget=PlainSelect(attrs=_SELECT)
     )
-    language = forms.CharField(required=False, max_length=50)
+    kind = forms.ChoiceField(
+        choices=[("", "Any kind"), *Kind.choices], required=False, widget=PlainSelect(attrs=_SELECT)
+    )
+    area = forms.ModelChoiceField(
+        queryset=CouncilArea.objects.all(), required=False, empty_label="Any area", widget=PlainSelect(attrs=_SELECT)
+    )
+    language = forms.CharField(required=False, max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}))
     fit = forms.ChoiceField(
         choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")],
         required=False,
         label="Fit to match",
-        widget=PlainSelect,
+        widget=PlainSelect(attrs=_SELECT),
     )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # each form has its own copy of the widgets
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
 def owners_for(organisation_id: int):

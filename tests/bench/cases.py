@@ -3,6 +3,7 @@ queries, the ratio to its floor, and the target it is held to."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -84,14 +85,22 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 
+def chosen_pages() -> list[tuple[str, str, str]]:
+    """BENCH_PAGES="volunteer list,compliance page" times only those pages (and
+    their floors) when working on one page; unset, every page is timed."""
+    wanted = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
+    return [page for page in PAGES if not wanted or page[0] in wanted]
+
+
 def page_cases(repeat: int) -> list[dict]:
     rows = []
     floors: dict[str, float] = {}
-    for username in sorted({user for _, user, _ in PAGES}):
+    pages = chosen_pages()
+    for username in sorted({user for _, user, _ in pages}):
         floor = time_page(client_for(username), "/about/", repeat)
         floors[username] = floor["median_ms"]
         rows.append({"case": f"floor: /about/ as {username}", "kind": "floor", **floor, "ratio": 1.0, "target": "—"})
-    for name, username, path in PAGES:
+    for name, username, path in pages:
         measured = time_page(client_for(username), path, repeat)
         ratio = measured["median_ms"] / floors[username]
         verdict = "ok" if ratio <= PAGE_TARGET_RATIO and measured["queries"] <= PAGE_MAX_QUERIES else "OVER"
