@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -243,9 +245,9 @@ class VolunteerFilterForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Any kind"), *Kind.choices], required=False, widget=PlainSelect(attrs=_SELECT)
     )
-    area = forms.ModelChoiceField(
-        queryset=CouncilArea.objects.all(), required=False, empty_label="Any area", widget=PlainSelect(attrs=_SELECT)
-    )
+    # Choices are the organisation's areas as (id, name) rows, set by the view:
+    # no model instance per option.
+    area = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=PlainSelect(attrs=_SELECT))
     language = forms.CharField(required=False, max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}))
     fit = forms.ChoiceField(
         choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")],
@@ -253,6 +255,10 @@ class VolunteerFilterForm(forms.Form):
         label="Fit to match",
         widget=PlainSelect(attrs=_SELECT),
     )
+
+    def __init__(self, *args, areas: Iterable[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area"), *areas]
 
     def full_clean(self) -> None:
         super().full_clean()

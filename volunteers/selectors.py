@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from operations.core.models import CouncilArea, active_membership
+from operations.core.models import active_membership
 from volunteers import fitness
 from volunteers.models import (
     DEFAULT_COURSES,
@@ -80,28 +81,21 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     )
 
 
-def with_checks(
-    queryset: QuerySet, *, areas: bool = True, supervisors: bool = True, course_names: bool = True
-) -> QuerySet:
+def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = True, training: bool = True) -> QuerySet:
     """Everything fit-to-match reads, fetched once for the whole page, and
     the areas and supervisor a list shows beside it: a page that does not
-    show them leaves their query out. Without ``course_names`` the training
-    records come without their course (fitness reads course ids only)."""
-    records = TrainingRecord.objects.all()
-    if course_names:
-        records = records.select_related("course")
-    else:
-        records = records.only("profile_id", "course_id", "completed_on", "expires_on")
-    prefetches: list = [Prefetch("training_records", queryset=records)]
+    show them leaves their query out. Without ``training`` the caller
+    passes ``training_rows`` to ``evaluate`` instead."""
+    prefetches: list = []
+    if training:
+        prefetches.append(Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")))
     if areas:
-        prefetches.append(Prefetch("council_areas", queryset=CouncilArea.objects.only("name")))
+        prefetches.append("council_areas")
     if supervisors:
         prefetches.append(
             Prefetch(
                 "pairings",
-                queryset=SupervisorPairing.objects.filter(ended_on__isnull=True)
-                .select_related("supervisor")
-                .only("volunteer_id", "supervisor__first_name", "supervisor__last_name", "supervisor__username"),
+                queryset=SupervisorPairing.objects.filter(ended_on__isnull=True).select_related("supervisor"),
                 to_attr="open_pairings",
             )
         )
@@ -125,22 +119,44 @@ def _pvg_of(profile: VolunteerProfile) -> PvgRecord | None:
         return None
 
 
+class TrainingRow(NamedTuple):
+    """What fitness reads of a training record, without a model instance."""
+
+    course_id: int
+    completed_on: dt.date
+    expires_on: dt.date | None
+
+
+def training_rows(profile_ids: Iterable[int]) -> dict[int, list[TrainingRow]]:
+    """The training of many profiles by one query of plain rows (profile id
+    -> rows), for ``evaluate`` on a list page."""
+    rows: dict[int, list[TrainingRow]] = {}
+    for profile_id, *row in TrainingRecord.objects.filter(profile_id__in=profile_ids).values_list(
+        "profile_id", "course_id", "completed_on", "expires_on"
+    ):
+        rows.setdefault(profile_id, []).append(TrainingRow(*row))
+    return rows
+
+
 def evaluate(
     profiles: Iterable[VolunteerProfile],
     *,
     settings: VolunteerSettings,
     required: set[int],
     today: dt.date | None = None,
+    training: dict[int, list[TrainingRow]] | None = None,
 ) -> list[VolunteerProfile]:
     """Sets ``fitness_reasons``, ``is_fit``, ``next_supervision_on`` and
-    ``supervisor`` on profiles loaded through ``with_checks``."""
+    ``supervisor`` on profiles loaded through ``with_checks``; their training
+    is prefetched, or given as ``training`` (``training_rows``)."""
     today = today or timezone.localdate()
     evaluated = []
     for profile in profiles:
         pvg = _pvg_of(profile)
+        records = profile.training_records.all() if training is None else training.get(profile.pk, ())
         valid_courses = {
             record.course_id
-            for record in profile.training_records.all()
+            for record in records
             if record.completed_on <= today and (record.expires_on is None or record.expires_on >= today)
         }
         profile.fitness_reasons = fitness.fitness_reasons(
@@ -198,23 +214,50 @@ def volunteers_for(
 
 def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_page: int) -> Page:
     """One page of the volunteer list. Fitness is evaluated for the rows
-    shown only, unless the fit filter has to look at everyone."""
+    shown only, unless the fit filter has to look at everyone; areas and
+    supervisors are read for the rows shown only, as plain text."""
     if filters.get("fit"):
-        everyone = volunteers_for(user, organisation_id=organisation_id, filters=filters)
+        everyone = volunteers_for(user, organisation_id=organisation_id, filters=filters, details=False)
         page = Paginator(everyone, per_page).get_page(number)
     else:
         filtered = _profiles_filtered(user, filters)
-        paginator = Paginator(with_checks(filtered, course_names=False), per_page)
+        paginator = Paginator(with_checks(filtered, areas=False, supervisors=False, training=False), per_page)
         # Counted without the checks' GROUP BY and caseload subquery: same rows.
         paginator.count = filtered.count()
         page = paginator.get_page(number)
+        shown = list(page.object_list)
         page.object_list = evaluate(
-            page.object_list, settings=settings_for(organisation_id), required=required_course_ids(organisation_id)
+            shown,
+            settings=settings_for(organisation_id),
+            required=required_course_ids(organisation_id),
+            training=training_rows(profile.pk for profile in shown),
         )
-    for profile in page.object_list:
-        # Joined here, not by a loop per row in the template.
-        profile.area_names = ", ".join(area.name for area in profile.council_areas.all())
+    _add_list_details(page.object_list)
     return page
+
+
+def _add_list_details(profiles: list[VolunteerProfile]) -> None:
+    """``area_names`` and ``supervisor_name`` of each profile, as text, by
+    two queries of plain rows rather than prefetched model instances."""
+    ids = [profile.pk for profile in profiles]
+    areas: dict[int, list[str]] = {}
+    for profile_id, name in (
+        VolunteerProfile.council_areas.through.objects.filter(volunteerprofile_id__in=ids)
+        .order_by("councilarea__name")
+        .values_list("volunteerprofile_id", "councilarea__name")
+    ):
+        areas.setdefault(profile_id, []).append(name)
+    supervisors: dict[int, str] = {}
+    for profile_id, first, last, username in (
+        SupervisorPairing.objects.filter(volunteer_id__in=ids, ended_on__isnull=True)
+        .order_by("-started_on", "-pk")
+        .values_list("volunteer_id", "supervisor__first_name", "supervisor__last_name", "supervisor__username")
+    ):
+        # Named as User.__str__ names them; the first row is the one evaluate would pick.
+        supervisors.setdefault(profile_id, f"{first} {last}".strip() or username)
+    for profile in profiles:
+        profile.area_names = ", ".join(areas.get(profile.pk, ()))
+        profile.supervisor_name = supervisors.get(profile.pk, "")
 
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:

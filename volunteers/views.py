@@ -32,8 +32,9 @@ VOLUNTEER_PAGE_SIZE = 25
 @staff_or_pso
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    filter_form = forms.VolunteerFilterForm(request.GET or None)
-    filter_form.fields["area"].queryset = membership.organisation.council_areas.all()
+    filter_form = forms.VolunteerFilterForm(
+        request.GET or None, areas=membership.organisation.council_areas.values_list("pk", "name")
+    )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     page = selectors.volunteers_page(
         request.user,
