@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from volunteers.models import (
     PvgRecord,
     Status,
     SupervisionAction,
+    SupervisionSession,
     SupervisorPairing,
     TrainingRecord,
     VolunteerProfile,
@@ -55,7 +56,7 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
     # Imported here: the matching sub-app's models import this app's models.
     from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
 
-    # A subquery, not a join: with_checks also aggregates supervision sessions.
+    # A subquery, not a join: no GROUP BY over the profiles' columns.
     open_matches = (
         Match.objects.filter(volunteer_id=OuterRef("pk"), status__in=OPEN_MATCH_STATUSES)
         .order_by()
@@ -99,11 +100,19 @@ def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = T
                 to_attr="open_pairings",
             )
         )
+    # A subquery, not a join and GROUP BY over every selected column: the
+    # database then sorts and limits the profiles alone.
+    last_supervised = (
+        SupervisionSession.volunteers.through.objects.filter(volunteerprofile_id=OuterRef("pk"))
+        .order_by()
+        .values("volunteerprofile_id")
+        .annotate(last=Max("supervisionsession__held_on"))
+        .values("last")
+    )
     return with_current_caseload(
         queryset.select_related("user", "pvg")
         .prefetch_related(*prefetches)
-        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
-        # Explicit: a GROUP BY query does not use Meta.ordering.
+        .annotate(last_supervised_on=Subquery(last_supervised, output_field=DateField()))
         .order_by("user__last_name", "user__first_name", "pk")
     )
 
@@ -230,7 +239,7 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
             shown,
             settings=settings_for(organisation_id),
             required=required_course_ids(organisation_id),
-            training=training_rows(profile.pk for profile in shown),
+            training=training_rows([profile.pk for profile in shown]),
         )
     _add_list_details(page.object_list)
     return page
@@ -239,25 +248,30 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
 def _add_list_details(profiles: list[VolunteerProfile]) -> None:
     """``area_names`` and ``supervisor_name`` of each profile, as text, by
     two queries of plain rows rather than prefetched model instances."""
-    ids = [profile.pk for profile in profiles]
     areas: dict[int, list[str]] = {}
     for profile_id, name in (
-        VolunteerProfile.council_areas.through.objects.filter(volunteerprofile_id__in=ids)
+        VolunteerProfile.council_areas.through.objects.filter(volunteerprofile_id__in=[p.pk for p in profiles])
         .order_by("councilarea__name")
         .values_list("volunteerprofile_id", "councilarea__name")
     ):
         areas.setdefault(profile_id, []).append(name)
-    supervisors: dict[int, str] = {}
+    for profile in profiles:
+        profile.area_names = ", ".join(areas.get(profile.pk, ()))
+    _add_supervisor_names(profiles)
+
+
+def _add_supervisor_names(profiles: list[VolunteerProfile]) -> None:
+    """``supervisor_name`` of each profile (empty: none), by one query of
+    plain rows; named as ``User.__str__`` names people."""
+    names: dict[int, str] = {}
     for profile_id, first, last, username in (
-        SupervisorPairing.objects.filter(volunteer_id__in=ids, ended_on__isnull=True)
+        SupervisorPairing.objects.filter(volunteer_id__in=[p.pk for p in profiles], ended_on__isnull=True)
         .order_by("-started_on", "-pk")
         .values_list("volunteer_id", "supervisor__first_name", "supervisor__last_name", "supervisor__username")
     ):
-        # Named as User.__str__ names them; the first row is the one evaluate would pick.
-        supervisors.setdefault(profile_id, f"{first} {last}".strip() or username)
+        names.setdefault(profile_id, f"{first} {last}".strip() or username)
     for profile in profiles:
-        profile.area_names = ", ".join(areas.get(profile.pk, ()))
-        profile.supervisor_name = supervisors.get(profile.pk, "")
+        profile.supervisor_name = names.get(profile.pk, "")
 
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
@@ -334,17 +348,19 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
     settings = settings_for(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
     required = {pk for pk, course in courses.items() if course.is_required}
-    profiles = evaluate(
-        # The report names each person's supervisor, never their areas.
+    checked = list(
         with_checks(
             VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
             areas=False,
-            supervisors=supervisors,
-        ),
-        settings=settings,
-        required=required,
-        today=today,
+            supervisors=False,
+            training=False,
+        )
     )
+    # Plain rows, not model instances: the report reads every checked person's training.
+    training = training_rows([profile.pk for profile in checked])
+    profiles = evaluate(checked, settings=settings, required=required, today=today, training=training)
+    if supervisors:  # the report names each person's supervisor, never their areas
+        _add_supervisor_names(profiles)
     result = Compliance(profiles=profiles)
     for profile in profiles:
         pvg = _pvg_of(profile)
@@ -354,9 +370,9 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
             result.pvg.append((profile, pvg.renewal_due, "Expired" if pvg.renewal_due < today else "Renewal due"))
         for course_id in sorted(profile.missing_course_ids):
             result.training.append((profile, courses[course_id].name, None, "Missing or expired"))
-        for record in profile.training_records.all():
+        for record in training.get(profile.pk, ()):
             if record.expires_on and today <= record.expires_on <= horizon:
-                result.training.append((profile, record.course.name, record.expires_on, "Expiring"))
+                result.training.append((profile, courses[record.course_id].name, record.expires_on, "Expiring"))
         due = profile.next_supervision_on
         if profile.status == Status.ACTIVE and (due is None or due <= today + dt.timedelta(days=7)):
             label = "Never supervised" if due is None else ("Overdue" if due < today else "Due soon")
