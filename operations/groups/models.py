@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import (
     STAFF_ROLES,
     CouncilArea,
@@ -395,6 +396,10 @@ class Booking(models.Model):
             return self.parent.display_name
         return self.attendee_name
 
+    @property
+    def attendance_url(self) -> str:
+        return record_url("groups:register-attendance", self.pk)
+
 
 class BookingChild(models.Model):
     """A child coming to the crèche with a booking."""
@@ -411,6 +416,10 @@ class BookingChild(models.Model):
 
     def __str__(self) -> str:
         return f"Crèche child #{self.pk}"
+
+    @property
+    def present_url(self) -> str:
+        return record_url("groups:register-child-present", self.pk)
 
     def band_on(self, day: date) -> str:
         return creche.age_band(self.date_of_birth, day)

@@ -270,15 +270,32 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the register (phone first) ---------------------------------------------------
 
 
+#: What a register row reads of a booking and its parent (Parent.display_name).
+_REGISTER_BOOKING_FIELDS = (
+    "session_id",
+    "attendee_name",
+    "walk_in",
+    "transport_needed",
+    "status",
+    "created_at",
+    "parent__preferred_name",
+    "parent__first_name",
+    "parent__last_name",
+)
+
+
 def _register_context(request: HttpRequest, session: GroupSession) -> dict:
     bookings = list(
         Booking.objects.visible_to(request.user)
         .filter(session=session, status__in=[*HOLDS_PLACE, BookingStatus.DID_NOT_ATTEND])
         .select_related("parent")
+        # The register shows a parent's name only: the rest of the record stays in the database.
+        .only(*_REGISTER_BOOKING_FIELDS)
         .prefetch_related("children")
         .order_by("created_at", "pk")
     )
-    head_count = HeadCount.objects.filter(session=session).first()
+    # Only a drop-in session shows a head count.
+    head_count = HeadCount.objects.filter(session=session).first() if session.group.format == Format.DROP_IN else None
     return {
         "session": session,
         "bookings": bookings,
