@@ -9,8 +9,19 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateField, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from operations.core.models import active_membership
@@ -117,6 +128,20 @@ def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = T
     )
 
 
+def with_supervisor_name(queryset: QuerySet) -> QuerySet:
+    """Annotates ``supervisor_name``: the open pairing's supervisor named as
+    ``User.__str__`` names people, "" when none. A subquery, so a list shows
+    it without a query or a model instance of its own."""
+    full_name = Trim(Concat("supervisor__first_name", Value(" "), "supervisor__last_name"))
+    names = (
+        SupervisorPairing.objects.filter(volunteer_id=OuterRef("pk"), ended_on__isnull=True)
+        .order_by("-started_on", "-pk")
+        .annotate(name=Coalesce(NullIf(full_name, Value("")), "supervisor__username"))
+        .values("name")[:1]
+    )
+    return queryset.annotate(supervisor_name=Coalesce(Subquery(names, output_field=CharField()), Value("")))
+
+
 def required_course_ids(organisation_id: int) -> set[int]:
     return set(Course.objects.filter(organisation_id=organisation_id, is_required=True).values_list("pk", flat=True))
 
@@ -201,15 +226,18 @@ def volunteers_for(
     organisation_id: int,
     filters: dict | None = None,
     details: bool = True,
+    supervisor_names: bool = False,
     settings: VolunteerSettings | None = None,
     required: set[int] | None = None,
 ) -> list[VolunteerProfile]:
     """The volunteers ``user`` may see, filtered, each with its fitness
-    (and, with ``details``, areas and supervisor). ``settings`` and
-    ``required`` are looked up when not given."""
+    (and, with ``details``, areas and supervisor; with ``supervisor_names``,
+    the supervisor's name as text). ``settings`` and ``required`` are looked
+    up when not given."""
     filters = filters or {}
+    queryset = with_checks(_profiles_filtered(user, filters), areas=details, supervisors=details)
     profiles = evaluate(
-        with_checks(_profiles_filtered(user, filters), areas=details, supervisors=details),
+        with_supervisor_name(queryset) if supervisor_names else queryset,
         settings=settings or settings_for(organisation_id),
         required=required_course_ids(organisation_id) if required is None else required,
     )
@@ -226,11 +254,15 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
     shown only, unless the fit filter has to look at everyone; areas and
     supervisors are read for the rows shown only, as plain text."""
     if filters.get("fit"):
-        everyone = volunteers_for(user, organisation_id=organisation_id, filters=filters, details=False)
+        everyone = volunteers_for(
+            user, organisation_id=organisation_id, filters=filters, details=False, supervisor_names=True
+        )
         page = Paginator(everyone, per_page).get_page(number)
     else:
         filtered = _profiles_filtered(user, filters)
-        paginator = Paginator(with_checks(filtered, areas=False, supervisors=False, training=False), per_page)
+        paginator = Paginator(
+            with_supervisor_name(with_checks(filtered, areas=False, supervisors=False, training=False)), per_page
+        )
         # Counted without the checks' GROUP BY and caseload subquery: same rows.
         paginator.count = filtered.count()
         page = paginator.get_page(number)
@@ -241,13 +273,13 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
             required=required_course_ids(organisation_id),
             training=training_rows([profile.pk for profile in shown]),
         )
-    _add_list_details(page.object_list)
+    _add_area_names(page.object_list)
     return page
 
 
-def _add_list_details(profiles: list[VolunteerProfile]) -> None:
-    """``area_names`` and ``supervisor_name`` of each profile, as text, by
-    two queries of plain rows rather than prefetched model instances."""
+def _add_area_names(profiles: list[VolunteerProfile]) -> None:
+    """``area_names`` of each profile, as text, by one query of plain rows
+    rather than prefetched model instances."""
     areas: dict[int, list[str]] = {}
     for profile_id, name in (
         VolunteerProfile.council_areas.through.objects.filter(volunteerprofile_id__in=[p.pk for p in profiles])
@@ -257,21 +289,6 @@ def _add_list_details(profiles: list[VolunteerProfile]) -> None:
         areas.setdefault(profile_id, []).append(name)
     for profile in profiles:
         profile.area_names = ", ".join(areas.get(profile.pk, ()))
-    _add_supervisor_names(profiles)
-
-
-def _add_supervisor_names(profiles: list[VolunteerProfile]) -> None:
-    """``supervisor_name`` of each profile (empty: none), by one query of
-    plain rows; named as ``User.__str__`` names people."""
-    names: dict[int, str] = {}
-    for profile_id, first, last, username in (
-        SupervisorPairing.objects.filter(volunteer_id__in=[p.pk for p in profiles], ended_on__isnull=True)
-        .order_by("-started_on", "-pk")
-        .values_list("volunteer_id", "supervisor__first_name", "supervisor__last_name", "supervisor__username")
-    ):
-        names.setdefault(profile_id, f"{first} {last}".strip() or username)
-    for profile in profiles:
-        profile.supervisor_name = names.get(profile.pk, "")
 
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
@@ -348,19 +365,17 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
     settings = settings_for(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
     required = {pk for pk, course in courses.items() if course.is_required}
-    checked = list(
-        with_checks(
-            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
-            areas=False,
-            supervisors=False,
-            training=False,
-        )
+    checked = with_checks(
+        VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+        areas=False,
+        supervisors=False,
+        training=False,
     )
+    # The report names each person's supervisor, never their areas.
+    checked = list(with_supervisor_name(checked) if supervisors else checked)
     # Plain rows, not model instances: the report reads every checked person's training.
     training = training_rows([profile.pk for profile in checked])
     profiles = evaluate(checked, settings=settings, required=required, today=today, training=training)
-    if supervisors:  # the report names each person's supervisor, never their areas
-        _add_supervisor_names(profiles)
     result = Compliance(profiles=profiles)
     for profile in profiles:
         pvg = _pvg_of(profile)

@@ -43,7 +43,28 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         per_page=VOLUNTEER_PAGE_SIZE,
     )
-    return render(request, "volunteers/volunteer_list.html", {"page": page, "filter_form": filter_form})
+    context = {"page": page, "rows": _list_rows(page.object_list), "filter_form": filter_form}
+    return render(request, "volunteers/volunteer_list.html", context)
+
+
+def _list_rows(profiles) -> list[dict]:
+    """The list's cells as plain values: a template looks a dict key up at
+    once, where a model attribute or method costs it a failed key lookup first."""
+    return [
+        {
+            "url": profile.detail_url,
+            "name": str(profile.user),
+            "kinds": ", ".join(profile.kind_labels),
+            "status": profile.get_status_display(),
+            "areas": profile.area_names,
+            "languages": profile.languages,
+            "supervisor": profile.supervisor_name,
+            "next_supervision_on": profile.next_supervision_on,
+            "is_fit": profile.is_fit,
+            "reasons": [reason.message for reason in profile.fitness_reasons],
+        }
+        for profile in profiles
+    ]
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
