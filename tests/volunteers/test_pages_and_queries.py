@@ -14,7 +14,7 @@ from operations.core.models import Role
 from tests.factories import member
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
-from volunteers.models import PvgRecord, Status
+from volunteers.models import PvgRecord, Status, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def test_query_count_does_not_grow_with_the_number_of_volunteers(organisation, c
     add_people(organisation, pso, 12)
     large = count_queries(coordinator_client, url)
     assert large == small, f"{url}: {small} queries with 3 people, {large} with 15"
+    assert large <= 20, f"{url}: {large} queries"
 
 
 def test_pso_home_and_list_query_counts_are_flat(organisation, pso, pso_client):
@@ -202,3 +203,48 @@ def test_volunteer_list_shows_a_page_with_the_total(organisation, coordinator_cl
     second = coordinator_client.get("/volunteers/?page=2").content.decode()
     assert "(showing 26–26)" in second
     assert "Page 2 of 2" in second
+
+
+def test_list_and_compliance_name_the_supervisor_even_without_a_full_name(organisation, coordinator_client, pso):
+    """The supervisor's name comes from a subquery now: the same name as
+    the person's own, and the username when they have no name."""
+    named = make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=40)
+    nameless = member(username="pso-no-name", organisation=organisation, role=Role.PSO)
+    nameless.first_name = nameless.last_name = ""
+    nameless.save()
+    unnamed = make_profile(organisation=organisation, today=TODAY, supervisor=nameless, supervised_days_ago=40)
+    nobody = make_profile(organisation=organisation, today=TODAY, supervisor=None, supervised_days_ago=40)
+    for url in ("/volunteers/", "/volunteers/compliance/"):
+        rows = {
+            row.split("</td>")[0]: row
+            for row in coordinator_client.get(url).content.decode().split("<tr>")
+            if "</td>" in row and "supervision-heading" not in row
+        }
+
+        def row_of(profile, rows=rows):
+            return next(row for cell, row in rows.items() if str(profile.user) in cell)
+
+        assert f"<td>{pso}</td>" in row_of(named), url
+        assert "<td>pso-no-name</td>" in row_of(unnamed), url
+        assert "<td>—</td>" in row_of(nobody), url
+
+
+def test_compliance_names_the_course_of_training_expiring_soon(organisation, coordinator_client, pso):
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso)
+    record = TrainingRecord.objects.filter(profile=profile).select_related("course").first()
+    record.expires_on = TODAY + dt.timedelta(days=30)
+    record.save()
+    html = coordinator_client.get("/volunteers/compliance/").content.decode()
+    training = html.split('id="training-heading"')[1].split("</section>")[0]
+    assert f"<td>{record.course.name}</td>" in training
+    assert "Expiring" in training
+
+
+def test_a_bad_filter_value_is_shown_on_its_field(organisation, coordinator_client, pso):
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso)
+    html = coordinator_client.get("/volunteers/?status=nonsense&area=12345").content.decode()
+    assert 'class="form-select is-invalid" id="id_status"' in html
+    assert "nonsense is not one of the available choices" in html
+    assert 'id="id_area_error"' in html
+    # An unreadable filter is ignored: the list still shows everyone.
+    assert "1 person" in html
