@@ -284,6 +284,30 @@ _REGISTER_BOOKING_FIELDS = (
 )
 
 
+def register_row(booking: Booking) -> dict:
+    """A register row as plain values, for the page and the htmx answers
+    alike: a template looks a dict key up at once, where a model attribute
+    costs it a failed key lookup first, on every booking and child."""
+    return {
+        "pk": booking.pk,
+        "display_name": booking.display_name,
+        "walk_in": booking.walk_in,
+        "transport_needed": booking.transport_needed,
+        "status": booking.status,
+        "status_label": booking.get_status_display(),
+        "attendance_url": booking.attendance_url,
+        "children": [
+            {
+                "first_name": child.first_name,
+                "date_of_birth": child.date_of_birth,
+                "present": child.present,
+                "present_url": child.present_url,
+            }
+            for child in booking.children.all()
+        ],
+    }
+
+
 def _register_context(request: HttpRequest, session: GroupSession) -> dict:
     bookings = list(
         Booking.objects.visible_to(request.user)
@@ -298,7 +322,7 @@ def _register_context(request: HttpRequest, session: GroupSession) -> dict:
     head_count = HeadCount.objects.filter(session=session).first() if session.group.format == Format.DROP_IN else None
     return {
         "session": session,
-        "bookings": bookings,
+        "bookings": [register_row(booking) for booking in bookings],
         "children_count": sum(len(b.children.all()) for b in bookings),
         "present_count": sum(1 for b in bookings for c in b.children.all() if c.present),
         "walk_in_form": WalkInForm(session_date=session.date),
@@ -335,7 +359,7 @@ def register_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking.pk)
         # 200 even with an error: htmx swaps only successful responses, and the
         # row must show why nothing changed.
-        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
+        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
     if error:
         messages.error(request, error)
     return redirect("groups:register", booking.session_id)
@@ -356,7 +380,7 @@ def register_child_present(request: HttpRequest, pk: int) -> HttpResponse:
         booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=child.booking_id)
         # 200 even with an error: htmx swaps only successful responses, and the
         # row must show why nothing changed.
-        return render(request, "groups/_register_row.html", {"booking": booking, "error": error})
+        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
     if error:
         messages.error(request, error)
     return redirect("groups:register", child.booking.session_id)
