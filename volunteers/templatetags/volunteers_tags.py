@@ -69,7 +69,7 @@ def staff_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {}
-    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, supervisors=False)
+    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, supervisors=False, names=False)
     # The compliance report already evaluated everyone's fitness: no second pass.
     profiles = [profile for profile in report.profiles if profile.status == Status.ACTIVE]
     return {
