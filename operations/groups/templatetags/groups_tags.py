@@ -32,10 +32,11 @@ def groups_staff_panel(context) -> dict:
         GroupSession.objects.visible_to(user)
         .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
         .select_related("group")
+        .annotate(**selectors.BOOKING_COUNTS)
         .order_by("starts_at", "pk")[:20]
     )
     settings = selectors.settings_for(membership.organisation_id)
-    loads = selectors.loads_for(sessions, ratios=settings.ratios)
+    loads = selectors.loads_for(sessions, ratios=settings.ratios, counted=True)
     flagged = 0
     # With a registration number no crèche is flagged: no need to read the groups.
     if not membership.organisation.care_inspectorate_number:
