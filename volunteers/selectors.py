@@ -80,11 +80,15 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     )
 
 
-def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = True) -> QuerySet:
+def with_checks(
+    queryset: QuerySet, *, areas: bool = True, supervisors: bool = True, names: bool = True, courses: bool = True
+) -> QuerySet:
     """Everything fit-to-match reads, fetched once for the whole page, and
-    the areas and supervisor a list shows beside it: a page that does not
-    show them leaves their query out."""
-    prefetches: list = [Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course"))]
+    the areas, supervisor, person (``names``) and course of each training
+    record a list shows beside it: a page that does not show them leaves
+    their query or join out."""
+    records = TrainingRecord.objects.select_related("course") if courses else TrainingRecord.objects.all()
+    prefetches: list = [Prefetch("training_records", queryset=records)]
     if areas:
         prefetches.append("council_areas")
     if supervisors:
@@ -96,7 +100,7 @@ def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = T
             )
         )
     return with_current_caseload(
-        queryset.select_related("user", "pvg")
+        queryset.select_related(*(["user", "pvg"] if names else ["pvg"]))
         .prefetch_related(*prefetches)
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
         # Explicit: a GROUP BY query does not use Meta.ordering.
@@ -263,11 +267,24 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True) -> Compliance:
+#: What fitness reads of a profile and its PVG record, when nothing else is shown.
+FITNESS_FIELDS = ["organisation_id", "user_id", "status", "active_since", "max_caseload", "pvg__renewal_due"]
+
+
+def _checked_profiles(user, *, names: bool) -> QuerySet[VolunteerProfile]:
+    profiles = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)
+    # Counts only: a profile row is wide (JSON and notes), and every column costs.
+    return profiles if names else profiles.only(*FITNESS_FIELDS)
+
+
+def compliance_for(
+    user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True, names: bool = True
+) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
     supervision due within 7 days or overdue, Disclosure Scotland tasks open.
-    Without ``supervisors`` (counts on a home page) they are not loaded."""
+    Without ``supervisors`` and ``names`` (counts on a home page) people's
+    supervisors and names are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
@@ -276,9 +293,11 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
     profiles = evaluate(
         # The report names each person's supervisor, never their areas.
         with_checks(
-            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+            _checked_profiles(user, names=names),
             areas=False,
             supervisors=supervisors,
+            names=names,
+            courses=False,  # named from ``courses`` below
         ),
         settings=settings,
         required=required,
@@ -295,12 +314,13 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
             result.training.append((profile, courses[course_id].name, None, "Missing or expired"))
         for record in profile.training_records.all():
             if record.expires_on and today <= record.expires_on <= horizon:
-                result.training.append((profile, record.course.name, record.expires_on, "Expiring"))
+                result.training.append((profile, courses[record.course_id].name, record.expires_on, "Expiring"))
         due = profile.next_supervision_on
         if profile.status == Status.ACTIVE and (due is None or due <= today + dt.timedelta(days=7)):
             label = "Never supervised" if due is None else ("Overdue" if due < today else "Due soon")
             result.supervision.append((profile, due, label))
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
-    result.disclosure_tasks = list(DisclosureTask.objects.visible_to(user).open().select_related("profile__user"))
+    tasks = DisclosureTask.objects.visible_to(user).open()
+    result.disclosure_tasks = list(tasks.select_related("profile__user") if names else tasks)
     return result
