@@ -12,7 +12,6 @@ from operations.notifications.models import Channel, Notification, NotificationP
 from operations.notifications.reminder_settings import reminder_settings_for
 from operations.notifications.services import notification_mark_read, notification_retry, reminder_settings_save
 
-
 #: Rows per page of the log, as on the other lists; the caption gives the total.
 LOG_PAGE_SIZE = 25
 #: What a row of the log shows: the subject, body and address stay unread.
@@ -24,9 +23,7 @@ LOG_ROW_FIELDS = [
 
 @staff_required
 def notification_log(request: HttpRequest) -> HttpResponse:
-    notifications = (
-        Notification.objects.visible_to(request.user).select_related("recipient_user").only(*LOG_ROW_FIELDS)
-    )
+    notifications = Notification.objects.visible_to(request.user).select_related("recipient_user").only(*LOG_ROW_FIELDS)
     filters = {
         "kind": request.GET.get("kind", ""),
         "status": request.GET.get("status", ""),
