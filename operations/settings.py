@@ -305,6 +305,8 @@ NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_Q
 # --- Dashboard and aggregate figures ----------------------------------------
 # Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").
 DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
+# How long the dashboard's rendered figures are kept per organisation and filters (0: not kept).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
 # --- Evaluation exports ---------------------------------------------------
 # Built files hold pseudonymised health data: kept in a private folder that is
