@@ -266,6 +266,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Joining the browsers' HSTS preload list binds the whole domain and its
 # subdomains for months: the domain's owner opts in with SECURE_HSTS_PRELOAD.
 SILENCED_SYSTEM_CHECKS: list[str] = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Covering indexes (Index(include=...)) are a PostgreSQL read optimisation;
+# SQLite builds the same index without the extra column, which is harmless.
+SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -302,6 +305,8 @@ NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_Q
 # --- Dashboard and aggregate figures ----------------------------------------
 # Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").
 DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
+# How long the dashboard's rendered figures are kept per organisation and filters (0: not kept).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
 # --- Evaluation exports ---------------------------------------------------
 # Built files hold pseudonymised health data: kept in a private folder that is

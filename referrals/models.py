@@ -17,7 +17,7 @@ from django.utils import timezone
 from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
-from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, allowed_targets
+from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, move_options
 
 YOUNG_PARENT_UNDER = 20
 
@@ -374,9 +374,8 @@ class Referral(models.Model):
         return record_url("referrals:referral-transition", self.pk)
 
     @property
-    def allowed_moves(self) -> list[tuple[str, str]]:
-        labels = dict(Status.choices)
-        return [(status, labels[status]) for status in allowed_targets(self.status)]
+    def move_options(self) -> str:
+        return move_options(self.status)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.eligibility_end is None:

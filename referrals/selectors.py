@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -117,9 +118,15 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> 
     rows (a subset of ``queryset``), their order, and the same condition as
     a test on one row: limited subqueries choose each panel's first rows,
     the test shares the fetched rows out again (a row may be in several)."""
-    chosen = Q(pk__in=[])
-    for rows, ordering, _ in panels.values():
-        chosen |= Q(pk__in=rows.order_by(*ordering, "pk").values("pk")[:limit])
+    firsts = [rows.order_by(*ordering, "pk").values("pk")[:limit] for rows, ordering, _ in panels.values()]
+    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        # A UNION, not ``pk IN (…) OR pk IN (…)``: PostgreSQL answers an OR of
+        # subqueries by scanning the whole table, a union by the primary key.
+        chosen = Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+    else:  # SQLite allows no LIMIT inside a UNION
+        chosen = Q(pk__in=[])
+        for first in firsts:
+            chosen |= Q(pk__in=first)
     fetched = list(queryset.filter(chosen))
     found = {}
     for name, (_, ordering, belongs) in panels.items():

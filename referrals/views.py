@@ -39,7 +39,8 @@ def board(request: HttpRequest) -> HttpResponse:
     params = filters.cleaned_data if filters.is_valid() else {}
     params = {key: getattr(value, "pk", value) for key, value in params.items() if value not in (None, "")}
     columns = selectors.triage_board(request.user, params)
-    context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
+    # form and moved belong to a card answering a move; named here, each card finds them at once.
+    context = {"filters": filters, "columns": columns, "today": timezone.localdate(), "form": None, "moved": False}
     if request.htmx:
         return render(request, "referrals/_board.html", context)
     return render(request, "referrals/board.html", context)

@@ -93,14 +93,24 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     )
 
 
-def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = True, training: bool = True) -> QuerySet:
+def with_checks(
+    queryset: QuerySet,
+    *,
+    areas: bool = True,
+    supervisors: bool = True,
+    names: bool = True,
+    courses: bool = True,
+    training: bool = True,
+) -> QuerySet:
     """Everything fit-to-match reads, fetched once for the whole page, and
-    the areas and supervisor a list shows beside it: a page that does not
-    show them leaves their query out. Without ``training`` the caller
-    passes ``training_rows`` to ``evaluate`` instead."""
+    the areas, supervisor, person (``names``) and course of each training
+    record a list shows beside it: a page that does not show them leaves
+    their query or join out. Without ``training`` the caller passes
+    ``training_rows`` to ``evaluate`` instead."""
     prefetches: list = []
     if training:
-        prefetches.append(Prefetch("training_records", queryset=TrainingRecord.objects.select_related("course")))
+        records = TrainingRecord.objects.select_related("course") if courses else TrainingRecord.objects.all()
+        prefetches.append(Prefetch("training_records", queryset=records))
     if areas:
         prefetches.append("council_areas")
     if supervisors:
@@ -121,7 +131,7 @@ def with_checks(queryset: QuerySet, *, areas: bool = True, supervisors: bool = T
         .values("last")
     )
     return with_current_caseload(
-        queryset.select_related("user", "pvg")
+        queryset.select_related(*(["user", "pvg"] if names else ["pvg"]))
         .prefetch_related(*prefetches)
         .annotate(last_supervised_on=Subquery(last_supervised, output_field=DateField()))
         .order_by("user__last_name", "user__first_name", "pk")
@@ -355,20 +365,34 @@ class Compliance:
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True) -> Compliance:
+#: What fitness reads of a profile and its PVG record, when nothing else is shown.
+FITNESS_FIELDS = ["organisation_id", "user_id", "status", "active_since", "max_caseload", "pvg__renewal_due"]
+
+
+def _checked_profiles(user, *, names: bool) -> QuerySet[VolunteerProfile]:
+    profiles = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)
+    # Counts only: a profile row is wide (JSON and notes), and every column costs.
+    return profiles if names else profiles.only(*FITNESS_FIELDS)
+
+
+def compliance_for(
+    user, *, organisation_id: int, today: dt.date | None = None, supervisors: bool = True, names: bool = True
+) -> Compliance:
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
     supervision due within 7 days or overdue, Disclosure Scotland tasks open.
-    Without ``supervisors`` (counts on a home page) they are not loaded."""
+    Without ``supervisors`` and ``names`` (counts on a home page) people's
+    supervisors and names are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
     required = {pk for pk, course in courses.items() if course.is_required}
     checked = with_checks(
-        VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+        _checked_profiles(user, names=names),
         areas=False,
         supervisors=False,
+        names=names,
         training=False,
     )
     # The report names each person's supervisor, never their areas.
@@ -394,5 +418,6 @@ def compliance_for(user, *, organisation_id: int, today: dt.date | None = None, 
             result.supervision.append((profile, due, label))
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
-    result.disclosure_tasks = list(DisclosureTask.objects.visible_to(user).open().select_related("profile__user"))
+    tasks = DisclosureTask.objects.visible_to(user).open()
+    result.disclosure_tasks = list(tasks.select_related("profile__user") if names else tasks)
     return result

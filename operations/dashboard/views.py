@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from operations.core.access import manager_required
+from operations.dashboard.cache import cached_figures
 from operations.dashboard.forms import DashboardFilterForm
 from operations.dashboard.period import default_period
 from operations.dashboard.selectors import dashboard_for
@@ -19,8 +22,23 @@ def _page(request: HttpRequest, template: str) -> HttpResponse:
     if not form.is_valid():
         # Field errors beside the filters, and no figures for a period that makes no sense.
         return render(request, template, {"form": form, "board": None})
-    board = dashboard_for(request.user, form.filters())
-    return render(request, template, {"form": form, "board": board, "charts": board.charts()})
+    filters = form.filters()
+    with_charts = template == "dashboard/dashboard.html"
+
+    def build() -> str:
+        board = dashboard_for(request.user, filters)
+        return render_to_string(
+            "dashboard/_figures.html",
+            {
+                "board": board,
+                "charts": board.charts() if with_charts else None,
+                "with_charts": with_charts,
+                "counted_at": timezone.localtime(),
+            },
+        )
+
+    figures = cached_figures(request.user, filters, "charts" if with_charts else "summary", build)
+    return render(request, template, {"form": form, "figures": figures})
 
 
 @manager_required

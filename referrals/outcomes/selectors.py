@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
+
 from referrals.models import Parent
 from referrals.outcomes import measures
 from referrals.outcomes.models import Assessment, MeasureCode, MeasureWording, Questionnaire, SafetyAlert
@@ -80,8 +82,23 @@ def parent_assessments(user, parent: Parent) -> list[Assessment]:
     )
 
 
+#: What a listed alert shows: its parent's name and the item that scored.
+_ALERT_LIST_FIELDS = [
+    "item_number", "item_score", "raised_at", "assessment__measure",
+    "parent__first_name", "parent__preferred_name", "parent__last_name",
+]  # fmt: skip
+
+
 def open_alerts(user, *, limit: int | None = HOME_ALERTS_SHOWN) -> dict:
-    """Open alerts, oldest first, and how many are open (two queries)."""
-    rows = SafetyAlert.objects.visible_to(user).open()
-    listed = rows.select_related("parent", "assessment").order_by("raised_at", "pk")
-    return {"alerts": list(listed[:limit] if limit else listed), "open_count": rows.count()}
+    """Open alerts, oldest first, and how many are open, in one query: the
+    count is a window over every open alert, taken before the limit."""
+    listed = (
+        SafetyAlert.objects.visible_to(user)
+        .open()
+        .select_related("parent", "assessment")
+        .only(*_ALERT_LIST_FIELDS)
+        .annotate(open_total=Window(Count("pk")))
+        .order_by("raised_at", "pk")
+    )
+    alerts = list(listed[:limit] if limit else listed)
+    return {"alerts": alerts, "open_count": alerts[0].open_total if alerts else 0}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from referrals import selectors
+from referrals.cards import card_html, eligibility_html
 
 register = template.Library()
 
@@ -11,3 +12,20 @@ register = template.Library()
 def coordinator_panels(context) -> dict:
     request = context["request"]
     return selectors.coordinator_panels(request.user)
+
+
+@register.simple_tag(takes_context=True)
+def referral_card(context, referral) -> str:
+    """A triage card (referrals/cards.py); ``form`` and ``moved`` come from a move's answer."""
+    return card_html(
+        referral,
+        today=context.get("today"),
+        csrf_token=str(context.get("csrf_token", "")),
+        form=context.get("form"),
+        moved=context.get("moved", False),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def eligibility(context, referral) -> str:
+    return eligibility_html(referral, context.get("today"))

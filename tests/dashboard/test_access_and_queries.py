@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.dashboard.cache import forget_all
 from tests.dashboard.helpers import (
     PERIOD,
     before_and_after,
@@ -92,6 +93,7 @@ def _fill(organisation, service, *, copies: int) -> None:
 
 
 def _queries(client, url: str, params: dict) -> int:
+    forget_all()  # counted afresh, not the figures kept from the last view
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -108,6 +110,54 @@ def test_the_query_count_does_not_grow_with_the_data(manager_client, organisatio
     large = _queries(manager_client, url, params)
     assert small == large
     assert large <= MAX_QUERIES
+
+
+def test_figures_are_kept_a_few_minutes_and_say_when_they_were_counted(manager_client, organisation, service):
+    url = reverse("dashboard:index")
+    _fill(organisation, service, copies=2)
+    first = _queries(manager_client, url, PERIOD)
+    with CaptureQueriesContext(connection) as captured:
+        kept = manager_client.get(url, PERIOD).content.decode()
+    assert len(captured) < first
+    assert "counted at" in kept
+    shown = _referrals_shown(manager_client, PERIOD)
+    for _ in range(12):
+        referral(organisation, service)
+    # Within the time the figures are kept, the page shows them as counted then.
+    assert _referrals_shown(manager_client, PERIOD) == shown
+    forget_all()
+    assert _referrals_shown(manager_client, PERIOD) != shown
+
+
+def _referrals_shown(client, params: dict) -> str:
+    page = client.get(reverse("dashboard:index"), params).content.decode()
+    return page.split("Referrals received</dt>", 1)[1].split("</dd>", 1)[0].rsplit(">", 1)[1]
+
+
+def test_kept_figures_answer_only_the_same_organisation_and_filters(
+    manager_client, organisation, service, other_service
+):
+    other = other_service.organisation
+    other_manager = member(username="manager-elsewhere", organisation=other, role="manager")
+    for _ in range(24):
+        referral(other, other_service)
+    referral(organisation, service)
+    assert _referrals_shown(manager_client, PERIOD) == "&lt;10"
+    assert _referrals_shown(manager_client, {**PERIOD, "service": service.pk}) == "&lt;10"
+
+    manager_client.force_login(other_manager)
+    assert _referrals_shown(manager_client, PERIOD) == "24"
+    assert _referrals_shown(manager_client, {**PERIOD, "service": other_service.pk}) == "24"
+
+
+def test_with_the_cache_off_every_view_counts_afresh(manager_client, organisation, service, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    url = reverse("dashboard:index")
+    _fill(organisation, service, copies=2)
+    first = _queries(manager_client, url, PERIOD)
+    with CaptureQueriesContext(connection) as captured:
+        manager_client.get(url, PERIOD)
+    assert len(captured) == first
 
 
 def test_the_filters_show_the_default_period(manager_client):

@@ -137,3 +137,32 @@ def test_a_safety_alert_is_sent_even_where_reminders_are_turned_off(organisation
     settings.save()
     raise_urgent("safety_alert", safety_alert(organisation, service))
     assert Notification.objects.filter(kind="safety_alert").exists()
+
+
+def test_saving_an_assessment_with_an_alert_item_notifies_the_coordinators_in_the_same_transaction(
+    organisation, service, coordinator, manager, django_capture_on_commit_callbacks
+):
+    """The whole path: the assessment service raises the alert, the
+    notifications layer writes the rows — both commit together."""
+    from referrals.outcomes.models import SafetyAlert
+    from referrals.outcomes.services import assessment_create
+    from tests.outcomes.helpers import assessable_referral
+
+    referral = assessable_referral(organisation=organisation, service=service)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assessment_create(
+            actor=manager,
+            organisation=organisation,
+            parent=referral.parent,
+            referral=referral,
+            measure="epds",
+            timepoint="baseline",
+            taken_on=timezone.localdate(),
+            # Item 10 is reverse scored: the first option scores 3.
+            responses=[0, 0, 3, 0, 3, 3, 3, 3, 3, 0],
+        )
+    alert = SafetyAlert.objects.get()
+    assert alert.item_number == 10
+    rows = Notification.objects.filter(kind="safety_alert", recipient_user=coordinator)
+    assert set(rows.values_list("channel", flat=True)) == {Channel.IN_APP, Channel.EMAIL}
+    assert callbacks

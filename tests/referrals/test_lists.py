@@ -190,3 +190,29 @@ def test_waiting_list_pages_keep_the_priority_number(coordinator_client, organis
     second_page = coordinator_client.get(reverse("referrals:waiting-list") + "?page=2").content.decode()
     assert f"/referrals/{last.pk}/" in second_page
     assert "<td>27</td>" in second_page  # its place in the whole list, not on the page
+
+
+@pytest.mark.django_db
+def test_a_card_shows_the_referral_its_moves_and_the_answer_to_a_move(coordinator_client, organisation, service):
+    referral = ReferralFactory(organisation=organisation, service=service, urgency=1)
+    board = coordinator_client.get(reverse("referrals:board")).content.decode()
+    card = board.split(f'aria-label="Referral {referral.pk}"', 1)[1].split("</article>", 1)[0]
+    assert referral.parent.display_name in card
+    assert "text-bg-danger" in card  # most urgent
+    assert f"{service.name} · Received" in card
+    assert '<option value="contacted">Contacted</option>' in card
+    assert '<option value="closed">' not in card  # not a move from received
+    assert 'name="csrfmiddlewaretoken"' in card
+    moved = coordinator_client.post(
+        reverse("referrals:referral-transition", args=[referral.pk]),
+        {"to_status": "contacted", "reason": "Rang her"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Moved to contacted." in moved
+    refused = coordinator_client.post(
+        reverse("referrals:referral-transition", args=[referral.pk]),
+        {"to_status": "closed", "reason": "<b>typed</b>"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'class="text-danger"' in refused
+    assert 'value="&lt;b&gt;typed&lt;/b&gt;"' in refused  # kept, and escaped

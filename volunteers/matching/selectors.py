@@ -12,7 +12,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, ServiceKind, active_membership
-from referrals.models import Child, Referral
+from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
 from volunteers import selectors as volunteer_selectors
@@ -331,7 +331,8 @@ def matches_for(user) -> QuerySet[Match]:
 
 
 def own_open_matches(user) -> list[Match]:
-    """A volunteer's or PSO's open matches, each with what they need about the family."""
+    """A volunteer's or PSO's open matches, each with what their home panel
+    shows of the family: name, council area and the next visit."""
     membership = active_membership(user)
     if membership is None:
         return []
@@ -340,9 +341,9 @@ def own_open_matches(user) -> list[Match]:
         Match.objects.filter(
             organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
         )
-        .select_related("parent__council_area", "referral")
+        .select_related("parent__council_area")
+        .only("role", "parent__first_name", "parent__preferred_name", "parent__council_area__name")
         .prefetch_related(
-            Prefetch("parent__children", queryset=Child.objects.order_by("pk")),
             Prefetch(
                 "visits",
                 queryset=Visit.objects.filter(planned_for__gte=today, cancelled=False).order_by(

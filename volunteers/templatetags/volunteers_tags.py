@@ -6,7 +6,7 @@ from django import template
 
 from operations.core.models import active_membership
 from volunteers import selectors
-from volunteers.models import Status, TrainingRecord, VolunteerProfile
+from volunteers.models import Status, VolunteerProfile
 
 register = template.Library()
 
@@ -42,7 +42,8 @@ def own_volunteering_panel(context) -> dict:
     return {
         "profile": profile,
         "actions": list(selectors.open_actions_for(user)),
-        "training": list(TrainingRecord.objects.filter(profile=profile).select_related("course")) if profile else [],
+        # Already loaded, with their courses, to evaluate fitness.
+        "training": list(profile.training_records.all()) if profile else [],
     }
 
 
@@ -69,7 +70,7 @@ def staff_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {}
-    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, supervisors=False)
+    report = selectors.compliance_for(user, organisation_id=membership.organisation_id, supervisors=False, names=False)
     # The compliance report already evaluated everyone's fitness: no second pass.
     profiles = [profile for profile in report.profiles if profile.status == Status.ACTIVE]
     return {

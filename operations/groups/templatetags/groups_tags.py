@@ -13,6 +13,12 @@ from operations.groups.models import Group, GroupSession
 
 register = template.Library()
 
+#: What ``registration_flag`` reads of a group: when it meets and for how long.
+REGISTRATION_FIELDS = [
+    "organisation_id", "creche_on", "recurrence", "weekday", "week_of_month",
+    "starts_on", "ends_on", "start_time", "end_time",
+]  # fmt: skip
+
 
 @register.inclusion_tag("groups/_panel_staff.html", takes_context=True)
 def groups_staff_panel(context) -> dict:
@@ -26,12 +32,16 @@ def groups_staff_panel(context) -> dict:
         GroupSession.objects.visible_to(user)
         .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
         .select_related("group")
+        .annotate(**selectors.BOOKING_COUNTS)
         .order_by("starts_at", "pk")[:20]
     )
     settings = selectors.settings_for(membership.organisation_id)
-    loads = selectors.loads_for(sessions, ratios=settings.ratios)
-    groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True)
-    flagged = sum(1 for g in groups if selectors.registration_flag(g, membership.organisation, settings))
+    loads = selectors.loads_for(sessions, ratios=settings.ratios, counted=True)
+    flagged = 0
+    # With a registration number no crèche is flagged: no need to read the groups.
+    if not membership.organisation.care_inspectorate_number:
+        groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True).only(*REGISTRATION_FIELDS)
+        flagged = sum(1 for g in groups if selectors.registration_flag(g, membership.organisation, settings))
     return {"rows": [(s, loads[s.pk]) for s in sessions], "flagged": flagged}
 
 

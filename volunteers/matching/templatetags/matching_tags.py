@@ -15,9 +15,13 @@ register = template.Library()
 def matching_staff_panel(context) -> dict:
     """Open concerns (at once, newest first) and overdue match reviews."""
     user = context["request"].user
+    # Only the columns the panel shows: the match is named by its id, people by name.
+    person = ["username", "first_name", "last_name"]
+    concerns = selectors.open_concerns(user).select_related(None).select_related("raised_by")
+    overdue = selectors.overdue_reviews(user).only("next_review_on", *(f"volunteer__user__{f}" for f in person))
     return {
-        "concerns": list(selectors.open_concerns(user)[:20]),
-        "overdue": list(selectors.overdue_reviews(user)[:20]),
+        "concerns": list(concerns.only("match_id", "raised_at", *(f"raised_by__{f}" for f in person))[:20]),
+        "overdue": list(overdue[:20]),
         "today": timezone.localdate(),
     }
 
