@@ -182,6 +182,8 @@ def coordinator_panels(user, today: date | None = None) -> dict:
         },
         PANEL_ROWS,
     )
+    # A full panel says "10+" and links to the board rather than counting every row.
+    found["panel_rows"] = PANEL_ROWS
     children = Child.objects.visible_to(user).select_related("parent").only(*PANEL_CHILD_FIELDS)
     # Exists, not a join: a parent with two open referrals must not take two places.
     open_referral = Referral.objects.filter(parent_id=OuterRef("parent_id"), status__in=OPEN_STATUSES)

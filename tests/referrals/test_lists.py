@@ -216,3 +216,16 @@ def test_a_card_shows_the_referral_its_moves_and_the_answer_to_a_move(coordinato
     ).content.decode()
     assert 'class="text-danger"' in refused
     assert 'value="&lt;b&gt;typed&lt;/b&gt;"' in refused  # kept, and escaped
+
+
+@pytest.mark.django_db
+def test_a_full_new_referrals_panel_says_ten_plus_and_links_to_the_board(coordinator_client, organisation, service):
+    ReferralFactory.create_batch(3, organisation=organisation, service=service)
+    page = coordinator_client.get(reverse("home")).content.decode()
+    assert 'New referrals <span class="badge text-bg-secondary">3</span>' in page
+    assert "All new referrals on the triage board" not in page
+
+    ReferralFactory.create_batch(9, organisation=organisation, service=service)
+    page = coordinator_client.get(reverse("home")).content.decode()
+    assert 'New referrals <span class="badge text-bg-secondary">10+</span>' in page
+    assert f'href="{reverse("referrals:board")}?status=received"' in page
