@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.ages import age_in_years
 from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
@@ -161,8 +162,7 @@ class Parent(models.Model):
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
             return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_in_years(self.date_of_birth, day)
 
     @property
     def is_young_parent(self) -> bool:

@@ -34,6 +34,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from operations.core.ages import age_in_years
 from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
 from operations.dashboard import stats
@@ -152,12 +153,6 @@ def _rebuild_hiding_totals(built: Table, values: list[int]) -> Table:
     )
 
 
-def _age_on(born: dt.date | None, day: dt.date) -> int | None:
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 #: Reach columns: (key, heading). Each is counted per council area and is
 #: protected as its own line; a parent may be in several (a young father).
 REACH = (
@@ -173,7 +168,7 @@ def _reach(parents: dict[int, tuple]) -> tuple[dict, Table]:
     counts: dict[str, Counter] = {key: Counter() for key, _ in REACH}
     for received_on, role, born, needs_interpreter, refugee_or_asylum, area in parents.values():
         area = area or NOT_RECORDED
-        age = _age_on(born, received_on)
+        age = None if born is None else age_in_years(born, received_on)
         counts["parents_reached"][area] += 1
         counts["fathers"][area] += role == "father"
         counts["young_parents"][area] += age is not None and age < YOUNG_PARENT_UNDER

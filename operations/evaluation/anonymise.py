@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from operations.core.ages import age_in_years
+
 AGE = "age_band"
 AREA = "area"
 PARENT_ROLE = "parent_role"
@@ -60,7 +62,7 @@ def pseudonymiser(secret: bytes) -> Callable[[int], str]:
 def age_on(born: date | None, day: date) -> int | None:
     if born is None:
         return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return age_in_years(born, day)
 
 
 def age_band(age: int | None, *, width: int = 5) -> str:

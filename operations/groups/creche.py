@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from operations.core.ages import age_in_years
+
 UNDER_2 = "under_2"
 TWO_TO_3 = "2_to_3"
 THREE_PLUS = "3_plus"
@@ -39,12 +41,6 @@ class Ratios:
 
 
 DEFAULT_RATIOS = Ratios()
-
-
-def age_in_years(born: date, on: date) -> int:
-    """Whole years. A child born on 29 February reaches an age on 1 March in
-    a year that is not a leap year (Age of Legal Capacity (Scotland) Act 1991, s.6)."""
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def age_band(born: date, on: date) -> str:

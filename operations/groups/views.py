@@ -345,6 +345,19 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/register.html", _register_context(request, session))
 
 
+def _register_row_answer(request: HttpRequest, booking_id: int, session_id: int, error: str) -> HttpResponse:
+    """After a register change: htmx gets the booking's row again, a plain
+    POST goes back to the register (with the refusal as a message)."""
+    if request.htmx:
+        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking_id)
+        # 200 even with an error: htmx swaps only successful responses, and the
+        # row must show why nothing changed.
+        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("groups:register", session_id)
+
+
 @require_POST
 def register_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     require_membership(request)
@@ -355,14 +368,7 @@ def register_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         services.booking_mark_attendance(booking=booking, attended=attended, actor=request.user)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if request.htmx:
-        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking.pk)
-        # 200 even with an error: htmx swaps only successful responses, and the
-        # row must show why nothing changed.
-        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
-    if error:
-        messages.error(request, error)
-    return redirect("groups:register", booking.session_id)
+    return _register_row_answer(request, booking.pk, booking.session_id, error)
 
 
 @require_POST
@@ -376,14 +382,7 @@ def register_child_present(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if request.htmx:
-        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=child.booking_id)
-        # 200 even with an error: htmx swaps only successful responses, and the
-        # row must show why nothing changed.
-        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
-    if error:
-        messages.error(request, error)
-    return redirect("groups:register", child.booking.session_id)
+    return _register_row_answer(request, child.booking_id, child.booking.session_id, error)
 
 
 @require_POST
