@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import active_membership
 from volunteers import fitness
 from volunteers.models import (
@@ -121,8 +122,18 @@ def with_checks(
                 to_attr="open_pairings",
             )
         )
-    # A subquery, not a join and GROUP BY over every selected column: the
-    # database then sorts and limits the profiles alone.
+    return with_current_caseload(
+        queryset.select_related(*(["user", "pvg"] if names else ["pvg"]))
+        .prefetch_related(*prefetches)
+        .annotate(last_supervised_on=_last_supervised_on())
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def _last_supervised_on() -> Subquery:
+    """The day of the person's last session, one-to-one or group. A
+    subquery, not a join and GROUP BY over every selected column: the
+    database then sorts and limits the profiles alone."""
     last_supervised = (
         SupervisionSession.volunteers.through.objects.filter(volunteerprofile_id=OuterRef("pk"))
         .order_by()
@@ -130,12 +141,7 @@ def with_checks(
         .annotate(last=Max("supervisionsession__held_on"))
         .values("last")
     )
-    return with_current_caseload(
-        queryset.select_related(*(["user", "pvg"] if names else ["pvg"]))
-        .prefetch_related(*prefetches)
-        .annotate(last_supervised_on=Subquery(last_supervised, output_field=DateField()))
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
+    return Subquery(last_supervised, output_field=DateField())
 
 
 def with_supervisor_name(queryset: QuerySet) -> QuerySet:
@@ -197,37 +203,179 @@ def evaluate(
     evaluated = []
     for profile in profiles:
         pvg = _pvg_of(profile)
-        records = profile.training_records.all() if training is None else training.get(profile.pk, ())
-        valid_courses = {
-            record.course_id
-            for record in records
-            if record.completed_on <= today and (record.expires_on is None or record.expires_on >= today)
-        }
-        profile.fitness_reasons = fitness.fitness_reasons(
-            today=today,
-            status=profile.status,
-            required_course_ids=required,
-            valid_course_ids=valid_courses,
+        _assess(
+            profile,
             has_pvg=pvg is not None,
             pvg_renewal_due=pvg.renewal_due if pvg else None,
-            last_supervised_on=profile.last_supervised_on,
-            active_since=profile.active_since,
-            supervision_interval_weeks=settings.supervision_interval_weeks,
-            supervision_grace_weeks=settings.supervision_grace_weeks,
-            caseload=profile.current_caseload,
-            max_caseload=profile.max_caseload,
-        )
-        profile.is_fit = not profile.fitness_reasons
-        profile.next_supervision_on = fitness.next_supervision_due(
-            last_supervised_on=profile.last_supervised_on,
-            active_since=profile.active_since,
-            interval_weeks=settings.supervision_interval_weeks,
+            records=profile.training_records.all() if training is None else training.get(profile.pk, ()),
+            settings=settings,
+            required=required,
+            today=today,
         )
         if hasattr(profile, "open_pairings"):  # loaded by with_checks(supervisors=True)
             profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
-        profile.missing_course_ids = required - valid_courses
         evaluated.append(profile)
     return evaluated
+
+
+def _assess(
+    person,
+    *,
+    has_pvg: bool,
+    pvg_renewal_due: dt.date | None,
+    records: Iterable[TrainingRecord | TrainingRow],
+    settings: VolunteerSettings,
+    required: set[int],
+    today: dt.date,
+) -> None:
+    """Sets the fitness of one profile or ``Person``, which carries
+    ``status``, ``active_since``, ``last_supervised_on``,
+    ``current_caseload`` and ``max_caseload``."""
+    valid_courses = {
+        record.course_id
+        for record in records
+        if record.completed_on <= today and (record.expires_on is None or record.expires_on >= today)
+    }
+    person.fitness_reasons = fitness.fitness_reasons(
+        today=today,
+        status=person.status,
+        required_course_ids=required,
+        valid_course_ids=valid_courses,
+        has_pvg=has_pvg,
+        pvg_renewal_due=pvg_renewal_due,
+        last_supervised_on=person.last_supervised_on,
+        active_since=person.active_since,
+        supervision_interval_weeks=settings.supervision_interval_weeks,
+        supervision_grace_weeks=settings.supervision_grace_weeks,
+        caseload=person.current_caseload,
+        max_caseload=person.max_caseload,
+    )
+    person.is_fit = not person.fitness_reasons
+    person.next_supervision_on = fitness.next_supervision_due(
+        last_supervised_on=person.last_supervised_on,
+        active_since=person.active_since,
+        interval_weeks=settings.supervision_interval_weeks,
+    )
+    person.missing_course_ids = required - valid_courses
+
+
+@dataclass(eq=False, slots=True)
+class Person:
+    """A volunteer or PSO as plain values, for the pages that list many:
+    a model instance per row (and its user and PVG record) cost those pages
+    more than everything else they did. ``people`` builds them, ``assess``
+    adds their fitness as ``evaluate`` adds it to profiles."""
+
+    pk: int
+    status: str
+    active_since: dt.date | None
+    max_caseload: int
+    has_pvg: bool
+    pvg_renewal_due: dt.date | None
+    last_supervised_on: dt.date | None
+    current_caseload: int
+    #: Shown beside the fitness when ``people_rows`` is asked for them.
+    name: str = ""
+    supervisor_name: str = ""
+    kinds: list[str] = field(default_factory=list)
+    languages: str = ""
+    area_names: str = ""
+    #: Set by ``assess``.
+    fitness_reasons: list[fitness.FitnessReason] = field(default_factory=list)
+    is_fit: bool = False
+    next_supervision_on: dt.date | None = None
+    missing_course_ids: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("volunteers:detail", self.pk)
+
+
+#: What fitness reads of a profile, its PVG record, sessions and matches.
+_FITNESS_COLUMNS = (
+    "pk",
+    "status",
+    "active_since",
+    "max_caseload",
+    "pvg__id",
+    "pvg__renewal_due",
+    "last_supervised_on",
+    "current_caseload",
+)
+
+
+def people_rows(
+    queryset: QuerySet[VolunteerProfile], *, names: bool = True, supervisors: bool = False, details: bool = False
+) -> QuerySet:
+    """Plain rows for ``people``: what fitness reads and, when asked, the
+    name (then sorted by it), the supervisor's name, the kinds and languages.
+    A queryset still, so that a list can paginate it."""
+    queryset = with_current_caseload(queryset.annotate(last_supervised_on=_last_supervised_on()))
+    columns = list(_FITNESS_COLUMNS)
+    if names:
+        columns += ["user__first_name", "user__last_name", "user__username"]
+        queryset = queryset.order_by("user__last_name", "user__first_name", "pk")
+    else:
+        # Counts: neither the user row nor an order.
+        queryset = queryset.order_by()
+    if supervisors:
+        queryset = with_supervisor_name(queryset)
+        columns.append("supervisor_name")
+    if details:
+        columns += ["kinds", "languages"]
+    return queryset.values_list(*columns, named=True)
+
+
+def people(rows: Iterable) -> list[Person]:
+    """``Person`` of each of ``people_rows``."""
+    found = []
+    for row in rows:
+        person = Person(
+            pk=row.pk,
+            status=row.status,
+            active_since=row.active_since,
+            max_caseload=row.max_caseload,
+            has_pvg=row.pvg__id is not None,
+            pvg_renewal_due=row.pvg__renewal_due,
+            last_supervised_on=row.last_supervised_on,
+            current_caseload=row.current_caseload,
+        )
+        if hasattr(row, "user__username"):
+            # As User.__str__ names people: the full name, else the username.
+            person.name = f"{row.user__first_name} {row.user__last_name}".strip() or row.user__username
+        if hasattr(row, "supervisor_name"):
+            person.supervisor_name = row.supervisor_name
+        if hasattr(row, "kinds"):
+            person.kinds, person.languages = row.kinds, row.languages
+        found.append(person)
+    return found
+
+
+def assess(
+    found: list[Person],
+    *,
+    settings: VolunteerSettings,
+    required: set[int],
+    training: dict[int, list[TrainingRow]],
+    today: dt.date | None = None,
+) -> list[Person]:
+    """Sets the fitness of each ``Person`` by the rules ``evaluate`` applies
+    to profiles; ``training`` is ``training_rows`` of them."""
+    today = today or timezone.localdate()
+    for person in found:
+        _assess(
+            person,
+            has_pvg=person.has_pvg,
+            pvg_renewal_due=person.pvg_renewal_due,
+            records=training.get(person.pk, ()),
+            settings=settings,
+            required=required,
+            today=today,
+        )
+    return found
 
 
 def volunteers_for(
@@ -260,34 +408,29 @@ def volunteers_for(
 
 
 def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_page: int) -> Page:
-    """One page of the volunteer list. Fitness is evaluated for the rows
-    shown only, unless the fit filter has to look at everyone; areas and
-    supervisors are read for the rows shown only, as plain text."""
+    """One page of the volunteer list, as ``Person`` rows with their areas.
+    Fitness is assessed for the rows shown only, unless the fit filter has
+    to look at everyone."""
+    filtered = _profiles_filtered(user, filters)
+    rows = people_rows(filtered, supervisors=True, details=True)
+    inputs = {"settings": settings_for(organisation_id), "required": required_course_ids(organisation_id)}
     if filters.get("fit"):
-        everyone = volunteers_for(
-            user, organisation_id=organisation_id, filters=filters, details=False, supervisor_names=True
-        )
-        page = Paginator(everyone, per_page).get_page(number)
+        everyone = people(rows)
+        assess(everyone, training=training_rows([person.pk for person in everyone]), **inputs)
+        wanted = filters["fit"] == "yes"
+        page = Paginator([person for person in everyone if person.is_fit == wanted], per_page).get_page(number)
     else:
-        filtered = _profiles_filtered(user, filters)
-        paginator = Paginator(
-            with_supervisor_name(with_checks(filtered, areas=False, supervisors=False, training=False)), per_page
-        )
-        # Counted without the checks' GROUP BY and caseload subquery: same rows.
+        paginator = Paginator(rows, per_page)
+        # Counted without the caseload and supervision subqueries: same rows.
         paginator.count = filtered.count()
         page = paginator.get_page(number)
-        shown = list(page.object_list)
-        page.object_list = evaluate(
-            shown,
-            settings=settings_for(organisation_id),
-            required=required_course_ids(organisation_id),
-            training=training_rows([profile.pk for profile in shown]),
-        )
+        shown = people(page.object_list)
+        page.object_list = assess(shown, training=training_rows([person.pk for person in shown]), **inputs)
     _add_area_names(page.object_list)
     return page
 
 
-def _add_area_names(profiles: list[VolunteerProfile]) -> None:
+def _add_area_names(profiles: list[Person]) -> None:
     """``area_names`` of each profile, as text, by one query of plain rows
     rather than prefetched model instances."""
     areas: dict[int, list[str]] = {}
@@ -357,22 +500,12 @@ class Compliance:
     training: list = field(default_factory=list)
     supervision: list = field(default_factory=list)
     disclosure_tasks: list = field(default_factory=list)
-    #: Everyone whose checks were looked at, each with its fitness evaluated.
+    #: Everyone whose checks were looked at, as ``Person`` rows with their fitness.
     profiles: list = field(default_factory=list)
 
 
 #: Statuses whose checks must be kept up to date.
 CHECKED_STATUSES = [Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
-
-
-#: What fitness reads of a profile and its PVG record, when nothing else is shown.
-FITNESS_FIELDS = ["organisation_id", "user_id", "status", "active_since", "max_caseload", "pvg__renewal_due"]
-
-
-def _checked_profiles(user, *, names: bool) -> QuerySet[VolunteerProfile]:
-    profiles = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)
-    # Counts only: a profile row is wide (JSON and notes), and every column costs.
-    return profiles if names else profiles.only(*FITNESS_FIELDS)
 
 
 def compliance_for(
@@ -381,41 +514,39 @@ def compliance_for(
     """What needs attention: PVG renewing within 3 months or expired (or
     missing), required training missing or expiring within 3 months,
     supervision due within 7 days or overdue, Disclosure Scotland tasks open.
-    Without ``supervisors`` and ``names`` (counts on a home page) people's
-    supervisors and names are not loaded."""
+    People are ``Person`` rows. Without ``supervisors`` and ``names`` (counts
+    on a home page) people's supervisors and names are not loaded."""
     today = today or timezone.localdate()
     horizon = fitness.add_months(today, 3)
     settings = settings_for(organisation_id)
-    courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
-    required = {pk for pk, course in courses.items() if course.is_required}
-    checked = with_checks(
-        _checked_profiles(user, names=names),
-        areas=False,
-        supervisors=False,
-        names=names,
-        training=False,
+    course_rows = list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required"))
+    courses = {pk: name for pk, name, _ in course_rows}
+    required = {pk for pk, _, is_required in course_rows if is_required}
+    checked = people(
+        people_rows(
+            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+            names=names,
+            # The report names each person's supervisor, never their areas.
+            supervisors=supervisors,
+        )
     )
-    # The report names each person's supervisor, never their areas.
-    checked = list(with_supervisor_name(checked) if supervisors else checked)
-    # Plain rows, not model instances: the report reads every checked person's training.
-    training = training_rows([profile.pk for profile in checked])
-    profiles = evaluate(checked, settings=settings, required=required, today=today, training=training)
-    result = Compliance(profiles=profiles)
-    for profile in profiles:
-        pvg = _pvg_of(profile)
-        if pvg is None:
-            result.pvg.append((profile, None, "Missing"))
-        elif pvg.renewal_due is not None and pvg.renewal_due <= horizon:
-            result.pvg.append((profile, pvg.renewal_due, "Expired" if pvg.renewal_due < today else "Renewal due"))
-        for course_id in sorted(profile.missing_course_ids):
-            result.training.append((profile, courses[course_id].name, None, "Missing or expired"))
-        for record in training.get(profile.pk, ()):
+    training = training_rows([person.pk for person in checked])
+    result = Compliance(profiles=assess(checked, settings=settings, required=required, today=today, training=training))
+    for person in checked:
+        if not person.has_pvg:
+            result.pvg.append((person, None, "Missing"))
+        elif person.pvg_renewal_due is not None and person.pvg_renewal_due <= horizon:
+            due = person.pvg_renewal_due
+            result.pvg.append((person, due, "Expired" if due < today else "Renewal due"))
+        for course_id in sorted(person.missing_course_ids):
+            result.training.append((person, courses[course_id], None, "Missing or expired"))
+        for record in training.get(person.pk, ()):
             if record.expires_on and today <= record.expires_on <= horizon:
-                result.training.append((profile, courses[record.course_id].name, record.expires_on, "Expiring"))
-        due = profile.next_supervision_on
-        if profile.status == Status.ACTIVE and (due is None or due <= today + dt.timedelta(days=7)):
+                result.training.append((person, courses[record.course_id], record.expires_on, "Expiring"))
+        due = person.next_supervision_on
+        if person.status == Status.ACTIVE and (due is None or due <= today + dt.timedelta(days=7)):
             label = "Never supervised" if due is None else ("Overdue" if due < today else "Due soon")
-            result.supervision.append((profile, due, label))
+            result.supervision.append((person, due, label))
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
     tasks = DisclosureTask.objects.visible_to(user).open()

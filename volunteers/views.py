@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, role_required, staff_required
 from operations.core.models import STAFF_ROLES, Role
-from volunteers import forms, selectors, services
+from volunteers import forms, rows, selectors, services
 from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
 from volunteers.models import (
     Status,
@@ -43,28 +43,8 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         per_page=VOLUNTEER_PAGE_SIZE,
     )
-    context = {"page": page, "rows": _list_rows(page.object_list), "filter_form": filter_form}
+    context = {"page": page, "rows": rows.volunteer_rows_html(page.object_list), "filter_form": filter_form}
     return render(request, "volunteers/volunteer_list.html", context)
-
-
-def _list_rows(profiles) -> list[dict]:
-    """The list's cells as plain values: a template looks a dict key up at
-    once, where a model attribute or method costs it a failed key lookup first."""
-    return [
-        {
-            "url": profile.detail_url,
-            "name": str(profile.user),
-            "kinds": ", ".join(profile.kind_labels),
-            "status": profile.get_status_display(),
-            "areas": profile.area_names,
-            "languages": profile.languages,
-            "supervisor": profile.supervisor_name,
-            "next_supervision_on": profile.next_supervision_on,
-            "is_fit": profile.is_fit,
-            "reasons": [reason.message for reason in profile.fitness_reasons],
-        }
-        for profile in profiles
-    ]
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -285,7 +265,11 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def compliance(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     report = selectors.compliance_for(request.user, organisation_id=membership.organisation_id)
-    return render(request, "volunteers/compliance.html", {"report": report})
+    context = {
+        "report": report,
+        "rows": rows.compliance_rows_html(pvg=report.pvg, training=report.training, supervision=report.supervision),
+    }
+    return render(request, "volunteers/compliance.html", context)
 
 
 @staff_required

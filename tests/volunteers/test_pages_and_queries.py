@@ -14,7 +14,7 @@ from operations.core.models import Role
 from tests.factories import member
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
-from volunteers.models import PvgRecord, Status, TrainingRecord
+from volunteers.models import PvgRecord, Status, TrainingRecord, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +248,48 @@ def test_a_bad_filter_value_is_shown_on_its_field(organisation, coordinator_clie
     assert 'id="id_area_error"' in html
     # An unreadable filter is ignored: the list still shows everyone.
     assert "1 person" in html
+
+
+def test_list_and_compliance_rows_escape_names(organisation, coordinator_client, pso):
+    """The rows are built in Python now: a name is still text, never markup."""
+    profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False)
+    profile.user.first_name = "<script>alert(1)</script>"
+    profile.user.save()
+    for url in ("/volunteers/", "/volunteers/compliance/"):
+        html = coordinator_client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_list_rows_and_compliance_agree_with_each_profile_s_own_fitness(organisation, coordinator, pso):
+    """The list and the report read plain rows; each person's fitness is the
+    one ``fitness_of`` gives the matching issue from the model instances."""
+    from volunteers import selectors
+
+    add_people(organisation, pso, 8)
+    make_profile(organisation=organisation, today=TODAY, supervisor=None, supervised_days_ago=None, pvg=False)
+    expected = {
+        profile.pk: [reason.message for reason in selectors.fitness_of(profile)]
+        for profile in VolunteerProfile.objects.filter(organisation=organisation)
+    }
+    page = selectors.volunteers_page(coordinator, organisation_id=organisation.pk, filters={}, number=1, per_page=100)
+    listed = {person.pk: [reason.message for reason in person.fitness_reasons] for person in page.object_list}
+    assert listed == expected
+    report = selectors.compliance_for(coordinator, organisation_id=organisation.pk, names=False, supervisors=False)
+    checked = {person.pk: [reason.message for reason in person.fitness_reasons] for person in report.profiles}
+    assert checked == {pk: reasons for pk, reasons in expected.items() if pk in checked}
+
+
+def test_coordinator_home_counts_the_report(organisation, coordinator_client, pso):
+    """The home page's counts are the compliance report's rows, counted."""
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso)  # fit
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False)  # PVG missing
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso, trained=False)  # 3 courses missing
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=60)  # overdue
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso, status=Status.PAUSED)
+    html = coordinator_client.get("/").content.decode()
+    assert "1 of 4 active people are fit to match." in html
+    assert "PVG needing attention: 1</li>" in html
+    assert "Training missing or expiring: 3</li>" in html
+    assert "Supervision due or overdue: 1</li>" in html
+    assert "Disclosure Scotland tasks open: 0</li>" in html
