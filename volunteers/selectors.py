@@ -13,10 +13,12 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -322,8 +324,11 @@ def people_rows(
         # Counts: neither the user row nor an order.
         queryset = queryset.order_by()
     if supervisors:
-        queryset = with_supervisor_name(queryset)
-        columns.append("supervisor_name")
+        # A join, not with_supervisor_name's subquery (cheaper to build and
+        # run): a volunteer has one open pairing at most, so it adds no row.
+        open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
+        queryset = queryset.annotate(open_pairing=open_pairing)
+        columns += [f"open_pairing__supervisor__{name}" for name in ("first_name", "last_name", "username")]
     if details:
         columns += ["kinds", "languages"]
     return queryset.values_list(*columns, named=True)
@@ -344,14 +349,22 @@ def people(rows: Iterable) -> list[Person]:
             current_caseload=row.current_caseload,
         )
         if hasattr(row, "user__username"):
-            # As User.__str__ names people: the full name, else the username.
-            person.name = f"{row.user__first_name} {row.user__last_name}".strip() or row.user__username
-        if hasattr(row, "supervisor_name"):
-            person.supervisor_name = row.supervisor_name
+            person.name = _name(row.user__first_name, row.user__last_name, row.user__username)
+        if getattr(row, "open_pairing__supervisor__username", None) is not None:
+            person.supervisor_name = _name(
+                row.open_pairing__supervisor__first_name,
+                row.open_pairing__supervisor__last_name,
+                row.open_pairing__supervisor__username,
+            )
         if hasattr(row, "kinds"):
             person.kinds, person.languages = row.kinds, row.languages
         found.append(person)
     return found
+
+
+def _name(first_name: str, last_name: str, username: str) -> str:
+    """As ``User.__str__`` names people: the full name, else the username."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def assess(
