@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,8 +20,9 @@ FIT_BADGE = mark_safe('<span class="badge text-bg-success">Fit to match</span>')
 
 
 def _day(day: dt.date | None) -> str:
-    """As ``{{ day|date:"j M Y"|default:"—" }}`` writes it."""
-    return format_date(day, "j M Y") if day else "—"
+    """As ``{{ day|date:"j M Y"|default:"—" }}`` writes it, without parsing
+    the format again for every date."""
+    return f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}" if day else "—"
 
 
 def _reasons(person: Person) -> SafeString:

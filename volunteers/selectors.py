@@ -309,6 +309,10 @@ _FITNESS_COLUMNS = (
 )
 
 
+#: What ``_name`` makes a person's name of.
+_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
 def people_rows(
     queryset: QuerySet[VolunteerProfile], *, names: bool = True, supervisors: bool = False, details: bool = False
 ) -> QuerySet:
@@ -318,7 +322,7 @@ def people_rows(
     queryset = with_current_caseload(queryset.annotate(last_supervised_on=_last_supervised_on()))
     columns = list(_FITNESS_COLUMNS)
     if names:
-        columns += ["user__first_name", "user__last_name", "user__username"]
+        columns += [f"user__{name}" for name in _NAME_FIELDS]
         queryset = queryset.order_by("user__last_name", "user__first_name", "pk")
     else:
         # Counts: neither the user row nor an order.
@@ -328,7 +332,7 @@ def people_rows(
         # run): a volunteer has one open pairing at most, so it adds no row.
         open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
         queryset = queryset.annotate(open_pairing=open_pairing)
-        columns += [f"open_pairing__supervisor__{name}" for name in ("first_name", "last_name", "username")]
+        columns += [f"open_pairing__supervisor__{name}" for name in _NAME_FIELDS]
     if details:
         columns += ["kinds", "languages"]
     return queryset.values_list(*columns, named=True)
@@ -507,11 +511,25 @@ def open_actions_for(user) -> QuerySet[SupervisionAction]:
     )
 
 
+class DisclosureRow(NamedTuple):
+    """An open Disclosure Scotland task as the compliance report shows it."""
+
+    pk: int
+    created_on: dt.date
+    profile_id: int
+    name: str
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("volunteers:detail", self.profile_id)
+
+
 @dataclass
 class Compliance:
     pvg: list = field(default_factory=list)
     training: list = field(default_factory=list)
     supervision: list = field(default_factory=list)
+    #: ``DisclosureRow``s; without names, the tasks themselves (to count).
     disclosure_tasks: list = field(default_factory=list)
     #: Everyone whose checks were looked at, as ``Person`` rows with their fitness.
     profiles: list = field(default_factory=list)
@@ -563,5 +581,12 @@ def compliance_for(
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
     tasks = DisclosureTask.objects.visible_to(user).open()
-    result.disclosure_tasks = list(tasks.select_related("profile__user") if names else tasks)
+    if names:
+        columns = ["pk", "created_on", "profile_id"] + [f"profile__user__{name}" for name in _NAME_FIELDS]
+        result.disclosure_tasks = [
+            DisclosureRow(pk, created_on, profile_id, _name(*name))
+            for pk, created_on, profile_id, *name in tasks.values_list(*columns)
+        ]
+    else:
+        result.disclosure_tasks = list(tasks)  # counted only
     return result

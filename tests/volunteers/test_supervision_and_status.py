@@ -91,6 +91,8 @@ def test_the_disclosure_task_page_flow(organisation, coordinator, coordinator_cl
     task = DisclosureTask.objects.get(profile=profile)
     page = coordinator_client.get("/volunteers/compliance/")
     assert f"/volunteers/disclosure-tasks/{task.pk}/done/" in page.content.decode()
+    disclosure = page.content.decode().split('id="disclosure-heading"')[1]
+    assert f'<a href="{profile.detail_url}">{profile.user}</a>' in disclosure
     coordinator_client.post(f"/volunteers/disclosure-tasks/{task.pk}/done/")
     task.refresh_from_db()
     assert task.completed_on == TODAY
