@@ -1,22 +1,26 @@
 """The rows of the volunteer list and of the compliance report, built in
 Python as referrals/cards.py builds the triage cards: as template loops,
 looking up and escaping every cell cost those pages more than their
-queries. The markup is the one the templates gave; format_html escapes
-every value."""
+queries. The markup is the one the templates gave.
+
+Every value written into a row goes through ``escape``: the standard
+library's html.escape, which Django's own escape calls. The cells are plain
+text, so Django's wrapper (it checks each value for lazy and safe strings,
+as format_html does) only added about 3 µs a cell, most of a row's cost."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from html import escape
 
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from volunteers.models import Kind, Status
 from volunteers.selectors import Person
 
-FIT_BADGE = mark_safe('<span class="badge text-bg-success">Fit to match</span>')
+FIT_BADGE = '<span class="badge text-bg-success">Fit to match</span>'
 
 
 def _day(day: dt.date | None) -> str:
@@ -25,68 +29,58 @@ def _day(day: dt.date | None) -> str:
     return f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}" if day else "—"
 
 
-def _reasons(person: Person) -> SafeString:
+def _fitness_cell(person: Person) -> str:
     if person.is_fit:
-        return FIT_BADGE
-    return format_html(
-        '<ul class="list-unstyled mb-0 small">{}</ul>',
-        format_html_join(
-            "",
-            '<li><span class="badge text-bg-warning">{}</span></li>',
-            ((reason.message,) for reason in person.fitness_reasons),
-        ),
+        return f"<td>{FIT_BADGE}</td>"
+    reasons = "".join(
+        f'<li><span class="badge text-bg-warning">{escape(reason.message)}</span></li>'
+        for reason in person.fitness_reasons
     )
+    return f'<td><ul class="list-unstyled mb-0 small">{reasons}</ul></td>'
+
+
+def _person_cell(person: Person) -> str:
+    return f'<td><a href="{escape(person.detail_url)}">{escape(person.name)}</a></td>'
+
+
+def _cells(*values: str) -> str:
+    return "".join(f"<td>{escape(value)}</td>" for value in values)
 
 
 def volunteer_rows_html(people: Iterable[Person]) -> SafeString:
     """The list's table rows: name (linked), kinds, status, areas,
     languages, supervisor, next supervision and fitness with its reasons."""
     kinds, statuses = dict(Kind.choices), dict(Status.choices)
-    return format_html_join(
-        "\n",
-        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-        "<td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                person.detail_url,
-                person.name,
-                ", ".join(kinds.get(kind, kind) for kind in person.kinds),
-                statuses.get(person.status, person.status),
-                person.area_names,
-                person.languages,
-                person.supervisor_name or "—",
-                _day(person.next_supervision_on),
-                _reasons(person),
-            )
-            for person in people
-        ),
+    rows = (
+        "<tr>"
+        + _person_cell(person)
+        + _cells(
+            ", ".join(kinds.get(kind, kind) for kind in person.kinds),
+            statuses.get(person.status, person.status),
+            person.area_names,
+            person.languages,
+            person.supervisor_name or "—",
+            _day(person.next_supervision_on),
+        )
+        + _fitness_cell(person)
+        + "</tr>"
+        for person in people
     )
-
-
-def _person_cell(person: Person) -> SafeString:
-    return format_html('<td><a href="{}">{}</a></td>', person.detail_url, person.name)
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value in the rows is escaped
 
 
 def compliance_rows_html(*, pvg: list, training: list, supervision: list) -> dict[str, SafeString]:
     """The body rows of the report's PVG, training and supervision tables
     (``Compliance`` lists); an empty table says so in the template."""
-    return {
-        "pvg": format_html_join(
-            "\n",
-            "<tr>{}<td>{}</td><td>{}</td></tr>",
-            ((_person_cell(person), _day(due), label) for person, due, label in pvg),
+    rows = {
+        "pvg": (f"<tr>{_person_cell(person)}{_cells(_day(due), label)}</tr>" for person, due, label in pvg),
+        "training": (
+            f"<tr>{_person_cell(person)}{_cells(course, _day(expires), label)}</tr>"
+            for person, course, expires, label in training
         ),
-        "training": format_html_join(
-            "\n",
-            "<tr>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((_person_cell(person), course, _day(expires), label) for person, course, expires, label in training),
-        ),
-        "supervision": format_html_join(
-            "\n",
-            "<tr>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (_person_cell(person), person.supervisor_name or "—", _day(due), label)
-                for person, due, label in supervision
-            ),
+        "supervision": (
+            f"<tr>{_person_cell(person)}{_cells(person.supervisor_name or '—', _day(due), label)}</tr>"
+            for person, due, label in supervision
         ),
     }
+    return {table: mark_safe("\n".join(lines)) for table, lines in rows.items()}  # noqa: S308 - every value is escaped
