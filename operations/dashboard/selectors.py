@@ -226,7 +226,8 @@ def _contacts(user, filters: Filters) -> tuple[int, int]:
         # lets PostgreSQL read only its logs by their index, not every log (3x faster at 500,000).
         .filter(organisation_id=membership.organisation_id if membership else None)
         .filter(contact_date__range=(filters.date_from, filters.date_to))
-        .aggregate(contacts=Count("pk"), minutes=Sum("duration_minutes"))
+        # COUNT(*), not COUNT(id): the id is not in the index the query reads.
+        .aggregate(contacts=Count("*"), minutes=Sum("duration_minutes"))
     )
     return totals["contacts"], totals["minutes"] or 0
 
