@@ -11,35 +11,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from operations.core.working_days import subtract_working_days
 from referrals.models import Child, Parent, Referral, ReferralTransition
 from referrals.workflow import OPEN_STATUSES, Status
 
 ENDING_SOON_WEEKS = 8
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Monday-to-Friday days after ``start`` up to and including ``end``.
-    Scottish bank holidays are not counted out (yet)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    full_weeks, rest = divmod(days, 7)
-    count = full_weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
-
-
-def subtract_working_days(day: date, working_days: int) -> date:
-    """The date ``working_days`` Monday-to-Friday days before ``day``."""
-    current = day
-    remaining = working_days
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referral]:

@@ -68,6 +68,12 @@ def _group_register_path() -> str:
     return f"/groups/sessions/{session.pk}/register/"
 
 
+def _contact_log_path() -> str:
+    from tests.bench.http_load import contact_log_path
+
+    return contact_log_path()
+
+
 def _forget_dashboards() -> None:
     from operations.dashboard.cache import forget_all
 
@@ -90,6 +96,8 @@ PAGES: list[tuple] = [
     # Resolved lazily: the session id is known only once seed_scale has run.
     ("group register (facilitator)", "bench-volunteer", lazy(_group_register_path, str)()),
     ("group register (coordinator)", "bench-coordinator", lazy(_group_register_path, str)()),
+    # The page a volunteer logs a visit or call on, from a phone (also under HTTP load).
+    ("volunteer contact-log page", "bench-volunteer", lazy(_contact_log_path, str)()),
     # The default period (the last 12 months, every service) of the first branch,
     # kept a few minutes (DASHBOARD_CACHE_SECONDS): timed both counted afresh
     # (every kept figure forgotten before each request) and as kept.

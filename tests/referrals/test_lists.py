@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.core.working_days import subtract_working_days, working_days_between
 from referrals.models import Referral
-from referrals.selectors import subtract_working_days, working_days_between
 from tests.factories import ServiceFactory
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 
@@ -52,14 +52,25 @@ def test_waiting_list_order(coordinator, coordinator_client, organisation, servi
     [
         (date(2026, 11, 20), date(2026, 11, 27), 5),  # Friday to Friday
         (date(2026, 11, 21), date(2026, 11, 23), 1),  # Saturday to Monday
-        (date(2026, 11, 23), date(2026, 12, 7), 10),
         (date(2026, 11, 23), date(2026, 11, 23), 0),
+        # Scotland's bank holidays are not working days: St Andrew's Day (Monday
+        # 30 November 2026), Christmas to New Year with substitute days.
+        (date(2026, 11, 23), date(2026, 12, 7), 9),
+        (date(2026, 12, 24), date(2027, 1, 5), 4),  # 29, 30, 31 December and 5 January
+        (date(2026, 11, 23), date(2027, 12, 31), 277),
     ],
 )
 def test_working_days(start, end, days):
     assert working_days_between(start, end) == days
     if days:
         assert working_days_between(subtract_working_days(end, days), end) == days
+
+
+def test_a_bank_holiday_does_not_count_towards_the_contact_target():
+    # Received on Thursday 26 November 2026 with a 3-working-day target: Friday,
+    # then Tuesday and Wednesday (Monday 30 November is St Andrew's Day).
+    assert subtract_working_days(date(2026, 12, 2), 3) == date(2026, 11, 26)
+    assert subtract_working_days(date(2026, 12, 1), 3) == date(2026, 11, 25)
 
 
 @pytest.mark.django_db
