@@ -37,6 +37,7 @@ from django.utils import timezone
 from operations.core.ages import age_in_years
 from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
+from operations.core.months import add_months_clamped
 from operations.dashboard import stats
 from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.period import Filters, months_between
@@ -44,7 +45,7 @@ from operations.groups.models import Booking, BookingStatus, GroupSession, Sessi
 from referrals.models import YOUNG_PARENT_UNDER, Referral, Source
 from referrals.outcomes import measures
 from referrals.outcomes.models import Assessment, Timepoint
-from volunteers.fitness import add_months, next_supervision_due
+from volunteers.fitness import next_supervision_due
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import Status as VolunteerStatus
 from volunteers.models import VolunteerProfile, VolunteerSettings
@@ -246,7 +247,7 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
     )
     supervision = Counter()
     pvg = Counter()
-    horizon = add_months(today, 3)
+    horizon = add_months_clamped(today, 3)
     for active_since, last_supervised_on, pvg_id, renewal_due in rows:
         due = next_supervision_due(
             last_supervised_on=last_supervised_on,
