@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from operations.core.links import record_url
 from operations.core.models import active_membership
+from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
     DEFAULT_COURSES,
@@ -548,7 +549,7 @@ def compliance_for(
     People are ``Person`` rows. Without ``supervisors`` and ``names`` (counts
     on a home page) people's supervisors and names are not loaded."""
     today = today or timezone.localdate()
-    horizon = fitness.add_months(today, 3)
+    horizon = add_months_clamped(today, 3)
     settings = settings_for(organisation_id)
     course_rows = list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required"))
     courses = {pk: name for pk, name, _ in course_rows}
