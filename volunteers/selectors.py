@@ -13,10 +13,12 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -83,10 +85,17 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     """``current_caseload`` of many profiles at once, counted exactly as
     ``with_current_caseload`` counts it, by one grouped query (profile id ->
     open matches; absent means none)."""
+    return caseloads_by_id(profiles.values("pk"))
+
+
+def caseloads_by_id(profile_ids: Iterable[int] | QuerySet) -> dict[int, int]:
+    """``current_caseloads`` of the profiles with these ids. Given a short
+    list rather than a subquery, the planner reads the matches of those
+    volunteers by index instead of scanning every match."""
     from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
 
     return dict(
-        Match.objects.filter(volunteer_id__in=profiles.values("pk"), status__in=OPEN_MATCH_STATUSES)
+        Match.objects.filter(volunteer_id__in=profile_ids, status__in=OPEN_MATCH_STATUSES)
         .order_by()
         .values("volunteer_id")
         .annotate(n=Count("pk"))
@@ -229,6 +238,122 @@ def evaluate(
         profile.missing_course_ids = required - valid_courses
         evaluated.append(profile)
     return evaluated
+
+
+class TrainingLine(NamedTuple):
+    """One training record as a person's own panel lists it."""
+
+    course: str
+    completed_on: dt.date
+    expires_on: dt.date | None
+
+
+@dataclass
+class HomeProfile:
+    """A profile as the home panels show it: plain values."""
+
+    pk: int
+    user_id: int
+    name: str
+    status: str
+    next_supervision_on: dt.date | None
+    #: The open pairing's supervisor, "" when none.
+    supervisor_name: str
+    #: Newest first, as the profile page lists them.
+    training: list[TrainingLine]
+    #: Evaluated for supervisees only: nobody's home shows their own fitness.
+    fitness_reasons: list[fitness.FitnessReason] | None = None
+
+    @property
+    def is_fit(self) -> bool:
+        return not self.fitness_reasons
+
+
+def _person_name(first_name: str, last_name: str, username: str) -> str:
+    """A person named as ``User.__str__`` names them, from plain values."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -> list[HomeProfile]:
+    """The profiles ``user`` may see, for their home page: their own and,
+    for a PSO, their supervisees' with their fitness (the rule ``evaluate``
+    applies). Plain rows of the few columns shown: a home page is opened on
+    a phone many times a day, and the model instances, prefetches and
+    subquery annotations of ``with_checks`` cost more than the page's other
+    panels together. A home without supervisees reads no caseloads or
+    required courses."""
+    today = today or timezone.localdate()
+    settings = settings_for(organisation_id)
+    # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
+    # A volunteer has at most one open pairing (a constraint), so its join
+    # adds no rows.
+    open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
+    rows = list(
+        VolunteerProfile.objects.visible_to(user)
+        .annotate(open_pairing=open_pairing)
+        .values_list(
+            "pk", "user_id", "user__first_name", "user__last_name", "user__username", "status", "active_since",
+            "max_caseload", "pvg__id", "pvg__renewal_due", "open_pairing__supervisor__first_name",
+            "open_pairing__supervisor__last_name", "open_pairing__supervisor__username",
+        )
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        # Named again: a grouped query leaves the model's ordering out.
+        .order_by("user__last_name", "user__first_name", "pk")
+    )  # fmt: skip
+    ids = [row[0] for row in rows]
+    training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
+    for profile_id, *record in TrainingRecord.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", "course_id", "course__name", "completed_on", "expires_on"
+    ):
+        training.setdefault(profile_id, []).append(record)
+    own = next((row[0] for row in rows if row[1] == user.pk), None)
+    caseloads: dict[int, int] = {}
+    required: set[int] = set()
+    if len(ids) > (own is not None):
+        caseloads = caseloads_by_id(ids)
+        required = required_course_ids(organisation_id)
+    profiles = []
+    for (
+        pk, user_id, first, last, username, status, active_since, max_caseload, pvg_id, renewal_due,
+        supervisor_first, supervisor_last, supervisor_username, supervised,
+    ) in rows:  # fmt: skip
+        records = training.get(pk, [])
+        profile = HomeProfile(
+            pk=pk,
+            user_id=user_id,
+            name=_person_name(first, last, username),
+            status=status,
+            next_supervision_on=fitness.next_supervision_due(
+                last_supervised_on=supervised,
+                active_since=active_since,
+                interval_weeks=settings.supervision_interval_weeks,
+            ),
+            supervisor_name=(
+                _person_name(supervisor_first, supervisor_last, supervisor_username) if supervisor_username else ""
+            ),
+            training=[TrainingLine(name, completed, expires) for _, name, completed, expires in records],
+        )
+        if pk != own:
+            profile.fitness_reasons = fitness.fitness_reasons(
+                today=today,
+                status=status,
+                required_course_ids=required,
+                valid_course_ids={
+                    course_id
+                    for course_id, _, completed, expires in records
+                    if completed <= today and (expires is None or expires >= today)
+                },
+                has_pvg=pvg_id is not None,
+                pvg_renewal_due=renewal_due,
+                last_supervised_on=supervised,
+                active_since=active_since,
+                supervision_interval_weeks=settings.supervision_interval_weeks,
+                supervision_grace_weeks=settings.supervision_grace_weeks,
+                caseload=caseloads.get(pk, 0),
+                max_caseload=max_caseload,
+            )
+        profiles.append(profile)
+    return profiles
 
 
 def volunteers_for(

@@ -7,8 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, ServiceKind, active_membership
@@ -27,7 +28,6 @@ from volunteers.matching.models import (
     MatchingSettings,
     MatchRole,
     MatchStatus,
-    Visit,
 )
 from volunteers.models import Status as VolunteerStatus
 from volunteers.models import SupervisionSession, TrainingRecord, VolunteerProfile
@@ -330,31 +330,53 @@ def matches_for(user) -> QuerySet[Match]:
     return Match.objects.visible_to(user).select_related("parent", "volunteer__user", "referral__service")
 
 
-def own_open_matches(user) -> list[Match]:
+class NextVisit(NamedTuple):
+    planned_for: dt.date
+    at_time: dt.time | None
+    mode: str
+
+
+class OwnMatch(NamedTuple):
+    """An open match as its volunteer's home panel shows it."""
+
+    pk: int
+    parent_id: int
+    role: str
+    parent_name: str
+    council_area: str
+    next_visit: NextVisit | None
+
+
+def own_open_matches(user) -> list[OwnMatch]:
     """A volunteer's or PSO's open matches, each with what their home panel
-    shows of the family: name, council area and the next visit."""
-    membership = active_membership(user)
-    if membership is None:
-        return []
+    shows of the family: name, council area and the next visit. One query
+    of plain rows: each match comes once per upcoming visit (once when none
+    is planned), soonest first, and the first row of a match names its next
+    visit."""
     today = timezone.localdate()
-    matches = list(
-        Match.objects.filter(
-            organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
+    upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
+    rows = (
+        Match.objects.visible_to(user)
+        .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
+        .annotate(upcoming=upcoming)
+        .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")
+        .values_list(
+            "pk", "parent_id", "role", "parent__first_name", "parent__preferred_name", "parent__council_area__name",
+            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
         )
-        .select_related("parent__council_area")
-        .only("role", "parent__first_name", "parent__preferred_name", "parent__council_area__name")
-        .prefetch_related(
-            Prefetch(
-                "visits",
-                queryset=Visit.objects.filter(planned_for__gte=today, cancelled=False).order_by(
-                    "planned_for", "at_time"
-                ),
-                to_attr="upcoming_visits",
-            ),
-        )
-        .order_by("pk")
-    )
-    return matches
+    )  # fmt: skip
+    matches: dict[int, OwnMatch] = {}
+    for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:
+        if pk not in matches:
+            matches[pk] = OwnMatch(
+                pk=pk,
+                parent_id=parent_id,
+                role=role,
+                parent_name=preferred_name or first_name,
+                council_area=area or "",
+                next_visit=NextVisit(planned_for, at_time, mode) if planned_for else None,
+            )
+    return list(matches.values())
 
 
 def open_concerns(user) -> QuerySet[Concern]:
