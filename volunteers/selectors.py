@@ -280,8 +280,7 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     applies). Plain rows of the few columns shown: a home page is opened on
     a phone many times a day, and the model instances, prefetches and
     subquery annotations of ``with_checks`` cost more than the page's other
-    panels together. A home without supervisees reads no caseloads or
-    required courses."""
+    panels together."""
     today = today or timezone.localdate()
     settings = settings_for(organisation_id)
     # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
@@ -300,18 +299,27 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
         # Named again: a grouped query leaves the model's ordering out.
         .order_by("user__last_name", "user__first_name", "pk")
     )  # fmt: skip
+    if not rows:
+        return []
     ids = [row[0] for row in rows]
-    training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
-    for profile_id, *record in TrainingRecord.objects.filter(profile_id__in=ids).values_list(
-        "profile_id", "course_id", "course__name", "completed_on", "expires_on"
-    ):
-        training.setdefault(profile_id, []).append(record)
-    own = next((row[0] for row in rows if row[1] == user.pk), None)
-    caseloads: dict[int, int] = {}
+    # The organisation's courses with these people's records of them: the
+    # required ones and each person's training in one query.
+    records = FilteredRelation("records", condition=Q(records__profile_id__in=ids))
     required: set[int] = set()
-    if len(ids) > (own is not None):
-        caseloads = caseloads_by_id(ids)
-        required = required_course_ids(organisation_id)
+    training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
+    for course_id, name, is_required, profile_id, completed_on, expires_on in (
+        Course.objects.filter(organisation_id=organisation_id)
+        .annotate(record=records)
+        .order_by("-record__completed_on", "record__pk")
+        .values_list("pk", "name", "is_required", "record__profile_id", "record__completed_on", "record__expires_on")
+    ):
+        if is_required:
+            required.add(course_id)
+        if profile_id is not None:
+            training.setdefault(profile_id, []).append((course_id, name, completed_on, expires_on))
+    own = next((row[0] for row in rows if row[1] == user.pk), None)
+    # Nobody's home shows their own fitness: caseloads only for supervisees.
+    caseloads = caseloads_by_id(ids) if len(ids) > (own is not None) else {}
     profiles = []
     for (
         pk, user_id, first, last, username, status, active_since, max_caseload, pvg_id, renewal_due,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -54,6 +53,12 @@ def groups_staff_panel(context) -> dict:
     return {"rows": rows, "flagged": flagged}
 
 
+def _when(starts_at: datetime) -> str:
+    """ "Tue 1 Dec, 10:00", as the date filter's "D j M, H:i" writes it, for a
+    fraction of its cost."""
+    return f"{starts_at:%a} {starts_at.day} {starts_at:%b, %H:%M}"
+
+
 @register.inclusion_tag("groups/_panel_own.html", takes_context=True)
 def groups_own_panel(context) -> dict:
     """The next sessions a volunteer or PSO helps at, as plain rows built in
@@ -74,7 +79,7 @@ def groups_own_panel(context) -> dict:
                 (
                     record_url("groups:register", pk),
                     name,
-                    format_date(timezone.localtime(starts_at), "D j M, H:i"),
+                    _when(timezone.localtime(starts_at)),
                     cancelled if status == SessionStatus.CANCELLED else "",
                 )
                 for pk, name, starts_at, status in sessions
