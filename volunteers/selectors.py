@@ -4,6 +4,7 @@ of queries, whatever the number of volunteers, and the compliance lists."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -85,21 +86,28 @@ def current_caseloads(profiles: QuerySet) -> dict[int, int]:
     """``current_caseload`` of many profiles at once, counted exactly as
     ``with_current_caseload`` counts it, by one grouped query (profile id ->
     open matches; absent means none)."""
-    return caseloads_by_id(profiles.values("pk"))
-
-
-def caseloads_by_id(profile_ids: Iterable[int] | QuerySet) -> dict[int, int]:
-    """``current_caseloads`` of the profiles with these ids. Given a short
-    list rather than a subquery, the planner reads the matches of those
-    volunteers by index instead of scanning every match."""
     from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
 
     return dict(
-        Match.objects.filter(volunteer_id__in=profile_ids, status__in=OPEN_MATCH_STATUSES)
+        Match.objects.filter(volunteer_id__in=profiles.values("pk"), status__in=OPEN_MATCH_STATUSES)
         .order_by()
         .values("volunteer_id")
         .annotate(n=Count("pk"))
         .values_list("volunteer_id", "n")
+    )
+
+
+def caseloads_of(profile_ids: list[int]) -> Counter[int]:
+    """``current_caseloads`` of a few profiles given by id (a PSO's
+    supervisees): their open matches, a handful each, counted in Python. A
+    list of ids lets the planner read them by the volunteer index, and a
+    plain query builds in a third of the time of a grouped one."""
+    from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
+
+    return Counter(
+        Match.objects.filter(volunteer_id__in=profile_ids, status__in=OPEN_MATCH_STATUSES)
+        .order_by()
+        .values_list("volunteer_id", flat=True)
     )
 
 
@@ -319,7 +327,7 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
             training.setdefault(profile_id, []).append((course_id, name, completed_on, expires_on))
     own = next((row[0] for row in rows if row[1] == user.pk), None)
     # Nobody's home shows their own fitness: caseloads only for supervisees.
-    caseloads = caseloads_by_id(ids) if len(ids) > (own is not None) else {}
+    caseloads = caseloads_of(ids) if len(ids) > (own is not None) else Counter()
     profiles = []
     for (
         pk, user_id, first, last, username, status, active_since, max_caseload, pvg_id, renewal_due,

@@ -28,15 +28,28 @@ def _home_profiles(request, organisation_id: int) -> list[selectors.HomeProfile]
 
 @register.inclusion_tag("volunteers/_panel_own.html", takes_context=True)
 def own_volunteering_panel(context) -> dict:
-    """The signed-in person's next supervision, open actions and training."""
+    """The signed-in person's next supervision, open actions and training
+    (its lines built in Python, escaped by format_html)."""
     request = context["request"]
     membership = active_membership(request.user)
     if membership is None:
         return {"profile": None}
     profiles = _home_profiles(request, membership.organisation_id)
+    profile = next((p for p in profiles if p.user_id == request.user.pk), None)
+    if profile is None:
+        return {"profile": None}
     return {
-        "profile": next((p for p in profiles if p.user_id == request.user.pk), None),
+        "profile": profile,
+        "next_supervision": _day(profile.next_supervision_on) if profile.next_supervision_on else "not yet planned",
         "actions": list(selectors.open_actions_for(request.user).values("pk", "description", "due_on")),
+        "training": format_html_join(
+            "",
+            "<li>{}: {}{}</li>",
+            (
+                (line.course, _day(line.completed_on), f", renew by {_day(line.expires_on)}" if line.expires_on else "")
+                for line in profile.training
+            ),
+        ),
     }
 
 
