@@ -288,7 +288,7 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     applies). Plain rows of the few columns shown: a home page is opened on
     a phone many times a day, and the model instances, prefetches and
     subquery annotations of ``with_checks`` cost more than the page's other
-    panels together."""
+    panels together. For volunteers' and PSOs' homes: staff see everyone."""
     today = today or timezone.localdate()
     settings = settings_for(organisation_id)
     # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
@@ -312,12 +312,12 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     ids = [row[0] for row in rows]
     # The organisation's courses with these people's records of them: the
     # required ones and each person's training in one query.
-    records = FilteredRelation("records", condition=Q(records__profile_id__in=ids))
+    their_records = FilteredRelation("records", condition=Q(records__profile_id__in=ids))
     required: set[int] = set()
     training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
     for course_id, name, is_required, profile_id, completed_on, expires_on in (
         Course.objects.filter(organisation_id=organisation_id)
-        .annotate(record=records)
+        .annotate(record=their_records)
         .order_by("-record__completed_on", "record__pk")
         .values_list("pk", "name", "is_required", "record__profile_id", "record__completed_on", "record__expires_on")
     ):

@@ -357,6 +357,7 @@ def own_open_matches(user) -> list[OwnMatch]:
     upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
     rows = (
         Match.objects.visible_to(user)
+        # Whoever's home shows it, the panel lists the person's own families.
         .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
         .annotate(upcoming=upcoming)
         .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")

@@ -54,8 +54,8 @@ def groups_staff_panel(context) -> dict:
 
 
 def _when(starts_at: datetime) -> str:
-    """ "Tue 1 Dec, 10:00", as the date filter's "D j M, H:i" writes it, for a
-    fraction of its cost."""
+    """When a session starts as the date filter's "D j M, H:i" writes it
+    ("Tue 1 Dec, 10:00"), for a fraction of its cost."""
     return f"{starts_at:%a} {starts_at.day} {starts_at:%b, %H:%M}"
 
 
