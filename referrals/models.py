@@ -65,6 +65,12 @@ class Article9Condition(models.TextChoices):
     HEALTH_OR_SOCIAL_CARE = "health_social_care", "Health or social care (9(2)(h))"
 
 
+def parent_name(first_name: str, preferred_name: str, last_name: str) -> str:
+    """How a parent is named on every page; also for lists that read the
+    three columns as plain values rather than a Parent."""
+    return f"{preferred_name or first_name} {last_name}"
+
+
 class ParentQuerySet(StaffOnlyQuerySet):
     pass
 
@@ -156,8 +162,7 @@ class Parent(models.Model):
 
     @property
     def display_name(self) -> str:
-        name = self.preferred_name or self.first_name
-        return f"{name} {self.last_name}"
+        return parent_name(self.first_name, self.preferred_name, self.last_name)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.cards import STATUS_LABELS, Card
+from referrals.models import Child, Parent, Referral, ReferralTransition, parent_name
 from referrals.workflow import OPEN_STATUSES, Status
 
 ENDING_SOON_WEEKS = 8
@@ -61,17 +62,17 @@ class BoardColumn:
     status: str
     label: str
     count: int
-    referrals: list[Referral]
+    referrals: list[Card]
 
 
 #: Cards per column on the full board, and when one state is chosen: a
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
-#: What a card shows (referrals/_card.html): a parent row is wide.
+#: What a card shows (referrals.cards.Card), in its order, then the parent's name.
 BOARD_CARD_FIELDS = [
-    "organisation_id", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason",
-    "eligibility_estimated", "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
+    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
 ]  # fmt: skip
 
 
@@ -81,22 +82,43 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     if per_column is None:
         per_column = BOARD_CARDS_ONE_STATE if params.get("status") else BOARD_CARDS
     base = referrals_filtered(Referral.objects.visible_to(user).open(), params)
-    counts = dict(base.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     ordering = ["urgency", "eligibility_end", "received_on", "pk"]
-    # One query: the first ``per_column`` of every state (a window per state).
-    rows = list(
-        base.select_related("parent", "service")
-        .only(*BOARD_CARD_FIELDS)
-        .annotate(place=Window(RowNumber(), partition_by=[F("status")], order_by=[F(name).asc() for name in ordering]))
+    by_state = {"partition_by": [F("status")]}
+    # One query: the first ``per_column`` of every state (a window per state),
+    # each row also carrying its state's count, taken before the cap. A state
+    # with no row in the answer has no referral at all.
+    rows = (
+        base.annotate(
+            place=Window(RowNumber(), order_by=[F(name).asc() for name in ordering], **by_state),
+            in_state=Window(Count("pk"), **by_state),
+        )
         .filter(place__lte=per_column)
         .order_by(*ordering)
+        .values_list(*BOARD_CARD_FIELDS, "in_state")
     )
-    labels = dict(Status.choices)
-    columns = []
-    for status in OPEN_STATUSES:
-        in_column = [r for r in rows if r.status == status][:per_column]
-        columns.append(BoardColumn(status, str(labels[status]), counts.get(status, 0), in_column))
-    return columns
+    cards: dict[str, list[Card]] = {status: [] for status in OPEN_STATUSES}
+    counts: dict[str, int] = {}
+    for *shown, first_name, preferred_name, last_name, in_state in rows:
+        card = Card(*shown, parent_name(first_name, preferred_name, last_name))
+        cards[card.status].append(card)
+        counts[card.status] = in_state
+    return [
+        BoardColumn(status, STATUS_LABELS[status], counts.get(status, 0), cards[status]) for status in OPEN_STATUSES
+    ]
+
+
+#: What a row of the waiting list shows (referrals.cards.waiting_rows_html).
+WAITING_ROW_FIELDS = [
+    "pk", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
+    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+]  # fmt: skip
+
+
+def waiting_list_rows(user) -> QuerySet:
+    """The waiting list in priority order as plain named rows: a page of 25
+    referrals, parents and services as model instances cost more than the
+    page's markup."""
+    return Referral.objects.visible_to(user).waiting_list().values_list(*WAITING_ROW_FIELDS, named=True)
 
 
 #: Rows per home-page panel, and the columns the panels show: a parent row
