@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
 
 from operations.core.links import record_url
+from referrals.dates import short_date, time_since
 from referrals.models import Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_options
 
@@ -118,8 +117,8 @@ def card_html(card: Card, *, today: dt.date, csrf: SafeString, form=None, moved:
         urgency=URGENCY_LABELS.get(card.urgency, card.urgency),
         service=card.service_name,
         status=status,
-        received=format_date(received, "j M Y"),
-        waited=timesince(received, today),
+        received=short_date(received),
+        waited=time_since(received, today),
         eligibility=eligibility_html(card, today),
         moved=format_html('<div class="text-success" role="status">Moved to {}.</div>', status.lower())
         if moved
@@ -187,7 +186,7 @@ def waiting_rows_html(rows, *, first_place: int, today: dt.date) -> SafeString:
                 "name": parent_name(row.parent__first_name, row.parent__preferred_name, row.parent__last_name),
                 "service": row.service__name,
                 "urgency": URGENCY_LABELS.get(row.urgency, row.urgency),
-                "waited": timesince(row.received_on, today),
+                "waited": time_since(row.received_on, today),
                 "days_left": _days_left(row.eligibility_end, today),
                 "eligibility": eligibility_html(row, today),
             }
