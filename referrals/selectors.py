@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -83,14 +83,13 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
         per_column = BOARD_CARDS_ONE_STATE if params.get("status") else BOARD_CARDS
     base = referrals_filtered(Referral.objects.visible_to(user).open(), params)
     ordering = ["urgency", "eligibility_end", "received_on", "pk"]
-    by_state = {"partition_by": [F("status")]}
     # One query: the first ``per_column`` of every state (a window per state),
     # each row also carrying its state's count, taken before the cap. A state
     # with no row in the answer has no referral at all.
     rows = (
         base.annotate(
-            place=Window(RowNumber(), order_by=[F(name).asc() for name in ordering], **by_state),
-            in_state=Window(Count("pk"), **by_state),
+            place=Window(RowNumber(), partition_by="status", order_by=ordering),
+            in_state=Window(Count("pk"), partition_by="status"),
         )
         .filter(place__lte=per_column)
         .order_by(*ordering)
