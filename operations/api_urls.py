@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("volunteers.matching.api_urls")),
     path("", include("operations.groups.api_urls")),
     path("", include("operations.dashboard.api_urls")),
+    path("", include("operations.notifications.api_urls")),
     path("", include("operations.evaluation.api_urls")),
     path("", include(router.urls)),
 ]

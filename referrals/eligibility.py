@@ -18,9 +18,10 @@ back; the referrals service layer stores it on the referral.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from operations.core.months import add_months_rolling_forward
 
 FULL_TERM_WEEKS = 40
 #: A due date this many days past with no birth recorded asks the coordinator to confirm the birth.
@@ -67,18 +68,6 @@ class Eligibility:
     end: date | None
     estimated: bool
     reason: str
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months. When the target month has no
-    such day (29 February in a common year, 31 April), the date moves to the
-    first day of the next month: the Scottish rule for a leap-day birthday."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if day.day > calendar.monthrange(year, month)[1]:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return date(year, month, 1)
-    return date(year, month, day.day)
 
 
 def describe_age(months: int) -> str:
@@ -143,7 +132,7 @@ def _child_age_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End | N
     youngest = _youngest_live_child(children)
     if youngest is None:
         return None
-    birthday = add_months(youngest.anchor, policy.end_child_age_months)
+    birthday = add_months_rolling_forward(youngest.anchor, policy.end_child_age_months)
     estimated = youngest.birth_date is None
     reason = f"until the youngest child {describe_age(policy.end_child_age_months)} on {birthday.isoformat()}"
     if estimated:
@@ -162,7 +151,7 @@ def _support_length_end(policy: Policy, facts: Facts, start: date | None) -> _En
         began = max(facts.received_on, start) if start is not None else facts.received_on
         estimated = True
         since = f"{began.isoformat()}, as support has not started yet"
-    end = add_months(began, policy.end_support_months) - timedelta(days=1)
+    end = add_months_rolling_forward(began, policy.end_support_months) - timedelta(days=1)
     months = policy.end_support_months
     reason = f"for {months} month{'s' if months != 1 else ''} of support from {since}, until {end.isoformat()}"
     return _End(end, estimated, reason)
@@ -180,7 +169,7 @@ def _bereavement_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End |
             f"after the loss on {loss.isoformat()} this service has no bereavement continuation; "
             "a coordinator reviews the support",
         )
-    end = add_months(loss, policy.bereavement_months) - timedelta(days=1)
+    end = add_months_rolling_forward(loss, policy.bereavement_months) - timedelta(days=1)
     return _End(
         end,
         False,

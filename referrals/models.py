@@ -347,6 +347,13 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "urgency"]),
             models.Index(fields=["organisation", "eligibility_end"]),
+            # The home page's "ending soon" and "past their end date": open
+            # referrals only, or closed ones fill the scan for "past end".
+            models.Index(
+                fields=["organisation", "eligibility_end"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="referral_open_end_idx",
+            ),
             # The dashboard's referrals received in a period.
             models.Index(fields=["organisation", "received_on"], name="referral_org_received_idx"),
         ]

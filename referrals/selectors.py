@@ -5,43 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from operations.core.working_days import subtract_working_days
 from referrals.cards import STATUS_LABELS, Card
 from referrals.models import Child, Parent, Referral, ReferralTransition, parent_name
 from referrals.workflow import OPEN_STATUSES, Status
 
 ENDING_SOON_WEEKS = 8
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Monday-to-Friday days after ``start`` up to and including ``end``.
-    Scottish bank holidays are not counted out (yet)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    full_weeks, rest = divmod(days, 7)
-    count = full_weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
-
-
-def subtract_working_days(day: date, working_days: int) -> date:
-    """The date ``working_days`` Monday-to-Friday days before ``day``."""
-    current = day
-    remaining = working_days
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referral]:
@@ -120,21 +95,22 @@ def waiting_list_rows(user) -> QuerySet:
     return Referral.objects.visible_to(user).waiting_list().values_list(*WAITING_ROW_FIELDS, named=True)
 
 
-#: Rows per home-page panel, and the columns the panels show: a parent row
-#: is wide, and every column loaded costs time on each request.
+#: Rows per home-page panel. A full panel says "10+" and links to the rest.
 PANEL_ROWS = 10
 _PARENT_NAME = ["parent__first_name", "parent__preferred_name", "parent__last_name"]
+#: The columns the panels show, read as plain rows: the home page is opened
+#: many times a day and model instances for every row cost more than the SQL.
 PANEL_REFERRAL_FIELDS = [
-    "organisation_id", "status", "urgency", "received_on", "eligibility_end",
-    "service__name", "service__waiting_target_working_days", *_PARENT_NAME,
+    "pk", "status", "urgency", "received_on", "eligibility_end",
+    "service_id", "service__name", "service__waiting_target_working_days", *_PARENT_NAME,
 ]  # fmt: skip
-PANEL_CHILD_FIELDS = ["due_date", "loss_date", *_PARENT_NAME]
+PANEL_CHILD_FIELDS = ["pk", "parent_id", "due_date", "loss_date", *_PARENT_NAME]
 
 
-Panel = tuple[QuerySet, list[str], Callable[[Any], bool]]
+Panel = tuple[QuerySet, list[str], Callable[[dict], bool]]
 
 
-def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> dict[str, list]:
+def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int, fields: list[str]) -> dict[str, list]:
     """The first ``limit`` rows of each panel in one query. A panel is its
     rows (a subset of ``queryset``), their order, and the same condition as
     a test on one row: limited subqueries choose each panel's first rows,
@@ -148,7 +124,10 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> 
         chosen = Q(pk__in=[])
         for first in firsts:
             chosen |= Q(pk__in=first)
-    fetched = list(queryset.filter(chosen))
+    fetched = list(queryset.filter(chosen).order_by().values(*fields))
+    for row in fetched:
+        first = row["parent__preferred_name"] or row["parent__first_name"]
+        row["name"] = f"{first} {row['parent__last_name']}"  # Parent.display_name
     found = {}
     for name, (_, ordering, belongs) in panels.items():
         mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))
@@ -156,12 +135,13 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int) -> 
     return found
 
 
-def _sort_key(row, ordering: list[str]) -> tuple:
-    return (*(getattr(row, field) for field in ordering), row.pk)
+def _sort_key(row: dict, ordering: list[str]) -> tuple:
+    return (*(row[field] for field in ordering), row["pk"])
 
 
 def coordinator_panels(user, today: date | None = None) -> dict:
-    """What needs a coordinator's attention today, for the home page."""
+    """What needs a coordinator's attention today, for the home page: plain
+    rows (dicts of PANEL_*_FIELDS and ``name``), first ``PANEL_ROWS`` of each."""
     today = today or timezone.localdate()
     horizon = today + timedelta(weeks=ENDING_SOON_WEEKS)
     # Waiting past target: not yet contacted within the service's working-day target.
@@ -172,40 +152,36 @@ def coordinator_panels(user, today: date | None = None) -> dict:
     late = Q(pk__in=[])
     for service_id, cutoff in cutoffs.items():
         late |= Q(service_id=service_id, received_on__lt=cutoff)
-    referrals = (
-        Referral.objects.visible_to(user)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("parent", "service")
-        .only(*PANEL_REFERRAL_FIELDS)
-    )
+    referrals = Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
     received = referrals.filter(status=Status.RECEIVED)
     found = _first_of_each(
         referrals,
         {
-            "new_referrals": (received, ["urgency", "received_on"], lambda r: r.status == Status.RECEIVED),
+            "new_referrals": (received, ["urgency", "received_on"], lambda r: r["status"] == Status.RECEIVED),
             "overdue": (
                 received.filter(late),
                 ["received_on"],
                 lambda r: (
-                    r.status == Status.RECEIVED and r.service_id in cutoffs and r.received_on < cutoffs[r.service_id]
+                    r["status"] == Status.RECEIVED
+                    and r["service_id"] in cutoffs
+                    and r["received_on"] < cutoffs[r["service_id"]]
                 ),
             ),
             "ending_soon": (
                 referrals.filter(eligibility_end__gte=today, eligibility_end__lte=horizon),
                 ["eligibility_end"],
-                lambda r: r.eligibility_end is not None and today <= r.eligibility_end <= horizon,
+                lambda r: r["eligibility_end"] is not None and today <= r["eligibility_end"] <= horizon,
             ),
             "past_end": (
                 referrals.filter(eligibility_end__lt=today),
                 ["eligibility_end"],
-                lambda r: r.eligibility_end is not None and r.eligibility_end < today,
+                lambda r: r["eligibility_end"] is not None and r["eligibility_end"] < today,
             ),
         },
         PANEL_ROWS,
+        PANEL_REFERRAL_FIELDS,
     )
-    # A full panel says "10+" and links to the board rather than counting every row.
-    found["panel_rows"] = PANEL_ROWS
-    children = Child.objects.visible_to(user).select_related("parent").only(*PANEL_CHILD_FIELDS)
+    children = Child.objects.visible_to(user)
     # Exists, not a join: a parent with two open referrals must not take two places.
     open_referral = Referral.objects.filter(parent_id=OuterRef("parent_id"), status__in=OPEN_STATUSES)
     found |= _first_of_each(
@@ -215,13 +191,14 @@ def coordinator_panels(user, today: date | None = None) -> dict:
             "births_to_confirm": (
                 children.birth_to_confirm(today).filter(Exists(open_referral)),
                 ["due_date"],
-                lambda c: c.loss_date is None,
+                lambda c: c["loss_date"] is None,
             ),
-            "loss_reviews": (children.loss_review_open(), ["loss_date"], lambda c: c.loss_date is not None),
+            "loss_reviews": (children.loss_review_open(), ["loss_date"], lambda c: c["loss_date"] is not None),
         },
         PANEL_ROWS,
+        PANEL_CHILD_FIELDS,
     )
-    return {"today": today, **found}
+    return {"today": today, "panel_rows": PANEL_ROWS, **found}
 
 
 @dataclass

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.models import Membership, Organisation, Role, User
-from volunteers.fitness import AVAILABILITY_CELLS, add_months
+from operations.core.months import add_months_clamped
+from volunteers.fitness import AVAILABILITY_CELLS
 from volunteers.models import (
     Course,
     DisclosureTask,
@@ -216,7 +217,7 @@ def _seed_checks(profile, status, number, courses, today, joined, rng) -> None:
         if course.name == "Safeguarding":
             # Refreshed every two years; most refreshed recently, some expiring soon.
             completed = today - dt.timedelta(days=rng.randint(30, 600))
-            expires = add_months(completed, 24)
+            expires = add_months_clamped(completed, 24)
             if status == Status.ACTIVE and number % 9 == 4:
                 expires = today + dt.timedelta(days=40)
         TrainingRecord.objects.create(profile=profile, course=course, completed_on=completed, expires_on=expires)
@@ -228,7 +229,7 @@ def _seed_checks(profile, status, number, courses, today, joined, rng) -> None:
     elif status == Status.ACTIVE and number % 11 == 6:
         renewal = today - dt.timedelta(days=5)  # lapsed
     elif issued >= dt.date(2026, 4, 1):
-        renewal = add_months(issued, 60)
+        renewal = add_months_clamped(issued, 60)
     else:
         renewal = issued + dt.timedelta(days=365 * 5) if number % 3 else None
     PvgRecord.objects.create(

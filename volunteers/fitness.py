@@ -4,10 +4,11 @@ plain values, so each rule is tested table-driven with fixed dates."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from operations.core.months import add_months_clamped
 
 WEEKDAYS = [
     ("mon", "Monday"),
@@ -38,18 +39,11 @@ def invalid_availability_cells(cells: Iterable[str]) -> list[str]:
     return [cell for cell in cells if cell not in valid]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months``, clamped to the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def pvg_default_renewal_due(issued_on: dt.date) -> dt.date | None:
     """Five years for memberships from 1 April 2026; older records have no
     rule to guess from, so their renewal date must be entered."""
     if issued_on >= PVG_FIVE_YEAR_RULE_FROM:
-        return add_months(issued_on, 12 * PVG_MEMBERSHIP_YEARS)
+        return add_months_clamped(issued_on, 12 * PVG_MEMBERSHIP_YEARS)
     return None
 
 

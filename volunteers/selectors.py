@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from operations.core.models import active_membership
+from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
     DEFAULT_COURSES,
@@ -384,7 +385,7 @@ def compliance_for(
     Without ``supervisors`` and ``names`` (counts on a home page) people's
     supervisors and names are not loaded."""
     today = today or timezone.localdate()
-    horizon = fitness.add_months(today, 3)
+    horizon = add_months_clamped(today, 3)
     settings = settings_for(organisation_id)
     courses = {course.pk: course for course in Course.objects.filter(organisation_id=organisation_id)}
     required = {pk for pk, course in courses.items() if course.is_required}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
+from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
     Course,
@@ -283,7 +284,7 @@ def training_record_add(
     if completed_on > timezone.localdate():
         errors["completed_on"] = "The completion date cannot be in the future."
     if expires_on is None and course.valid_for_months:
-        expires_on = fitness.add_months(completed_on, course.valid_for_months)
+        expires_on = add_months_clamped(completed_on, course.valid_for_months)
     if expires_on is not None and expires_on <= completed_on:
         errors["expires_on"] = "The expiry date must be after completion."
     if errors:

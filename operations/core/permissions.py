@@ -24,6 +24,16 @@ class IsStaffRole(IsMember):
         return membership is not None and membership.is_staff_role
 
 
+class IsManager(IsMember):
+    """Managers only; a subclass names what for in its message."""
+
+    message = "Only managers can do this."
+
+    def has_permission(self, request, view) -> bool:
+        membership = active_membership(request.user)
+        return membership is not None and membership.role == Role.MANAGER
+
+
 class ManagersWrite(IsMember):
     """Any member reads; only managers write."""
 

@@ -12,19 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from operations.core.api_fields import id_field
-from operations.core.models import Role, Service, active_membership
-from operations.core.permissions import IsMember
+from operations.core.models import Service
+from operations.core.permissions import IsManager
 from operations.dashboard.figures import Dashboard
 from operations.dashboard.period import Filters, default_period, period_errors
 from operations.dashboard.selectors import dashboard_for
 
 
-class ManagersOnly(IsMember):
+class ManagersOnly(IsManager):
     message = "Only managers can see the dashboard."
-
-    def has_permission(self, request, view) -> bool:
-        membership = active_membership(request.user)
-        return membership is not None and membership.role == Role.MANAGER
 
 
 class DashboardQuerySerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from operations.core.models import Service
-from volunteers.fitness import add_months
+from operations.core.months import add_months_clamped
 
 #: Twelve calendar months ending with the current one.
 DEFAULT_MONTHS = 12
@@ -31,14 +31,14 @@ class Filters:
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.localdate()
-    return add_months(today.replace(day=1), -(DEFAULT_MONTHS - 1)), today
+    return add_months_clamped(today.replace(day=1), -(DEFAULT_MONTHS - 1)), today
 
 
 def period_errors(date_from: dt.date, date_to: dt.date) -> dict[str, str]:
     """Field errors for a period (empty when it is usable)."""
     if date_from > date_to:
         return {"date_to": "The end date must be on or after the start date."}
-    if date_to > add_months(date_from, 12 * MAX_YEARS):
+    if date_to > add_months_clamped(date_from, 12 * MAX_YEARS):
         return {"date_to": f"Choose a period of at most {MAX_YEARS} years."}
     return {}
 
@@ -48,4 +48,4 @@ def months_between(date_from: dt.date, date_to: dt.date) -> Iterator[dt.date]:
     month = date_from.replace(day=1)
     while month <= date_to:
         yield month
-        month = add_months(month, 1)
+        month = add_months_clamped(month, 1)

@@ -37,6 +37,7 @@ from django.utils import timezone
 from operations.core.ages import age_in_years
 from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
+from operations.core.months import add_months_clamped
 from operations.dashboard import stats
 from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.period import Filters, months_between
@@ -44,7 +45,7 @@ from operations.groups.models import Booking, BookingStatus, GroupSession, Sessi
 from referrals.models import YOUNG_PARENT_UNDER, Referral, Source
 from referrals.outcomes import measures
 from referrals.outcomes.models import Assessment, Timepoint
-from volunteers.fitness import add_months, next_supervision_due
+from volunteers.fitness import next_supervision_due
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import Status as VolunteerStatus
 from volunteers.models import VolunteerProfile, VolunteerSettings
@@ -226,7 +227,8 @@ def _contacts(user, filters: Filters) -> tuple[int, int]:
         # lets PostgreSQL read only its logs by their index, not every log (3x faster at 500,000).
         .filter(organisation_id=membership.organisation_id if membership else None)
         .filter(contact_date__range=(filters.date_from, filters.date_to))
-        .aggregate(contacts=Count("pk"), minutes=Sum("duration_minutes"))
+        # COUNT(*), not COUNT(id): the id is not in the index the query reads.
+        .aggregate(contacts=Count("*"), minutes=Sum("duration_minutes"))
     )
     return totals["contacts"], totals["minutes"] or 0
 
@@ -245,7 +247,7 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
     )
     supervision = Counter()
     pvg = Counter()
-    horizon = add_months(today, 3)
+    horizon = add_months_clamped(today, 3)
     for active_since, last_supervised_on, pvg_id, renewal_due in rows:
         due = next_supervision_due(
             last_supervised_on=last_supervised_on,

@@ -14,8 +14,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations.core.models import Role, Service, active_membership
-from operations.core.permissions import IsMember
+from operations.core.models import Service, active_membership
+from operations.core.permissions import IsManager
 from operations.evaluation import anonymise, services
 from operations.evaluation.models import (
     K_MAX,
@@ -28,12 +28,8 @@ from operations.evaluation.models import (
 from referrals.outcomes.models import MeasureCode
 
 
-class IsManager(IsMember):
+class ManagersOnly(IsManager):
     message = "Only managers can work with evaluation exports."
-
-    def has_permission(self, request, view) -> bool:
-        membership = active_membership(request.user)
-        return membership is not None and membership.role == Role.MANAGER
 
 
 class EvaluationProjectSerializer(serializers.ModelSerializer):
@@ -99,7 +95,7 @@ class EvaluationProjectViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = EvaluationProjectSerializer
-    permission_classes = [IsManager]
+    permission_classes = [ManagersOnly]
 
     def get_queryset(self):
         return EvaluationProject.objects.visible_to(self.request.user).order_by("name", "pk")
@@ -113,7 +109,7 @@ class EvaluationProjectViewSet(
 
 class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ExportSerializer
-    permission_classes = [IsManager]
+    permission_classes = [ManagersOnly]
 
     def get_queryset(self):
         return (

@@ -26,11 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.models import Membership, Role, Service
+from operations.core.working_days import subtract_working_days
 from operations.notifications.models import Channel, Notification, NotificationPreference
 from operations.notifications.reminder_settings import ReminderConfig
 from operations.notifications.services import enqueue_send
 from referrals.models import Child, Referral
-from referrals.selectors import subtract_working_days
 from referrals.workflow import OPEN_STATUSES
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from operations.core.months import add_months_rolling_forward
 from operations.notifications.due import Due, coordinators, link
 from operations.notifications.reminder_settings import ReminderConfig
-from referrals.eligibility import add_months
 from referrals.models import Referral
 from referrals.outcomes.models import Assessment, Timepoint
 from referrals.workflow import OPEN_STATUSES
@@ -75,7 +75,7 @@ def outcome_review_due(today: dt.date, config: ReminderConfig | None = None) -> 
     months old by default. The key names the last measure's date: one
     reminder per review period."""
     config = config or ReminderConfig.load()
-    cutoff = add_months(today, -config.narrowest("outcome_review_months"))
+    cutoff = add_months_rolling_forward(today, -config.narrowest("outcome_review_months"))
     referrals = (
         Referral.objects.filter(
             status=ReferralStatus.ACTIVE, support_started_on__isnull=False, parent__processing_restricted=False
@@ -86,7 +86,7 @@ def outcome_review_due(today: dt.date, config: ReminderConfig | None = None) -> 
     )
     for referral in referrals:
         since = referral.last_measured_on or referral.support_started_on
-        due_on = add_months(since, config.of(referral.organisation_id).outcome_review_months)
+        due_on = add_months_rolling_forward(since, config.of(referral.organisation_id).outcome_review_months)
         if due_on > today:
             continue
         yield _due(

@@ -26,10 +26,28 @@ ROOT = Path(__file__).resolve().parents[2]
 DURATION = os.environ.get("BENCH_WRK_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_WRK_CONNECTIONS", "16")
 
-#: (case, user, path)
+
+def contact_log_path() -> str | None:
+    """The contact-log form of the bench volunteer's first open match (None
+    when the data gives them none, as the tiny size may)."""
+    from volunteers.matching.models import Match, MatchStatus
+
+    match = (
+        Match.objects.filter(
+            volunteer__user__username="bench-volunteer",
+            status__in=[MatchStatus.ACTIVE, MatchStatus.INTRODUCED, MatchStatus.ENDING],
+        )
+        .order_by("status", "pk")
+        .first()
+    )
+    return f"/matching/matches/{match.pk}/log/" if match else None
+
+
+#: (case, user, path); a callable path is resolved when the case runs, after seed_scale.
 TARGETS = [
     ("floor: /about/", "bench-coordinator", "/about/"),
     ("triage board", "bench-coordinator", "/referrals/"),
+    ("volunteer contact-log page", "bench-volunteer", contact_log_path),
     ("volunteer home", "bench-volunteer", "/"),
 ]
 
@@ -88,6 +106,11 @@ def http_load(repeat: int) -> list[dict]:
                 time.sleep(0.2)
         rows, floor_rps = [], None
         for name, username, path in TARGETS:
+            path = path() if callable(path) else path
+            if path is None:
+                rows.append({"case": f"HTTP {name} (skipped: not in this size's data)", "kind": "http",
+                             "median_ms": "—", "p95_ms": "—", "target": "—"})  # fmt: skip
+                continue
             cookie = session_cookie(username)
             command = ["wrk", "-t", "2", "-c", CONNECTIONS, "-d", DURATION, "--latency", "-H", f"Cookie: {cookie}",
                        f"http://127.0.0.1:{port}{path}"]  # fmt: skip

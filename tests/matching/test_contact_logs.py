@@ -138,7 +138,11 @@ def test_a_concern_shows_on_the_coordinators_home_at_once(volunteer_client, coor
     assert concern.status == "open"
     home = coordinator_client.get("/").content.decode()
     assert "Concerns raised by volunteers" in home
-    assert f"Match #{match.pk}" in home
+    assert f'<a href="{reverse("matching:match-detail", args=[match.pk])}">Match #{match.pk}</a>' in home
+    assert f"by {concern.raised_by.get_full_name()}</li>" in home
+    # A volunteer since removed is said so, not shown as "None".
+    Concern.objects.update(raised_by=None)
+    assert "by someone removed</li>" in coordinator_client.get("/").content.decode()
     # A concern needs a note saying what it is.
     response = volunteer_client.post(
         reverse("matching:contact-log-new", args=[match.pk]), form_data(has_concern="on", note="")

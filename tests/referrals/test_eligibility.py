@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from referrals.eligibility import ChildFacts, Facts, Policy, add_months, birth_needs_confirming, compute
+from operations.core.months import add_months_rolling_forward
+from referrals.eligibility import ChildFacts, Facts, Policy, birth_needs_confirming, compute
 
 D = date.fromisoformat
 UNTIL_ONE = Policy(end_child_age_months=12)
@@ -40,7 +41,7 @@ def lost(due: str, loss: str, birth: str | None = None) -> ChildFacts:
     ],
 )
 def test_add_months(start, months, result):
-    assert add_months(D(start), months) == D(result)
+    assert add_months_rolling_forward(D(start), months) == D(result)
 
 
 CASES = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.audit import AuditEvent
-from referrals.eligibility import add_months
+from operations.core.months import add_months_rolling_forward
 from referrals.models import Child, Parent, Referral
 from tests.factories import ServiceFactory, council_area
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
@@ -46,7 +46,7 @@ def test_intake_creates_parent_pregnancy_and_referral_with_estimated_end(coordin
     parent = referral.parent
     assert (parent.postcode, parent.phone) == ("TD1 1AA", "07700900123")
     due = Child.objects.get(parent=parent).due_date
-    assert referral.eligibility_end == add_months(due, 12) - timedelta(days=1)
+    assert referral.eligibility_end == add_months_rolling_forward(due, 12) - timedelta(days=1)
     assert referral.eligibility_estimated is True
     assert "turns 1" in referral.eligibility_reason
     assert referral.transitions.get().to_status == "received"
@@ -139,7 +139,7 @@ def test_recording_the_birth_recomputes_the_stored_end(coordinator_client, organ
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.eligibility_estimated is False
-    assert referral.eligibility_end == add_months(birth, 12) - timedelta(days=1)
+    assert referral.eligibility_end == add_months_rolling_forward(birth, 12) - timedelta(days=1)
     page = coordinator_client.get(reverse("referrals:parent-detail", args=[parent.pk])).content.decode()
     assert "Confirm the birth" not in page
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.core.working_days import subtract_working_days, working_days_between
 from referrals.models import Referral
-from referrals.selectors import subtract_working_days, working_days_between
 from tests.factories import ServiceFactory
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 
@@ -52,14 +52,25 @@ def test_waiting_list_order(coordinator, coordinator_client, organisation, servi
     [
         (date(2026, 11, 20), date(2026, 11, 27), 5),  # Friday to Friday
         (date(2026, 11, 21), date(2026, 11, 23), 1),  # Saturday to Monday
-        (date(2026, 11, 23), date(2026, 12, 7), 10),
         (date(2026, 11, 23), date(2026, 11, 23), 0),
+        # Scotland's bank holidays are not working days: St Andrew's Day (Monday
+        # 30 November 2026), Christmas to New Year with substitute days.
+        (date(2026, 11, 23), date(2026, 12, 7), 9),
+        (date(2026, 12, 24), date(2027, 1, 5), 4),  # 29, 30, 31 December and 5 January
+        (date(2026, 11, 23), date(2027, 12, 31), 277),
     ],
 )
 def test_working_days(start, end, days):
     assert working_days_between(start, end) == days
     if days:
         assert working_days_between(subtract_working_days(end, days), end) == days
+
+
+def test_a_bank_holiday_does_not_count_towards_the_contact_target():
+    # Received on Thursday 26 November 2026 with a 3-working-day target: Friday,
+    # then Tuesday and Wednesday (Monday 30 November is St Andrew's Day).
+    assert subtract_working_days(date(2026, 12, 2), 3) == date(2026, 11, 26)
+    assert subtract_working_days(date(2026, 12, 1), 3) == date(2026, 11, 25)
 
 
 @pytest.mark.django_db
@@ -112,11 +123,11 @@ def test_coordinator_home_panels(coordinator_client, organisation, service):
     )
     response = coordinator_client.get(reverse("home"))
     context = response.context
-    assert fresh in context["new_referrals"]
-    assert context["overdue"] == [late]
-    assert context["ending_soon"] == [ending]
-    assert context["past_end"] == [past]
-    assert [c.parent for c in context["births_to_confirm"]] == [parent]
+    assert fresh.pk in _pks(context["new_referrals"])
+    assert _pks(context["overdue"]) == [late.pk]
+    assert _pks(context["ending_soon"]) == [ending.pk]
+    assert _pks(context["past_end"]) == [past.pk]
+    assert [c["parent_id"] for c in context["births_to_confirm"]] == [parent.pk]
 
 
 @pytest.mark.django_db
@@ -137,9 +148,13 @@ def test_birth_and_loss_panels_show_the_first_ten_each(coordinator_client, organ
         for day in (today - timedelta(days=5), today - timedelta(days=9))
     ]
     context = coordinator_client.get(reverse("home")).context
-    assert context["births_to_confirm"] == births[:10]
-    assert no_open_referral not in context["births_to_confirm"]
-    assert context["loss_reviews"] == [losses[1], losses[0]]
+    assert _pks(context["births_to_confirm"]) == [child.pk for child in births[:10]]
+    assert no_open_referral.pk not in _pks(context["births_to_confirm"])
+    assert _pks(context["loss_reviews"]) == [losses[1].pk, losses[0].pk]
+
+
+def _pks(rows: list[dict]) -> list[int]:
+    return [row["pk"] for row in rows]
 
 
 def _populate(organisation, service, n: int) -> None:
@@ -286,3 +301,34 @@ def test_board_filters_offer_only_the_organisations_services(coordinator_client,
     assert chosen.count("<article") == 1
     foreign = coordinator_client.get(reverse("referrals:board"), {"service": other_service.pk})
     assert "service" in foreign.context["filters"].errors  # refused, not applied
+
+
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_home_panel_rows_name_the_parent_link_the_record_and_escape_names(coordinator_client, organisation, service):
+    today = date(2026, 11, 26)
+    parent = ParentFactory(
+        organisation=organisation, first_name="<script>x</script>", preferred_name="", last_name="O'Neil"
+    )
+    referral = ReferralFactory(
+        organisation=organisation, parent=parent, service=service, urgency=1, received_on=today - timedelta(days=2)
+    )
+    ending = ReferralFactory(
+        organisation=organisation, service=service, status="active", eligibility_end=date(2027, 1, 5)
+    )
+    child = ChildFactory(
+        parent=ParentFactory(organisation=organisation, preferred_name="Kat"), due_date=date(2026, 9, 1)
+    )
+    ReferralFactory(organisation=organisation, parent=child.parent, service=service, status="waiting")
+    page = coordinator_client.get(reverse("home")).content.decode()
+    assert "<script>x</script>" not in page
+    assert (
+        f'<li><a href="{reverse("referrals:referral-detail", args=[referral.pk])}">&lt;script&gt;x&lt;/script&gt;'
+        f" O&#x27;Neil</a>, {service.name} (urgent, received 24 Nov)</li>"
+    ) in page
+    assert f'<a href="{reverse("referrals:referral-detail", args=[ending.pk])}">' in page
+    assert f"{service.name}: ends 5 Jan 2027</li>" in page
+    assert (
+        f'<a href="{reverse("referrals:child-edit", args=[child.pk])}">Kat {child.parent.last_name}</a>: due 1 Sep 2026'
+        in page
+    )

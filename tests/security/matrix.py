@@ -1392,6 +1392,10 @@ MATCHING_API: dict[str, list[Case]] = {
 # The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
 DASHBOARD_API: dict[str, list[Case]] = {
     "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+    # Reminder settings: managers only, their own organisation's (bad values: tests/notifications).
+    "GET /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 200, 403))],
+    "PUT /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 400, 403), data={})],
+    "PATCH /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 200, 403), data={}, note="no change")],
 }
 
 # Outcomes: assessments for PSOs (their caseload), coordinators and managers;

@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
+from operations.core.months import add_months_clamped
 from volunteers.fitness import (
     Reason,
-    add_months,
     fitness_reasons,
     invalid_availability_cells,
     next_supervision_due,
@@ -139,8 +139,8 @@ def test_pvg_five_year_renewal_from_april_2026(issued, due):
 
 
 def test_add_months_clamps_to_the_month_end():
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months_clamped(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months_clamped(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
 
 
 def test_availability_outside_the_grid():

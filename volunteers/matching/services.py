@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
+from operations.core.months import add_months_clamped
 from operations.core.urgent import raise_urgent
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
 from referrals.workflow import Status as ReferralStatus
-from volunteers.fitness import add_months
 from volunteers.matching import scoring, selectors
 from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
@@ -137,7 +137,7 @@ def match_confirm_batch(
                 status=MatchStatus.PROPOSED,
                 score=score,
                 confirmed_by=actor,
-                next_review_on=add_months(today, settings.review_interval_months),
+                next_review_on=add_months_clamped(today, settings.review_interval_months),
             )
             if role == MatchRole.BIRTH_COMPANION:
                 _birth_companion_window(match, settings)
@@ -312,7 +312,7 @@ def match_review_record(
             by=actor,
             going_well=going_well,
             notes=notes.strip(),
-            next_review_on=add_months(held_on, settings.review_interval_months),
+            next_review_on=add_months_clamped(held_on, settings.review_interval_months),
         )
         Match.objects.filter(pk=match.pk).update(next_review_on=review.next_review_on)
         audit_log(

@@ -7,9 +7,10 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.groups import selectors
-from operations.groups.models import Group, GroupSession
+from operations.groups.models import Group, GroupSession, SessionStatus
 
 register = template.Library()
 
@@ -22,27 +23,32 @@ REGISTRATION_FIELDS = [
 
 @register.inclusion_tag("groups/_panel_staff.html", takes_context=True)
 def groups_staff_panel(context) -> dict:
-    """This week's sessions with places left, and crèches to check."""
+    """This week's sessions with adult places left and people waiting, and
+    crèches to check. Plain rows: the panel shows no crèche loads, so none
+    are worked out (the session page and register show them)."""
     user = context["request"].user
     membership = active_membership(user)
     if membership is None:
         return {"rows": []}
     now = timezone.now()
-    sessions = list(
+    rows = list(
         GroupSession.objects.visible_to(user)
         .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
-        .select_related("group")
         .annotate(**selectors.BOOKING_COUNTS)
-        .order_by("starts_at", "pk")[:20]
+        .order_by("starts_at", "pk")
+        .values("pk", "starts_at", "status", "adult_places", "group__name", "booked", "waiting")[:20]
     )
-    settings = selectors.settings_for(membership.organisation_id)
-    loads = selectors.loads_for(sessions, ratios=settings.ratios, counted=True)
+    for row in rows:
+        row["url"] = record_url("groups:session", row["pk"])
+        row["is_cancelled"] = row["status"] == SessionStatus.CANCELLED
+        row["adult_places_left"] = max(0, row["adult_places"] - row["booked"])
     flagged = 0
     # With a registration number no crèche is flagged: no need to read the groups.
     if not membership.organisation.care_inspectorate_number:
+        settings = selectors.settings_for(membership.organisation_id)
         groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True).only(*REGISTRATION_FIELDS)
         flagged = sum(1 for g in groups if selectors.registration_flag(g, membership.organisation, settings))
-    return {"rows": [(s, loads[s.pk]) for s in sessions], "flagged": flagged}
+    return {"rows": rows, "flagged": flagged}
 
 
 @register.inclusion_tag("groups/_panel_own.html", takes_context=True)

@@ -5,25 +5,45 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
 
 register = template.Library()
 
 
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    """``str(user)`` from three columns; a removed user is said so."""
+    if username is None:
+        return "someone removed"
+    return f"{first or ''} {last or ''}".strip() or username
+
+
 @register.inclusion_tag("matching/_panel_staff.html", takes_context=True)
 def matching_staff_panel(context) -> dict:
-    """Open concerns (at once, newest first) and overdue match reviews."""
+    """Open concerns (at once, newest first) and overdue match reviews, as
+    plain rows: only the columns the panel shows (a match is named by its id)."""
     user = context["request"].user
-    # Only the columns the panel shows: the match is named by its id, people by name.
     person = ["username", "first_name", "last_name"]
-    concerns = selectors.open_concerns(user).select_related(None).select_related("raised_by")
-    overdue = selectors.overdue_reviews(user).only("next_review_on", *(f"volunteer__user__{f}" for f in person))
-    return {
-        "concerns": list(concerns.only("match_id", "raised_at", *(f"raised_by__{f}" for f in person))[:20]),
-        "overdue": list(overdue[:20]),
-        "today": timezone.localdate(),
-    }
+    concerns = list(
+        selectors.open_concerns(user)
+        .select_related(None)
+        .values("match_id", "raised_at", *(f"raised_by__{f}" for f in person))[:20]
+    )
+    for row in concerns:
+        row["url"] = record_url("matching:match-detail", row["match_id"])
+        row["by"] = _person(row["raised_by__first_name"], row["raised_by__last_name"], row["raised_by__username"])
+    overdue = list(
+        selectors.overdue_reviews(user)
+        .select_related(None)
+        .values("pk", "next_review_on", *(f"volunteer__user__{f}" for f in person))[:20]
+    )
+    for row in overdue:
+        row["url"] = record_url("matching:match-detail", row["pk"])
+        row["volunteer"] = _person(
+            row["volunteer__user__first_name"], row["volunteer__user__last_name"], row["volunteer__user__username"]
+        )
+    return {"concerns": concerns, "overdue": overdue, "today": timezone.localdate()}
 
 
 @register.inclusion_tag("matching/_panel_own.html", takes_context=True)
