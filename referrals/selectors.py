@@ -88,11 +88,11 @@ WAITING_ROW_FIELDS = [
 ]  # fmt: skip
 
 
-def waiting_list_rows(user) -> QuerySet:
-    """The waiting list in priority order as plain named rows: a page of 25
-    referrals, parents and services as model instances cost more than the
-    page's markup."""
-    return Referral.objects.visible_to(user).waiting_list().values_list(*WAITING_ROW_FIELDS, named=True)
+def waiting_list_rows(page: QuerySet[Referral]) -> QuerySet:
+    """A page of the waiting list as plain named rows: 25 referrals, parents
+    and services as model instances cost more than the page's markup. The
+    page, not the whole list, so the paginator's count joins nothing."""
+    return page.values_list(*WAITING_ROW_FIELDS, named=True)
 
 
 #: Rows per home-page panel. A full panel says "10+" and links to the rest.

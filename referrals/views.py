@@ -28,7 +28,7 @@ from referrals.forms import (
     TransitionForm,
     add_errors,
 )
-from referrals.models import ProcessingRestriction
+from referrals.models import ProcessingRestriction, Referral
 
 #: Rows per page of the waiting list; the place number runs on across pages.
 WAITING_PAGE_SIZE = 25
@@ -48,9 +48,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.waiting_list_rows(request.user), WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = waiting_rows_html(page, first_place=page.start_index(), today=timezone.localdate())
-    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows})
+    referrals = Referral.objects.visible_to(request.user).waiting_list()
+    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.waiting_list_rows(page.object_list)
+    rows_html = waiting_rows_html(rows, first_place=page.start_index(), today=timezone.localdate())
+    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows_html})
 
 
 @staff_required
