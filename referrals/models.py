@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.ages import age_in_years
-from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
-from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, move_options
+from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 YOUNG_PARENT_UNDER = 20
 
@@ -376,18 +375,6 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def detail_url(self) -> str:
-        return record_url("referrals:referral-detail", self.pk)
-
-    @property
-    def transition_url(self) -> str:
-        return record_url("referrals:referral-transition", self.pk)
-
-    @property
-    def move_options(self) -> str:
-        return move_options(self.status)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.eligibility_end is None:
