@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
+from operations.core.dates import short_date, time_since
 from operations.core.links import record_url
-from referrals.dates import short_date, time_since
 from referrals.models import Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_options
 

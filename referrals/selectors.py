@@ -126,8 +126,7 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int, fie
             chosen |= Q(pk__in=first)
     fetched = list(queryset.filter(chosen).order_by().values(*fields))
     for row in fetched:
-        first = row["parent__preferred_name"] or row["parent__first_name"]
-        row["name"] = f"{first} {row['parent__last_name']}"  # Parent.display_name
+        row["name"] = parent_name(row["parent__first_name"], row["parent__preferred_name"], row["parent__last_name"])
     found = {}
     for name, (_, ordering, belongs) in panels.items():
         mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))

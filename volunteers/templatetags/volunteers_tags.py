@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from operations.core.dates import short_date
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from volunteers import selectors
@@ -40,23 +39,23 @@ def own_volunteering_panel(context) -> dict:
         return {"profile": None}
     return {
         "profile": profile,
-        "next_supervision": _day(profile.next_supervision_on) if profile.next_supervision_on else "not yet planned",
+        "next_supervision": short_date(profile.next_supervision_on)
+        if profile.next_supervision_on
+        else "not yet planned",
         "actions": list(selectors.open_actions_for(request.user).values("pk", "description", "due_on")),
         "training": format_html_join(
             "",
             "<li>{}: {}{}</li>",
             (
-                (line.course, _day(line.completed_on), f", renew by {_day(line.expires_on)}" if line.expires_on else "")
+                (
+                    line.course,
+                    short_date(line.completed_on),
+                    f", renew by {short_date(line.expires_on)}" if line.expires_on else "",
+                )
                 for line in profile.training
             ),
         ),
     }
-
-
-def _day(day: dt.date) -> str:
-    """``day`` as the panels show dates ("5 Nov 2026"), written as the
-    fitness reasons write them: Django's date filter costs sixty calls a date."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def _reasons_html(profile: selectors.HomeProfile) -> SafeString:
@@ -95,7 +94,7 @@ def supervisees_panel(context) -> dict:
                 (
                     record_url("volunteers:detail", profile.pk),
                     profile.name,
-                    _day(profile.next_supervision_on) if profile.next_supervision_on else "—",
+                    short_date(profile.next_supervision_on) if profile.next_supervision_on else "—",
                     _reasons_html(profile),
                 )
                 for profile in supervisees

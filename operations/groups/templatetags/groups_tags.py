@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from operations.core.dates import weekday_day_month_time
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.groups import selectors
@@ -53,12 +54,6 @@ def groups_staff_panel(context) -> dict:
     return {"rows": rows, "flagged": flagged}
 
 
-def _when(starts_at: datetime) -> str:
-    """When a session starts as the date filter's "D j M, H:i" writes it
-    ("Tue 1 Dec, 10:00"), for a fraction of its cost."""
-    return f"{starts_at:%a} {starts_at.day} {starts_at:%b, %H:%M}"
-
-
 @register.inclusion_tag("groups/_panel_own.html", takes_context=True)
 def groups_own_panel(context) -> dict:
     """The next sessions a volunteer or PSO helps at, as plain rows built in
@@ -79,7 +74,7 @@ def groups_own_panel(context) -> dict:
                 (
                     record_url("groups:register", pk),
                     name,
-                    _when(timezone.localtime(starts_at)),
+                    weekday_day_month_time(timezone.localtime(starts_at)),
                     cancelled if status == SessionStatus.CANCELLED else "",
                 )
                 for pk, name, starts_at, status in sessions

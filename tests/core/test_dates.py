@@ -1,4 +1,4 @@
-"""The board's and the waiting list's dates say what Django's filters said
+"""The dates lists and home panels write say what Django's filters said
 (no database)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from django.utils.dateformat import format as format_date
 from django.utils.timesince import timesince
 
-from referrals.dates import short_date, time_since
+from operations.core.dates import short_date, time_since
 
 # Month ends, a leap day and the turn of a year, as "today".
 TODAYS = [
@@ -46,3 +46,15 @@ def test_short_date_is_the_date_filters_j_m_y():
     for month in range(1, 13):
         day = date(2026, month, 7)
         assert short_date(day) == format_date(day, "j M Y")
+
+
+def test_day_month_and_the_session_time_are_the_date_filters():
+    from datetime import datetime
+
+    from operations.core.dates import day_month, weekday_day_month_time
+
+    for offset in range(0, 400, 3):
+        day = date(2026, 1, 1) + timedelta(days=offset)
+        assert day_month(day) == format_date(day, "j M")
+        moment = datetime(day.year, day.month, day.day, 9, 5)
+        assert weekday_day_month_time(moment) == format_date(moment, "D j M, H:i")

@@ -1,19 +1,30 @@
-"""Dates as the triage board and the waiting list write them, in plain Python.
+"""Dates as the lists and home panels write them, in plain Python.
 
 Django's ``date`` and ``timesince`` filters look up the active translation for
-every month name and unit; on the board's 42 cards that was a third of the
-rendering. This project's text is English only, and the tests hold these
+every month name and unit; on the triage board's 42 cards that was a third of
+the rendering. This project's text is English only, and the tests hold these
 functions to Django's answers.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Days in each month as Django's timesince counts them (February always 28),
 # so that the pages say what the template filters used to say.
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def day_month(day: date) -> str:
+    """``7 Nov``: the ``date`` filter's "j M"."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def weekday_day_month_time(moment: datetime) -> str:
+    """``Tue 1 Dec, 10:00``: the ``date`` filter's "D j M, H:i" (local time given)."""
+    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}, {moment:%H:%M}"
 
 
 def short_date(day: date) -> str:
