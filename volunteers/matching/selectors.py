@@ -250,7 +250,7 @@ def volunteer_facts(
     return facts
 
 
-def _loaded_settings(organisation: Organisation, name: str):
+def _loaded_settings(organisation: Organisation, name: str) -> VolunteerSettings | MatchingSettings | None:
     """An organisation's settings row read with it (``select_related``);
     None when it has none yet, for the caller's ``*_settings_for`` to
     create it with the defaults."""
