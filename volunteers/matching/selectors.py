@@ -133,11 +133,12 @@ def volunteer_facts(
     ``fitness.fitness_reasons``, fed exactly as ``volunteers.selectors.evaluate``
     feeds it (a test holds the two equal).
 
-    Caseloads and last supervisions are counted by one grouped query each
-    rather than a subquery per volunteer row: on PostgreSQL the per-row
-    subqueries cost about 0.5 ms a volunteer whenever the planner misjudged
-    the tables' sizes (hash-joining every supervision session once per
-    volunteer), most of the candidate page's time."""
+    Caseloads and last supervisions are counted by a join and GROUP BY
+    (caseloads with the rows themselves) rather than a subquery per
+    volunteer row: on PostgreSQL the per-row subqueries cost about 0.5 ms a
+    volunteer whenever the planner misjudged the tables' sizes
+    (hash-joining every supervision session once per volunteer; seen again
+    with the statistics of a fresh load), most of the candidate page's time."""
     today = today or timezone.localdate()
     settings = settings or volunteer_selectors.settings_for(organisation_id)
     required = volunteer_selectors.required_course_ids(organisation_id)
@@ -154,7 +155,6 @@ def volunteer_facts(
         )
         return related if volunteer_ids is None else related.filter(**{f"{profile}_id__in": volunteer_ids})
 
-    caseloads = volunteer_selectors.current_caseloads(profiles)
     last_sessions = dict(
         of_these_profiles(SupervisionSession.volunteers.through.objects, "volunteerprofile")
         .order_by()
@@ -162,21 +162,26 @@ def volunteer_facts(
         .annotate(last=Max("supervisionsession__held_on"))
         .values_list("volunteerprofile_id", "last")
     )
-    rows = profiles.order_by("pk").values_list(
-        "pk",
-        "user__first_name",
-        "user__last_name",
-        "user__username",
-        "kinds",
-        "status",
-        "active_since",
-        "max_caseload",
-        "gender",
-        "localities",
-        "languages",
-        "availability",
-        "pvg__pk",
-        "pvg__renewal_due",
+    rows = (
+        volunteer_selectors.with_current_caseload_grouped(profiles)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "kinds",
+            "status",
+            "active_since",
+            "max_caseload",
+            "gender",
+            "localities",
+            "languages",
+            "availability",
+            "pvg__pk",
+            "pvg__renewal_due",
+            "current_caseload",
+        )
     )
     valid_courses: dict[int, set[int]] = defaultdict(set)
     for profile_id, course_id, completed_on, expires_on in (
@@ -212,8 +217,8 @@ def volunteer_facts(
         availability,
         pvg_pk,
         pvg_renewal_due,
+        caseload,
     ) in rows:
-        caseload = caseloads.get(pk, 0)
         last_supervised_on = last_sessions.get(pk)
         reasons = fitness.fitness_reasons(
             today=today,
