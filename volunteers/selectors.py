@@ -82,10 +82,10 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
 
 def with_current_caseload_grouped(queryset: QuerySet) -> QuerySet:
     """Annotates ``current_caseload`` counted as ``with_current_caseload``
-    counts it, through a join to the open matches and GROUP BY rather than
-    a subquery per row: one pass over the matches whatever the planner's
-    statistics (a per-row plan went wrong on a freshly loaded database).
-    For reading every volunteer of an organisation, as matching does."""
+    counts it, through a join to the open matches and GROUP BY: it comes
+    with the profile rows (no query of its own), and without planner
+    statistics it plans like the separate grouped count it replaced. For
+    reading every volunteer of an organisation, as matching does."""
     from volunteers.matching.models import OPEN_MATCH_STATUSES
 
     return queryset.annotate(
