@@ -196,20 +196,22 @@ class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any open state"), *Status.choices[:7]], widget=PlainSelect
     )
-    service = forms.ModelChoiceField(
-        required=False, queryset=Service.objects.none(), empty_label="Any service", widget=PlainSelect
-    )
-    council_area = forms.ModelChoiceField(
-        required=False, queryset=CouncilArea.objects.none(), empty_label="Any council area", widget=PlainSelect
-    )
+    # Services and council areas as (id, name) choices set below, not model
+    # choice fields: those read their options through a server-side cursor
+    # (three round trips on PostgreSQL) and build a model instance per option.
+    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
+    council_area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
     urgency = forms.TypedChoiceField(
         required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices], widget=PlainSelect
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.visible_to(user)
-        self.fields["council_area"].queryset = CouncilArea.objects.all()
+        # One organisation's services: by name, without the join to the
+        # organisation that the model's ordering would add.
+        services = Service.objects.visible_to(user).order_by("name").values_list("pk", "name")
+        self.fields["service"].choices = [("", "Any service"), *services]
+        self.fields["council_area"].choices = [("", "Any council area"), *CouncilArea.objects.values_list("pk", "name")]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

@@ -5,27 +5,16 @@ and two date filters a row, they cost more than the queries behind them."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from operations.core.dates import day_month, short_date
 from operations.core.links import record_url
 from referrals.models import Urgency
 
 URGENCY_LABELS = {value: str(label).lower() for value, label in Urgency.choices}
 NONE = mark_safe("<li>None.</li>")
 REFERRAL_PANELS = ("new_referrals", "overdue", "ending_soon", "past_end")
-
-
-def day_month(day: dt.date) -> str:
-    """``|date:"j M"`` (e.g. 3 Nov) without the template machinery."""
-    return f"{day.day} {day:%b}"
-
-
-def day_month_year(day: dt.date) -> str:
-    """``|date:"j M Y"``."""
-    return f"{day.day} {day:%b} {day.year}"
 
 
 def _items(rows: list[dict], url_name: str, url_key: str, detail) -> SafeString:
@@ -48,14 +37,14 @@ def referral_items(panel: str, rows: list[dict]) -> SafeString:
             f", {r['service__name']}: not contacted since {day_month(r['received_on'])}"
             f" (target {r['service__waiting_target_working_days']} working days)"
         ),
-        "ending_soon": lambda r: f", {r['service__name']}: ends {day_month_year(r['eligibility_end'])}",
-        "past_end": lambda r: f", {r['service__name']}: ended {day_month_year(r['eligibility_end'])}",
+        "ending_soon": lambda r: f", {r['service__name']}: ends {short_date(r['eligibility_end'])}",
+        "past_end": lambda r: f", {r['service__name']}: ended {short_date(r['eligibility_end'])}",
     }
     return _items(rows, "referrals:referral-detail", "pk", details[panel])
 
 
 def birth_items(rows: list[dict]) -> SafeString:
-    return _items(rows, "referrals:child-edit", "pk", lambda c: f": due {day_month_year(c['due_date'])}")
+    return _items(rows, "referrals:child-edit", "pk", lambda c: f": due {short_date(c['due_date'])}")
 
 
 def loss_items(rows: list[dict]) -> SafeString:

@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.ages import age_in_years
-from operations.core.links import record_url
 from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
 from referrals.validators import validate_postcode, validate_uk_phone
-from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status, move_options
+from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 YOUNG_PARENT_UNDER = 20
 
@@ -63,6 +62,12 @@ class Article9Condition(models.TextChoices):
     VITAL_INTERESTS = "vital_interests", "Vital interests (9(2)(c))"
     NOT_FOR_PROFIT = "not_for_profit", "Not-for-profit body (9(2)(d); DPA 2018 Sch. 1 para 16)"
     HEALTH_OR_SOCIAL_CARE = "health_social_care", "Health or social care (9(2)(h))"
+
+
+def parent_name(first_name: str, preferred_name: str, last_name: str) -> str:
+    """How a parent is named on every page; also for lists that read the
+    three columns as plain values rather than a Parent."""
+    return f"{preferred_name or first_name} {last_name}"
 
 
 class ParentQuerySet(StaffOnlyQuerySet):
@@ -156,8 +161,7 @@ class Parent(models.Model):
 
     @property
     def display_name(self) -> str:
-        name = self.preferred_name or self.first_name
-        return f"{name} {self.last_name}"
+        return parent_name(self.first_name, self.preferred_name, self.last_name)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -371,18 +375,6 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def detail_url(self) -> str:
-        return record_url("referrals:referral-detail", self.pk)
-
-    @property
-    def transition_url(self) -> str:
-        return record_url("referrals:referral-transition", self.pk)
-
-    @property
-    def move_options(self) -> str:
-        return move_options(self.status)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.eligibility_end is None:

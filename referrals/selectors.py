@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from operations.core.working_days import subtract_working_days
-from referrals.models import Child, Parent, Referral, ReferralTransition
+from referrals.cards import STATUS_LABELS, Card
+from referrals.models import Child, Parent, Referral, ReferralTransition, parent_name
 from referrals.workflow import OPEN_STATUSES, Status
 
 ENDING_SOON_WEEKS = 8
@@ -36,17 +37,17 @@ class BoardColumn:
     status: str
     label: str
     count: int
-    referrals: list[Referral]
+    referrals: list[Card]
 
 
 #: Cards per column on the full board, and when one state is chosen: a
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
-#: What a card shows (referrals/_card.html): a parent row is wide.
+#: What a card shows (referrals.cards.Card), in its order, then the parent's name.
 BOARD_CARD_FIELDS = [
-    "organisation_id", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason",
-    "eligibility_estimated", "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
+    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
 ]  # fmt: skip
 
 
@@ -56,22 +57,42 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     if per_column is None:
         per_column = BOARD_CARDS_ONE_STATE if params.get("status") else BOARD_CARDS
     base = referrals_filtered(Referral.objects.visible_to(user).open(), params)
-    counts = dict(base.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     ordering = ["urgency", "eligibility_end", "received_on", "pk"]
-    # One query: the first ``per_column`` of every state (a window per state).
-    rows = list(
-        base.select_related("parent", "service")
-        .only(*BOARD_CARD_FIELDS)
-        .annotate(place=Window(RowNumber(), partition_by=[F("status")], order_by=[F(name).asc() for name in ordering]))
+    # One query: the first ``per_column`` of every state (a window per state),
+    # each row also carrying its state's count, taken before the cap. A state
+    # with no row in the answer has no referral at all.
+    rows = (
+        base.annotate(
+            place=Window(RowNumber(), partition_by="status", order_by=ordering),
+            in_state=Window(Count("pk"), partition_by="status"),
+        )
         .filter(place__lte=per_column)
         .order_by(*ordering)
+        .values_list(*BOARD_CARD_FIELDS, "in_state")
     )
-    labels = dict(Status.choices)
-    columns = []
-    for status in OPEN_STATUSES:
-        in_column = [r for r in rows if r.status == status][:per_column]
-        columns.append(BoardColumn(status, str(labels[status]), counts.get(status, 0), in_column))
-    return columns
+    cards: dict[str, list[Card]] = {status: [] for status in OPEN_STATUSES}
+    counts: dict[str, int] = {}
+    for *shown, first_name, preferred_name, last_name, in_state in rows:
+        card = Card(*shown, parent_name(first_name, preferred_name, last_name))
+        cards[card.status].append(card)
+        counts[card.status] = in_state
+    return [
+        BoardColumn(status, STATUS_LABELS[status], counts.get(status, 0), cards[status]) for status in OPEN_STATUSES
+    ]
+
+
+#: What a row of the waiting list shows (referrals.cards.waiting_rows_html).
+WAITING_ROW_FIELDS = [
+    "pk", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
+    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+]  # fmt: skip
+
+
+def waiting_list_rows(page: QuerySet[Referral]) -> QuerySet:
+    """A page of the waiting list as plain named rows: 25 referrals, parents
+    and services as model instances cost more than the page's markup. The
+    page, not the whole list, so the paginator's count joins nothing."""
+    return page.values_list(*WAITING_ROW_FIELDS, named=True)
 
 
 #: Rows per home-page panel. A full panel says "10+" and links to the rest.
@@ -105,8 +126,7 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int, fie
             chosen |= Q(pk__in=first)
     fetched = list(queryset.filter(chosen).order_by().values(*fields))
     for row in fetched:
-        first = row["parent__preferred_name"] or row["parent__first_name"]
-        row["name"] = f"{first} {row['parent__last_name']}"  # Parent.display_name
+        row["name"] = parent_name(row["parent__first_name"], row["parent__preferred_name"], row["parent__last_name"])
     found = {}
     for name, (_, ordering, belongs) in panels.items():
         mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))

@@ -14,6 +14,7 @@ from operations.core.access import manager_required, require_membership, staff_r
 from operations.core.audit import AuditAction, audit_log
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
+from referrals.cards import Card, waiting_rows_html
 from referrals.contact import contact_permissions
 from referrals.forms import (
     BoardFilterForm,
@@ -37,10 +38,9 @@ WAITING_PAGE_SIZE = 25
 def board(request: HttpRequest) -> HttpResponse:
     filters = BoardFilterForm(request.GET or None, user=request.user)
     params = filters.cleaned_data if filters.is_valid() else {}
-    params = {key: getattr(value, "pk", value) for key, value in params.items() if value not in (None, "")}
+    params = {key: value for key, value in params.items() if value not in (None, "")}
     columns = selectors.triage_board(request.user, params)
-    # form and moved belong to a card answering a move; named here, each card finds them at once.
-    context = {"filters": filters, "columns": columns, "today": timezone.localdate(), "form": None, "moved": False}
+    context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
     if request.htmx:
         return render(request, "referrals/_board.html", context)
     return render(request, "referrals/board.html", context)
@@ -50,7 +50,9 @@ def board(request: HttpRequest) -> HttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).waiting_list()
     page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/waiting_list.html", {"page": page, "today": timezone.localdate()})
+    rows = selectors.waiting_list_rows(page.object_list)
+    rows_html = waiting_rows_html(rows, first_place=page.start_index(), today=timezone.localdate())
+    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows_html})
 
 
 @staff_required
@@ -139,7 +141,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "referrals/_card.html",
             {
-                "referral": referral,
+                "card": Card.of(referral),
                 "form": form if form.errors else TransitionForm(referral=referral),
                 "today": timezone.localdate(),
                 "moved": not form.errors,

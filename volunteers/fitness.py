@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from operations.core.dates import short_date
 from operations.core.months import add_months_clamped
 
 WEEKDAYS = [
@@ -116,9 +117,7 @@ def fitness_reasons(
     if not has_pvg:
         reasons.append(FitnessReason(Reason.PVG_MISSING, REASON_LABELS[Reason.PVG_MISSING]))
     elif pvg_renewal_due is not None and pvg_renewal_due < today:
-        reasons.append(
-            FitnessReason(Reason.PVG_EXPIRED, f"PVG expired on {pvg_renewal_due.day} {pvg_renewal_due:%b %Y}")
-        )
+        reasons.append(FitnessReason(Reason.PVG_EXPIRED, f"PVG expired on {short_date(pvg_renewal_due)}"))
     due = next_supervision_due(
         last_supervised_on=last_supervised_on, active_since=active_since, interval_weeks=supervision_interval_weeks
     )
@@ -126,9 +125,7 @@ def fitness_reasons(
         if status == "active":
             reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, "No supervision recorded"))
     elif today > due + dt.timedelta(weeks=supervision_grace_weeks):
-        reasons.append(
-            FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {due.day} {due:%b %Y})")
-        )
+        reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {short_date(due)})"))
     if caseload >= max_caseload:
         reasons.append(FitnessReason(Reason.CASELOAD_FULL, f"Caseload full ({caseload} of {max_caseload})"))
     return reasons

@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
+from operations.core.dates import short_date
 from volunteers.models import Kind, Status
 from volunteers.selectors import Person
 
@@ -24,9 +24,8 @@ FIT_BADGE = '<span class="badge text-bg-success">Fit to match</span>'
 
 
 def _day(day: dt.date | None) -> str:
-    """As ``{{ day|date:"j M Y"|default:"—" }}`` writes it, without parsing
-    the format again for every date."""
-    return f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}" if day else "—"
+    """As ``{{ day|date:"j M Y"|default:"—" }}`` writes it."""
+    return short_date(day) if day else "—"
 
 
 def _fitness_cell(person: Person) -> str:

@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from operations.core.models import ServiceKind
 from operations.groups import services
@@ -274,6 +276,19 @@ def test_each_role_home_page_shows_the_groups_panel(
     assert b"Group sessions this week" in manager_client.get("/").content
     assert b"Groups you help at" in volunteer_client.get("/").content
     assert b"Groups you help at" in pso_client.get("/").content
+
+
+def test_the_own_panel_lists_the_next_five_sessions_escaped(volunteer_client, volunteer, organisation):
+    group = make_group(organisation, facilitators=[volunteer], name="<b>Dads</b> & co")
+    upcoming = list(GroupSession.objects.filter(group=group, ends_at__gte=timezone.now()).order_by("starts_at"))
+    GroupSession.objects.filter(pk=upcoming[0].pk).update(status="cancelled")
+    html = volunteer_client.get("/").content.decode()
+    panel = html.split('id="groups-own-heading"')[1].split("</section>")[0]
+    assert panel.count("&lt;b&gt;Dads&lt;/b&gt; &amp; co") == min(5, len(upcoming))
+    assert "<b>Dads" not in html
+    first = date_format(timezone.localtime(upcoming[0].starts_at), "D j M, H:i")
+    assert f'/groups/sessions/{upcoming[0].pk}/register/">&lt;b&gt;Dads&lt;/b&gt; &amp; co</a> · {first}' in panel
+    assert panel.count("Cancelled") == 1
 
 
 def test_the_register_row_says_why_attendance_cannot_be_marked_yet(coordinator_client, organisation):

@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from operations.core.models import Role
 from tests.factories import council_area, member
@@ -203,6 +206,48 @@ def test_visits_are_planned_from_the_page_and_the_api(volunteer_client, match) -
     home = volunteer_client.get("/").content.decode()
     assert "Rhona" in home
     assert "next visit" in home
+
+
+def test_the_home_names_each_family_once_with_its_soonest_visit(volunteer_client, match) -> None:
+    match.parent.preferred_name = "<script>alert(1)</script>"
+    match.parent.save(update_fields=["preferred_name"])
+    tomorrow, later = TODAY() + dt.timedelta(days=1), TODAY() + dt.timedelta(days=8)
+    for planned_for, at_time, cancelled in [
+        (TODAY() - dt.timedelta(days=2), None, False),  # past
+        (TODAY(), dt.time(9, 0), True),  # called off
+        (later, None, False),
+        (tomorrow, dt.time(10, 30), False),
+    ]:
+        Visit.objects.create(
+            organisation=match.organisation,
+            match=match,
+            planned_for=planned_for,
+            at_time=at_time,
+            mode="cafe",
+            cancelled=cancelled,
+        )
+    home = volunteer_client.get("/").content.decode()
+    families = home.split('id="families-heading"')[1].split("</section>")[0]
+    assert families.count(reverse("matching:contact-log-new", args=[match.pk])) == 1
+    assert f"next visit {date_format(tomorrow, 'D j M')} 10:30 (café)" in families
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in families
+    assert "<script>alert(1)" not in home
+
+
+def test_the_volunteer_home_query_count_does_not_grow_with_visits(volunteer_client, match) -> None:
+    def visits(count: int) -> None:
+        for day in range(count):
+            Visit.objects.create(
+                organisation=match.organisation, match=match, planned_for=TODAY() + dt.timedelta(days=day + 1)
+            )
+
+    visits(1)
+    with CaptureQueriesContext(connection) as small:
+        volunteer_client.get("/")
+    visits(6)
+    with CaptureQueriesContext(connection) as large:
+        assert volunteer_client.get("/").status_code == 200
+    assert len(large) == len(small) <= 20
 
 
 def test_the_form_opens_with_todays_date_for_the_native_picker(volunteer_client, match) -> None:

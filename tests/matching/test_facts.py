@@ -9,19 +9,29 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import council_area
-from tests.matching.helpers import fit_volunteer
+from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers import selectors as volunteer_selectors
 from volunteers.fitness import Reason
+from volunteers.matching import services
+from volunteers.matching.models import EndingType, Match, MatchStatus
 from volunteers.matching.selectors import volunteer_facts
 from volunteers.models import LivedExperience, PvgRecord, Status, TrainingRecord, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
 
-def test_value_facts_match_the_volunteers_apps_evaluation(organisation, coordinator) -> None:
+def test_value_facts_match_the_volunteers_apps_evaluation(organisation, coordinator, service) -> None:
     today = timezone.localdate()
     area = council_area("S12000026")
     fit = fit_volunteer(organisation=organisation, areas=[area], languages="English, Polish", gender="female")
+    busy = fit_volunteer(organisation=organisation, areas=[area], max_caseload=3)
+    for _ in range(3):  # two open matches and one ended: a caseload of 2
+        referral = waiting_referral(organisation=organisation, service=service, area=area)
+        services.match_confirm(
+            actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=busy.pk
+        )
+    first = Match.objects.filter(volunteer=busy).order_by("pk").first()
+    Match.objects.filter(pk=first.pk).update(status=MatchStatus.ENDED, ending_type=EndingType.PLANNED, ended_on=today)
     fit.lived_experience.set(LivedExperience.objects.filter(organisation=organisation)[:2])
     fit_volunteer(organisation=organisation, trained=False)
     fit_volunteer(organisation=organisation, pvg=False)
@@ -55,5 +65,6 @@ def test_value_facts_match_the_volunteers_apps_evaluation(organisation, coordina
         assert fact.council_area_ids == frozenset(a.pk for a in profile.council_areas.all())
         assert fact.lived_experience == frozenset(e.pk for e in profile.lived_experience.all())
         assert fact.name == str(profile.user)
+    assert facts[busy.pk].caseload == 2
     assert facts[fit.pk].languages == frozenset({"english", "polish"})
     assert facts[fit.pk].fitness_problems == ()

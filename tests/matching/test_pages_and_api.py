@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import council_area
+from referrals.models import Referral
+from referrals.workflow import Status as ReferralStatus
+from tests.factories import UserFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import ConflictOfInterest, Match, MatchingNeeds, Visit
@@ -67,6 +69,60 @@ def test_matching_needs_change_the_ranking(coordinator_client, organisation, ser
     assert page.candidates.excluded[0].exclusions[0].code == "preference"
     bad = coordinator_client.post(reverse("matching:needs", args=[referral.pk]), {"availability": ["someday"]})
     assert bad.status_code == 400
+
+
+def test_candidate_rows_escape_names_and_offer_both_forms(coordinator_client, organisation, service, area) -> None:
+    """The rows are built in Python (candidate_html): names stay escaped,
+    and each suggested volunteer has a plain POST to match and one to
+    record a conflict of interest."""
+    referral = waiting_referral(organisation=organisation, service=service, area=area)
+    script = "<script>alert(1)</script>"
+    suggested = fit_volunteer(
+        organisation=organisation,
+        areas=[area],
+        user=UserFactory(first_name=script, last_name="Ranked", active_organisation=organisation),
+    )
+    fit_volunteer(
+        organisation=organisation,
+        user=UserFactory(first_name=script, last_name="Excluded", active_organisation=organisation),
+    )
+    body = coordinator_client.get(reverse("matching:candidates", args=[referral.pk])).content.decode()
+    assert script not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ranked" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Excluded" in body
+    assert "Covers neither the parent&#x27;s council area nor one next to it" in body
+    hidden = f'<input type="hidden" name="volunteer" value="{suggested.pk}">'
+    assert f'action="{reverse("matching:confirm", args=[referral.pk])}"' in body
+    assert f'action="{reverse("matching:conflict-add", args=[referral.pk])}"' in body
+    assert body.count(hidden) == 2
+    match_form = body[body.index(f'action="{reverse("matching:confirm", args=[referral.pk])}"') :]
+    assert match_form.index('name="csrfmiddlewaretoken"') < match_form.index("</form>")
+
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.MATCHED)
+    body = coordinator_client.get(reverse("matching:candidates", args=[referral.pk])).content.decode()
+    assert "only waiting referrals can be matched" in body
+    assert f'action="{reverse("matching:confirm", args=[referral.pk])}"' not in body
+    assert body.count(hidden) == 1  # the conflict of interest can still be recorded
+
+
+def test_a_refused_needs_form_shows_its_errors_and_keeps_the_choices(
+    coordinator_client, organisation, service, area
+) -> None:
+    referral = waiting_referral(organisation=organisation, service=service, area=area)
+    response = coordinator_client.post(
+        reverse("matching:needs", args=[referral.pk]),
+        {"availability": ["someday", "mon_am"], "required_gender": "female", "interpreter_arranged": "on"},
+    )
+    assert response.status_code == 400
+    assert not MatchingNeeds.objects.exists()
+    body = response.content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_availability_error"' in body
+    assert '<div id="id_availability_error" class="invalid-feedback">' in body
+    assert "someday is not one of the available choices" in body
+    assert '<option value="mon_am" selected>' in body
+    assert '<option value="female" selected>' in body
+    assert 'id="id_interpreter_arranged" checked>' in body
+    assert '<label for="id_lived_experience" class="form-label">Lived experience that would help</label>' in body
 
 
 def test_confirming_from_the_candidate_page(coordinator_client, organisation, service, area) -> None:

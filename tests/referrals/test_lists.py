@@ -247,6 +247,63 @@ def test_a_full_new_referrals_panel_says_ten_plus_and_links_to_the_board(coordin
 
 
 @pytest.mark.django_db
+def test_board_and_waiting_list_escape_names_built_in_python(coordinator_client, organisation):
+    service = ServiceFactory(organisation=organisation, name="Groups <b>&</b>")
+    parent = ParentFactory(organisation=organisation, first_name="<script>alert(1)</script>", preferred_name="")
+    ReferralFactory(organisation=organisation, parent=parent, service=service, status="waiting")
+    for url in [reverse("referrals:board"), reverse("referrals:waiting-list")]:
+        page = coordinator_client.get(url).content.decode()
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Example" in page
+        assert "Groups &lt;b&gt;&amp;&lt;/b&gt;" in page
+
+
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_waiting_list_rows_say_how_long_and_how_many_days_are_left(coordinator_client, organisation, service):
+    parent = ParentFactory(organisation=organisation, first_name="Ailsa", preferred_name="Ally", last_name="Reid")
+    waiting(organisation, service, urgency=1, end_in=-2, waited=17, parent=parent)
+    waiting(organisation, service, urgency=2, end_in=None, waited=45)
+    waiting(organisation, service, urgency=3, end_in=30, waited=0)
+    page = coordinator_client.get(reverse("referrals:waiting-list")).content.decode()
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    assert "Ally Reid" in rows[0]
+    assert "<td>Urgent</td><td>2\xa0weeks, 3\xa0days</td>" in rows[0]
+    assert '<span class="text-danger">past end</span>' in rows[0]
+    assert "<td>Soon</td><td>1\xa0month, 2\xa0weeks</td><td>—</td>" in rows[1]
+    assert "<td>Routine</td><td>0\xa0minutes</td><td>30</td>" in rows[2]
+    assert [row.split("</td>", 1)[0] for row in rows] == ["<td>1", "<td>2", "<td>3"]
+
+
+@pytest.mark.django_db
+def test_a_full_board_column_links_to_the_rest_of_its_state(coordinator_client, organisation, service):
+    ReferralFactory.create_batch(8, organisation=organisation, service=service)
+    board = coordinator_client.get(reverse("referrals:board")).content.decode()
+    received = board.split('aria-labelledby="column-received"', 1)[1].split("</section>", 1)[0]
+    assert received.count("<article") == 6
+    assert 'data-count="received">8</span>' in received
+    assert 'Showing the 6 most pressing of 8. <a href="?status=received">Show more in this state</a>' in received
+    one_state = coordinator_client.get(reverse("referrals:board"), {"status": "received"}).content.decode()
+    assert one_state.count("<article") == 8
+    assert "None." in board  # the empty columns say so
+
+
+@pytest.mark.django_db
+def test_board_filters_offer_only_the_organisations_services(coordinator_client, organisation, service, other_service):
+    ReferralFactory(organisation=organisation, service=service)
+    board = coordinator_client.get(reverse("referrals:board")).content.decode()
+    services = board.split('<select name="service"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{service.pk}">{service.name}</option>' in services
+    assert f'value="{other_service.pk}"' not in services
+    assert '<option value="" selected>Any council area</option>' in board
+    chosen = coordinator_client.get(reverse("referrals:board"), {"service": service.pk}).content.decode()
+    assert f'<option value="{service.pk}" selected>' in chosen
+    assert chosen.count("<article") == 1
+    foreign = coordinator_client.get(reverse("referrals:board"), {"service": other_service.pk})
+    assert "service" in foreign.context["filters"].errors  # refused, not applied
+
+
+@pytest.mark.django_db
 @time_machine.travel(date(2026, 11, 26), tick=False)
 def test_home_panel_rows_name_the_parent_link_the_record_and_escape_names(coordinator_client, organisation, service):
     today = date(2026, 11, 26)

@@ -14,6 +14,7 @@ from operations.core.models import Role
 from tests.factories import member
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
+from volunteers import selectors
 from volunteers.models import PvgRecord, Status, TrainingRecord, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,41 @@ def test_pso_home_and_list_query_counts_are_flat(organisation, pso, pso_client):
     small = (count_queries(pso_client, "/"), count_queries(pso_client, "/volunteers/"))
     add_people(organisation, pso, 8)
     assert (count_queries(pso_client, "/"), count_queries(pso_client, "/volunteers/")) == small
+
+
+def test_pso_home_rows_agree_with_the_volunteer_list(organisation, pso, pso_client):
+    """The home reads supervisees as plain rows; fitness, next supervision
+    and supervisor are the ones the list pages work out from model instances."""
+    lead = member(username="pso-lead", organisation=organisation, role=Role.COORDINATOR)
+    lead.first_name, lead.last_name = "Isla", "Reid"
+    lead.save(update_fields=["first_name", "last_name"])
+    make_profile(organisation=organisation, today=TODAY, user=pso, kinds=["pso"], supervisor=lead)
+    add_people(organisation, pso, 8)
+    make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False, status=Status.LEFT)
+    home = {p.pk: p for p in selectors.home_profiles(pso, organisation_id=organisation.pk)}
+    listed = selectors.volunteers_for(pso, organisation_id=organisation.pk)
+    assert set(home) == {p.pk for p in listed}
+    for profile in listed:
+        row = home[profile.pk]
+        assert (row.name, row.next_supervision_on) == (str(profile.user), profile.next_supervision_on)
+        if profile.user_id == pso.pk:
+            assert row.fitness_reasons is None  # nobody's home shows their own fitness
+            assert row.supervisor_name == "Isla Reid" == str(profile.supervisor)
+        else:
+            assert row.fitness_reasons == profile.fitness_reasons
+
+
+def test_pso_home_escapes_names_and_skips_people_who_left(organisation, pso, pso_client):
+    hostile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False)
+    hostile.user.first_name = "<script>alert(1)</script>"
+    hostile.user.save(update_fields=["first_name"])
+    left = make_profile(organisation=organisation, today=TODAY, supervisor=pso, status=Status.LEFT)
+    html = pso_client.get("/").content.decode()
+    panel = html.split('id="supervisees-heading"')[1].split("</section>")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
+    assert "<script>alert(1)" not in html
+    assert "PVG record missing" in panel
+    assert str(left.user) not in panel
 
 
 def test_list_filters_and_reasons_column(organisation, coordinator_client, pso):
@@ -264,8 +300,6 @@ def test_list_and_compliance_rows_escape_names(organisation, coordinator_client,
 def test_list_rows_and_compliance_agree_with_each_profile_s_own_fitness(organisation, coordinator, pso):
     """The list and the report read plain rows; each person's fitness is the
     one ``fitness_of`` gives the matching issue from the model instances."""
-    from volunteers import selectors
-
     add_people(organisation, pso, 8)
     make_profile(organisation=organisation, today=TODAY, supervisor=None, supervised_days_ago=None, pvg=False)
     expected = {

@@ -24,9 +24,13 @@ def get_match_for(user, pk: int) -> Match:
 def get_referral_for_matching(user, pk: int) -> Referral:
     """Referrals are staff-only (``Referral.objects.visible_to``). Loaded
     with what ``selectors.candidates_for`` reads (the parent's area, the
-    matching needs), so the candidate page reads the referral once."""
+    matching needs, the organisation's volunteer and matching settings),
+    so the candidate page reads the referral and those settings at once."""
     return get_object_or_404(
-        selectors.referrals_with_needs(Referral.objects.visible_to(user)).select_related("organisation"), pk=pk
+        selectors.referrals_with_needs(Referral.objects.visible_to(user)).select_related(
+            "organisation__volunteer_settings", "organisation__matching_settings"
+        ),
+        pk=pk,
     )
 
 

@@ -7,11 +7,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
-from operations.core.models import CouncilArea, ServiceKind, active_membership
+from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
@@ -27,10 +29,9 @@ from volunteers.matching.models import (
     MatchingSettings,
     MatchRole,
     MatchStatus,
-    Visit,
 )
 from volunteers.models import Status as VolunteerStatus
-from volunteers.models import SupervisionSession, TrainingRecord, VolunteerProfile
+from volunteers.models import SupervisionSession, TrainingRecord, VolunteerProfile, VolunteerSettings
 
 ROLE_FOR_SERVICE = {
     ServiceKind.PSO_SUPPORT: MatchRole.PSO,
@@ -116,7 +117,11 @@ def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
 
 
 def volunteer_facts(
-    organisation_id: int, *, today: dt.date | None = None, volunteer_ids: Iterable[int] | None = None
+    organisation_id: int,
+    *,
+    today: dt.date | None = None,
+    volunteer_ids: Iterable[int] | None = None,
+    settings: VolunteerSettings | None = None,
 ) -> list[scoring.VolunteerFacts]:
     """Facts of every volunteer and PSO of the organisation who has not left,
     with fitness and current caseload, in a fixed number of queries.
@@ -128,56 +133,72 @@ def volunteer_facts(
     ``fitness.fitness_reasons``, fed exactly as ``volunteers.selectors.evaluate``
     feeds it (a test holds the two equal).
 
-    Caseloads and last supervisions are counted by one grouped query each
-    rather than a subquery per volunteer row: on PostgreSQL the per-row
-    subqueries cost about 0.5 ms a volunteer whenever the planner misjudged
-    the tables' sizes (hash-joining every supervision session once per
-    volunteer), most of the candidate page's time."""
+    Caseloads and last supervisions are counted by a join and GROUP BY
+    (caseloads with the rows themselves) rather than a subquery per
+    volunteer row: on PostgreSQL the per-row subqueries cost about 0.5 ms a
+    volunteer whenever the planner misjudged the tables' sizes
+    (hash-joining every supervision session once per volunteer; seen again
+    with the statistics of a fresh load), most of the candidate page's time."""
     today = today or timezone.localdate()
-    settings = volunteer_selectors.settings_for(organisation_id)
+    settings = settings or volunteer_selectors.settings_for(organisation_id)
     required = volunteer_selectors.required_course_ids(organisation_id)
     profiles = VolunteerProfile.objects.filter(organisation_id=organisation_id).exclude(status=VolunteerStatus.LEFT)
     if volunteer_ids is not None:
-        profiles = profiles.filter(pk__in=list(volunteer_ids))
-    profile_ids = profiles.values("pk")
-    caseloads = volunteer_selectors.current_caseloads(profiles)
+        volunteer_ids = list(volunteer_ids)
+        profiles = profiles.filter(pk__in=volunteer_ids)
+
+    def of_these_profiles(related: QuerySet, profile: str) -> QuerySet:
+        """``related`` rows of the profiles above through a join on the
+        profile (the same plan as ``IN (subquery)``, a cheaper query to build)."""
+        related = related.filter(**{f"{profile}__organisation_id": organisation_id}).exclude(
+            **{f"{profile}__status": VolunteerStatus.LEFT}
+        )
+        return related if volunteer_ids is None else related.filter(**{f"{profile}_id__in": volunteer_ids})
+
     last_sessions = dict(
-        SupervisionSession.volunteers.through.objects.filter(volunteerprofile_id__in=profile_ids)
+        of_these_profiles(SupervisionSession.volunteers.through.objects, "volunteerprofile")
         .order_by()
         .values("volunteerprofile_id")
         .annotate(last=Max("supervisionsession__held_on"))
         .values_list("volunteerprofile_id", "last")
     )
-    rows = profiles.order_by("pk").values_list(
-        "pk",
-        "user__first_name",
-        "user__last_name",
-        "user__username",
-        "kinds",
-        "status",
-        "active_since",
-        "max_caseload",
-        "gender",
-        "localities",
-        "languages",
-        "availability",
-        "pvg__pk",
-        "pvg__renewal_due",
+    rows = (
+        volunteer_selectors.with_current_caseload_grouped(profiles)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "kinds",
+            "status",
+            "active_since",
+            "max_caseload",
+            "gender",
+            "localities",
+            "languages",
+            "availability",
+            "pvg__pk",
+            "pvg__renewal_due",
+            "current_caseload",
+        )
     )
     valid_courses: dict[int, set[int]] = defaultdict(set)
-    for profile_id, course_id, completed_on, expires_on in TrainingRecord.objects.filter(
-        profile__in=profiles.values("pk")
-    ).values_list("profile_id", "course_id", "completed_on", "expires_on"):
+    for profile_id, course_id, completed_on, expires_on in (
+        of_these_profiles(TrainingRecord.objects, "profile")
+        .order_by()
+        .values_list("profile_id", "course_id", "completed_on", "expires_on")
+    ):
         if completed_on <= today and (expires_on is None or expires_on >= today):
             valid_courses[profile_id].add(course_id)
     areas: dict[int, set[int]] = defaultdict(set)
-    for profile_id, area_id in VolunteerProfile.council_areas.through.objects.filter(
-        volunteerprofile_id__in=profiles.values("pk")
+    for profile_id, area_id in of_these_profiles(
+        VolunteerProfile.council_areas.through.objects, "volunteerprofile"
     ).values_list("volunteerprofile_id", "councilarea_id"):
         areas[profile_id].add(area_id)
     lived: dict[int, set[int]] = defaultdict(set)
-    for profile_id, experience_id in VolunteerProfile.lived_experience.through.objects.filter(
-        volunteerprofile_id__in=profiles.values("pk")
+    for profile_id, experience_id in of_these_profiles(
+        VolunteerProfile.lived_experience.through.objects, "volunteerprofile"
     ).values_list("volunteerprofile_id", "livedexperience_id"):
         lived[profile_id].add(experience_id)
     facts = []
@@ -196,8 +217,8 @@ def volunteer_facts(
         availability,
         pvg_pk,
         pvg_renewal_due,
+        caseload,
     ) in rows:
-        caseload = caseloads.get(pk, 0)
         last_supervised_on = last_sessions.get(pk)
         reasons = fitness.fitness_reasons(
             today=today,
@@ -234,6 +255,16 @@ def volunteer_facts(
     return facts
 
 
+def _loaded_settings(organisation: Organisation, name: str) -> VolunteerSettings | MatchingSettings | None:
+    """An organisation's settings row read with it (``select_related``);
+    None when it has none yet, for the caller's ``*_settings_for`` to
+    create it with the defaults."""
+    try:
+        return getattr(organisation, name)
+    except ObjectDoesNotExist:
+        return None
+
+
 @dataclass
 class CandidatePage:
     referral: Referral
@@ -250,8 +281,12 @@ def candidates_for(
     ``access.get_referral_for_matching`` (loaded through ``referrals_with_needs``)."""
     today = today or timezone.localdate()
     (parent,) = parent_facts([referral])
-    volunteers = volunteer_facts(referral.organisation_id, today=today)
-    weights = weights_of(matching_settings_for(referral.organisation_id))
+    organisation = referral.organisation
+    volunteers = volunteer_facts(
+        referral.organisation_id, today=today, settings=_loaded_settings(organisation, "volunteer_settings")
+    )
+    settings = _loaded_settings(organisation, "matching_settings") or matching_settings_for(referral.organisation_id)
+    weights = weights_of(settings)
     ranked = scoring.rank_candidates(parent, volunteers, weights, today=today, top=top, excluded_top=excluded)
     return CandidatePage(referral=referral, parent=parent, candidates=ranked, weights=weights)
 
@@ -330,31 +365,54 @@ def matches_for(user) -> QuerySet[Match]:
     return Match.objects.visible_to(user).select_related("parent", "volunteer__user", "referral__service")
 
 
-def own_open_matches(user) -> list[Match]:
+class NextVisit(NamedTuple):
+    planned_for: dt.date
+    at_time: dt.time | None
+    mode: str
+
+
+class OwnMatch(NamedTuple):
+    """An open match as its volunteer's home panel shows it."""
+
+    pk: int
+    parent_id: int
+    role: str
+    parent_name: str
+    council_area: str
+    next_visit: NextVisit | None
+
+
+def own_open_matches(user) -> list[OwnMatch]:
     """A volunteer's or PSO's open matches, each with what their home panel
-    shows of the family: name, council area and the next visit."""
-    membership = active_membership(user)
-    if membership is None:
-        return []
+    shows of the family: name, council area and the next visit. One query
+    of plain rows: each match comes once per upcoming visit (once when none
+    is planned), soonest first, and the first row of a match names its next
+    visit."""
     today = timezone.localdate()
-    matches = list(
-        Match.objects.filter(
-            organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
+    upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
+    rows = (
+        Match.objects.visible_to(user)
+        # Whoever's home shows it, the panel lists the person's own families.
+        .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
+        .annotate(upcoming=upcoming)
+        .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")
+        .values_list(
+            "pk", "parent_id", "role", "parent__first_name", "parent__preferred_name", "parent__council_area__name",
+            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
         )
-        .select_related("parent__council_area")
-        .only("role", "parent__first_name", "parent__preferred_name", "parent__council_area__name")
-        .prefetch_related(
-            Prefetch(
-                "visits",
-                queryset=Visit.objects.filter(planned_for__gte=today, cancelled=False).order_by(
-                    "planned_for", "at_time"
-                ),
-                to_attr="upcoming_visits",
-            ),
-        )
-        .order_by("pk")
-    )
-    return matches
+    )  # fmt: skip
+    matches: dict[int, OwnMatch] = {}
+    for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:
+        if pk not in matches:
+            matches[pk] = OwnMatch(
+                pk=pk,
+                parent_id=parent_id,
+                role=role,
+                parent_name=preferred_name or first_name,
+                council_area=area or "",
+                next_visit=NextVisit(planned_for, at_time, mode) if planned_for else None,
+            )
+    return list(matches.values())
 
 
 def open_concerns(user) -> QuerySet[Concern]:

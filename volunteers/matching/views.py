@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_POST
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.models import STAFF_ROLES, Service
 from referrals.models import Referral
-from volunteers.matching import forms, selectors, services
+from referrals.workflow import Status as ReferralStatus
+from volunteers.matching import candidate_html, forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import MatchingNeeds, MatchStatus
@@ -38,22 +40,38 @@ def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
     return forms.MatchingNeedsForm(data, initial=initial, organisation_id=referral.organisation_id)
 
 
-@staff_required
-def candidates(request: HttpRequest, referral_pk: int) -> HttpResponse:
-    referral = get_referral_for_matching(request.user, referral_pk)
+def _candidates_page(
+    request: HttpRequest, referral: Referral, needs_form: forms.MatchingNeedsForm, *, status: int = 200
+) -> HttpResponse:
+    """The candidate page; ``needs_form`` is bound when a submission was refused."""
     page = selectors.candidates_for(referral)
     try:
-        # Prefetched by candidates_for: no extra query.
-        asked = [e.name for e in page.referral.matching_needs.lived_experience.all()]
+        # Prefetched by get_referral_for_matching: no extra query.
+        asked = [e.name for e in referral.matching_needs.lived_experience.all()]
     except MatchingNeeds.DoesNotExist:
         asked = []
     context = {
-        "referral": page.referral,
+        "referral": referral,
         "page": page,
-        "needs_form": _needs_form(page.referral),
+        "needs_form": needs_form,
+        "needs_fields": candidate_html.needs_fields_html(needs_form),
         "asked_experience": asked,
+        "ranked_rows": candidate_html.ranked_rows_html(
+            page.candidates.ranked,
+            confirm_url=reverse("matching:confirm", args=[referral.pk]),
+            conflict_url=reverse("matching:conflict-add", args=[referral.pk]),
+            can_match=referral.status == ReferralStatus.WAITING,
+            csrf_token=get_token(request),
+        ),
+        "excluded_rows": candidate_html.excluded_rows_html(page.candidates.excluded),
     }
-    return render(request, "matching/candidates.html", context)
+    return render(request, "matching/candidates.html", context, status=status)
+
+
+@staff_required
+def candidates(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    referral = get_referral_for_matching(request.user, referral_pk)
+    return _candidates_page(request, referral, _needs_form(referral))
 
 
 @staff_required
@@ -68,13 +86,7 @@ def needs_save(request: HttpRequest, referral_pk: int) -> HttpResponse:
             return redirect("matching:candidates", referral_pk=referral.pk)
         except ValidationError as exc:
             _apply_errors(form, exc)
-    page = selectors.candidates_for(referral)
-    return render(
-        request,
-        "matching/candidates.html",
-        {"referral": page.referral, "page": page, "needs_form": form, "asked_experience": []},
-        status=400,
-    )
+    return _candidates_page(request, referral, form, status=400)
 
 
 @staff_required

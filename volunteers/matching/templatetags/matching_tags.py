@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.dateformat import time_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
+from volunteers.matching.models import ContactMode, MatchRole
 
 register = template.Library()
 
@@ -46,13 +51,54 @@ def matching_staff_panel(context) -> dict:
     return {"concerns": concerns, "overdue": overdue, "today": timezone.localdate()}
 
 
+ROLE_LABELS = dict(MatchRole.choices)
+MODE_LABELS = {value: label.lower() for value, label in ContactMode.choices}
+
+
+def _visit_text(visit: selectors.NextVisit | None) -> str:
+    if visit is None:
+        return " · no visit planned"
+    at = f" {time_format(visit.at_time, 'H:i')}" if visit.at_time else ""
+    return f" · next visit {format_date(visit.planned_for, 'D j M')}{at} ({MODE_LABELS.get(visit.mode, visit.mode)})"
+
+
+def _family_html(match: selectors.OwnMatch, *, is_pso: bool) -> SafeString:
+    """One family of the panel, built in Python: as a template each row's
+    lookups, links and filters cost more than the query."""
+    assessment = (
+        format_html(
+            '<a class="btn btn-outline-primary" href="{}">Add assessment</a>',
+            record_url("outcomes:assessment-new", match.parent_id),
+        )
+        if is_pso
+        else ""
+    )
+    return format_html(
+        '<li class="list-group-item">'
+        '<div class="d-flex justify-content-between align-items-center gap-2 flex-wrap">'
+        '<a href="{detail}" class="fw-semibold">{name}</a>'
+        '<span class="d-flex gap-2 flex-wrap">{assessment}'
+        '<a class="btn btn-primary" href="{log}">Log a contact</a></span></div>'
+        '<div class="small text-body-secondary">{role} · {area}{visit}</div></li>',
+        detail=record_url("matching:match-detail", match.pk),
+        name=match.parent_name,
+        assessment=assessment,
+        log=record_url("matching:contact-log-new", match.pk),
+        role=ROLE_LABELS.get(match.role, match.role),
+        area=match.council_area,
+        visit=_visit_text(match.next_visit),
+    )
+
+
 @register.inclusion_tag("matching/_panel_own.html", takes_context=True)
 def matching_own_panel(context) -> dict:
     """A volunteer's or PSO's families, each with the next visit and a log button
     (and, for a PSO, a button to enter an outcome assessment)."""
     user = context["request"].user
     membership = active_membership(user)
+    is_pso = membership is not None and membership.role == Role.PSO
     return {
-        "matches": selectors.own_open_matches(user),
-        "is_pso": membership is not None and membership.role == Role.PSO,
+        "families": format_html_join(
+            "", "{}", ((_family_html(match, is_pso=is_pso),) for match in selectors.own_open_matches(user))
+        )
     }

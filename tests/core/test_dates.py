@@ -1,0 +1,60 @@
+"""The dates lists and home panels write say what Django's filters said
+(no database)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils.dateformat import format as format_date
+from django.utils.timesince import timesince
+
+from operations.core.dates import short_date, time_since
+
+# Month ends, a leap day and the turn of a year, as "today".
+TODAYS = [
+    date(2028, 2, 29),
+    date(2028, 3, 1),
+    date(2027, 3, 1),
+    date(2026, 12, 31),
+    date(2027, 1, 1),
+    date(2026, 11, 30),
+]
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_time_since_is_djangos_timesince_for_every_day_of_three_years(today):
+    for days_ago in range(-3, 3 * 366):
+        start = today - timedelta(days=days_ago)
+        assert time_since(start, today) == timesince(start, today), start
+
+
+@pytest.mark.parametrize(
+    ("start", "today", "said"),
+    [
+        (date(2026, 11, 19), date(2026, 11, 26), "1\xa0week"),
+        (date(2026, 10, 1), date(2026, 11, 26), "1\xa0month, 3\xa0weeks"),
+        (date(2024, 11, 26), date(2026, 11, 26), "2\xa0years"),
+        (date(2026, 11, 26), date(2026, 11, 26), "0\xa0minutes"),
+    ],
+)
+def test_time_since_examples(start, today, said):
+    assert time_since(start, today) == said
+
+
+def test_short_date_is_the_date_filters_j_m_y():
+    for month in range(1, 13):
+        day = date(2026, month, 7)
+        assert short_date(day) == format_date(day, "j M Y")
+
+
+def test_day_month_and_the_session_time_are_the_date_filters():
+    from datetime import UTC, datetime
+
+    from operations.core.dates import day_month, weekday_day_month_time
+
+    for offset in range(0, 400, 3):
+        day = date(2026, 1, 1) + timedelta(days=offset)
+        assert day_month(day) == format_date(day, "j M")
+        moment = datetime(day.year, day.month, day.day, 9, 5, tzinfo=UTC)
+        assert weekday_day_month_time(moment) == format_date(moment, "D j M, H:i")
