@@ -196,7 +196,7 @@ class TrainingRow(NamedTuple):
 
 def training_rows(profile_ids: Iterable[int]) -> dict[int, list[TrainingRow]]:
     """The training of many profiles by one query of plain rows (profile id
-    -> rows), for ``evaluate`` on a list page."""
+    -> rows), for ``evaluate`` or ``assess`` on a list page."""
     rows: dict[int, list[TrainingRow]] = {}
     for profile_id, *row in TrainingRecord.objects.filter(profile_id__in=profile_ids).values_list(
         "profile_id", "course_id", "completed_on", "expires_on"
