@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    CharField,
     Count,
     DateField,
     FilteredRelation,
@@ -24,7 +23,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from operations.core.links import record_url
@@ -159,20 +158,6 @@ def _last_supervised_on() -> Subquery:
         .values("last")
     )
     return Subquery(last_supervised, output_field=DateField())
-
-
-def with_supervisor_name(queryset: QuerySet) -> QuerySet:
-    """Annotates ``supervisor_name``: the open pairing's supervisor named as
-    ``User.__str__`` names people, "" when none. A subquery, so a list shows
-    it without a query or a model instance of its own."""
-    full_name = Trim(Concat("supervisor__first_name", Value(" "), "supervisor__last_name"))
-    names = (
-        SupervisorPairing.objects.filter(volunteer_id=OuterRef("pk"), ended_on__isnull=True)
-        .order_by("-started_on", "-pk")
-        .annotate(name=Coalesce(NullIf(full_name, Value("")), "supervisor__username"))
-        .values("name")[:1]
-    )
-    return queryset.annotate(supervisor_name=Coalesce(Subquery(names, output_field=CharField()), Value("")))
 
 
 def required_course_ids(organisation_id: int) -> set[int]:
@@ -343,7 +328,7 @@ def people_rows(
         # Counts: neither the user row nor an order.
         queryset = queryset.order_by()
     if supervisors:
-        # A join, not with_supervisor_name's subquery (cheaper to build and
+        # A join, not a subquery per row (cheaper to build and
         # run): a volunteer has one open pairing at most, so it adds no row.
         open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
         queryset = queryset.annotate(open_pairing=open_pairing)
@@ -535,18 +520,16 @@ def volunteers_for(
     organisation_id: int,
     filters: dict | None = None,
     details: bool = True,
-    supervisor_names: bool = False,
     settings: VolunteerSettings | None = None,
     required: set[int] | None = None,
 ) -> list[VolunteerProfile]:
     """The volunteers ``user`` may see, filtered, each with its fitness
-    (and, with ``details``, areas and supervisor; with ``supervisor_names``,
-    the supervisor's name as text). ``settings`` and ``required`` are looked
-    up when not given."""
+    (and, with ``details``, areas and supervisor). ``settings`` and
+    ``required`` are looked up when not given."""
     filters = filters or {}
     queryset = with_checks(_profiles_filtered(user, filters), areas=details, supervisors=details)
     profiles = evaluate(
-        with_supervisor_name(queryset) if supervisor_names else queryset,
+        queryset,
         settings=settings or settings_for(organisation_id),
         required=required_course_ids(organisation_id) if required is None else required,
     )
