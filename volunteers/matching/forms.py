@@ -46,11 +46,11 @@ class ContactLogForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label="What you talked about", choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    signposted_to = forms.ModelMultipleChoiceField(
-        label="Signposted to",
-        queryset=DirectoryEntry.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    # Ids of the organisation's directory entries (the service checks them
+    # again): plain choices, not a model choice field, which would read the
+    # directory through a server-side cursor on PostgreSQL on every page.
+    signposted_to = forms.MultipleChoiceField(
+        label="Signposted to", required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
         label="Short note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -59,8 +59,10 @@ class ContactLogForm(forms.Form):
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signposted_to"].queryset = DirectoryEntry.objects.filter(
-            organisation_id=organisation_id, is_active=True
+        self.fields["signposted_to"].choices = list(
+            DirectoryEntry.objects.filter(organisation_id=organisation_id, is_active=True)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
         )
 
 
