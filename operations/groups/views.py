@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, staff_required
+from operations.core.links import record_url
 from operations.groups import calendar, selectors, services
 from operations.groups.access import (
     get_booking_child_for,
@@ -35,6 +37,7 @@ from operations.groups.forms import (
 from operations.groups.models import (
     HOLDS_PLACE,
     Booking,
+    BookingChild,
     BookingStatus,
     CalendarFeed,
     Format,
@@ -42,6 +45,7 @@ from operations.groups.models import (
     GroupSession,
     HeadCount,
 )
+from referrals.models import parent_name
 from volunteers.matching.models import Visit
 
 UPCOMING_LIMIT = 12
@@ -272,59 +276,64 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 #: What a register row reads of a booking and its parent (Parent.display_name).
 _REGISTER_BOOKING_FIELDS = (
-    "session_id",
+    "pk",
+    "parent_id",
     "attendee_name",
     "walk_in",
     "transport_needed",
     "status",
-    "created_at",
     "parent__preferred_name",
     "parent__first_name",
     "parent__last_name",
 )
+_REGISTER_CHILD_FIELDS = ("pk", "booking_id", "first_name", "date_of_birth", "present")
+_STATUS_LABELS = dict(BookingStatus.choices)
 
 
-def register_row(booking: Booking) -> dict:
-    """A register row as plain values, for the page and the htmx answers
-    alike: a template looks a dict key up at once, where a model attribute
-    costs it a failed key lookup first, on every booking and child."""
-    return {
-        "pk": booking.pk,
-        "display_name": booking.display_name,
-        "walk_in": booking.walk_in,
-        "transport_needed": booking.transport_needed,
-        "status": booking.status,
-        "status_label": booking.get_status_display(),
-        "attendance_url": booking.attendance_url,
-        "children": [
-            {
-                "first_name": child.first_name,
-                "date_of_birth": child.date_of_birth,
-                "present": child.present,
-                "present_url": child.present_url,
-            }
-            for child in booking.children.all()
-        ],
-    }
+def register_rows(bookings: QuerySet[Booking]) -> list[dict]:
+    """Register rows as plain values, for the page and the htmx answers
+    alike, read as values (a register is opened on a phone at every session:
+    model instances for each booking, parent and child cost more than the
+    queries): a template looks a dict key up at once, where a model
+    attribute costs it a failed key lookup first."""
+    rows = list(bookings.order_by("created_at", "pk").values(*_REGISTER_BOOKING_FIELDS))
+    children: dict[int, list[dict]] = {row["pk"]: [] for row in rows}
+    for child in BookingChild.objects.filter(booking_id__in=list(children)).values(*_REGISTER_CHILD_FIELDS):
+        child["present_url"] = record_url("groups:register-child-present", child["pk"])
+        children[child["booking_id"]].append(child)
+    return [
+        {
+            "pk": row["pk"],
+            # Booking.display_name: the parent's name, or a walk-in's own.
+            "display_name": (
+                parent_name(row["parent__first_name"], row["parent__preferred_name"], row["parent__last_name"])
+                if row["parent_id"] is not None
+                else row["attendee_name"]
+            ),
+            "walk_in": row["walk_in"],
+            "transport_needed": row["transport_needed"],
+            "status": row["status"],
+            "status_label": _STATUS_LABELS[row["status"]],
+            "attendance_url": record_url("groups:register-attendance", row["pk"]),
+            "children": children[row["pk"]],
+        }
+        for row in rows
+    ]
 
 
 def _register_context(request: HttpRequest, session: GroupSession) -> dict:
-    bookings = list(
-        Booking.objects.visible_to(request.user)
-        .filter(session=session, status__in=[*HOLDS_PLACE, BookingStatus.DID_NOT_ATTEND])
-        .select_related("parent")
-        # The register shows a parent's name only: the rest of the record stays in the database.
-        .only(*_REGISTER_BOOKING_FIELDS)
-        .prefetch_related("children")
-        .order_by("created_at", "pk")
+    bookings = register_rows(
+        Booking.objects.visible_to(request.user).filter(
+            session=session, status__in=[*HOLDS_PLACE, BookingStatus.DID_NOT_ATTEND]
+        )
     )
     # Only a drop-in session shows a head count.
     head_count = HeadCount.objects.filter(session=session).first() if session.group.format == Format.DROP_IN else None
     return {
         "session": session,
-        "bookings": [register_row(booking) for booking in bookings],
-        "children_count": sum(len(b.children.all()) for b in bookings),
-        "present_count": sum(1 for b in bookings for c in b.children.all() if c.present),
+        "bookings": bookings,
+        "children_count": sum(len(b["children"]) for b in bookings),
+        "present_count": sum(1 for b in bookings for c in b["children"] if c["present"]),
         "walk_in_form": WalkInForm(session_date=session.date),
         "head_count": head_count,
         "head_count_form": HeadCountForm(
@@ -349,10 +358,10 @@ def _register_row_answer(request: HttpRequest, booking_id: int, session_id: int,
     """After a register change: htmx gets the booking's row again, a plain
     POST goes back to the register (with the refusal as a message)."""
     if request.htmx:
-        booking = Booking.objects.select_related("parent").prefetch_related("children").get(pk=booking_id)
+        (row,) = register_rows(Booking.objects.filter(pk=booking_id))
         # 200 even with an error: htmx swaps only successful responses, and the
         # row must show why nothing changed.
-        return render(request, "groups/_register_row.html", {"booking": register_row(booking), "error": error})
+        return render(request, "groups/_register_row.html", {"booking": row, "error": error})
     if error:
         messages.error(request, error)
     return redirect("groups:register", session_id)
