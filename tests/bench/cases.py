@@ -23,15 +23,27 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_page(client: Client, path: str, repeat: int, before: Callable[[], None] = lambda: None) -> dict:
-    """``before`` runs ahead of every request, untimed (to forget kept figures)."""
+def time_page(
+    client: Client, path: str, repeat: int, before: Callable[[], None] = lambda: None, *, floor: str | None = None
+) -> dict:
+    """``before`` runs ahead of every request, untimed (to forget kept figures).
+    With ``floor``, that page is timed just before each request of ``path``:
+    the page and its floor are measured in pairs, so both see the machine and
+    its caches in the same state (timing the floor alone, in a tight loop
+    before every page, gave it a warmer cache than any page had)."""
     for _ in range(3):  # warm caches and connections
         before()
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
-    timings = []
+        if floor is not None:
+            client.get(floor)
+    timings, floor_timings = [], []
     for _ in range(repeat):
+        if floor is not None:
+            started = time.perf_counter()
+            client.get(floor)
+            floor_timings.append((time.perf_counter() - started) * 1000)
         before()
         started = time.perf_counter()
         client.get(path)
@@ -39,11 +51,14 @@ def time_page(client: Client, path: str, repeat: int, before: Callable[[], None]
     before()
     with CaptureQueriesContext(connection) as captured:
         client.get(path)
-    return {
+    measured = {
         "median_ms": round(statistics.median(timings), 2),
         "p95_ms": round(_percentile(timings, 0.95), 2),
         "queries": len(captured),
     }
+    if floor is not None:
+        measured["floor_timings"] = floor_timings
+    return measured
 
 
 def client_for(username: str) -> Client:
@@ -114,21 +129,37 @@ def chosen_pages() -> list[tuple]:
 
 
 def page_cases(repeat: int) -> list[dict]:
+    """Every page, each timed in pairs with the floor as the same user; the
+    floor rows give the median of all that user's floor requests."""
     rows = []
-    floors: dict[str, float] = {}
-    pages = chosen_pages()
-    for username in sorted({user for _, user, *_ in pages}):
-        floor = time_page(client_for(username), "/about/", repeat)
-        floors[username] = floor["median_ms"]
-        rows.append({"case": f"floor: /about/ as {username}", "kind": "floor", **floor, "ratio": 1.0, "target": "—"})
-    for name, username, path, *before in pages:
+    floor_timings: dict[str, list[float]] = {}
+    for name, username, path, *before in chosen_pages():
         path = path() if callable(path) else path
         if path is None:
             rows.append({"case": f"page: {name} (skipped: not in this size's data)", "kind": "page",
                          "median_ms": "—", "p95_ms": "—", "target": "—"})  # fmt: skip
             continue
-        rows.append(_page_row(name, time_page(client_for(username), path, repeat, *before), floors[username]))
-    return rows
+        measured = time_page(client_for(username), path, repeat, *before, floor="/about/")
+        paired = measured.pop("floor_timings")
+        floor_timings.setdefault(username, []).extend(paired)
+        rows.append(_page_row(name, measured, statistics.median(paired)))
+    floors = []
+    for username, timings in sorted(floor_timings.items()):
+        client = client_for(username)
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/about/")
+        floors.append(
+            {
+                "case": f"floor: /about/ as {username} (paired with each page)",
+                "kind": "floor",
+                "median_ms": round(statistics.median(timings), 2),
+                "p95_ms": round(_percentile(timings, 0.95), 2),
+                "queries": len(captured),
+                "ratio": 1.0,
+                "target": "—",
+            }
+        )
+    return floors + rows
 
 
 def _page_row(name: str, measured: dict, floor_ms: float) -> dict:
@@ -506,11 +537,11 @@ def _candidate_page_case(repeat: int) -> list[dict]:
     if referral is None:
         return [{"case": "page: candidates (skipped: no waiting referral in the scale data)", "kind": "page",
                  "median_ms": "—", "p95_ms": "—", "target": "needs the referrals scale step"}]  # fmt: skip
-    client = client_for("bench-coordinator")
-    # Held to the same target as every page, against its own floor measured now.
-    floor = time_page(client, "/about/", repeat)
-    measured = time_page(client, f"/matching/referrals/{referral.pk}/candidates/", repeat)
-    return [_page_row("candidates for one referral", measured, floor["median_ms"])]
+    # Held to the same target as every page, timed in pairs with its floor.
+    measured = time_page(
+        client_for("bench-coordinator"), f"/matching/referrals/{referral.pk}/candidates/", repeat, floor="/about/"
+    )
+    return [_page_row("candidates for one referral", measured, statistics.median(measured.pop("floor_timings")))]
 
 
 EXTRA_CASES.append(matching_cases)
