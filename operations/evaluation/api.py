@@ -92,8 +92,15 @@ class ExportSerializer(serializers.ModelSerializer):
 
 
 class EvaluationProjectViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
+    """PUT/PATCH rename or re-describe a project; its privacy settings change
+    only until its first export (a 400 naming them after that)."""
+
     serializer_class = EvaluationProjectSerializer
     permission_classes = [ManagersOnly]
 
@@ -104,6 +111,11 @@ class EvaluationProjectViewSet(
         membership = active_membership(self.request.user)
         serializer.instance = services.project_create(
             organisation=membership.organisation, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.project_update(
+            project=serializer.instance, by=self.request.user, request=self.request, **serializer.validated_data
         )
 
 

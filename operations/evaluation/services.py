@@ -75,6 +75,68 @@ def project_create(
     return project
 
 
+#: Settings that decide what an export reveals. Once a project has an export
+#: they are fixed: two exports of one project built with different
+#: generalisations could be laid side by side to single someone out.
+PRIVACY_SETTINGS = ("k", "quasi_identifiers", "max_suppressed_percent")
+
+
+def project_has_exports(project: EvaluationProject) -> bool:
+    return EvaluationExport.objects.filter(project=project).exists()
+
+
+@transaction.atomic
+def project_update(*, project: EvaluationProject, by: User, request=None, **changes) -> EvaluationProject:
+    """Renames or re-describes a project; its privacy settings change only
+    while it has no export. Refused with field errors and nothing saved."""
+    locked = EvaluationProject.objects.select_for_update().get(pk=project.pk)
+    if "quasi_identifiers" in changes:
+        chosen = list(changes["quasi_identifiers"] or [])
+        changes["quasi_identifiers"] = [q for q in anonymise.QUASI_IDENTIFIERS if q in chosen] or chosen
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    errors: dict[str, list[str]] = {}
+    fixed = [name for name in changed if name in PRIVACY_SETTINGS]
+    if fixed and project_has_exports(locked):
+        for name in fixed:
+            errors[name] = [
+                "This project has exports, so its privacy settings are fixed: exports built with different "
+                "settings could be compared to single someone out. Start a new project for other settings."
+            ]
+    if "k" in changes or "quasi_identifiers" in changes:
+        try:
+            _validate_project(
+                k=changes.get("k", locked.k),
+                quasi_identifiers=changes.get("quasi_identifiers", locked.quasi_identifiers),
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, messages)
+    name = changes.get("name", locked.name)
+    if (
+        "name" in changed
+        and EvaluationProject.objects.filter(organisation_id=locked.organisation_id, name=name)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        errors["name"] = ["Your organisation already has a project with this name."]
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return locked
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked.save(update_fields=changed)
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=by,
+        obj=locked,
+        request=request,
+        summary=f"Evaluation project changed: {', '.join(changed)}",
+    )
+    return locked
+
+
 @transaction.atomic
 def export_request(
     *,

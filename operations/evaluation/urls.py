@@ -6,6 +6,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.project_list, name="project-list"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
     path("exports/<int:pk>/", views.export_detail, name="export-detail"),
     path("exports/<int:pk>/cancel/", views.export_cancel, name="export-cancel"),
     path("download/<str:token>/", views.download, name="download"),

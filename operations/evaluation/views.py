@@ -55,6 +55,34 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@manager_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name and description at any time; the privacy settings only until the
+    project's first export (they are then shown, not offered)."""
+    project = get_project_for(request.user, pk)
+    has_exports = services.project_has_exports(project)
+    initial = {name: getattr(project, name) for name in ProjectForm.base_fields}
+    form = ProjectForm(request.POST or None, initial=initial)
+    if has_exports:
+        for name in services.PRIVACY_SETTINGS:
+            form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_update(project=project, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Project “{project.name}” saved.")
+            return redirect("evaluation:project-detail", project.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "evaluation/project_edit.html",
+        {"project": project, "form": form, "has_exports": has_exports},
+        status=status,
+    )
+
+
 @never_cache
 @manager_required
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:

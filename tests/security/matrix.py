@@ -1031,6 +1031,17 @@ EVALUATION_PAGES: dict[str, list[Case]] = {
         Case(MANAGER_OTHER, args=("other_evaluation_project",)),
         Case(MANAGER_OWN, args=("evaluation_project",), method="POST", data={}, note="no format: a field error"),
     ],
+    "evaluation:project-edit": [
+        Case(MANAGER_OWN, args=("evaluation_project",)),
+        Case(MANAGER_OTHER, args=("other_evaluation_project",)),
+        Case(
+            answers(LOGIN, 403, 403, 403, 400, 403),
+            args=("evaluation_project",),
+            method="POST",
+            data={},
+            note="no name: a field error",
+        ),
+    ],
     "evaluation:export-detail": [
         Case(MANAGER_OWN, args=("evaluation_export",)),
         Case(MANAGER_OTHER, args=("other_evaluation_export",)),
@@ -1441,6 +1452,14 @@ EVALUATION_API: dict[str, list[Case]] = {
     "GET /api/v1/evaluation-projects/{id}/": [
         Case(API_MANAGER_OWN, params={"id": "evaluation_project"}),
         Case(API_MANAGER_OTHER, params={"id": "other_evaluation_project"}),
+    ],
+    "PUT /api/v1/evaluation-projects/{id}/": [
+        Case(API_MANAGERS_WRITE, params={"id": "evaluation_project"}, data={}, note="no name: a field error"),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_project"}, data={}),
+    ],
+    "PATCH /api/v1/evaluation-projects/{id}/": [
+        Case(API_MANAGER_OWN, params={"id": "evaluation_project"}, data={}, note="no change"),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_project"}, data={}),
     ],
     "GET /api/v1/exports/": [Case(API_MANAGER_OWN)],
     "POST /api/v1/exports/": [
