@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from operations.core.api_fields import id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Service, active_membership
-from operations.core.permissions import IsStaffRole
+from operations.core.permissions import IsManager, IsStaffRole
 from referrals import services
 from referrals.contact import contact_permissions
-from referrals.models import Child, Parent, Referral
+from referrals.models import Child, Parent, ProcessingRestriction, Referral
 from referrals.selectors import referrals_filtered
 from referrals.workflow import Status
 
@@ -247,6 +247,40 @@ class ReferralViewSet(
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
 
 
+class ManagersRestrict(IsManager):
+    message = "Only managers can restrict processing of a record or lift a restriction."
+
+
+class RestrictSerializer(serializers.Serializer):
+    """Parsed only: the rules (a reason, a date not in the future, no
+    safeguarding hold) are the service's, as on the page."""
+
+    requested_on = serializers.DateField(required=False, allow_null=True, help_text="When the parent asked.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Why (300 at most)."
+    )
+
+
+class LiftRestrictionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Why it is lifted."
+    )
+
+
+class RestrictionSerializer(serializers.ModelSerializer):
+    """The restriction as recorded; its reasons stay on the page (they may
+    describe the person) and in the subject access export."""
+
+    processing_restricted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessingRestriction
+        fields = ["id", "parent", "requested_on", "recorded_at", "lifted_on", "processing_restricted"]
+
+    def get_processing_restricted(self, restriction: ProcessingRestriction) -> bool:
+        return restriction.lifted_on is None
+
+
 class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Parents of the caller's organisation with their children and contact safety.
     Parents are created with a referral (POST /api/v1/referrals/)."""
@@ -274,6 +308,35 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
                     actor=self.request.user, parent=parent, data=safety, request=self.request
                 )
         serializer.instance = parent
+
+    @extend_schema(request=RestrictSerializer, responses={201: RestrictionSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ManagersRestrict])
+    def restrict(self, request: Request, pk=None) -> Response:
+        """Restricts processing of the record at the parent's request (Art. 18):
+        kept, nothing new done with it, until lifted."""
+        parent = self.get_object()
+        body = RestrictSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        restriction = services.parent_restrict(
+            actor=request.user,
+            parent=parent,
+            requested_on=body.validated_data.get("requested_on"),
+            reason=body.validated_data.get("reason", ""),
+            request=request,
+        )
+        return Response(RestrictionSerializer(restriction).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LiftRestrictionSerializer, responses={200: RestrictionSerializer})
+    @action(detail=True, methods=["post"], url_path="lift-restriction", permission_classes=[ManagersRestrict])
+    def lift_restriction(self, request: Request, pk=None) -> Response:
+        """Lifts the standing restriction, with the reason."""
+        parent = self.get_object()
+        body = LiftRestrictionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        restriction = services.parent_lift_restriction(
+            actor=request.user, parent=parent, reason=body.validated_data.get("reason", ""), request=request
+        )
+        return Response(RestrictionSerializer(restriction).data)
 
     @extend_schema(request=ChildSerializer, responses={201: ChildSerializer})
     @action(detail=True, methods=["post"])

@@ -324,3 +324,60 @@ def test_erasure_after_lifting_removes_the_reasons_too(manager, family):
     restriction = ProcessingRestriction.objects.get()
     assert (restriction.reason, restriction.lift_reason) == ("Erased", "")
     assert restriction.requested_on == TODAY  # the anonymous fact stays
+
+
+# --- Through the API -----------------------------------------------------------
+
+
+def api_post(client, parent: Parent, action: str, body: dict):
+    return client.post(f"/api/v1/parents/{parent.pk}/{action}/", body, content_type="application/json")
+
+
+@pytest.mark.django_db
+def test_a_partner_system_restricts_and_lifts_through_the_api(manager_client, family):
+    response = api_post(manager_client, family, "restrict", {"requested_on": "2026-11-20", "reason": REASON})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["processing_restricted"] is True
+    assert body["requested_on"] == "2026-11-20"
+    assert "reason" not in body  # it may describe her: the page shows it, the API does not
+    assert Parent.objects.get(pk=family.pk).processing_restricted
+    assert manager_client.get(f"/api/v1/parents/{family.pk}/").json()["processing_restricted"] is True
+    response = api_post(manager_client, family, "lift-restriction", {"reason": "She withdrew her objection."})
+    assert response.status_code == 200, response.json()
+    assert response.json()["lifted_on"] == "2026-11-26"
+    assert not Parent.objects.get(pk=family.pk).processing_restricted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("restrict", {"requested_on": "2026-11-20", "reason": "  "}, "reason"),
+        ("restrict", {"requested_on": "2026-12-01", "reason": REASON}, "requested_on"),
+        ("restrict", {"reason": REASON}, "requested_on"),
+        ("restrict", {"requested_on": "not a date", "reason": REASON}, "requested_on"),
+        ("restrict", {"requested_on": "2026-11-20", "reason": "x" * 301}, "reason"),
+        ("lift-restriction", {"reason": "Lifted."}, "non_field_errors"),  # nothing to lift
+    ],
+)
+def test_bad_input_through_the_api_is_a_400_and_writes_nothing(manager_client, family, action, body, field):
+    response = api_post(manager_client, family, action, body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not ProcessingRestriction.objects.exists()
+    assert not Parent.objects.get(pk=family.pk).processing_restricted
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_under_a_safeguarding_hold_and_to_other_roles(
+    manager_client, coordinator_client, other_coordinator_client, family
+):
+    body = {"requested_on": "2026-11-20", "reason": REASON}
+    assert api_post(coordinator_client, family, "restrict", body).status_code == 403
+    assert api_post(other_coordinator_client, family, "restrict", body).status_code == 403
+    Parent.objects.filter(pk=family.pk).update(safeguarding_hold=True)
+    response = api_post(manager_client, family, "restrict", body)
+    assert response.status_code == 400
+    assert "safeguarding hold" in response.json()["non_field_errors"][0]
+    assert not ProcessingRestriction.objects.exists()

@@ -1211,6 +1211,15 @@ APP_API: dict[str, list[Case]] = {
     "PATCH /api/v1/parents/{id}/": api_staff_write("parent", "other_parent", answer=200),
     # Neither a due date nor a birth date: refused by the service.
     "POST /api/v1/parents/{id}/children/": api_staff_write("parent", "other_parent"),
+    # Restriction of processing: managers only (bad input and the rules: tests/referrals).
+    "POST /api/v1/parents/{id}/restrict/": [
+        Case(answers(403, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="no reason: a field error"),
+        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+    ],
+    "POST /api/v1/parents/{id}/lift-restriction/": [
+        Case(answers(403, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="not restricted"),
+        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+    ],
     "GET /api/v1/children/{id}/": api_staff_object("child", "other_child"),
     "PUT /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
     "PATCH /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
