@@ -108,6 +108,8 @@ class RetentionForm(forms.Form):
     def __init__(self, *args, rules: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for key, rule in rules.items():
+            if rule.period_set_by:
+                continue
             self.fields[key] = forms.IntegerField(
                 label=f"{rule.label}: months to keep",
                 min_value=1,

@@ -28,6 +28,9 @@ class RetentionRule:
     due: Callable[[int, dt.datetime], models.QuerySet]
     #: removes or anonymises what ``due`` returned; returns how many
     apply: Callable[[models.QuerySet], int]
+    #: When not empty, what sets this rule's period instead of the retention
+    #: page (for example a deployment setting): the page shows it, offers no field.
+    period_set_by: str = ""
 
 
 RULES: dict[str, RetentionRule] = {}

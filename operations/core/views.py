@@ -243,4 +243,5 @@ def retention(request: HttpRequest) -> HttpResponse:
         (run, [(labels.get(key, key), count) for key, count in run.counts.items()])
         for run in RetentionRun.objects.filter(organisation_id=organisation_id).select_related("by")[:12]
     ]
-    return render(request, "core/retention.html", {"form": form, "runs": runs})
+    fixed = [(rule.label, rule.period_set_by) for rule in retention_rules.RULES.values() if rule.period_set_by]
+    return render(request, "core/retention.html", {"form": form, "runs": runs, "fixed": fixed})

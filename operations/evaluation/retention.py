@@ -9,6 +9,7 @@ date."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -34,4 +35,10 @@ RULE = RetentionRule(
     default_months=1,
     due=expired_exports_due,
     apply=delete_exports,
+    # Each export carries its own date, fixed when it is built and shown on
+    # its page: a period chosen here would not move it.
+    period_set_by=(
+        f"deleted {settings.EXPORT_RETENTION_DAYS} days after each export is built "
+        "(the EXPORT_RETENTION_DAYS setting), also by a daily task"
+    ),
 )

@@ -112,3 +112,15 @@ def test_the_page_is_for_managers_and_refuses_silly_periods(manager_client, coor
     run = RetentionRun.objects.get()
     manager_client.post(reverse("retention"), {"action": "apply", "run": run.pk})
     assert RetentionRun.objects.filter(dry_run=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_export_files_period_is_shown_as_set_elsewhere_not_offered(manager_client, organisation):
+    # Each export carries its own deletion date (EXPORT_RETENTION_DAYS): a
+    # months field for it on this page would change nothing.
+    page = manager_client.get(reverse("retention")).content.decode()
+    assert 'name="evaluation_exports"' not in page
+    assert "Evaluation export files (past their retention date): deleted 30 days after each export is built" in page
+    response = manager_client.post(reverse("retention"), {"action": "save", "evaluation_exports": "12"})
+    assert response.status_code in (200, 302)
+    assert not RetentionSetting.objects.filter(organisation=organisation, rule="evaluation_exports").exists()
