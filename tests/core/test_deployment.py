@@ -46,3 +46,7 @@ def test_every_setting_read_from_the_environment_is_documented_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.MULTILINE))
     assert read, "no settings found: has the settings module moved?"
     assert read - documented == set()
+
+
+def test_compose_tells_postgres_its_storage_is_ssd():
+    assert "random_page_cost=1.1" in compose()["services"]["postgres"]["command"]
