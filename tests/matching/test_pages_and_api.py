@@ -144,6 +144,11 @@ def test_the_proposals_page_shows_totals_and_confirms_the_ticked(
     result = response.context["result"]
     assert (result.waiting, result.matched) == (3, 2)
     assert "First come, first served" in response.content.decode()
+    # Each proposal shows its score's components, as the candidate page does.
+    component = result.rows[0].assessment.components[0]
+    assert f'<span class="fw-semibold">{component.label}</span> {component.points}/{component.out_of}' in (
+        response.content.decode()
+    )
     assert not Match.objects.exists()  # nothing is written before confirmation
     pairs = [f"{row.referral.pk}:{row.volunteer.volunteer_id}" for row in result.rows]
     # The second volunteer became full meanwhile: that proposal fails, the other is confirmed.

@@ -4,9 +4,8 @@ ranked and excluded volunteers and the matching-needs fields.
 As templates, each row cost a few dozen variable lookups and two URL
 reversals, and the needs form through crispy about 3 ms (every option of
 its selects is a template of its own). The markup is the one the
-templates and crispy-forms' Bootstrap 5 pack gave; the
-proposals page still shows a score's components through
-``matching/_score.html``, the same list as ``components_html``."""
+templates and crispy-forms' Bootstrap 5 pack gave; the proposals page
+writes a score's components through ``components_html`` too."""
 
 from __future__ import annotations
 
