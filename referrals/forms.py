@@ -21,15 +21,6 @@ PARENT_EDIT_FIELDS = list(services.PARENT_FIELDS)
 REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
 
 
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on the field when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _dates(fields: dict) -> dict:
     for field in fields.values():
         if isinstance(field, forms.DateField):

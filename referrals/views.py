@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
+from operations.core.forms import apply_service_errors
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
 from referrals.cards import Card, waiting_rows_html
@@ -26,7 +27,6 @@ from referrals.forms import (
     ReferralForm,
     RestrictionForm,
     TransitionForm,
-    add_errors,
 )
 from referrals.models import ProcessingRestriction, Referral
 
@@ -79,7 +79,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             duplicate = exc.existing
             form.add_error("service", "This parent already has an open referral for this service.")
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Referral #{referral.pk} received.")
             return redirect("referrals:referral-detail", referral.pk)
@@ -110,7 +110,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.referral_update(actor=request.user, referral=referral, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Referral saved. Eligibility dates were recomputed.")
             return redirect("referrals:referral-detail", referral.pk)
@@ -134,7 +134,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
     if request.htmx:
         # htmx swaps only 2xx responses, so a refusal comes back as 200 with the errors on the card.
         response = render(
@@ -215,7 +215,7 @@ def parent_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.parent_update(actor=request.user, parent=parent, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Details saved.")
             return redirect("referrals:parent-detail", parent.pk)
@@ -255,7 +255,7 @@ def _child_form(request: HttpRequest, *, parent, child) -> HttpResponse:
         try:
             services.child_save(actor=request.user, parent=parent, child=child, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Saved. Eligibility dates were recomputed.")
             return redirect("referrals:parent-detail", parent.pk)
@@ -328,7 +328,7 @@ def parent_restriction(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.parent_restrict(actor=request.user, parent=parent, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             done = "The restriction was lifted." if lifting else "Processing is restricted: kept, nothing new is done."
             messages.success(request, done)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from operations.core.forms import PlainSelect
 from operations.core.models import CouncilArea, Membership, Role, User
@@ -26,12 +25,6 @@ from volunteers.services import SUPERVISOR_ROLES
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Puts a service's field errors on the form's fields; others on top."""
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ProfileForm(forms.Form):

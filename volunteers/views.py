@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, role_required, staff_required
+from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Role
 from volunteers import forms, rows, selectors, services
 from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
@@ -96,7 +97,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
                 organisation=membership.organisation, actor=request.user, **form.service_values()
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Profile created.")
             return redirect("volunteers:detail", profile.pk)
@@ -113,7 +114,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.volunteer_update(profile=profile, actor=request.user, **form.service_values())
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("volunteers:detail", profile.pk)
@@ -128,7 +129,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.volunteer_change_status(profile=profile, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if form.cleaned_data["status"] == Status.LEFT:
                 messages.info(request, "Status changed. A task to tell Disclosure Scotland is open.")
@@ -157,7 +158,7 @@ def pvg_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.pvg_record_save(profile=profile, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "PVG record saved.")
             return redirect("volunteers:detail", profile.pk)
@@ -172,7 +173,7 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.training_record_add(profile=profile, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Training recorded.")
             return redirect("volunteers:detail", profile.pk)
@@ -187,7 +188,7 @@ def reference_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.reference_add(profile=profile, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Reference recorded.")
             return redirect("volunteers:detail", profile.pk)
@@ -203,7 +204,7 @@ def pairing_change(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervisor_pair(profile=profile, actor=request.user, supervisor=form.cleaned_data["supervisor"])
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Supervisor changed.")
             return redirect("volunteers:detail", profile.pk)
@@ -240,7 +241,7 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
                 organisation=membership.organisation, actor=request.user, actions=actions, **form.cleaned_data
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Supervision logged.")
             return redirect("volunteers:supervision-detail", session.pk)

@@ -58,46 +58,43 @@ def _value(field: forms.BoundField, widget: forms.Widget) -> str | None:
     return str(value)
 
 
+def _control_attrs(field: forms.BoundField, css: str, invalid: dict, **before_widget) -> dict:
+    """An input's or textarea's attributes in the order Django writes them:
+    its own, the widget's, then class, required, the error's and the id."""
+    return {
+        "name": field.html_name,
+        **before_widget,
+        **field.field.widget.attrs,
+        "class": f"{css} is-invalid" if field.errors else css,
+        "required": field.field.required,
+        **invalid,
+        "id": field.auto_id,
+    }
+
+
+def _labelled(field: forms.BoundField, control: str, error_html: str) -> str:
+    label_class = "form-label requiredField" if field.field.required else "form-label"
+    return (
+        f'<div id="div_{field.auto_id}" class="mb-3"><label for="{field.auto_id}" class="{label_class}">'
+        f"{_label_text(field)}</label>{control}{error_html}</div>"
+    )
+
+
 def _input(field: forms.BoundField) -> str:
     widget = field.field.widget
     invalid, error_html = _errors(field)
-    classes = f"{_INPUT_CLASSES.get(widget.input_type, 'textinput')} form-control"
-    attrs = {
-        "type": widget.input_type,
-        "name": field.html_name,
-        "value": _value(field, widget),
-        **widget.attrs,
-        "class": f"{classes} is-invalid" if field.errors else classes,
-        "required": field.field.required,
-        **invalid,
-        "id": field.auto_id,
-    }
-    label_class = "form-label requiredField" if field.field.required else "form-label"
-    return (
-        f'<div id="div_{field.auto_id}" class="mb-3"><label for="{field.auto_id}" class="{label_class}">'
-        f"{_label_text(field)}</label><input{_attrs(attrs)}>{error_html}</div>"
-    )
+    css = f"{_INPUT_CLASSES.get(widget.input_type, 'textinput')} form-control"
+    attrs = {"type": widget.input_type, **_control_attrs(field, css, invalid, value=_value(field, widget))}
+    return _labelled(field, f"<input{_attrs(attrs)}>", error_html)
 
 
 def _textarea(field: forms.BoundField) -> str:
-    widget = field.field.widget
     invalid, error_html = _errors(field)
-    attrs = {
-        "name": field.html_name,
-        **widget.attrs,
-        "maxlength": getattr(field.field, "max_length", None),
-        "class": "textarea form-control is-invalid" if field.errors else "textarea form-control",
-        "required": field.field.required,
-        **invalid,
-        "id": field.auto_id,
-    }
-    label_class = "form-label requiredField" if field.field.required else "form-label"
+    # The field's maxlength is already among the widget's attributes (Django puts it there).
+    attrs = _control_attrs(field, "textarea form-control", invalid)
     # A newline after the opening tag, as Django writes it: browsers drop one.
-    return (
-        f'<div id="div_{field.auto_id}" class="mb-3"><label for="{field.auto_id}" class="{label_class}">'
-        f"{_label_text(field)}</label><textarea{_attrs(attrs)}>\n{escape(field.value() or '')}</textarea>"
-        f"{error_html}</div>"
-    )
+    control = f"<textarea{_attrs(attrs)}>\n{escape(field.value() or '')}</textarea>"
+    return _labelled(field, control, error_html)
 
 
 def _choices(field: forms.BoundField, input_type: str) -> str:

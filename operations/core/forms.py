@@ -4,11 +4,22 @@ import datetime as dt
 import html
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from operations.core.audit import AuditAction
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: each message on its
+    field when the form has that field, the others on top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class PlainSelect(forms.Select):

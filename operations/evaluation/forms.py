@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from operations.core.models import Service
 from operations.evaluation import anonymise
@@ -17,15 +16,6 @@ QUASI_IDENTIFIER_LABELS = {
     anonymise.REFERRAL_SOURCE: "Referral source",
     anonymise.SERVICE_KIND: "Kind of service",
 }
-
-
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Puts a service's field errors on the form's fields; others on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ProjectForm(forms.Form):

@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership
+from operations.core.forms import apply_service_errors
 from operations.evaluation import services
 from operations.evaluation.access import get_export_for, get_project_for
-from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm, apply_service_errors
+from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm
 from operations.evaluation.models import EvaluationExport, EvaluationProject
 
 

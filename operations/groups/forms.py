@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, Role, Service, User
@@ -29,15 +28,6 @@ class DateTimeInput(forms.DateTimeInput):
             local = timezone.localtime(value) if timezone.is_aware(value) else value
             return local.strftime("%Y-%m-%dT%H:%M")
         return value
-
-
-def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Puts a service's field errors on the form's fields; others on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def facilitator_choices(organisation_id: int):

@@ -60,36 +60,30 @@ def _band_counts_by_session(session_ids: list[int], dates: dict[int, date]) -> d
     return counts
 
 
-#: Adults holding a place and waiting, counted over bookings: ``loads_for``
-#: counts them itself, or reads them off sessions annotated with ``BOOKING_COUNTS``.
+#: Adults holding a place and waiting, counted over bookings, for a list of
+#: sessions in one query (the staff panel's; ``loads_for`` counts its own).
 BOOKING_COUNTS = {
     "booked": Count("bookings", filter=Q(bookings__status__in=HOLDS_PLACE)),
     "waiting": Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
 }
 
 
-def loads_for(
-    sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None = None, counted: bool = False
-) -> dict[int, Load]:
+def loads_for(sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None = None) -> dict[int, Load]:
     """Loads of many sessions in two queries (ratios: the organisation's,
-    looked up per organisation when not given), or one when the sessions
-    were annotated with ``BOOKING_COUNTS`` (``counted``)."""
+    looked up per organisation when not given)."""
     sessions = list(sessions)
     if not sessions:
         return {}
     ids = [s.pk for s in sessions]
-    if counted:
-        counted_by_id = {s.pk: {"booked": s.booked, "waiting": s.waiting} for s in sessions}
-    else:
-        counted_by_id = {
-            row["session_id"]: row
-            for row in Booking.objects.filter(session_id__in=ids)
-            .values("session_id")
-            .annotate(
-                booked=Count("pk", filter=Q(status__in=HOLDS_PLACE)),
-                waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
-            )
-        }
+    counted_by_id = {
+        row["session_id"]: row
+        for row in Booking.objects.filter(session_id__in=ids)
+        .values("session_id")
+        .annotate(
+            booked=Count("pk", filter=Q(status__in=HOLDS_PLACE)),
+            waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
+        )
+    }
     children = _band_counts_by_session(ids, {s.pk: s.date for s in sessions})
     ratios_by_org: dict[int, creche.Ratios] = {}
     loads = {}

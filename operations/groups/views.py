@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, staff_required
+from operations.core.forms import apply_service_errors
 from operations.core.links import record_url
 from operations.groups import calendar, selectors, services
 from operations.groups.access import (
@@ -32,7 +33,6 @@ from operations.groups.forms import (
     HeadCountForm,
     SessionForm,
     WalkInForm,
-    apply_service_errors,
 )
 from operations.groups.models import (
     HOLDS_PLACE,

@@ -44,26 +44,29 @@ class ReminderSettingsPatchSerializer(ReminderSettingsSerializer):
         extra_kwargs = {name: {"required": False} for name in ReminderSettingsForm.Meta.fields}
 
 
+def _send_from(turned_off) -> list[str]:
+    """The form's ``send`` (the reminders that go) from the API's ``turned_off``."""
+    if not isinstance(turned_off, list):
+        raise serializers.ValidationError({"turned_off": ["Expected a list of reminder names."]})
+    unknown = [str(name) for name in turned_off if name not in SWITCHES]
+    if unknown:
+        raise serializers.ValidationError(
+            {"turned_off": [f"Not a reminder that can be turned off: {', '.join(unknown)}."]}
+        )
+    return [name for name in SWITCHES if name not in turned_off]
+
+
 def _form_data(instance: ReminderSettings, body: dict, *, partial: bool) -> dict:
     """The form's data: the stored values under the given ones (PATCH) or the
-    given ones alone (PUT, where a missing field is an error)."""
-    data = {name: getattr(instance, name) for name in ReminderSettingsForm.Meta.fields} if partial else {}
-    data["send"] = [name for name in SWITCHES if instance.is_on(name)] if partial else []
-    for name in ReminderSettingsForm.Meta.fields:
-        if name in body:
-            data[name] = body[name]
+    given ones alone (PUT, where a missing field is an error and every
+    reminder goes unless ``turned_off`` says otherwise)."""
+    fields = ReminderSettingsForm.Meta.fields
+    data = {name: getattr(instance, name) for name in fields} if partial else {}
+    data.update({name: body[name] for name in fields if name in body})
     if "turned_off" in body:
-        turned_off = body["turned_off"]
-        if not isinstance(turned_off, list):
-            return {"_error": {"turned_off": ["Expected a list of reminder names."]}}
-        unknown = [name for name in turned_off if name not in SWITCHES]
-        if unknown:
-            return {
-                "_error": {"turned_off": [f"Not a reminder that can be turned off: {', '.join(map(str, unknown))}."]}
-            }
-        data["send"] = [name for name in SWITCHES if name not in turned_off]
-    elif not partial:
-        data["send"] = list(SWITCHES)
+        data["send"] = _send_from(body["turned_off"])
+    else:
+        data["send"] = [name for name in SWITCHES if instance.is_on(name)] if partial else list(SWITCHES)
     return data
 
 
@@ -80,8 +83,6 @@ def reminder_settings(request: Request) -> Response:
     if not isinstance(request.data, dict):
         return Response({"non_field_errors": ["Expected an object of settings."]}, status=400)
     data = _form_data(instance, request.data, partial=request.method == "PATCH")
-    if "_error" in data:
-        return Response(data["_error"], status=400)
     form = ReminderSettingsForm(data, instance=instance)
     if not form.is_valid():
         errors = {

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
-from referrals.forms import add_errors
+from operations.core.forms import apply_service_errors
 from referrals.outcomes import measures, selectors, services
 from referrals.outcomes.access import (
     assessors_required,
@@ -37,7 +37,7 @@ def _submit(request: HttpRequest, form, save: Callable[[], Any]) -> tuple[bool, 
         try:
             return True, save(), 200
         except ValidationError as exc:
-            add_errors(form, exc)
+            apply_service_errors(form, exc)
     return False, None, 400
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
+from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -19,11 +20,6 @@ from volunteers.matching.access import get_concern_for, get_match_for, get_refer
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import MatchingNeeds, MatchStatus
 from volunteers.models import VolunteerProfile
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
@@ -85,7 +81,7 @@ def needs_save(request: HttpRequest, referral_pk: int) -> HttpResponse:
             messages.success(request, "Matching needs saved; the candidates are ranked again.")
             return redirect("matching:candidates", referral_pk=referral.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     return _candidates_page(request, referral, form, status=400)
 
 
@@ -258,7 +254,7 @@ def contact_log_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             log = services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if log.has_concern:
                 messages.warning(request, "Contact logged. Your concern has gone to your coordinator.")
@@ -276,7 +272,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_plan(actor=request.user, match=match, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Visit planned.")
             return redirect(match.get_absolute_url())
@@ -324,7 +320,7 @@ def _inline_match_form(
             write(actor=request.user, match=match, request=request, **form.cleaned_data)
             written = True
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     if request.htmx:
         return _match_section(request, pk, template, **{form_name: None if written else form, done: written})
     if written:
