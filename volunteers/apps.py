@@ -10,3 +10,9 @@ class VolunteersConfig(AppConfig):
         from volunteers.retention import RULE
 
         retention.register(RULE)
+
+        from operations.core import config_cache
+        from volunteers.models import Course, VolunteerSettings
+
+        config_cache.renew_on_change(VolunteerSettings)
+        config_cache.renew_on_change(Course)

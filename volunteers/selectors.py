@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from operations.core import config_cache
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
@@ -48,7 +49,12 @@ from volunteers.models import (
 
 
 def settings_for(organisation_id: int) -> VolunteerSettings:
-    """The organisation's settings, created with the defaults on first use."""
+    """The organisation's settings, created with the defaults on first use
+    (a kept copy within a request: ``operations.core.config_cache``)."""
+    return config_cache.kept(organisation_id, "volunteer-settings", lambda: _settings_made(organisation_id))
+
+
+def _settings_made(organisation_id: int) -> VolunteerSettings:
     settings, created = VolunteerSettings.objects.get_or_create(organisation_id=organisation_id)
     if created:
         # A new organisation starts with the default required courses and
@@ -160,8 +166,17 @@ def _last_supervised_on() -> Subquery:
     return Subquery(last_supervised, output_field=DateField())
 
 
+def course_rows(organisation_id: int) -> list[tuple[int, str, bool]]:
+    """(pk, name, is_required) of the organisation's courses (kept within a request)."""
+    return config_cache.kept(
+        organisation_id,
+        "courses",
+        lambda: list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required")),
+    )
+
+
 def required_course_ids(organisation_id: int) -> set[int]:
-    return set(Course.objects.filter(organisation_id=organisation_id, is_required=True).values_list("pk", flat=True))
+    return {pk for pk, _, is_required in course_rows(organisation_id) if is_required}
 
 
 def _pvg_of(profile: VolunteerProfile) -> PvgRecord | None:
@@ -667,9 +682,9 @@ def compliance_for(
     today = today or timezone.localdate()
     horizon = add_months_clamped(today, 3)
     settings = settings_for(organisation_id)
-    course_rows = list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required"))
-    courses = {pk: name for pk, name, _ in course_rows}
-    required = {pk for pk, _, is_required in course_rows if is_required}
+    courses_kept = course_rows(organisation_id)
+    courses = {pk: name for pk, name, _ in courses_kept}
+    required = {pk for pk, _, is_required in courses_kept if is_required}
     checked = people(
         people_rows(
             VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),

@@ -107,3 +107,17 @@ def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _database_options(env: dict[str, str]) -> str:
+    code = "from django.conf import settings; print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    result = run_manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_sends_parameters_apart_so_statements_can_be_prepared_unless_turned_off():
+    postgres = {"DATABASE_URL": "postgres://db.example.org:5432/peer"}
+    assert "('server_side_binding', True)" in _database_options(postgres)
+    assert "server_side_binding" not in _database_options({**postgres, "DB_PREPARED_STATEMENTS": "0"})
+    assert "server_side_binding" not in _database_options({})  # SQLite has no such thing

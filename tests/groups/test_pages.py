@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -16,6 +14,7 @@ from operations.groups import services
 from operations.groups.models import Booking, BookingStatus, Format, Group, GroupSession, HeadCount
 from tests.factories import ServiceFactory
 from tests.groups.helpers import born, first_session, make_group, parent, rota
+from tests.queries import repeat_view_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -224,11 +223,7 @@ def fill(session, organisation, count: int) -> None:
         )
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
+count_queries = repeat_view_queries
 
 
 @pytest.mark.parametrize("who", ["coordinator", "volunteer"])

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from tests.factories import UserFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
+from tests.queries import repeat_view_queries
 from volunteers.matching import services
 from volunteers.matching.models import ConflictOfInterest, Match, MatchingNeeds, Visit
 
@@ -253,10 +252,7 @@ def _grow(organisation, service, area, coordinator, user, n: int) -> None:
         )
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+_count = repeat_view_queries
 
 
 def test_query_counts_of_the_candidate_page_and_the_volunteer_home(

@@ -4,12 +4,11 @@ the number of notifications, and show a page of them with the total."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.views import LOG_PAGE_SIZE
+from tests.queries import repeat_view_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +32,7 @@ def add_notifications(organisation, user, count: int, start: int = 0) -> None:
     )
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+count_queries = repeat_view_queries
 
 
 @pytest.mark.parametrize("url", ["/notifications/log/", "/notifications/"])

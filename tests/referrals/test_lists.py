@@ -7,14 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.working_days import subtract_working_days, working_days_between
 from referrals.models import Referral
 from tests.factories import ServiceFactory
+from tests.queries import repeat_view_queries
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 
 TODAY = timezone.localdate
@@ -170,10 +169,7 @@ def _populate(organisation, service, n: int) -> None:
         )
 
 
-def _count(client, url, **headers) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, **headers).status_code == 200
-    return len(ctx.captured_queries)
+_count = repeat_view_queries
 
 
 @pytest.mark.django_db

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from operations.core.models import Role
 from tests.factories import member
+from tests.queries import repeat_view_queries
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
 from volunteers import selectors
@@ -36,11 +35,7 @@ def add_people(organisation, supervisor, count: int) -> None:
         profile.lived_experience.set([])
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
+count_queries = repeat_view_queries
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
+from operations.core import config_cache
 from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -44,8 +45,11 @@ def role_for_service(kind: str) -> str:
 
 
 def matching_settings_for(organisation_id: int) -> MatchingSettings:
-    settings, _ = MatchingSettings.objects.get_or_create(organisation_id=organisation_id)
-    return settings
+    return config_cache.kept(
+        organisation_id,
+        "matching-settings",
+        lambda: MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0],
+    )
 
 
 def weights_of(settings: MatchingSettings) -> scoring.Weights:

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from operations.core import config_cache
 from operations.core.dates import weekday_day_month_time
 from operations.core.links import record_url
-from operations.core.models import active_membership
+from operations.core.models import STAFF_ROLES, active_membership
 from operations.groups import selectors
 from operations.groups.models import Group, GroupSession, SessionStatus
 
@@ -45,13 +46,26 @@ def groups_staff_panel(context) -> dict:
         row["url"] = record_url("groups:session", row["pk"])
         row["is_cancelled"] = row["status"] == SessionStatus.CANCELLED
         row["adult_places_left"] = max(0, row["adult_places"] - row["booked"])
-    flagged = 0
+    return {"rows": rows, "flagged": _creches_to_register(user, membership)}
+
+
+def _creches_to_register(user, membership) -> int:
+    """How many active crèches may need Care Inspectorate registration. The
+    groups' schedules are configuration (kept: ``operations.core.config_cache``);
+    the count is for today, as the next year of meetings decides it."""
+    organisation = membership.organisation
     # With a registration number no crèche is flagged: no need to read the groups.
-    if not membership.organisation.care_inspectorate_number:
-        settings = selectors.settings_for(membership.organisation_id)
+    if organisation.care_inspectorate_number:
+        return 0
+
+    def count() -> int:
+        settings = selectors.settings_for(organisation.pk)
         groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True).only(*REGISTRATION_FIELDS)
-        flagged = sum(1 for g in groups if selectors.registration_flag(g, membership.organisation, settings))
-    return {"rows": rows, "flagged": flagged}
+        return sum(1 for g in groups if selectors.registration_flag(g, organisation, settings))
+
+    if membership.role not in STAFF_ROLES:  # sees only some groups: not the organisation's count
+        return count()
+    return config_cache.kept(organisation.pk, f"creches-to-register:{timezone.localdate().isoformat()}", count)
 
 
 @register.inclusion_tag("groups/_panel_own.html", takes_context=True)
