@@ -118,6 +118,8 @@ def _database_options(env: dict[str, str]) -> str:
 
 def test_postgresql_sends_parameters_apart_so_statements_can_be_prepared_unless_turned_off():
     postgres = {"DATABASE_URL": "postgres://db.example.org:5432/peer"}
-    assert "('server_side_binding', True)" in _database_options(postgres)
+    options = _database_options(postgres)
+    assert "('server_side_binding', True)" in options
+    assert "('prepare_threshold', 5)" in options
     assert "server_side_binding" not in _database_options({**postgres, "DB_PREPARED_STATEMENTS": "0"})
     assert "server_side_binding" not in _database_options({})  # SQLite has no such thing
