@@ -203,10 +203,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How long an organisation's configuration (services, areas, settings,
-# courses) is kept between requests (0: read afresh each time). A change
-# made through the system is seen at once whatever this says
-# (operations.core.config_cache); this bounds changes made by hand in SQL.
+# An organisation's configuration (services, areas, settings, courses) is
+# kept in each process's memory: a shared cache would cost a network round
+# trip per read, more than the copy saves, and a stamp in the database keeps
+# every process right (operations.core.config_cache).
+CACHES["config"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "organisation-configuration",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+# How long that copy is kept (0: read afresh each time). A change made
+# through the system is seen at once whatever this says; this bounds
+# changes made by hand in SQL.
 CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 3600, minimum=0)
 
 # --- Passwords and sessions -----------------------------------------------

@@ -12,7 +12,8 @@ class VolunteersConfig(AppConfig):
         retention.register(RULE)
 
         from operations.core import config_cache
-        from volunteers.models import Course, VolunteerSettings
+        from volunteers.models import Course, LivedExperience, VolunteerSettings
 
         config_cache.renew_on_change(VolunteerSettings)
         config_cache.renew_on_change(Course)
+        config_cache.renew_on_change(LivedExperience)

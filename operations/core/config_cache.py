@@ -1,16 +1,17 @@
-"""An organisation's configuration rows, kept in the cache between requests.
+"""An organisation's configuration rows, kept in memory between requests.
 
 Services, the council areas an organisation covers, volunteer and group
 settings and the list of courses are read on nearly every staff page and
 change a few times a year, when a manager edits them. Each read is a query
 (about a millisecond of Django's work on top of the database's); a kept copy
-is one cache read.
+is a read of the process's own memory (the ``config`` cache: a shared cache
+would cost a network round trip, half of what the copy saves).
 
 Entries are filed under the organisation's ``config_stamp``, a random value
 that comes with the membership every request already loads. Any save or
 delete of a configuration row replaces the stamp in the same transaction
 (``renew_on_change``), so the old entries become unreachable at the moment
-the change commits, in every process and on every worker, and a request
+the change commits, in every process of every server, and a request
 that started before the change keeps reading the configuration it began
 with. A copy can therefore be stale only if a row is changed without
 Django (SQL by hand, a restored backup): ``CONFIG_CACHE_SECONDS`` bounds
@@ -32,7 +33,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -61,12 +62,13 @@ def kept(organisation_id: int, name: str, load: Callable[[], T]) -> T:
     seconds = settings.CONFIG_CACHE_SECONDS
     if organisation is None or organisation.pk != organisation_id or not seconds:
         return load()
-    value = cache.get(_key(organisation, name), _MISSING)
+    kept_copies = caches["config"]
+    value = kept_copies.get(_key(organisation, name), _MISSING)
     if value is _MISSING:
         value = load()
         # Filed under the stamp as it is now: loading may have written the
         # configuration's first row (settings made with their defaults).
-        cache.set(_key(organisation, name), value, seconds)
+        kept_copies.set(_key(organisation, name), value, seconds)
     return value
 
 
@@ -87,6 +89,18 @@ def renew_stamp(organisation_id: int) -> None:
         organisation.config_stamp = stamp
 
 
+def renew_every_stamp() -> None:
+    """For national reference data kept with every organisation's
+    configuration (the map of neighbouring council areas)."""
+    from operations.core.models import Organisation
+
+    stamp = uuid.uuid4()
+    Organisation.objects.update(config_stamp=stamp)  # ids in the keys keep them apart
+    organisation = _keeping.get()
+    if organisation is not None:
+        organisation.config_stamp = stamp
+
+
 def renew_on_change(model: type[models.Model], organisation_field: str = "organisation_id") -> None:
     """Renew the owning organisation's stamp whenever a row of ``model`` is
     saved or deleted (called once per model from an app's ``ready()``)."""
@@ -102,10 +116,11 @@ def renew_on_change(model: type[models.Model], organisation_field: str = "organi
 
 
 def renew_on_organisation_change() -> None:
-    """The organisation's own row and the council areas it covers. Saving
-    the organisation renews the stamp too, so a form holding an older copy
-    of the row cannot write an older stamp back."""
-    from operations.core.models import Organisation
+    """The organisation's own row and the council areas it covers (and the
+    map of neighbouring areas, kept for every organisation). Saving the
+    organisation renews the stamp too, so a form holding an older copy of
+    the row cannot write an older stamp back."""
+    from operations.core.models import CouncilArea, Organisation
 
     def renew(sender, instance, **kwargs) -> None:
         renew_stamp(instance.pk)
@@ -129,4 +144,12 @@ def renew_on_organisation_change() -> None:
     post_save.connect(renew, sender=Organisation, weak=False, dispatch_uid="config-cache:organisation")
     m2m_changed.connect(
         areas_changed, sender=Organisation.council_areas.through, weak=False, dispatch_uid="config-cache:areas"
+    )
+
+    def neighbours_changed(sender, action, **kwargs) -> None:
+        if action.startswith("post_"):
+            renew_every_stamp()
+
+    m2m_changed.connect(
+        neighbours_changed, sender=CouncilArea.neighbours.through, weak=False, dispatch_uid="config-cache:neighbours"
     )

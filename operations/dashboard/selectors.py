@@ -34,10 +34,12 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from operations.core import config_cache
 from operations.core.ages import age_in_years
 from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
+from operations.core.plans import planned_for_the_values
 from operations.dashboard import stats
 from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.period import Filters, months_between
@@ -54,7 +56,12 @@ NOT_RECORDED = "Not recorded"
 
 
 def dashboard_for(user, filters: Filters, *, today: dt.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
+    # Counts over the chosen period: planned for its dates, never a generic plan.
+    with planned_for_the_values():
+        return _dashboard(user, filters, today=today or timezone.localdate())
+
+
+def _dashboard(user, filters: Filters, *, today: dt.date) -> Dashboard:
     referral_tables, referrals_total, reach, areas = _referrals_and_reach(user, filters)
     supported, active_matches = _matches(user, filters)
     contacts, minutes = _contacts(user, filters)
@@ -237,7 +244,11 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
     membership = active_membership(user)
     organisation_id = membership.organisation_id if membership else None
     # Unsaved defaults when a manager has not set any: reading never writes.
-    settings = VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings()
+    settings = config_cache.kept(
+        organisation_id,
+        "volunteer-settings-or-defaults",
+        lambda: VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings(),
+    )
     rows = (
         VolunteerProfile.objects.visible_to(user)
         .filter(status=VolunteerStatus.ACTIVE)

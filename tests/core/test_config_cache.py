@@ -15,8 +15,9 @@ from operations.groups import selectors as group_selectors
 from operations.groups.models import GroupSettings
 from tests.factories import ServiceFactory, council_area
 from volunteers import selectors as volunteer_selectors
-from volunteers.matching.selectors import matching_settings_for
-from volunteers.models import Course, VolunteerSettings
+from volunteers.matching.forms import MatchingNeedsForm
+from volunteers.matching.selectors import matching_settings_for, neighbouring_areas
+from volunteers.models import Course, LivedExperience, VolunteerSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,25 @@ def _add_required_course(organisation):
     Course.objects.create(organisation=organisation, name="Infant feeding", is_required=True)
 
 
+def _add_lived_experience(organisation):
+    LivedExperience.objects.create(organisation=organisation, name="Twins")
+
+
+def _lived_experience_choices(organisation):
+    return MatchingNeedsForm(organisation_id=organisation.pk).fields["lived_experience"].choices
+
+
+def _link_orkney_to_shetland(organisation):
+    council_area("S12000023").neighbours.add(council_area("S12000027"))
+
+
+def _neighbour_map(organisation):
+    return neighbouring_areas(organisation.pk)
+
+
 READERS = {
+    "lived experience": (_lived_experience_choices, _add_lived_experience),
+    "neighbouring council areas": (_neighbour_map, _link_orkney_to_shetland),
     "volunteer settings": (
         lambda org: volunteer_selectors.settings_for(org.pk).supervision_interval_weeks,
         _change_volunteer_settings,

@@ -69,21 +69,25 @@ def referrals_with_needs(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def neighbouring_areas(area_ids: Iterable[int]) -> dict[int, tuple[tuple[str, int], ...]]:
-    """The (name, id) of each given area's neighbours, by name, in one query."""
-    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    links = CouncilArea.neighbours.through.objects.filter(from_councilarea_id__in=set(area_ids))
-    for area_id, neighbour_id, name in links.values_list(
-        "from_councilarea_id", "to_councilarea_id", "to_councilarea__name"
-    ):
-        found[area_id].append((name, neighbour_id))
-    return {area_id: tuple(sorted(pairs)) for area_id, pairs in found.items()}
+def neighbouring_areas(organisation_id: int) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Every council area's neighbours as (name, id), by name: Scotland's map
+    (118 links), kept with the organisation's configuration."""
+
+    def load() -> dict[int, tuple[tuple[str, int], ...]]:
+        found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for area_id, neighbour_id, name in CouncilArea.neighbours.through.objects.values_list(
+            "from_councilarea_id", "to_councilarea_id", "to_councilarea__name"
+        ):
+            found[area_id].append((name, neighbour_id))
+        return {area_id: tuple(sorted(pairs)) for area_id, pairs in found.items()}
+
+    return config_cache.kept(organisation_id, "council-area-neighbours", load)
 
 
 def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
-    """Facts of referrals loaded through ``referrals_with_needs`` (two more
-    queries: conflicts of interest and neighbouring areas)."""
-    neighbours = neighbouring_areas(r.parent.council_area_id for r in referrals if r.parent.council_area_id)
+    """Facts of referrals loaded through ``referrals_with_needs`` (one more
+    query: conflicts of interest; the map of neighbouring areas is kept)."""
+    neighbours = neighbouring_areas(referrals[0].organisation_id) if referrals else {}
     conflicts: dict[int, set[int]] = defaultdict(set)
     for parent_id, volunteer_id in ConflictOfInterest.objects.filter(
         parent_id__in={r.parent_id for r in referrals}
