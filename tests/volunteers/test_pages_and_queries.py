@@ -9,12 +9,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from operations.core.models import Role
-from tests.factories import member
+from tests.factories import council_area, member
 from tests.queries import repeat_view_queries
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
 from volunteers import selectors
-from volunteers.models import PvgRecord, Status, TrainingRecord, VolunteerProfile
+from volunteers.models import PvgRecord, Status, SupervisionSession, TrainingRecord, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +322,39 @@ def test_coordinator_home_counts_the_report(organisation, coordinator_client, ps
     assert "Training missing or expiring: 3</li>" in html
     assert "Supervision due or overdue: 1</li>" in html
     assert "Disclosure Scotland tasks open: 0</li>" in html
+
+
+def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisation, pso, service):
+    """Caseloads come with the profile rows through a join that also meets
+    the supervision sessions: a count of rows would multiply them."""
+    from tests.matching.helpers import waiting_referral
+    from volunteers.matching.models import Match, MatchStatus
+
+    area = council_area("S12000026")
+    near_full = make_profile(organisation=organisation, today=TODAY, supervisor=pso, max_caseload=3)
+    for days_ago in (20, 40, 60):  # three supervisions
+        session = SupervisionSession.objects.create(
+            organisation=organisation, supervisor=pso, held_on=TODAY - dt.timedelta(days=days_ago)
+        )
+        session.volunteers.add(near_full)
+    for status in (MatchStatus.ACTIVE, MatchStatus.PROPOSED, MatchStatus.ENDED):
+        referral = waiting_referral(organisation=organisation, service=service, area=area)
+        ended = {"ending_type": "planned", "ended_on": TODAY} if status == MatchStatus.ENDED else {}
+        Match.objects.create(
+            organisation=organisation,
+            referral=referral,
+            parent=referral.parent,
+            volunteer=near_full,
+            status=status,
+            **ended,
+        )
+    listed = next(p for p in selectors.volunteers_for(pso, organisation_id=organisation.pk) if p.pk == near_full.pk)
+    home = next(p for p in selectors.home_profiles(pso, organisation_id=organisation.pk) if p.pk == near_full.pk)
+    assert listed.current_caseload == 2
+    assert home.fitness_reasons == listed.fitness_reasons == []  # two open of three: still fit
+    referral = waiting_referral(organisation=organisation, service=service, area=area)
+    Match.objects.create(
+        organisation=organisation, referral=referral, parent=referral.parent, volunteer=near_full, status="introduced"
+    )
+    home = next(p for p in selectors.home_profiles(pso, organisation_id=organisation.pk) if p.pk == near_full.pk)
+    assert [reason.code for reason in home.fitness_reasons] == ["caseload_full"]
