@@ -96,7 +96,8 @@ def with_current_caseload_grouped(queryset: QuerySet) -> QuerySet:
 
     return queryset.annotate(
         open_matches=_open_matches(),
-        current_caseload=Count("open_matches"),
+        # Distinct: other joins (supervision sessions) may repeat a match's row.
+        current_caseload=Count("open_matches", distinct=True),
     )
 
 

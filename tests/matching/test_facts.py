@@ -15,7 +15,14 @@ from volunteers.fitness import Reason
 from volunteers.matching import services
 from volunteers.matching.models import EndingType, Match, MatchStatus
 from volunteers.matching.selectors import volunteer_facts
-from volunteers.models import LivedExperience, PvgRecord, Status, TrainingRecord, VolunteerProfile
+from volunteers.models import (
+    LivedExperience,
+    PvgRecord,
+    Status,
+    SupervisionSession,
+    TrainingRecord,
+    VolunteerProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +39,11 @@ def test_value_facts_match_the_volunteers_apps_evaluation(organisation, coordina
         )
     first = Match.objects.filter(volunteer=busy).order_by("pk").first()
     Match.objects.filter(pk=first.pk).update(status=MatchStatus.ENDED, ending_type=EndingType.PLANNED, ended_on=today)
+    for days_ago in (5, 30):  # two supervisions: joined with the matches, they must not double the caseload
+        session = SupervisionSession.objects.create(
+            organisation=organisation, supervisor=coordinator, held_on=today - dt.timedelta(days=days_ago)
+        )
+        session.volunteers.add(busy)
     fit.lived_experience.set(LivedExperience.objects.filter(organisation=organisation)[:2])
     fit_volunteer(organisation=organisation, trained=False)
     fit_volunteer(organisation=organisation, pvg=False)
