@@ -21,6 +21,14 @@ from operations.notifications.services import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _midday():
+    """Tests that are not about quiet hours send at midday, whatever the hour
+    the suite runs (CI may run at night); those that are travel again."""
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=True):
+        yield
+
+
 @pytest.fixture
 def sms_file(settings, tmp_path):
     settings.SMS_BACKEND = "file"
