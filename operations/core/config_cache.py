@@ -1,8 +1,10 @@
 """An organisation's configuration rows, kept in memory between requests.
 
-Services, the council areas an organisation covers, volunteer and group
-settings and the list of courses are read on nearly every staff page and
-change a few times a year, when a manager edits them. Each read is a query
+Services, the council areas an organisation covers, volunteer, group and
+matching settings, courses, the lived-experience vocabulary, the map of
+neighbouring council areas and the count of crèches that may need
+registering are read on nearly every staff page and change a few times a
+year, when a manager edits them. Each read is a query
 (about a millisecond of Django's work on top of the database's); a kept copy
 is a read of the process's own memory (the ``config`` cache: a shared cache
 would cost a network round trip, half of what the copy saves).
@@ -11,13 +13,12 @@ Entries are filed under the organisation's ``config_stamp``, a random value
 that comes with the membership every request already loads. Any save or
 delete of a configuration row replaces the stamp in the same transaction
 (``renew_on_change``), so the old entries become unreachable at the moment
-the change commits, in every process of every server, and a request
-that started before the change keeps reading the configuration it began
-with. A copy can therefore be stale only if a row is changed without
-Django (SQL by hand, a restored backup): ``CONFIG_CACHE_SECONDS`` bounds
-that, and 0 turns keeping off. Never keep anything here that is not an
-organisation's configuration: families' and volunteers' records are always
-read fresh.
+the change commits, in every process of every server (a request that
+started just before may still read the copies it began with). A copy can
+therefore be stale only if a row is changed without Django (SQL by hand, a
+restored backup): ``CONFIG_CACHE_SECONDS`` bounds that, and 0 turns keeping
+off. Never keep anything here that is not an organisation's configuration:
+families' and volunteers' records are always read fresh.
 
 Only a request keeps copies: ``CurrentMembershipMiddleware`` names the
 organisation it works in (``keeping_for``), and a read for any other
