@@ -204,8 +204,10 @@ def _session_soon(organisation):
     from operations.groups.models import GroupSession
     from tests.groups.helpers import make_group
 
-    group = make_group(organisation)
     starts = timezone.now() + timedelta(hours=2)
+    # The group meets weekly on another day than this extra session's: near
+    # midnight before a meeting day the two would share an occurrence date.
+    group = make_group(organisation, weekday=(timezone.localtime(starts).weekday() + 3) % 7)
     return GroupSession.objects.create(
         organisation=organisation,
         group=group,
