@@ -48,6 +48,12 @@ def pvg_default_renewal_due(issued_on: dt.date) -> dt.date | None:
     return None
 
 
+def training_counts_on(today: dt.date, completed_on: dt.date, expires_on: dt.date | None) -> bool:
+    """A training record counts towards fitness from its completion until its
+    expiry date (inclusive), or for good when it does not expire."""
+    return completed_on <= today and (expires_on is None or expires_on >= today)
+
+
 def next_supervision_due(
     *, last_supervised_on: dt.date | None, active_since: dt.date | None, interval_weeks: int
 ) -> dt.date | None:

@@ -244,7 +244,7 @@ def _assess(
     valid_courses = {
         record.course_id
         for record in records
-        if record.completed_on <= today and (record.expires_on is None or record.expires_on >= today)
+        if fitness.training_counts_on(today, record.completed_on, record.expires_on)
     }
     person.fitness_reasons = fitness.fitness_reasons(
         today=today,
@@ -509,7 +509,7 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
                 valid_course_ids={
                     course_id
                     for course_id, _, completed, expires in records
-                    if completed <= today and (expires is None or expires >= today)
+                    if fitness.training_counts_on(today, completed, expires)
                 },
                 has_pvg=pvg_id is not None,
                 pvg_renewal_due=renewal_due,

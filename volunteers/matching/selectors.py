@@ -193,7 +193,7 @@ def volunteer_facts(
         .order_by()
         .values_list("profile_id", "course_id", "completed_on", "expires_on")
     ):
-        if completed_on <= today and (expires_on is None or expires_on >= today):
+        if fitness.training_counts_on(today, completed_on, expires_on):
             valid_courses[profile_id].add(course_id)
     areas: dict[int, set[int]] = defaultdict(set)
     for profile_id, area_id in of_these_profiles(
