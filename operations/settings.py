@@ -216,6 +216,10 @@ CACHES["config"] = {
 # through the system is seen at once whatever this says; this bounds
 # changes made by hand in SQL.
 CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 3600, minimum=0)
+# The busiest pages' questions are compiled to SQL once per process and run
+# again with the day's dates (operations.core.statements; PostgreSQL only).
+# Off: every question is built and compiled by Django each time.
+KEEP_COMPILED_STATEMENTS = env_bool("KEEP_COMPILED_STATEMENTS", default=True)
 
 # --- Passwords and sessions -----------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from operations.core import statements
 from operations.core.working_days import subtract_working_days
 from referrals.cards import STATUS_LABELS, Card
 from referrals.models import Child, Parent, Referral, ReferralTransition, parent_name
@@ -107,15 +109,16 @@ PANEL_REFERRAL_FIELDS = [
 PANEL_CHILD_FIELDS = ["pk", "parent_id", "due_date", "loss_date", *_PARENT_NAME]
 
 
-Panel = tuple[QuerySet, list[str], Callable[[dict], bool]]
+#: A panel is its rows' order and the test one row passes to be in it.
+Panel = tuple[list[str], Callable[[dict], bool]]
 
 
-def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int, fields: list[str]) -> dict[str, list]:
-    """The first ``limit`` rows of each panel in one query. A panel is its
-    rows (a subset of ``queryset``), their order, and the same condition as
-    a test on one row: limited subqueries choose each panel's first rows,
-    the test shares the fetched rows out again (a row may be in several)."""
-    firsts = [rows.order_by(*ordering, "pk").values("pk")[:limit] for rows, ordering, _ in panels.values()]
+def _firsts(
+    queryset: QuerySet, panels: dict[str, QuerySet], orderings: dict[str, list[str]], limit: int, fields: list[str]
+) -> QuerySet:
+    """The first ``limit`` rows of each panel (a subset of ``queryset`` in
+    its order) in one query: limited subqueries choose each panel's rows."""
+    firsts = [rows.order_by(*orderings[name], "pk").values("pk")[:limit] for name, rows in panels.items()]
     if connections[queryset.db].features.supports_slicing_ordering_in_compound:
         # A UNION, not ``pk IN (…) OR pk IN (…)``: PostgreSQL answers an OR of
         # subqueries by scanning the whole table, a union by the primary key.
@@ -124,11 +127,16 @@ def _first_of_each(queryset: QuerySet, panels: dict[str, Panel], limit: int, fie
         chosen = Q(pk__in=[])
         for first in firsts:
             chosen |= Q(pk__in=first)
-    fetched = list(queryset.filter(chosen).order_by().values(*fields))
+    return queryset.filter(chosen).order_by().values(*fields)
+
+
+def _share_out(fetched: list[dict], panels: dict[str, Panel], limit: int) -> dict[str, list]:
+    """The fetched rows shared out again by the same conditions as tests on
+    one row (a row may be in several panels), each panel in its order."""
     for row in fetched:
         row["name"] = parent_name(row["parent__first_name"], row["parent__preferred_name"], row["parent__last_name"])
     found = {}
-    for name, (_, ordering, belongs) in panels.items():
+    for name, (ordering, belongs) in panels.items():
         mine = sorted((row for row in fetched if belongs(row)), key=lambda row, o=ordering: _sort_key(row, o))
         found[name] = mine[:limit]
     return found
@@ -138,65 +146,90 @@ def _sort_key(row: dict, ordering: list[str]) -> tuple:
     return (*(row[field] for field in ordering), row["pk"])
 
 
-def coordinator_panels(user, today: date | None = None) -> dict:
-    """What needs a coordinator's attention today, for the home page: plain
-    rows (dicts of PANEL_*_FIELDS and ``name``), first ``PANEL_ROWS`` of each."""
-    today = today or timezone.localdate()
-    horizon = today + timedelta(weeks=ENDING_SOON_WEEKS)
-    # Waiting past target: not yet contacted within the service's working-day target.
-    cutoffs = {
-        service.pk: subtract_working_days(today, service.waiting_target_working_days)
-        for service in user.organisation_services
-    }
+REFERRAL_PANEL_ORDER = {
+    "new_referrals": ["urgency", "received_on"],
+    "overdue": ["received_on"],
+    "ending_soon": ["eligibility_end"],
+    "past_end": ["eligibility_end"],
+}
+CHILD_PANEL_ORDER = {"births_to_confirm": ["due_date"], "loss_reviews": ["loss_date"]}
+
+
+def _referral_panel_rows(user, *, today: date, horizon: date, cutoffs: dict[int, date]) -> QuerySet:
+    """Open referrals in any of the four referral panels (the SQL side of
+    ``_referral_panel_tests``)."""
+    referrals = Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+    received = referrals.filter(status=Status.RECEIVED)
     late = Q(pk__in=[])
     for service_id, cutoff in cutoffs.items():
         late |= Q(service_id=service_id, received_on__lt=cutoff)
-    referrals = Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
-    received = referrals.filter(status=Status.RECEIVED)
-    found = _first_of_each(
-        referrals,
-        {
-            "new_referrals": (received, ["urgency", "received_on"], lambda r: r["status"] == Status.RECEIVED),
-            "overdue": (
-                received.filter(late),
-                ["received_on"],
-                lambda r: (
-                    r["status"] == Status.RECEIVED
-                    and r["service_id"] in cutoffs
-                    and r["received_on"] < cutoffs[r["service_id"]]
-                ),
-            ),
-            "ending_soon": (
-                referrals.filter(eligibility_end__gte=today, eligibility_end__lte=horizon),
-                ["eligibility_end"],
-                lambda r: r["eligibility_end"] is not None and today <= r["eligibility_end"] <= horizon,
-            ),
-            "past_end": (
-                referrals.filter(eligibility_end__lt=today),
-                ["eligibility_end"],
-                lambda r: r["eligibility_end"] is not None and r["eligibility_end"] < today,
-            ),
-        },
-        PANEL_ROWS,
-        PANEL_REFERRAL_FIELDS,
-    )
+    panels = {
+        "new_referrals": received,
+        "overdue": received.filter(late),
+        "ending_soon": referrals.filter(eligibility_end__gte=today, eligibility_end__lte=horizon),
+        "past_end": referrals.filter(eligibility_end__lt=today),
+    }
+    return _firsts(referrals, panels, REFERRAL_PANEL_ORDER, PANEL_ROWS, PANEL_REFERRAL_FIELDS)
+
+
+def _referral_panel_tests(*, today: date, horizon: date, cutoffs: dict[int, date]) -> dict[str, Panel]:
+    def ending_soon(r: dict) -> bool:
+        return r["eligibility_end"] is not None and today <= r["eligibility_end"] <= horizon
+
+    def past_end(r: dict) -> bool:
+        return r["eligibility_end"] is not None and r["eligibility_end"] < today
+
+    def overdue(r: dict) -> bool:
+        cutoff = cutoffs.get(r["service_id"])
+        return r["status"] == Status.RECEIVED and cutoff is not None and r["received_on"] < cutoff
+
+    tests = {
+        "new_referrals": lambda r: r["status"] == Status.RECEIVED,
+        "overdue": overdue,
+        "ending_soon": ending_soon,
+        "past_end": past_end,
+    }
+    return {name: (REFERRAL_PANEL_ORDER[name], test) for name, test in tests.items()}
+
+
+def _child_panel_rows(user, *, today: date) -> QuerySet:
     children = Child.objects.visible_to(user)
     # Exists, not a join: a parent with two open referrals must not take two places.
     open_referral = Referral.objects.filter(parent_id=OuterRef("parent_id"), status__in=OPEN_STATUSES)
-    found |= _first_of_each(
-        children,
-        {
-            # A birth to confirm has no loss recorded; a loss review has one.
-            "births_to_confirm": (
-                children.birth_to_confirm(today).filter(Exists(open_referral)),
-                ["due_date"],
-                lambda c: c["loss_date"] is None,
-            ),
-            "loss_reviews": (children.loss_review_open(), ["loss_date"], lambda c: c["loss_date"] is not None),
+    panels = {
+        "births_to_confirm": children.birth_to_confirm(today).filter(Exists(open_referral)),
+        "loss_reviews": children.loss_review_open(),
+    }
+    return _firsts(children, panels, CHILD_PANEL_ORDER, PANEL_ROWS, PANEL_CHILD_FIELDS)
+
+
+#: A birth to confirm has no loss recorded; a loss review has one.
+CHILD_PANEL_TESTS: dict[str, Panel] = {
+    "births_to_confirm": (CHILD_PANEL_ORDER["births_to_confirm"], lambda c: c["loss_date"] is None),
+    "loss_reviews": (CHILD_PANEL_ORDER["loss_reviews"], lambda c: c["loss_date"] is not None),
+}
+
+
+def coordinator_panels(user, today: date | None = None) -> dict:
+    """What needs a coordinator's attention today, for the home page: plain
+    rows (dicts of PANEL_*_FIELDS and ``name``), first ``PANEL_ROWS`` of each.
+    Two questions asked of the database, compiled once a day per process
+    (``operations.core.statements``)."""
+    today = today or timezone.localdate()
+    dates = {
+        "today": today,
+        "horizon": today + timedelta(weeks=ENDING_SOON_WEEKS),
+        # Waiting past target: not yet contacted within the service's working-day target.
+        "cutoffs": {
+            service.pk: subtract_working_days(today, service.waiting_target_working_days)
+            for service in user.organisation_services
         },
-        PANEL_ROWS,
-        PANEL_CHILD_FIELDS,
-    )
+    }
+    shape = statements.viewer_shape(user)
+    fetched = statements.rows("home:referral-panels", shape, partial(_referral_panel_rows, user), **dates)
+    found = _share_out(fetched, _referral_panel_tests(**dates), PANEL_ROWS)
+    fetched = statements.rows("home:child-panels", shape, partial(_child_panel_rows, user), today=today)
+    found |= _share_out(fetched, CHILD_PANEL_TESTS, PANEL_ROWS)
     return {"today": today, "panel_rows": PANEL_ROWS, **found}
 
 

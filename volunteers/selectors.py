@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
@@ -25,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from operations.core import config_cache
+from operations.core import config_cache, statements
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
@@ -680,15 +682,17 @@ def compliance_for(
     courses_kept = course_rows(organisation_id)
     courses = {pk: name for pk, name, _ in courses_kept}
     required = {pk for pk, _, is_required in courses_kept if is_required}
-    checked = people(
-        people_rows(
-            VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
-            names=names,
-            # The report names each person's supervisor, never their areas.
-            supervisors=supervisors,
-        )
+    shape = statements.viewer_shape(user)
+    variant = f"names={names},supervisors={supervisors}"
+    checked_rows = statements.rows(
+        f"compliance:people:{variant}", shape, partial(_checked_people, user, names=names, supervisors=supervisors)
     )
-    training = training_rows([person.pk for person in checked])
+    checked = people(SimpleNamespace(**row) for row in checked_rows)
+    training: dict[int, list[TrainingRow]] = {}
+    for row in statements.rows("compliance:training", shape, partial(_checked_training, user)):
+        training.setdefault(row["profile_id"], []).append(
+            TrainingRow(row["course_id"], row["completed_on"], row["expires_on"])
+        )
     result = Compliance(profiles=assess(checked, settings=settings, required=required, today=today, training=training))
     for person in checked:
         if not person.has_pvg:
@@ -707,13 +711,44 @@ def compliance_for(
             result.supervision.append((person, due, label))
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
-    tasks = DisclosureTask.objects.visible_to(user).open()
+    tasks = statements.rows(
+        f"compliance:disclosure:names={names}", shape, partial(_disclosure_tasks, user, names=names)
+    )
     if names:
-        columns = ["pk", "created_on", "profile_id"] + [f"profile__user__{name}" for name in _NAME_FIELDS]
         result.disclosure_tasks = [
-            DisclosureRow(pk, created_on, profile_id, _person_name(*name))
-            for pk, created_on, profile_id, *name in tasks.values_list(*columns)
+            DisclosureRow(
+                task["pk"], task["created_on"], task["profile_id"], _person_name(*(task[c] for c in _TASK_NAME_COLUMNS))
+            )
+            for task in tasks
         ]
     else:
-        result.disclosure_tasks = list(tasks)  # counted only
+        result.disclosure_tasks = tasks  # counted only
     return result
+
+
+def _checked_people(user, *, names: bool, supervisors: bool) -> QuerySet:
+    return people_rows(
+        VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
+        names=names,
+        # The report names each person's supervisor, never their areas.
+        supervisors=supervisors,
+    )
+
+
+def _checked_training(user) -> QuerySet:
+    """``training_rows`` of ``_checked_people``, chosen by a subquery so the
+    statement does not depend on who they are today."""
+    checked = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES).values("pk")
+    return TrainingRecord.objects.filter(profile_id__in=checked).values(
+        "profile_id", "course_id", "completed_on", "expires_on"
+    )
+
+
+_TASK_NAME_COLUMNS = [f"profile__user__{name}" for name in _NAME_FIELDS]
+
+
+def _disclosure_tasks(user, *, names: bool) -> QuerySet:
+    tasks = DisclosureTask.objects.visible_to(user).open()
+    if names:
+        return tasks.values("pk", "created_on", "profile_id", *_TASK_NAME_COLUMNS)
+    return tasks.values("pk")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django import template
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from operations.core import config_cache
+from operations.core import config_cache, statements
 from operations.core.dates import weekday_day_month_time
 from operations.core.links import record_url
 from operations.core.models import STAFF_ROLES, active_membership
@@ -34,19 +36,24 @@ def groups_staff_panel(context) -> dict:
     membership = active_membership(user)
     if membership is None:
         return {"rows": []}
-    now = timezone.now()
-    rows = list(
-        GroupSession.objects.visible_to(user)
-        .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
-        .annotate(**selectors.BOOKING_COUNTS)
-        .order_by("starts_at", "pk")
-        .values("pk", "starts_at", "status", "adult_places", "group__name", "booked", "waiting")[:20]
+    rows = statements.rows(
+        "home:groups-this-week", statements.viewer_shape(user), partial(_this_week, user), now=timezone.now()
     )
     for row in rows:
         row["url"] = record_url("groups:session", row["pk"])
         row["is_cancelled"] = row["status"] == SessionStatus.CANCELLED
         row["adult_places_left"] = max(0, row["adult_places"] - row["booked"])
     return {"rows": rows, "flagged": _creches_to_register(user, membership)}
+
+
+def _this_week(user, *, now: datetime) -> QuerySet:
+    return (
+        GroupSession.objects.visible_to(user)
+        .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
+        .annotate(**selectors.BOOKING_COUNTS)
+        .order_by("starts_at", "pk")
+        .values("pk", "starts_at", "status", "adult_places", "group__name", "booked", "waiting")[:20]
+    )
 
 
 def _creches_to_register(user, membership) -> int:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
+
 from django import template
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateformat import time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from operations.core import statements
 from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
@@ -30,26 +35,38 @@ def matching_staff_panel(context) -> dict:
     """Open concerns (at once, newest first) and overdue match reviews, as
     plain rows: only the columns the panel shows (a match is named by its id)."""
     user = context["request"].user
-    person = ["username", "first_name", "last_name"]
-    concerns = list(
-        selectors.open_concerns(user)
-        .select_related(None)
-        .values("match_id", "raised_at", *(f"raised_by__{f}" for f in person))[:20]
-    )
+    today = timezone.localdate()
+    shape = statements.viewer_shape(user)
+    concerns = statements.rows("home:open-concerns", shape, partial(_open_concerns, user))
     for row in concerns:
         row["url"] = record_url("matching:match-detail", row["match_id"])
         row["by"] = _person(row["raised_by__first_name"], row["raised_by__last_name"], row["raised_by__username"])
-    overdue = list(
-        selectors.overdue_reviews(user)
-        .select_related(None)
-        .values("pk", "next_review_on", *(f"volunteer__user__{f}" for f in person))[:20]
-    )
+    overdue = statements.rows("home:overdue-reviews", shape, partial(_overdue_reviews, user), today=today)
     for row in overdue:
         row["url"] = record_url("matching:match-detail", row["pk"])
         row["volunteer"] = _person(
             row["volunteer__user__first_name"], row["volunteer__user__last_name"], row["volunteer__user__username"]
         )
-    return {"concerns": concerns, "overdue": overdue, "today": timezone.localdate()}
+    return {"concerns": concerns, "overdue": overdue, "today": today}
+
+
+_PERSON = ["username", "first_name", "last_name"]
+
+
+def _open_concerns(user) -> QuerySet:
+    return (
+        selectors.open_concerns(user)
+        .select_related(None)
+        .values("match_id", "raised_at", *(f"raised_by__{f}" for f in _PERSON))[:20]
+    )
+
+
+def _overdue_reviews(user, *, today: dt.date) -> QuerySet:
+    return (
+        selectors.overdue_reviews(user, today=today)
+        .select_related(None)
+        .values("pk", "next_review_on", *(f"volunteer__user__{f}" for f in _PERSON))[:20]
+    )
 
 
 ROLE_LABELS = dict(MatchRole.choices)
