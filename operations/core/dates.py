@@ -22,6 +22,11 @@ def day_month(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
+def day_month_time(moment: datetime) -> str:
+    """``7 Nov 10:00``: the ``date`` filter's "j M H:i" (local time given)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment:%H:%M}"
+
+
 def weekday_day_month_time(moment: datetime) -> str:
     """``Tue 1 Dec, 10:00``: the ``date`` filter's "D j M, H:i" (local time given)."""
     return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}, {moment:%H:%M}"

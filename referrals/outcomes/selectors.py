@@ -4,10 +4,12 @@ what an assessment form shows (options and any permitted wording)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 
-from referrals.models import Parent
+from operations.core import statements
+from referrals.models import Parent, parent_name
 from referrals.outcomes import measures
 from referrals.outcomes.models import Assessment, MeasureCode, MeasureWording, Questionnaire, SafetyAlert
 
@@ -102,3 +104,27 @@ def open_alerts(user, *, limit: int | None = HOME_ALERTS_SHOWN) -> dict:
     )
     alerts = list(listed[:limit] if limit else listed)
     return {"alerts": alerts, "open_count": alerts[0].open_total if alerts else 0}
+
+
+def home_alerts(user) -> dict:
+    """``open_alerts`` for the staff home page as plain rows (``pk``,
+    ``name``, ``measure`` label, ``item_number``, ``item_score``,
+    ``raised_at``), compiled once per process (``operations.core.statements``)."""
+    alerts = statements.rows("home:open-alerts", statements.viewer_shape(user), partial(_home_alert_rows, user))
+    measure_labels = dict(MeasureCode.choices)
+    for alert in alerts:
+        alert["name"] = parent_name(
+            alert["parent__first_name"], alert["parent__preferred_name"], alert["parent__last_name"]
+        )
+        alert["measure"] = measure_labels.get(alert["assessment__measure"], alert["assessment__measure"])
+    return {"alerts": alerts, "open_count": alerts[0]["open_total"] if alerts else 0}
+
+
+def _home_alert_rows(user) -> QuerySet:
+    return (
+        SafetyAlert.objects.visible_to(user)
+        .open()
+        .annotate(open_total=Window(Count("pk")))
+        .order_by("raised_at", "pk")
+        .values("pk", "open_total", *_ALERT_LIST_FIELDS)[:HOME_ALERTS_SHOWN]
+    )

@@ -51,10 +51,11 @@ def test_short_date_is_the_date_filters_j_m_y():
 def test_day_month_and_the_session_time_are_the_date_filters():
     from datetime import UTC, datetime
 
-    from operations.core.dates import day_month, weekday_day_month_time
+    from operations.core.dates import day_month, day_month_time, weekday_day_month_time
 
     for offset in range(0, 400, 3):
         day = date(2026, 1, 1) + timedelta(days=offset)
         assert day_month(day) == format_date(day, "j M")
         moment = datetime(day.year, day.month, day.day, 9, 5, tzinfo=UTC)
         assert weekday_day_month_time(moment) == format_date(moment, "D j M, H:i")
+        assert day_month_time(moment) == format_date(moment, "j M H:i")

@@ -14,4 +14,5 @@ def outcome_panel(context, parent) -> dict:
 
 @register.inclusion_tag("outcomes/_home_alerts.html", takes_context=True)
 def open_safety_alerts(context) -> dict:
-    return selectors.open_alerts(context["request"].user)
+    """On the coordinator's and the manager's home page (staff only)."""
+    return selectors.home_alerts(context["request"].user)

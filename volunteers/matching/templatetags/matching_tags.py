@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from operations.core import statements
+from operations.core.dates import day_month_time, short_date
 from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
@@ -38,16 +39,40 @@ def matching_staff_panel(context) -> dict:
     today = timezone.localdate()
     shape = statements.viewer_shape(user)
     concerns = statements.rows("home:open-concerns", shape, partial(_open_concerns, user))
-    for row in concerns:
-        row["url"] = record_url("matching:match-detail", row["match_id"])
-        row["by"] = _person(row["raised_by__first_name"], row["raised_by__last_name"], row["raised_by__username"])
     overdue = statements.rows("home:overdue-reviews", shape, partial(_overdue_reviews, user), today=today)
-    for row in overdue:
-        row["url"] = record_url("matching:match-detail", row["pk"])
-        row["volunteer"] = _person(
-            row["volunteer__user__first_name"], row["volunteer__user__last_name"], row["volunteer__user__username"]
-        )
-    return {"concerns": concerns, "overdue": overdue, "today": today}
+    # Rows written here, not in the template: twenty rows with two date
+    # filters each were most of this panel's time.
+    concern_items = format_html_join(
+        "\n",
+        '<li class="list-group-item"><a href="{}">Match #{}</a> · {} by {}</li>',
+        (
+            (
+                record_url("matching:match-detail", row["match_id"]),
+                row["match_id"],
+                day_month_time(timezone.localtime(row["raised_at"])),
+                _person(row["raised_by__first_name"], row["raised_by__last_name"], row["raised_by__username"]),
+            )
+            for row in concerns
+        ),
+    )
+    overdue_items = format_html_join(
+        "\n",
+        '<li class="list-group-item"><a href="{}">Match #{}</a> with {} · due {}</li>',
+        (
+            (
+                record_url("matching:match-detail", row["pk"]),
+                row["pk"],
+                _person(
+                    row["volunteer__user__first_name"],
+                    row["volunteer__user__last_name"],
+                    row["volunteer__user__username"],
+                ),
+                short_date(row["next_review_on"]),
+            )
+            for row in overdue
+        ),
+    )
+    return {"concerns": concerns, "concern_items": concern_items, "overdue_items": overdue_items}
 
 
 _PERSON = ["username", "first_name", "last_name"]
