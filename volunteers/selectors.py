@@ -443,39 +443,19 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     panels together. For volunteers' and PSOs' homes: staff see everyone."""
     today = today or timezone.localdate()
     settings = settings_for(organisation_id)
-    # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
-    # A volunteer has at most one open pairing (a constraint), so its join
-    # adds no rows; open matches and supervision sessions multiply each
-    # other's rows, which a distinct count and a maximum do not mind.
-    open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
-    rows = list(
-        VolunteerProfile.objects.visible_to(user)
-        .annotate(open_pairing=open_pairing, open_matches=_open_matches())
-        .values_list(
-            "pk", "user_id", "user__first_name", "user__last_name", "user__username", "status", "active_since",
-            "max_caseload", "pvg__id", "pvg__renewal_due", "open_pairing__supervisor__first_name",
-            "open_pairing__supervisor__last_name", "open_pairing__supervisor__username",
-        )
-        .annotate(
-            last_supervised_on=Max("supervision_sessions__held_on"),
-            current_caseload=Count("open_matches", distinct=True),
-        )
-        # Named again: a grouped query leaves the model's ordering out.
-        .order_by("user__last_name", "user__first_name", "pk")
-    )  # fmt: skip
+    shape = statements.viewer_shape(user)
+    rows = [tuple(row.values()) for row in statements.rows("home:profiles", shape, partial(_home_profile_rows, user))]
     if not rows:
         return []
-    ids = [row[0] for row in rows]
-    # The organisation's courses with these people's records of them: the
-    # required ones and each person's training in one query.
-    their_records = FilteredRelation("records", condition=Q(records__profile_id__in=ids))
+    ids = tuple(row[0] for row in rows)
     required: set[int] = set()
     training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
+    # Keyed by the people too: their ids are in the statement.
     for course_id, name, is_required, profile_id, completed_on, expires_on in (
-        Course.objects.filter(organisation_id=organisation_id)
-        .annotate(record=their_records)
-        .order_by("-record__completed_on", "record__pk")
-        .values_list("pk", "name", "is_required", "record__profile_id", "record__completed_on", "record__expires_on")
+        row.values()
+        for row in statements.rows(
+            "home:courses-and-training", (*shape, ids), partial(_courses_with_training, organisation_id, ids)
+        )
     ):
         if is_required:
             required.add(course_id)
@@ -524,6 +504,41 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
             )
         profiles.append(profile)
     return profiles
+
+
+def _home_profile_rows(user) -> QuerySet:
+    # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
+    # A volunteer has at most one open pairing (a constraint), so its join
+    # adds no rows; open matches and supervision sessions multiply each
+    # other's rows, which a distinct count and a maximum do not mind.
+    open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
+    return (
+        VolunteerProfile.objects.visible_to(user)
+        .annotate(open_pairing=open_pairing, open_matches=_open_matches())
+        .values_list(
+            "pk", "user_id", "user__first_name", "user__last_name", "user__username", "status", "active_since",
+            "max_caseload", "pvg__id", "pvg__renewal_due", "open_pairing__supervisor__first_name",
+            "open_pairing__supervisor__last_name", "open_pairing__supervisor__username",
+        )
+        .annotate(
+            last_supervised_on=Max("supervision_sessions__held_on"),
+            current_caseload=Count("open_matches", distinct=True),
+        )
+        # Named again: a grouped query leaves the model's ordering out.
+        .order_by("user__last_name", "user__first_name", "pk")
+    )  # fmt: skip
+
+
+def _courses_with_training(organisation_id: int, profile_ids: tuple[int, ...]) -> QuerySet:
+    """The organisation's courses with these people's records of them: the
+    required ones and each person's training in one query."""
+    their_records = FilteredRelation("records", condition=Q(records__profile_id__in=profile_ids))
+    return (
+        Course.objects.filter(organisation_id=organisation_id)
+        .annotate(record=their_records)
+        .order_by("-record__completed_on", "record__pk")
+        .values_list("pk", "name", "is_required", "record__profile_id", "record__completed_on", "record__expires_on")
+    )
 
 
 def volunteers_for(

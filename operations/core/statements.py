@@ -18,11 +18,13 @@ slots. What a kept statement may depend on is checked, not trusted:
   to cut-off dates keys on its ids);
 - ``build`` may not read the database: a query while it builds raises, so
   no data can be frozen into a kept statement;
-- ``build`` is compiled twice, with two sets of stand-in values; an input
-  must reach the parameters as given or moved by a fixed amount
-  (``today - 7 days``), and every other parameter must be the same in both.
-  A value worked out some other way (a month added, the clock read inside
-  ``build``) differs between the two and raises.
+- ``build`` is compiled three times, with stand-in dates far in the future
+  that differ in every calendar property (month, day of the month, leap
+  year, weekday, time of day); an input must reach the parameters as given
+  or moved by the same fixed amount in all three (``today - 7 days``), and
+  every other parameter must be the same in all three. A value worked out
+  some other way (a month added, working days counted, the clock read
+  inside ``build``) differs between them and raises.
 
 Only on PostgreSQL (where statements are also prepared,
 ``DB_PREPARED_STATEMENTS``); elsewhere ``build`` runs afresh every time.
@@ -31,6 +33,7 @@ first page of the day per person compiles)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,13 +47,23 @@ from django.db.models import QuerySet
 from operations.core.models import active_membership
 
 MAX_KEPT = 2000
-#: Stand-in years: input k of round r starts at FIRST_YEAR + k*SLOT_YEARS + r*ROUND_YEARS,
-#: far from real dates and from each other, so a fixed move names one input.
+#: Stand-ins for input k in round r lie in the years from
+#: FIRST_YEAR + k*SLOT_YEARS + r*ROUND_YEARS: far from real dates and from
+#: each other, so a fixed move (at most MAX_MOVE) names one input.
 FIRST_YEAR = 2200
 SLOT_YEARS = 300
-ROUND_YEARS = 100
+ROUND_YEARS = 90
 MAX_MOVE = dt.timedelta(days=366 * 40)
 MAX_INPUTS = (9000 - FIRST_YEAR) // SLOT_YEARS
+#: Each round's stand-in: (leap year?, month, day, weekday or None, time of
+#: day). No two alike in any of these, so a value worked out by the calendar
+#: (a month or year added, the first of the month, working days, the start
+#: of the day) moves differently in each round and is caught.
+ROUNDS = (
+    (True, 1, 31, None, dt.time(0, 0)),
+    (False, 6, 10, 5, dt.time(12, 34, 56, 789000)),  # moved on to a Saturday
+    (True, 2, 29, None, dt.time(23, 59, 59)),
+)
 
 _kept: dict[tuple, _Compiled] = {}
 
@@ -86,10 +99,13 @@ def viewer_shape(user) -> tuple:
 
 
 def rows(name: str, shape: tuple, build: Callable[..., QuerySet], **inputs) -> list[dict]:
-    """The rows of ``build(**inputs)``, a ``values()`` queryset, as dicts.
+    """The rows of ``build(**inputs)``, a ``values()`` or ``values_list()``
+    queryset, as dicts.
     ``inputs`` are dates and times (or dicts and tuples of them)."""
     if not _keeps_statements():
-        return list(build(**inputs))
+        queryset = build(**inputs)
+        names = _names(queryset.query)
+        return [row if isinstance(row, dict) else dict(zip(names, row, strict=True)) for row in queryset]
     paths, values = _flatten(inputs)
     key = (name, shape, paths)
     compiled = _kept.get(key)
@@ -149,10 +165,16 @@ def _rebuild(inputs: dict, values: list) -> dict:
 
 
 def _stand_in(value: dt.date, index: int, round_: int) -> dt.date:
+    leap, month, day, weekday, time_of_day = ROUNDS[round_]
     year = FIRST_YEAR + index * SLOT_YEARS + round_ * ROUND_YEARS
+    while calendar.isleap(year) != leap:
+        year += 1
+    day_of = dt.date(year, month, day)
+    if weekday is not None:
+        day_of += dt.timedelta(days=(weekday - day_of.weekday()) % 7)
     if isinstance(value, dt.datetime):
-        return dt.datetime(year, 1, 1, tzinfo=value.tzinfo)
-    return dt.date(year, 1, 1)
+        return dt.datetime.combine(day_of, time_of_day, tzinfo=value.tzinfo)
+    return day_of
 
 
 def _refuse_queries(execute, sql, params, many, context):
@@ -168,29 +190,32 @@ def _compile_once(build: Callable[..., QuerySet], inputs: dict, values: list):
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             sql, params = None, ()
+    return sql, tuple(params), _names(query), compiler
+
+
+def _names(query) -> tuple[str, ...]:
+    """The columns of a ``values()`` or ``values_list()`` row, in order."""
     if query.selected:
-        names = tuple(query.selected)
-    else:
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    return sql, tuple(params), names, compiler
+        return tuple(query.selected)
+    return (*query.extra_select, *query.values_select, *query.annotation_select)
 
 
 def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values: tuple) -> _Compiled:
-    first = [_stand_in(value, index, 0) for index, value in enumerate(values)]
-    second = [_stand_in(value, index, 1) for index, value in enumerate(values)]
-    sql, params, names, compiler = _compile_once(build, inputs, first)
-    sql_again, params_again, _, _ = _compile_once(build, inputs, second)
-    if sql != sql_again or len(params) != len(params_again):
+    rounds = [[_stand_in(value, index, round_) for index, value in enumerate(values)] for round_ in range(len(ROUNDS))]
+    compiled = [_compile_once(build, inputs, stand_ins) for stand_ins in rounds]
+    sql, params, names, compiler = compiled[0]
+    if any(other[0] != sql or len(other[1]) != len(params) for other in compiled[1:]):
         raise StatementError("the SQL changes with the dates: compile it afresh instead")
     if sql is None:  # no rows for this viewer whatever the dates (``.none()``)
         return _Compiled(None, (), names, compiler, None)
     kept_params, used = [], set()
-    for one, other in zip(params, params_again, strict=True):
-        slot = _slot_of(one, other, first, second)
+    for position, param in enumerate(params):
+        found = [other[1][position] for other in compiled]
+        slot = _slot_of(found, rounds)
         if slot is None:
-            if one != other:
+            if any(other != param for other in found):
                 raise StatementError(f"a parameter is worked out from a date other than by a fixed move: {paths}")
-            kept_params.append(one)
+            kept_params.append(param)
         else:
             used.add(slot.index)
             kept_params.append(slot)
@@ -201,14 +226,19 @@ def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values:
     return _Compiled(sql, tuple(kept_params), names, compiler, trim_to)
 
 
-def _slot_of(one, other, first: list, second: list) -> _Slot | None:
-    if not isinstance(one, dt.date) or type(one) is not type(other):
+def _slot_of(found: list, rounds: list[list]) -> _Slot | None:
+    """The input that ``found`` (a parameter's value in each round) is,
+    moved by the same amount in every round; None: not a moved input."""
+    first = found[0]
+    if not isinstance(first, dt.date) or any(type(value) is not type(first) for value in found):
         return None
-    for index, (stand_in, stand_in_again) in enumerate(zip(first, second, strict=True)):
-        if type(stand_in) is not type(one):
+    for index, stand_in in enumerate(rounds[0]):
+        if type(stand_in) is not type(first):
             continue
-        move = one - stand_in
-        if abs(move) <= MAX_MOVE and other - stand_in_again == move:
+        move = first - stand_in
+        if abs(move) <= MAX_MOVE and all(
+            value - stand_ins[index] == move for value, stand_ins in zip(found, rounds, strict=True)
+        ):
             return _Slot(index, move)
     return None
 

@@ -7,13 +7,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
-from operations.core import config_cache
+from operations.core import config_cache, statements
 from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -392,19 +393,15 @@ def own_open_matches(user) -> list[OwnMatch]:
     of plain rows: each match comes once per upcoming visit (once when none
     is planned), soonest first, and the first row of a match names its next
     visit."""
-    today = timezone.localdate()
-    upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
     rows = (
-        Match.objects.visible_to(user)
-        # Whoever's home shows it, the panel lists the person's own families.
-        .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
-        .annotate(upcoming=upcoming)
-        .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")
-        .values_list(
-            "pk", "parent_id", "role", "parent__first_name", "parent__preferred_name", "parent__council_area__name",
-            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
+        row.values()
+        for row in statements.rows(
+            "home:own-matches",
+            statements.viewer_shape(user),
+            partial(_own_match_rows, user),
+            today=timezone.localdate(),
         )
-    )  # fmt: skip
+    )
     matches: dict[int, OwnMatch] = {}
     for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:
         if pk not in matches:
@@ -417,6 +414,21 @@ def own_open_matches(user) -> list[OwnMatch]:
                 next_visit=NextVisit(planned_for, at_time, mode) if planned_for else None,
             )
     return list(matches.values())
+
+
+def _own_match_rows(user, *, today: dt.date) -> QuerySet:
+    upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
+    return (
+        Match.objects.visible_to(user)
+        # Whoever's home shows it, the panel lists the person's own families.
+        .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
+        .annotate(upcoming=upcoming)
+        .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")
+        .values_list(
+            "pk", "parent_id", "role", "parent__first_name", "parent__preferred_name", "parent__council_area__name",
+            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
+        )
+    )  # fmt: skip
 
 
 def open_concerns(user) -> QuerySet[Concern]:

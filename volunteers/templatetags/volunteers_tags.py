@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import template
+from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from operations.core import statements
 from operations.core.dates import short_date
 from operations.core.links import record_url
 from operations.core.models import active_membership
@@ -42,7 +46,11 @@ def own_volunteering_panel(context) -> dict:
         "next_supervision": short_date(profile.next_supervision_on)
         if profile.next_supervision_on
         else "not yet planned",
-        "actions": list(selectors.open_actions_for(request.user).values("pk", "description", "due_on")),
+        "actions": statements.rows(
+            "home:open-actions",
+            statements.viewer_shape(request.user),
+            partial(_open_action_rows, request.user),
+        ),
         "training": format_html_join(
             "",
             "<li>{}: {}{}</li>",
@@ -56,6 +64,10 @@ def own_volunteering_panel(context) -> dict:
             ),
         ),
     }
+
+
+def _open_action_rows(user) -> QuerySet:
+    return selectors.open_actions_for(user).select_related(None).values("pk", "description", "due_on")
 
 
 def _reasons_html(profile: selectors.HomeProfile) -> SafeString:

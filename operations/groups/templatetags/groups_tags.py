@@ -56,6 +56,15 @@ def _this_week(user, *, now: datetime) -> QuerySet:
     )
 
 
+def _own_sessions(user, *, now: datetime) -> QuerySet:
+    return (
+        GroupSession.objects.visible_to(user)
+        .upcoming(now)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "group__name", "starts_at", "status")[:5]
+    )
+
+
 def _creches_to_register(user, membership) -> int:
     """How many active crèches may need Care Inspectorate registration. The
     groups' schedules are configuration (kept: ``operations.core.config_cache``);
@@ -81,10 +90,10 @@ def groups_own_panel(context) -> dict:
     Python: the group's name is all the panel shows of the group."""
     user = context["request"].user
     sessions = (
-        GroupSession.objects.visible_to(user)
-        .upcoming()
-        .order_by("starts_at", "pk")
-        .values_list("pk", "group__name", "starts_at", "status")[:5]
+        row.values()
+        for row in statements.rows(
+            "home:own-sessions", statements.viewer_shape(user), partial(_own_sessions, user), now=timezone.now()
+        )
     )
     cancelled = mark_safe(' <span class="badge text-bg-secondary">Cancelled</span>')
     return {
