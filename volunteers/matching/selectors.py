@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -152,59 +152,50 @@ def volunteer_facts(
     today = today or timezone.localdate()
     settings = settings or volunteer_selectors.settings_for(organisation_id)
     required = volunteer_selectors.required_course_ids(organisation_id)
-    profiles = VolunteerProfile.objects.filter(organisation_id=organisation_id).exclude(status=VolunteerStatus.LEFT)
     if volunteer_ids is not None:
-        volunteer_ids = list(volunteer_ids)
-        profiles = profiles.filter(pk__in=volunteer_ids)
+        volunteer_ids = tuple(volunteer_ids)
+    # The same four questions for every page of the organisation's matching:
+    # compiled once per process (operations.core.statements).
+    shape = ("organisation", organisation_id, volunteer_ids)
 
-    def of_these_profiles(related: QuerySet, profile: str) -> QuerySet:
-        """``related`` rows of the profiles above through a join on the
-        profile (the same plan as ``IN (subquery)``, a cheaper query to build)."""
-        related = related.filter(**{f"{profile}__organisation_id": organisation_id}).exclude(
-            **{f"{profile}__status": VolunteerStatus.LEFT}
-        )
-        return related if volunteer_ids is None else related.filter(**{f"{profile}_id__in": volunteer_ids})
+    def kept(name: str, build) -> Iterator[tuple]:
+        return (tuple(row.values()) for row in statements.rows(f"volunteer-facts:{name}", shape, build))
 
-    rows = (
-        volunteer_selectors.with_current_caseload_grouped(profiles)
-        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "user__first_name",
-            "user__last_name",
-            "user__username",
-            "kinds",
-            "status",
-            "active_since",
-            "max_caseload",
-            "gender",
-            "localities",
-            "languages",
-            "availability",
-            "pvg__pk",
-            "pvg__renewal_due",
-            "current_caseload",
-            "last_supervised_on",
-        )
-    )
+    rows = kept("profiles", partial(_volunteer_fact_rows, organisation_id, volunteer_ids))
     valid_courses: dict[int, set[int]] = defaultdict(set)
-    for profile_id, course_id, completed_on, expires_on in (
-        of_these_profiles(TrainingRecord.objects, "profile")
-        .order_by()
-        .values_list("profile_id", "course_id", "completed_on", "expires_on")
+    for profile_id, course_id, completed_on, expires_on in kept(
+        "training",
+        partial(
+            _of_these_profiles, TrainingRecord.objects, "profile", organisation_id, volunteer_ids, _TRAINING_COLUMNS
+        ),
     ):
         if fitness.training_counts_on(today, completed_on, expires_on):
             valid_courses[profile_id].add(course_id)
     areas: dict[int, set[int]] = defaultdict(set)
-    for profile_id, area_id in of_these_profiles(
-        VolunteerProfile.council_areas.through.objects, "volunteerprofile"
-    ).values_list("volunteerprofile_id", "councilarea_id"):
+    for profile_id, area_id in kept(
+        "areas",
+        partial(
+            _of_these_profiles,
+            VolunteerProfile.council_areas.through.objects,
+            "volunteerprofile",
+            organisation_id,
+            volunteer_ids,
+            ["volunteerprofile_id", "councilarea_id"],
+        ),
+    ):
         areas[profile_id].add(area_id)
     lived: dict[int, set[int]] = defaultdict(set)
-    for profile_id, experience_id in of_these_profiles(
-        VolunteerProfile.lived_experience.through.objects, "volunteerprofile"
-    ).values_list("volunteerprofile_id", "livedexperience_id"):
+    for profile_id, experience_id in kept(
+        "lived-experience",
+        partial(
+            _of_these_profiles,
+            VolunteerProfile.lived_experience.through.objects,
+            "volunteerprofile",
+            organisation_id,
+            volunteer_ids,
+            ["volunteerprofile_id", "livedexperience_id"],
+        ),
+    ):
         lived[profile_id].add(experience_id)
     facts = []
     for (
@@ -258,6 +249,38 @@ def volunteer_facts(
             )
         )
     return facts
+
+
+_TRAINING_COLUMNS = ["profile_id", "course_id", "completed_on", "expires_on"]
+
+
+def _volunteer_fact_rows(organisation_id: int, volunteer_ids: tuple[int, ...] | None) -> QuerySet:
+    profiles = VolunteerProfile.objects.filter(organisation_id=organisation_id).exclude(status=VolunteerStatus.LEFT)
+    if volunteer_ids is not None:
+        profiles = profiles.filter(pk__in=volunteer_ids)
+    return (
+        volunteer_selectors.with_current_caseload_grouped(profiles)
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        .order_by("pk")
+        .values_list(
+            "pk", "user__first_name", "user__last_name", "user__username", "kinds", "status", "active_since",
+            "max_caseload", "gender", "localities", "languages", "availability", "pvg__pk", "pvg__renewal_due",
+            "current_caseload", "last_supervised_on",
+        )
+    )  # fmt: skip
+
+
+def _of_these_profiles(
+    related: QuerySet, profile: str, organisation_id: int, volunteer_ids: tuple[int, ...] | None, columns: list[str]
+) -> QuerySet:
+    """``related`` rows of ``volunteer_facts``' profiles through a join on the
+    profile (the same plan as ``IN (subquery)``, a cheaper query to build)."""
+    related = related.filter(**{f"{profile}__organisation_id": organisation_id}).exclude(
+        **{f"{profile}__status": VolunteerStatus.LEFT}
+    )
+    if volunteer_ids is not None:
+        related = related.filter(**{f"{profile}_id__in": volunteer_ids})
+    return related.order_by().values_list(*columns)
 
 
 def _loaded_settings(organisation: Organisation, name: str) -> VolunteerSettings | MatchingSettings | None:
