@@ -24,7 +24,9 @@ slots. What a kept statement may depend on is checked, not trusted:
   or moved by the same fixed amount in all three (``today - 7 days``), and
   every other parameter must be the same in all three. A value worked out
   some other way (a month added, working days counted, the clock read
-  inside ``build``) differs between them and raises.
+  inside ``build`` instead of the input) differs between them and raises;
+  a date or time that is the same in all three (the clock read beside the
+  inputs, or a fixed date) raises too: every date in the SQL is an input.
 
 Only on PostgreSQL (where statements are also prepared,
 ``DB_PREPARED_STATEMENTS``); elsewhere ``build`` runs afresh every time.
@@ -43,6 +45,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import NamedValuesListIterable, ValuesIterable, ValuesListIterable
 
 from operations.core.models import active_membership
 
@@ -85,7 +88,10 @@ class _Compiled:
     sql: str | None  # None: the query can have no rows (``.none()``)
     params: tuple
     names: tuple[str, ...]
-    compiler: Any
+    using: str
+    #: Column position -> (Django's converters, the column's expression):
+    #: what the compiler would apply to each value (JSON, arrays on SQLite…).
+    converters: dict
     trim_to: int | None  # columns Django selects for ordering only
 
 
@@ -100,10 +106,10 @@ def viewer_shape(user) -> tuple:
 
 def rows(name: str, shape: tuple, build: Callable[..., QuerySet], **inputs) -> list[dict]:
     """The rows of ``build(**inputs)``, a ``values()`` or ``values_list()``
-    queryset, as dicts.
-    ``inputs`` are dates and times (or dicts and tuples of them)."""
+    queryset, as dicts. ``inputs`` are dates and times (or dicts and tuples
+    of them); every date or time in the SQL must come from one."""
     if not _keeps_statements():
-        queryset = build(**inputs)
+        queryset = _rows_queryset(build(**inputs))
         names = _names(queryset.query)
         return [row if isinstance(row, dict) else dict(zip(names, row, strict=True)) for row in queryset]
     paths, values = _flatten(inputs)
@@ -115,6 +121,12 @@ def rows(name: str, shape: tuple, build: Callable[..., QuerySet], **inputs) -> l
             _kept.clear()  # cheaper than tracking use; a full cache refills in a day
         _kept[key] = compiled
     return _run(compiled, values)
+
+
+def _rows_queryset(queryset: QuerySet) -> QuerySet:
+    if queryset._iterable_class not in (ValuesIterable, ValuesListIterable, NamedValuesListIterable):
+        raise StatementError("build must return values() or values_list() (not flat, not model instances)")
+    return queryset
 
 
 def forget() -> None:
@@ -183,7 +195,7 @@ def _refuse_queries(execute, sql, params, many, context):
 
 def _compile_once(build: Callable[..., QuerySet], inputs: dict, values: list):
     with connections[DEFAULT_DB_ALIAS].execute_wrapper(_refuse_queries):
-        queryset = build(**_rebuild(inputs, values))
+        queryset = _rows_queryset(build(**_rebuild(inputs, values)))
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         try:
@@ -207,7 +219,7 @@ def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values:
     if any(other[0] != sql or len(other[1]) != len(params) for other in compiled[1:]):
         raise StatementError("the SQL changes with the dates: compile it afresh instead")
     if sql is None:  # no rows for this viewer whatever the dates (``.none()``)
-        return _Compiled(None, (), names, compiler, None)
+        return _Compiled(None, (), names, compiler.using, {}, None)
     kept_params, used = [], set()
     for position, param in enumerate(params):
         found = [other[1][position] for other in compiled]
@@ -215,6 +227,10 @@ def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values:
         if slot is None:
             if any(other != param for other in found):
                 raise StatementError(f"a parameter is worked out from a date other than by a fixed move: {paths}")
+            if isinstance(param, dt.date):
+                # The same in every round: not from an input. The clock read
+                # inside build? It would be frozen at this moment.
+                raise StatementError(f"a date or time in the SQL that is not an input: pass {param!r} in")
             kept_params.append(param)
         else:
             used.add(slot.index)
@@ -223,7 +239,8 @@ def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values:
     if unused:
         raise StatementError(f"inputs not in the SQL as given or moved by a fixed amount: {unused}")
     trim_to = compiler.col_count if compiler.has_extra_select else None
-    return _Compiled(sql, tuple(kept_params), names, compiler, trim_to)
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return _Compiled(sql, tuple(kept_params), names, compiler.using, converters, trim_to)
 
 
 def _slot_of(found: list, rounds: list[list]) -> _Slot | None:
@@ -247,11 +264,22 @@ def _run(compiled: _Compiled, values: tuple) -> list[dict]:
     if compiled.sql is None:
         return []
     params = [values[p.index] + p.move if isinstance(p, _Slot) else p for p in compiled.params]
-    compiler = compiled.compiler
-    with compiler.connection.cursor() as cursor:
+    # This thread's connection: a statement may be kept by another thread.
+    connection = connections[compiled.using]
+    with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         fetched = cursor.fetchall()
-    if compiled.trim_to is not None:
-        fetched = [row[: compiled.trim_to] for row in fetched]
     names = compiled.names
-    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+    found = []
+    for row in fetched:
+        if compiled.trim_to is not None:
+            row = row[: compiled.trim_to]
+        if compiled.converters:
+            row = list(row)
+            for position, (converters, expression) in compiled.converters.items():
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        found.append(dict(zip(names, row, strict=True)))
+    return found
