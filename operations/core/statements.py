@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -231,7 +232,9 @@ def _compile(build: Callable[..., QuerySet], inputs: dict, paths: tuple, values:
                 # The same in every round: not from an input. The clock read
                 # inside build? It would be frozen at this moment.
                 raise StatementError(f"a date or time in the SQL that is not an input: pass {param!r} in")
-            kept_params.append(param)
+            # A choice's plain value: the driver adapts a str at once, an
+            # enum after looking up its class.
+            kept_params.append(param.value if isinstance(param, enum.Enum) else param)
         else:
             used.add(slot.index)
             kept_params.append(slot)
