@@ -450,11 +450,13 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     ids = tuple(row[0] for row in rows)
     required: set[int] = set()
     training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
-    # Keyed by the people too: their ids are in the statement.
+    # Keyed by the organisation and the people too: both are in the statement.
     for course_id, name, is_required, profile_id, completed_on, expires_on in (
         row.values()
         for row in statements.rows(
-            "home:courses-and-training", (*shape, ids), partial(_courses_with_training, organisation_id, ids)
+            "home:courses-and-training",
+            (*shape, organisation_id, ids),
+            partial(_courses_with_training, organisation_id, ids),
         )
     ):
         if is_required:
