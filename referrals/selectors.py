@@ -213,8 +213,8 @@ CHILD_PANEL_TESTS: dict[str, Panel] = {
 def coordinator_panels(user, today: date | None = None) -> dict:
     """What needs a coordinator's attention today, for the home page: plain
     rows (dicts of PANEL_*_FIELDS and ``name``), first ``PANEL_ROWS`` of each.
-    Two questions asked of the database, compiled once a day per process
-    (``operations.core.statements``)."""
+    Two questions asked of the database, compiled once per process and
+    viewer and run again with each day's dates (``operations.core.statements``)."""
     today = today or timezone.localdate()
     dates = {
         "today": today,

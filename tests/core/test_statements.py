@@ -117,6 +117,18 @@ def test_rows_are_dicts_of_the_columns_asked_for_kept_or_not(keep, listed, organ
 
 
 @pytest.mark.parametrize("keep", [False, pytest.param(True, marks=pytest.mark.postgres)], ids=["fresh", "kept"])
+def test_tuples_are_the_rows_in_the_order_of_the_columns_asked_for(keep, organisation, service):
+    referral = ReferralFactory(organisation=organisation, service=service, received_on=DAY - timedelta(days=2))
+
+    def build(*, today: dt.date):
+        return Referral.objects.filter(received_on__lt=today).values("received_on", "pk")
+
+    with override_settings(KEEP_COMPILED_STATEMENTS=keep):
+        for _ in range(2):
+            assert statements.tuples("test:tuples", (), build, today=DAY) == [(referral.received_on, referral.pk)]
+
+
+@pytest.mark.parametrize("keep", [False, pytest.param(True, marks=pytest.mark.postgres)], ids=["fresh", "kept"])
 @pytest.mark.parametrize(
     "build",
     [

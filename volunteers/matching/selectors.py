@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -158,8 +158,8 @@ def volunteer_facts(
     # compiled once per process (operations.core.statements).
     shape = ("organisation", organisation_id, volunteer_ids)
 
-    def kept(name: str, build) -> Iterator[tuple]:
-        return (tuple(row.values()) for row in statements.rows(f"volunteer-facts:{name}", shape, build))
+    def kept(name: str, build) -> list[tuple]:
+        return statements.tuples(f"volunteer-facts:{name}", shape, build)
 
     rows = kept("profiles", partial(_volunteer_fact_rows, organisation_id, volunteer_ids))
     valid_courses: dict[int, set[int]] = defaultdict(set)
@@ -416,14 +416,8 @@ def own_open_matches(user) -> list[OwnMatch]:
     of plain rows: each match comes once per upcoming visit (once when none
     is planned), soonest first, and the first row of a match names its next
     visit."""
-    rows = (
-        row.values()
-        for row in statements.rows(
-            "home:own-matches",
-            statements.viewer_shape(user),
-            partial(_own_match_rows, user),
-            today=timezone.localdate(),
-        )
+    rows = statements.tuples(
+        "home:own-matches", statements.viewer_shape(user), partial(_own_match_rows, user), today=timezone.localdate()
     )
     matches: dict[int, OwnMatch] = {}
     for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:

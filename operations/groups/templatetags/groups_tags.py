@@ -89,11 +89,8 @@ def groups_own_panel(context) -> dict:
     """The next sessions a volunteer or PSO helps at, as plain rows built in
     Python: the group's name is all the panel shows of the group."""
     user = context["request"].user
-    sessions = (
-        row.values()
-        for row in statements.rows(
-            "home:own-sessions", statements.viewer_shape(user), partial(_own_sessions, user), now=timezone.now()
-        )
+    sessions = statements.tuples(
+        "home:own-sessions", statements.viewer_shape(user), partial(_own_sessions, user), now=timezone.now()
     )
     cancelled = mark_safe(' <span class="badge text-bg-secondary">Cancelled</span>')
     return {
