@@ -18,7 +18,7 @@ from django.utils import timezone
 from operations.core import gdpr
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, Service, User
-from referrals import eligibility
+from referrals import eligibility, signals
 from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
@@ -223,6 +223,7 @@ def parent_update(*, actor: User, parent: Parent, data: dict[str, Any], request=
     parent.full_clean(exclude=["organisation"])
     parent.save()
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Parent details changed")
+    signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent
 
 
@@ -234,6 +235,7 @@ def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str,
     parent.contact_safety_recorded_at = timezone.now()
     parent.save()
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Contact safety recorded")
+    signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent
 
 
@@ -532,6 +534,7 @@ def parent_restrict(
     locked.processing_restricted = True
     locked.save(update_fields=["processing_restricted", "updated_at"])
     parent.processing_restricted = True
+    signals.parent_contact_changed.send(sender=Parent, parent_id=locked.pk)
     # The reason may describe the person: the audit names the record only.
     audit_log(
         action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Processing restricted (Art. 18)"

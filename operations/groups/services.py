@@ -587,6 +587,8 @@ def _tell_attendees(
             subject=message.named_subject if named else message.neutral_subject,
             body=message.named_body if named else message.neutral_body,
             recipient_address=address,
+            recipient_parent=booking.parent,
+            names_service=named,
             about=booking,
         )
     if not unreachable or not tell_coordinators:

@@ -61,8 +61,18 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     # For recipients without an account (a parent): the address chosen from
-    # their safe-contact settings when the row was written.
+    # their safe-contact settings when the row was written. The sender asks
+    # the parent's record again just before delivery (notifications.safety),
+    # so a channel that became unsafe meanwhile is never used.
     recipient_address = models.CharField(max_length=254, blank=True)
+    recipient_parent = models.ForeignKey(
+        "referrals.Parent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whether the wording names the service or group: a parent may say later
+    # that messages must not name it.
+    names_service = models.BooleanField(default=False)
+    # Why a row was cancelled (never personal: "SMS is no longer recorded as safe").
+    cancelled_reason = models.CharField(max_length=200, blank=True)
     about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     about_id = models.CharField(max_length=40, blank=True)
     about = GenericForeignKey("about_type", "about_id")
@@ -106,10 +116,20 @@ class Notification(models.Model):
             ),
             # The log's kind filter lists the kinds in use without reading every row.
             models.Index(fields=["organisation", "kind"], name="notification_index_for_kinds"),
+            # A change to a parent's contact safety, a restriction or an erasure finds their waiting messages.
+            models.Index(
+                fields=["recipient_parent"],
+                name="notification_parent_pending",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
         ]
         constraints = [
+            # A row that may still be sent has someone to go to; an erased
+            # parent's finished rows keep no address.
             models.CheckConstraint(
-                condition=Q(recipient_user__isnull=False) | ~Q(recipient_address=""),
+                condition=Q(recipient_user__isnull=False)
+                | ~Q(recipient_address="")
+                | Q(status__in=["sent", "failed", "cancelled"]),
                 name="notification_has_recipient",
             ),
         ]

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import Organisation, User
-from operations.notifications import channels, rules
+from operations.core.models import Membership, Organisation, Role, User
+from operations.notifications import channels, rules, safety
 from operations.notifications.models import Channel, Notification, ReminderSettings, Status
+from referrals.models import Parent
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ def notification_write(
     due_at: datetime | None = None,
     recipient_user: User | None = None,
     recipient_address: str = "",
+    recipient_parent: Parent | None = None,
+    names_service: bool = False,
     about: models.Model | None = None,
     link: str = "",
 ) -> tuple[Notification, bool]:
@@ -67,6 +71,8 @@ def notification_write(
                 due_at=due_at,
                 recipient_user=recipient_user,
                 recipient_address=recipient_address,
+                recipient_parent=recipient_parent,
+                names_service=names_service,
                 about_type=ContentType.objects.get_for_model(about) if about is not None else None,
                 about_id=str(about.pk) if about is not None else "",
                 link=link,
@@ -104,11 +110,25 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> s
     The claim is a conditional UPDATE (pending and due → sending): of two
     workers given the same row, exactly one claims it. Returns the status."""
     now = now or timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING, due_at__lte=now).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not notification_claim(notification_id=notification_id, now=now):
         return "not-claimed"
+    return notification_deliver_claimed(notification_id=notification_id, now=now)
+
+
+def notification_claim(*, notification_id: int, now: datetime) -> bool:
+    """pending and due → sending, for exactly one caller."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, status=Status.PENDING, due_at__lte=now).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def notification_deliver_claimed(*, notification_id: int, now: datetime) -> str:
+    """Delivers a row this caller claimed. A message to a parent is checked
+    against her record first (``safety.verdict_for``), with her row locked
+    until the provider has answered: a change to her contact safety saved
+    meanwhile waits for this send, and any later send sees it."""
     notification = Notification.objects.select_related("recipient_user").get(pk=notification_id)
 
     if (
@@ -122,16 +142,93 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> s
         )
         return Status.PENDING
 
-    try:
-        _deliver(notification)
-    except channels.TransientSendError as exc:
-        return _record_failure(notification, str(exc), permanent=False, now=now)
-    except channels.PermanentSendError as exc:
-        return _record_failure(notification, str(exc), permanent=True, now=now)
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    failure: channels.TransientSendError | channels.PermanentSendError | None = None
+    with transaction.atomic():
+        if notification.recipient_parent_id is not None:
+            parent = Parent.objects.select_for_update().get(pk=notification.recipient_parent_id)
+            verdict = safety.verdict_for(
+                channel=notification.channel, names_service=notification.names_service, parent=parent
+            )
+            if not verdict.allowed:
+                _withhold(notification, verdict)
+                return Status.CANCELLED
+            notification.recipient_address = verdict.address
+        try:
+            _deliver(notification)
+        except (channels.TransientSendError, channels.PermanentSendError) as exc:
+            failure = exc
+        else:
+            Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+                status=Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+    if failure is not None:
+        permanent = isinstance(failure, channels.PermanentSendError)
+        return _record_failure(notification, str(failure), permanent=permanent, now=now)
     return Status.SENT
+
+
+def _withhold(notification: Notification, verdict: safety.Verdict) -> None:
+    """Cancels a message that is no longer safe to send, with the reason,
+    and asks the coordinators in the app to reach the parent another way
+    (by record number: nothing personal in the notification)."""
+    cancelled = Notification.objects.filter(pk=notification.pk, status__in=[Status.PENDING, Status.SENDING]).update(
+        status=Status.CANCELLED, cancelled_reason=verdict.reason[:200], claimed_at=None
+    )
+    if not cancelled:
+        return
+    logger.info("notification %s cancelled before delivery: %s", notification.pk, verdict.reason)
+    if not verdict.tell_coordinators:
+        return
+    organisation = Organisation(pk=notification.organisation_id)
+    channel = safety.CHANNEL_NAMES.get(notification.channel, notification.channel)
+    record = f"parent #{notification.recipient_parent_id}"
+    coordinators = Membership.objects.active().filter(
+        organisation_id=notification.organisation_id, role=Role.COORDINATOR
+    )
+    for user_id in coordinators.order_by("user_id").values_list("user_id", flat=True):
+        notification_write(
+            key=f"withheld-{notification.pk}-coordinator-{user_id}",
+            kind="message_withheld",
+            channel=Channel.IN_APP,
+            organisation=organisation,
+            recipient_user=User(pk=user_id),
+            subject=f"A message to {record} was not sent",
+            body=(
+                f'{channel} message "{notification.subject}" to {record} was cancelled before it went: '
+                f"{verdict.reason} Please reach them another way."
+            ),
+            link=reverse("referrals:parent-detail", args=[notification.recipient_parent_id]),
+        )
+
+
+def notifications_recheck_for_parent(*, parent_id: int) -> int:
+    """Cancels at once every waiting message to a parent that her record no
+    longer allows (called when her contact safety changes, her processing is
+    restricted or her record is erased). Rows being sent right now are
+    checked by their sender, which waits for her row. Returns how many."""
+    parent = Parent.objects.get(pk=parent_id)
+    cancelled = 0
+    waiting = Notification.objects.filter(recipient_parent_id=parent_id, status=Status.PENDING).order_by("pk")
+    for notification in waiting:
+        verdict = safety.verdict_for(
+            channel=notification.channel, names_service=notification.names_service, parent=parent
+        )
+        if not verdict.allowed:
+            _withhold(notification, verdict)
+            cancelled += 1
+    return cancelled
+
+
+def notifications_forget_parent(*, parent_id: int) -> None:
+    """Erasure: every message still waiting for the parent is cancelled, and
+    the address and wording of every message to them, sent or not, goes; the
+    rows stay, without anything personal, for the counts."""
+    Notification.objects.filter(recipient_parent_id=parent_id, status=Status.PENDING).update(
+        status=Status.CANCELLED, cancelled_reason="The parent's record was erased.", claimed_at=None
+    )
+    Notification.objects.filter(recipient_parent_id=parent_id).update(
+        recipient_address="", subject="(erased)", body="", last_error=""
+    )
 
 
 def _deliver(notification: Notification) -> None:

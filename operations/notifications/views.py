@@ -16,7 +16,7 @@ from operations.notifications.services import notification_mark_read, notificati
 LOG_PAGE_SIZE = 25
 #: What a row of the log shows: the subject, body and address stay unread.
 LOG_ROW_FIELDS = [
-    "due_at", "kind", "channel", "status", "last_error", "attempts", "sent_at", "recipient_user_id",
+    "due_at", "kind", "channel", "status", "last_error", "cancelled_reason", "attempts", "sent_at", "recipient_user_id",
     "recipient_user__first_name", "recipient_user__last_name", "recipient_user__username",
 ]  # fmt: skip
 

@@ -216,3 +216,60 @@ def _session_soon(organisation):
         ends_at=starts + timedelta(hours=1),
         adult_places=10,
     )
+
+
+def test_a_real_worker_asks_the_parents_record_again_and_sends_nothing_unsafe(
+    organisation, coordinator, tmp_path, quiet_hours_off
+):
+    """Three SMS are waiting when the record changes underneath them (as a
+    row already handed to a worker would see it): SMS no longer safe, the
+    processing restricted, the record erased. A real worker on Redis sends
+    only the fourth, whose parent's record still allows it."""
+    redis_url = private_redis_url()
+    record = tmp_path / "sms.jsonl"
+    safe = {"phone": "07700900123", "safe_sms": True, "contact_safety_recorded_at": timezone.now()}
+    parents = {
+        name: ParentFactory(organisation=organisation, **safe) for name in ("unsafe", "restricted", "erased", "ok")
+    }
+    ids = {}
+    for name, parent in parents.items():
+        notification, _ = notification_write(
+            key=f"parent-{name}",
+            kind="session_reminder",
+            channel=Channel.SMS,
+            organisation=organisation,
+            subject="Group tomorrow",
+            body="Your group meets tomorrow at 10:00.",
+            recipient_address=parent.phone,
+            recipient_parent=parent,
+            due_at=timezone.now() + timedelta(hours=1),
+        )
+        ids[name] = notification.pk
+    Parent = type(parents["ok"])
+    Parent.objects.filter(pk=parents["unsafe"].pk).update(safe_sms=False)
+    Parent.objects.filter(pk=parents["restricted"].pk).update(processing_restricted=True)
+    Parent.objects.filter(pk=parents["erased"].pk).update(erased_at=timezone.now())
+    Notification.objects.filter(pk__in=ids.values()).update(due_at=timezone.now())
+
+    worker = worker_for(tmp_path, redis_url, record, **quiet_hours_off)
+    worker.start(name="recheck")
+    try:
+        with Connection(redis_url) as conn:
+            for notification_id in ids.values():
+                send_notification.apply_async((notification_id,), connection=conn, queue="reminders")
+        assert wait_until(lambda: not Notification.objects.filter(pk__in=ids.values(), status="pending").exists())
+        assert wait_until(lambda: not Notification.objects.filter(pk__in=ids.values(), status="sending").exists())
+    finally:
+        worker.stop()
+    assert recorded_keys(record) == ["parent-ok"]
+    status = dict(Notification.objects.filter(pk__in=ids.values()).values_list("key", "status"))
+    assert status == {
+        "parent-unsafe": Status.CANCELLED,
+        "parent-restricted": Status.CANCELLED,
+        "parent-erased": Status.CANCELLED,
+        "parent-ok": Status.SENT,
+    }
+    told = Notification.objects.filter(recipient_user=coordinator, kind="message_withheld").values_list(
+        "body", flat=True
+    )
+    assert [f"parent #{parents['unsafe'].pk}" in body for body in told] == [True]
