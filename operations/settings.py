@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "operations.core.middleware.SessionIdleRefresh",
+    # Before anything reads a form or query: a control character is a 400.
+    "operations.core.middleware.RefuseControlCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,7 +202,15 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Forgiving: while Redis is down a read is a miss (operations.core.cache);
+    # short timeouts, so a page never waits long on a cache that is gone.
+    CACHES = {
+        "default": {
+            "BACKEND": "operations.core.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # An organisation's configuration (services, areas, settings, courses) is
@@ -372,9 +382,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     # Both refuse a user whose role requires two-factor authentication and
     # who has not passed it (see operations.core.security).
+    # The token first: its challenge (WWW-Authenticate: Token) makes a
+    # missing, invalid or forged token a 401 that API clients understand.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "operations.core.security.TwoFactorSessionAuthentication",
         "operations.core.security.TwoFactorTokenAuthentication",
+        "operations.core.security.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["operations.core.permissions.IsMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

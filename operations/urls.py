@@ -33,3 +33,6 @@ urlpatterns = [
     # so the docs page works under a Content-Security-Policy without inline scripts.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A database out of reach answers 503 with Retry-After (operations.core.views.server_error).
+handler500 = "operations.core.views.server_error"

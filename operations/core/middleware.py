@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from operations.core import config_cache
@@ -142,3 +145,69 @@ class SecurityHeaders:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RefuseControlCharacters:
+    """Refuses control characters where no person types them: anywhere in a
+    query string, and NUL (or any control character but tab and line breaks)
+    in a submitted form or JSON body. PostgreSQL cannot store NUL, so without
+    this one place such input reached the database as a 500 from filters,
+    choice fields and lookups. The answer is a 400 naming the field."""
+
+    QUERY_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+    BODY_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+    MESSAGE = "Remove the control character from this value: it cannot be stored."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._first_bad_field(request)
+        if field is not None:
+            return self._refusal(request, field)
+        return self.get_response(request)
+
+    def _first_bad_field(self, request: HttpRequest) -> str | None:
+        for key, values in request.GET.lists():
+            if self.QUERY_FORBIDDEN.search(key) or any(self.QUERY_FORBIDDEN.search(v) for v in values):
+                return self._name(key)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                return None  # not JSON: the API's parser answers that
+            return self._bad_in_json(data, "")
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, values in request.POST.lists():
+                if self.BODY_FORBIDDEN.search(key) or any(self.BODY_FORBIDDEN.search(v) for v in values):
+                    return self._name(key)
+        return None
+
+    def _bad_in_json(self, value, path: str) -> str | None:
+        if isinstance(value, str):
+            return path or "non_field_errors" if self.BODY_FORBIDDEN.search(value) else None
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if self.BODY_FORBIDDEN.search(str(key)):
+                    return "non_field_errors"
+                found = self._bad_in_json(item, path or str(key))
+                if found:
+                    return found
+        if isinstance(value, list):
+            for item in value:
+                found = self._bad_in_json(item, path)
+                if found:
+                    return found
+        return None
+
+    def _name(self, key: str) -> str:
+        return self.QUERY_FORBIDDEN.sub("", key) or "non_field_errors"
+
+    def _refusal(self, request: HttpRequest, field: str) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({field: [self.MESSAGE]}, status=400)
+        return HttpResponseBadRequest(
+            render_to_string("400.html", {"field": field, "message": self.MESSAGE}), content_type="text/html"
+        )

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import sys
 from base64 import b32encode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -246,3 +249,22 @@ def retention(request: HttpRequest) -> HttpResponse:
     ]
     fixed = [(rule.label, rule.period_set_by) for rule in retention_rules.RULES.values() if rule.period_set_by]
     return render(request, "core/retention.html", {"form": form, "runs": runs, "fixed": fixed})
+
+
+#: A database that cannot be reached for a moment (a restart, a fail-over, a
+#: full connection pool) is not a bug: people are told to try again shortly.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: 503 with Retry-After while the database is out of reach,
+    Django's plain 500 page otherwise. Rendered without a request context: the
+    context processors would ask the database again."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": "The system will be back shortly. Try again in a minute."}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

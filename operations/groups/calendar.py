@@ -18,6 +18,12 @@ from operations.groups.models import Format, GroupSession, SessionStatus
 PRODID = "-//Perinatal peer support//Groups//EN"
 
 
+def _one_line(text: str) -> str:
+    """Any stored text as one line: names are refused with line breaks now,
+    but a feed must not fail on a value stored before (or by hand)."""
+    return " ".join(str(text).split())
+
+
 def _location(session: GroupSession) -> str:
     group = session.group
     if group.format == Format.ONLINE:
@@ -29,7 +35,7 @@ def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: st
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _one_line(name))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     host = domain or "peer-support.invalid"
     for session in sessions:
@@ -38,10 +44,10 @@ def sessions_calendar(*, name: str, sessions: Iterable[GroupSession], domain: st
         event.add("dtstamp", session.starts_at)
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
-        event.add("summary", session.group.name)
+        event.add("summary", _one_line(session.group.name))
         location = _location(session)
         if location:
-            event.add("location", location)
+            event.add("location", _one_line(location))
         if session.status == SessionStatus.CANCELLED:
             event.add("status", "CANCELLED")
         else:

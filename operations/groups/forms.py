@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, Role, Service, User
+from operations.core.validators import single_line
 from operations.groups import creche
 from operations.groups.models import Audience, Format, Recurrence, Stage, Weekday, WeekOfMonth
 from referrals.models import Parent
@@ -48,13 +49,13 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=150, validators=[single_line])
     service = forms.ModelChoiceField(queryset=Service.objects.none())
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.PARENTS_AND_CARERS)
     format = forms.ChoiceField(choices=Format.choices)
     stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.BOTH)
-    venue_name = forms.CharField(max_length=150, required=False)
+    venue_name = forms.CharField(max_length=150, required=False, validators=[single_line])
     venue_address = forms.CharField(max_length=300, required=False)
     council_area = forms.ModelChoiceField(queryset=CouncilArea.objects.all(), required=False)
     step_free_access = forms.BooleanField(required=False)

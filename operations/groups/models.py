@@ -25,6 +25,7 @@ from operations.core.models import (
     Service,
     active_membership,
 )
+from operations.core.validators import single_line
 from operations.groups import creche, recurrence
 
 
@@ -148,13 +149,13 @@ class GroupQuerySet(OrganisationScopedQuerySet):
 class Group(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="peer_groups")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="peer_groups")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[single_line])
     description = models.TextField(blank=True)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARENTS_AND_CARERS)
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.BOTH)
 
-    venue_name = models.CharField(max_length=150, blank=True)
+    venue_name = models.CharField(max_length=150, blank=True, validators=[single_line])
     venue_address = models.CharField(max_length=300, blank=True)
     council_area = models.ForeignKey(CouncilArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     step_free_access = models.BooleanField(default=False)

@@ -108,3 +108,29 @@ def test_the_private_feed_has_the_persons_own_visits_without_the_familys_name(
     assert b"Isobelunique" not in body
     other = services.calendar_feed_for(user=coordinator, organisation_id=organisation.pk)
     assert b"Visit (match" not in Client().get(f"/groups/feed/{other.token}.ics").content
+
+
+def test_a_group_name_with_a_line_break_is_refused_and_a_stored_one_does_not_break_the_feed(
+    coordinator_client, organisation
+):
+    group = make_group(organisation)
+    response = coordinator_client.patch(
+        f"/api/v1/groups/{group.pk}/", data={"name": "Tweed\nValley"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["name"] == ["Keep this to one line: remove the line break."]
+    group.refresh_from_db()
+    assert "\n" not in group.name
+
+    type(group).objects.filter(pk=group.pk).update(name="Tweed\r\nValley Mums", venue_name="Hall\nRoom 2")
+    response = coordinator_client.get(f"/groups/{group.pk}/calendar.ics")
+    assert response.status_code == 200
+    assert str(events(response.content)[0]["SUMMARY"]) == "Tweed Valley Mums"
+
+
+def test_the_group_form_refuses_a_line_break_in_the_name(organisation):
+    from operations.groups.forms import GroupForm
+
+    form = GroupForm(data={"name": "Tweed\nValley"}, organisation_id=organisation.pk)
+    form.is_valid()
+    assert form.errors["name"] == ["Keep this to one line: remove the line break."]

@@ -64,11 +64,11 @@ OWN_ORGANISATION = answers(LOGIN, 200, 200, 200, 200, 404)
 OTHER_ORGANISATION = answers(LOGIN, 404, 404, 404, 404, 200)
 POST_ONLY = answers(LOGIN, 405, 405, 405, 405, 405)
 
-API_MEMBERS = answers(403, 200, 200, 200, 200, 200)
-API_OWN_ORGANISATION = answers(403, 200, 200, 200, 200, 404)
-API_OTHER_ORGANISATION = answers(403, 404, 404, 404, 404, 200)
+API_MEMBERS = answers(401, 200, 200, 200, 200, 200)
+API_OWN_ORGANISATION = answers(401, 200, 200, 200, 200, 404)
+API_OTHER_ORGANISATION = answers(401, 404, 404, 404, 404, 200)
 # An empty body: managers pass the permission check and get field errors.
-API_MANAGERS_WRITE = answers(403, 403, 403, 403, 400, 403)
+API_MANAGERS_WRITE = answers(401, 403, 403, 403, 400, 403)
 
 
 def admin_only(manager: Answer) -> tuple[Answer, ...]:
@@ -1100,9 +1100,9 @@ PAGES: dict[str, list[Case]] = {
     "password_reset_confirm": [Case(PUBLIC, args=("MQ", "not-a-valid-token"), note="shows 'link invalid'")],
     "password_reset_complete": [Case(PUBLIC)],
     # API pages outside the schema.
-    "api-root": [Case(answers(403, 200, 200, 200, 200, 200))],
-    "api-schema": [Case(answers(403, 200, 200, 200, 200, 200))],
-    "api-docs": [Case(answers(403, 200, 200, 200, 200, 200))],
+    "api-root": [Case(answers(401, 200, 200, 200, 200, 200))],
+    "api-schema": [Case(answers(401, 200, 200, 200, 200, 200))],
+    "api-docs": [Case(answers(401, 200, 200, 200, 200, 200))],
     # The admin site: managers of an organisation, scoped to it; superusers run the installation.
     "admin:index": [Case(admin_only(200))],
     "admin:login": [Case(answers(*[LOGIN] * 6), note="one sign-in page for the whole site")],
@@ -1172,11 +1172,11 @@ PAGES: dict[str, list[Case]] = {
 
 # --- API rows of the apps --------------------------------------------------
 # Referrals, parents and children: coordinators and managers only (``IsStaffRole``).
-API_STAFF = answers(403, 403, 403, 200, 200, 200)
-API_STAFF_OWN = answers(403, 403, 403, 200, 200, 404)
-API_STAFF_OTHER = answers(403, 403, 403, 404, 404, 200)
+API_STAFF = answers(401, 403, 403, 200, 200, 200)
+API_STAFF_OWN = answers(401, 403, 403, 200, 200, 404)
+API_STAFF_OTHER = answers(401, 403, 403, 404, 404, 200)
 # An empty body from a coordinator or manager: field errors, nothing written.
-API_STAFF_BAD_INPUT = answers(403, 403, 403, 400, 400, 400)
+API_STAFF_BAD_INPUT = answers(401, 403, 403, 400, 400, 400)
 
 
 def api_staff_object(own: str, other: str) -> list[Case]:
@@ -1187,16 +1187,16 @@ def api_staff_write(own: str, other: str, *, answer: Answer = 400) -> list[Case]
     """A staff write with an empty body: ``answer`` on one's own organisation's
     object, 404 on another organisation's (the object is looked up first)."""
     return [
-        Case(answers(403, 403, 403, answer, answer, 404), params={"id": own}, data={}),
-        Case(answers(403, 403, 403, 404, 404, answer), params={"id": other}, data={}),
+        Case(answers(401, 403, 403, answer, answer, 404), params={"id": own}, data={}),
+        Case(answers(401, 403, 403, 404, 404, answer), params={"id": other}, data={}),
     ]
 
 
 # Volunteers and supervision: every member reads what ``visible_to`` gives
 # them (a volunteer only themselves, a PSO their supervisees); only
 # coordinators and managers change profiles; PSOs, coordinators and managers log supervision.
-API_OWN_PROFILE = answers(403, 200, 200, 200, 200, 404)
-API_STRANGER = answers(403, 404, 404, 200, 200, 404)
+API_OWN_PROFILE = answers(401, 200, 200, 200, 200, 404)
+API_STRANGER = answers(401, 404, 404, 200, 200, 404)
 
 APP_API: dict[str, list[Case]] = {
     "GET /api/v1/referrals/": [Case(API_STAFF)],
@@ -1213,12 +1213,12 @@ APP_API: dict[str, list[Case]] = {
     "POST /api/v1/parents/{id}/children/": api_staff_write("parent", "other_parent"),
     # Restriction of processing: managers only (bad input and the rules: tests/referrals).
     "POST /api/v1/parents/{id}/restrict/": [
-        Case(answers(403, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="no reason: a field error"),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+        Case(answers(401, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="no reason: a field error"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
     ],
     "POST /api/v1/parents/{id}/lift-restriction/": [
-        Case(answers(403, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="not restricted"),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+        Case(answers(401, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="not restricted"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
     ],
     "GET /api/v1/children/{id}/": api_staff_object("child", "other_child"),
     "PUT /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
@@ -1235,7 +1235,7 @@ APP_API: dict[str, list[Case]] = {
     "POST /api/v1/volunteers/{id}/status/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
     "PUT /api/v1/volunteers/{id}/pvg/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
     "GET /api/v1/supervisions/": [Case(API_MEMBERS, note="each sees only the sessions visible_to them")],
-    "POST /api/v1/supervisions/": [Case(answers(403, 403, 400, 400, 400, 400), data={})],
+    "POST /api/v1/supervisions/": [Case(answers(401, 403, 400, 400, 400, 400), data={})],
     "GET /api/v1/supervisions/{id}/": [
         Case(API_OWN_PROFILE, params={"id": "supervision_session"}),
         Case(API_STRANGER, params={"id": "stranger_session"}, note="a PSO who does not supervise: not found"),
@@ -1249,8 +1249,8 @@ APP_API: dict[str, list[Case]] = {
 # without contact details); coordinators and managers create and change
 # groups, cancel sessions, book and cancel bookings; any helper of the
 # session marks attendance.
-API_HELPER_OWN = answers(403, 200, 200, 200, 200, 404)
-API_HELPER_STRANGER = answers(403, 404, 404, 200, 200, 404)
+API_HELPER_OWN = answers(401, 200, 200, 200, 200, 404)
+API_HELPER_STRANGER = answers(401, 404, 404, 200, 200, 404)
 
 
 def api_helper_object(own: str, stranger: str, other: str) -> list[Case]:
@@ -1272,26 +1272,26 @@ GROUP_API: dict[str, list[Case]] = {
         "group_session", "stranger_group_session", "other_group_session"
     ),
     "POST /api/v1/group-sessions/{id}/cancel/": [
-        Case(answers(403, 403, 403, 400, 400, 404), params={"id": "group_session"}, data=TOO_LONG_NOTE),
-        Case(answers(403, 403, 403, 404, 404, 400), params={"id": "other_group_session"}, data=TOO_LONG_NOTE),
+        Case(answers(401, 403, 403, 400, 400, 404), params={"id": "group_session"}, data=TOO_LONG_NOTE),
+        Case(answers(401, 403, 403, 404, 404, 400), params={"id": "other_group_session"}, data=TOO_LONG_NOTE),
     ],
     "GET /api/v1/bookings/": [Case(API_MEMBERS, note="each sees only the registers visible_to them")],
     "POST /api/v1/bookings/": [Case(API_STAFF_BAD_INPUT, data={})],
     "GET /api/v1/bookings/{id}/": api_helper_object("group_booking", "stranger_group_booking", "other_group_booking"),
     "POST /api/v1/bookings/{id}/cancel/": [
         Case(
-            answers(403, 403, 403, 200, 400, 404),
+            answers(401, 403, 403, 200, 400, 404),
             params={"id": "group_booking"},
             data={},
             note="the manager, asked after the coordinator, finds it already cancelled",
         ),
-        Case(answers(403, 403, 403, 404, 404, 200), params={"id": "other_group_booking"}, data={}),
+        Case(answers(401, 403, 403, 404, 404, 200), params={"id": "other_group_booking"}, data={}),
     ],
     # No "attended" given: a field error, nothing written.
     "POST /api/v1/bookings/{id}/attendance/": [
-        Case(answers(403, 400, 400, 400, 400, 404), params={"id": "group_booking"}, data={}),
-        Case(answers(403, 404, 404, 400, 400, 404), params={"id": "stranger_group_booking"}, data={}),
-        Case(answers(403, 404, 404, 404, 404, 400), params={"id": "other_group_booking"}, data={}),
+        Case(answers(401, 400, 400, 400, 400, 404), params={"id": "group_booking"}, data={}),
+        Case(answers(401, 404, 404, 400, 400, 404), params={"id": "stranger_group_booking"}, data={}),
+        Case(answers(401, 404, 404, 404, 404, 400), params={"id": "other_group_booking"}, data={}),
     ],
 }
 
@@ -1304,14 +1304,14 @@ GROUP_API: dict[str, list[Case]] = {
 # own OPEN matches take a visit or a contact log (any other match id is a
 # field error, nothing written); candidates, proposals, confirming and
 # transitions are staff only; every member reads the directory, managers write it.
-API_OWN_MATCH = answers(403, 200, 404, 200, 200, 404)
-API_STRANGER_MATCH = answers(403, 404, 404, 200, 200, 404)
+API_OWN_MATCH = answers(401, 200, 404, 200, 200, 404)
+API_STRANGER_MATCH = answers(401, 404, 404, 200, 200, 404)
 
 
 def api_member_match(own: str, pso_own: str, stranger: str, other: str) -> list[Case]:
     return [
         Case(API_OWN_MATCH, params={"id": own}, note="the persona volunteer's own"),
-        Case(answers(403, 404, 200, 200, 200, 404), params={"id": pso_own}, note="the persona PSO's own"),
+        Case(answers(401, 404, 200, 200, 200, 404), params={"id": pso_own}, note="the persona PSO's own"),
         Case(API_STRANGER_MATCH, params={"id": stranger}, note="another volunteer's family"),
         Case(API_OTHER_ORGANISATION, params={"id": other}),
     ]
@@ -1321,14 +1321,14 @@ def api_on_match(body: dict[str, Any]) -> list[Case]:
     """A write naming a match in its body: allowed (201) on one's own open
     match, a field error (400, nothing written) on any other."""
     return [
-        Case(answers(403, 400, 400, 400, 400, 400), data={}),
-        Case(answers(403, 201, 400, 201, 201, 400), data={**body, "match": "{match}"}),
-        Case(answers(403, 400, 201, 201, 201, 400), data={**body, "match": "{pso_match}"}, note="the PSO's own"),
+        Case(answers(401, 400, 400, 400, 400, 400), data={}),
+        Case(answers(401, 201, 400, 201, 201, 400), data={**body, "match": "{match}"}),
+        Case(answers(401, 400, 201, 201, 201, 400), data={**body, "match": "{pso_match}"}, note="the PSO's own"),
         Case(
-            answers(403, 400, 400, 201, 201, 400), data={**body, "match": "{stranger_match}"}, note="another volunteer"
+            answers(401, 400, 400, 201, 201, 400), data={**body, "match": "{stranger_match}"}, note="another volunteer"
         ),
-        Case(answers(403, 400, 400, 400, 400, 400), data={**body, "match": "{ended_match}"}, note="an ended match"),
-        Case(answers(403, 400, 400, 400, 400, 201), data={**body, "match": "{other_match}"}),
+        Case(answers(401, 400, 400, 400, 400, 400), data={**body, "match": "{ended_match}"}, note="an ended match"),
+        Case(answers(401, 400, 400, 400, 400, 201), data={**body, "match": "{other_match}"}),
     ]
 
 
@@ -1338,15 +1338,15 @@ MATCHING_API: dict[str, list[Case]] = {
     "GET /api/v1/matching/proposals/": [Case(API_STAFF_BAD_INPUT)],
     "POST /api/v1/matching/proposals/": [
         Case(API_STAFF_BAD_INPUT, data={}),
-        Case(answers(403, 403, 403, 200, 200, 404), data={"service": "{service}"}),
-        Case(answers(403, 403, 403, 404, 404, 200), data={"service": "{other_service}"}),
+        Case(answers(401, 403, 403, 200, 200, 404), data={"service": "{service}"}),
+        Case(answers(401, 403, 403, 404, 404, 200), data={"service": "{other_service}"}),
     ],
     "POST /api/v1/matching/proposals/confirm/": [Case(API_STAFF_BAD_INPUT, data={})],
     "GET /api/v1/matches/": [Case(API_MEMBERS, note="each sees only the matches visible_to them")],
     "POST /api/v1/matches/": [
         Case(API_STAFF_BAD_INPUT, data={}),
         Case(
-            answers(403, 403, 403, 400, 400, 400),
+            answers(401, 403, 403, 400, 400, 400),
             data={"referral": "{other_referral}", "volunteer": "{other_volunteer_profile}"},
             note="another organisation's referral and volunteer: field errors",
         ),
@@ -1369,29 +1369,29 @@ MATCHING_API: dict[str, list[Case]] = {
     "GET /api/v1/match-reviews/": [Case(API_STAFF)],
     "POST /api/v1/match-reviews/": [
         Case(API_STAFF_BAD_INPUT, data={}),
-        Case(answers(403, 403, 403, 201, 201, 400), data={"match": "{match}", "held_on": "{today}"}),
-        Case(answers(403, 403, 403, 400, 400, 201), data={"match": "{other_match}", "held_on": "{today}"}),
+        Case(answers(401, 403, 403, 201, 201, 400), data={"match": "{match}", "held_on": "{today}"}),
+        Case(answers(401, 403, 403, 400, 400, 201), data={"match": "{other_match}", "held_on": "{today}"}),
     ],
     "GET /api/v1/conflicts/": [Case(API_STAFF)],
     "POST /api/v1/conflicts/": [
         Case(API_STAFF_BAD_INPUT, data={}),
         Case(
-            answers(403, 403, 403, 201, 400, 400),
+            answers(401, 403, 403, 201, 400, 400),
             data={"parent": "{parent}", "volunteer": "{stranger_profile}"},
             note="the manager's is a duplicate of the coordinator's: a field error",
         ),
         Case(
-            answers(403, 403, 403, 400, 400, 201),
+            answers(401, 403, 403, 400, 400, 201),
             data={"parent": "{other_parent}", "volunteer": "{other_volunteer_profile}"},
         ),
     ],
     "DELETE /api/v1/conflicts/{id}/": [
         Case(
-            answers(403, 403, 403, 204, 404, 404),
+            answers(401, 403, 403, 204, 404, 404),
             params={"id": "conflict"},
             note="the coordinator removes it; the manager then finds nothing",
         ),
-        Case(answers(403, 403, 403, 404, 404, 204), params={"id": "other_conflict"}),
+        Case(answers(401, 403, 403, 404, 404, 204), params={"id": "other_conflict"}),
     ],
     "GET /api/v1/directory/": [Case(API_MEMBERS)],
     "POST /api/v1/directory/": [Case(API_MANAGERS_WRITE, data={})],
@@ -1401,28 +1401,28 @@ MATCHING_API: dict[str, list[Case]] = {
     ],
     "PUT /api/v1/directory/{id}/": [
         Case(API_MANAGERS_WRITE, params={"id": "directory_entry"}, data={}),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
     ],
     "PATCH /api/v1/directory/{id}/": [
-        Case(answers(403, 403, 403, 403, 200, 403), params={"id": "directory_entry"}, data={}, note="no change"),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
+        Case(answers(401, 403, 403, 403, 200, 403), params={"id": "directory_entry"}, data={}, note="no change"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_directory_entry"}, data={}),
     ],
 }
 
 # The dashboard's figures: managers only (bad filters are 400s, tested in tests/dashboard).
 DASHBOARD_API: dict[str, list[Case]] = {
-    "GET /api/v1/dashboard/": [Case(answers(403, 403, 403, 403, 200, 403))],
+    "GET /api/v1/dashboard/": [Case(answers(401, 403, 403, 403, 200, 403))],
     # Reminder settings: managers only, their own organisation's (bad values: tests/notifications).
-    "GET /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 200, 403))],
-    "PUT /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 400, 403), data={})],
-    "PATCH /api/v1/reminder-settings/": [Case(answers(403, 403, 403, 403, 200, 403), data={}, note="no change")],
+    "GET /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403))],
+    "PUT /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 400, 403), data={})],
+    "PATCH /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403), data={}, note="no change")],
 }
 
 # Outcomes: assessments for PSOs (their caseload), coordinators and managers;
 # safety alerts for coordinators and managers (``IsStaffRole``). Creating with
 # another organisation's parent or referral is a field error, never a write.
-API_ASSESSORS = answers(403, 403, 200, 200, 200, 200)
-API_ASSESSORS_BAD_INPUT = answers(403, 403, 400, 400, 400, 400)
+API_ASSESSORS = answers(401, 403, 200, 200, 200, 200)
+API_ASSESSORS_BAD_INPUT = answers(401, 403, 400, 400, 400, 400)
 
 OUTCOME_API: dict[str, list[Case]] = {
     "GET /api/v1/assessments/": [Case(API_ASSESSORS, note="a PSO: their caseload's assessments")],
@@ -1442,9 +1442,9 @@ OUTCOME_API: dict[str, list[Case]] = {
         ),
     ],
     "GET /api/v1/assessments/{id}/": [
-        Case(answers(403, 403, 404, 200, 200, 404), params={"id": "assessment"}),
-        Case(answers(403, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
-        Case(answers(403, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
+        Case(answers(401, 403, 404, 200, 200, 404), params={"id": "assessment"}),
+        Case(answers(401, 403, 404, 404, 404, 200), params={"id": "other_assessment"}),
+        Case(answers(401, 403, 200, 200, 200, 404), params={"id": "pso_assessment"}),
     ],
     "GET /api/v1/safety-alerts/": [Case(API_STAFF)],
     "GET /api/v1/safety-alerts/{id}/": api_staff_object("safety_alert", "other_safety_alert"),
@@ -1453,8 +1453,8 @@ OUTCOME_API: dict[str, list[Case]] = {
 
 
 # Evaluation API: managers only; an empty body is a field error.
-API_MANAGER_OWN = answers(403, 403, 403, 403, 200, 403)
-API_MANAGER_OTHER = answers(403, 403, 403, 403, 404, 403)
+API_MANAGER_OWN = answers(401, 403, 403, 403, 200, 403)
+API_MANAGER_OTHER = answers(401, 403, 403, 403, 404, 403)
 EVALUATION_API: dict[str, list[Case]] = {
     "GET /api/v1/evaluation-projects/": [Case(API_MANAGER_OWN)],
     "POST /api/v1/evaluation-projects/": [Case(API_MANAGERS_WRITE, data={})],
@@ -1514,11 +1514,11 @@ API: dict[str, list[Case]] = {
     ],
     "PUT /api/v1/services/{id}/": [
         Case(API_MANAGERS_WRITE, params={"id": "service"}, data={}),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
     ],
     "PATCH /api/v1/services/{id}/": [
-        Case(answers(403, 403, 403, 403, 200, 403), params={"id": "service"}, data={}, note="empty patch: no change"),
-        Case(answers(403, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
+        Case(answers(401, 403, 403, 403, 200, 403), params={"id": "service"}, data={}, note="empty patch: no change"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_service"}, data={}),
     ],
     **APP_API,
     **GROUP_API,

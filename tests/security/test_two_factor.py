@@ -139,7 +139,7 @@ def test_others_may_enrol_from_their_account_page(volunteer_client):
 @pytest.mark.django_db
 def test_session_api_is_refused_until_verified(required, coordinator, coordinator_client):
     response = coordinator_client.get(reverse("api-me"))
-    assert response.status_code == 403
+    assert response.status_code == 401  # not authenticated enough: the API's challenge says how
     assert "Two-factor authentication is required" in response.json()["detail"]
 
 
@@ -190,5 +190,15 @@ def test_a_volunteer_gets_a_token_with_the_password_alone(required, client, volu
 def test_an_old_token_of_a_required_role_without_authenticator_is_refused(required, coordinator):
     token = Token.objects.create(user=coordinator)
     response = Client().get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert "Two-factor authentication is required" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Token not-a-real-token", "Token " + "a" * 40, "Token", None])
+def test_a_missing_invalid_or_forged_token_is_a_401_with_the_token_challenge(header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = Client().get(reverse("api-me"), **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
