@@ -22,7 +22,7 @@ def unreachable_services(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_page_answers_503_with_retry_after_while_the_database_is_out_of_reach(coordinator_client, unreachable_services):
+def test_a_page_answers_503_with_retry_after_while_the_database_is_gone(coordinator_client, unreachable_services):
     client = coordinator_client
     client.raise_request_exception = False
     response = client.get(reverse("service-list"))
