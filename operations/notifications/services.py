@@ -12,7 +12,7 @@ import redis.exceptions
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -260,18 +260,30 @@ def _record_failure(notification: Notification, error: str, *, permanent: bool, 
 
 def notification_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
     """Offers again rows whose worker died mid-send, then hands every due
-    pending row to a worker. Enqueuing a row twice is harmless: only one
-    claim succeeds. Returns how many rows were enqueued."""
+    pending row to a worker, a batch at a time until the backlog is empty
+    (after an outage, recovery is bounded by the workers, not by one batch a
+    minute). Enqueuing a row twice is harmless: only one claim succeeds.
+    Returns how many rows were enqueued."""
     now = now or timezone.now()
     stale = now - timezone.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
     Notification.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
         status=Status.PENDING, claimed_at=None
     )
-    due_ids = list(Notification.objects.due(now).order_by("due_at").values_list("pk", flat=True)[:batch])
-    for notification_id in due_ids:
-        if not enqueue_send(notification_id):
-            break  # broker down: the next sweep tries again
-    return len(due_ids)
+    enqueued = 0
+    after: tuple[datetime, int] | None = None
+    while True:
+        due = Notification.objects.due(now).order_by("due_at", "pk")
+        if after is not None:
+            # Rows stay pending until a worker claims them: read on from the last one handed out.
+            due = due.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], pk__gt=after[1]))
+        rows = list(due.values_list("due_at", "pk")[:batch])
+        for _, notification_id in rows:
+            if not enqueue_send(notification_id):
+                return enqueued  # broker down: the next sweep tries again
+            enqueued += 1
+        if len(rows) < batch:
+            return enqueued
+        after = rows[-1]
 
 
 @transaction.atomic

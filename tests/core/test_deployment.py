@@ -50,3 +50,11 @@ def test_every_setting_read_from_the_environment_is_documented_in_env_example():
 
 def test_compose_tells_postgres_its_storage_is_ssd():
     assert "random_page_cost=1.1" in compose()["services"]["postgres"]["command"]
+
+
+def test_compose_publishes_gunicorn_on_this_host_only_by_default():
+    # Reached directly, gunicorn would take a client's own X-Forwarded-For as
+    # the proxy's, and the sign-in lockout could be dodged on every attempt.
+    (published,) = compose()["services"]["web"]["ports"]
+    assert published == "${WEB_BIND:-127.0.0.1}:8000:8000"
+    assert "WEB_BIND" in (ROOT / ".env.example").read_text()

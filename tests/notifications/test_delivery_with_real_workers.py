@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from collections import Counter
@@ -140,7 +141,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(organisatio
 def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_later(
     organisation, coordinator, tmp_path, monkeypatch, quiet_hours_off
 ):
-    port = 6391
+    port = free_port()  # never a fixed port: shutting it down could stop another Redis
     redis_url = f"redis://127.0.0.1:{port}/0"
 
     def start_redis():
@@ -189,6 +190,12 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
     assert recorded_keys(record) == [notification.key]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _pings(url: str) -> bool:

@@ -174,6 +174,31 @@ def test_sweep_reoffers_rows_whose_worker_died_mid_send(organisation, settings):
 
 
 @pytest.mark.django_db
+def test_one_sweep_hands_out_a_whole_backlog_in_batches_each_row_once(organisation, monkeypatch):
+    from operations.notifications import services
+
+    # 2,500 rows written while the broker was down, some due at the same moment.
+    now = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"backlog-{index}",
+            kind="test",
+            channel=Channel.SMS,
+            organisation=organisation,
+            subject="Reminder",
+            body="See you",
+            recipient_address="+447700900123",
+            due_at=now.replace(minute=index % 50),
+        )
+        for index in range(2500)
+    )
+    handed_out = []
+    monkeypatch.setattr(services, "enqueue_send", lambda pk: handed_out.append(pk) or True)
+    assert notification_sweep(batch=1000) == 2500
+    assert len(handed_out) == len(set(handed_out)) == 2500
+
+
+@pytest.mark.django_db
 def test_volunteers_see_only_their_own_notifications(organisation, coordinator, volunteer, volunteer_client):
     mine, _ = write(organisation, key="mine", channel=Channel.IN_APP, recipient_user=volunteer)
     write(organisation, key="theirs", channel=Channel.IN_APP, recipient_user=coordinator)
