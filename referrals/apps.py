@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 
-from operations.core import gdpr
-
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
@@ -11,12 +9,8 @@ class ReferralsConfig(AppConfig):
         # A service's policy lives in the base layer, which must not import
         # this app; a receiver is the one place a policy change reaches the
         # stored end dates.
-        from referrals import receivers  # noqa: F401
-        from referrals.gdpr import erase, subject_access
-
-        gdpr.register(subject_access=subject_access, erase=erase)
-
         from operations.core import retention
+        from referrals import receivers  # noqa: F401
         from referrals.retention import RULE
 
         retention.register(RULE)

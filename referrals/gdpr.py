@@ -14,6 +14,8 @@ from referrals.models import Child, Parent, ProcessingRestriction, Referral, Ref
 
 ERASED = "Erased"
 
+HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
+
 
 def subject_access(parent: Parent) -> list[Section]:
     parent_row = model_to_dict(parent, exclude=["organisation"])

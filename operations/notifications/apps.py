@@ -22,9 +22,7 @@ class NotificationsConfig(AppConfig):
             if rule not in due.RULES:
                 due.RULES.append(rule)
 
-        from operations.core import gdpr
         from operations.notifications import receivers
         from referrals.signals import parent_contact_changed
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
-        gdpr.register(subject_access=receivers.subject_access, erase=receivers.erase)

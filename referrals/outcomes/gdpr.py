@@ -11,6 +11,8 @@ from operations.core.gdpr import Section
 from referrals.models import Parent
 from referrals.outcomes.models import Assessment, SafetyAlert
 
+HOLDS = [Assessment, SafetyAlert]
+
 ASSESSMENT_FIELDS = (
     "id", "measure", "questionnaire__name", "timepoint", "taken_on", "responses", "item_scores", "total", "band",
     "alert_items", "scoring_version", "entered_at",
