@@ -120,8 +120,7 @@ def test_coordinator_home_panels(coordinator_client, organisation, service):
     past = ReferralFactory(
         organisation=organisation, service=service, status="active", eligibility_end=today - timedelta(days=3)
     )
-    response = coordinator_client.get(reverse("home"))
-    context = response.context
+    context = coordinator_client.get(reverse("home")).context["referral_panels"]
     assert fresh.pk in _pks(context["new_referrals"])
     assert _pks(context["overdue"]) == [late.pk]
     assert _pks(context["ending_soon"]) == [ending.pk]
@@ -146,7 +145,7 @@ def test_birth_and_loss_panels_show_the_first_ten_each(coordinator_client, organ
         ChildFactory(parent=ParentFactory(organisation=organisation), loss_kind="miscarriage", loss_date=day)
         for day in (today - timedelta(days=5), today - timedelta(days=9))
     ]
-    context = coordinator_client.get(reverse("home")).context
+    context = coordinator_client.get(reverse("home")).context["referral_panels"]
     assert _pks(context["births_to_confirm"]) == [child.pk for child in births[:10]]
     assert no_open_referral.pk not in _pks(context["births_to_confirm"])
     assert _pks(context["loss_reviews"]) == [losses[1].pk, losses[0].pk]
