@@ -151,6 +151,26 @@ def test_birth_and_loss_panels_show_the_first_ten_each(coordinator_client, organ
     assert _pks(context["loss_reviews"]) == [losses[1].pk, losses[0].pk]
 
 
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_the_waiting_past_target_panel_follows_each_service_s_target(coordinator_client, organisation, service):
+    today = date(2026, 11, 26)  # a Thursday
+
+    def overdue() -> list[int]:
+        return _pks(coordinator_client.get(reverse("home")).context["referral_panels"]["overdue"])
+
+    groups = ServiceFactory(organisation=organisation, name="Groups", waiting_target_working_days=2)
+    waiting_on_groups = ReferralFactory(
+        organisation=organisation, service=groups, received_on=today - timedelta(days=6)
+    )
+    late = ReferralFactory(organisation=organisation, service=service, received_on=today - timedelta(days=4))
+    assert waiting_on_groups.pk in overdue()
+    assert late.pk not in overdue()
+    service.waiting_target_working_days = 1
+    service.save()
+    assert late.pk in overdue()
+
+
 def _pks(rows: list[dict]) -> list[int]:
     return [row["pk"] for row in rows]
 
