@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "operations.groups",
     "operations.dashboard",
     "operations.evaluation",
+    # The home page reads every app above: the top layer.
+    "operations.home",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

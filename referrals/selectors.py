@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from operations.core import statements
 from operations.core.working_days import subtract_working_days
 from referrals.cards import STATUS_LABELS, Card
-from referrals.models import Child, Parent, Referral, ReferralTransition, parent_name
+from referrals.models import Child, Parent, Referral, ReferralTransition, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status
 
 ENDING_SOON_WEEKS = 8
@@ -212,9 +210,8 @@ CHILD_PANEL_TESTS: dict[str, Panel] = {
 
 def coordinator_panels(user, today: date | None = None) -> dict:
     """What needs a coordinator's attention today, for the home page: plain
-    rows (dicts of PANEL_*_FIELDS and ``name``), first ``PANEL_ROWS`` of each.
-    Two questions asked of the database, compiled once per process and
-    viewer and run again with each day's dates (``operations.core.statements``)."""
+    rows (dicts of PANEL_*_FIELDS and ``name``; referrals also carry their
+    ``urgency_label``), first ``PANEL_ROWS`` of each panel, in two queries."""
     today = today or timezone.localdate()
     dates = {
         "today": today,
@@ -225,11 +222,12 @@ def coordinator_panels(user, today: date | None = None) -> dict:
             for service in user.organisation_services
         },
     }
-    shape = statements.viewer_shape(user)
-    fetched = statements.rows("home:referral-panels", shape, partial(_referral_panel_rows, user), **dates)
+    fetched = list(_referral_panel_rows(user, **dates))
+    urgency_labels = dict(Urgency.choices)
+    for row in fetched:
+        row["urgency_label"] = urgency_labels.get(row["urgency"], "")
     found = _share_out(fetched, _referral_panel_tests(**dates), PANEL_ROWS)
-    fetched = statements.rows("home:child-panels", shape, partial(_child_panel_rows, user), today=today)
-    found |= _share_out(fetched, CHILD_PANEL_TESTS, PANEL_ROWS)
+    found |= _share_out(list(_child_panel_rows(user, today=today)), CHILD_PANEL_TESTS, PANEL_ROWS)
     return {"today": today, "panel_rows": PANEL_ROWS, **found}
 
 

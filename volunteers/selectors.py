@@ -443,18 +443,14 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
     panels together. For volunteers' and PSOs' homes: staff see everyone."""
     today = today or timezone.localdate()
     settings = settings_for(organisation_id)
-    shape = statements.viewer_shape(user)
-    rows = statements.tuples("home:profiles", shape, partial(_home_profile_rows, user))
+    rows = list(_home_profile_rows(user))
     if not rows:
         return []
     ids = tuple(row[0] for row in rows)
     required: set[int] = set()
     training: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = {}
-    # Keyed by the organisation and the people too: both are in the statement.
-    for course_id, name, is_required, profile_id, completed_on, expires_on in statements.tuples(
-        "home:courses-and-training",
-        (*shape, organisation_id, ids),
-        partial(_courses_with_training, organisation_id, ids),
+    for course_id, name, is_required, profile_id, completed_on, expires_on in _courses_with_training(
+        organisation_id, ids
     ):
         if is_required:
             required.add(course_id)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from operations.core import config_cache, health, services
+from operations.core import health, services
 from operations.core import retention as retention_rules
 from operations.core.access import get_service_for, manager_required, require_membership
 from operations.core.audit import AuditAction, AuditEvent, audit_log
@@ -41,19 +41,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.database_status(), "broker": health.broker_status()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    membership = require_membership(request)
-    services = [service for service in request.user.organisation_services if service.is_active]
-    organisation = membership.organisation
-    areas = config_cache.kept(organisation.pk, "council-areas", lambda: list(organisation.council_areas.all()))
-    # Each role's home template shows what that role works on.
-    return render(
-        request,
-        f"core/home_{membership.role}.html",
-        {"services": services, "council_areas": areas},
-    )
 
 
 def service_list(request: HttpRequest) -> HttpResponse:

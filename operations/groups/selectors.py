@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from operations.core import config_cache
@@ -137,4 +138,45 @@ def registration_flag(group: Group, organisation: Organisation, settings: GroupS
     )
     return creche.needs_care_inspectorate_registration(
         minutes_per_day=group.minutes, days_per_year=days, thresholds=settings.thresholds
+    )
+
+
+#: What ``registration_flag`` reads of a group: when it meets and for how long.
+REGISTRATION_FIELDS = [
+    "organisation_id", "creche_on", "recurrence", "weekday", "week_of_month",
+    "starts_on", "ends_on", "start_time", "end_time",
+]  # fmt: skip
+
+
+def creches_to_register(user, organisation: Organisation) -> int:
+    """How many active crèches may need Care Inspectorate registration, as
+    the next year of meetings from today decides it."""
+    # With a registration number no crèche is flagged: no need to read the groups.
+    if organisation.care_inspectorate_number:
+        return 0
+    settings = settings_for(organisation.pk)
+    groups = Group.objects.visible_to(user).filter(is_active=True, creche_on=True).only(*REGISTRATION_FIELDS)
+    return sum(1 for group in groups if registration_flag(group, organisation, settings))
+
+
+def sessions_this_week(user, *, now: datetime | None = None) -> list[GroupSession]:
+    """The first 20 sessions of the next seven days with their bookings
+    counted (``booked``, ``waiting``, ``adult_places_left``), for the staff
+    home page. No crèche loads: the session page and register show them."""
+    now = now or timezone.now()
+    return list(
+        GroupSession.objects.visible_to(user)
+        .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=7))
+        .select_related("group")
+        .annotate(**BOOKING_COUNTS)
+        .annotate(adult_places_left=Greatest(F("adult_places") - F("booked"), Value(0)))
+        .order_by("starts_at", "pk")[:20]
+    )
+
+
+def own_sessions(user, *, now: datetime | None = None) -> list[GroupSession]:
+    """The next five sessions a volunteer or PSO helps at (cancelled ones
+    too, marked on the page)."""
+    return list(
+        GroupSession.objects.visible_to(user).upcoming(now).select_related("group").order_by("starts_at", "pk")[:5]
     )

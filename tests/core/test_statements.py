@@ -24,10 +24,8 @@ from operations.core.models import Role, Service, User
 from operations.core.months import add_months_clamped
 from operations.core.services import membership_update
 from operations.core.working_days import subtract_working_days
-from referrals import selectors as referral_selectors
 from referrals.models import Referral
-from tests.factories import ServiceFactory
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.referrals.factories import ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers import selectors as volunteer_selectors
 from volunteers import services as volunteer_services
@@ -351,71 +349,6 @@ def test_a_statement_kept_in_one_thread_runs_in_another(organisation, service):
     thread.start()
     thread.join()
     assert "error" not in outcome, outcome.get("error")
-
-
-# The coordinator's home ----------------------------------------------------------------------------
-
-
-def _home_panels(coordinator, today: dt.date, *, keep: bool) -> dict:
-    with override_settings(KEEP_COMPILED_STATEMENTS=keep):
-        return referral_selectors.coordinator_panels(_fresh(coordinator), today)
-
-
-def _assert_kept_and_fresh_agree(coordinator, days, built: Counted) -> dict[dt.date, dict]:
-    """The panels of each day, kept; the referral panels are compiled for the
-    first day only."""
-    panels = {}
-    for today in days:
-        before = built.calls
-        kept = _home_panels(coordinator, today, keep=True)
-        assert (built.calls > before) == (today == days[0]), today
-        assert kept == _home_panels(coordinator, today, keep=False), today
-        panels[today] = kept
-    return panels
-
-
-def _pks(rows: list[dict]) -> list[int]:
-    return [row["pk"] for row in rows]
-
-
-@pytest.mark.postgres
-def test_the_coordinator_s_home_panels_agree_kept_and_fresh_as_services_change(
-    coordinator, organisation, service, monkeypatch
-):
-    built = Counted(referral_selectors._referral_panel_rows)
-    monkeypatch.setattr(referral_selectors, "_referral_panel_rows", built)
-    for waited in (1, 3, 9, 14, 20, 40):
-        ReferralFactory(organisation=organisation, service=service, received_on=DAY - timedelta(days=waited))
-    for weeks in (-2, 1, 5, 7, 12):
-        ReferralFactory(
-            organisation=organisation,
-            service=service,
-            status="active",
-            received_on=DAY - timedelta(days=100),
-            eligibility_end=DAY + timedelta(weeks=weeks),
-        )
-    for days_ago in (10, 20, 30):
-        parent = ParentFactory(organisation=organisation)
-        ChildFactory(parent=parent, due_date=DAY - timedelta(days=days_ago))
-        ReferralFactory(organisation=organisation, parent=parent, service=service, status="waiting")
-    ChildFactory(parent=ParentFactory(organisation=organisation), loss_kind="miscarriage", loss_date=DAY)
-
-    panels = _assert_kept_and_fresh_agree(coordinator, DAYS, built)
-    assert all(panels[DAY][name] for name in ("new_referrals", "overdue", "ending_soon", "past_end"))
-    assert panels[DAY]["births_to_confirm"]
-    assert panels[DAY]["loss_reviews"]
-
-    groups = ServiceFactory(organisation=organisation, name="Groups", waiting_target_working_days=2)
-    waiting_on_groups = ReferralFactory(organisation=organisation, service=groups, received_on=DAY - timedelta(days=6))
-    panels = _assert_kept_and_fresh_agree(coordinator, DAYS, built)
-    assert waiting_on_groups.pk in _pks(panels[DAY]["overdue"])
-
-    late = ReferralFactory(organisation=organisation, service=service, received_on=DAY - timedelta(days=4))
-    assert late.pk not in _pks(panels[DAY]["overdue"])
-    service.waiting_target_working_days = 1
-    service.save()  # the organisation's configuration changed: compiled anew
-    panels = _assert_kept_and_fresh_agree(coordinator, DAYS, built)
-    assert late.pk in _pks(panels[DAY]["overdue"])
 
 
 # The compliance report -----------------------------------------------------------------------------

@@ -120,8 +120,7 @@ def test_coordinator_home_panels(coordinator_client, organisation, service):
     past = ReferralFactory(
         organisation=organisation, service=service, status="active", eligibility_end=today - timedelta(days=3)
     )
-    response = coordinator_client.get(reverse("home"))
-    context = response.context
+    context = coordinator_client.get(reverse("home")).context["referral_panels"]
     assert fresh.pk in _pks(context["new_referrals"])
     assert _pks(context["overdue"]) == [late.pk]
     assert _pks(context["ending_soon"]) == [ending.pk]
@@ -146,10 +145,30 @@ def test_birth_and_loss_panels_show_the_first_ten_each(coordinator_client, organ
         ChildFactory(parent=ParentFactory(organisation=organisation), loss_kind="miscarriage", loss_date=day)
         for day in (today - timedelta(days=5), today - timedelta(days=9))
     ]
-    context = coordinator_client.get(reverse("home")).context
+    context = coordinator_client.get(reverse("home")).context["referral_panels"]
     assert _pks(context["births_to_confirm"]) == [child.pk for child in births[:10]]
     assert no_open_referral.pk not in _pks(context["births_to_confirm"])
     assert _pks(context["loss_reviews"]) == [losses[1].pk, losses[0].pk]
+
+
+@pytest.mark.django_db
+@time_machine.travel(date(2026, 11, 26), tick=False)
+def test_the_waiting_past_target_panel_follows_each_service_s_target(coordinator_client, organisation, service):
+    today = date(2026, 11, 26)  # a Thursday
+
+    def overdue() -> list[int]:
+        return _pks(coordinator_client.get(reverse("home")).context["referral_panels"]["overdue"])
+
+    groups = ServiceFactory(organisation=organisation, name="Groups", waiting_target_working_days=2)
+    waiting_on_groups = ReferralFactory(
+        organisation=organisation, service=groups, received_on=today - timedelta(days=6)
+    )
+    late = ReferralFactory(organisation=organisation, service=service, received_on=today - timedelta(days=4))
+    assert waiting_on_groups.pk in overdue()
+    assert late.pk not in overdue()
+    service.waiting_target_working_days = 1
+    service.save()
+    assert late.pk in overdue()
 
 
 def _pks(rows: list[dict]) -> list[int]:

@@ -26,6 +26,7 @@ from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
     Concern,
     ConflictOfInterest,
+    ContactMode,
     Match,
     MatchingNeeds,
     MatchingSettings,
@@ -398,6 +399,10 @@ class NextVisit(NamedTuple):
     at_time: dt.time | None
     mode: str
 
+    @property
+    def mode_label(self) -> str:
+        return ContactMode(self.mode).label
+
 
 class OwnMatch(NamedTuple):
     """An open match as its volunteer's home panel shows it."""
@@ -409,6 +414,10 @@ class OwnMatch(NamedTuple):
     council_area: str
     next_visit: NextVisit | None
 
+    @property
+    def role_label(self) -> str:
+        return MatchRole(self.role).label
+
 
 def own_open_matches(user) -> list[OwnMatch]:
     """A volunteer's or PSO's open matches, each with what their home panel
@@ -416,9 +425,7 @@ def own_open_matches(user) -> list[OwnMatch]:
     of plain rows: each match comes once per upcoming visit (once when none
     is planned), soonest first, and the first row of a match names its next
     visit."""
-    rows = statements.tuples(
-        "home:own-matches", statements.viewer_shape(user), partial(_own_match_rows, user), today=timezone.localdate()
-    )
+    rows = _own_match_rows(user, today=timezone.localdate())
     matches: dict[int, OwnMatch] = {}
     for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:
         if pk not in matches:

@@ -1,0 +1,81 @@
+"""Every role's home page makes the same number of queries at two sizes of
+data, and at most 20 (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from operations.core.models import Role
+from tests.factories import council_area
+from tests.groups.helpers import make_group, rota
+from tests.matching.helpers import fit_volunteer, waiting_referral
+from tests.queries import repeat_view_queries
+from tests.referrals.factories import ChildFactory, ReferralFactory
+from tests.volunteers.helpers import make_profile
+from volunteers.matching import services
+from volunteers.matching.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 26)
+
+# What each home reads, beyond the session, the user and the membership
+# (3 queries) and the notification bell (1):
+# - coordinator and manager (15): council areas; the compliance report's
+#   people, training and Disclosure tasks; open safety alerts; the referral
+#   panels and the child panels; open concerns; overdue match reviews; this
+#   week's group sessions; crèches that may need registration.
+# - PSO and volunteer (10): council areas; the home profiles and the courses
+#   with their training; open supervision actions; own open matches with
+#   their next visit; own group sessions.
+# Services and settings rows are not counted while the configuration cache
+# keeps them (tests/queries.py::repeat_view_queries).
+BUDGET = {Role.COORDINATOR: 15, Role.MANAGER: 15, Role.PSO: 10, Role.VOLUNTEER: 10}
+
+
+def _grow(organisation, service, coordinator, pso, volunteer, n: int) -> None:
+    area = council_area("S12000026")
+    for index in range(n):
+        # New and waiting past target; ending soon with a birth to confirm; past its end.
+        ReferralFactory(organisation=organisation, service=service, received_on=TODAY - dt.timedelta(days=30))
+        ending = ReferralFactory(
+            organisation=organisation, service=service, status="waiting", eligibility_end=TODAY + dt.timedelta(days=20)
+        )
+        ChildFactory(parent=ending.parent, due_date=TODAY - dt.timedelta(days=10))
+        ReferralFactory(
+            organisation=organisation, service=service, status="active", eligibility_end=TODAY - dt.timedelta(days=3)
+        )
+        make_profile(organisation=organisation, today=TODAY, supervisor=pso, supervised_days_ago=[5, 70][index % 2])
+        make_group(organisation, facilitators=[volunteer, pso], creche_adults=rota(organisation))
+        for user in (volunteer, pso):
+            referral = waiting_referral(organisation=organisation, service=service, area=area)
+            match = services.match_confirm(
+                actor=coordinator,
+                organisation_id=organisation.pk,
+                referral_id=referral.pk,
+                volunteer_id=user.volunteer_profiles.get().pk,
+            )
+            Visit.objects.create(organisation=organisation, match=match, planned_for=TODAY + dt.timedelta(days=2))
+
+
+@time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MANAGER, Role.PSO, Role.VOLUNTEER])
+def test_each_home_makes_the_same_queries_at_two_sizes(
+    request, organisation, service, coordinator, pso, volunteer, role
+):
+    area = council_area("S12000026")
+    for user in (volunteer, pso):
+        fit_volunteer(organisation=organisation, areas=[area], user=user, max_caseload=20)
+    client = request.getfixturevalue(f"{role}_client")
+    _grow(organisation, service, coordinator, pso, volunteer, 1)
+    small = repeat_view_queries(client, reverse("home"))
+    _grow(organisation, service, coordinator, pso, volunteer, 4)
+    large = repeat_view_queries(client, reverse("home"))
+    assert small == large == BUDGET[role] <= 20, (small, large)
+    page = client.get(reverse("home")).content.decode()
+    # The panels had rows to show: a referral past its end, or a family's next visit.
+    assert (": ended " if role in (Role.COORDINATOR, Role.MANAGER) else "next visit") in page
