@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from operations.core import config_cache
 from operations.core.models import Organisation
 from operations.groups import creche, recurrence
 from operations.groups.models import (
@@ -27,9 +26,7 @@ from operations.groups.models import (
 def settings_for(organisation_id: int) -> GroupSettings:
     """The organisation's settings, or the defaults (unsaved) when a manager
     has not set any: reading a page never writes."""
-    found = config_cache.kept(
-        organisation_id, "group-settings", lambda: GroupSettings.objects.filter(organisation_id=organisation_id).first()
-    )
+    found = GroupSettings.objects.filter(organisation_id=organisation_id).first()
     return found or GroupSettings(organisation_id=organisation_id)
 
 
