@@ -215,23 +215,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# An organisation's configuration (services, areas, settings, courses) is
-# kept in each process's memory: a shared cache would cost a network round
-# trip per read, more than the copy saves, and a stamp in the database keeps
-# every process right (operations.core.config_cache).
-CACHES["config"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "organisation-configuration",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
-# How long that copy is kept (0: read afresh each time). A change made
-# through the system is seen at once whatever this says; this bounds
-# changes made by hand in SQL.
-CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 3600, minimum=0)
-# The busiest pages' questions are compiled to SQL once per process and run
-# again with the day's dates (operations.core.statements; PostgreSQL only).
-# Off: every question is built and compiled by Django each time.
-KEEP_COMPILED_STATEMENTS = env_bool("KEEP_COMPILED_STATEMENTS", default=True)
 
 # --- Passwords and sessions -----------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -144,3 +144,30 @@ def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.2) -> bo
             return True
         time.sleep(interval)
     return predicate()
+
+
+def publisher_settings(app) -> dict:
+    """What ``point_publisher_at`` changes, to put it back afterwards."""
+    return {
+        "broker_url": app.conf.broker_url,
+        "transport_options": dict(app.conf.broker_transport_options or {}),
+        "routes": app.conf.task_routes,
+    }
+
+
+def point_publisher_at(app, *, broker_url: str, transport_options: dict | None = None, routes=None) -> None:
+    """Re-points this process's publisher (the code under test publishes
+    with the app's default connection) at another broker and routes.
+
+    The one place the tests reach into Celery's internals: the app keeps the
+    connection pool, the producer pool and the router it made first, and
+    Celery has no public call that drops them (``app.close()`` also
+    deregisters the app). tests/core/test_framework_internals.py fails if an
+    upgrade changes this."""
+    app.conf.update(broker_url=broker_url, broker_transport_options=transport_options or {}, task_routes=routes or {})
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)

@@ -10,10 +10,3 @@ class VolunteersConfig(AppConfig):
         from volunteers.retention import RULE
 
         retention.register(RULE)
-
-        from operations.core import config_cache
-        from volunteers.models import Course, LivedExperience, VolunteerSettings
-
-        config_cache.renew_on_change(VolunteerSettings)
-        config_cache.renew_on_change(Course)
-        config_cache.renew_on_change(LivedExperience)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
@@ -27,7 +25,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from operations.core import config_cache, statements
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
@@ -50,12 +47,7 @@ from volunteers.models import (
 
 
 def settings_for(organisation_id: int) -> VolunteerSettings:
-    """The organisation's settings, created with the defaults on first use
-    (a kept copy within a request: ``operations.core.config_cache``)."""
-    return config_cache.kept(organisation_id, "volunteer-settings", lambda: _settings_made(organisation_id))
-
-
-def _settings_made(organisation_id: int) -> VolunteerSettings:
+    """The organisation's settings, created with the defaults on first use."""
     settings, created = VolunteerSettings.objects.get_or_create(organisation_id=organisation_id)
     if created:
         # A new organisation starts with the default required courses and
@@ -162,12 +154,8 @@ def _last_supervised_on() -> Subquery:
 
 
 def course_rows(organisation_id: int) -> list[tuple[int, str, bool]]:
-    """(pk, name, is_required) of the organisation's courses (kept within a request)."""
-    return config_cache.kept(
-        organisation_id,
-        "courses",
-        lambda: list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required")),
-    )
+    """(pk, name, is_required) of the organisation's courses."""
+    return list(Course.objects.filter(organisation_id=organisation_id).values_list("pk", "name", "is_required"))
 
 
 def required_course_ids(organisation_id: int) -> set[int]:
@@ -692,14 +680,9 @@ def compliance_for(
     courses_kept = course_rows(organisation_id)
     courses = {pk: name for pk, name, _ in courses_kept}
     required = {pk for pk, _, is_required in courses_kept if is_required}
-    shape = statements.viewer_shape(user)
-    variant = f"names={names},supervisors={supervisors}"
-    checked_rows = statements.rows(
-        f"compliance:people:{variant}", shape, partial(_checked_people, user, names=names, supervisors=supervisors)
-    )
-    checked = people(SimpleNamespace(**row) for row in checked_rows)
+    checked = people(_checked_people(user, names=names, supervisors=supervisors))
     training: dict[int, list[TrainingRow]] = {}
-    for row in statements.rows("compliance:training", shape, partial(_checked_training, user)):
+    for row in _checked_training(user):
         training.setdefault(row["profile_id"], []).append(
             TrainingRow(row["course_id"], row["completed_on"], row["expires_on"])
         )
@@ -721,9 +704,7 @@ def compliance_for(
             result.supervision.append((person, due, label))
     result.pvg.sort(key=lambda row: row[1] or dt.date.min)
     result.supervision.sort(key=lambda row: row[1] or dt.date.min)
-    tasks = statements.rows(
-        f"compliance:disclosure:names={names}", shape, partial(_disclosure_tasks, user, names=names)
-    )
+    tasks = _disclosure_tasks(user, names=names)
     if names:
         result.disclosure_tasks = [
             DisclosureRow(
@@ -732,7 +713,7 @@ def compliance_for(
             for task in tasks
         ]
     else:
-        result.disclosure_tasks = tasks  # counted only
+        result.disclosure_tasks = list(tasks)  # counted only
     return result
 
 
@@ -746,8 +727,8 @@ def _checked_people(user, *, names: bool, supervisors: bool) -> QuerySet:
 
 
 def _checked_training(user) -> QuerySet:
-    """``training_rows`` of ``_checked_people``, chosen by a subquery so the
-    statement does not depend on who they are today."""
+    """``training_rows`` of ``_checked_people``, chosen by a subquery (one
+    query whatever their number)."""
     checked = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES).values("pk")
     return TrainingRecord.objects.filter(profile_id__in=checked).values(
         "profile_id", "course_id", "completed_on", "expires_on"

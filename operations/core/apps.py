@@ -24,14 +24,6 @@ class CoreConfig(AppConfig):
                 apply=lambda queryset: queryset.purge(),
             )
         )
-        # Kept copies of an organisation's configuration (config_cache) are
-        # filed under a stamp that every change of these rows renews.
-        from operations.core import config_cache
-        from operations.core.models import Service
-
-        config_cache.renew_on_organisation_change()
-        config_cache.renew_on_change(Service)
-
         # Importing security also connects the sign-in receiver that remembers a voluntary enrolment.
         from operations.core import security
 

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from operations.core import config_cache
 from operations.core.models import Membership
 
 
@@ -72,9 +71,7 @@ class CurrentMembershipMiddleware:
     """Makes sure a signed-in user works in an organisation they belong to.
 
     A user whose chosen organisation is unset or no longer theirs is moved
-    to their first active membership, so every scoped query has one answer,
-    and that organisation's configuration may be read from kept copies
-    (``operations.core.config_cache``)."""
+    to their first active membership, so every scoped query has one answer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -89,12 +86,7 @@ class CurrentMembershipMiddleware:
                 user.__dict__.pop("active_membership", None)
                 user.__dict__.pop("organisation_services", None)
                 user.__dict__.pop("active_memberships", None)
-        membership = user.active_membership if user.is_authenticated else None
-        if membership is None:
-            return self.get_response(request)
-        # This request may keep copies of its organisation's configuration.
-        with config_cache.keeping_for(membership.organisation):
-            return self.get_response(request)
+        return self.get_response(request)
 
 
 class TwoFactorRequired:

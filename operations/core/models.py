@@ -7,7 +7,6 @@ query for it goes through that model's ``visible_to(user)``.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
@@ -69,15 +68,12 @@ class User(AbstractUser):
 
     @cached_property
     def organisation_services(self) -> list[Service]:
-        """The services of the organisation being worked in. Cached: several
-        panels of one page (targets, the summary) share one query, and
-        pages between changes share a kept copy."""
-        from operations.core import config_cache
-
-        membership = self.active_membership
-        if membership is None:
+        """The services of the organisation being worked in. Cached on the
+        user object: several panels of the home page (the coordinator's
+        targets, the services summary) read it in one request."""
+        if self.active_membership is None:
             return []
-        return config_cache.kept(membership.organisation_id, "services", lambda: list(Service.objects.visible_to(self)))
+        return list(Service.objects.visible_to(self))
 
 
 class CouncilArea(models.Model):
@@ -126,9 +122,6 @@ class Organisation(models.Model):
     )
     council_areas = models.ManyToManyField(CouncilArea, blank=True, related_name="organisations")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Replaced whenever the organisation's configuration changes; kept copies
-    # of that configuration are filed under it (operations.core.config_cache).
-    config_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -34,7 +34,6 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from operations.core import config_cache
 from operations.core.ages import age_in_years
 from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
@@ -244,11 +243,7 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
     membership = active_membership(user)
     organisation_id = membership.organisation_id if membership else None
     # Unsaved defaults when a manager has not set any: reading never writes.
-    settings = config_cache.kept(
-        organisation_id,
-        "volunteer-settings-or-defaults",
-        lambda: VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings(),
-    )
+    settings = VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings()
     rows = (
         VolunteerProfile.objects.visible_to(user)
         .filter(status=VolunteerStatus.ACTIVE)

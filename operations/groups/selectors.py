@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from operations.core import config_cache
 from operations.core.models import Organisation
 from operations.groups import creche, recurrence
 from operations.groups.models import (
@@ -28,9 +27,7 @@ from operations.groups.models import (
 def settings_for(organisation_id: int) -> GroupSettings:
     """The organisation's settings, or the defaults (unsaved) when a manager
     has not set any: reading a page never writes."""
-    found = config_cache.kept(
-        organisation_id, "group-settings", lambda: GroupSettings.objects.filter(organisation_id=organisation_id).first()
-    )
+    found = GroupSettings.objects.filter(organisation_id=organisation_id).first()
     return found or GroupSettings(organisation_id=organisation_id)
 
 

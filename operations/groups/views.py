@@ -224,6 +224,7 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("groups:register", session.pk)
     form = BookingForm(request.POST or None, user=request.user, session=session)
     formset = CrecheChildFormSet(request.POST or None, prefix="children", form_kwargs={"session_date": session.date})
+    children_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         children = [
             services.CrecheChild(first_name=f.cleaned_data["first_name"], date_of_birth=f.cleaned_data["date_of_birth"])
@@ -243,9 +244,8 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            if "children" in errors:
-                # Shown above the children's rows, where they were typed.
-                formset._non_form_errors = formset.error_class(errors.pop("children"))
+            # Shown above the children's rows, where they were typed.
+            children_errors = errors.pop("children", [])
             if errors:
                 apply_service_errors(form, ValidationError(errors))
         else:
@@ -254,7 +254,11 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Booked.")
             return redirect("groups:session", session.pk)
-    return render(request, "groups/booking_form.html", {"form": form, "formset": formset, "session": session})
+    return render(
+        request,
+        "groups/booking_form.html",
+        {"form": form, "formset": formset, "children_errors": children_errors, "session": session},
+    )
 
 
 @staff_required

@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from operations.celery import app as celery_app  # noqa: E402
-from tests.worker import RealWorker  # noqa: E402
+from tests.worker import RealWorker, point_publisher_at, publisher_settings  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
@@ -97,29 +97,16 @@ def check_accessibility(page: Page, name: str) -> None:
     assert not serious, f"accessibility violations on {name} ({page.url}):\n{details}"
 
 
-def _point_celery_at(*, broker_url: str, transport_options: dict, routes: dict) -> None:
-    """Re-points this process's publisher: the live server's requests run in
-    this process and publish with the app's default connection. Celery caches
-    the connection pool and the router, so both are dropped to take effect."""
-    celery_app.conf.update(broker_url=broker_url, broker_transport_options=transport_options, task_routes=routes)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app.amqp.flush_routes()
-    celery_app.amqp.__dict__.pop("router", None)
-
-
 @pytest.fixture
 def live_worker(live_server, tmp_path) -> Iterator[RealWorker]:
     """A real Celery worker process that receives every task the live server
     publishes (Redis when REDIS_URL is set, the filesystem transport
     otherwise), on a queue of its own so nothing else on the broker reaches it."""
     worker = RealWorker(tmp_path)
-    saved = {
-        "broker_url": celery_app.conf.broker_url,
-        "transport_options": dict(celery_app.conf.broker_transport_options or {}),
-        "routes": celery_app.conf.task_routes,
-    }
-    _point_celery_at(
+    # The live server's requests run in this process and publish with the app's default connection.
+    saved = publisher_settings(celery_app)
+    point_publisher_at(
+        celery_app,
         broker_url=worker.broker_url,
         transport_options=worker.broker_transport_options(),
         routes={"*": {"queue": worker.queue}},
@@ -129,7 +116,7 @@ def live_worker(live_server, tmp_path) -> Iterator[RealWorker]:
         yield worker
     finally:
         worker.stop()
-        _point_celery_at(**saved)
+        point_publisher_at(celery_app, **saved)
 
 
 def reload_until_visible(page: Page, locator, *, timeout: float = 60.0) -> None:

@@ -24,7 +24,7 @@ from operations.notifications.services import notification_write
 from operations.notifications.tasks import send_notification, sweep_notifications
 from tests.notifications.recording import recorded_keys
 from tests.referrals.factories import ParentFactory
-from tests.worker import RealWorker, wait_until
+from tests.worker import RealWorker, point_publisher_at, publisher_settings, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(organisatio
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
 def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_later(
-    organisation, coordinator, tmp_path, monkeypatch, quiet_hours_off
+    organisation, coordinator, tmp_path, quiet_hours_off
 ):
     port = free_port()  # never a fixed port: shutting it down could stop another Redis
     redis_url = f"redis://127.0.0.1:{port}/0"
@@ -157,8 +157,8 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
         assert wait_until(lambda: not _pings(redis_url), timeout=10)
 
     # The web process publishes to the broker that is about to go down.
-    monkeypatch.setattr(celery_app.conf, "broker_url", redis_url)
-    monkeypatch.setattr(celery_app, "_pool", None)
+    saved = publisher_settings(celery_app)
+    point_publisher_at(celery_app, **{**saved, "broker_url": redis_url})
     stop_redis()
     record = tmp_path / "sms.jsonl"
     try:
@@ -187,8 +187,7 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
             worker.stop()
     finally:
         subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True)
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        point_publisher_at(celery_app, **saved)
     assert recorded_keys(record) == [notification.key]
 
 

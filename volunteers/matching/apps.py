@@ -28,8 +28,3 @@ class MatchingConfig(AppConfig):
         from volunteers.matching.selectors import caseload_parent_ids
 
         caseload.register(caseload_parent_ids)
-
-        from operations.core import config_cache
-        from volunteers.matching.models import MatchingSettings
-
-        config_cache.renew_on_change(MatchingSettings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from operations.core import config_cache
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
 from volunteers.matching.models import ContactMode, DirectoryEntry, EndingType, MatchStatus, Topic
@@ -117,10 +116,8 @@ class MatchingNeedsForm(forms.Form):
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lived_experience"].choices = config_cache.kept(
-            organisation_id,
-            "lived-experience",
-            lambda: list(LivedExperience.objects.filter(organisation_id=organisation_id).values_list("pk", "name")),
+        self.fields["lived_experience"].choices = list(
+            LivedExperience.objects.filter(organisation_id=organisation_id).values_list("pk", "name")
         )
 
 

@@ -7,14 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
-from operations.core import config_cache, statements
 from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -47,11 +45,7 @@ def role_for_service(kind: str) -> str:
 
 
 def matching_settings_for(organisation_id: int) -> MatchingSettings:
-    return config_cache.kept(
-        organisation_id,
-        "matching-settings",
-        lambda: MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0],
-    )
+    return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
 
 
 def weights_of(settings: MatchingSettings) -> scoring.Weights:
@@ -71,25 +65,21 @@ def referrals_with_needs(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def neighbouring_areas(organisation_id: int) -> dict[int, tuple[tuple[str, int], ...]]:
+def neighbouring_areas() -> dict[int, tuple[tuple[str, int], ...]]:
     """Every council area's neighbours as (name, id), by name: Scotland's map
-    (118 links), kept with the organisation's configuration."""
-
-    def load() -> dict[int, tuple[tuple[str, int], ...]]:
-        found: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for area_id, neighbour_id, name in CouncilArea.neighbours.through.objects.values_list(
-            "from_councilarea_id", "to_councilarea_id", "to_councilarea__name"
-        ):
-            found[area_id].append((name, neighbour_id))
-        return {area_id: tuple(sorted(pairs)) for area_id, pairs in found.items()}
-
-    return config_cache.kept(organisation_id, "council-area-neighbours", load)
+    (118 links)."""
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for area_id, neighbour_id, name in CouncilArea.neighbours.through.objects.values_list(
+        "from_councilarea_id", "to_councilarea_id", "to_councilarea__name"
+    ):
+        found[area_id].append((name, neighbour_id))
+    return {area_id: tuple(sorted(pairs)) for area_id, pairs in found.items()}
 
 
 def parent_facts(referrals: Sequence[Referral]) -> list[scoring.ParentFacts]:
-    """Facts of referrals loaded through ``referrals_with_needs`` (one more
-    query: conflicts of interest; the map of neighbouring areas is kept)."""
-    neighbours = neighbouring_areas(referrals[0].organisation_id) if referrals else {}
+    """Facts of referrals loaded through ``referrals_with_needs`` (two more
+    queries: conflicts of interest and the map of neighbouring areas)."""
+    neighbours = neighbouring_areas() if referrals else {}
     conflicts: dict[int, set[int]] = defaultdict(set)
     for parent_id, volunteer_id in ConflictOfInterest.objects.filter(
         parent_id__in={r.parent_id for r in referrals}
@@ -155,47 +145,29 @@ def volunteer_facts(
     required = volunteer_selectors.required_course_ids(organisation_id)
     if volunteer_ids is not None:
         volunteer_ids = tuple(volunteer_ids)
-    # The same four questions for every page of the organisation's matching:
-    # compiled once per process (operations.core.statements).
-    shape = ("organisation", organisation_id, volunteer_ids)
-
-    def kept(name: str, build) -> list[tuple]:
-        return statements.tuples(f"volunteer-facts:{name}", shape, build)
-
-    rows = kept("profiles", partial(_volunteer_fact_rows, organisation_id, volunteer_ids))
+    rows = _volunteer_fact_rows(organisation_id, volunteer_ids)
     valid_courses: dict[int, set[int]] = defaultdict(set)
-    for profile_id, course_id, completed_on, expires_on in kept(
-        "training",
-        partial(
-            _of_these_profiles, TrainingRecord.objects, "profile", organisation_id, volunteer_ids, _TRAINING_COLUMNS
-        ),
+    for profile_id, course_id, completed_on, expires_on in _of_these_profiles(
+        TrainingRecord.objects, "profile", organisation_id, volunteer_ids, _TRAINING_COLUMNS
     ):
         if fitness.training_counts_on(today, completed_on, expires_on):
             valid_courses[profile_id].add(course_id)
     areas: dict[int, set[int]] = defaultdict(set)
-    for profile_id, area_id in kept(
-        "areas",
-        partial(
-            _of_these_profiles,
-            VolunteerProfile.council_areas.through.objects,
-            "volunteerprofile",
-            organisation_id,
-            volunteer_ids,
-            ["volunteerprofile_id", "councilarea_id"],
-        ),
+    for profile_id, area_id in _of_these_profiles(
+        VolunteerProfile.council_areas.through.objects,
+        "volunteerprofile",
+        organisation_id,
+        volunteer_ids,
+        ["volunteerprofile_id", "councilarea_id"],
     ):
         areas[profile_id].add(area_id)
     lived: dict[int, set[int]] = defaultdict(set)
-    for profile_id, experience_id in kept(
-        "lived-experience",
-        partial(
-            _of_these_profiles,
-            VolunteerProfile.lived_experience.through.objects,
-            "volunteerprofile",
-            organisation_id,
-            volunteer_ids,
-            ["volunteerprofile_id", "livedexperience_id"],
-        ),
+    for profile_id, experience_id in _of_these_profiles(
+        VolunteerProfile.lived_experience.through.objects,
+        "volunteerprofile",
+        organisation_id,
+        volunteer_ids,
+        ["volunteerprofile_id", "livedexperience_id"],
     ):
         lived[profile_id].add(experience_id)
     facts = []
