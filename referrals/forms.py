@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from operations.core.forms import PlainSelect
+from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Service
 from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
@@ -184,17 +184,13 @@ class TransitionForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any open state"), *Status.choices[:7]], widget=PlainSelect
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any open state"), *Status.choices[:7]])
     # Services and council areas as (id, name) choices set below, not model
     # choice fields: those read their options through a server-side cursor
     # (three round trips on PostgreSQL) and build a model instance per option.
-    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    council_area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    urgency = forms.TypedChoiceField(
-        required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices], widget=PlainSelect
-    )
+    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    council_area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    urgency = forms.TypedChoiceField(required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices])
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +201,7 @@ class BoardFilterForm(forms.Form):
         self.fields["council_area"].choices = [("", "Any council area"), *CouncilArea.objects.values_list("pk", "name")]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+        self.helper = row_helper(self, column="col-sm-6 col-lg-3")
 
 
 class ReferralForm(forms.ModelForm):

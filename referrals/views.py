@@ -15,7 +15,6 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
-from referrals.cards import Card, waiting_rows_html
 from referrals.contact import contact_permissions
 from referrals.forms import (
     BoardFilterForm,
@@ -50,9 +49,9 @@ def board(request: HttpRequest) -> HttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).waiting_list()
     page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.waiting_list_rows(page.object_list)
-    rows_html = waiting_rows_html(rows, first_place=page.start_index(), today=timezone.localdate())
-    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows_html})
+    today = timezone.localdate()
+    rows = selectors.waiting_list_rows(page.object_list, today=today)
+    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows, "today": today})
 
 
 @staff_required
@@ -141,7 +140,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "referrals/_card.html",
             {
-                "card": Card.of(referral),
+                "card": selectors.Card.of(referral),
                 "form": form if form.errors else TransitionForm(referral=referral),
                 "today": timezone.localdate(),
                 "moved": not form.errors,

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import template
 
 from referrals import home_panels, selectors
-from referrals.cards import Card, board_html, card_html, csrf_input, eligibility_html
 
 register = template.Library()
 
@@ -15,26 +14,3 @@ def coordinator_panels(context) -> dict:
     rows_html["births_to_confirm"] = home_panels.birth_items(panels["births_to_confirm"])
     rows_html["loss_reviews"] = home_panels.loss_items(panels["loss_reviews"])
     return {**panels, "rows_html": rows_html}
-
-
-@register.simple_tag(takes_context=True)
-def triage_columns(context, columns) -> str:
-    """The triage board's columns and cards (referrals/cards.py)."""
-    return board_html(columns, today=context.get("today"), csrf_token=str(context.get("csrf_token", "")))
-
-
-@register.simple_tag(takes_context=True)
-def referral_card(context, card: Card) -> str:
-    """A triage card (referrals/cards.py); ``form`` and ``moved`` come from a move's answer."""
-    return card_html(
-        card,
-        today=context.get("today"),
-        csrf=csrf_input(str(context.get("csrf_token", ""))),
-        form=context.get("form"),
-        moved=context.get("moved", False),
-    )
-
-
-@register.simple_tag(takes_context=True)
-def eligibility(context, referral) -> str:
-    return eligibility_html(referral, context.get("today"))
