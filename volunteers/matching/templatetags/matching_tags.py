@@ -18,7 +18,6 @@ from operations.core.dates import day_month_time, short_date
 from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from volunteers.matching import selectors
-from volunteers.matching.candidate_html import components_html
 from volunteers.matching.models import ContactMode, MatchRole
 
 register = template.Library()
@@ -145,9 +144,3 @@ def matching_own_panel(context) -> dict:
             "", "{}", ((_family_html(match, is_pso=is_pso),) for match in selectors.own_open_matches(user))
         )
     }
-
-
-@register.simple_tag
-def score_components(assessment) -> SafeString:
-    """A score's components, as the candidate page writes them."""
-    return components_html(assessment)
