@@ -28,6 +28,7 @@ from referrals.forms import (
     TransitionForm,
 )
 from referrals.models import ProcessingRestriction, Referral
+from referrals.outcomes import selectors as outcome_selectors
 
 #: Rows per page of the waiting list; the place number runs on across pages.
 WAITING_PAGE_SIZE = 25
@@ -188,6 +189,7 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "births_to_confirm": _unconfirmed(children, today),
             "referrals": parent.referrals.select_related("service"),
             "timeline": selectors.parent_timeline(parent),
+            "assessments": outcome_selectors.parent_assessments(request.user, parent),
             "contact": contact_permissions(parent),
             "today": today,
         },

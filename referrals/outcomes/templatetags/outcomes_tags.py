@@ -7,11 +7,6 @@ from referrals.outcomes import selectors
 register = template.Library()
 
 
-@register.inclusion_tag("outcomes/_parent_panel.html", takes_context=True)
-def outcome_panel(context, parent) -> dict:
-    return {"parent": parent, "assessments": selectors.parent_assessments(context["request"].user, parent)}
-
-
 @register.inclusion_tag("outcomes/_home_alerts.html", takes_context=True)
 def open_safety_alerts(context) -> dict:
     """On the coordinator's and the manager's home page (staff only)."""
