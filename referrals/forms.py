@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -202,6 +203,34 @@ class BoardFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
         self.helper = row_helper(self, column="col-sm-6 col-lg-3")
+
+
+class ParentSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name or postcode",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name or postcode"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)  # the page's id was "q": kept
+        self.helper = row_helper(self, column="col-auto")
+        self.helper.label_class = "visually-hidden"
+
+
+class EraseConfirmForm(forms.Form):
+    confirm = forms.CharField(label="Type ERASE to confirm", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)  # the page's id was "confirm": kept
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data["confirm"] != "ERASE":
+            raise ValidationError("Type ERASE to confirm.")
+        return self.cleaned_data["confirm"]
 
 
 class ReferralForm(forms.ModelForm):

@@ -20,9 +20,11 @@ from referrals.forms import (
     BoardFilterForm,
     ChildForm,
     ContactSafetyForm,
+    EraseConfirmForm,
     IntakeForm,
     LiftRestrictionForm,
     ParentForm,
+    ParentSearchForm,
     ReferralForm,
     RestrictionForm,
     TransitionForm,
@@ -169,9 +171,10 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def parent_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    form = ParentSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     parents = selectors.parents_search(request.user, query)[:100]
-    return render(request, "referrals/parent_list.html", {"parents": parents, "q": query})
+    return render(request, "referrals/parent_list.html", {"parents": parents, "form": form})
 
 
 @staff_required
@@ -297,19 +300,16 @@ def parent_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def parent_erase(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
-    error = ""
-    if request.method == "POST":
-        if request.POST.get("confirm") != "ERASE":
-            error = "Type ERASE to confirm."
+    form = EraseConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parent_erase(actor=request.user, parent=parent, request=request)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
-            try:
-                services.parent_erase(actor=request.user, parent=parent, request=request)
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-            else:
-                messages.success(request, "The record was erased. Anonymous statistics are kept.")
-                return redirect("referrals:parent-detail", pk=parent.pk)
-    return render(request, "referrals/parent_erase.html", {"parent": parent, "error": error})
+            messages.success(request, "The record was erased. Anonymous statistics are kept.")
+            return redirect("referrals:parent-detail", pk=parent.pk)
+    return render(request, "referrals/parent_erase.html", {"parent": parent, "form": form})
 
 
 @manager_required

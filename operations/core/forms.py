@@ -20,14 +20,16 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-def row_helper(form: forms.BaseForm, *, column: str) -> FormHelper:
+def row_helper(form: forms.BaseForm, *, column: str, columns: dict[str, str] | None = None) -> FormHelper:
     """Crispy settings for a list's filter form laid out in one Bootstrap
     row: the template writes the <form> (with its htmx attributes) and the
-    button, crispy each field, in a column of class ``column``."""
+    button, crispy each field, in a column of class ``column`` (or the
+    field's own in ``columns``)."""
+    columns = columns or {}
     helper = FormHelper(form)
     helper.form_tag = False
     helper.disable_csrf = True
-    helper.layout = Layout(*(Field(name, wrapper_class=column) for name in form.fields))
+    helper.layout = Layout(*(Field(name, wrapper_class=columns.get(name, column)) for name in form.fields))
     return helper
 
 

@@ -16,7 +16,7 @@ from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
-from volunteers.matching.models import MatchingNeeds, MatchStatus
+from volunteers.matching.models import MatchingNeeds
 from volunteers.models import VolunteerProfile
 
 
@@ -167,7 +167,10 @@ def proposals(request: HttpRequest) -> HttpResponse:
                     messages.error(request, f"{len(outcomes) - confirmed} could not be confirmed: see why below.")
     result = selectors.proposals_for(service, mode=mode) if service is not None else None
     context = {
-        "services": Service.objects.visible_to(request.user).active(),
+        "form": forms.ProposalsForm(
+            initial={"service": service.pk if service else None, "mode": mode},
+            services=list(Service.objects.visible_to(request.user).active().values_list("pk", "name")),
+        ),
         "service": service,
         "mode": mode,
         "result": result,
@@ -196,20 +199,13 @@ def _proposal_outcome_row(request: HttpRequest, outcome: services.ConfirmResult)
 def match_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     matches = selectors.matches_for(request.user)
-    status = request.GET.get("status")
-    if status in dict(MatchStatus.choices):
-        matches = matches.filter(status=status)
-    else:
-        status = ""
+    filter_form = forms.MatchFilterForm(request.GET or None)
+    if filter_form.is_valid() and filter_form.cleaned_data["status"]:
+        matches = matches.filter(status=filter_form.cleaned_data["status"])
     return render(
         request,
         "matching/match_list.html",
-        {
-            "matches": matches[:200],
-            "status": status,
-            "statuses": MatchStatus.choices,
-            "is_staff": membership.role in STAFF_ROLES,
-        },
+        {"matches": matches[:200], "filter_form": filter_form, "is_staff": membership.role in STAFF_ROLES},
     )
 
 
