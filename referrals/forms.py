@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from operations.core.forms import PlainSelect
+from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Service
 from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
@@ -184,17 +185,13 @@ class TransitionForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any open state"), *Status.choices[:7]], widget=PlainSelect
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any open state"), *Status.choices[:7]])
     # Services and council areas as (id, name) choices set below, not model
     # choice fields: those read their options through a server-side cursor
     # (three round trips on PostgreSQL) and build a model instance per option.
-    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    council_area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    urgency = forms.TypedChoiceField(
-        required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices], widget=PlainSelect
-    )
+    service = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    council_area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    urgency = forms.TypedChoiceField(required=False, coerce=int, choices=[("", "Any urgency"), *Urgency.choices])
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +202,35 @@ class BoardFilterForm(forms.Form):
         self.fields["council_area"].choices = [("", "Any council area"), *CouncilArea.objects.values_list("pk", "name")]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+        self.helper = row_helper(self, column="col-sm-6 col-lg-3")
+
+
+class ParentSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name or postcode",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name or postcode"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)  # the page's id was "q": kept
+        self.helper = row_helper(self, column="col-auto")
+        self.helper.label_class = "visually-hidden"
+
+
+class EraseConfirmForm(forms.Form):
+    confirm = forms.CharField(label="Type ERASE to confirm", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)  # the page's id was "confirm": kept
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data["confirm"] != "ERASE":
+            raise ValidationError("Type ERASE to confirm.")
+        return self.cleaned_data["confirm"]
 
 
 class ReferralForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
@@ -12,9 +13,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from operations.core.working_days import subtract_working_days
-from referrals.cards import STATUS_LABELS, Card
 from referrals.models import Child, Parent, Referral, ReferralTransition, Urgency, parent_name
-from referrals.workflow import OPEN_STATUSES, Status
+from referrals.workflow import OPEN_STATUSES, Status, allowed_targets
 
 ENDING_SOON_WEEKS = 8
 
@@ -32,6 +32,57 @@ def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referra
     return queryset
 
 
+STATUS_LABELS = dict(Status.choices)
+URGENCY_LABELS = dict(Urgency.choices)
+
+
+class Card(NamedTuple):
+    """What a triage card shows (referrals/_card.html), as plain values: the
+    board reads them straight from its one query; a move's answer takes them
+    from the referral."""
+
+    pk: int
+    status: str
+    urgency: int
+    received_on: date
+    eligibility_end: date | None
+    eligibility_reason: str
+    eligibility_estimated: bool
+    service_name: str
+    parent_name: str
+
+    @classmethod
+    def of(cls, referral: Referral) -> Card:
+        return cls(
+            referral.pk,
+            referral.status,
+            referral.urgency,
+            referral.received_on,
+            referral.eligibility_end,
+            referral.eligibility_reason,
+            referral.eligibility_estimated,
+            referral.service.name,
+            referral.parent.display_name,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY_LABELS.get(self.urgency, self.urgency)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def moves(self) -> list[tuple[str, str]]:
+        """The card's "Move to" choices: the states it may move to."""
+        return [(target, STATUS_LABELS[target]) for target in allowed_targets(self.status)]
+
+
 @dataclass
 class BoardColumn:
     status: str
@@ -44,7 +95,7 @@ class BoardColumn:
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
-#: What a card shows (referrals.cards.Card), in its order, then the parent's name.
+#: What a card shows (Card), in its order, then the parent's name.
 BOARD_CARD_FIELDS = [
     "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
     "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
@@ -81,18 +132,42 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     ]
 
 
-#: What a row of the waiting list shows (referrals.cards.waiting_rows_html).
+#: What a row of the waiting list shows (referrals/waiting_list.html).
 WAITING_ROW_FIELDS = [
     "pk", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
     "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
 ]  # fmt: skip
 
 
-def waiting_list_rows(page: QuerySet[Referral]) -> QuerySet:
-    """A page of the waiting list as plain named rows: 25 referrals, parents
-    and services as model instances cost more than the page's markup. The
-    page, not the whole list, so the paginator's count joins nothing."""
-    return page.values_list(*WAITING_ROW_FIELDS, named=True)
+class WaitingRow(NamedTuple):
+    pk: int
+    urgency: int
+    received_on: date
+    eligibility_end: date | None
+    eligibility_reason: str
+    eligibility_estimated: bool
+    service_name: str
+    parent_name: str
+    #: Days until the end of eligibility (negative once past it), None without an end date.
+    days_left: int | None
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY_LABELS.get(self.urgency, self.urgency)
+
+
+def waiting_list_rows(page: QuerySet[Referral], *, today: date) -> list[WaitingRow]:
+    """A page of the waiting list as plain rows. The page, not the whole
+    list, so the paginator's count joins nothing."""
+    return [
+        WaitingRow(
+            pk, urgency, received_on, end, reason, estimated, service_name,
+            parent_name(first_name, preferred_name, last_name),
+            None if end is None else (end - today).days,
+        )
+        for pk, urgency, received_on, end, reason, estimated, service_name, first_name, preferred_name, last_name
+        in page.values_list(*WAITING_ROW_FIELDS)
+    ]  # fmt: skip
 
 
 #: Rows per home-page panel. A full panel says "10+" and links to the rest.

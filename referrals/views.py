@@ -15,20 +15,22 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
-from referrals.cards import Card, waiting_rows_html
 from referrals.contact import contact_permissions
 from referrals.forms import (
     BoardFilterForm,
     ChildForm,
     ContactSafetyForm,
+    EraseConfirmForm,
     IntakeForm,
     LiftRestrictionForm,
     ParentForm,
+    ParentSearchForm,
     ReferralForm,
     RestrictionForm,
     TransitionForm,
 )
 from referrals.models import ProcessingRestriction, Referral
+from referrals.outcomes import selectors as outcome_selectors
 
 #: Rows per page of the waiting list; the place number runs on across pages.
 WAITING_PAGE_SIZE = 25
@@ -50,9 +52,9 @@ def board(request: HttpRequest) -> HttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).waiting_list()
     page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.waiting_list_rows(page.object_list)
-    rows_html = waiting_rows_html(rows, first_place=page.start_index(), today=timezone.localdate())
-    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows_html})
+    today = timezone.localdate()
+    rows = selectors.waiting_list_rows(page.object_list, today=today)
+    return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows, "today": today})
 
 
 @staff_required
@@ -141,7 +143,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "referrals/_card.html",
             {
-                "card": Card.of(referral),
+                "card": selectors.Card.of(referral),
                 "form": form if form.errors else TransitionForm(referral=referral),
                 "today": timezone.localdate(),
                 "moved": not form.errors,
@@ -169,9 +171,10 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def parent_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    form = ParentSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     parents = selectors.parents_search(request.user, query)[:100]
-    return render(request, "referrals/parent_list.html", {"parents": parents, "q": query})
+    return render(request, "referrals/parent_list.html", {"parents": parents, "form": form})
 
 
 @staff_required
@@ -189,6 +192,7 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "births_to_confirm": _unconfirmed(children, today),
             "referrals": parent.referrals.select_related("service"),
             "timeline": selectors.parent_timeline(parent),
+            "assessments": outcome_selectors.parent_assessments(request.user, parent),
             "contact": contact_permissions(parent),
             "today": today,
         },
@@ -296,19 +300,16 @@ def parent_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def parent_erase(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
-    error = ""
-    if request.method == "POST":
-        if request.POST.get("confirm") != "ERASE":
-            error = "Type ERASE to confirm."
+    form = EraseConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parent_erase(actor=request.user, parent=parent, request=request)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
-            try:
-                services.parent_erase(actor=request.user, parent=parent, request=request)
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-            else:
-                messages.success(request, "The record was erased. Anonymous statistics are kept.")
-                return redirect("referrals:parent-detail", pk=parent.pk)
-    return render(request, "referrals/parent_erase.html", {"parent": parent, "error": error})
+            messages.success(request, "The record was erased. Anonymous statistics are kept.")
+            return redirect("referrals:parent-detail", pk=parent.pk)
+    return render(request, "referrals/parent_erase.html", {"parent": parent, "form": form})
 
 
 @manager_required

@@ -7,11 +7,7 @@ falls through sends the referral back to the waiting list.
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.db import models
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 
 
 class Status(models.TextChoices):
@@ -65,15 +61,6 @@ def allowed_targets(status: str) -> list[str]:
     """The states a referral in ``status`` may move to, in workflow order."""
     order = [choice.value for choice in Status]
     return sorted(TRANSITIONS.get(status, set()), key=order.index)
-
-
-@cache
-def move_options(status: str) -> SafeString:
-    """The <option>s of a card's "Move to" list for a referral in ``status``:
-    the same for every card in that state, so built once per process rather
-    than looped over in the template for every card on the board."""
-    labels = dict(Status.choices)
-    return format_html_join("", '<option value="{}">{}</option>', ((t, labels[t]) for t in allowed_targets(status)))
 
 
 def transition_error(source: str, target: str, reason: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
-from operations.core.forms import PlainSelect
+from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Membership, Role, User
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.models import (
@@ -225,41 +225,21 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
-_SELECT = {"class": "form-select"}
-
-
 class VolunteerFilterForm(forms.Form):
-    """The list page writes these fields out by hand (crispy costs more than
-    the table), so the widgets carry their Bootstrap classes themselves."""
-
-    status = forms.ChoiceField(
-        choices=[("", "Any status"), *Status.choices], required=False, widget=PlainSelect(attrs=_SELECT)
-    )
-    kind = forms.ChoiceField(
-        choices=[("", "Any kind"), *Kind.choices], required=False, widget=PlainSelect(attrs=_SELECT)
-    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
     # Choices are the organisation's areas as (id, name) rows, set by the view:
     # no model instance per option.
-    area = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=PlainSelect(attrs=_SELECT))
-    language = forms.CharField(required=False, max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}))
+    area = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    language = forms.CharField(required=False, max_length=50)
     fit = forms.ChoiceField(
-        choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")],
-        required=False,
-        label="Fit to match",
-        widget=PlainSelect(attrs=_SELECT),
+        choices=[("", "Fit or not"), ("yes", "Fit to match"), ("no", "Not fit")], required=False, label="Fit to match"
     )
 
     def __init__(self, *args, areas: Iterable[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Any area"), *areas]
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:  # each form has its own copy of the widgets
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] += " is-invalid"
-                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+        self.helper = row_helper(self, column="col-6 col-md")
 
 
 def owners_for(organisation_id: int):

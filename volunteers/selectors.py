@@ -34,6 +34,7 @@ from volunteers.models import (
     DEFAULT_LIVED_EXPERIENCE,
     Course,
     DisclosureTask,
+    Kind,
     LivedExperience,
     PvgRecord,
     Status,
@@ -292,6 +293,15 @@ class Person:
     @property
     def detail_url(self) -> str:
         return record_url("volunteers:detail", self.pk)
+
+    @property
+    def kind_labels(self) -> str:
+        labels = dict(Kind.choices)
+        return ", ".join(labels.get(kind, kind) for kind in self.kinds)
+
+    @property
+    def status_label(self) -> str:
+        return dict(Status.choices).get(self.status, self.status)
 
 
 #: What fitness reads of a profile, its PVG record, sessions and matches.

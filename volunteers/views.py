@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from operations.core.access import require_membership, role_required, staff_required
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Role
-from volunteers import forms, rows, selectors, services
+from volunteers import forms, selectors, services
 from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
 from volunteers.models import (
     Status,
@@ -44,8 +44,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
         per_page=VOLUNTEER_PAGE_SIZE,
     )
-    context = {"page": page, "rows": rows.volunteer_rows_html(page.object_list), "filter_form": filter_form}
-    return render(request, "volunteers/volunteer_list.html", context)
+    return render(request, "volunteers/volunteer_list.html", {"page": page, "filter_form": filter_form})
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -266,11 +265,7 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def compliance(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     report = selectors.compliance_for(request.user, organisation_id=membership.organisation_id)
-    context = {
-        "report": report,
-        "rows": rows.compliance_rows_html(pvg=report.pvg, training=report.training, supervision=report.supervision),
-    }
-    return render(request, "volunteers/compliance.html", context)
+    return render(request, "volunteers/compliance.html", {"report": report})
 
 
 @staff_required

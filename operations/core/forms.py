@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from operations.core.audit import AuditAction
 
@@ -22,37 +20,17 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class PlainSelect(forms.Select):
-    """A single select rendered in Python: the markup of Django's Select
-    without a template render per option. List filters offer dozens of
-    options (32 council areas) on pages that must render fast, so each option
-    is one f-string with its value and label escaped, not a format_html call
-    (whose checks for lazy text cost more than the option). Option groups are
-    flattened, as before."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        chosen = self.format_value(value)
-        options = []
-        for choice, label in self._flat_choices():
-            choice = "" if choice is None else str(choice)
-            # Like Django's Select, only the first option with the value is selected.
-            selected = " selected" if choice in chosen else ""
-            if selected:
-                chosen = []
-            options.append(f'<option value="{html.escape(choice)}"{selected}>{html.escape(str(label))}</option>')
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(options)),  # noqa: S308 - every value and label is escaped above
-        )
-
-    def _flat_choices(self):
-        for choice, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                yield from label
-            else:
-                yield choice, label
+def row_helper(form: forms.BaseForm, *, column: str, columns: dict[str, str] | None = None) -> FormHelper:
+    """Crispy settings for a list's filter form laid out in one Bootstrap
+    row: the template writes the <form> (with its htmx attributes) and the
+    button, crispy each field, in a column of class ``column`` (or the
+    field's own in ``columns``)."""
+    columns = columns or {}
+    helper = FormHelper(form)
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*(Field(name, wrapper_class=columns.get(name, column)) for name in form.fields))
+    return helper
 
 
 class OTPTokenForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
@@ -140,7 +141,20 @@ class SessionForm(forms.Form):
 
 
 class CancelSessionForm(forms.Form):
-    note = forms.CharField(max_length=200, required=False, label="Reason (optional)")
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Reason for cancelling",
+        widget=forms.TextInput(attrs={"placeholder": "Reason (optional)", "class": "form-control-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One line beside the session's buttons: the label is for screen readers.
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_class = "visually-hidden"
 
 
 class ParentChoiceField(forms.ModelChoiceField):

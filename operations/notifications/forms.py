@@ -1,7 +1,22 @@
 from django import forms
 
-from operations.notifications.models import NotificationPreference, ReminderSettings
+from operations.core.forms import row_helper
+from operations.notifications.models import Channel, NotificationPreference, ReminderSettings, Status
 from operations.notifications.reminder_settings import SWITCHES
+
+
+class LogFilterForm(forms.Form):
+    """The notification log's filters; a value it does not know is ignored."""
+
+    kind = forms.ChoiceField(label="Kind", required=False)
+    status = forms.ChoiceField(label="Status", choices=[("", "All"), *Status.choices], required=False)
+    channel = forms.ChoiceField(label="Channel", choices=[("", "All"), *Channel.choices], required=False)
+
+    def __init__(self, *args, kinds: list[str], **kwargs) -> None:
+        # The page's ids were f-kind, f-status and f-channel: kept.
+        super().__init__(*args, auto_id="f-%s", **kwargs)
+        self.fields["kind"].choices = [("", "All kinds"), *((kind, kind) for kind in kinds)]
+        self.helper = row_helper(self, column="col-sm-3", columns={"kind": "col-sm-4"})
 
 
 class PreferenceForm(forms.ModelForm):

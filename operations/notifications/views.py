@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership, staff_required
-from operations.notifications.forms import PreferenceForm, ReminderSettingsForm
-from operations.notifications.models import Channel, Notification, NotificationPreference, Status
+from operations.notifications.forms import LogFilterForm, PreferenceForm, ReminderSettingsForm
+from operations.notifications.models import Notification, NotificationPreference, Status
 from operations.notifications.reminder_settings import reminder_settings_for
 from operations.notifications.services import notification_mark_read, notification_retry, reminder_settings_save
 
@@ -24,24 +24,17 @@ LOG_ROW_FIELDS = [
 @staff_required
 def notification_log(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user).select_related("recipient_user").only(*LOG_ROW_FIELDS)
-    filters = {
-        "kind": request.GET.get("kind", ""),
-        "status": request.GET.get("status", ""),
-        "channel": request.GET.get("channel", ""),
-    }
-    if filters["kind"]:
-        notifications = notifications.filter(kind=filters["kind"])
-    if filters["status"] in Status.values:
-        notifications = notifications.filter(status=filters["status"])
-    if filters["channel"] in Channel.values:
-        notifications = notifications.filter(channel=filters["channel"])
-    page = Paginator(notifications.order_by("-due_at", "-pk"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = Notification.objects.visible_to(request.user).order_by("kind").values_list("kind", flat=True).distinct()
-    return render(
-        request,
-        "notifications/log.html",
-        {"page": page, "filters": filters, "kinds": kinds, "statuses": Status.choices, "channels": Channel.choices},
-    )
+    filter_form = LogFilterForm(request.GET or None, kinds=list(kinds))
+    filters = {}
+    if filter_form.is_bound:
+        filter_form.is_valid()  # the filters it can read apply; a value it does not know is ignored
+        filters = filter_form.cleaned_data
+    for name in ("kind", "status", "channel"):
+        if filters.get(name):
+            notifications = notifications.filter(**{name: filters[name]})
+    page = Paginator(notifications.order_by("-due_at", "-pk"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/log.html", {"page": page, "filter_form": filter_form})
 
 
 @staff_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -53,10 +55,19 @@ class AssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Choose an option for item {number}."},
             )
-
-    @property
-    def item_fields(self) -> list[forms.BoundField]:
-        return [self[item_field(number)] for number in self.rules.item_numbers]
+        # Crispy draws the fields; each item's radio group in its own box,
+        # after a note when an item may be left out.
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        note = [HTML('{% include "outcomes/_optional_item_note.html" %}')] if optional else []
+        self.helper.layout = Layout(
+            "referral",
+            "timepoint",
+            "taken_on",
+            *note,
+            *(Field(item_field(number), wrapper_class="border rounded p-2") for number in self.rules.item_numbers),
+        )
 
     def clean_taken_on(self):
         taken_on = self.cleaned_data["taken_on"]

@@ -75,6 +75,22 @@ def test_bad_input_re_renders_everything_typed_and_writes_nothing(volunteer_clie
     assert not ContactLog.objects.exists()
 
 
+def test_a_refused_field_is_marked_invalid_and_tied_to_its_message(volunteer_client, match) -> None:
+    """Screen readers announce which field is wrong and why (the page is
+    used on phones); directory names are text, never markup."""
+    DirectoryEntry.objects.create(organisation=match.organisation, name="Home-Start <Borders>")
+    response = volunteer_client.post(
+        reverse("matching:contact-log-new", args=[match.pk]), form_data(duration_minutes="0")
+    )
+    page = response.content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_duration_minutes_error"' in page
+    assert '<div id="id_duration_minutes_error" class="invalid-feedback">' in page
+    assert "Give how long the contact lasted (at least 1 minute)." in page
+    assert page.count('aria-invalid="true"') == 1  # only the refused field
+    assert "Home-Start &lt;Borders&gt;" in page
+    assert "<Borders>" not in page
+
+
 def test_someone_elses_match_is_a_404_on_the_page_and_a_400_in_the_api(client, organisation, match) -> None:
     other = member(username="othervol", organisation=organisation, role=Role.VOLUNTEER)
     client.force_login(other)

@@ -262,7 +262,7 @@ def test_a_full_new_referrals_panel_says_ten_plus_and_links_to_the_board(coordin
 
 
 @pytest.mark.django_db
-def test_board_and_waiting_list_escape_names_built_in_python(coordinator_client, organisation):
+def test_board_and_waiting_list_escape_names(coordinator_client, organisation):
     service = ServiceFactory(organisation=organisation, name="Groups <b>&</b>")
     parent = ParentFactory(organisation=organisation, first_name="<script>alert(1)</script>", preferred_name="")
     ReferralFactory(organisation=organisation, parent=parent, service=service, status="waiting")

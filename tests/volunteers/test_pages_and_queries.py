@@ -274,7 +274,7 @@ def test_compliance_names_the_course_of_training_expiring_soon(organisation, coo
 def test_a_bad_filter_value_is_shown_on_its_field(organisation, coordinator_client, pso):
     make_profile(organisation=organisation, today=TODAY, supervisor=pso)
     html = coordinator_client.get("/volunteers/?status=nonsense&area=12345").content.decode()
-    assert 'class="form-select is-invalid" id="id_status"' in html
+    assert 'class="select form-select is-invalid" aria-invalid="true" aria-describedby="id_status_error"' in html
     assert "nonsense is not one of the available choices" in html
     assert 'id="id_area_error"' in html
     # An unreadable filter is ignored: the list still shows everyone.
@@ -282,7 +282,7 @@ def test_a_bad_filter_value_is_shown_on_its_field(organisation, coordinator_clie
 
 
 def test_list_and_compliance_rows_escape_names(organisation, coordinator_client, pso):
-    """The rows are built in Python now: a name is still text, never markup."""
+    """A name is text, never markup."""
     profile = make_profile(organisation=organisation, today=TODAY, supervisor=pso, pvg=False)
     profile.user.first_name = "<script>alert(1)</script>"
     profile.user.save()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from operations.core.forms import row_helper
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
 from volunteers.matching.models import ContactMode, DirectoryEntry, EndingType, MatchStatus, Topic
@@ -122,9 +123,26 @@ class MatchingNeedsForm(forms.Form):
 
 
 class ProposalsForm(forms.Form):
+    """Which service's waiting list to match, and what to aim for. The page
+    shows it unbound with the current choice (the view checks the service)."""
+
+    service = forms.TypedChoiceField(label="Service", coerce=int, required=False)
     mode = forms.ChoiceField(
         label="Aim for",
         choices=[(MODE_SCORE, "Best total score"), (MODE_COUNT, "Most parents matched")],
         initial=MODE_SCORE,
         required=False,
     )
+
+    def __init__(self, *args, services: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services
+        self.helper = row_helper(self, column="col-sm-4", columns={"service": "col-sm-5"})
+
+
+class MatchFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=[("", "Any"), *MatchStatus.choices], required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = row_helper(self, column="col-auto")

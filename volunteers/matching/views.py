@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,11 +13,10 @@ from operations.core.access import get_service_for, require_membership, staff_re
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
 from referrals.models import Referral
-from referrals.workflow import Status as ReferralStatus
-from volunteers.matching import candidate_html, forms, selectors, services
+from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
-from volunteers.matching.models import MatchingNeeds, MatchStatus
+from volunteers.matching.models import MatchingNeeds
 from volunteers.models import VolunteerProfile
 
 
@@ -50,16 +48,7 @@ def _candidates_page(
         "referral": referral,
         "page": page,
         "needs_form": needs_form,
-        "needs_fields": candidate_html.needs_fields_html(needs_form),
         "asked_experience": asked,
-        "ranked_rows": candidate_html.ranked_rows_html(
-            page.candidates.ranked,
-            confirm_url=reverse("matching:confirm", args=[referral.pk]),
-            conflict_url=reverse("matching:conflict-add", args=[referral.pk]),
-            can_match=referral.status == ReferralStatus.WAITING,
-            csrf_token=get_token(request),
-        ),
-        "excluded_rows": candidate_html.excluded_rows_html(page.candidates.excluded),
     }
     return render(request, "matching/candidates.html", context, status=status)
 
@@ -178,7 +167,10 @@ def proposals(request: HttpRequest) -> HttpResponse:
                     messages.error(request, f"{len(outcomes) - confirmed} could not be confirmed: see why below.")
     result = selectors.proposals_for(service, mode=mode) if service is not None else None
     context = {
-        "services": Service.objects.visible_to(request.user).active(),
+        "form": forms.ProposalsForm(
+            initial={"service": service.pk if service else None, "mode": mode},
+            services=list(Service.objects.visible_to(request.user).active().values_list("pk", "name")),
+        ),
         "service": service,
         "mode": mode,
         "result": result,
@@ -207,20 +199,13 @@ def _proposal_outcome_row(request: HttpRequest, outcome: services.ConfirmResult)
 def match_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     matches = selectors.matches_for(request.user)
-    status = request.GET.get("status")
-    if status in dict(MatchStatus.choices):
-        matches = matches.filter(status=status)
-    else:
-        status = ""
+    filter_form = forms.MatchFilterForm(request.GET or None)
+    if filter_form.is_valid() and filter_form.cleaned_data["status"]:
+        matches = matches.filter(status=filter_form.cleaned_data["status"])
     return render(
         request,
         "matching/match_list.html",
-        {
-            "matches": matches[:200],
-            "status": status,
-            "statuses": MatchStatus.choices,
-            "is_staff": membership.role in STAFF_ROLES,
-        },
+        {"matches": matches[:200], "filter_form": filter_form, "is_staff": membership.role in STAFF_ROLES},
     )
 
 
