@@ -1,5 +1,9 @@
 """Benchmark cases. Each returns a row: name, median and p95 (ms), SQL
-queries, the ratio to its floor, and the target it is held to."""
+queries, the ratio to its floor (information only) and the absolute budget
+it is held to (issue 17): every page median ≤ 50 ms, p95 ≤ 100 ms and at
+most 20 queries; the candidate page and the whole-list proposals page p95 ≤
+500 ms; under HTTP load p99 ≤ 300 ms with no non-2xx answer. Budgets are
+reported here, never enforced by a timed test."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from django.test.utils import CaptureQueriesContext
 
 from operations.core.models import User
 
-PAGE_TARGET_RATIO = 3.0
+PAGE_MEDIAN_MS = 50
+PAGE_P95_MS = 100
 PAGE_MAX_QUERIES = 20
+MATCHING_PAGE_P95_MS = 500
 WARM_UP_REQUESTS = 12
 
 
@@ -167,14 +173,29 @@ def page_cases(repeat: int) -> list[dict]:
 
 
 def _page_row(name: str, measured: dict, floor_ms: float) -> dict:
-    ratio = measured["median_ms"] / floor_ms
-    verdict = "ok" if ratio <= PAGE_TARGET_RATIO and measured["queries"] <= PAGE_MAX_QUERIES else "OVER"
+    within = (
+        measured["median_ms"] <= PAGE_MEDIAN_MS
+        and measured["p95_ms"] <= PAGE_P95_MS
+        and measured["queries"] <= PAGE_MAX_QUERIES
+    )
     return {
         "case": f"page: {name}",
         "kind": "page",
         **measured,
-        "ratio": round(ratio, 2),
-        "target": f"≤{PAGE_TARGET_RATIO:g}× floor, ≤{PAGE_MAX_QUERIES} queries: {verdict}",
+        "ratio": round(measured["median_ms"] / floor_ms, 2),
+        "target": f"median ≤{PAGE_MEDIAN_MS}, p95 ≤{PAGE_P95_MS} ms, ≤{PAGE_MAX_QUERIES} queries: "
+        + ("ok" if within else "OVER"),
+    }
+
+
+def _matching_page_row(name: str, measured: dict, floor_ms: float) -> dict:
+    within = measured["p95_ms"] <= MATCHING_PAGE_P95_MS and measured["queries"] <= PAGE_MAX_QUERIES
+    return {
+        "case": f"page: {name}",
+        "kind": "page",
+        **measured,
+        "ratio": round(measured["median_ms"] / floor_ms, 2),
+        "target": f"p95 ≤{MATCHING_PAGE_P95_MS} ms, ≤{PAGE_MAX_QUERIES} queries: " + ("ok" if within else "OVER"),
     }
 
 
@@ -528,8 +549,12 @@ def matching_cases(repeat: int) -> list[dict]:
 
 def _candidate_page_case(repeat: int) -> list[dict]:
     """The candidate page for a waiting referral of the first organisation,
-    when the scale data holds one (it needs the referrals and volunteers
-    scale steps)."""
+    and the whole-list proposals page for the service with the longest
+    waiting list of the organisation with the most people waiting, both
+    read from the database (when the scale data holds them)."""
+    from django.db.models import Count
+
+    from operations.core.models import Membership, Role
     from referrals.models import Referral
 
     coordinator = User.objects.get(username="bench-coordinator")
@@ -541,11 +566,40 @@ def _candidate_page_case(repeat: int) -> list[dict]:
     if referral is None:
         return [{"case": "page: candidates (skipped: no waiting referral in the scale data)", "kind": "page",
                  "median_ms": "—", "p95_ms": "—", "target": "needs the referrals scale step"}]  # fmt: skip
-    # Held to the same target as every page, timed in pairs with its floor.
     measured = time_page(
         client_for("bench-coordinator"), f"/matching/referrals/{referral.pk}/candidates/", repeat, floor="/about/"
     )
-    return [_page_row("candidates for one referral", measured, statistics.median(measured.pop("floor_timings")))]
+    rows = [
+        _matching_page_row("candidates for one referral", measured, statistics.median(measured.pop("floor_timings")))
+    ]
+    longest = (
+        Referral.objects.filter(status="waiting")
+        .values("organisation_id", "service_id")
+        .annotate(waiting=Count("pk"))
+        .order_by("-waiting", "service_id")
+        .first()
+    )
+    member = (
+        Membership.objects.filter(organisation_id=longest["organisation_id"], role=Role.COORDINATOR, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    client = Client()
+    client.force_login(member.user)
+    if member.user.active_organisation_id != longest["organisation_id"]:
+        raise RuntimeError("the proposals case needs a coordinator working in the organisation it reads")
+    measured = time_page(
+        client, f"/matching/proposals/?service={longest['service_id']}", max(5, repeat // 3), floor="/about/"
+    )
+    rows.append(
+        _matching_page_row(
+            f"whole-list proposals ({longest['waiting']} waiting for one service)",
+            measured,
+            statistics.median(measured.pop("floor_timings")),
+        )
+    )
+    return rows
 
 
 EXTRA_CASES.append(matching_cases)
@@ -590,7 +644,7 @@ def table(report: dict) -> str:
     lines = [
         header,
         "",
-        "| case | median ms (HTTP: p50) | p95 ms (HTTP: p90) | queries | × floor | target |",
+        "| case | median ms (HTTP: p50) | p95 ms (HTTP: p90) | queries | × floor (information) | budget |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in report["cases"]:
