@@ -3,6 +3,8 @@ for the rules and notifications about visits, logs, reviews and concerns."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.factories import council_area
@@ -18,3 +20,15 @@ def match(coordinator, organisation, service, volunteer):
     return matching_services.match_confirm(
         actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
     )
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    """SMS written as JSON lines to a file of the test's own (``sent_sms`` reads them)."""
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    return tmp_path / "sms.jsonl"
+
+
+def sent_sms(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

@@ -3,7 +3,6 @@ failures and retries, and who sees which notification."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +18,7 @@ from operations.notifications.services import (
     notification_sweep,
     notification_write,
 )
+from tests.notifications.conftest import sent_sms
 
 
 @pytest.fixture(autouse=True)
@@ -27,17 +27,6 @@ def _midday():
     the suite runs (CI may run at night); those that are travel again."""
     with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=True):
         yield
-
-
-@pytest.fixture
-def sms_file(settings, tmp_path):
-    settings.SMS_BACKEND = "file"
-    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    return tmp_path / "sms.jsonl"
-
-
-def sent_sms(path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def write(organisation, *, key="k1", channel=Channel.SMS, due_at=None, **kwargs):

@@ -4,7 +4,6 @@ named, a restriction or an erasure stops it, and coordinators are told."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from operations.notifications.services import (
     notification_write,
 )
 from referrals import services as referral_services
+from tests.notifications.conftest import sent_sms
 from tests.referrals.factories import ParentFactory
 
 MIDDAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -28,17 +28,6 @@ MIDDAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 def _midday():
     with time_machine.travel(MIDDAY, tick=True):
         yield
-
-
-@pytest.fixture
-def sms_file(settings, tmp_path):
-    settings.SMS_BACKEND = "file"
-    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    return tmp_path / "sms.jsonl"
-
-
-def sent_sms(path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 @pytest.fixture
