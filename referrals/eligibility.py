@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from operations.core.dates import short_date
 from operations.core.months import add_months_rolling_forward
 
 FULL_TERM_WEEKS = 40
@@ -134,7 +135,7 @@ def _child_age_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End | N
         return None
     birthday = add_months_rolling_forward(youngest.anchor, policy.end_child_age_months)
     estimated = youngest.birth_date is None
-    reason = f"until the youngest child {describe_age(policy.end_child_age_months)} on {birthday.isoformat()}"
+    reason = f"until the youngest child {describe_age(policy.end_child_age_months)} on {short_date(birthday)}"
     if estimated:
         reason += " (estimated from the due date)"
     return _End(birthday - timedelta(days=1), estimated, reason)
@@ -145,15 +146,15 @@ def _support_length_end(policy: Policy, facts: Facts, start: date | None) -> _En
         return None
     if facts.support_started_on is not None:
         began, estimated = facts.support_started_on, False
-        since = f"support started on {began.isoformat()}"
+        since = f"support started on {short_date(began)}"
     else:
         # Not started yet: count from the referral, or from when support may start if later.
         began = max(facts.received_on, start) if start is not None else facts.received_on
         estimated = True
-        since = f"{began.isoformat()}, as support has not started yet"
+        since = f"{short_date(began)}, as support has not started yet"
     end = add_months_rolling_forward(began, policy.end_support_months) - timedelta(days=1)
     months = policy.end_support_months
-    reason = f"for {months} month{'s' if months != 1 else ''} of support from {since}, until {end.isoformat()}"
+    reason = f"for {months} month{'s' if months != 1 else ''} of support from {since}, until {short_date(end)}"
     return _End(end, estimated, reason)
 
 
@@ -166,15 +167,15 @@ def _bereavement_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End |
         return _End(
             loss,
             False,
-            f"after the loss on {loss.isoformat()} this service has no bereavement continuation; "
+            f"after the loss on {short_date(loss)} this service has no bereavement continuation; "
             "a coordinator reviews the support",
         )
     end = add_months_rolling_forward(loss, policy.bereavement_months) - timedelta(days=1)
     return _End(
         end,
         False,
-        f"for {policy.bereavement_months} months of bereavement support after the loss on {loss.isoformat()}, "
-        f"until {end.isoformat()}",
+        f"for {policy.bereavement_months} months of bereavement support after the loss on {short_date(loss)}, "
+        f"until {short_date(end)}",
     )
 
 
