@@ -155,7 +155,9 @@ def publisher_settings(app) -> dict:
     }
 
 
-def point_publisher_at(app, *, broker_url: str, transport_options: dict | None = None, routes=None) -> None:
+def point_publisher_at(
+    app, *, broker_url: str, transport_options: dict | None = None, routes=None, close_connections: bool = False
+) -> None:
     """Re-points this process's publisher (the code under test publishes
     with the app's default connection) at another broker and routes.
 
@@ -165,7 +167,10 @@ def point_publisher_at(app, *, broker_url: str, transport_options: dict | None =
     deregisters the app). tests/core/test_framework_internals.py fails if an
     upgrade changes this."""
     app.conf.update(broker_url=broker_url, broker_transport_options=transport_options or {}, task_routes=routes or {})
-    if app._pool is not None:
+    # Closing the old pool's connections is only safe when nothing else holds
+    # them (a live server's thread may): the broker-outage test asks for it,
+    # to drop connections to a Redis it shut down.
+    if close_connections and app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None

@@ -187,7 +187,7 @@ def test_with_the_broker_down_a_request_still_succeeds_and_the_reminder_goes_lat
             worker.stop()
     finally:
         subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True)
-        point_publisher_at(celery_app, **saved)
+        point_publisher_at(celery_app, **saved, close_connections=True)
     assert recorded_keys(record) == [notification.key]
 
 
