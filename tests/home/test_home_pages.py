@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from operations.core.models import Role
-from tests.factories import council_area
+from tests.factories import ServiceFactory, council_area
 from tests.groups.helpers import make_group, rota
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from tests.queries import repeat_view_queries
@@ -80,3 +80,15 @@ def test_each_home_makes_the_same_queries_at_two_sizes(
     page = client.get(reverse("home")).content.decode()
     # The panels had rows to show: a referral past its end, or a family's next visit.
     assert (": ended " if role in (Role.COORDINATOR, Role.MANAGER) else "next visit") in page
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MANAGER])
+def test_a_home_page_works_with_forty_services_some_ended(request, organisation, service, role):
+    # The kept statements allowed at most 22 dates: 21 services made these pages a 500 (issue 28).
+    for index in range(40):
+        ServiceFactory(organisation=organisation, name=f"Service {index}", is_active=index % 3 != 0)
+    ReferralFactory(organisation=organisation, service=service, received_on=TODAY)
+    client = request.getfixturevalue(f"{role}_client")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Service 38" in response.content.decode()
