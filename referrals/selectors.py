@@ -10,8 +10,11 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 
+from operations.core.dates import short_date
 from operations.core.working_days import subtract_working_days
 from referrals.models import Child, Parent, Referral, ReferralTransition, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, allowed_targets
@@ -36,6 +39,10 @@ STATUS_LABELS = dict(Status.choices)
 URGENCY_LABELS = dict(Urgency.choices)
 
 
+def received_text(received_on: date, today: date) -> str:
+    return f"Received {short_date(received_on)} ({timesince(received_on, today)} ago)"
+
+
 class Card(NamedTuple):
     """What a triage card shows (referrals/_card.html), as plain values: the
     board reads them straight from its one query; a move's answer takes them
@@ -50,6 +57,9 @@ class Card(NamedTuple):
     eligibility_estimated: bool
     service_name: str
     parent_name: str
+    #: "Received 2 Nov 2026 (1 month ago)": plain text worked out here, as the
+    #: board shows 42 cards and every filter in a template costs render time.
+    received_text: str = ""
 
     @classmethod
     def of(cls, referral: Referral) -> Card:
@@ -63,11 +73,20 @@ class Card(NamedTuple):
             referral.eligibility_estimated,
             referral.service.name,
             referral.parent.display_name,
+            received_text(referral.received_on, timezone.localdate()),
         )
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def detail_url(self) -> str:
+        return reverse("referrals:referral-detail", args=[self.pk])
+
+    @property
+    def move_url(self) -> str:
+        return reverse("referrals:referral-transition", args=[self.pk])
 
     @property
     def urgency_label(self) -> str:
@@ -107,6 +126,7 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     column, each column capped; counts are exact."""
     if per_column is None:
         per_column = BOARD_CARDS_ONE_STATE if params.get("status") else BOARD_CARDS
+    today = timezone.localdate()
     base = referrals_filtered(Referral.objects.visible_to(user).open(), params)
     ordering = ["urgency", "eligibility_end", "received_on", "pk"]
     # One query: the first ``per_column`` of every state (a window per state),
@@ -124,7 +144,7 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     cards: dict[str, list[Card]] = {status: [] for status in OPEN_STATUSES}
     counts: dict[str, int] = {}
     for *shown, first_name, preferred_name, last_name, in_state in rows:
-        card = Card(*shown, parent_name(first_name, preferred_name, last_name))
+        card = Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
         cards[card.status].append(card)
         counts[card.status] = in_state
     return [
