@@ -761,7 +761,8 @@ def session_reminders_write(
 ) -> int:
     """Reminds everyone booked on a session starting within 24 hours, on a
     channel their contact safety allows (neutral wording where the service
-    may not be named); people with no safe channel get nothing. One key per
+    may not be named); people with no safe channel get no message, and the
+    coordinators are asked in the app to remind them by a safe route. One key per
     booking and start time: a moved session is reminded again, a re-run
     never twice. Returns the bookings considered.
 
@@ -786,7 +787,7 @@ def session_reminders_write(
             bookings=bookings,
             session=session,
             kind="session_reminder",
-            key=f"session-reminder-{session.pk}",
+            key=f"session-reminder-{session.pk}-{session.starts_at:%Y%m%d%H%M}",
             key_for=lambda booking, session=session: f"session-reminder-{booking.pk}-{session.starts_at:%Y%m%d%H%M}",
             message=Message(
                 named_subject=f"Reminder: {session.group.name}",
@@ -794,7 +795,7 @@ def session_reminders_write(
                 neutral_subject="A reminder",
                 neutral_body=f"A reminder of your appointment {when}.",
             ),
-            fallback="",
-            tell_coordinators=False,
+            # Parents with no safe channel are listed to the coordinators (by booking number) to remind by hand.
+            fallback=f"{session.group.name} meets {when}; the other parents booked are being reminded.",
         )
     return considered

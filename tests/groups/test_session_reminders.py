@@ -46,10 +46,16 @@ def test_neutral_wording_when_the_service_may_not_be_named(session):
 
 
 @pytest.mark.django_db
-def test_a_parent_with_no_safe_channel_gets_nothing_whatever_details_are_on_file(session):
-    book(session, phone="07700900123", email="someone@example.org", safe_sms=False, safe_email=False)
+def test_a_parent_with_no_safe_channel_gets_nothing_and_the_coordinators_are_asked_to_remind_them(session, coordinator):
+    booking = book(session, phone="07700900123", email="someone@example.org", safe_sms=False, safe_email=False)
     services.session_reminders_write(now=NOW)
-    assert not Notification.objects.filter(kind="session_reminder").exists()
+    services.session_reminders_write(now=NOW)
+    assert not Notification.objects.filter(kind="session_reminder", recipient_user__isnull=True).exists()
+    note = Notification.objects.get(kind="session_reminder", recipient_user=coordinator)
+    assert note.channel == Channel.IN_APP
+    assert f"#{booking.pk}" in note.body
+    assert "please tell them yourself" in note.body
+    assert booking.parent.first_name not in note.body
 
 
 @pytest.mark.django_db
