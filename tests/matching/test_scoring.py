@@ -76,6 +76,15 @@ def test_language_is_no_constraint_once_an_interpreter_is_arranged() -> None:
     assert hard_exclusions(parent, replace(VOLUNTEER, languages=frozenset({"english"}))) == []
 
 
+def test_a_parent_speaking_another_language_needs_a_volunteer_who_speaks_it_even_unflagged() -> None:
+    # Not flagged as needing an interpreter, and none arranged: the README's rule still holds.
+    parent = replace(PARENT, interpreter_needed=False)
+    english_only = replace(VOLUNTEER, languages=frozenset({"english"}))
+    assert [e.code for e in hard_exclusions(parent, english_only)] == ["language"]
+    assert hard_exclusions(parent, VOLUNTEER) == []
+    assert hard_exclusions(replace(parent, language="English"), english_only) == []
+
+
 def test_a_parent_with_no_area_recorded_is_not_excluded_on_area() -> None:
     assert (
         hard_exclusions(replace(PARENT, council_area_id=None), replace(VOLUNTEER, council_area_ids=frozenset())) == []

@@ -116,6 +116,16 @@ def split_words(text: str) -> frozenset[str]:
     return frozenset(part.strip().lower() for part in text.split(",") if part.strip())
 
 
+def language_the_volunteer_must_speak(parent: ParentFacts) -> str:
+    """A parent whose language is not English is matched only with someone
+    who speaks it, unless an interpreter is arranged (whether or not the
+    referral flagged an interpreter as needed). Lower case; "" for none."""
+    language = parent.language.strip().lower()
+    if language in ("", "english") or parent.interpreter_arranged:
+        return ""
+    return language
+
+
 def exclusion_codes(parent: ParentFacts, volunteer: VolunteerFacts) -> list[str]:
     """The codes of the hard constraints ``volunteer`` fails (fast: no text)."""
     codes = []
@@ -129,10 +139,9 @@ def exclusion_codes(parent: ParentFacts, volunteer: VolunteerFacts) -> list[str]
         codes.append("capacity")
     if parent.council_area_id is not None and not _reaches_area(parent, volunteer):
         codes.append("area")
-    if parent.interpreter_needed and not parent.interpreter_arranged:
-        language = parent.language.strip().lower()
-        if language and language not in volunteer.languages:
-            codes.append("language")
+    language = language_the_volunteer_must_speak(parent)
+    if language and language not in volunteer.languages:
+        codes.append("language")
     if volunteer.volunteer_id in parent.conflicts:
         codes.append("conflict")
     if parent.required_gender and volunteer.gender != parent.required_gender:
@@ -423,8 +432,8 @@ class VolunteerArrays:
             failed += ~(area_covered | next_door)
         else:
             area_covered = next_door = nobody
-        language = parent.language.strip().lower()
-        if parent.interpreter_needed and not parent.interpreter_arranged and language:
+        language = language_the_volunteer_must_speak(parent)
+        if language:
             failed += ~self._has("language", language)
         if parent.conflicts:
             failed += np.isin(self.ids, list(parent.conflicts))
