@@ -37,3 +37,4 @@ urlpatterns = [
 
 # A database out of reach answers 503 with Retry-After (operations.core.views.server_error).
 handler500 = "operations.core.views.server_error"
+handler404 = "operations.core.api_errors.not_found"

@@ -7,19 +7,19 @@ the services; their ValidationErrors become 400s with field errors."""
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations.core.api_fields import id_field
+from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Service, active_membership
 from operations.core.permissions import IsManager, IsStaffRole
 from referrals import services
 from referrals.contact import contact_permissions
-from referrals.models import Child, Parent, ProcessingRestriction, Referral
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, Urgency
 from referrals.selectors import referrals_filtered
 from referrals.workflow import Status
 
@@ -29,7 +29,7 @@ _SERVICE_ERRORS = {
 }
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(ModelSerializer):
     class Meta:
         model = Child
         fields = [
@@ -47,14 +47,14 @@ class ChildSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ContactPermissionsSerializer(serializers.Serializer):
+class ContactPermissionsSerializer(Serializer):
     recorded = serializers.BooleanField()
     safe_channels = serializers.ListField(child=serializers.CharField())
     may_name_service = serializers.BooleanField()
     best_times = serializers.CharField()
 
 
-class ParentSerializer(serializers.ModelSerializer):
+class ParentSerializer(ModelSerializer):
     council_area = serializers.SlugRelatedField(
         slug_field="gss_code", queryset=CouncilArea.objects.all(), required=False, allow_null=True
     )
@@ -94,12 +94,12 @@ class ParentWriteSerializer(ParentSerializer):
         fields = list(services.PARENT_FIELDS)
 
 
-class NewChildSerializer(serializers.Serializer):
+class NewChildSerializer(Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.none(), error_messages=_SERVICE_ERRORS)
     parent_name = serializers.CharField(source="parent.display_name", read_only=True)
     days_left = serializers.SerializerMethodField()
@@ -173,11 +173,19 @@ class StatusField(serializers.ChoiceField):
     """The referral states; described inline so the schema keeps one enum name per choice set."""
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(Serializer):
     to_status = StatusField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReferralFilters(QueryParameters):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    service = id_field(required=False, help_text="A service's id.")
+    council_area = id_field(required=False, help_text="A council area's id (the parent's area).")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, help_text="1 urgent, 2 soon, 3 routine.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[ReferralFilters]))
 class ReferralViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -193,7 +201,7 @@ class ReferralViewSet(
     def get_queryset(self):
         queryset = Referral.objects.visible_to(self.request.user).select_related("parent", "service")
         if self.action == "list":
-            queryset = referrals_filtered(queryset, self.request.query_params)
+            queryset = referrals_filtered(queryset, ReferralFilters.of(self.request))
         return queryset
 
     def get_serializer_class(self):
@@ -251,7 +259,7 @@ class ManagersRestrict(IsManager):
     message = "Only managers can restrict processing of a record or lift a restriction."
 
 
-class RestrictSerializer(serializers.Serializer):
+class RestrictSerializer(Serializer):
     """Parsed only: the rules (a reason, a date not in the future, no
     safeguarding hold) are the service's, as on the page."""
 
@@ -261,13 +269,13 @@ class RestrictSerializer(serializers.Serializer):
     )
 
 
-class LiftRestrictionSerializer(serializers.Serializer):
+class LiftRestrictionSerializer(Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, help_text="Why it is lifted."
     )
 
 
-class RestrictionSerializer(serializers.ModelSerializer):
+class RestrictionSerializer(ModelSerializer):
     """The restriction as recorded; its reasons stay on the page (they may
     describe the person) and in the subject access export."""
 

@@ -6,13 +6,14 @@ left out of the response for roles that must not see them."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import ModelSerializer, Serializer
 from operations.core.models import STAFF_ROLES, CouncilArea, Role, User, active_membership
 from operations.core.permissions import IsMember
 from volunteers import selectors, services
@@ -36,14 +37,14 @@ def _is_staff(request) -> bool:
     return membership is not None and membership.role in STAFF_ROLES
 
 
-class PvgSerializer(serializers.Serializer):
+class PvgSerializer(Serializer):
     membership_number = serializers.CharField(max_length=40)
     scheme = serializers.ChoiceField(choices=PvgScheme.choices)
     issued_on = serializers.DateField()
     renewal_due = serializers.DateField(required=False, allow_null=True)
 
 
-class FitnessReasonSerializer(serializers.Serializer):
+class FitnessReasonSerializer(Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -81,7 +82,7 @@ def _scope_choices_to_organisation(serializer) -> None:
             relation.queryset = LivedExperience.objects.filter(organisation_id=organisation_id)
 
 
-class VolunteerSerializer(serializers.ModelSerializer):
+class VolunteerSerializer(ModelSerializer):
     name = serializers.CharField(source="user.get_full_name", read_only=True)
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=Kind.choices), allow_empty=False)
     # The grid is checked by the service, so the error names the bad cells.
@@ -186,7 +187,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
         return data
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     on = serializers.DateField(required=False)
@@ -271,7 +272,7 @@ class VolunteerViewSet(
         return Response(self.get_serializer(self._reloaded(profile.pk)).data)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
 
     class Meta:
@@ -280,7 +281,7 @@ class ActionSerializer(serializers.ModelSerializer):
         read_only_fields = ["done_on"]
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ModelSerializer):
     supervisor = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     volunteers = serializers.PrimaryKeyRelatedField(many=True, queryset=VolunteerProfile.objects.none())
     mode = serializers.ChoiceField(choices=SupervisionMode.choices)
@@ -320,6 +321,19 @@ class SupervisionSerializer(serializers.ModelSerializer):
         return data
 
 
+class SupervisionReadSerializer(SupervisionSerializer):
+    """A supervision session as read. ``notes`` and ``wellbeing`` are sent to
+    the supervisor, coordinators and managers only: for anyone else they are
+    absent."""
+
+    wellbeing = serializers.ChoiceField(choices=Wellbeing.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=SupervisionReadSerializer),
+    retrieve=extend_schema(responses=SupervisionReadSerializer),
+    create=extend_schema(request=SupervisionSerializer, responses={201: SupervisionReadSerializer}),
+)
 class SupervisionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):

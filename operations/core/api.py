@@ -13,19 +13,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import ModelSerializer, Serializer
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Membership, Organisation, Service, User, active_membership
 from operations.core.permissions import IsMember, ManagersWrite
 from operations.core.security import confirmed_device, user_requires_two_factor
 
 
-class CouncilAreaSerializer(serializers.ModelSerializer):
+class CouncilAreaSerializer(ModelSerializer):
     class Meta:
         model = CouncilArea
         fields = ["id", "name", "gss_code", "health_board"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     council_areas = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
 
     class Meta:
@@ -33,7 +34,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "federation", "council_areas"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     organisation = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -41,7 +42,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["organisation_id", "organisation", "role"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     memberships = serializers.SerializerMethodField()
     role = serializers.SerializerMethodField()
 
@@ -58,7 +59,7 @@ class MeSerializer(serializers.ModelSerializer):
         return MembershipSerializer(memberships, many=True).data
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(ModelSerializer):
     policy_summary = serializers.CharField(read_only=True)
 
     class Meta:
@@ -109,7 +110,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         }
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
     otp_token = serializers.RegexField(
@@ -121,7 +122,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenResponseSerializer(serializers.Serializer):
+class TokenResponseSerializer(Serializer):
     token = serializers.CharField()
 
 

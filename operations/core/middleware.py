@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -172,7 +173,11 @@ class RefuseControlCharacters:
                 return None  # not JSON: the API's parser answers that
             return self._bad_in_json(data, "")
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            for key, values in request.POST.lists():
+            try:
+                fields = request.POST.lists()
+            except MultiPartParserError:
+                return None  # not a readable form: the view's parser answers that (DRF: a JSON 400)
+            for key, values in fields:
                 if self.BODY_FORBIDDEN.search(key) or any(self.BODY_FORBIDDEN.search(v) for v in values):
                     return self._name(key)
         return None

@@ -11,7 +11,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations.core.api_fields import id_field
+from operations.core.api_fields import QueryParameters, id_field
 from operations.core.models import Service
 from operations.core.permissions import IsManager
 from operations.dashboard.figures import Dashboard
@@ -23,7 +23,7 @@ class ManagersOnly(IsManager):
     message = "Only managers can see the dashboard."
 
 
-class DashboardQuerySerializer(serializers.Serializer):
+class DashboardQuerySerializer(QueryParameters):
     date_from = serializers.DateField(required=False, help_text="First day (default: 12 months ago, 1st).")
     date_to = serializers.DateField(required=False, help_text="Last day, included (default: today).")
     service = id_field(required=False, help_text="A service of your organisation (default: every service).")
@@ -151,8 +151,6 @@ def dashboard_json(board: Dashboard) -> dict:
 @api_view(["GET"])
 @permission_classes([ManagersOnly])
 def dashboard(request: Request) -> Response:
-    query = DashboardQuerySerializer(data=request.query_params, context={"request": request})
-    query.is_valid(raise_exception=True)
-    data = query.validated_data
+    data = DashboardQuerySerializer.of(request)
     filters = Filters(date_from=data["date_from"], date_to=data["date_to"], service=data.get("service"))
     return Response(dashboard_json(dashboard_for(request.user, filters)))

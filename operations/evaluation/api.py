@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import ModelSerializer
 from operations.core.models import Service, active_membership
 from operations.core.permissions import IsManager
 from operations.evaluation import anonymise, services
@@ -32,7 +33,7 @@ class ManagersOnly(IsManager):
     message = "Only managers can work with evaluation exports."
 
 
-class EvaluationProjectSerializer(serializers.ModelSerializer):
+class EvaluationProjectSerializer(ModelSerializer):
     k = serializers.IntegerField(min_value=K_MIN, max_value=K_MAX, default=5)
     quasi_identifiers = serializers.ListField(
         child=serializers.ChoiceField(choices=anonymise.QUASI_IDENTIFIERS),
@@ -47,7 +48,7 @@ class EvaluationProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class ExportSerializer(serializers.ModelSerializer):
+class ExportSerializer(ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=EvaluationProject.objects.none())
     services = serializers.PrimaryKeyRelatedField(many=True, queryset=Service.objects.none(), required=False)
     measures = serializers.ListField(child=serializers.ChoiceField(choices=MeasureCode.choices), required=False)

@@ -6,12 +6,13 @@ crèche children only) and mark attendance."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.models import Service, User, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
 from operations.groups import selectors, services
@@ -21,7 +22,7 @@ from operations.groups.models import Booking, BookingChild, Group, GroupSession
 from referrals.models import Parent
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelSerializer):
     schedule = serializers.CharField(source="schedule_summary", read_only=True)
     facilitators = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
     creche_adults = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
@@ -76,19 +77,19 @@ class GroupSerializer(serializers.ModelSerializer):
                 relation.error_messages["does_not_exist"] = "Choose volunteers or PSOs of your organisation."
 
 
-class CrecheBandsSerializer(serializers.Serializer):
+class CrecheBandsSerializer(Serializer):
     under_2 = serializers.IntegerField()
     two_to_3 = serializers.IntegerField()
     three_plus = serializers.IntegerField()
 
 
-class PlacesLeftSerializer(serializers.Serializer):
+class PlacesLeftSerializer(Serializer):
     adults = serializers.IntegerField()
     creche = CrecheBandsSerializer()
     waiting = serializers.IntegerField()
 
 
-class GroupSessionSerializer(serializers.ModelSerializer):
+class GroupSessionSerializer(ModelSerializer):
     group_name = serializers.CharField(source="group.name", read_only=True)
     places_left = serializers.SerializerMethodField()
 
@@ -126,14 +127,14 @@ class GroupSessionSerializer(serializers.ModelSerializer):
         }
 
 
-class BookingChildSerializer(serializers.ModelSerializer):
+class BookingChildSerializer(ModelSerializer):
     class Meta:
         model = BookingChild
         fields = ["id", "first_name", "date_of_birth", "present"]
         read_only_fields = ["id", "present"]
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(ModelSerializer):
     session = serializers.PrimaryKeyRelatedField(queryset=GroupSession.objects.none())
     parent = serializers.PrimaryKeyRelatedField(queryset=Parent.objects.none(), required=False, allow_null=True)
     children = BookingChildSerializer(many=True, required=False)
@@ -166,7 +167,7 @@ class BookingSerializer(serializers.ModelSerializer):
             self.fields["parent"].queryset = Parent.objects.visible_to(request.user)
 
 
-class RegisterBookingSerializer(serializers.ModelSerializer):
+class RegisterBookingSerializer(ModelSerializer):
     """What a facilitator sees: the register, no contact details."""
 
     name = serializers.CharField(source="display_name", read_only=True)
@@ -174,15 +175,27 @@ class RegisterBookingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["id", "session", "name", "transport_needed", "children", "status", "walk_in"]
+        # The timestamps are the booking's own, not the attendee's: always sent,
+        # so a booking reads the same shape for every role, bar contact details.
+        fields = [
+            "id",
+            "session",
+            "name",
+            "transport_needed",
+            "children",
+            "status",
+            "walk_in",
+            "waiting_since",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
-class CancelSessionSerializer(serializers.Serializer):
+class CancelSessionSerializer(Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(Serializer):
     attended = serializers.BooleanField()
 
 
@@ -248,6 +261,12 @@ class GroupViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=group.pk)).data)
 
 
+class GroupSessionFilters(QueryParameters):
+    group = id_field(required=False, help_text="Only this group's sessions.")
+    upcoming = serializers.BooleanField(required=False, help_text="Only sessions that have not started.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[GroupSessionFilters]))
 class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
     """Sessions with places left (adults, and crèche places by age band).
     Filter with ``?group=<id>`` and ``?upcoming=1``."""
@@ -259,11 +278,12 @@ class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
         sessions = (
             GroupSession.objects.visible_to(self.request.user).select_related("group").order_by("starts_at", "pk")
         )
-        group = self.request.query_params.get("group", "")
-        if group.isdigit():
-            sessions = sessions.filter(group_id=int(group))
-        if self.request.query_params.get("upcoming") in ("1", "true"):
-            sessions = sessions.upcoming()
+        if self.action == "list":
+            filters = GroupSessionFilters.of(self.request)
+            if "group" in filters:
+                sessions = sessions.filter(group_id=filters["group"])
+            if filters.get("upcoming"):
+                sessions = sessions.upcoming()
         return sessions
 
     @extend_schema(request=CancelSessionSerializer, responses=GroupSessionSerializer)
@@ -284,6 +304,11 @@ class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
 
+class BookingFilters(QueryParameters):
+    session = id_field(required=False, help_text="Only this session's bookings.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[BookingFilters]))
 class BookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -309,9 +334,8 @@ class BookingViewSet(
             .prefetch_related("children")
             .order_by("session_id", "created_at", "pk")
         )
-        session = self.request.query_params.get("session", "")
-        if session.isdigit():
-            bookings = bookings.filter(session_id=int(session))
+        if self.action == "list" and (session := BookingFilters.of(self.request).get("session")):
+            bookings = bookings.filter(session_id=session)
         return bookings
 
     def create(self, request: Request, *args, **kwargs) -> Response:

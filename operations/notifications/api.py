@@ -11,6 +11,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api_fields import ModelSerializer, json_type_errors
 from operations.core.models import active_membership
 from operations.core.permissions import IsManager
 from operations.notifications.forms import ReminderSettingsForm
@@ -23,12 +24,16 @@ class ManagersOnly(IsManager):
     message = "Only managers can change when reminders go."
 
 
-class ReminderSettingsSerializer(serializers.ModelSerializer):
+class ReminderSettingsSerializer(ModelSerializer):
     """The settings' values; ``turned_off`` names the reminders not sent."""
 
     turned_off = serializers.ListField(
         child=serializers.ChoiceField(choices=list(SWITCHES.items())),
-        help_text="Reminders this organisation does not send. Concerns and safety alerts cannot be turned off.",
+        required=False,
+        help_text=(
+            "Reminders this organisation does not send (on PUT, left out: every reminder is sent). "
+            "Concerns and safety alerts cannot be turned off."
+        ),
     )
 
     class Meta:
@@ -48,7 +53,7 @@ def _send_from(turned_off) -> list[str]:
     """The form's ``send`` (the reminders that go) from the API's ``turned_off``."""
     if not isinstance(turned_off, list):
         raise serializers.ValidationError({"turned_off": ["Expected a list of reminder names."]})
-    unknown = [str(name) for name in turned_off if name not in SWITCHES]
+    unknown = [str(name) for name in turned_off if not isinstance(name, str) or name not in SWITCHES]
     if unknown:
         raise serializers.ValidationError(
             {"turned_off": [f"Not a reminder that can be turned off: {', '.join(unknown)}."]}
@@ -82,6 +87,8 @@ def reminder_settings(request: Request) -> Response:
         return Response(ReminderSettingsSerializer(instance).data)
     if not isinstance(request.data, dict):
         return Response({"non_field_errors": ["Expected an object of settings."]}, status=400)
+    if errors := json_type_errors(ReminderSettingsSerializer(), request.data):
+        return Response(errors, status=400)
     data = _form_data(instance, request.data, partial=request.method == "PATCH")
     form = ReminderSettingsForm(data, instance=instance)
     if not form.is_valid():

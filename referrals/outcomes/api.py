@@ -6,13 +6,13 @@ the services; their ValidationErrors become 400s with field errors."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations.core.api_fields import id_field
+from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Role, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
@@ -21,7 +21,7 @@ from referrals.outcomes.access import assessable_parents, assessable_referrals
 from referrals.outcomes.models import Assessment, MeasureCode, Questionnaire, SafetyAlert, Timepoint
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     parent = id_field(source="parent_id")
     referral = id_field(source="referral_id")
     questionnaire = id_field(source="questionnaire_id", required=False, allow_null=True, default=None)
@@ -60,7 +60,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class SafetyAlertSerializer(serializers.ModelSerializer):
+class SafetyAlertSerializer(ModelSerializer):
     measure = serializers.CharField(source="assessment.measure", read_only=True)
 
     class Meta:
@@ -80,7 +80,7 @@ class SafetyAlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AlertCloseSerializer(serializers.Serializer):
+class AlertCloseSerializer(Serializer):
     action_taken = serializers.CharField(max_length=2000)
 
 
@@ -99,15 +99,14 @@ class IsAssessor(IsMember):
         return membership is not None and membership.role in (Role.PSO, Role.COORDINATOR, Role.MANAGER)
 
 
-_FILTERS = [
-    OpenApiParameter("parent", int, description="Only this parent's assessments."),
-    OpenApiParameter("referral", int, description="Only this referral's assessments."),
-    OpenApiParameter("measure", str, enum=MeasureCode.values),
-    OpenApiParameter("timepoint", str, enum=Timepoint.values),
-]
+class AssessmentFilters(QueryParameters):
+    parent = id_field(required=False, help_text="Only this parent's assessments.")
+    referral = id_field(required=False, help_text="Only this referral's assessments.")
+    measure = serializers.ChoiceField(choices=MeasureCode.choices, required=False)
+    timepoint = serializers.ChoiceField(choices=Timepoint.choices, required=False)
 
 
-@extend_schema_view(list=extend_schema(parameters=_FILTERS))
+@extend_schema_view(list=extend_schema(parameters=[AssessmentFilters]))
 class AssessmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -123,13 +122,13 @@ class AssessmentViewSet(
     def get_queryset(self):
         queryset = Assessment.objects.visible_to(self.request.user).prefetch_related("safety_alerts")
         if self.action == "list":
-            params = self.request.query_params
+            filters = AssessmentFilters.of(self.request)
             for field in ("parent", "referral"):
-                if value := params.get(field):
-                    queryset = queryset.filter(**{f"{field}_id": value}) if value.isdigit() else queryset.none()
+                if field in filters:
+                    queryset = queryset.filter(**{f"{field}_id": filters[field]})
             for field in ("measure", "timepoint"):
-                if value := params.get(field):
-                    queryset = queryset.filter(**{field: value})
+                if field in filters:
+                    queryset = queryset.filter(**{field: filters[field]})
         return queryset
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:

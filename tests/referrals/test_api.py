@@ -150,7 +150,12 @@ def test_list_filters(coordinator_client, organisation, service):
     assert coordinator_client.get(url).json()["count"] == 2
     assert coordinator_client.get(url, {"urgency": 1}).json()["count"] == 1
     assert coordinator_client.get(url, {"status": "waiting"}).json()["count"] == 1
-    assert coordinator_client.get(url, {"service": "abc"}).json()["count"] == 0
+    assert coordinator_client.get(url, {"service": service.pk + 1}).json()["count"] == 0
+    # A filter that is not a valid value is refused, naming it, never ignored.
+    for bad in ({"service": "abc"}, {"status": ""}, {"urgency": "9"}, {"page": "0"}):
+        response = coordinator_client.get(url, bad)
+        assert response.status_code == 400, bad
+        assert list(response.json()) == list(bad), bad
 
 
 @pytest.mark.django_db

@@ -105,6 +105,14 @@ class World:
     def fill(self, template: str) -> str:
         return re.sub(r"{(\w+)}", lambda match: str(self.value(match.group(1))), template)
 
+    def body_value(self, value: Any) -> Any:
+        """A request body's value: "{object}" alone is the object's id as a
+        JSON number (the API refuses a number sent as text), else as ``fill``."""
+        if not isinstance(value, str):
+            return value
+        whole = re.fullmatch(r"{(\w+)}", value)
+        return self.value(whole.group(1)) if whole else self.fill(value)
+
 
 @pytest.fixture
 def world(settings, organisation, other_organisation, volunteer, pso, coordinator, manager, other_coordinator) -> World:
@@ -134,7 +142,7 @@ def ask(world: World, persona: str, method: str, url: str, data: dict | None) ->
     client = Client()
     if persona != "anonymous":
         client.force_login(world.users[persona])
-    body = {key: world.fill(value) if isinstance(value, str) else value for key, value in (data or {}).items()}
+    body = {key: world.body_value(value) for key, value in (data or {}).items()}
     if url.startswith("/api/") and method != "GET":
         return outcome(client.generic(method, url, data=_json(body), content_type="application/json"))
     if method == "POST":

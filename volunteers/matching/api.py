@@ -4,14 +4,14 @@ through ``visible_to``; a service's ValidationError becomes a 400."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from operations.core.access import get_service_for
-from operations.core.api_fields import id_field
+from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import active_membership
 from operations.core.permissions import IsMember, IsStaffRole, ManagersWrite
@@ -34,6 +34,8 @@ from volunteers.matching.models import (
     Visit,
 )
 from volunteers.models import VolunteerProfile
+
+_NOT_FOUND = OpenApiResponse(description="No service with this id in the caller's organisation.")
 
 
 def pattern_choice(choices, **kwargs) -> serializers.ChoiceField:
@@ -81,21 +83,22 @@ def candidates(request: Request, pk: int) -> Response:
     )
 
 
-class ProposalRequestSerializer(serializers.Serializer):
+class ProposalRequestSerializer(Serializer):
     service = id_field()
     mode = pattern_choice([(m, m) for m in MODES], default=MODE_SCORE)
 
 
-class PairSerializer(serializers.Serializer):
+class PairSerializer(Serializer):
     referral = id_field()
     volunteer = id_field()
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(Serializer):
     pairs = PairSerializer(many=True, allow_empty=False)
 
 
-@extend_schema(request=ProposalRequestSerializer, responses=dict)
+@extend_schema(methods=["GET"], parameters=[ProposalRequestSerializer], responses={200: dict, 404: _NOT_FOUND})
+@extend_schema(methods=["POST"], request=ProposalRequestSerializer, responses={200: dict, 404: _NOT_FOUND})
 @api_view(["GET", "POST"])
 @permission_classes([IsStaffRole])
 def proposals(request: Request) -> Response:
@@ -148,10 +151,13 @@ def proposals_confirm(request: Request) -> Response:
     return Response(body, status=status.HTTP_200_OK if body["confirmed"] else status.HTTP_400_BAD_REQUEST)
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(ModelSerializer):
     parent_name = serializers.SerializerMethodField()
     volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
     status = pattern_choice(MatchStatus.choices, read_only=True)
+    ending_type = serializers.ChoiceField(
+        choices=EndingType.choices, allow_blank=True, read_only=True, help_text="Blank until the match has ended."
+    )
 
     class Meta:
         model = Match
@@ -181,12 +187,17 @@ class MatchSerializer(serializers.ModelSerializer):
         return match.parent.preferred_name or match.parent.first_name
 
 
-class MatchTransitionSerializer(serializers.Serializer):
+class MatchTransitionSerializer(Serializer):
     to_status = pattern_choice(MatchStatus.choices)
     ending_type = serializers.ChoiceField(choices=EndingType.choices, required=False, allow_blank=True, default="")
     closing_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class MatchFilters(QueryParameters):
+    status = pattern_choice(MatchStatus.choices, required=False)
+
+
+@extend_schema_view(list=extend_schema(parameters=[MatchFilters]))
 class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Matches the caller may see: the organisation's for coordinators and
     managers, their own for volunteers and PSOs. POST confirms one match
@@ -197,9 +208,8 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def get_queryset(self):
         queryset = selectors.matches_for(self.request.user)
-        status_filter = self.request.query_params.get("status")
-        if status_filter:
-            queryset = queryset.filter(status=status_filter)
+        if self.action == "list" and (wanted := MatchFilters.of(self.request).get("status")):
+            queryset = queryset.filter(status=wanted)
         return queryset
 
     @extend_schema(request=PairSerializer, responses=MatchSerializer)
@@ -234,7 +244,7 @@ class VisibleMatchField(serializers.PrimaryKeyRelatedField):
         return Match.objects.visible_to(self.context["request"].user).select_related("referral", "volunteer")
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     match = VisibleMatchField()
     mode = pattern_choice(ContactMode.choices, default=ContactMode.HOME_VISIT)
 
@@ -257,7 +267,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         serializer.instance = services.visit_plan(actor=self.request.user, match=match, data=data, request=self.request)
 
 
-class ContactLogSerializer(serializers.ModelSerializer):
+class ContactLogSerializer(ModelSerializer):
     match = VisibleMatchField()
     mode = pattern_choice(ContactMode.choices)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices), required=False, default=list)
@@ -322,7 +332,7 @@ class ContactLogViewSet(
         )
 
 
-class DirectoryEntrySerializer(serializers.ModelSerializer):
+class DirectoryEntrySerializer(ModelSerializer):
     class Meta:
         model = DirectoryEntry
         fields = ["id", "name", "description", "website", "is_active"]
@@ -362,7 +372,7 @@ class DirectoryViewSet(
         serializer.save(organisation_id=active_membership(self.request.user).organisation_id)
 
 
-class ConcernSerializer(serializers.ModelSerializer):
+class ConcernSerializer(ModelSerializer):
     status = pattern_choice(ConcernStatus.choices, read_only=True)
 
     class Meta:
@@ -371,10 +381,15 @@ class ConcernSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConcernCloseSerializer(serializers.Serializer):
+class ConcernCloseSerializer(Serializer):
     action_taken = serializers.CharField(max_length=2000, allow_blank=True)
 
 
+class ConcernFilters(QueryParameters):
+    status = pattern_choice(ConcernStatus.choices, required=False)
+
+
+@extend_schema_view(list=extend_schema(parameters=[ConcernFilters]))
 class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Concerns raised in contact logs (coordinators and managers), newest
     first; ``?status=open`` for those still needing action. Reading one is
@@ -385,8 +400,7 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         queryset = Concern.objects.visible_to(self.request.user).order_by("-raised_at", "-pk")
-        wanted = self.request.query_params.get("status")
-        if wanted in dict(ConcernStatus.choices):
+        if self.action == "list" and (wanted := ConcernFilters.of(self.request).get("status")):
             queryset = queryset.filter(status=wanted)
         return queryset
 
@@ -408,7 +422,7 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ConcernSerializer(concern).data)
 
 
-class MatchReviewSerializer(serializers.ModelSerializer):
+class MatchReviewSerializer(ModelSerializer):
     match = VisibleMatchField()
 
     class Meta:
@@ -417,6 +431,11 @@ class MatchReviewSerializer(serializers.ModelSerializer):
         read_only_fields = ["next_review_on"]
 
 
+class MatchReviewFilters(QueryParameters):
+    match = id_field(required=False, help_text="Only this match's reviews.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[MatchReviewFilters]))
 class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Reviews of matches (coordinators and managers); ``?match=id`` for one
     match's. Recording one sets the match's next review date."""
@@ -426,9 +445,8 @@ class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 
     def get_queryset(self):
         queryset = MatchReview.objects.visible_to(self.request.user).order_by("-held_on", "-pk")
-        match_id = self.request.query_params.get("match", "")
-        if match_id.isdigit():
-            queryset = queryset.filter(match_id=int(match_id))
+        if self.action == "list" and (match_id := MatchReviewFilters.of(self.request).get("match")):
+            queryset = queryset.filter(match_id=match_id)
         return queryset
 
     def perform_create(self, serializer) -> None:
@@ -443,7 +461,7 @@ class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         )
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(ModelSerializer):
     # Both scoped to the caller's organisation in __init__: any other id is a field error.
     parent = serializers.PrimaryKeyRelatedField(queryset=Parent.objects.none())
     volunteer = serializers.PrimaryKeyRelatedField(queryset=VolunteerProfile.objects.none())
@@ -463,6 +481,11 @@ class ConflictSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
+class ConflictFilters(QueryParameters):
+    parent = id_field(required=False, help_text="Only this parent's conflicts.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[ConflictFilters]))
 class ConflictViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -474,9 +497,8 @@ class ConflictViewSet(
 
     def get_queryset(self):
         queryset = ConflictOfInterest.objects.visible_to(self.request.user).order_by("-recorded_at", "-pk")
-        parent_id = self.request.query_params.get("parent", "")
-        if parent_id.isdigit():
-            queryset = queryset.filter(parent_id=int(parent_id))
+        if self.action == "list" and (parent_id := ConflictFilters.of(self.request).get("parent")):
+            queryset = queryset.filter(parent_id=parent_id)
         return queryset
 
     def perform_create(self, serializer) -> None:
