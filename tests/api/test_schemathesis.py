@@ -57,9 +57,9 @@ CHECKS = {"enabled": True}
 #: other and to today (a contact log is never in the future or after support
 #: ended); a state change must be allowed from the current state; a session
 #: has places; names are unique within an organisation; and a control
-#: character, in a value or a property name, cannot be stored. Reads have
-#: no such rules: every schema-valid query must be accepted (2xx, or 404 for
-#: a record not found or a page past the end).
+#: character, in a value or a property name, cannot be stored. Reads (but
+#: the dashboard, below) have no such rules: every schema-valid query must be
+#: accepted (2xx, or 404 for a record not found or a page past the end).
 WRITES_MAY_REFUSE_VALID_INPUT = {
     "include-method": ["POST", "PUT", "PATCH", "DELETE"],
     # 429: the token endpoint's documented sign-in lockout.

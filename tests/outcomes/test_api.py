@@ -110,7 +110,11 @@ def test_filters_and_another_organisation_is_404(coordinator_client, other_coord
     assert [row["id"] for row in by_measure] == [first["id"]]
     by_timepoint = coordinator_client.get(LIST, {"timepoint": "review", "parent": referral.parent_id}).json()
     assert [row["measure"] for row in by_timepoint["results"]] == ["gad7"]
-    assert coordinator_client.get(LIST, {"parent": "x"}).json()["results"] == []
+    # A filter or page that is not a valid value is refused, naming it, never ignored.
+    for bad in ({"parent": "x"}, {"timepoint": ""}, {"timepoint": "later"}, {"measure": ""}, {"page": ""}):
+        response = coordinator_client.get(LIST, bad)
+        assert response.status_code == 400, bad
+        assert list(response.json()) == list(bad), bad
     detail = reverse("api-assessment-detail", args=[first["id"]])
     assert coordinator_client.get(detail).status_code == 200
     assert other_coordinator_client.get(detail).status_code == 404
