@@ -271,6 +271,18 @@ def test_lists_and_home_query_counts_are_flat(coordinator_client, organisation, 
     assert large == small, f"{url}: {small} then {large}"
 
 
+def test_the_creche_room_left_reads_as_alternatives_sharing_the_same_staff(coordinator_client, organisation):
+    session = first_session(make_group(organisation, creche_adults=rota(organisation)))
+    page = " ".join(coordinator_client.get(f"/groups/sessions/{session.pk}/").content.decode().split())
+    assert "Room for " in page
+    assert "more babies under 2, or " in page
+    assert "two-year-olds, or " in page
+    assert "(each uses the same staff)" in page
+    group_page = " ".join(coordinator_client.get(f"/groups/{session.group_id}/").content.decode().split())
+    assert "Crèche room left" in group_page
+    assert "(each uses the same staff)" in group_page
+
+
 def test_session_page_query_count_is_flat(coordinator_client, organisation):
     session = first_session(make_group(organisation, creche_adults=rota(organisation), adult_places=60))
     fill(session, organisation, 3)
