@@ -32,7 +32,7 @@ ENDED = dt.date(2026, 2, 14)
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0), tick=False):
+    with time_machine.travel(dt.date(2026, 12, 7), tick=False):
         yield
 
 
@@ -194,7 +194,8 @@ def test_the_candidates_page_confirms_with_a_reason(coordinator_client, ended, p
 
 def test_the_candidates_page_refuses_a_too_long_reason(coordinator_client, ended, profile) -> None:
     response = coordinator_client.post(
-        reverse("matching:confirm", args=[ended.pk]), {"volunteer": profile.pk, "eligibility_override_reason": "x" * 501}
+        reverse("matching:confirm", args=[ended.pk]),
+        {"volunteer": profile.pk, "eligibility_override_reason": "x" * 501},
     )
     assert response.status_code == 400
     assert "eligibility_override_reason" in response.context["override_form"].errors
@@ -226,7 +227,9 @@ def test_the_api_refuses_with_a_field_error_and_accepts_a_reason(coordinator_cli
     assert "eligibility_override_reason" in too_long.json()
     _nothing_written(early)
     accepted = coordinator_client.post(
-        "/api/v1/matches/", {**body, "eligibility_override_reason": "Agreed early start"}, content_type="application/json"
+        "/api/v1/matches/",
+        {**body, "eligibility_override_reason": "Agreed early start"},
+        content_type="application/json",
     )
     assert accepted.status_code == 201
     assert Match.objects.get(referral=early).eligibility_override_reason == "Agreed early start"
@@ -274,5 +277,5 @@ def test_proposals_leave_out_parents_outside_eligibility_and_say_why(
 
 def test_a_parent_comes_into_the_proposals_on_their_start_date(organisation, service, early, profile) -> None:
     assert selectors.proposals_for(service).rows == []
-    with time_machine.travel(dt.datetime(2027, 1, 4, 10, 0), tick=False):
+    with time_machine.travel(dt.date(2027, 1, 4), tick=False):
         assert [row.referral.pk for row in selectors.proposals_for(service).rows] == [early.pk]
