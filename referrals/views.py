@@ -29,7 +29,7 @@ from referrals.forms import (
     RestrictionForm,
     TransitionForm,
 )
-from referrals.models import ProcessingRestriction, Referral
+from referrals.models import ProcessingRestriction
 from referrals.outcomes import selectors as outcome_selectors
 
 #: Rows per page of the waiting list; the place number runs on across pages.
@@ -50,10 +50,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
-    referrals = Referral.objects.visible_to(request.user).waiting_list()
-    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = selectors.waiting_list_rows(page.object_list, today=today)
+    waits = selectors.typical_waits(request.user, today=today)
+    referrals = selectors.waiting_list(request.user, today=today, waits=waits)
+    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.waiting_list_rows(page.object_list, today=today, waits=waits)
     return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows, "today": today})
 
 
@@ -100,6 +101,10 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": referral.transitions.select_related("by"),
             "transition_form": TransitionForm(referral=referral),
             "today": timezone.localdate(),
+            # Matches confirmed outside the eligibility: who overrode it, when and why.
+            "eligibility_overrides": referral.matches.exclude(eligibility_override_reason="").select_related(
+                "confirmed_by"
+            ),
         },
     )
 

@@ -40,6 +40,7 @@ def subject_access(parent) -> list[Section]:
                     "How it ended": match.get_ending_type_display() if match.ending_type else "",
                     "Closing note": match.closing_note,
                     "Extended because": match.extension_reason,
+                    "Matched outside eligibility because": match.eligibility_override_reason,
                 }
                 for match in matches
             ],
@@ -102,7 +103,12 @@ def subject_access(parent) -> list[Section]:
 
 
 def erase(parent) -> None:
+    # The override's note ("not eligible until …") stays with its reason
+    # replaced, so the database's rule (an override has a reason) still holds.
     Match.objects.filter(parent=parent).update(closing_note="", extension_reason="")
+    Match.objects.filter(parent=parent).exclude(eligibility_override_reason="").update(
+        eligibility_override_reason="(erased)"
+    )
     MatchReview.objects.filter(match__parent=parent).update(notes="")
     Visit.objects.filter(match__parent=parent).update(place="")
     ContactLog.objects.filter(match__parent=parent).update(note="")
