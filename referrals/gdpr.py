@@ -15,6 +15,23 @@ ERASED = "Erased"
 
 HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
 
+#: What a restriction of processing (Article 18) refuses in this app's
+#: services: nothing new is recorded about the parent or done with the record.
+RESTRICTION_REFUSES = ("referral_create", "referral_transition", "parent_erase")
+#: The services that act on a parent's record and still run while it is
+#: restricted, and why (tests/core/test_gdpr_coverage.py holds every one to a side).
+RESTRICTION_ALLOWS = {
+    "parent_update": "Correcting the record (Article 16) is how a restriction for contested accuracy ends.",
+    "parent_record_contact_safety": "Recording which channels are unsafe only narrows what may be sent.",
+    "child_save": "Correcting the record (Article 16), as for the parent's details.",
+    "child_review_loss": "Confirms a loss was reviewed, so that no one writes about a baby who died.",
+    "referral_update": "Correcting the referral's details (Article 16).",
+    "parent_recompute_eligibility": "Recomputes dates from what is already held; nothing new is recorded.",
+    "parent_subject_access": "The parent's right of access holds whatever else is restricted.",
+    "parent_restrict": "The restriction itself (refused when one already stands).",
+    "parent_lift_restriction": "Ends the restriction, with the reason.",
+}
+
 #: Clearer labels than the fields' verbose names, for the subject access report.
 LABELS = {
     "contact_safety_recorded_at": "Safe contact recorded",

@@ -9,6 +9,15 @@ from operations.groups.models import Booking, BookingChild
 
 HOLDS = [Booking, BookingChild]
 
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr).
+RESTRICTION_REFUSES = ("booking_create",)
+RESTRICTION_ALLOWS = {
+    "booking_cancel": "Cancelling a booking winds processing down (the parent is not told while restricted).",
+    "booking_mark_attendance": "The register of a session booked before the restriction must say who was in "
+    "the room (fire safety, crèche ratios).",
+    "booking_child_set_present": "The crèche register must say which children were in the room.",
+}
+
 #: Clearer labels than the fields' verbose names, for the subject access report.
 LABELS = {
     "session": "Group session",

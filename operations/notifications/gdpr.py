@@ -11,6 +11,15 @@ from operations.notifications.models import Notification
 
 HOLDS = [Notification]
 
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
+#: no message is written to a restricted parent, and notifications.safety
+#: withholds at sending any written before the restriction.
+RESTRICTION_REFUSES = ("notification_write",)
+RESTRICTION_ALLOWS = {
+    "notifications_recheck_for_parent": "Cancels waiting messages that are no longer safe to send.",
+    "notifications_forget_parent": "Erasure: removes the address and wording of every message.",
+}
+
 #: The outbox's own bookkeeping (codes, keys, links, retries): nothing about the parent.
 INTERNAL = [
     "organisation", "kind", "recipient_user", "recipient_parent", "about_type", "about_id", "link", "key",

@@ -13,6 +13,13 @@ from referrals.outcomes.models import Assessment, SafetyAlert
 
 HOLDS = [Assessment, SafetyAlert]
 
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr).
+RESTRICTION_REFUSES = ("assessment_create",)
+RESTRICTION_ALLOWS = {
+    "safety_alert_close": "Recording the action taken on a safety alert is safeguarding, which a restriction "
+    "does not stop.",
+}
+
 #: Clearer labels than the fields' verbose names, for the subject access report.
 LABELS = {
     "measure": "Questionnaire kind",

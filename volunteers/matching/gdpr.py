@@ -13,6 +13,28 @@ from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, 
 
 HOLDS = [Match, MatchReview, Visit, ContactLog, Concern, ConflictOfInterest]
 
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
+#: no new match, visit, contact, review or extension, and support is not
+#: taken further (introduced, active); it can still be ended.
+RESTRICTION_REFUSES = (
+    "match_confirm",
+    "match_confirm_batch",
+    "match_transition",
+    "match_review_record",
+    "match_record_extension",
+    "visit_plan",
+    "contact_log_create",
+)
+RESTRICTION_ALLOWS = {
+    "visit_cancel": "Cancelling a visit winds processing down.",
+    "concern_close": "Recording the action taken on a concern is safeguarding, which a restriction does not stop.",
+    "conflict_record": "A conflict of interest only keeps a volunteer away from the family.",
+    "conflict_remove": "Removes a note about the family; nothing new is recorded.",
+    "matching_needs_save": "What a volunteer must offer holds nothing about the parent (NOT_PERSONAL); "
+    "no match can be confirmed while restricted.",
+    "contact_log_errors": "Checks a contact log before contact_log_create, which refuses; writes nothing.",
+}
+
 #: Clearer labels than the fields' verbose names, for the subject access report.
 LABELS = {
     "volunteer": "Supported by",
