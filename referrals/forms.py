@@ -267,9 +267,7 @@ class SubjectAccessForm(forms.Form):
     """The day the parent asked, for the report's header (a GET form: the
     report is read, never written)."""
 
-    requested_on = forms.DateField(
-        label="Date the parent asked", widget=DATE, required=False, help_text="Shown at the top of the report."
-    )
+    requested_on = forms.DateField(label="Date the parent asked", widget=DATE, required=False)
 
     def clean_requested_on(self):
         day = self.cleaned_data["requested_on"]
