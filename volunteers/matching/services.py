@@ -243,13 +243,16 @@ def match_transition(
     request=None,
 ) -> Match:
     with transaction.atomic():
-        locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
+        locked = Match.objects.select_for_update().select_related("referral", "parent").get(pk=match.pk)
         labels = dict(MatchStatus.choices)
         if to_status not in labels:
             raise ValidationError({"to_status": f"“{to_status}” is not a match state."})
         if to_status not in MATCH_MOVES[locked.status]:
             source, target = labels[locked.status].lower(), labels[to_status].lower()
             raise ValidationError({"to_status": f"A match that is {source} cannot move to {target}."})
+        if to_status in (MatchStatus.INTRODUCED, MatchStatus.ACTIVE):
+            # Taking support further is new processing; winding it down is not.
+            check_not_restricted(locked.parent, field="to_status")
         today = on or timezone.localdate()
         errors = {}
         if to_status == MatchStatus.ENDED:
@@ -329,6 +332,7 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
 
 
 def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
+    check_not_restricted(match.parent, field="extended_until")
     errors = {}
     if until is None:
         errors["extended_until"] = "Give the date the extension runs to."
@@ -350,6 +354,7 @@ def match_record_extension(*, actor: User, match: Match, until: dt.date | None, 
 def match_review_record(
     *, actor: User, match: Match, held_on: dt.date, going_well: bool, notes: str = "", request=None
 ) -> MatchReview:
+    check_not_restricted(match.parent, field="notes")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "A review cannot be in the future."})
     if not match.is_open:
