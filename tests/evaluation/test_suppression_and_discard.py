@@ -64,7 +64,8 @@ def test_the_discard_page_asks_first_and_changes_nothing(small_cohort, manager, 
     assert "It was downloaded 0 times" in page
     assert "Yes, discard the export" in page
     export.refresh_from_db()
-    assert export.status == ExportStatus.DONE and export.path.exists()
+    assert export.status == ExportStatus.DONE
+    assert export.path.exists()
 
 
 def test_discarding_deletes_the_file_and_downloads_are_refused(small_cohort, manager, manager_client, strict_project):
@@ -74,7 +75,7 @@ def test_discarding_deletes_the_file_and_downloads_are_refused(small_cohort, man
     assert "The export is discarded: its file is deleted." in response.content.decode()
     assert "Discarded on" in response.content.decode()
     export.refresh_from_db()
-    assert export.status == ExportStatus.DISCARDED and export.discarded_by == manager
+    assert (export.status, export.discarded_by) == (ExportStatus.DISCARDED, manager)
     assert not path.exists()
     refused = manager_client.get(link)
     assert refused.status_code == 410

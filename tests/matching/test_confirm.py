@@ -67,7 +67,8 @@ def test_ending_a_match_asks_with_the_form_and_says_what_happens(coordinator_cli
     assert "End the match of Rhona" in page
     assert "Support had not started, so the referral goes back to the waiting list" in page
     assert "1 planned visit from today stays in the diary" in page
-    assert 'name="closing_note"' in page and 'name="ending_type"' in page
+    assert 'name="closing_note"' in page
+    assert 'name="ending_type"' in page
     match.refresh_from_db()
     assert match.status == MatchStatus.PROPOSED
 
