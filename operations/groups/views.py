@@ -165,12 +165,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
             "rota": list(session.creche_adults.all()),
-            # Cancelled in the last few minutes: "Undo" is offered.
+            # Cancelled in the last few minutes, while an adult place is free: "Undo" is offered
+            # (booking_restore checks the crèche's room too, and says why when it refuses).
             "undoable": [
-                b
+                (b, b.cancelled_at + services.UNDO_WINDOW)
                 for b in bookings
                 if b.status == BookingStatus.CANCELLED and b.cancelled_at and b.cancelled_at > undo_since
-            ],
+            ]
+            if load.adult_places_left
+            else [],
         },
     )
 
@@ -346,7 +349,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         lines.append("They leave the waiting list.")
     lines.append(f"{booking.display_name} is not sent a message about this: tell them if they did not ask for it.")
     minutes = int(services.UNDO_WINDOW.total_seconds() // 60)
-    lines.append(f"You can undo this for {minutes} minutes, if the place is still free.")
+    lines.append(f"You can undo this for {minutes} minutes, unless the place has gone to the waiting list.")
     confirmation = Confirmation(
         question=f"Cancel the booking of {booking.display_name} for {_session_words(session)}?",
         consequences=lines,

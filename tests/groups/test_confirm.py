@@ -106,7 +106,7 @@ def test_the_booking_cancel_page_counts_the_waiting_list_and_changes_nothing(coo
     page = coordinator_client.get(reverse("groups:booking-cancel", args=[first.pk])).content.decode()
     assert "Their place and 1 crèche place will be free." in page
     assert "1 booking is on the waiting list: the first that fits is offered the place" in page
-    assert "You can undo this for 2 minutes" in page
+    assert "You can undo this for 2 minutes, unless the place has gone to the waiting list." in page
     first.refresh_from_db()
     assert first.status == BookingStatus.BOOKED
 
@@ -185,3 +185,12 @@ def test_the_last_two_adults_of_a_creche_stay_on_the_rota(coordinator_client, or
 
 def test_someone_not_on_the_rota_is_not_found(coordinator_client, coordinator, session):
     assert coordinator_client.get(reverse("groups:rota-remove", args=[session.pk, coordinator.pk])).status_code == 404
+
+
+def test_undo_is_not_offered_once_the_place_has_gone(coordinator_client, session):
+    booking = book(session)
+    book(session)
+    book(session)  # waiting: it takes the freed place
+    coordinator_client.post(reverse("groups:booking-cancel", args=[booking.pk]))
+    page = coordinator_client.get(reverse("groups:session", args=[session.pk])).content.decode()
+    assert reverse("groups:booking-restore", args=[booking.pk]) not in page

@@ -471,8 +471,10 @@ def match_end_consequences(match: Match, *, today: dt.date | None = None) -> lis
     planned = match.visits.filter(cancelled=False, planned_for__gte=today).count()
     if planned:
         lines.append(
-            f"{planned} planned visit{'s' if planned != 1 else ''} from today stay{'s' if planned == 1 else ''} "
-            "in the diary: cancel them on the match page if they will not happen."
+            "1 planned visit from today stays in the diary: cancel it on the match page if it will not happen."
+            if planned == 1
+            else f"{planned} planned visits from today stay in the diary: cancel them on the match page if they "
+            "will not happen."
         )
     lines.append("Nobody is sent a message: tell the volunteer and the family yourself.")
     return lines

@@ -300,7 +300,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "Nobody is sent a message, and nothing is recorded as a safe way to reach the family: ask your coordinator."
         )
     confirmation = Confirmation(
-        question=f"Cancel the {visit.get_mode_display().lower()} on {when}?",
+        question=f"Cancel the visit on {when} ({visit.get_mode_display().lower()})?",
         consequences=[
             "It leaves the planned visits and the calendar.",
             tell,
@@ -459,7 +459,8 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     confirmation = Confirmation(
         question=f"Close the concern raised on {short_date(raised.date())} at {raised:%H:%M}?",
         consequences=[
-            f"“{concern.details}”" if concern.details else "The concern has no details written.",
+            f"Raised by {concern.raised_by or 'a former user'} about {concern.match.parent.display_name}: "
+            + (f"“{concern.details}”" if concern.details else "no details written."),
             "It leaves the open concerns on the coordinators' home; the action taken is kept with it and "
             "in the audit log.",
         ],
