@@ -10,3 +10,8 @@ class VolunteersConfig(AppConfig):
         from volunteers.retention import RULE
 
         retention.register(RULE)
+
+        from operations.core.signals import organisation_created
+        from volunteers import receivers
+
+        organisation_created.connect(receivers.make_volunteer_settings, dispatch_uid="volunteers-settings")

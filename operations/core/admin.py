@@ -143,6 +143,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Every app makes the new organisation's settings with their defaults.
+            from operations.core.services import organisation_set_up
+
+            organisation_set_up(organisation=obj)
+
 
 @admin.register(CouncilArea)
 class CouncilAreaAdmin(admin.ModelAdmin):

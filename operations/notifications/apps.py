@@ -26,3 +26,7 @@ class NotificationsConfig(AppConfig):
         from referrals.signals import parent_contact_changed
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
+
+        from operations.core.signals import organisation_created
+
+        organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")

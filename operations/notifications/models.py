@@ -162,9 +162,8 @@ def _bounded(
 
 
 class ReminderSettings(models.Model):
-    """When each reminder goes, per organisation: created with the defaults
-    (the issue's table) the first time a manager opens the page; until then
-    the scan uses the defaults without writing a row."""
+    """When each reminder goes, per organisation: made with the defaults (the
+    issue's table) when the organisation is created."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="reminder_settings")
     visit_hours_before = _bounded(24, 1, 168, "Planned visit: hours before")

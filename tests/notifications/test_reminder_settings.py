@@ -120,7 +120,7 @@ def test_bad_values_get_field_errors_and_change_nothing(manager_client, organisa
 @pytest.mark.django_db
 def test_coordinators_cannot_change_reminder_settings(coordinator_client, organisation):
     assert coordinator_client.post(URL, form_data(visit_hours_before=72)).status_code == 403
-    assert not ReminderSettings.objects.exists()
+    assert ReminderSettings.objects.get(organisation=organisation).visit_hours_before == 24
 
 
 @pytest.mark.django_db

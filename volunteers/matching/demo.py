@@ -69,7 +69,6 @@ NOTES = [
 def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     for slug, organisation in organisations.items():
         directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
-        matching_settings_for(organisation.pk)
         if slug in NAMED and not Match.objects.filter(organisation=organisation).exists():
             _seed_organisation(organisation, users, slug, random.Random(f"matching-{slug}"))  # noqa: S311 - demo variety
 

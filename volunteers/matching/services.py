@@ -34,6 +34,7 @@ from volunteers.matching.models import (
     DirectoryEntry,
     EndingType,
     Match,
+    MatchingSettings,
     MatchReview,
     MatchRole,
     MatchStatus,
@@ -473,6 +474,11 @@ def concern_close(*, actor: User, concern: Concern, action_taken: str, request=N
         )
     concern.refresh_from_db()
     return concern
+
+
+def matching_settings_create(*, organisation_id: int) -> MatchingSettings:
+    """A new organisation's matching settings, with the defaults."""
+    return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
 
 
 def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, str]]) -> int:
