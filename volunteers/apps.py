@@ -6,11 +6,6 @@ class VolunteersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from operations.core import retention
-        from volunteers.retention import RULE
-
-        retention.register(RULE)
-
         from operations.core.signals import organisation_created
         from volunteers import receivers
 

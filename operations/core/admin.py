@@ -69,6 +69,12 @@ class ServiceAdmin(OrganisationScopedAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        from operations.core.services import service_saved
+
+        super().save_model(request, obj, form, change)
+        service_saved(service=obj, created=not change)
+
 
 @admin.register(Membership)
 class MembershipAdmin(OrganisationScopedAdmin):

@@ -8,8 +8,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import CouncilArea, Membership, Organisation, User
-from operations.core.signals import organisation_created
+from operations.core.models import CouncilArea, Membership, Organisation, Service, User
+from operations.core.signals import organisation_created, service_changed
 
 
 @transaction.atomic
@@ -27,6 +27,15 @@ def organisation_create(
 def organisation_set_up(*, organisation: Organisation) -> None:
     """Tells every app a new organisation exists (the admin saves the row itself)."""
     organisation_created.send(sender=Organisation, organisation=organisation)
+
+
+def service_saved(*, service: Service, created: bool) -> None:
+    """After the admin or the API saved a service: a changed policy moves the
+    open referrals' eligibility dates (the referrals app listens), once the
+    change has committed."""
+    if not created:
+        service_id = service.pk
+        transaction.on_commit(lambda: service_changed.send(sender=Service, service_id=service_id))
 
 
 @transaction.atomic

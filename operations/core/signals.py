@@ -9,3 +9,8 @@ from django.dispatch import Signal
 #: organisation's settings rows with their defaults, so that reading them
 #: later never has to write. Sent inside the creating transaction.
 organisation_created = Signal()
+
+#: A service was changed (``service_id``): its perinatal period, and so the
+#: stored eligibility dates of its open referrals, may have changed. Sent by
+#: ``service_saved`` once the change has committed.
+service_changed = Signal()

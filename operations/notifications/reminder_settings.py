@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operations.notifications.models import ReminderSettings
 
 #: Every reminder an organisation can turn off, by rule name (the functions
-#: in ``operations.notifications.due.RULES`` plus the parents' session
+#: in ``operations.notifications.scan.RULES`` plus the parents' session
 #: reminders). Urgent notifications (concerns, safety alerts) cannot be.
 SWITCHES: dict[str, str] = {
     "visits_tomorrow": "Planned visit (to the volunteer)",

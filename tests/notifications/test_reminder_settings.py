@@ -14,15 +14,14 @@ from django.urls import reverse
 
 from operations.core.audit import AuditEvent
 from operations.notifications.due import (
-    RULES,
     contact_logs_missing,
     eligibility_ending,
     pvg_renewals,
-    reminders_scan,
     visits_tomorrow,
 )
 from operations.notifications.models import Notification, ReminderSettings
 from operations.notifications.reminder_settings import SWITCHES, ReminderConfig, reminder_settings_for
+from operations.notifications.scan import RULES, reminders_scan
 from referrals.models import Referral
 from tests.referrals.factories import ReferralFactory
 from tests.volunteers.helpers import make_profile

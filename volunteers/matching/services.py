@@ -20,7 +20,6 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.months import add_months_clamped
-from operations.core.urgent import raise_urgent
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
 from referrals.workflow import Status as ReferralStatus
@@ -41,6 +40,7 @@ from volunteers.matching.models import (
     Topic,
     Visit,
 )
+from volunteers.matching.signals import concern_raised
 from volunteers.models import VolunteerProfile
 
 MAX_CONTACT_MINUTES = 12 * 60
@@ -449,7 +449,7 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
                 summary=f"Concern raised on match {locked.pk}",
             )
             # Coordinators are told now, in this transaction (the notifications layer handles it).
-            raise_urgent("concern_raised", concern)
+            concern_raised.send(sender=Concern, concern=concern)
         audit_log(
             action=AuditAction.CREATE,
             actor=actor,
