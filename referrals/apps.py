@@ -7,10 +7,8 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # A service's policy lives in the base layer, which must not import
-        # this app; a receiver is the one place a policy change reaches the
-        # stored end dates.
-        from operations.core import retention
-        from referrals import receivers  # noqa: F401
-        from referrals.retention import RULE
+        # this app: it announces the change, and the open referrals follow.
+        from operations.core.signals import service_changed
+        from referrals import receivers
 
-        retention.register(RULE)
+        service_changed.connect(receivers.recompute_eligibility, dispatch_uid="referrals-eligibility")

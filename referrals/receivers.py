@@ -1,19 +1,10 @@
-"""Recompute stored eligibility when a service's policy changes."""
+"""What the referrals app does on a base-layer event: it calls its own service."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from operations.core.models import Service
+from referrals.services import service_recompute_eligibility
 
 
-@receiver(post_save, sender=Service, dispatch_uid="referrals-service-policy-changed")
-def _service_saved(sender, instance: Service, created: bool, raw: bool = False, **kwargs) -> None:
-    if created or raw:
-        return
-    from referrals.services import service_recompute_eligibility
-
-    service_id = instance.pk
-    transaction.on_commit(lambda: service_recompute_eligibility(service_id=service_id))
+def recompute_eligibility(sender, *, service_id: int, **kwargs) -> None:
+    """A service's policy may have changed: its open referrals' end dates follow."""
+    service_recompute_eligibility(service_id=service_id)

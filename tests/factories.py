@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from operations.core.council_areas import load_council_areas
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, User
+from operations.core.services import organisation_set_up
 from referrals.outcomes import measures
 from referrals.outcomes.models import Assessment
 
@@ -26,6 +27,12 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     def areas(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
             self.council_areas.set(extracted)
+
+    @factory.post_generation
+    def set_up(self, create: bool, extracted, **kwargs) -> None:
+        # As the organisation_create service does: every app's settings, with defaults.
+        if create:
+            organisation_set_up(organisation=self)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ class VolunteersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from operations.core import retention
-        from volunteers.retention import RULE
+        from operations.core.signals import organisation_created
+        from volunteers import receivers
 
-        retention.register(RULE)
+        organisation_created.connect(receivers.make_volunteer_settings, dispatch_uid="volunteers-settings")

@@ -31,7 +31,6 @@ from volunteers.models import (
     VolunteerProfile,
     Wellbeing,
 )
-from volunteers.selectors import settings_for
 
 FIRST_NAMES = [
     "Aileen", "Beth", "Carys", "Dawn", "Elspeth", "Fenella", "Gillian", "Hannah", "Iona", "Jenna", "Kerry",
@@ -86,7 +85,6 @@ def _user(username: str, first: str, last: str, organisation: Organisation, role
 @transaction.atomic
 def _seed_organisation(organisation: Organisation, users: dict[str, User], rng: random.Random) -> None:
     today = timezone.localdate()
-    settings_for(organisation.pk)  # default courses and lived-experience vocabulary
     courses = list(Course.objects.filter(organisation=organisation, is_required=True))
     experiences = list(LivedExperience.objects.filter(organisation=organisation))
     areas = list(organisation.council_areas.all())

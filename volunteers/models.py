@@ -57,7 +57,7 @@ DEFAULT_LIVED_EXPERIENCE = [
 
 
 class VolunteerSettings(models.Model):
-    """Per-organisation settings, created with the defaults on first use."""
+    """Per-organisation settings, made with the defaults when the organisation is created."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="volunteer_settings")
     supervision_interval_weeks = models.PositiveSmallIntegerField(default=6)

@@ -22,7 +22,6 @@ from volunteers.models import (
     TrainingRecord,
     VolunteerProfile,
 )
-from volunteers.selectors import settings_for
 
 AVAILABILITY = [
     f"{day}_{part}" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") for part in ("am", "pm", "eve")
@@ -40,7 +39,6 @@ def seed(context: ScaleContext) -> None:
     password = make_password(None)  # scale users cannot sign in, except the named bench users
     courses_by_org = {}
     for organisation in context.organisations:
-        settings_for(organisation.pk)  # creates the default courses and vocabulary
         courses_by_org[organisation.pk] = list(organisation.courses.values_list("pk", flat=True))
 
     users: list[User] = []

@@ -30,12 +30,9 @@ from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
-    DEFAULT_COURSES,
-    DEFAULT_LIVED_EXPERIENCE,
     Course,
     DisclosureTask,
     Kind,
-    LivedExperience,
     PvgRecord,
     Status,
     SupervisionAction,
@@ -48,18 +45,11 @@ from volunteers.models import (
 
 
 def settings_for(organisation_id: int) -> VolunteerSettings:
-    """The organisation's settings, created with the defaults on first use."""
-    settings, created = VolunteerSettings.objects.get_or_create(organisation_id=organisation_id)
-    if created:
-        # A new organisation starts with the default required courses and
-        # lived-experience vocabulary; it can edit both afterwards.
-        if not Course.objects.filter(organisation_id=organisation_id).exists():
-            for name in DEFAULT_COURSES:
-                Course.objects.create(organisation_id=organisation_id, name=name, is_required=True)
-        if not LivedExperience.objects.filter(organisation_id=organisation_id).exists():
-            for name in DEFAULT_LIVED_EXPERIENCE:
-                LivedExperience.objects.create(organisation_id=organisation_id, name=name)
-    return settings
+    """The organisation's settings (made when the organisation was created;
+    the defaults, unsaved, for one made some other way: reading never writes)."""
+    return VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings(
+        organisation_id=organisation_id
+    )
 
 
 def with_current_caseload(queryset: QuerySet) -> QuerySet:

@@ -16,9 +16,12 @@ from operations.core.models import Membership, Organisation, Role, User
 from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
+    DEFAULT_COURSES,
+    DEFAULT_LIVED_EXPERIENCE,
     Course,
     DisclosureTask,
     Kind,
+    LivedExperience,
     PvgRecord,
     PvgScheme,
     Reference,
@@ -30,6 +33,7 @@ from volunteers.models import (
     SupervisorPairing,
     TrainingRecord,
     VolunteerProfile,
+    VolunteerSettings,
     Wellbeing,
 )
 from volunteers.selectors import fitness_of, settings_for
@@ -49,6 +53,20 @@ PROFILE_FIELDS = (
     "preferences",
     "coordinator_notes",
 )
+
+
+def organisation_defaults_create(*, organisation_id: int) -> None:
+    """A new organisation's volunteer settings, with the default required
+    courses and lived-experience vocabulary (it can edit both afterwards)."""
+    VolunteerSettings.objects.get_or_create(organisation_id=organisation_id)
+    if not Course.objects.filter(organisation_id=organisation_id).exists():
+        Course.objects.bulk_create(
+            [Course(organisation_id=organisation_id, name=name, is_required=True) for name in DEFAULT_COURSES]
+        )
+    if not LivedExperience.objects.filter(organisation_id=organisation_id).exists():
+        LivedExperience.objects.bulk_create(
+            [LivedExperience(organisation_id=organisation_id, name=name) for name in DEFAULT_LIVED_EXPERIENCE]
+        )
 
 
 def volunteer_require_fit(*, profile: VolunteerProfile, field: str = "volunteer") -> None:

@@ -69,6 +69,12 @@ class ServiceAdmin(OrganisationScopedAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        from operations.core.services import service_saved
+
+        super().save_model(request, obj, form, change)
+        service_saved(service=obj, created=not change)
+
 
 @admin.register(Membership)
 class MembershipAdmin(OrganisationScopedAdmin):
@@ -142,6 +148,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Every app makes the new organisation's settings with their defaults.
+            from operations.core.services import organisation_set_up
+
+            organisation_set_up(organisation=obj)
 
 
 @admin.register(CouncilArea)

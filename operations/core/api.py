@@ -18,6 +18,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Membership, Organisation, Service, User, active_membership
 from operations.core.permissions import IsMember, ManagersWrite
 from operations.core.security import confirmed_device, user_requires_two_factor
+from operations.core.services import service_saved
 
 
 class CouncilAreaSerializer(ModelSerializer):
@@ -214,3 +215,6 @@ class ServiceViewSet(
 
     def perform_create(self, serializer) -> None:
         serializer.save(organisation_id=active_membership(self.request.user).organisation_id)
+
+    def perform_update(self, serializer) -> None:
+        service_saved(service=serializer.save(), created=False)

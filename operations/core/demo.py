@@ -11,6 +11,7 @@ from django.db import transaction
 
 from operations.core.council_areas import load_council_areas
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, StartRule, User
+from operations.core.services import organisation_set_up
 
 ORGANISATIONS = [
     {
@@ -113,6 +114,7 @@ def seed_base() -> tuple[dict[str, Organisation], dict[str, User]]:
         )
         if created:
             organisation.council_areas.set(CouncilArea.objects.filter(gss_code__in=spec["areas"]))
+            organisation_set_up(organisation=organisation)
         for service_spec in spec["services"]:
             fields = dict(service_spec)
             Service.objects.get_or_create(organisation=organisation, name=fields.pop("name"), defaults=fields)

@@ -1,8 +1,10 @@
 """Retention: how long each kind of record is kept, per organisation.
 
-Each app registers its rules (what is due for removal after N months, and
-how it is removed or anonymised) so this base layer never imports the apps
-above. A monthly beat task records a dry run for every organisation;
+Each app that keeps something for a limited time has a ``retention`` module
+whose ``RULE`` says what is due for removal after N months and how it is
+removed or anonymised; this base layer finds them through the app registry
+(as subject access finds ``gdpr`` modules), so it never imports the apps
+above and an app cannot forget to register. A monthly beat task records a dry run for every organisation;
 nothing is removed until a manager reviews that dry run and applies it.
 Every run is audited."""
 
@@ -11,9 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
@@ -33,11 +39,40 @@ class RetentionRule:
     period_set_by: str = ""
 
 
-RULES: dict[str, RetentionRule] = {}
+def _base_rules() -> list[RetentionRule]:
+    """The base layer's own: the audit log and the sign-in lockout counters."""
+    from operations.core import security
+    from operations.core.audit import AuditEvent
+
+    return [
+        RetentionRule(
+            key="audit",
+            label="Audit log entries",
+            default_months=84,
+            due=lambda organisation_id, cutoff: AuditEvent.objects.filter(
+                organisation_id=organisation_id, created_at__lt=cutoff
+            ),
+            apply=lambda queryset: queryset.purge(),
+        ),
+        RetentionRule(
+            key="sign_in_attempts",
+            label="Failed sign-in records (lockout counters)",
+            default_months=3,
+            due=security.sign_in_attempts_due,
+            apply=security.sign_in_attempts_remove,
+        ),
+    ]
 
 
-def register(rule: RetentionRule) -> None:
-    RULES[rule.key] = rule
+@cache
+def rules() -> dict[str, RetentionRule]:
+    """Every rule by key: the base layer's, then each installed app's
+    ``retention.RULE`` in INSTALLED_APPS order."""
+    found = _base_rules()
+    for config in apps.get_app_configs():
+        if f"{config.name}.retention" != __name__ and module_has_submodule(config.module, "retention"):
+            found.append(import_module(f"{config.name}.retention").RULE)
+    return {rule.key: rule for rule in found}
 
 
 class RetentionSetting(models.Model):
@@ -72,7 +107,7 @@ class RetentionRun(models.Model):
 
 def months_for(organisation_id: int) -> dict[str, int]:
     chosen = dict(RetentionSetting.objects.filter(organisation_id=organisation_id).values_list("rule", "months"))
-    return {key: chosen.get(key, rule.default_months) for key, rule in RULES.items()}
+    return {key: chosen.get(key, rule.default_months) for key, rule in rules().items()}
 
 
 def _cutoff(now: dt.datetime, months: int) -> dt.datetime:
@@ -82,7 +117,7 @@ def _cutoff(now: dt.datetime, months: int) -> dt.datetime:
 def retention_dry_run(*, organisation_id: int, by: User | None = None, now: dt.datetime | None = None) -> RetentionRun:
     now = now or timezone.now()
     months = months_for(organisation_id)
-    counts = {key: rule.due(organisation_id, _cutoff(now, months[key])).count() for key, rule in RULES.items()}
+    counts = {key: rule.due(organisation_id, _cutoff(now, months[key])).count() for key, rule in rules().items()}
     run = RetentionRun.objects.create(organisation_id=organisation_id, dry_run=True, counts=counts, by=by)
     audit_log(action=AuditAction.VIEW, actor=by, obj=run, organisation=organisation_id, summary="Retention dry run")
     return run
@@ -98,7 +133,7 @@ def retention_apply(*, dry_run: RetentionRun, by: User, now: dt.datetime | None 
         raise ValueError("This dry run has already been applied.")
     months = months_for(locked.organisation_id)
     removed = {}
-    for key, rule in RULES.items():
+    for key, rule in rules().items():
         if locked.counts.get(key):
             removed[key] = rule.apply(rule.due(locked.organisation_id, _cutoff(now, months[key])))
     locked.applied_at = now

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, User
+from operations.core.services import organisation_create
 
 #: Row counts at full scale; smaller sizes multiply them.
 FULL = {
@@ -51,9 +52,12 @@ def seed_base(factor: float, *, log: Callable[[str], None] = print) -> ScaleCont
     password = make_password(settings.DEMO_PASSWORD)
     organisations = []
     for index in range(FULL["organisations"] if factor >= 0.02 else 4):
-        organisation = Organisation.objects.create(name=f"Scale Branch {index + 1:02d}", slug=f"scale-{index + 1:02d}")
         # Every council area is covered by at least one branch.
-        organisation.council_areas.set([areas[index % len(areas)], areas[(index * 7 + 3) % len(areas)]])
+        organisation = organisation_create(
+            name=f"Scale Branch {index + 1:02d}",
+            slug=f"scale-{index + 1:02d}",
+            council_areas=[areas[index % len(areas)], areas[(index * 7 + 3) % len(areas)]],
+        )
         organisations.append(organisation)
     services: dict[int, list[Service]] = {}
     for organisation in organisations:

@@ -8,7 +8,34 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import Membership, User
+from operations.core.models import CouncilArea, Membership, Organisation, Service, User
+from operations.core.signals import organisation_created, service_changed
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, slug: str, federation: str = "", council_areas: list[CouncilArea] | None = None
+) -> Organisation:
+    """A new organisation, with every app's settings made with their defaults."""
+    organisation = Organisation.objects.create(name=name, slug=slug, federation=federation)
+    if council_areas:
+        organisation.council_areas.set(council_areas)
+    organisation_set_up(organisation=organisation)
+    return organisation
+
+
+def organisation_set_up(*, organisation: Organisation) -> None:
+    """Tells every app a new organisation exists (the admin saves the row itself)."""
+    organisation_created.send(sender=Organisation, organisation=organisation)
+
+
+def service_saved(*, service: Service, created: bool) -> None:
+    """After the admin or the API saved a service: a changed policy moves the
+    open referrals' eligibility dates (the referrals app listens), once the
+    change has committed."""
+    if not created:
+        service_id = service.pk
+        transaction.on_commit(lambda: service_changed.send(sender=Service, service_id=service_id))
 
 
 @transaction.atomic

@@ -209,7 +209,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     organisation_id = membership.organisation_id
     current = retention_rules.months_for(organisation_id)
-    form = RetentionForm(request.POST or None, rules=retention_rules.RULES, initial=current)
+    form = RetentionForm(request.POST or None, rules=retention_rules.rules(), initial=current)
     action = request.POST.get("action")
     if request.method == "POST":
         if action == "save" and form.is_valid():
@@ -229,12 +229,12 @@ def retention(request: HttpRequest) -> HttpResponse:
             run = retention_rules.retention_apply(dry_run=dry_run, by=request.user)
             messages.success(request, f"Applied: {sum(run.counts.values())} records removed or anonymised.")
             return redirect("retention")
-    labels = {key: rule.label for key, rule in retention_rules.RULES.items()}
+    labels = {key: rule.label for key, rule in retention_rules.rules().items()}
     runs = [
         (run, [(labels.get(key, key), count) for key, count in run.counts.items()])
         for run in RetentionRun.objects.filter(organisation_id=organisation_id).select_related("by")[:12]
     ]
-    fixed = [(rule.label, rule.period_set_by) for rule in retention_rules.RULES.values() if rule.period_set_by]
+    fixed = [(rule.label, rule.period_set_by) for rule in retention_rules.rules().values() if rule.period_set_by]
     return render(request, "core/retention.html", {"form": form, "runs": runs, "fixed": fixed})
 
 

@@ -30,8 +30,8 @@ from operations.groups import creche, recurrence
 
 
 class GroupSettings(models.Model):
-    """Per-organisation crèche ratios and registration thresholds, created
-    with the defaults on first use (``selectors.settings_for``)."""
+    """Per-organisation crèche ratios and registration thresholds; until a
+    manager sets them, ``selectors.settings_for`` reads the defaults unsaved."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="group_settings")
     children_per_adult_under_2 = models.PositiveSmallIntegerField(default=3)

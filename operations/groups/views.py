@@ -583,8 +583,10 @@ def register_head_count(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_calendar(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    feed = services.calendar_feed_for(user=request.user, organisation_id=membership.organisation_id)
-    url = request.build_absolute_uri(reverse("groups:private-feed", args=[feed.token]))
+    # The private address is made when the person asks for it (a POST), so
+    # opening the page writes nothing and mints no secret nobody wanted.
+    feed = CalendarFeed.objects.filter(user=request.user, organisation_id=membership.organisation_id).first()
+    url = request.build_absolute_uri(reverse("groups:private-feed", args=[feed.token])) if feed else ""
     sessions = list(_private_sessions(request.user, membership.organisation_id).upcoming()[:UPCOMING_LIMIT])
     return render(request, "groups/my_calendar.html", {"feed_url": url, "sessions": sessions})
 
@@ -592,8 +594,12 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_calendar_reset(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
+    had_one = CalendarFeed.objects.filter(user=request.user, organisation_id=membership.organisation_id).exists()
     services.calendar_feed_reset(user=request.user, organisation_id=membership.organisation_id)
-    messages.success(request, "Your calendar has a new private address; the old one no longer works.")
+    if had_one:
+        messages.success(request, "Your calendar has a new private address; the old one no longer works.")
+    else:
+        messages.success(request, "Your private calendar address is ready: copy it into your phone's calendar.")
     return redirect("groups:my-calendar")
 
 

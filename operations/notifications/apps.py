@@ -8,21 +8,15 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from operations.core import retention
-        from operations.notifications.retention import RULE
-
-        retention.register(RULE)
-
-        from operations.core.urgent import on_urgent
-        from operations.notifications import due, due_outcomes
-
-        on_urgent("concern_raised", due.concern_raised)
-        on_urgent("safety_alert", due.safety_alert_raised)
-        for rule in due_outcomes.RULES:
-            if rule not in due.RULES:
-                due.RULES.append(rule)
-
         from operations.notifications import receivers
+        from referrals.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
+        from volunteers.matching.signals import concern_raised
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
+        concern_raised.connect(receivers.tell_coordinators_of_concern, dispatch_uid="notifications-concern")
+        safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
+
+        from operations.core.signals import organisation_created
+
+        organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")

@@ -354,10 +354,10 @@ def _working_statuses() -> list[str]:
     return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
 
-#: Every rule the daily scan runs, each given the day and the organisations'
-#: reminder settings. Apps' rules join as they land (the outcome measures'
-#: from ``due_outcomes``, added when the app is ready). Each rule's name is
-#: its on/off switch in ``reminder_settings.SWITCHES``.
+#: The rules of this module the daily scan runs (``scan.RULES`` adds the
+#: outcome measures' from ``due_outcomes``), each given the day and the
+#: organisations' reminder settings. Each rule's name is its on/off switch in
+#: ``reminder_settings.SWITCHES``.
 Rule = Callable[[dt.date, ReminderConfig | None], Iterable[Due]]
 RULES: list[Rule] = [
     pvg_renewals,
@@ -483,17 +483,6 @@ def missing_keys(keys: list[str]) -> set[str]:
     for start in range(0, len(keys), 500):
         found.update(Notification.objects.filter(key__in=keys[start : start + 500]).values_list("key", flat=True))
     return set(keys) - found
-
-
-def reminders_scan(*, today: dt.date | None = None) -> int:
-    """The beat's question: what has become due? Returns new staff rows."""
-    today = today or timezone.localdate()
-    config = ReminderConfig.load()  # once per scan: every rule reads it
-    for write in PARENT_WRITERS:
-        write(timezone.now(), config)
-    return reminders_write(
-        due for rule in RULES for due in rule(today, config) if config.is_on(due.organisation_id, rule.__name__)
-    )
 
 
 # --- Urgent: written with their cause -------------------------------------------

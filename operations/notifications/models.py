@@ -162,9 +162,8 @@ def _bounded(
 
 
 class ReminderSettings(models.Model):
-    """When each reminder goes, per organisation: created with the defaults
-    (the issue's table) the first time a manager opens the page; until then
-    the scan uses the defaults without writing a row."""
+    """When each reminder goes, per organisation: made with the defaults (the
+    issue's table) when the organisation is created."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="reminder_settings")
     visit_hours_before = _bounded(24, 1, 168, "Planned visit: hours before")
@@ -181,7 +180,7 @@ class ReminderSettings(models.Model):
     outcome_baseline_days = _bounded(14, 1, 90, "Baseline measure: days after support starts")
     outcome_review_months = _bounded(3, 1, 12, "Review measure: months since the last measure")
     outcome_ending_days = _bounded(28, 1, 90, "Ending measure: days after ending or closing it is still asked for")
-    # Names of the rules (operations.notifications.due.RULES) this organisation turned off.
+    # Names of the rules (operations.notifications.scan.RULES) this organisation turned off.
     turned_off = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

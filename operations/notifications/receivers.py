@@ -1,9 +1,24 @@
-"""What the outbox does when a parent's record changes: it calls a service."""
+"""What the notifications app does on another app's event (a parent's
+contact details changed, a concern or a safety alert raised, an organisation
+created): it calls its own code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import services
+from operations.notifications import due, services
+from operations.notifications.reminder_settings import reminder_settings_create
 
 
 def recheck_waiting_messages(sender, *, parent_id: int, **kwargs) -> None:
     services.notifications_recheck_for_parent(parent_id=parent_id)
+
+
+def make_reminder_settings(sender, *, organisation, **kwargs) -> None:
+    reminder_settings_create(organisation_id=organisation.pk)
+
+
+def tell_coordinators_of_concern(sender, *, concern, **kwargs) -> None:
+    due.concern_raised(concern)
+
+
+def tell_coordinators_of_safety_alert(sender, *, alert, **kwargs) -> None:
+    due.safety_alert_raised(alert)

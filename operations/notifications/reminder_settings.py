@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operations.notifications.models import ReminderSettings
 
 #: Every reminder an organisation can turn off, by rule name (the functions
-#: in ``operations.notifications.due.RULES`` plus the parents' session
+#: in ``operations.notifications.scan.RULES`` plus the parents' session
 #: reminders). Urgent notifications (concerns, safety alerts) cannot be.
 SWITCHES: dict[str, str] = {
     "visits_tomorrow": "Planned visit (to the volunteer)",
@@ -52,6 +52,13 @@ class ReminderConfig:
 
 
 def reminder_settings_for(organisation_id: int) -> ReminderSettings:
-    """The organisation's settings, created with the defaults on first use."""
-    settings, _ = ReminderSettings.objects.get_or_create(organisation_id=organisation_id)
-    return settings
+    """The organisation's settings (made when the organisation was created;
+    the defaults, unsaved, for one made some other way: reading never writes)."""
+    return ReminderSettings.objects.filter(organisation_id=organisation_id).first() or ReminderSettings(
+        organisation_id=organisation_id
+    )
+
+
+def reminder_settings_create(*, organisation_id: int) -> ReminderSettings:
+    """A new organisation's reminder settings, with the defaults."""
+    return ReminderSettings.objects.get_or_create(organisation_id=organisation_id)[0]

@@ -45,18 +45,11 @@ def seed(context: ScaleContext) -> None:
     Notification.objects.bulk_create(rows)
     # Every other organisation has changed its reminder settings, so the scan
     # reads a row per organisation and narrows its windows per organisation.
-    ReminderSettings.objects.bulk_create(
-        [
-            ReminderSettings(
-                organisation=organisation,
-                training_days_before=45,
-                eligibility_first_weeks_before=10,
-                eligibility_second_weeks_before=6,
-                visit_hours_before=48,
-                turned_off=["births_to_confirm"],
-            )
-            for organisation in context.organisations[::2]
-        ],
-        ignore_conflicts=True,
+    ReminderSettings.objects.filter(organisation__in=context.organisations[::2]).update(
+        training_days_before=45,
+        eligibility_first_weeks_before=10,
+        eligibility_second_weeks_before=6,
+        visit_hours_before=48,
+        turned_off=["births_to_confirm"],
     )
     context.log(f"  notifications: {total}, reminder settings for {len(context.organisations[::2])} organisations")

@@ -35,6 +35,6 @@ def sweep_notifications() -> int:
     name="operations.notifications.tasks.scan_due_reminders", acks_late=True, soft_time_limit=240, time_limit=300
 )
 def scan_due_reminders() -> int:
-    from operations.notifications.due import reminders_scan
+    from operations.notifications.scan import reminders_scan
 
     return reminders_scan()

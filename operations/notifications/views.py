@@ -66,7 +66,10 @@ def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
 
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     require_membership(request)
-    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    # Saved on the first POST: opening the page writes nothing.
+    preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
+        user=request.user
+    )
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()

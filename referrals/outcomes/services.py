@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
-from operations.core.urgent import raise_urgent
 from referrals.models import Parent, Referral
 from referrals.outcomes import measures
 from referrals.outcomes.models import (
@@ -29,11 +28,8 @@ from referrals.outcomes.models import (
     Timepoint,
 )
 from referrals.outcomes.selectors import measure_of
+from referrals.outcomes.signals import safety_alert_raised
 from referrals.services import RESTRICTED_MESSAGE
-
-#: What ``raise_urgent`` is called with for each new safety alert; the
-#: notifications layer registers the handler that tells the coordinator.
-SAFETY_ALERT = "safety_alert"
 
 
 def _lawful_basis_error(parent: Parent) -> str:
@@ -161,7 +157,7 @@ def assessment_create(
             request=request,
             summary=f"Safety alert raised by assessment #{assessment.pk}, item {item}",
         )
-        raise_urgent(SAFETY_ALERT, alert)
+        safety_alert_raised.send(sender=SafetyAlert, alert=alert)
     return assessment
 
 

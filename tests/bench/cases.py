@@ -314,7 +314,7 @@ def booking_race(repeat: int) -> list[dict]:
 def beat_scan(repeat: int) -> list[dict]:
     """The reminders scan over the whole data set (every organisation): the
     first run writes what is due, re-runs must write nothing and stay fast."""
-    from operations.notifications.due import reminders_scan
+    from operations.notifications.scan import reminders_scan
 
     started = time.perf_counter()
     first_written = reminders_scan()

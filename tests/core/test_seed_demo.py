@@ -43,3 +43,20 @@ def test_seed_demo_refuses_with_debug_off_unless_forced():
     assert not User.objects.exists()
     call_command("seed_demo", "--force", verbosity=0)
     assert User.objects.filter(username="coordinator").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_organisation_starts_with_every_apps_settings_so_reading_them_never_writes():
+    from operations.core.services import organisation_create
+    from operations.notifications.models import ReminderSettings
+    from volunteers.matching.models import MatchingSettings
+    from volunteers.models import DEFAULT_COURSES, Course, LivedExperience, VolunteerSettings
+
+    organisation = organisation_create(name="Borders Peer Support", slug="borders-peer-support")
+
+    assert VolunteerSettings.objects.filter(organisation=organisation).exists()
+    assert MatchingSettings.objects.filter(organisation=organisation).exists()
+    assert ReminderSettings.objects.filter(organisation=organisation).exists()
+    required = Course.objects.filter(organisation=organisation, is_required=True)
+    assert sorted(required.values_list("name", flat=True)) == sorted(DEFAULT_COURSES)
+    assert LivedExperience.objects.filter(organisation=organisation).count() >= 1

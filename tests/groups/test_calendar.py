@@ -50,6 +50,10 @@ def test_a_private_feed_works_without_a_session_and_stops_when_reset(volunteer_c
     helps = make_group(organisation, facilitators=[volunteer])
     creche_only = make_group(organisation, creche_adults=[volunteer, *rota(organisation, 1)])
     make_group(organisation)  # not theirs
+    first_visit = volunteer_client.get("/groups/calendar/").content.decode()
+    assert "Get my private calendar address" in first_visit
+    assert not CalendarFeed.objects.filter(user=volunteer).exists()  # no secret until asked for
+    volunteer_client.post("/groups/calendar/reset/")
     page = volunteer_client.get("/groups/calendar/")
     feed = CalendarFeed.objects.get(user=volunteer)
     assert feed.token in page.content.decode()

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from operations.groups import services
 from operations.groups.models import Booking
-from operations.notifications.due import reminders_scan
 from operations.notifications.models import Notification
+from operations.notifications.scan import reminders_scan
 from referrals.services import parent_restrict
 from tests.groups.conftest import NOW
 from tests.groups.helpers import first_session, make_group, parent

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from operations.groups import services
-from operations.notifications.due import reminders_scan
 from operations.notifications.models import Channel, Notification
+from operations.notifications.scan import reminders_scan
 from tests.groups.conftest import NOW
 from tests.groups.helpers import first_session, make_group, parent
 

@@ -18,8 +18,8 @@ from kombu import Connection
 
 from operations.celery import app as celery_app
 from operations.groups.services import booking_create
-from operations.notifications.due import reminders_scan
 from operations.notifications.models import Channel, Notification, Status
+from operations.notifications.scan import reminders_scan
 from operations.notifications.services import notification_write
 from operations.notifications.tasks import send_notification, sweep_notifications
 from tests.notifications.recording import recorded_keys

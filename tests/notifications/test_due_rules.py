@@ -16,12 +16,12 @@ from operations.notifications.due import (
     match_reviews_due,
     pvg_renewals,
     referrals_not_contacted,
-    reminders_scan,
     supervision_due,
     training_expiring,
     visits_tomorrow,
 )
 from operations.notifications.models import Channel, Notification, NotificationPreference
+from operations.notifications.scan import reminders_scan
 from referrals.models import Referral
 from tests.referrals.factories import ChildFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from operations.notifications.due import reminders_scan
 from operations.notifications.due_outcomes import outcome_baseline_due, outcome_ending_due, outcome_review_due
 from operations.notifications.models import Channel, Notification
 from operations.notifications.reminder_settings import reminder_settings_for
+from operations.notifications.scan import reminders_scan
 from referrals.models import Referral
 from referrals.outcomes.models import Assessment, Timepoint
 from tests.referrals.factories import ReferralFactory

@@ -14,15 +14,14 @@ from django.urls import reverse
 
 from operations.core.audit import AuditEvent
 from operations.notifications.due import (
-    RULES,
     contact_logs_missing,
     eligibility_ending,
     pvg_renewals,
-    reminders_scan,
     visits_tomorrow,
 )
 from operations.notifications.models import Notification, ReminderSettings
 from operations.notifications.reminder_settings import SWITCHES, ReminderConfig, reminder_settings_for
+from operations.notifications.scan import RULES, reminders_scan
 from referrals.models import Referral
 from tests.referrals.factories import ReferralFactory
 from tests.volunteers.helpers import make_profile
@@ -120,7 +119,7 @@ def test_bad_values_get_field_errors_and_change_nothing(manager_client, organisa
 @pytest.mark.django_db
 def test_coordinators_cannot_change_reminder_settings(coordinator_client, organisation):
     assert coordinator_client.post(URL, form_data(visit_hours_before=72)).status_code == 403
-    assert not ReminderSettings.objects.exists()
+    assert ReminderSettings.objects.get(organisation=organisation).visit_hours_before == 24
 
 
 @pytest.mark.django_db

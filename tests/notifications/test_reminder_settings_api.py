@@ -125,9 +125,9 @@ def test_each_manager_sees_only_their_own_organisation(manager_client, organisat
 
 
 @pytest.mark.django_db
-def test_only_managers(client, volunteer_client, pso_client, coordinator_client):
+def test_only_managers(client, volunteer_client, pso_client, coordinator_client, organisation):
     assert client.get(URL).status_code in (401, 403)
     for member in (volunteer_client, pso_client, coordinator_client):
         assert member.get(URL).status_code == 403
         assert patch(member, {"visit_hours_before": 12}).status_code == 403
-    assert not ReminderSettings.objects.exists()
+    assert ReminderSettings.objects.get(organisation=organisation).visit_hours_before == 24

@@ -15,6 +15,14 @@ from volunteers.matching.models import Concern
 pytestmark = pytest.mark.django_db
 
 
+def raise_alert(alert) -> None:
+    """As the outcome measures' service does when an answer opens an alert."""
+    from referrals.outcomes.models import SafetyAlert
+    from referrals.outcomes.signals import safety_alert_raised
+
+    safety_alert_raised.send(sender=SafetyAlert, alert=alert)
+
+
 def log_concern(volunteer, match):
     return services.contact_log_create(
         actor=volunteer,
@@ -84,11 +92,10 @@ def safety_alert(organisation, service):
 def test_a_safety_alert_reaches_every_coordinator_at_once_with_only_a_record_number_and_a_link(
     organisation, service, coordinator, manager, other_coordinator, django_capture_on_commit_callbacks
 ):
-    from operations.core.urgent import raise_urgent
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         alert = safety_alert(organisation, service)
-        raise_urgent("safety_alert", alert)
+        raise_alert(alert)
     rows = Notification.objects.filter(kind="safety_alert")
     assert set(rows.values_list("recipient_user_id", "channel")) == {
         (coordinator.pk, Channel.IN_APP),
@@ -105,21 +112,19 @@ def test_a_safety_alert_reaches_every_coordinator_at_once_with_only_a_record_num
 
 
 def test_raising_the_same_alert_twice_notifies_once(organisation, service, coordinator):
-    from operations.core.urgent import raise_urgent
 
     alert = safety_alert(organisation, service)
-    raise_urgent("safety_alert", alert)
-    raise_urgent("safety_alert", alert)
+    raise_alert(alert)
+    raise_alert(alert)
     assert Notification.objects.filter(kind="safety_alert").count() == 2  # one coordinator, two channels
 
 
 def test_no_notification_survives_a_rolled_back_safety_alert(organisation, service, coordinator):
-    from operations.core.urgent import raise_urgent
     from referrals.outcomes.models import SafetyAlert
 
     def failing_assessment():
         with transaction.atomic():
-            raise_urgent("safety_alert", safety_alert(organisation, service))
+            raise_alert(safety_alert(organisation, service))
             raise RuntimeError("the assessment failed to save after the alert")
 
     with pytest.raises(RuntimeError):
@@ -129,13 +134,12 @@ def test_no_notification_survives_a_rolled_back_safety_alert(organisation, servi
 
 
 def test_a_safety_alert_is_sent_even_where_reminders_are_turned_off(organisation, service, coordinator):
-    from operations.core.urgent import raise_urgent
     from operations.notifications.reminder_settings import SWITCHES, reminder_settings_for
 
     settings = reminder_settings_for(organisation.pk)
     settings.turned_off = list(SWITCHES)
     settings.save()
-    raise_urgent("safety_alert", safety_alert(organisation, service))
+    raise_alert(safety_alert(organisation, service))
     assert Notification.objects.filter(kind="safety_alert").exists()
 
 

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from operations.core import urgent
 from operations.core.audit import AuditEvent
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
+from referrals.outcomes.signals import safety_alert_raised
 from tests.outcomes.helpers import assessable_referral
 from tests.referrals.factories import ReferralFactory
 
@@ -29,11 +29,16 @@ def referral(organisation, service):
 
 
 @pytest.fixture
-def raised(monkeypatch):
-    """What reaches the urgent handlers (the notifications layer registers the real one)."""
+def raised():
+    """The alerts the service announced (the notifications layer listens too)."""
     seen: list = []
-    monkeypatch.setitem(urgent.HANDLERS, services.SAFETY_ALERT, [seen.append])
-    return seen
+
+    def receiver(sender, *, alert, **kwargs) -> None:
+        seen.append(alert)
+
+    safety_alert_raised.connect(receiver)
+    yield seen
+    safety_alert_raised.disconnect(receiver)
 
 
 def create(base, coordinator, **overrides):
@@ -80,13 +85,16 @@ def test_an_alert_item_opens_a_safety_alert_and_raises_it_as_urgent(referral, co
     assert assessment.band == "below"  # the alert stands whatever the total
 
 
-def test_a_failing_urgent_handler_writes_neither_assessment_nor_alert(referral, coordinator, monkeypatch):
-    def broken(alert):
+def test_a_failing_urgent_receiver_writes_neither_assessment_nor_alert(referral, coordinator):
+    def broken(sender, **kwargs):
         raise RuntimeError("notification outbox unavailable")
 
-    monkeypatch.setitem(urgent.HANDLERS, services.SAFETY_ALERT, [broken])
-    with pytest.raises(RuntimeError):
-        create(referral, coordinator, measure="epds", responses=EPDS_ITEM_10_ALERT)
+    safety_alert_raised.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            create(referral, coordinator, measure="epds", responses=EPDS_ITEM_10_ALERT)
+    finally:
+        safety_alert_raised.disconnect(broken)
     assert not Assessment.objects.exists()
     assert not SafetyAlert.objects.exists()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditEvent
 from operations.core.months import add_months_rolling_forward
+from operations.core.services import service_saved
 from referrals.models import Child, Parent, Referral
 from tests.factories import ServiceFactory, council_area
 from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
@@ -191,6 +192,28 @@ def test_changing_a_service_policy_recomputes_open_referrals(organisation, servi
     with django_capture_on_commit_callbacks(execute=True):
         service.end_child_age_months = 24
         service.save()
+        service_saved(service=service, created=False)  # as the admin and the API do
+    referral.refresh_from_db()
+    assert "turns 2" in referral.eligibility_reason
+
+
+@pytest.mark.django_db
+def test_a_manager_changing_the_policy_through_the_api_moves_the_end_dates(
+    organisation, service, manager, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    parent = ParentFactory(organisation=organisation)
+    ChildFactory(parent=parent, due_date=None, birth_date=TODAY() - timedelta(days=30))
+    from referrals import services
+
+    referral = ReferralFactory(organisation=organisation, parent=parent, service=service)
+    services.parent_recompute_eligibility(parent=parent)
+    client = APIClient()
+    client.force_authenticate(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.patch(f"/api/v1/services/{service.pk}/", {"end_child_age_months": 24}, format="json")
+    assert response.status_code == 200, response.content
     referral.refresh_from_db()
     assert "turns 2" in referral.eligibility_reason
 

@@ -208,3 +208,62 @@ def test_an_api_operation_without_a_row_fails_naming_it(monkeypatch):
     monkeypatch.delitem(API, "PATCH /api/v1/services/{id}/")
     with pytest.raises(AssertionError, match=r"PATCH /api/v1/services/\{id\}/"):
         test_every_api_operation_has_a_row()
+
+
+# --- A GET request writes nothing -------------------------------------------
+
+#: Tables a GET may write: the audit log (reading a record is audited) and
+#: the session (its idle clock); nothing a person owns.
+WRITES_ALLOWED_ON_GET = ("core_auditevent", "django_session")
+#: Pages that may write one more table, and why.
+WRITES_ALLOWED_ON_PAGE = {
+    # The authenticator being enrolled: its secret key must outlive the page
+    # that shows the QR code, and django-otp throttles wrong codes on the
+    # device row. Made once on the first visit, reused on the next ones.
+    "two-factor-setup": ("otp_totp_totpdevice",),
+}
+WRITING = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def writes_by(world: World, persona: str, url: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    written = []
+    for query in captured.captured_queries:
+        found = WRITING.match(query["sql"])
+        if found and found.group(2).lower() not in (*WRITES_ALLOWED_ON_GET, *allowed):
+            written.append(f"{found.group(1).upper()} {found.group(2)}")
+    return written
+
+
+GET_CASES = [
+    pytest.param(key, case, id=f"GET {key} #{i}")
+    for key, cases in [*PAGES.items(), *API.items()]
+    for i, case in enumerate(cases)
+    if case.method == "GET" and not key.startswith(("POST ", "PUT ", "PATCH ", "DELETE "))
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "case"), GET_CASES)
+def test_a_get_request_writes_nothing(world, key, case):
+    """Opening a page or reading the API changes nothing but the audit log and
+    the session: settings are made when an organisation is created, not on
+    first read."""
+    if key.startswith("GET "):
+        path = key.split(" ", 1)[1]
+        url = world.fill(re.sub(r"{(\w+)}", lambda m: "{" + case.params[m.group(1)] + "}", path))
+    elif case.path:
+        url = world.fill(case.path)
+    else:
+        url = reverse(key, args=[world.value(arg) for arg in case.args])
+    allowed = WRITES_ALLOWED_ON_PAGE.get(key, ())
+    found = {persona: writes_by(world, persona, url, allowed) for persona in PERSONAS}
+    found = {persona: sorted(set(writes)) for persona, writes in found.items() if writes}
+    assert not found, f"GET {url} wrote: {found}"

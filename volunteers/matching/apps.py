@@ -28,3 +28,8 @@ class MatchingConfig(AppConfig):
         from volunteers.matching.selectors import caseload_parent_ids
 
         caseload.register(caseload_parent_ids)
+
+        from operations.core.signals import organisation_created
+        from volunteers.matching import receivers
+
+        organisation_created.connect(receivers.make_matching_settings, dispatch_uid="matching-settings")

@@ -73,7 +73,6 @@ OVERRIDE_REASON = "Perinatal mental health team asked for support to start early
 def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     for slug, organisation in organisations.items():
         directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
-        matching_settings_for(organisation.pk)
         if slug in NAMED and not Match.objects.filter(organisation=organisation).exists():
             _seed_organisation(organisation, users, slug, random.Random(f"matching-{slug}"))  # noqa: S311 - demo variety
 

@@ -46,7 +46,11 @@ def role_for_service(kind: str) -> str:
 
 
 def matching_settings_for(organisation_id: int) -> MatchingSettings:
-    return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
+    """The organisation's settings (made when the organisation was created;
+    the defaults, unsaved, for one made some other way: reading never writes)."""
+    return MatchingSettings.objects.filter(organisation_id=organisation_id).first() or MatchingSettings(
+        organisation_id=organisation_id
+    )
 
 
 def weights_of(settings: MatchingSettings) -> scoring.Weights:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.months import add_months_clamped
-from operations.core.urgent import raise_urgent
 from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
@@ -35,12 +34,14 @@ from volunteers.matching.models import (
     DirectoryEntry,
     EndingType,
     Match,
+    MatchingSettings,
     MatchReview,
     MatchRole,
     MatchStatus,
     Topic,
     Visit,
 )
+from volunteers.matching.signals import concern_raised
 from volunteers.models import VolunteerProfile
 
 MAX_CONTACT_MINUTES = 12 * 60
@@ -503,7 +504,7 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
                 summary=f"Concern raised on match {locked.pk}",
             )
             # Coordinators are told now, in this transaction (the notifications layer handles it).
-            raise_urgent("concern_raised", concern)
+            concern_raised.send(sender=Concern, concern=concern)
         audit_log(
             action=AuditAction.CREATE,
             actor=actor,
@@ -528,6 +529,11 @@ def concern_close(*, actor: User, concern: Concern, action_taken: str, request=N
         )
     concern.refresh_from_db()
     return concern
+
+
+def matching_settings_create(*, organisation_id: int) -> MatchingSettings:
+    """A new organisation's matching settings, with the defaults."""
+    return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
 
 
 def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, str]]) -> int:
