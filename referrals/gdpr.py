@@ -72,6 +72,8 @@ def erase(parent: Parent) -> None:
         erased_at=timezone.now(),
     )
     Child.objects.filter(parent=parent).update(name="")
-    Referral.objects.filter(parent=parent).update(referrer_name="", referrer_contact="", reason="")
+    Referral.objects.filter(parent=parent).update(
+        referrer_name="", referrer_contact="", reason="", eligibility_override_reason=""
+    )
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")
