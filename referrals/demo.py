@@ -57,6 +57,7 @@ STATES = [
     Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ACTIVE, Status.ENDING, Status.CLOSED,
     Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN,
 ]  # fmt: skip
+LATE_REFERRAL_REASON = "Referred late by the unit; the manager agreed to a short period of support."
 #: States reached without safe contact recorded (the demo leaves some parents there unrecorded).
 BEFORE_WAITING = {Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, *EXIT_REASONS}
 FAMILIES_PER_ORGANISATION = {"tweed-valley": 16, "family-start-east-lothian": 12, "capital-peer-network": 12}
@@ -166,6 +167,9 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
             "urgency": plan["urgency"],
             "received_on": received,
         },
+        # Stored only for a family already past the service's end date (a baby
+        # older than a short service's end): the override shows on the referral.
+        eligibility_override_reason=LATE_REFERRAL_REASON,
     )
     parent = referral.parent
     state = plan["state"]
