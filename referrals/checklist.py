@@ -35,10 +35,12 @@ def safe_contact_recorded(parent: Parent) -> bool:
     return parent.contact_safety_recorded_at is not None
 
 
-def intake_checklist(parent: Parent) -> list[ChecklistItem]:
-    """Each thing asked at intake, done or not, with where to fix it."""
-    safety_url = reverse("referrals:parent-contact-safety", args=[parent.pk])
-    edit_url = reverse("referrals:parent-edit", args=[parent.pk])
+def intake_checklist(parent: Parent, *, referral_pk: int | None = None) -> list[ChecklistItem]:
+    """Each thing asked at intake, done or not, with where to fix it (and,
+    from a referral's page, the way back to it once saved)."""
+    back = f"?referral={referral_pk}" if referral_pk else ""
+    safety_url = reverse("referrals:parent-contact-safety", args=[parent.pk]) + back
+    edit_url = reverse("referrals:parent-edit", args=[parent.pk]) + back
     return [
         ChecklistItem(
             key="safe_contact",

@@ -24,9 +24,11 @@ REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urg
 SAFETY_FIELDS = list(services.CONTACT_SAFETY_FIELDS)
 SAFETY_HELP = {
     "contact_through_referrer": "Nothing is sent to the parent: we reach them through the referrer.",
-    "may_name_service": "A message may say who it is from.",
+    "may_name_service": "Leave unticked if a message must not name us.",
     "best_contact_times": "For example: weekday mornings, never after 5pm.",
 }
+#: "Messages may name the service" read as a second "Service" field on the intake form.
+SAFETY_LABELS = {"may_name_service": "Messages may say who they are from"}
 CONSENT_HELP = {
     "lawful_basis_article6": "Why we may hold the parent's details (UK GDPR Article 6).",
     "lawful_basis_article9": "Why we may hold health details, such as mental health (UK GDPR Article 9).",
@@ -111,6 +113,8 @@ class IntakeForm(_ParentCleaning, forms.Form):
             )
             for name, text in (SAFETY_HELP | CONSENT_HELP).items():
                 self.fields[name].help_text = text
+            for name, text in SAFETY_LABELS.items():
+                self.fields[name].label = text
         self.fields.update(_dates(forms.fields_for_model(Referral, fields=REFERRAL_FIELDS)))
         self.fields["urgency"].initial = Urgency.ROUTINE
         self._widen_postcode()
@@ -271,6 +275,7 @@ class ContactSafetyForm(forms.ModelForm):
         model = Parent
         fields = SAFETY_FIELDS
         help_texts = SAFETY_HELP
+        labels = SAFETY_LABELS
 
     def clean(self) -> dict:
         data = super().clean()

@@ -66,7 +66,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         get_parent_for(request.user, int(request.GET["parent"])) if request.GET.get("parent", "").isdigit() else None
     )
     form = IntakeForm(request.POST or None, user=request.user, parent=parent)
-    duplicate = past_end = None
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
@@ -87,7 +87,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             if "eligibility_override_reason" in getattr(exc, "error_dict", {}):
                 form.offer_past_end()
-                past_end = " ".join(exc.message_dict["eligibility_override_reason"])
             apply_service_errors(form, exc)
         else:
             if referral.status == Status.NOT_ELIGIBLE:
@@ -95,11 +94,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Referral #{referral.pk} received.")
             return redirect("referrals:referral-detail", referral.pk)
-    return render(
-        request,
-        "referrals/referral_form.html",
-        {"form": form, "parent": parent, "duplicate": duplicate, "past_end": past_end},
-    )
+    return render(request, "referrals/referral_form.html", {"form": form, "parent": parent, "duplicate": duplicate})
 
 
 def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict:
@@ -107,7 +102,7 @@ def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict
         "referral": referral,
         "transitions": referral.transitions.select_related("by"),
         "transition_form": transition_form,
-        "checklist": intake_checklist(referral.parent),
+        "checklist": intake_checklist(referral.parent, referral_pk=referral.pk),
         "today": timezone.localdate(),
     }
 
@@ -229,10 +224,20 @@ def parent_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Details saved.")
-            return redirect("referrals:parent-detail", parent.pk)
+            return _back_to_referral_or_parent(request, parent)
     if form.errors:
         parent.refresh_from_db()
     return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Edit details"})
+
+
+def _back_to_referral_or_parent(request: HttpRequest, parent) -> HttpResponse:
+    """Back to the referral whose checklist sent the coordinator here, else the parent's page."""
+    referral_pk = request.GET.get("referral", "")
+    if referral_pk.isdigit():
+        referral = get_referral_for(request.user, int(referral_pk))
+        if referral.parent_id == parent.pk:
+            return redirect("referrals:referral-detail", referral.pk)
+    return redirect("referrals:parent-detail", parent.pk)
 
 
 @staff_required
@@ -248,7 +253,7 @@ def parent_contact_safety(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Safe contact recorded.")
-            return redirect("referrals:parent-detail", parent.pk)
+            return _back_to_referral_or_parent(request, parent)
     return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Safe contact"})
 
 
