@@ -24,7 +24,13 @@ def subject_access(parent: Parent) -> list[Section]:
     children = [model_to_dict(child, exclude=["parent", "loss_reviewed_by"]) for child in parent.children.all()]
     referrals = list(parent.referrals.select_related("service"))
     referral_rows = [
-        {**model_to_dict(referral, exclude=["organisation", "parent", "created_by"]), "service": str(referral.service)}
+        {
+            **model_to_dict(referral, exclude=["organisation", "parent", "created_by"]),
+            "service": str(referral.service),
+            # Not editable, so model_to_dict leaves it out: the reason may describe the person.
+            "eligibility_override_reason": referral.eligibility_override_reason,
+            "eligibility_override_at": referral.eligibility_override_at,
+        }
         for referral in referrals
     ]
     transitions = [

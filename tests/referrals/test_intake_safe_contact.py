@@ -440,3 +440,23 @@ def test_the_data_migration_treats_a_safe_channel_as_recorded(organisation):
     assert empty_answer.contact_through_referrer
     assert never.contact_safety_recorded_at is None
     assert consented.evaluation_consent_asked_on == TODAY() - timedelta(days=3)
+
+
+@pytest.mark.django_db
+def test_the_override_reason_is_in_subject_access_and_erased(coordinator, organisation, service):
+    from referrals import gdpr
+
+    referral = services.referral_create(
+        actor=coordinator,
+        organisation=organisation,
+        service=service,
+        parent_data={"first_name": "Ina", "last_name": "Late"},
+        child_data={"birth_date": TODAY() - timedelta(days=430)},
+        referral_data={"source": "self"},
+        eligibility_override_reason="Her partner left in the spring",
+    )
+    rows = next(section.rows for section in gdpr.subject_access(referral.parent) if section.title == "Referrals")
+    assert rows[0]["eligibility_override_reason"] == "Her partner left in the spring"
+    gdpr.erase(referral.parent)
+    referral.refresh_from_db()
+    assert referral.eligibility_override_reason == ""
