@@ -346,7 +346,7 @@ def test_the_page_overrides_with_a_reason_shown_on_the_referral(coordinator_clie
     event = AuditEvent.objects.get(object_id=str(referral.pk), summary__startswith="Accepted past")
     assert "neonatal" not in event.summary  # the reason stays on the record, not in the log
     page = coordinator_client.get(reverse("referrals:referral-detail", args=[referral.pk])).text
-    assert "Eligibility override" in page
+    assert "Accepted past the end date" in page
     assert "Baby in neonatal care" in page
 
 
@@ -456,7 +456,7 @@ def test_the_override_reason_is_in_subject_access_and_erased(coordinator, organi
         eligibility_override_reason="Her partner left in the spring",
     )
     rows = next(section.rows for section in gdpr.subject_access(referral.parent) if section.title == "Referrals")
-    assert rows[0]["eligibility_override_reason"] == "Her partner left in the spring"
+    assert rows[0]["Why it was accepted outside the eligibility dates"] == "Her partner left in the spring"
     gdpr.erase(referral.parent)
     referral.refresh_from_db()
     assert referral.eligibility_override_reason == ""
