@@ -400,6 +400,12 @@ class Referral(models.Model):
             return None
         return (self.eligibility_end - (today or timezone.localdate())).days
 
+    @property
+    def days_past_end(self) -> int:
+        """How many days ago eligibility ended (0 while it has not)."""
+        left = self.days_left()
+        return -left if left is not None and left < 0 else 0
+
     def days_waiting(self, today: date | None = None) -> int:
         return ((today or timezone.localdate()) - self.received_on).days
 

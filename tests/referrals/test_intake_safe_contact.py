@@ -347,6 +347,8 @@ def test_the_page_overrides_with_a_reason_shown_on_the_referral(coordinator_clie
     assert "neonatal" not in event.summary  # the reason stays on the record, not in the log
     page = coordinator_client.get(reverse("referrals:referral-detail", args=[referral.pk])).text
     assert "Accepted past the end date" in page
+    assert f"ended {(TODAY() - _end_of()).days} days ago" in page
+    assert "days left" not in page.split("Accepted past")[0].split("Eligibility")[-1]
     assert "Baby in neonatal care" in page
 
 
