@@ -18,6 +18,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Service, active_membership
 from operations.core.permissions import IsManager, IsStaffRole
 from referrals import services
+from referrals.checklist import missing_before_matching
 from referrals.contact import contact_permissions
 from referrals.models import Child, Parent, ProcessingRestriction, Referral, Urgency
 from referrals.selectors import referrals_filtered
@@ -52,6 +53,9 @@ class ContactPermissionsSerializer(Serializer):
     safe_channels = serializers.ListField(child=serializers.CharField())
     may_name_service = serializers.BooleanField()
     best_times = serializers.CharField()
+    through_referrer = serializers.BooleanField(
+        help_text="Recorded that no channel is safe: contact goes through the referrer."
+    )
 
 
 class ParentSerializer(ModelSerializer):
@@ -84,14 +88,16 @@ class ParentSerializer(ModelSerializer):
             "safe_channels": list(permissions.safe_channels),
             "may_name_service": permissions.may_name_service,
             "best_times": permissions.best_times,
+            "through_referrer": permissions.through_referrer,
         }
 
 
 class ParentWriteSerializer(ParentSerializer):
-    """The parent inside a referral-create request."""
+    """The parent inside a referral-create request, with the safe-contact
+    answer asked at intake (channels, or ``contact_through_referrer``)."""
 
     class Meta(ParentSerializer.Meta):
-        fields = list(services.PARENT_FIELDS)
+        fields = [*services.PARENT_FIELDS, *services.CONTACT_SAFETY_FIELDS]
 
 
 class NewChildSerializer(Serializer):
@@ -103,6 +109,9 @@ class ReferralSerializer(ModelSerializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.none(), error_messages=_SERVICE_ERRORS)
     parent_name = serializers.CharField(source="parent.display_name", read_only=True)
     days_left = serializers.SerializerMethodField()
+    missing_before_matching = serializers.SerializerMethodField(
+        help_text="What is still missing on the parent's record before they can be matched, in plain words."
+    )
 
     class Meta:
         model = Referral
@@ -124,7 +133,10 @@ class ReferralSerializer(ModelSerializer):
             "eligibility_end",
             "eligibility_estimated",
             "eligibility_reason",
+            "eligibility_override_reason",
+            "eligibility_override_at",
             "days_left",
+            "missing_before_matching",
             "created_at",
         ]
         read_only_fields = [
@@ -149,6 +161,9 @@ class ReferralSerializer(ModelSerializer):
     def get_days_left(self, referral: Referral) -> int | None:
         return referral.days_left()
 
+    def get_missing_before_matching(self, referral: Referral) -> list[str]:
+        return missing_before_matching(referral.parent)
+
 
 class ReferralCreateSerializer(ReferralSerializer):
     """A referral with its parent (new, or an existing ``parent_id``) and an optional pregnancy or child."""
@@ -156,9 +171,27 @@ class ReferralCreateSerializer(ReferralSerializer):
     parent_id = id_field(required=False, write_only=True)
     parent_details = ParentWriteSerializer(required=False, write_only=True, source="parent_data")
     child = NewChildSerializer(required=False, write_only=True)
+    eligibility_override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed to accept a parent already past the service's end date.",
+    )
+    record_not_eligible = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="For a parent past the service's end date: keep the referral, closed as not eligible.",
+    )
 
     class Meta(ReferralSerializer.Meta):
-        fields = [*ReferralSerializer.Meta.fields, "parent_id", "parent_details", "child"]
+        fields = [
+            *ReferralSerializer.Meta.fields,
+            "parent_id",
+            "parent_details",
+            "child",
+            "record_not_eligible",
+        ]
 
     def validate(self, attrs: dict) -> dict:
         if not attrs.get("parent_id") and not attrs.get("parent_data"):
@@ -219,14 +252,18 @@ class ReferralViewSet(
                 if parent is None:
                     raise serializers.ValidationError({"parent_id": "No parent with this id in your organisation."})
             child = data.get("child") or None
+            given = data.get("parent_data") or {}
             referral = services.referral_create(
                 actor=request.user,
                 organisation=active_membership(request.user).organisation,
                 service=data["service"],
                 parent=parent,
-                parent_data=data.get("parent_data"),
+                parent_data={k: v for k, v in given.items() if k in services.PARENT_FIELDS} if given else None,
                 child_data=child if child and (child.get("due_date") or child.get("birth_date")) else None,
                 referral_data={k: v for k, v in data.items() if k in services.REFERRAL_FIELDS},
+                safety_data={k: v for k, v in given.items() if k in services.CONTACT_SAFETY_FIELDS},
+                eligibility_override_reason=data.get("eligibility_override_reason", ""),
+                record_not_eligible=data.get("record_not_eligible", False),
                 request=request,
             )
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data, status=201)

@@ -22,6 +22,8 @@ class ContactPermissions:
     may_name_service: bool
     best_times: str
     recorded: bool
+    #: The recorded answer "none is safe": every contact goes through the referrer.
+    through_referrer: bool = False
 
     @property
     def safe_channels(self) -> tuple[str, ...]:
@@ -53,6 +55,7 @@ def contact_permissions(parent: Parent) -> ContactPermissions:
         may_name_service=parent.may_name_service,
         best_times=parent.best_contact_times,
         recorded=True,
+        through_referrer=parent.contact_through_referrer,
     )
 
 

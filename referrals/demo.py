@@ -57,6 +57,9 @@ STATES = [
     Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ACTIVE, Status.ENDING, Status.CLOSED,
     Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN,
 ]  # fmt: skip
+LATE_REFERRAL_REASON = "Referred late by the unit; the manager agreed to a short period of support."
+#: States reached without safe contact recorded (the demo leaves some parents there unrecorded).
+BEFORE_WAITING = {Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, *EXIT_REASONS}
 FAMILIES_PER_ORGANISATION = {"tweed-valley": 16, "family-start-east-lothian": 12, "capital-peer-network": 12}
 
 
@@ -143,6 +146,15 @@ def _seed_eligibility_examples(organisation, actor, today) -> None:
             referral = services.referral_transition(actor=actor, referral=referral, to_status=target)
 
 
+def _intake_answers(received) -> dict:
+    """Consent and lawful basis as a referrer's form would give them."""
+    return {
+        "contact_consent_given_on": received,
+        "lawful_basis_article6": "legitimate_interests",
+        "lawful_basis_article9": "not_for_profit",
+    }
+
+
 def _seed_restriction(organisation, manager, today) -> None:
     """One family per organisation who declined support and asked that their
     record be kept but not used (GDPR Article 18) while they check it."""
@@ -195,6 +207,8 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
             "council_area": CouncilArea.objects.get(gss_code=area_code),
             "language": "Polish" if number % 11 == 0 else "English",
             "interpreter_needed": number % 11 == 0,
+            # Asked at intake; a few left for the referral page's checklist to show.
+            **(_intake_answers(received) if number % 4 != 1 else {}),
         },
         child_data=child,
         referral_data={
@@ -204,8 +218,12 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
             "urgency": plan["urgency"],
             "received_on": received,
         },
+        # Stored only for a family already past the service's end date (a baby
+        # older than a short service's end): the override shows on the referral.
+        eligibility_override_reason=LATE_REFERRAL_REASON,
     )
     parent = referral.parent
+    state = plan["state"]
     if plan["safe"]:
         services.parent_record_contact_safety(
             actor=actor,
@@ -213,6 +231,9 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
             data={"safe_sms": True, "safe_phone": number % 3 != 0, "may_name_service": number % 2 == 0,
                   "best_contact_times": "Weekday mornings"},
         )  # fmt: skip
+    elif state not in BEFORE_WAITING:
+        # Safe contact must be recorded before the waiting list: here the answer is "none is safe".
+        services.parent_record_contact_safety(actor=actor, parent=parent, data={"contact_through_referrer": True})
     if family == 6:  # an older under-five as well
         services.child_save(
             actor=actor, parent=parent, data={"birth_date": today - timedelta(days=900), "name": "Older child"}
@@ -226,7 +247,6 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
             data={"loss_kind": "miscarriage", "loss_date": today - timedelta(days=10)},
         )
 
-    state = plan["state"]
     if state in EXIT_REASONS:
         steps, exit_to = PATH[: number % 3], state
     else:

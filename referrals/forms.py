@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,6 +21,31 @@ INTAKE_PARENT_FIELDS = list(services.PARENT_DETAIL_FIELDS)
 # The edit form offers exactly what the service accepts: one list, no drift.
 PARENT_EDIT_FIELDS = list(services.PARENT_FIELDS)
 REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
+SAFETY_FIELDS = list(services.CONTACT_SAFETY_FIELDS)
+SAFETY_HELP = {
+    "contact_through_referrer": "Nothing is sent to the parent: we reach them through the referrer.",
+    "may_name_service": "Leave unticked if a message must not name us.",
+    "best_contact_times": "For example: weekday mornings, never after 5pm.",
+}
+#: "Messages may name the service" read as a second "Service" field on the intake form.
+SAFETY_LABELS = {"may_name_service": "Messages may say who they are from"}
+CONSENT_HELP = {
+    "lawful_basis_article6": "Why we may hold the parent's details (UK GDPR Article 6).",
+    "lawful_basis_article9": "Why we may hold health details, such as mental health (UK GDPR Article 9).",
+}
+
+
+EVALUATION_CHOICES = [
+    ("", "Not asked yet"),
+    ("yes", "Yes: agrees to take part in evaluation"),
+    ("no", "No: does not agree"),
+]
+
+
+def _safety_clean(form: forms.Form, data: dict) -> None:
+    channels = any(data.get(field) for field in services.SAFE_CHANNEL_FIELDS)
+    if channels and data.get("contact_through_referrer"):
+        form.add_error("contact_through_referrer", "Tick the channels that are safe, or “None is safe”, not both.")
 
 
 def _dates(fields: dict) -> dict:
@@ -71,10 +97,88 @@ class IntakeForm(_ParentCleaning, forms.Form):
             child["due_date"].help_text = "For a pregnancy. Leave empty if the baby is born."
             child["birth_date"].help_text = "If the baby is born."
             self.fields.update(child)
+            self.fields.update(forms.fields_for_model(Parent, fields=SAFETY_FIELDS))
+            self.fields["contact_consent"] = forms.BooleanField(
+                label="The parent agrees to be contacted by us", required=False
+            )
+            self.fields["evaluation_consent"] = forms.ChoiceField(
+                label="Does the parent agree to take part in evaluation?",
+                choices=EVALUATION_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="Separate from support, and can be withdrawn at any time.",
+            )
+            self.fields.update(
+                forms.fields_for_model(Parent, fields=["lawful_basis_article6", "lawful_basis_article9"])
+            )
+            for name, text in (SAFETY_HELP | CONSENT_HELP).items():
+                self.fields[name].help_text = text
+            for name, text in SAFETY_LABELS.items():
+                self.fields[name].label = text
         self.fields.update(_dates(forms.fields_for_model(Referral, fields=REFERRAL_FIELDS)))
         self.fields["urgency"].initial = Urgency.ROUTINE
         self._widen_postcode()
         self.fields["received_on"].initial = timezone.localdate
+        self.fields["record_not_eligible"] = forms.BooleanField(
+            label="Record it as not eligible", required=False, help_text="The referral is kept, closed as not eligible."
+        )
+        self.fields["eligibility_override_reason"] = forms.CharField(
+            label="Or accept it anyway, because…",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Recorded on the referral and in the audit log.",
+        )
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.show_past_end = bool(
+            self.is_bound and (self.data.get("record_not_eligible") or self.data.get("eligibility_override_reason"))
+        )
+        self._layout()
+
+    def _layout(self) -> None:
+        """The parent, the family, safe contact, consent, the referral; the
+        past-the-end choice only once the service has said it applies."""
+        parts = [Fieldset("Service", "service")]
+        if self.parent is None:
+            parts += [
+                Fieldset("The parent", *INTAKE_PARENT_FIELDS),
+                Fieldset("Pregnancy or child", "due_date", "birth_date"),
+                Fieldset(
+                    "Safe contact",
+                    HTML(
+                        '<p class="form-text mt-0">Ask the referrer or the parent how we may contact the parent '
+                        "safely (for example where there is domestic abuse). Tick the channels that are safe, or "
+                        "“None is safe”. Leave them all unticked if nobody could say yet: the referral cannot join "
+                        "the waiting list until this is recorded.</p>"
+                    ),
+                    *SAFETY_FIELDS,
+                ),
+                Fieldset(
+                    "Consent and lawful basis",
+                    "contact_consent",
+                    "evaluation_consent",
+                    "lawful_basis_article6",
+                    "lawful_basis_article9",
+                ),
+            ]
+        parts.append(Fieldset("The referral", *REFERRAL_FIELDS))
+        if self.show_past_end:
+            # First, where the warning above it is read.
+            parts.insert(
+                0,
+                Fieldset(
+                    "Past the service's end date",
+                    "record_not_eligible",
+                    "eligibility_override_reason",
+                    css_class="border border-warning rounded p-3 mb-3",
+                ),
+            )
+        self.helper.layout = Layout(*parts)
+
+    def offer_past_end(self) -> None:
+        """The service refused a parent past the end: ask what to do."""
+        self.show_past_end = True
+        self._layout()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -89,10 +193,36 @@ class IntakeForm(_ParentCleaning, forms.Form):
         received = data.get("received_on")
         if received and received > timezone.localdate():
             self.add_error("received_on", "The date received cannot be in the future.")
+        if self.parent is None:
+            _safety_clean(self, data)
         return data
 
     def parent_data(self) -> dict:
-        return {f: self.cleaned_data[f] for f in INTAKE_PARENT_FIELDS if f in self.cleaned_data}
+        data = {f: self.cleaned_data[f] for f in INTAKE_PARENT_FIELDS if f in self.cleaned_data}
+        if self.parent is not None:
+            return data
+        # Asked on the day the referral came in (or today, when it is not given).
+        asked_on = self.cleaned_data.get("received_on") or timezone.localdate()
+        data["lawful_basis_article6"] = self.cleaned_data.get("lawful_basis_article6", "")
+        data["lawful_basis_article9"] = self.cleaned_data.get("lawful_basis_article9", "")
+        if self.cleaned_data.get("contact_consent"):
+            data["contact_consent_given_on"] = asked_on
+        answer = self.cleaned_data.get("evaluation_consent")
+        if answer:
+            data["evaluation_consent_asked_on"] = asked_on
+            data["evaluation_consent_given_on"] = asked_on if answer == "yes" else None
+        return data
+
+    def safety_data(self) -> dict | None:
+        if self.parent is not None:
+            return None
+        return {f: self.cleaned_data[f] for f in SAFETY_FIELDS if f in self.cleaned_data}
+
+    def past_end_data(self) -> dict:
+        return {
+            "record_not_eligible": bool(self.cleaned_data.get("record_not_eligible")),
+            "eligibility_override_reason": self.cleaned_data.get("eligibility_override_reason", ""),
+        }
 
     def child_data(self) -> dict | None:
         due, born = self.cleaned_data.get("due_date"), self.cleaned_data.get("birth_date")
@@ -110,8 +240,15 @@ class ParentForm(_ParentCleaning, forms.ModelForm):
         fields = PARENT_EDIT_FIELDS
         widgets = {
             "date_of_birth": DATE,
+            "contact_consent_given_on": DATE,
+            "evaluation_consent_asked_on": DATE,
             "evaluation_consent_given_on": DATE,
             "evaluation_consent_withdrawn_on": DATE,
+        }
+        help_texts = {
+            **CONSENT_HELP,
+            "evaluation_consent_asked_on": "The day the parent was asked, whether they said yes or no.",
+            "evaluation_consent_given_on": "Only if they said yes.",
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -132,9 +269,20 @@ class ParentForm(_ParentCleaning, forms.ModelForm):
 
 
 class ContactSafetyForm(forms.ModelForm):
+    """Safe contact asks for an answer: some channels, or none safe."""
+
     class Meta:
         model = Parent
-        fields = ["safe_sms", "safe_email", "safe_phone", "safe_voicemail", "may_name_service", "best_contact_times"]
+        fields = SAFETY_FIELDS
+        help_texts = SAFETY_HELP
+        labels = SAFETY_LABELS
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(field) for field in (*services.SAFE_CHANNEL_FIELDS, "contact_through_referrer")):
+            self.add_error(None, "Tick the channels that are safe, or “None is safe: contact through the referrer”.")
+        _safety_clean(self, data)
+        return data
 
 
 class ChildForm(forms.ModelForm):

@@ -60,11 +60,18 @@ LABELS = {
     "lifted_on": "Lifted",
     "lifted_by": "Lifted by",
     "lift_reason": "Why it was lifted",
+    "eligibility_override_reason": "Why it was accepted outside the eligibility dates",
+    "eligibility_override_by": "Accepted outside the eligibility dates by",
+    "eligibility_override_at": "Accepted outside the eligibility dates on",
 }
 
 
 def subject_access(parent: Parent) -> list[Section]:
-    referrals = list(parent.referrals.select_related("service", "created_by").order_by("received_on", "pk"))
+    referrals = list(
+        parent.referrals.select_related("service", "created_by", "eligibility_override_by").order_by(
+            "received_on", "pk"
+        )
+    )
     transitions = ReferralTransition.objects.filter(referral__in=referrals).select_related("by").order_by("at", "pk")
     restrictions = ProcessingRestriction.objects.filter(parent=parent).select_related("recorded_by", "lifted_by")
     parent_row = readable(
@@ -123,6 +130,8 @@ def erase(parent: Parent) -> None:
         erased_at=timezone.now(),
     )
     Child.objects.filter(parent=parent).update(name="")
-    Referral.objects.filter(parent=parent).update(referrer_name="", referrer_contact="", reason="")
+    Referral.objects.filter(parent=parent).update(
+        referrer_name="", referrer_contact="", reason="", eligibility_override_reason=""
+    )
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")

@@ -103,8 +103,12 @@ class Parent(models.Model):
     safe_phone = models.BooleanField("Phone calls are safe", default=False)
     safe_voicemail = models.BooleanField("Voicemail is safe", default=False)
     may_name_service = models.BooleanField("Messages may name the service", default=False)
+    # The explicit answer "no channel is safe": recorded, and every contact goes through the referrer.
+    contact_through_referrer = models.BooleanField("None is safe: contact through the referrer", default=False)
     best_contact_times = models.CharField(max_length=150, blank=True)
+    # Set when safe contact was asked and answered (a channel, or none safe); None means not asked yet.
     contact_safety_recorded_at = models.DateTimeField(null=True, blank=True)
+    contact_consent_given_on = models.DateField("Agreed to be contacted on", null=True, blank=True)
 
     # Needs: recorded only with the parent's agreement.
     needs_agreed = models.BooleanField("The parent agreed to record these needs", default=False)
@@ -118,6 +122,8 @@ class Parent(models.Model):
     lawful_basis_article9 = models.CharField(
         "Article 9 condition", max_length=30, choices=Article9Condition.choices, blank=True
     )
+    # Asked, whatever the answer: "no" is an answer (asked, never given).
+    evaluation_consent_asked_on = models.DateField("Evaluation consent asked on", null=True, blank=True)
     evaluation_consent_given_on = models.DateField(null=True, blank=True)
     evaluation_consent_withdrawn_on = models.DateField(null=True, blank=True)
 
@@ -153,6 +159,12 @@ class Parent(models.Model):
                 ),
                 name="parent_consent_withdrawn_after_given",
                 violation_error_message="Consent can only be withdrawn after it was given.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_through_referrer=False)
+                | (Q(safe_sms=False) & Q(safe_email=False) & Q(safe_phone=False) & Q(safe_voicemail=False)),
+                name="parent_none_safe_or_some_channels",
+                violation_error_message="Tick the safe channels, or “None is safe”, not both.",
             ),
         ]
 
@@ -332,6 +344,13 @@ class Referral(models.Model):
     eligibility_end = models.DateField(null=True, blank=True, editable=False)
     eligibility_estimated = models.BooleanField(default=True, editable=False)
     eligibility_reason = models.CharField(max_length=300, blank=True, editable=False)
+    # A coordinator's audited decision to go on despite eligibility (past the
+    # end at intake; the matching app adds its own cases): why, who, when.
+    eligibility_override_reason = models.TextField(blank=True, editable=False)
+    eligibility_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    eligibility_override_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -380,6 +399,12 @@ class Referral(models.Model):
         if self.eligibility_end is None:
             return None
         return (self.eligibility_end - (today or timezone.localdate())).days
+
+    @property
+    def days_past_end(self) -> int:
+        """How many days ago eligibility ended (0 while it has not)."""
+        left = self.days_left()
+        return -left if left is not None and left < 0 else 0
 
     def days_waiting(self, today: date | None = None) -> int:
         return ((today or timezone.localdate()) - self.received_on).days

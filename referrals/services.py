@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from operations.core import gdpr
 from operations.core.audit import AuditAction, audit_log
+from operations.core.dates import short_date
 from operations.core.models import Organisation, Service, User
 from referrals import eligibility, signals
+from referrals.checklist import safe_contact_recorded
 from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
@@ -50,6 +52,8 @@ PARENT_FIELDS = (
     "ethnicity",
     "lawful_basis_article6",
     "lawful_basis_article9",
+    "contact_consent_given_on",
+    "evaluation_consent_asked_on",
     "evaluation_consent_given_on",
     "evaluation_consent_withdrawn_on",
     "safeguarding_hold",
@@ -60,9 +64,11 @@ CONTACT_SAFETY_FIELDS = (
     "safe_email",
     "safe_phone",
     "safe_voicemail",
+    "contact_through_referrer",
     "may_name_service",
     "best_contact_times",
 )
+SAFE_CHANNEL_FIELDS = ("safe_sms", "safe_email", "safe_phone", "safe_voicemail")
 CHILD_FIELDS = (
     "name",
     "due_date",
@@ -185,6 +191,13 @@ def _clean_parent_data(data: dict[str, Any]) -> dict[str, Any]:
     given, withdrawn = cleaned.get("evaluation_consent_given_on"), cleaned.get("evaluation_consent_withdrawn_on")
     if withdrawn is not None and (given is None or withdrawn < given):
         errors["evaluation_consent_withdrawn_on"] = ["Consent can only be withdrawn after it was given."]
+    for field in ("contact_consent_given_on", "evaluation_consent_asked_on"):
+        day = cleaned.get(field)
+        if day is not None and day > timezone.localdate():
+            errors[field] = ["The date cannot be in the future."]
+    if given is not None and cleaned.get("evaluation_consent_asked_on", given) is None:
+        # Consent given is an answer: the parent was asked that day.
+        cleaned["evaluation_consent_asked_on"] = given
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -227,12 +240,31 @@ def parent_update(*, actor: User, parent: Parent, data: dict[str, Any], request=
     return parent
 
 
-@transaction.atomic
-def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+def _apply_contact_safety(parent: Parent, data: dict[str, Any]) -> None:
+    """Writes a safe-contact answer onto ``parent`` (unsaved), or refuses it.
+    An answer with no safe channel is the answer "none is safe: contact
+    through the referrer", whether or not that box was ticked."""
     for field in CONTACT_SAFETY_FIELDS:
         if field in data:
             setattr(parent, field, data[field])
+    any_channel = any(getattr(parent, field) for field in SAFE_CHANNEL_FIELDS)
+    if any_channel and "contact_through_referrer" in data and data["contact_through_referrer"]:
+        raise ValidationError(
+            {"contact_through_referrer": "Tick the channels that are safe, or “None is safe”, not both."}
+        )
+    parent.contact_through_referrer = not any_channel
     parent.contact_safety_recorded_at = timezone.now()
+
+
+def contact_safety_answered(data: dict[str, Any]) -> bool:
+    """Whether an intake's safe-contact questions were answered at all (a
+    channel, or "none is safe"); unanswered, nothing is recorded."""
+    return any(data.get(field) for field in (*SAFE_CHANNEL_FIELDS, "contact_through_referrer"))
+
+
+@transaction.atomic
+def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+    _apply_contact_safety(parent, data)
     parent.save()
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Contact safety recorded")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
@@ -347,6 +379,9 @@ def referral_create(
     parent: Parent | None = None,
     parent_data: dict[str, Any] | None = None,
     child_data: dict[str, Any] | None = None,
+    safety_data: dict[str, Any] | None = None,
+    eligibility_override_reason: str = "",
+    record_not_eligible: bool = False,
     request=None,
 ) -> Referral:
     """Takes a referral in: the parent (existing, or new from ``parent_data``),
@@ -354,20 +389,41 @@ def referral_create(
 
     A parent who already has an open referral for the same service is refused
     (``DuplicateReferral`` names it); a known parent referred to a new service
-    gets the referral attached to their existing family."""
+    gets the referral attached to their existing family (the consents and
+    lawful basis asked at intake fill only what their record lacks).
+
+    ``safety_data`` is the safe-contact answer asked at intake (channels, or
+    none safe); left unanswered, nothing is recorded and the referral cannot
+    join the waiting list until it is.
+
+    A parent already past the service's end date is refused unless the
+    coordinator records the referral as not eligible (``record_not_eligible``)
+    or overrides with a reason (stored on the referral and audited)."""
     _check_service(service, organisation)
     cleaned_referral = _clean_referral_data(referral_data)
     cleaned_child = _clean_child_data(child_data) if child_data else None
+    override_reason = (eligibility_override_reason or "").strip()
+    if record_not_eligible and override_reason:
+        raise ValidationError(
+            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
+        )
+    safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
     if parent is None:
         cleaned_parent = _clean_parent_data(parent_data or {})
         parent = find_existing_parent(organisation=organisation, data=cleaned_parent)
         if parent is None:
             parent = Parent(organisation=organisation, **cleaned_parent)
+            if contact_safety_answered(safety):
+                _apply_contact_safety(parent, safety)
             parent.full_clean(exclude=["organisation"])
             parent.save()
             audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, request=request, summary="Parent added")
+        else:
+            _fill_intake_answers(actor=actor, parent=parent, cleaned=cleaned_parent, safety=safety, request=request)
     else:
         _check_same_organisation(parent, organisation)
+        if contact_safety_answered(safety) and not safe_contact_recorded(parent):
+            _fill_intake_answers(actor=actor, parent=parent, cleaned={}, safety=safety, request=request)
     check_not_restricted(parent)
 
     existing = (
@@ -384,6 +440,15 @@ def referral_create(
     referral = Referral(organisation=organisation, parent=parent, service=service, created_by=actor, **cleaned_referral)
     referral.status_changed_at = timezone.now()
     _apply_eligibility(referral, list(Child.objects.filter(parent=parent)))
+    past_end = referral.eligibility_end is not None and referral.eligibility_end < timezone.localdate()
+    if past_end and not record_not_eligible:
+        if not override_reason:
+            raise ValidationError(
+                {"eligibility_override_reason": ValidationError(past_end_message(referral), "past_end")}
+            )
+        referral.eligibility_override_reason = override_reason
+        referral.eligibility_override_by = actor
+        referral.eligibility_override_at = referral.status_changed_at
     try:
         with transaction.atomic():
             referral.save()
@@ -396,7 +461,66 @@ def referral_create(
         referral=referral, from_status="", to_status=Status.RECEIVED, by=actor, at=referral.status_changed_at
     )
     audit_log(action=AuditAction.CREATE, actor=actor, obj=referral, request=request, summary="Referral received")
+    if past_end and record_not_eligible:
+        referral = referral_transition(
+            actor=actor,
+            referral=referral,
+            to_status=Status.NOT_ELIGIBLE,
+            reason=f"Past the service's end date at intake (ended {short_date(referral.eligibility_end)}).",
+            request=request,
+        )
+    elif past_end:
+        # The reason may describe the person: the audit names the decision only.
+        audit_log(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            obj=referral,
+            request=request,
+            summary="Accepted past the service's end date (eligibility override, reason recorded on the referral)",
+        )
     return referral
+
+
+def past_end_message(referral: Referral) -> str:
+    return (
+        f"This parent is past the service's end date (ended {short_date(referral.eligibility_end)}): not eligible. "
+        "Record it as not eligible, or override with a reason."
+    )
+
+
+def _fill_intake_answers(
+    *, actor: User, parent: Parent, cleaned: dict[str, Any], safety: dict[str, Any], request=None
+) -> None:
+    """A known parent referred again: what intake asked fills only the gaps
+    of their record (consents, lawful basis, safe contact never recorded);
+    nothing already recorded is overwritten by a referrer's answer."""
+    fields = [
+        "contact_consent_given_on",
+        "evaluation_consent_asked_on",
+        "evaluation_consent_given_on",
+        "lawful_basis_article6",
+        "lawful_basis_article9",
+    ]
+    changed = False
+    evaluation_answered = bool(parent.evaluation_consent_asked_on or parent.evaluation_consent_given_on)
+    for field in fields:
+        if field.startswith("evaluation_") and evaluation_answered:
+            continue
+        if cleaned.get(field) and not getattr(parent, field):
+            setattr(parent, field, cleaned[field])
+            changed = True
+    if contact_safety_answered(safety) and not safe_contact_recorded(parent):
+        _apply_contact_safety(parent, safety)
+        changed = True
+    if changed:
+        parent.save()
+        audit_log(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            obj=parent,
+            request=request,
+            summary="Safe contact and consents asked at intake recorded",
+        )
 
 
 @transaction.atomic
@@ -443,6 +567,10 @@ def referral_transition(
     """Moves a referral through the workflow, or refuses with a field error."""
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
     errors = transition_error(locked.status, to_status, reason or "")
+    if not errors and to_status == Status.WAITING and locked.status != Status.MATCHED:
+        # Joining the waiting list is the one way on to matching and support
+        # (a match that fell through comes back from "matched" and keeps its answer).
+        errors = safe_contact_error(locked.parent)
     if errors:
         raise ValidationError(errors)
     if (locked.status, to_status) in TAKES_SUPPORT_FURTHER:
@@ -467,6 +595,17 @@ def referral_transition(
         summary=f"Referral moved from {from_status} to {to_status}",
     )
     return locked
+
+
+def safe_contact_error(parent: Parent) -> dict[str, str]:
+    """The refusal to go on towards matching while safe contact is not recorded ({} when it is)."""
+    if safe_contact_recorded(parent):
+        return {}
+    return {
+        "to_status": "Safe contact is not recorded for this parent, so they cannot join the waiting list yet. "
+        "Record which channels are safe, or that none is safe (contact through the referrer): "
+        "“Record safe contact” in the referral's checklist, or on the parent's page."
+    }
 
 
 # --- data-subject rights -------------------------------------------------------

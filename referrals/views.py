@@ -15,6 +15,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
+from referrals.checklist import intake_checklist
 from referrals.contact import contact_permissions
 from referrals.forms import (
     BoardFilterForm,
@@ -30,8 +31,9 @@ from referrals.forms import (
     SubjectAccessForm,
     TransitionForm,
 )
-from referrals.models import ProcessingRestriction
+from referrals.models import ProcessingRestriction, Referral
 from referrals.outcomes import selectors as outcome_selectors
+from referrals.workflow import Status
 
 #: Rows per page of the waiting list; the place number runs on across pages.
 WAITING_PAGE_SIZE = 25
@@ -77,17 +79,38 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 parent_data=form.parent_data() if parent is None else None,
                 child_data=form.child_data(),
                 referral_data=form.referral_data(),
+                safety_data=form.safety_data(),
                 request=request,
+                **form.past_end_data(),
             )
         except services.DuplicateReferral as exc:
             duplicate = exc.existing
             form.add_error("service", "This parent already has an open referral for this service.")
         except ValidationError as exc:
+            if "eligibility_override_reason" in getattr(exc, "error_dict", {}):
+                form.offer_past_end()
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Referral #{referral.pk} received.")
+            if referral.status == Status.NOT_ELIGIBLE:
+                messages.success(request, f"Referral #{referral.pk} recorded as not eligible.")
+            else:
+                messages.success(request, f"Referral #{referral.pk} received.")
             return redirect("referrals:referral-detail", referral.pk)
     return render(request, "referrals/referral_form.html", {"form": form, "parent": parent, "duplicate": duplicate})
+
+
+def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict:
+    return {
+        "referral": referral,
+        "transitions": referral.transitions.select_related("by"),
+        "transition_form": transition_form,
+        "checklist": intake_checklist(referral.parent, referral_pk=referral.pk),
+        "today": timezone.localdate(),
+        # Matches confirmed outside the eligibility: who overrode it, when and why.
+        "eligibility_overrides": referral.matches.exclude(eligibility_override_reason="").select_related(
+            "confirmed_by"
+        ),
+    }
 
 
 @staff_required
@@ -95,18 +118,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=referral, request=request, summary="Referral viewed")
     return render(
-        request,
-        "referrals/referral_detail.html",
-        {
-            "referral": referral,
-            "transitions": referral.transitions.select_related("by"),
-            "transition_form": TransitionForm(referral=referral),
-            "today": timezone.localdate(),
-            # Matches confirmed outside the eligibility: who overrode it, when and why.
-            "eligibility_overrides": referral.matches.exclude(eligibility_override_reason="").select_related(
-                "confirmed_by"
-            ),
-        },
+        request, "referrals/referral_detail.html", _detail_context(referral, TransitionForm(referral=referral))
     )
 
 
@@ -160,17 +172,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Trigger"] = "referral-moved"
         return response
     if form.errors:
-        return render(
-            request,
-            "referrals/referral_detail.html",
-            {
-                "referral": referral,
-                "transitions": referral.transitions.select_related("by"),
-                "transition_form": form,
-                "today": timezone.localdate(),
-            },
-            status=400,
-        )
+        return render(request, "referrals/referral_detail.html", _detail_context(referral, form), status=400)
     messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
     return redirect("referrals:referral-detail", referral.pk)
 
@@ -228,10 +230,20 @@ def parent_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Details saved.")
-            return redirect("referrals:parent-detail", parent.pk)
+            return _back_to_referral_or_parent(request, parent)
     if form.errors:
         parent.refresh_from_db()
     return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Edit details"})
+
+
+def _back_to_referral_or_parent(request: HttpRequest, parent) -> HttpResponse:
+    """Back to the referral whose checklist sent the coordinator here, else the parent's page."""
+    referral_pk = request.GET.get("referral", "")
+    if referral_pk.isdigit():
+        referral = get_referral_for(request.user, int(referral_pk))
+        if referral.parent_id == parent.pk:
+            return redirect("referrals:referral-detail", referral.pk)
+    return redirect("referrals:parent-detail", parent.pk)
 
 
 @staff_required
@@ -239,11 +251,15 @@ def parent_contact_safety(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
     form = ContactSafetyForm(request.POST or None, instance=parent)
     if request.method == "POST" and form.is_valid():
-        services.parent_record_contact_safety(
-            actor=request.user, parent=parent, data=form.cleaned_data, request=request
-        )
-        messages.success(request, "Safe contact recorded.")
-        return redirect("referrals:parent-detail", parent.pk)
+        try:
+            services.parent_record_contact_safety(
+                actor=request.user, parent=parent, data=form.cleaned_data, request=request
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Safe contact recorded.")
+            return _back_to_referral_or_parent(request, parent)
     return render(request, "referrals/parent_form.html", {"form": form, "parent": parent, "title": "Safe contact"})
 
 

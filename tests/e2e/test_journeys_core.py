@@ -69,6 +69,8 @@ def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_pag
     page.get_by_label("Postcode").fill("TD1 1AB")
     page.get_by_label("Due date").fill((timezone.localdate() + dt.timedelta(days=90)).isoformat())
     page.get_by_label("Source").select_option("midwife")
+    # Safe contact is asked at intake: without it the referral cannot join the waiting list.
+    page.get_by_label("Phone calls are safe").check()
     page.get_by_role("button", name="Save referral").click()
     expect(page.get_by_text(re.compile(r"Referral #\d+ received\."))).to_be_visible()
     referral = Referral.objects.get(parent__last_name="Journeyfield")

@@ -57,6 +57,7 @@ def test_refusal_names_the_allowed_moves():
 @pytest.mark.django_db
 def test_the_whole_path_records_who_and_when(coordinator, organisation, service):
     referral = ReferralFactory(organisation=organisation, service=service)
+    services.parent_record_contact_safety(actor=coordinator, parent=referral.parent, data={"safe_phone": True})
     for target in ["contacted", "assessed", "waiting", "matched", "active"]:
         referral = services.referral_transition(actor=coordinator, referral=referral, to_status=target)
     referral = services.referral_transition(
