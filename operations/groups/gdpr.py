@@ -24,6 +24,7 @@ def subject_access(parent) -> list[Section]:
                     "Session": short_date(booking.session.date),
                     "State": booking.get_status_display(),
                     "Transport asked for": "yes" if booking.transport_needed else "",
+                    "Booked outside the group's audience because": booking.audience_override_reason,
                 }
                 for booking in bookings
             ],
@@ -44,5 +45,5 @@ def subject_access(parent) -> list[Section]:
 
 
 def erase(parent) -> None:
-    Booking.objects.filter(parent=parent).update(attendee_name="", attendee_phone="")
+    Booking.objects.filter(parent=parent).update(attendee_name="", attendee_phone="", audience_override_reason="")
     BookingChild.objects.filter(booking__parent=parent).update(first_name="")

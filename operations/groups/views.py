@@ -161,7 +161,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (b for b in bookings if b.status == BookingStatus.WAITING), key=lambda b: (b.waiting_since, b.pk)
             ),
             "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
-            "rota": list(session.creche_adults.all()),
+            "rota": [(person, load.rota_fitness.get(person.pk, [])) for person in session.creche_adults.all()],
             "cancel_form": CancelSessionForm(),
         },
     )
@@ -222,7 +222,7 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
     if session.group.format == Format.DROP_IN:
         messages.info(request, "Drop-in sessions take head counts on the register, not bookings.")
         return redirect("groups:register", session.pk)
-    form = BookingForm(request.POST or None, user=request.user, session=session)
+    form = BookingForm(request.POST or None, user=request.user, session=session, staff=is_staff(request.user))
     formset = CrecheChildFormSet(request.POST or None, prefix="children", form_kwargs={"session_date": session.date})
     children_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -241,6 +241,7 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
                 attendee_consent=form.cleaned_data["attendee_consent"],
                 children=children,
                 transport_needed=form.cleaned_data.get("transport_needed", False),
+                audience_override_reason=form.cleaned_data.get("audience_override_reason", ""),
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
