@@ -65,7 +65,7 @@ def creche_fit_choices(organisation_id: int, *, also_unfit: Sequence[User] = ())
     reasons = creche_fitness(organisation_id, {p.pk for p in people} | {p.pk for p in also_unfit})
     fit = facilitator_choices(organisation_id).filter(pk__in=[p.pk for p in people if not reasons.get(p.pk)])
     left_off = [
-        f"{person.get_full_name() or person.username} ({'; '.join(r.message.lower() for r in reasons[person.pk])})"
+        f"{person.get_full_name() or person.username} ({'; '.join(r.message for r in reasons[person.pk])})"
         for person in also_unfit
         if reasons.get(person.pk)
     ]

@@ -65,7 +65,7 @@ def _check_creche_rota(*, organisation_id: int, users: Sequence[User], errors: d
         return
     reasons = volunteer_selectors.creche_fitness(organisation_id, [user.pk for user in users])
     unfit = [
-        f"{user.get_full_name() or user.username} ({'; '.join(r.message.lower() for r in reasons[user.pk])})"
+        f"{user.get_full_name() or user.username} ({'; '.join(r.message for r in reasons[user.pk])})"
         for user in users
         if reasons.get(user.pk)
     ]
