@@ -29,6 +29,11 @@ from volunteers.selectors import creche_fitness
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d") -> None:  # noqa: A002 - Django's own argument name
+        # A date input takes only ISO dates: the site's "08/10/2026" left a
+        # group's first date empty on its edit page, so saving it failed.
+        super().__init__(attrs, format=format)
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
