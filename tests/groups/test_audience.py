@@ -193,3 +193,13 @@ def test_the_api_refuses_a_father_then_takes_the_override(coordinator, mothers_s
     )
     assert done.status_code == 201
     assert done.json()["audience_override_reason"] == "Mum in hospital"
+
+
+def test_the_reason_is_in_subject_access_and_erased_with_the_parent(mothers_session, father, coordinator):
+    from operations.groups import gdpr
+
+    book(mothers_session, father, actor=coordinator, audience_override_reason="Mum in hospital")
+    (bookings, _children) = gdpr.subject_access(father)
+    assert bookings.rows[0]["Booked outside the group's audience because"] == "Mum in hospital"
+    gdpr.erase(father)
+    assert Booking.objects.get(parent=father).audience_override_reason == ""
