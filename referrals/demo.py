@@ -90,6 +90,57 @@ def seed(*, organisations: dict, users: dict) -> None:
             }
             _seed_family(organisation, actor, name, area_code, plan, today, number)
         _seed_restriction(organisation, users[MANAGER[slug]], today)
+    _seed_eligibility_examples(organisations["tweed-valley"], users["coordinator"], today)
+
+
+#: Two waiting families whose eligibility matters now: one referred at 24 weeks
+#: to the birth companions (from 28 weeks), so "Eligible from" and left out of
+#: proposals; one whose baby turns one in a week, sooner than befriending's
+#: typical wait, so "At risk of ageing out".
+ELIGIBILITY_EXAMPLES = [
+    (("Morven", "Learmonth"), "Birth companions", {"due_date": 16 * 7}),
+    (("Skye", "Tait"), "Befriending", {"birth_date": -358}),
+]
+
+
+@transaction.atomic
+def _seed_eligibility_examples(organisation, actor, today) -> None:
+    from operations.core.models import CouncilArea
+
+    for (first, last), service_name, child_days in ELIGIBILITY_EXAMPLES:
+        service = Service.objects.filter(organisation=organisation, name=service_name).first()
+        if (
+            service is None
+            or Parent.objects.filter(organisation=organisation, first_name=first, last_name=last).exists()
+        ):
+            continue
+        child = {field: today + timedelta(days=days) for field, days in child_days.items()}
+        if "birth_date" in child:
+            child["due_date"] = child["birth_date"]
+        referral = services.referral_create(
+            actor=actor,
+            organisation=organisation,
+            service=service,
+            parent_data={
+                "first_name": first,
+                "last_name": last,
+                "role": "mother",
+                "date_of_birth": today - timedelta(days=365 * 29),
+                "phone": "07700 900998",
+                "postcode": "TD1 1AB",
+                "council_area": CouncilArea.objects.get(gss_code="S12000026"),
+                "language": "English",
+            },
+            child_data=child,
+            referral_data={"source": "midwife", "reason": "Feeling isolated.", "urgency": 3, "received_on": today},
+        )
+        services.parent_record_contact_safety(
+            actor=actor,
+            parent=referral.parent,
+            data={"safe_sms": True, "safe_phone": True, "best_contact_times": "Afternoons"},
+        )
+        for target in PATH[: PATH.index(Status.WAITING) + 1]:
+            referral = services.referral_transition(actor=actor, referral=referral, to_status=target)
 
 
 def _seed_restriction(organisation, manager, today) -> None:

@@ -213,3 +213,17 @@ def compute(policy: Policy, facts: Facts) -> Eligibility:
         estimated=chosen.estimated,
         reason=chosen.reason,
     )
+
+
+def outside_eligibility(start: date | None, end: date | None, today: date) -> str:
+    """Why support cannot start on ``today`` ("not eligible until 4 Jan 2027",
+    "eligibility ended on 14 Feb 2026"), or "" within the eligibility.
+
+    Confirming a match outside it needs a coordinator's reason; an unknown
+    start or end does not hold a match back (the dates come from the due
+    date or birth, which may not be recorded yet)."""
+    if start is not None and today < start:
+        return f"not eligible until {short_date(start)}"
+    if end is not None and today > end:
+        return f"eligibility ended on {short_date(end)}"
+    return ""

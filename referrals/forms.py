@@ -263,6 +263,19 @@ class RestrictionForm(forms.Form):
     )
 
 
+class SubjectAccessForm(forms.Form):
+    """The day the parent asked, for the report's header (a GET form: the
+    report is read, never written)."""
+
+    requested_on = forms.DateField(label="Date the parent asked", widget=DATE, required=False)
+
+    def clean_requested_on(self):
+        day = self.cleaned_data["requested_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return day
+
+
 class LiftRestrictionForm(forms.Form):
     reason = forms.CharField(
         label="Why the restriction is lifted",

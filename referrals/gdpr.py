@@ -6,47 +6,98 @@ person or describes them in words goes."""
 
 from __future__ import annotations
 
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from operations.core.gdpr import Section
+from operations.core.gdpr import Section, readable
 from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
 
 ERASED = "Erased"
 
 HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
 
+#: What a restriction of processing (Article 18) refuses in this app's
+#: services: nothing new is recorded about the parent or done with the record.
+RESTRICTION_REFUSES = ("referral_create", "referral_transition", "parent_erase")
+#: The services that act on a parent's record and still run while it is
+#: restricted, and why (tests/core/test_gdpr_coverage.py holds every one to a side).
+RESTRICTION_ALLOWS = {
+    "parent_update": "Correcting the record (Article 16) is how a restriction for contested accuracy ends.",
+    "parent_record_contact_safety": "Recording which channels are unsafe only narrows what may be sent.",
+    "child_save": "Correcting the record (Article 16), as for the parent's details.",
+    "child_review_loss": "Confirms a loss was reviewed, so that no one writes about a baby who died.",
+    "referral_update": "Correcting the referral's details (Article 16).",
+    "parent_recompute_eligibility": "Recomputes dates from what is already held; nothing new is recorded.",
+    "parent_subject_access": "The parent's right of access holds whatever else is restricted.",
+    "parent_restrict": "The restriction itself (refused when one already stands).",
+    "parent_lift_restriction": "Ends the restriction, with the reason.",
+}
+
+#: Clearer labels than the fields' verbose names, for the subject access report.
+LABELS = {
+    "contact_safety_recorded_at": "Safe contact recorded",
+    "created_at": "Record created",
+    "updated_at": "Last changed",
+    "erased_at": "Erased",
+    "loss_reviewed_at": "Loss reviewed",
+    "loss_reviewed_by": "Loss reviewed by",
+    "gestation_weeks_at_birth": "Weeks of pregnancy at birth",
+    "status_changed_at": "State last changed",
+    "support_started_on": "Support started",
+    "received_on": "Received",
+    "eligibility_start": "Eligible from",
+    "eligibility_end": "Eligible until",
+    "eligibility_estimated": "Eligibility dates estimated",
+    "eligibility_reason": "Why these eligibility dates",
+    "created_by": "Recorded by",
+    "source": "Referred by (kind)",
+    "from_status": "From",
+    "to_status": "To",
+    "at": "When",
+    "by": "By",
+    "recorded_at": "Recorded",
+    "recorded_by": "Recorded by",
+    "requested_on": "Requested",
+    "lifted_on": "Lifted",
+    "lifted_by": "Lifted by",
+    "lift_reason": "Why it was lifted",
+}
+
 
 def subject_access(parent: Parent) -> list[Section]:
-    parent_row = model_to_dict(parent, exclude=["organisation"])
-    parent_row["council_area"] = str(parent.council_area) if parent.council_area_id else ""
-    parent_row["processing_restricted"] = parent.processing_restricted
-    children = [model_to_dict(child, exclude=["parent", "loss_reviewed_by"]) for child in parent.children.all()]
-    referrals = list(parent.referrals.select_related("service"))
-    referral_rows = [
-        {**model_to_dict(referral, exclude=["organisation", "parent", "created_by"]), "service": str(referral.service)}
-        for referral in referrals
-    ]
-    transitions = [
-        {"referral": t.referral_id, "from": t.from_status, "to": t.to_status, "at": t.at, "reason": t.reason}
-        for t in ReferralTransition.objects.filter(referral__in=referrals).order_by("at")
-    ]
-    restrictions = [
-        {
-            "requested_on": r.requested_on,
-            "reason": r.reason,
-            "recorded_at": r.recorded_at,
-            "lifted_on": r.lifted_on,
-            "lift_reason": r.lift_reason,
-        }
-        for r in ProcessingRestriction.objects.filter(parent=parent).order_by("recorded_at", "pk")
-    ]
+    referrals = list(parent.referrals.select_related("service", "created_by").order_by("received_on", "pk"))
+    transitions = ReferralTransition.objects.filter(referral__in=referrals).select_related("by").order_by("at", "pk")
+    restrictions = ProcessingRestriction.objects.filter(parent=parent).select_related("recorded_by", "lifted_by")
+    parent_row = readable(
+        Parent.objects.select_related("council_area").get(pk=parent.pk), exclude=["organisation"], labels=LABELS
+    )
     return [
-        Section("Personal details, safe contact, needs and consent", [parent_row]),
-        Section("Children and pregnancies", children),
-        Section("Referrals", referral_rows),
-        Section("Changes of state", transitions),
-        Section("Restrictions of processing (Article 18)", restrictions),
+        Section("Personal details, safe contact, needs and consent", [parent_row], source="referrals.Parent"),
+        Section(
+            "Children and pregnancies",
+            [
+                readable(child, exclude=["parent"], labels=LABELS)
+                for child in parent.children.select_related("loss_reviewed_by").order_by("pk")
+            ],
+            source="referrals.Child",
+        ),
+        Section(
+            "Referrals",
+            [readable(referral, exclude=["organisation", "parent"], labels=LABELS) for referral in referrals],
+            source="referrals.Referral",
+        ),
+        Section(
+            "Changes of state",
+            [readable(transition, labels=LABELS) for transition in transitions],
+            source="referrals.ReferralTransition",
+        ),
+        Section(
+            "Restrictions of processing (Article 18)",
+            [
+                readable(restriction, exclude=["parent"], labels=LABELS)
+                for restriction in restrictions.order_by("recorded_at", "pk")
+            ],
+            source="referrals.ProcessingRestriction",
+        ),
     ]
 
 

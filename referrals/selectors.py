@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from statistics import median
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -152,17 +154,66 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     ]
 
 
+#: The typical wait for a service is measured over the support that started in this many days before today.
+TYPICAL_WAIT_WINDOW_DAYS = 365
+
+
+def typical_waits(user, *, today: date) -> dict[int, int]:
+    """Each service's median wait in days, as the dashboard measures a wait
+    (referral received to support starting), over the support that started
+    in the last 12 months. A service with no such referral has no entry:
+    no history, no typical wait. One query, whatever the number of services."""
+    waits: dict[int, list[int]] = defaultdict(list)
+    started = Referral.objects.visible_to(user).filter(
+        support_started_on__gt=today - timedelta(days=TYPICAL_WAIT_WINDOW_DAYS), support_started_on__lte=today
+    )
+    for service_id, received_on, started_on in started.values_list("service_id", "received_on", "support_started_on"):
+        waits[service_id].append(max((started_on - received_on).days, 0))
+    return {service_id: round(median(days)) for service_id, days in waits.items()}
+
+
+def waiting_list(user, *, today: date, waits: dict[int, int]) -> QuerySet[Referral]:
+    """The waiting list in priority order: most urgent first; within an
+    urgency, parents at risk of ageing out (eligibility ending before their
+    service's typical wait is over, ``waits`` from ``typical_waits``), then
+    the closest to the end of their eligibility, then the longest waiting."""
+    at_risk = Q(pk__in=[])
+    for service_id, days in waits.items():
+        ends_in_the_wait = Q(eligibility_end__gte=today, eligibility_end__lt=today + timedelta(days=days))
+        at_risk |= Q(service_id=service_id) & ends_in_the_wait
+    return (
+        Referral.objects.visible_to(user)
+        .waiting_list()
+        .annotate(ageing_out=Case(When(at_risk, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .order_by("urgency", "-ageing_out", F("eligibility_end").asc(nulls_last=True), "received_on", "pk")
+    )
+
+
 #: What a row of the waiting list shows (referrals/waiting_list.html).
 WAITING_ROW_FIELDS = [
-    "pk", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
-    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "pk", "urgency", "received_on", "eligibility_start", "eligibility_end", "eligibility_reason",
+    "eligibility_estimated", "service_id", "service__name", "parent__first_name", "parent__preferred_name",
+    "parent__last_name", "ageing_out",
 ]  # fmt: skip
+
+
+def weeks_or_days(days: int) -> str:
+    """``9 weeks``, or ``10 days`` under a fortnight."""
+    if days >= 14:
+        weeks = round(days / 7)
+        return f"{weeks} weeks"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def ageing_out_text(end: date, wait_days: int) -> str:
+    return f"eligibility ends {short_date(end)}; typical wait {weeks_or_days(wait_days)}"
 
 
 class WaitingRow(NamedTuple):
     pk: int
     urgency: int
     received_on: date
+    eligibility_start: date | None
     eligibility_end: date | None
     eligibility_reason: str
     eligibility_estimated: bool
@@ -170,23 +221,28 @@ class WaitingRow(NamedTuple):
     parent_name: str
     #: Days until the end of eligibility (negative once past it), None without an end date.
     days_left: int | None
+    #: At risk of ageing out: "eligibility ends 3 Mar 2027; typical wait 9 weeks" ("" when not).
+    ageing_out: str = ""
 
     @property
     def urgency_label(self) -> str:
         return URGENCY_LABELS.get(self.urgency, self.urgency)
 
 
-def waiting_list_rows(page: QuerySet[Referral], *, today: date) -> list[WaitingRow]:
-    """A page of the waiting list as plain rows. The page, not the whole
+def waiting_list_rows(page: QuerySet[Referral], *, today: date, waits: dict[int, int]) -> list[WaitingRow]:
+    """A page of ``waiting_list`` as plain rows. The page, not the whole
     list, so the paginator's count joins nothing."""
     return [
         WaitingRow(
-            pk, urgency, received_on, end, reason, estimated, service_name,
+            pk, urgency, received_on, start, end, reason, estimated, service_name,
             parent_name(first_name, preferred_name, last_name),
             None if end is None else (end - today).days,
+            ageing_out_text(end, waits[service_id]) if ageing_out else "",
         )
-        for pk, urgency, received_on, end, reason, estimated, service_name, first_name, preferred_name, last_name
-        in page.values_list(*WAITING_ROW_FIELDS)
+        for (
+            pk, urgency, received_on, start, end, reason, estimated, service_id, service_name,
+            first_name, preferred_name, last_name, ageing_out,
+        ) in page.values_list(*WAITING_ROW_FIELDS)
     ]  # fmt: skip
 
 

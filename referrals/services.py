@@ -424,15 +424,29 @@ def referral_update(*, actor: User, referral: Referral, data: dict[str, Any], re
     return locked
 
 
+#: Moves a restricted record may not make: each takes the work with the
+#: parent a step further. Ending, closing, the exits and going back to the
+#: waiting list after a match ended unstarted wind it down and stay allowed.
+TAKES_SUPPORT_FURTHER = {
+    (Status.RECEIVED, Status.CONTACTED),
+    (Status.CONTACTED, Status.ASSESSED),
+    (Status.ASSESSED, Status.WAITING),
+    (Status.WAITING, Status.MATCHED),
+    (Status.MATCHED, Status.ACTIVE),
+}
+
+
 @transaction.atomic
 def referral_transition(
     *, actor: User, referral: Referral, to_status: str, reason: str = "", request=None, on: date | None = None
 ) -> Referral:
     """Moves a referral through the workflow, or refuses with a field error."""
-    locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
     errors = transition_error(locked.status, to_status, reason or "")
     if errors:
         raise ValidationError(errors)
+    if (locked.status, to_status) in TAKES_SUPPORT_FURTHER:
+        check_not_restricted(locked.parent, field="to_status")
     now = timezone.now()
     ReferralTransition.objects.create(
         referral=locked, from_status=locked.status, to_status=to_status, by=actor, at=now, reason=reason.strip()

@@ -27,9 +27,10 @@ from referrals.forms import (
     ParentSearchForm,
     ReferralForm,
     RestrictionForm,
+    SubjectAccessForm,
     TransitionForm,
 )
-from referrals.models import ProcessingRestriction, Referral
+from referrals.models import ProcessingRestriction
 from referrals.outcomes import selectors as outcome_selectors
 
 #: Rows per page of the waiting list; the place number runs on across pages.
@@ -50,10 +51,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
-    referrals = Referral.objects.visible_to(request.user).waiting_list()
-    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = selectors.waiting_list_rows(page.object_list, today=today)
+    waits = selectors.typical_waits(request.user, today=today)
+    referrals = selectors.waiting_list(request.user, today=today, waits=waits)
+    page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.waiting_list_rows(page.object_list, today=today, waits=waits)
     return render(request, "referrals/waiting_list.html", {"page": page, "rows": rows, "today": today})
 
 
@@ -100,6 +102,10 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": referral.transitions.select_related("by"),
             "transition_form": TransitionForm(referral=referral),
             "today": timezone.localdate(),
+            # Matches confirmed outside the eligibility: who overrode it, when and why.
+            "eligibility_overrides": referral.matches.exclude(eligibility_override_reason="").select_related(
+                "confirmed_by"
+            ),
         },
     )
 
@@ -282,19 +288,38 @@ def child_review_loss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def parent_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything held about one parent, as a readable page or JSON (?format=json)."""
+    """Everything held about one parent, as a printable page or as JSON
+    (?format=json) built from the same rows, so the two cannot differ."""
     parent = get_parent_for(request.user, pk)
+    form = SubjectAccessForm(request.GET)
+    as_json = request.GET.get("format") == "json"
+    if not form.is_valid():
+        if as_json:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(request, "referrals/subject_access.html", {"parent": parent, "form": form}, status=400)
     sections = services.parent_subject_access(actor=request.user, parent=parent, request=request)
-    if request.GET.get("format") == "json":
+    report = {
+        "organisation": str(parent.organisation),
+        "record": parent.pk,
+        "requested_on": form.cleaned_data["requested_on"],
+        "generated_at": timezone.localtime(),
+        "produced_by": request.user.get_full_name() or request.user.username,
+        "sections": sections,
+    }
+    if as_json:
         body = {
-            "generated_at": timezone.now().isoformat(),
-            "organisation": str(parent.organisation),
-            "sections": [{"title": section.title, "rows": section.rows} for section in sections],
+            **report,
+            "requested_on": report["requested_on"].isoformat() if report["requested_on"] else None,
+            "generated_at": report["generated_at"].isoformat(),
+            "sections": [
+                {"title": section.title, "source": section.source, "count": len(section.rows), "rows": section.rows}
+                for section in sections
+            ],
         }
-        response = JsonResponse(body, json_dumps_params={"indent": 2, "default": str})
+        response = JsonResponse(body, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="subject-access-{parent.pk}.json"'
         return response
-    return render(request, "referrals/subject_access.html", {"parent": parent, "sections": sections})
+    return render(request, "referrals/subject_access.html", {"parent": parent, "form": form, "report": report})
 
 
 @manager_required

@@ -5,31 +5,44 @@ counts."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from operations.core.dates import short_date
-from operations.core.gdpr import Section
+from operations.core.gdpr import Section, readable
 from operations.notifications import services
-from operations.notifications.models import Channel, Notification
+from operations.notifications.models import Notification
 
 HOLDS = [Notification]
+
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
+#: no message is written to a restricted parent, and notifications.safety
+#: withholds at sending any written before the restriction.
+RESTRICTION_REFUSES = ("notification_write",)
+RESTRICTION_ALLOWS = {
+    "notifications_recheck_for_parent": "Cancels waiting messages that are no longer safe to send.",
+    "notifications_forget_parent": "Erasure: removes the address and wording of every message.",
+}
+
+#: The outbox's own bookkeeping (codes, keys, links, retries): nothing about the parent.
+INTERNAL = [
+    "organisation", "kind", "recipient_user", "recipient_parent", "about_type", "about_id", "link", "key",
+    "attempts", "last_error", "claimed_at", "read_at",
+]  # fmt: skip
+
+#: Clearer labels than the fields' verbose names, for the subject access report.
+LABELS = {
+    "channel": "How",
+    "recipient_address": "Sent to",
+    "names_service": "Names the service",
+    "cancelled_reason": "Why not sent",
+    "body": "Message",
+    "due_at": "Due to be sent",
+    "sent_at": "Sent",
+    "created_at": "Written",
+}
 
 
 def subject_access(parent) -> list[Section]:
     messages = Notification.objects.filter(recipient_parent_id=parent.pk).order_by("due_at", "pk")
-    rows = [
-        {
-            "Written": short_date(timezone.localdate(message.created_at)),
-            "How": Channel(message.channel).label,
-            "Subject": message.subject,
-            "Message": message.body,
-            "State": message.get_status_display(),
-            "Sent": short_date(timezone.localdate(message.sent_at)) if message.sent_at else "",
-            "Why not sent": message.cancelled_reason,
-        }
-        for message in messages
-    ]
-    return [Section("Messages sent to the parent", rows)]
+    rows = [readable(message, exclude=INTERNAL, labels=LABELS) for message in messages]
+    return [Section("Messages sent to the parent", rows, source="notifications.Notification")]
 
 
 def erase(parent) -> None:

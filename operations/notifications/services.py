@@ -21,6 +21,7 @@ from operations.core.models import Membership, Organisation, Role, User
 from operations.notifications import channels, rules, safety
 from operations.notifications.models import Channel, Notification, ReminderSettings, Status
 from referrals.models import Parent
+from referrals.services import check_not_restricted
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,10 @@ def notification_write(
 
     Call it inside the transaction that caused it (a concern, an alert): the
     row commits with its cause, and a row due now is handed to a worker
-    once the transaction commits."""
+    once the transaction commits. Refused for a parent whose processing is
+    restricted: nothing new is written about them."""
+    if recipient_parent is not None:
+        check_not_restricted(recipient_parent, field="recipient_parent")
     due_at = due_at or timezone.now()
     try:
         with transaction.atomic():

@@ -4,6 +4,9 @@ module (subject access and erasure walk the same list), or listed in
 
 from __future__ import annotations
 
+import inspect
+from importlib import import_module
+
 from django.apps import apps
 
 from operations.core import gdpr
@@ -39,3 +42,47 @@ def test_every_gdpr_module_has_both_halves():
         assert callable(module.subject_access), module.__name__
         assert callable(module.erase), module.__name__
         assert module.HOLDS, module.__name__
+
+
+#: The parameters by which a service acts on one parent's record.
+PARENT_RECORD_PARAMETERS = {
+    "parent", "parent_id", "recipient_parent", "child", "referral", "referral_id", "pairs", "match", "visit",
+    "concern", "conflict", "alert", "booking", "booking_child",
+}  # fmt: skip
+
+
+def services_on_a_parents_record(module) -> set[str]:
+    """The public, keyword-only services of the app of ``module`` that take a
+    parent's record (a parent, a referral, a match, a booking…)."""
+    services = import_module(module.__name__.rsplit(".", 1)[0] + ".services")
+    found = set()
+    for name, function in inspect.getmembers(services, inspect.isfunction):
+        if function.__module__ != services.__name__ or name.startswith("_"):
+            continue
+        parameters = inspect.signature(function).parameters.values()
+        if (
+            all(p.kind == p.KEYWORD_ONLY for p in parameters)
+            and {p.name for p in parameters} & PARENT_RECORD_PARAMETERS
+        ):
+            found.add(name)
+    return found
+
+
+def test_restriction_walks_the_same_modules_and_every_service_on_a_parents_record_takes_a_side():
+    """Restriction of processing reaches every app that holds the parent's
+    data: each gdpr module says which of its services refuse while the record
+    is restricted and which still run, with the reason. A service added later
+    that takes a parent's record fails here until it is put on a side."""
+    for module in gdpr.app_modules():
+        refuses, allows = set(module.RESTRICTION_REFUSES), set(module.RESTRICTION_ALLOWS)
+        assert refuses, f"{module.__name__} refuses nothing while processing is restricted"
+        assert not refuses & allows, module.__name__
+        assert all(reason.strip() for reason in module.RESTRICTION_ALLOWS.values()), module.__name__
+        acting = services_on_a_parents_record(module)
+        unknown = (refuses | allows) - acting
+        assert not unknown, f"{module.__name__} names services that do not take a parent's record: {sorted(unknown)}"
+        missing = acting - refuses - allows
+        assert not missing, (
+            f"{module.__name__}: say whether {sorted(missing)} refuse while processing is restricted "
+            "(RESTRICTION_REFUSES) or still run, and why (RESTRICTION_ALLOWS)"
+        )

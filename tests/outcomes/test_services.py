@@ -230,8 +230,8 @@ def test_subject_access_lists_assessments_and_alerts_and_erasure_deletes_them(al
 
     parent = referral.parent
     sections = {s.title: s.rows for s in referral_services.parent_subject_access(actor=manager, parent=parent)}
-    assert [row["measure"] for row in sections["Outcome assessments"]] == ["epds"]
-    assert [row["item_number"] for row in sections["Safety alerts"]] == [10]
+    assert [row["Questionnaire kind"] for row in sections["Outcome assessments"]] == ["EPDS"]
+    assert [row["Item"] for row in sections["Safety alerts"]] == ["10"]
     referral_services.parent_erase(actor=manager, parent=parent)
     assert not Assessment.objects.filter(parent=parent).exists()
     assert not SafetyAlert.objects.filter(parent=parent).exists()

@@ -154,10 +154,10 @@ def test_subject_access_still_works_and_shows_the_restriction(manager, manager_c
     restrict(family, manager)
     response = manager_client.get(reverse("referrals:parent-subject-access", args=[family.pk]), {"format": "json"})
     sections = {section["title"]: section["rows"] for section in json.loads(response.content)["sections"]}
-    assert sections["Personal details, safe contact, needs and consent"][0]["first_name"] == "Morven"
-    assert sections["Personal details, safe contact, needs and consent"][0]["processing_restricted"] is True
+    assert sections["Personal details, safe contact, needs and consent"][0]["First name"] == "Morven"
+    assert sections["Personal details, safe contact, needs and consent"][0]["Processing restricted"] == "Yes"
     (row,) = sections["Restrictions of processing (Article 18)"]
-    assert (row["requested_on"], row["reason"], row["lifted_on"]) == ("2026-11-26", REASON, None)
+    assert (row["Requested"], row["Reason"], row["Lifted"]) == ("26 Nov 2026", REASON, "")
 
 
 @pytest.mark.django_db

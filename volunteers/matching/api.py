@@ -93,8 +93,24 @@ class PairSerializer(Serializer):
     volunteer = id_field()
 
 
+def override_reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.OVERRIDE_REASON_MAX_LENGTH,
+        help_text="Needed to confirm a match before the referral's eligibility starts or after it ends: "
+        "why the coordinator overrides it (kept on the match and audited).",
+    )
+
+
+class MatchConfirmSerializer(PairSerializer):
+    eligibility_override_reason = override_reason_field()
+
+
 class ConfirmSerializer(Serializer):
     pairs = PairSerializer(many=True, allow_empty=False)
+    eligibility_override_reason = override_reason_field()
 
 
 @extend_schema(methods=["GET"], parameters=[ProposalRequestSerializer], responses={200: dict, 404: _NOT_FOUND})
@@ -121,6 +137,7 @@ def proposals(request: Request) -> Response:
                 for row in result.rows
             ],
             "unmatched": [r.pk for r in result.unmatched],
+            "left_out": [{"referral": referral.pk, "why": why} for referral, why in result.left_out],
         }
     )
 
@@ -138,6 +155,7 @@ def proposals_confirm(request: Request) -> Response:
         actor=request.user,
         organisation_id=active_membership(request.user).organisation_id,
         pairs=pairs,
+        eligibility_override_reason=serializer.validated_data["eligibility_override_reason"],
         request=request,
     )
     body = {
@@ -212,17 +230,18 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             queryset = queryset.filter(status=wanted)
         return queryset
 
-    @extend_schema(request=PairSerializer, responses=MatchSerializer)
+    @extend_schema(request=MatchConfirmSerializer, responses=MatchSerializer)
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not IsStaffRole().has_permission(request, self):
             self.permission_denied(request, message=IsStaffRole.message)
-        pair = PairSerializer(data=request.data)
+        pair = MatchConfirmSerializer(data=request.data)
         pair.is_valid(raise_exception=True)
         match = services.match_confirm(
             actor=request.user,
             organisation_id=active_membership(request.user).organisation_id,
             referral_id=pair.validated_data["referral"],
             volunteer_id=pair.validated_data["volunteer"],
+            eligibility_override_reason=pair.validated_data["eligibility_override_reason"],
             request=request,
         )
         return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.models import Organisation, User
+from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers.matching.models import (
@@ -66,6 +67,9 @@ NOTES = [
 ]
 
 
+OVERRIDE_REASON = "Perinatal mental health team asked for support to start early."
+
+
 def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     for slug, organisation in organisations.items():
         directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
@@ -113,6 +117,9 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], slug:
         }[referral.status]
         confirmed = today - dt.timedelta(days=rng.randint(20, 120))
         started = referral.support_started_on or confirmed + dt.timedelta(days=7)
+        # Confirmed outside the eligibility (a referral made early in pregnancy): the
+        # coordinator's override, with its reason, as the confirm service requires.
+        outside = outside_eligibility(referral.eligibility_start, referral.eligibility_end, confirmed)
         match = Match.objects.create(
             organisation=organisation,
             referral=referral,
@@ -127,6 +134,8 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], slug:
             started_on=started if status in (MatchStatus.ACTIVE, MatchStatus.ENDING) else None,
             # Every fourth match has its review overdue, so the coordinator's home shows one.
             next_review_on=today - dt.timedelta(days=3) if len(matches) % 4 == 1 else today + dt.timedelta(days=40),
+            eligibility_override_note=outside,
+            eligibility_override_reason=OVERRIDE_REASON if outside else "",
         )
         if role == "birth_companion":
             child = referral.parent.children.filter(birth_date__isnull=True).order_by("due_date").first()

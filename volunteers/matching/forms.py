@@ -9,7 +9,7 @@ from operations.core.forms import row_helper
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
 from volunteers.matching.models import ContactMode, DirectoryEntry, EndingType, MatchStatus, Topic
-from volunteers.matching.services import MAX_CONTACT_MINUTES
+from volunteers.matching.services import MAX_CONTACT_MINUTES, OVERRIDE_REASON_MAX_LENGTH
 from volunteers.models import Gender, LivedExperience
 
 
@@ -83,6 +83,18 @@ class MatchMoveForm(forms.Form):
 class ExtensionForm(forms.Form):
     extended_until = forms.DateField(label="Extend support until", widget=DateInput())
     extension_reason = forms.CharField(label="Reason", max_length=300)
+
+
+class EligibilityOverrideForm(forms.Form):
+    """The candidates page's reason to match a parent outside their
+    eligibility; the volunteer comes with the "Match" button pressed."""
+
+    eligibility_override_reason = forms.CharField(
+        label="Reason to match outside eligibility",
+        max_length=OVERRIDE_REASON_MAX_LENGTH,
+        required=False,
+        help_text="Kept on the match and shown on the referral.",
+    )
 
 
 class ReviewForm(forms.Form):

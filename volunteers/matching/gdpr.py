@@ -8,101 +8,164 @@ about the family: notes, places, details of concerns, reasons."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from operations.core.dates import short_date
-from operations.core.gdpr import Section
-from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, Match, MatchReview, Visit
+from operations.core.gdpr import Section, readable
+from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, Match, MatchReview, Topic, Visit
 
 HOLDS = [Match, MatchReview, Visit, ContactLog, Concern, ConflictOfInterest]
 
+#: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
+#: no new match, visit, contact, review or extension, and support is not
+#: taken further (introduced, active); it can still be ended.
+RESTRICTION_REFUSES = (
+    "match_confirm",
+    "match_confirm_batch",
+    "match_transition",
+    "match_review_record",
+    "match_record_extension",
+    "visit_plan",
+    "contact_log_create",
+)
+RESTRICTION_ALLOWS = {
+    "visit_cancel": "Cancelling a visit winds processing down.",
+    "concern_close": "Recording the action taken on a concern is safeguarding, which a restriction does not stop.",
+    "conflict_record": "A conflict of interest only keeps a volunteer away from the family.",
+    "conflict_remove": "Removes a note about the family; nothing new is recorded.",
+    "matching_needs_save": "What a volunteer must offer holds nothing about the parent (NOT_PERSONAL); "
+    "no match can be confirmed while restricted.",
+    "contact_log_errors": "Checks a contact log before contact_log_create, which refuses; writes nothing.",
+}
 
-def _day(value) -> str:
-    if value is None:
-        return ""
-    return short_date(timezone.localdate(value) if hasattr(value, "tzinfo") else value)
+#: Clearer labels than the fields' verbose names, for the subject access report.
+LABELS = {
+    "volunteer": "Supported by",
+    "role": "As",
+    "score": "Matching score",
+    "confirmed_at": "Confirmed",
+    "confirmed_by": "Confirmed by",
+    "introduced_on": "Introduced",
+    "started_on": "Support started",
+    "ended_on": "Support ended",
+    "ending_type": "How it ended",
+    "next_review_on": "Next review",
+    "due_date": "Baby due (birth companion on call)",
+    "on_call_from": "On call from",
+    "on_call_to": "On call until",
+    "extended_until": "Extended until",
+    "extension_reason": "Extended because",
+    "eligibility_override_note": "Matched outside eligibility",
+    "eligibility_override_reason": "Matched outside eligibility because",
+    "status_changed_at": "State last changed",
+    "held_on": "Held",
+    "by": "Held by",
+    "going_well": "Going well",
+    "planned_for": "Planned for",
+    "at_time": "At",
+    "mode": "How",
+    "place": "Where",
+    "created_by": "Planned by",
+    "created_at": "Recorded",
+    "logged_by": "Logged by",
+    "contact_date": "Contact on",
+    "duration_minutes": "Minutes",
+    "signposted_to": "Signposted to",
+    "note": "Note",
+    "has_concern": "Concern raised",
+    "contact_log": "From contact log",
+    "raised_by": "Raised by",
+    "raised_at": "Raised",
+    "details": "Concern",
+    "closed_by": "Closed by",
+    "closed_at": "Closed",
+    "recorded_at": "Recorded",
+}
+
+TOPICS = dict(Topic.choices)
 
 
 def subject_access(parent) -> list[Section]:
-    matches = list(Match.objects.filter(parent=parent).select_related("volunteer__user").order_by("confirmed_at", "pk"))
+    matches = Match.objects.filter(parent=parent).select_related("volunteer__user", "confirmed_by", "referral")
+    reviews = MatchReview.objects.filter(match__parent=parent).select_related("match", "by")
+    visits = Visit.objects.filter(match__parent=parent).select_related("match", "created_by")
+    logs = (
+        ContactLog.objects.filter(match__parent=parent)
+        .select_related("match", "logged_by")
+        .prefetch_related("signposted_to")
+    )
+    concerns = Concern.objects.filter(match__parent=parent).select_related(
+        "match", "contact_log", "raised_by", "closed_by"
+    )
+    conflicts = ConflictOfInterest.objects.filter(parent=parent).select_related("volunteer__user")
     return [
         Section(
             "Support from volunteers and Perinatal Support Officers",
             [
-                {
-                    "Match": f"#{match.pk}",
-                    "Supported by": match.volunteer.user.first_name or "a volunteer",
-                    "As": match.get_role_display(),
-                    "State": match.get_status_display(),
-                    "Confirmed": _day(match.confirmed_at),
-                    "Started": _day(match.started_on),
-                    "Ended": _day(match.ended_on),
-                    "How it ended": match.get_ending_type_display() if match.ending_type else "",
-                    "Closing note": match.closing_note,
-                    "Extended because": match.extension_reason,
-                }
-                for match in matches
+                readable(
+                    match,
+                    exclude=["organisation", "parent"],
+                    labels=LABELS,
+                    values={"volunteer": match.volunteer.user.first_name or "a volunteer"},
+                )
+                for match in matches.order_by("confirmed_at", "pk")
             ],
+            source="matching.Match",
         ),
         Section(
             "Reviews of the support",
-            [
-                {"Match": f"#{review.match_id}", "Held": _day(review.held_on), "Notes": review.notes}
-                for review in MatchReview.objects.filter(match__parent=parent).order_by("held_on", "pk")
-            ],
+            [readable(review, labels=LABELS) for review in reviews.order_by("held_on", "pk")],
+            source="matching.MatchReview",
         ),
         Section(
             "Planned visits",
             [
-                {
-                    "Match": f"#{visit.match_id}",
-                    "On": _day(visit.planned_for),
-                    "How": visit.get_mode_display(),
-                    "Where": visit.place,
-                    "Cancelled": "yes" if visit.cancelled else "",
-                }
-                for visit in Visit.objects.filter(match__parent=parent).order_by("planned_for", "pk")
+                readable(visit, exclude=["organisation"], labels=LABELS)
+                for visit in visits.order_by("planned_for", "at_time", "pk")
             ],
+            source="matching.Visit",
         ),
         Section(
             "Contact logs",
             [
-                {
-                    "Match": f"#{log.match_id}",
-                    "On": _day(log.contact_date),
-                    "How": log.get_mode_display(),
-                    "Note": log.note,
-                    "Concern raised": "yes" if log.has_concern else "",
-                }
-                for log in ContactLog.objects.filter(match__parent=parent).order_by("contact_date", "pk")
+                readable(
+                    log,
+                    exclude=["organisation"],
+                    labels=LABELS,
+                    values={"topics": [TOPICS.get(topic, topic) for topic in log.topics]},
+                )
+                for log in logs.order_by("contact_date", "pk")
             ],
+            source="matching.ContactLog",
         ),
         Section(
             "Concerns",
             [
-                {
-                    "Match": f"#{concern.match_id}",
-                    "Raised": _day(concern.raised_at),
-                    "Details": concern.details,
-                    "State": concern.get_status_display(),
-                    "Action taken": concern.action_taken,
-                    "Closed": _day(concern.closed_at),
-                }
-                for concern in Concern.objects.filter(match__parent=parent).order_by("raised_at", "pk")
+                readable(concern, exclude=["organisation"], labels=LABELS)
+                for concern in concerns.order_by("raised_at", "pk")
             ],
+            source="matching.Concern",
         ),
         Section(
             "Conflicts of interest recorded",
             [
-                {"Recorded": _day(conflict.recorded_at), "Note": conflict.note}
-                for conflict in ConflictOfInterest.objects.filter(parent=parent).order_by("recorded_at", "pk")
+                readable(
+                    conflict,
+                    exclude=["organisation", "parent"],
+                    labels=LABELS,
+                    values={"volunteer": conflict.volunteer.user.first_name or "a volunteer"},
+                )
+                for conflict in conflicts.order_by("recorded_at", "pk")
             ],
+            source="matching.ConflictOfInterest",
         ),
     ]
 
 
 def erase(parent) -> None:
+    # The override's note ("not eligible until …") stays with its reason
+    # replaced, so the database's rule (an override has a reason) still holds.
     Match.objects.filter(parent=parent).update(closing_note="", extension_reason="")
+    Match.objects.filter(parent=parent).exclude(eligibility_override_reason="").update(
+        eligibility_override_reason="(erased)"
+    )
     MatchReview.objects.filter(match__parent=parent).update(notes="")
     Visit.objects.filter(match__parent=parent).update(place="")
     ContactLog.objects.filter(match__parent=parent).update(note="")

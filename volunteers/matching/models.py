@@ -195,6 +195,10 @@ class Match(models.Model):
     # Contact logs after the referral's eligibility end need an extension.
     extended_until = models.DateField(null=True, blank=True)
     extension_reason = models.CharField(max_length=300, blank=True)
+    # Confirmed outside the referral's eligibility (before its start or past
+    # its end) by ``confirmed_by`` at ``confirmed_at``: what was overridden and why.
+    eligibility_override_note = models.CharField(max_length=120, blank=True)
+    eligibility_override_reason = models.CharField(max_length=500, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
 
     objects = MatchQuerySet.as_manager()
@@ -219,6 +223,11 @@ class Match(models.Model):
                 condition=Q(extended_until__isnull=True) | ~Q(extension_reason=""),
                 name="match_extension_has_reason",
                 violation_error_message="Give the reason for the extension.",
+            ),
+            models.CheckConstraint(
+                condition=Q(eligibility_override_note="") | ~Q(eligibility_override_reason=""),
+                name="match_eligibility_override_has_reason",
+                violation_error_message="Give the reason for matching outside eligibility.",
             ),
             models.CheckConstraint(
                 condition=Q(on_call_from__isnull=True) | Q(on_call_to__gte=models.F("on_call_from")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -14,6 +14,7 @@ from django.db.models import FilteredRelation, Max, Q, QuerySet
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
+from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
@@ -309,6 +310,8 @@ class Proposals:
     greedy_total: float
     greedy_matched: int
     waiting: int
+    #: Waiting referrals not proposed as it is outside their eligibility today, each with why.
+    left_out: list[tuple[Referral, str]] = field(default_factory=list)
 
 
 def waiting_referrals(service) -> QuerySet[Referral]:
@@ -324,10 +327,20 @@ def waiting_referrals(service) -> QuerySet[Referral]:
 
 
 def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date | None = None) -> Proposals:
-    """Optimal proposals for every waiting parent of ``service``, beside
-    what first-come greedy order would have given. Nothing is written."""
+    """Optimal proposals for every waiting parent of ``service`` within their
+    eligibility today, beside what first-come greedy order would have given.
+    A parent not yet eligible (or past the end) is left out, with why: a
+    match then needs a coordinator's reason, given one at a time on the
+    candidates page. Nothing is written."""
     today = today or timezone.localdate()
-    referrals = list(referrals_with_needs(waiting_referrals(service)))
+    waiting = list(referrals_with_needs(waiting_referrals(service)))
+    left_out = [
+        (referral, why)
+        for referral in waiting
+        if (why := outside_eligibility(referral.eligibility_start, referral.eligibility_end, today))
+    ]
+    outside = {referral.pk for referral, _ in left_out}
+    referrals = [referral for referral in waiting if referral.pk not in outside]
     parents = parent_facts(referrals)
     volunteers = volunteer_facts(service.organisation_id, today=today)
     weights = weights_of(matching_settings_for(service.organisation_id))
@@ -358,7 +371,8 @@ def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date 
         matched=solution.matched,
         greedy_total=baseline.total,
         greedy_matched=baseline.matched,
-        waiting=len(referrals),
+        waiting=len(waiting),
+        left_out=left_out,
     )
 
 

@@ -21,6 +21,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.months import add_months_clamped
 from operations.core.urgent import raise_urgent
+from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
 from referrals.workflow import Status as ReferralStatus
@@ -43,6 +44,7 @@ from volunteers.matching.models import (
 from volunteers.models import VolunteerProfile
 
 MAX_CONTACT_MINUTES = 12 * 60
+OVERRIDE_REASON_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,33 @@ def _birth_companion_window(match: Match, settings) -> None:
         match.on_call_to = child.due_date + dt.timedelta(days=settings.on_call_days_after_due)
 
 
+class EligibilityRefusal(str):
+    """A refusal a coordinator may override with a reason: the page and the
+    API show it on the ``eligibility_override_reason`` field."""
+
+
+def _eligibility_check(referral: Referral, *, today: dt.date, override_reason: str) -> tuple[str, dict[str, str]]:
+    """(the refusal or "", the override fields for the new match) of
+    confirming ``referral`` today: outside its eligibility (before the start,
+    past the end) a match needs a coordinator's reason, kept on the match."""
+    outside = outside_eligibility(referral.eligibility_start, referral.eligibility_end, today)
+    reason = (override_reason or "").strip()
+    if not outside:
+        return "", {}
+    if not reason:
+        return EligibilityRefusal(f"{outside[0].upper()}{outside[1:]}: to match now, give a reason to override."), {}
+    if len(reason) > OVERRIDE_REASON_MAX_LENGTH:
+        return EligibilityRefusal(f"Keep the reason under {OVERRIDE_REASON_MAX_LENGTH} characters."), {}
+    return "", {"eligibility_override_note": outside, "eligibility_override_reason": reason}
+
+
 def match_confirm_batch(
-    *, actor: User, organisation_id: int, pairs: Sequence[tuple[int, int]], request=None
+    *,
+    actor: User,
+    organisation_id: int,
+    pairs: Sequence[tuple[int, int]],
+    eligibility_override_reason: str = "",
+    request=None,
 ) -> list[ConfirmResult]:
     """Confirms (referral id, volunteer id) pairs in one transaction.
 
@@ -74,8 +101,10 @@ def match_confirm_batch(
     waiting, no open match in the role, fit, capacity, every hard
     constraint), with capacity taken by earlier pairs of the same batch
     counted. Volunteer rows are locked in primary-key order so two
-    coordinators confirming at once cannot overfill anyone. A failing pair
-    writes nothing and says why; the others are confirmed."""
+    coordinators confirming at once cannot overfill anyone. A pair outside
+    the referral's eligibility needs ``eligibility_override_reason`` (which
+    then applies to every such pair of the batch). A failing pair writes
+    nothing and says why; the others are confirmed."""
     results: list[ConfirmResult] = []
     with transaction.atomic():
         volunteer_ids = sorted({v for _, v in pairs})
@@ -124,6 +153,8 @@ def match_confirm_batch(
                 **{**volunteer.__dict__, "caseload": volunteer.caseload + taken[volunteer_id]}
             )
             errors += [e.reason + "." for e in scoring.hard_exclusions(parent, current)]
+            refusal, override = _eligibility_check(referral, today=today, override_reason=eligibility_override_reason)
+            errors += [refusal] if refusal else []
             if errors:
                 results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
                 continue
@@ -138,6 +169,7 @@ def match_confirm_batch(
                 score=score,
                 confirmed_by=actor,
                 next_review_on=add_months_clamped(today, settings.review_interval_months),
+                **override,
             )
             if role == MatchRole.BIRTH_COMPANION:
                 _birth_companion_window(match, settings)
@@ -154,7 +186,8 @@ def match_confirm_batch(
                 actor=actor,
                 obj=match,
                 request=request,
-                summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}",
+                summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}"
+                + (f", outside eligibility ({override['eligibility_override_note']}): overridden" if override else ""),
             )
             taken[volunteer_id] += 1
             taken_roles.add((referral.parent_id, role))
@@ -162,13 +195,30 @@ def match_confirm_batch(
     return results
 
 
-def match_confirm(*, actor: User, organisation_id: int, referral_id: int, volunteer_id: int, request=None) -> Match:
-    """Confirms one match, or refuses with every reason."""
+def match_confirm(
+    *,
+    actor: User,
+    organisation_id: int,
+    referral_id: int,
+    volunteer_id: int,
+    eligibility_override_reason: str = "",
+    request=None,
+) -> Match:
+    """Confirms one match, or refuses with every reason (one outside the
+    eligibility on the override reason's field)."""
     (result,) = match_confirm_batch(
-        actor=actor, organisation_id=organisation_id, pairs=[(referral_id, volunteer_id)], request=request
+        actor=actor,
+        organisation_id=organisation_id,
+        pairs=[(referral_id, volunteer_id)],
+        eligibility_override_reason=eligibility_override_reason,
+        request=request,
     )
     if not result.ok:
-        raise ValidationError({"volunteer": result.errors})
+        fields = {
+            "volunteer": [e for e in result.errors if not isinstance(e, EligibilityRefusal)],
+            "eligibility_override_reason": [e for e in result.errors if isinstance(e, EligibilityRefusal)],
+        }
+        raise ValidationError({field: errors for field, errors in fields.items() if errors})
     return result.match
 
 
@@ -193,13 +243,16 @@ def match_transition(
     request=None,
 ) -> Match:
     with transaction.atomic():
-        locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
+        locked = Match.objects.select_for_update().select_related("referral", "parent").get(pk=match.pk)
         labels = dict(MatchStatus.choices)
         if to_status not in labels:
             raise ValidationError({"to_status": f"“{to_status}” is not a match state."})
         if to_status not in MATCH_MOVES[locked.status]:
             source, target = labels[locked.status].lower(), labels[to_status].lower()
             raise ValidationError({"to_status": f"A match that is {source} cannot move to {target}."})
+        if to_status in (MatchStatus.INTRODUCED, MatchStatus.ACTIVE):
+            # Taking support further is new processing; winding it down is not.
+            check_not_restricted(locked.parent, field="to_status")
         today = on or timezone.localdate()
         errors = {}
         if to_status == MatchStatus.ENDED:
@@ -279,6 +332,7 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
 
 
 def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
+    check_not_restricted(match.parent, field="extended_until")
     errors = {}
     if until is None:
         errors["extended_until"] = "Give the date the extension runs to."
@@ -300,6 +354,7 @@ def match_record_extension(*, actor: User, match: Match, until: dt.date | None, 
 def match_review_record(
     *, actor: User, match: Match, held_on: dt.date, going_well: bool, notes: str = "", request=None
 ) -> MatchReview:
+    check_not_restricted(match.parent, field="notes")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "A review cannot be in the future."})
     if not match.is_open:

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
+from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
@@ -35,10 +37,16 @@ def _needs_form(referral, data=None) -> forms.MatchingNeedsForm:
 
 
 def _candidates_page(
-    request: HttpRequest, referral: Referral, needs_form: forms.MatchingNeedsForm, *, status: int = 200
+    request: HttpRequest,
+    referral: Referral,
+    needs_form: forms.MatchingNeedsForm,
+    *,
+    override_form: forms.EligibilityOverrideForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The candidate page; ``needs_form`` is bound when a submission was refused."""
-    page = selectors.candidates_for(referral)
+    """The candidate page; ``needs_form`` or ``override_form`` is bound when a submission was refused."""
+    today = timezone.localdate()
+    page = selectors.candidates_for(referral, today=today)
     try:
         # Prefetched by get_referral_for_matching: no extra query.
         asked = [e.name for e in referral.matching_needs.lived_experience.all()]
@@ -49,6 +57,10 @@ def _candidates_page(
         "page": page,
         "needs_form": needs_form,
         "asked_experience": asked,
+        "today": today,
+        # Outside the eligibility today, "Match" needs a reason (the override form).
+        "outside_eligibility": outside_eligibility(referral.eligibility_start, referral.eligibility_end, today),
+        "override_form": override_form or forms.EligibilityOverrideForm(),
     }
     return render(request, "matching/candidates.html", context, status=status)
 
@@ -84,15 +96,22 @@ def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "Choose a volunteer to match.")
         return redirect("matching:candidates", referral_pk=referral.pk)
+    override_form = forms.EligibilityOverrideForm(request.POST)
+    if not override_form.is_valid():
+        return _candidates_page(request, referral, _needs_form(referral), override_form=override_form, status=400)
     try:
         match = services.match_confirm(
             actor=request.user,
             organisation_id=membership.organisation_id,
             referral_id=referral.pk,
             volunteer_id=volunteer_id,
+            eligibility_override_reason=override_form.cleaned_data["eligibility_override_reason"],
             request=request,
         )
     except ValidationError as exc:
+        if "eligibility_override_reason" in exc.message_dict:
+            apply_service_errors(override_form, exc)
+            return _candidates_page(request, referral, _needs_form(referral), override_form=override_form, status=400)
         for error in exc.messages:
             messages.error(request, error)
         return redirect("matching:candidates", referral_pk=referral.pk)
