@@ -1,5 +1,5 @@
 """API: /api/v1/evaluation-projects/ and /api/v1/exports/ (create, list,
-status with progress, cancel, download). Managers of the organisation only;
+status with progress and suppression, cancel, discard, download). Managers of the organisation only;
 another organisation's rows are a 404. A project's secret is never in any
 response: the serializer names its fields and the secret is not one."""
 
@@ -54,18 +54,32 @@ class ExportSerializer(ModelSerializer):
     measures = serializers.ListField(child=serializers.ChoiceField(choices=MeasureCode.choices), required=False)
     format = serializers.ChoiceField(choices=ExportFormat.choices, default=ExportFormat.CSV)
     download_url = serializers.SerializerMethodField()
+    suppressed_share = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="Share of participant rows suppressed to reach k, from 0 to 1 (0.4 is 40%); null until built.",
+    )
+    suppression_over_limit = serializers.BooleanField(
+        read_only=True,
+        help_text="True when more rows were suppressed than the project's max_suppressed_percent: check the "
+        "grouping before sharing, or discard the export.",
+    )
 
     class Meta:
         model = EvaluationExport
         fields = [
             "id", "project", "period_from", "period_to", "services", "measures", "format",
             "status", "progress", "participant_rows", "assessment_rows", "suppressed_rows", "k_achieved",
+            "suppressed_share", "suppression_over_limit",
             "file_size", "error", "created_at", "started_at", "finished_at", "expires_at", "download_count",
-            "download_url",
+            "discarded_at", "download_url",
         ]  # fmt: skip
         read_only_fields = [
             "id", "status", "progress", "participant_rows", "assessment_rows", "suppressed_rows", "k_achieved",
             "file_size", "error", "created_at", "started_at", "finished_at", "expires_at", "download_count",
+            "discarded_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
@@ -146,10 +160,19 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         services.export_cancel(export=export, by=request.user, request=request)
         return Response(self.get_serializer(self.get_queryset().get(pk=export.pk)).data)
 
+    @extend_schema(request=None, responses=ExportSerializer)
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, pk: str | None = None) -> Response:
+        """Discards a finished export: its file is deleted and it can no longer
+        be downloaded; audited (400 while it is still being built, or once discarded)."""
+        export = self.get_object()
+        services.export_discard(export=export, by=request.user, request=request)
+        return Response(self.get_serializer(self.get_queryset().get(pk=export.pk)).data)
+
     @extend_schema(
         responses={
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The export's ZIP file."),
-            404: OpenApiResponse(description="Not found, not ready, or past its retention date."),
+            404: OpenApiResponse(description="Not found, not ready, discarded, or past its retention date."),
         }
     )
     @action(detail=True, methods=["get"])
@@ -159,7 +182,9 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         try:
             services.export_download(export=export, by=request.user, request=request)
         except services.LinkExpired as exc:
-            raise NotFound("This export has no file to download: not ready, or past its retention date.") from exc
+            raise NotFound(
+                "This export has no file to download: not ready, discarded, or past its retention date."
+            ) from exc
         return FileResponse(
             export.path.open("rb"), as_attachment=True, filename=f"evaluation-export-{export.pk}.zip",
             status=status.HTTP_200_OK, content_type="application/zip",

@@ -103,6 +103,14 @@ def _quasi_values(born, received, gss, role, source, kind) -> dict[str, str]:
     }
 
 
+def suppression_of(plan: anonymise.Plan, *, max_share: float) -> dict:
+    """The share of participant rows suppressed and whether it is over the
+    project's limit: the plan suppresses more than the limit only when even
+    the most general grouping leaves that many people in groups under k."""
+    share = plan.rows_suppressed / plan.rows_total if plan.rows_total else 0.0
+    return {"suppressed_share": round(share, 4), "suppression_over_limit": share > max_share}
+
+
 def _item_scores(json_text: str | None) -> str:
     """'[1, 0, null, 3]' -> '1;0;;3' (item scores are integers or null)."""
     if not json_text:
@@ -177,6 +185,7 @@ class Builder:
             "participant_rows": written,
             "assessment_rows": assessments_written,
             "suppressed_rows": plan.rows_suppressed,
+            **suppression_of(plan, max_share=self.max_share),
             "k_achieved": plan.k_achieved if plan.groups else None,
         }
 

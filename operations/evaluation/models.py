@@ -91,6 +91,7 @@ class ExportStatus(models.TextChoices):
     DONE = "done", "Ready"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    DISCARDED = "discarded", "Discarded"
 
 
 ACTIVE_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
@@ -119,6 +120,11 @@ class EvaluationExport(models.Model):
     assessment_rows = models.PositiveIntegerField(default=0)
     suppressed_rows = models.PositiveIntegerField(default=0)
     k_achieved = models.PositiveIntegerField(null=True, blank=True)
+    # Of all participant rows, the share suppressed (0 to 1; null until built),
+    # and whether it went over the project's max_suppressed_percent: shown on
+    # the status page, where a manager decides to share it or discard it.
+    suppressed_share = models.FloatField(null=True, blank=True)
+    suppression_over_limit = models.BooleanField(default=False)
     # Relative to settings.EXPORTS_DIR: never under static or media files.
     file_name = models.CharField(max_length=100, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(default=0)
@@ -130,6 +136,10 @@ class EvaluationExport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     download_count = models.PositiveIntegerField(default=0)
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = EvaluationExportQuerySet.as_manager()
 
@@ -138,6 +148,10 @@ class EvaluationExport(models.Model):
         indexes = [models.Index(fields=["organisation", "-created_at"]), models.Index(fields=["expires_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="evaluation_export_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(suppressed_share__isnull=True) | Q(suppressed_share__gte=0, suppressed_share__lte=1),
+                name="evaluation_export_suppressed_share_0_to_1",
+            ),
             models.CheckConstraint(
                 condition=Q(period_from__isnull=True)
                 | Q(period_to__isnull=True)
@@ -156,6 +170,11 @@ class EvaluationExport(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == ExportStatus.DONE and bool(self.file_name) and self.expires_at > timezone.now()
+
+    @property
+    def suppressed_percent(self) -> int:
+        """The suppressed share as a whole percentage, as a page says it."""
+        return round((self.suppressed_share or 0) * 100)
 
     @property
     def path(self):

@@ -209,6 +209,34 @@ def export_cancel(*, export: EvaluationExport, by: User, request=None) -> bool:
     return True
 
 
+def export_discard(*, export: EvaluationExport, by: User, request=None) -> EvaluationExport:
+    """Discards a finished export: its file is deleted at once and it can no
+    longer be downloaded; the row stays, marked discarded, with who did it,
+    and the audit log keeps who made and downloaded it. Refused for an export
+    still being built (cancel it) or already discarded, and nothing changes."""
+    with transaction.atomic():
+        locked = EvaluationExport.objects.select_for_update().get(pk=export.pk)
+        if locked.status == ExportStatus.DISCARDED:
+            raise ValidationError({"status": ["This export is already discarded."]})
+        if locked.status != ExportStatus.DONE:
+            raise ValidationError(
+                {"status": ["Only a finished export can be discarded; cancel one that is still being built."]}
+            )
+        path = locked.path
+        locked.status = ExportStatus.DISCARDED
+        locked.discarded_at = timezone.now()
+        locked.discarded_by = by
+        locked.file_name = ""
+        locked.file_size = 0
+        locked.save(update_fields=["status", "discarded_at", "discarded_by", "file_name", "file_size"])
+        audit_log(action=AuditAction.DELETE, actor=by, obj=locked, summary="Export discarded", request=request)
+        # Last: should anything above fail, the export is still whole.
+        if path is not None:
+            path.unlink(missing_ok=True)
+    export.refresh_from_db()
+    return locked
+
+
 def _claim(export_id: int, now: datetime) -> bool:
     """queued -> running, once. A build left "running" by a worker that died
     (older than the time limit) may be claimed again: acks_late redelivers it."""

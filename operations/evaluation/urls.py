@@ -9,5 +9,6 @@ urlpatterns = [
     path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
     path("exports/<int:pk>/", views.export_detail, name="export-detail"),
     path("exports/<int:pk>/cancel/", views.export_cancel, name="export-cancel"),
+    path("exports/<int:pk>/discard/", views.export_discard, name="export-discard"),
     path("download/<str:token>/", views.download, name="download"),
 ]

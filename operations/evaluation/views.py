@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership
+from operations.core.confirm import Confirmation, confirm_page
 from operations.core.forms import apply_service_errors
 from operations.evaluation import services
 from operations.evaluation.access import get_export_for, get_project_for
 from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm
-from operations.evaluation.models import EvaluationExport, EvaluationProject
+from operations.evaluation.models import EvaluationExport, EvaluationProject, ExportStatus
 
 
 @manager_required
@@ -110,14 +112,57 @@ def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evaluation:export-detail", export.pk)
 
 
+@manager_required
+def export_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST deletes the file and marks the export discarded."""
+    export = get_export_for(request.user, pk)
+    back = reverse("evaluation:export-detail", args=[export.pk])
+    if request.method == "POST":
+        try:
+            services.export_discard(export=export, by=request.user, request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The export is discarded: its file is deleted.")
+        return redirect(back)
+    if export.status != ExportStatus.DONE:
+        messages.info(request, "Only a finished export can be discarded.")
+        return redirect(back)
+    lines = []
+    if export.suppression_over_limit:
+        lines.append(
+            f"{export.suppressed_percent}% of rows were left out to protect identities, above this project's "
+            f"limit of {export.project.max_suppressed_percent}%."
+        )
+    downloads = export.download_count
+    lines += [
+        "The file is deleted now and can no longer be downloaded, by anyone.",
+        f"It was downloaded {downloads} time{'s' if downloads != 1 else ''}: copies already downloaded are not "
+        "affected; ask whoever holds one to delete it.",
+        "The export stays listed as discarded, and the audit log keeps who made, downloaded and discarded it.",
+    ]
+    confirmation = Confirmation(
+        question=f"Discard export {export.pk} of {export.project.name}?",
+        consequences=lines,
+        action_url=reverse("evaluation:export-discard", args=[export.pk]),
+        confirm_label="Yes, discard the export",
+        back_url=back,
+    )
+    return confirm_page(request, confirmation)
+
+
 @never_cache
 @manager_required
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """Streams the file through an expiring signed link, audited each time."""
     try:
         export_id = services.export_from_token(token=token, user=request.user)
-        export = get_export_for(request.user, export_id)
-        services.export_download(export=export, by=request.user, request=request)
     except services.LinkExpired:
         return render(request, "evaluation/link_expired.html", status=410)
+    export = get_export_for(request.user, export_id)
+    try:
+        services.export_download(export=export, by=request.user, request=request)
+    except services.LinkExpired:
+        discarded = export.status == ExportStatus.DISCARDED
+        return render(request, "evaluation/link_expired.html", {"discarded": discarded}, status=410)
     return FileResponse(export.path.open("rb"), as_attachment=True, filename=f"evaluation-export-{export.pk}.zip")

@@ -716,12 +716,14 @@ def _notify_place_offered(*, booking: Booking, session: GroupSession) -> None:
     )
 
 
+#: Whom a cancelled or moved session is told about: everyone booked or waiting.
+TOLD_OF_CHANGES = (BookingStatus.BOOKED, BookingStatus.WAITING)
+
+
 def _notify_session_change(*, session: GroupSession, cancelled: bool) -> None:
     """Tells everyone booked or waiting that this session is cancelled or moved."""
     bookings = list(
-        Booking.objects.filter(session=session, status__in=[BookingStatus.BOOKED, BookingStatus.WAITING])
-        .select_related("parent")
-        .order_by("pk")
+        Booking.objects.filter(session=session, status__in=TOLD_OF_CHANGES).select_related("parent").order_by("pk")
     )
     if not bookings:
         return
@@ -884,3 +886,112 @@ def session_reminders_write(
             fallback=f"{session.group.name} meets {when}; the other parents booked are being reminded.",
         )
     return considered
+
+
+# --- what a destructive action will do, asked first; undoing a cancellation ----
+
+#: How long "Undo" is offered after a booking is cancelled.
+UNDO_WINDOW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a message to some bookings would go, as ``_tell_attendees`` sends it."""
+
+    told: int = 0  # on a channel their contact safety allows
+    unreachable: int = 0  # no safe channel: the coordinators are asked to tell them
+    restricted: int = 0  # processing restricted at their request: nobody contacts them
+
+
+def attendees_reach(bookings: Sequence[Booking]) -> Reach:
+    """Reads only: who a message to these bookings would reach, and how."""
+    told = unreachable = restricted = 0
+    for booking in bookings:
+        if booking.parent is not None and booking.parent.processing_restricted:
+            restricted += 1
+        elif _safe_channel(booking)[0] is None:
+            unreachable += 1
+        else:
+            told += 1
+    return Reach(told=told, unreachable=unreachable, restricted=restricted)
+
+
+def session_cancel_reach(*, session: GroupSession, now: datetime | None = None) -> Reach | None:
+    """Who cancelling this session would tell; None when it has started (nobody is told)."""
+    if session.starts_at <= (now or timezone.now()):
+        return None
+    bookings = Booking.objects.filter(session=session, status__in=TOLD_OF_CHANGES).select_related("parent")
+    return attendees_reach(list(bookings))
+
+
+def booking_restore(*, booking: Booking, actor: User | None, now: datetime | None = None) -> Booking:
+    """Undoes a cancellation made in the last ``UNDO_WINDOW``: the booking
+    holds its place again if the session still has room for it, under the
+    same lock and the same rules as ``booking_create``; otherwise it is
+    refused (the place may have gone to the waiting list) and nothing changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = GroupSession.objects.select_for_update().get(pk=booking.session_id)
+        locked = Booking.objects.select_for_update().select_related("parent").get(pk=booking.pk)
+        if locked.status != BookingStatus.CANCELLED:
+            raise ValidationError({"__all__": "This booking is not cancelled."})
+        if locked.cancelled_at is None or now - locked.cancelled_at > UNDO_WINDOW:
+            minutes = int(UNDO_WINDOW.total_seconds() // 60)
+            raise ValidationError(
+                {"__all__": f"A cancellation can be undone for {minutes} minutes only: book the place again instead."}
+            )
+        group = Group.objects.only("format", "transport_offered").get(pk=session.group_id)
+        children = [
+            CrecheChild(first_name=child.first_name, date_of_birth=child.date_of_birth, child_id=child.child_id)
+            for child in locked.children.order_by("pk")
+        ]
+        _booking_errors(
+            session=session,
+            group=group,
+            parent=locked.parent,
+            attendee_name=locked.attendee_name,
+            attendee_consent=locked.attendee_consent or locked.parent_id is not None,
+            children=children,
+            transport_needed=locked.transport_needed,
+            walk_in=locked.walk_in,
+            now=now,
+        )
+        ratios = selectors.settings_for(session.organisation_id).ratios
+        load = selectors.load_of(session, ratios=ratios)
+        new = creche.band_counts((child.date_of_birth for child in children), session.date)
+        if not creche.fits(
+            session.capacity(), adults_booked=load.adults_booked, children_booked=load.children, new_children=new,
+            ratios=ratios,
+        ):  # fmt: skip
+            reason = _no_room_reason(session, load, new, ratios)
+            raise ValidationError({"__all__": f"The place has gone since: {reason} Book again for the waiting list."})
+        locked.status = BookingStatus.BOOKED
+        locked.cancelled_at = None
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["status", "cancelled_at"])
+        except IntegrityError as exc:
+            raise ValidationError({"__all__": "This parent is already booked on this session."}) from exc
+        audit_log(action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group booking cancellation undone")
+    booking.refresh_from_db()
+    return locked
+
+
+def session_rota_remove(*, session: GroupSession, person: User, actor: User | None) -> GroupSession:
+    """Takes one adult off this session's crèche rota; the session is
+    changed through ``session_update``, so its rules (the fewest adults a
+    crèche needs, a cancelled session) refuse it the same way."""
+    rota = list(session.creche_adults.order_by("pk"))
+    if person not in rota:
+        raise ValidationError({"creche_adults": f"{person} is not on this session's crèche rota."})
+    return session_update(
+        session=session,
+        actor=actor,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        adult_places=session.adult_places,
+        creche_on=session.creche_on,
+        creche_adults=[adult for adult in rota if adult != person],
+        creche_child_cap=session.creche_child_cap,
+        note=session.note,
+    )

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from operations.core.access import require_membership, staff_required
+from operations.core.confirm import Confirmation, confirm_page
+from operations.core.dates import short_date
 from operations.core.forms import apply_service_errors
 from operations.core.links import record_url
 from operations.groups import calendar, selectors, services
@@ -150,6 +152,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("status", "waiting_since", "created_at", "pk")
     )
     load = selectors.load_of(session)
+    undo_since = timezone.now() - services.UNDO_WINDOW
     return render(
         request,
         "groups/session_detail.html",
@@ -162,7 +165,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
             "rota": [(person, load.rota_fitness.get(person.pk, [])) for person in session.creche_adults.all()],
-            "cancel_form": CancelSessionForm(),
+            # Cancelled in the last few minutes, while an adult place is free: "Undo" is offered
+            # (booking_restore checks the crèche's room too, and says why when it refuses).
+            "undoable": [
+                (b, b.cancelled_at + services.UNDO_WINDOW)
+                for b in bookings
+                if b.status == BookingStatus.CANCELLED and b.cancelled_at and b.cancelled_at > undo_since
+            ]
+            if load.adult_places_left
+            else [],
         },
     )
 
@@ -201,19 +212,64 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "groups/form.html", {"form": form, "title": f"Change {session}", "session": session})
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _session_words(session: GroupSession) -> str:
+    """ "Tea and Tots on Tuesday 14 Feb 2028 at 10:00"."""
+    starts = timezone.localtime(session.starts_at)
+    return f"{session.group.name} on {starts:%A} {short_date(starts.date())} at {starts:%H:%M}"
+
+
+def _session_cancel_consequences(session: GroupSession) -> list[str]:
+    reach = services.session_cancel_reach(session=session)
+    if reach is None:
+        return ["The session has started, so nobody will be sent a message.", "Bookings stay on the register."]
+    lines = []
+    if reach.told:
+        lines.append(f"{_plural(reach.told, 'person', 'people')} booked or waiting will be told on their safe channel.")
+    if reach.unreachable:
+        have = "has" if reach.unreachable == 1 else "have"
+        lines.append(
+            f"{reach.unreachable} {have} no safe channel: the coordinators will be asked in the app to tell them."
+        )
+    if reach.restricted:
+        lines.append(
+            f"{_plural(reach.restricted, 'person has', 'people have')} asked us to restrict their data "
+            "and will not be contacted."
+        )
+    if not (reach.told or reach.unreachable or reach.restricted):
+        lines.append("Nobody is booked or waiting, so nobody needs telling.")
+    lines.append("Bookings stay on the register, so you can see who was booked.")
+    return lines
+
+
 @staff_required
-@require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (what cancelling will do, with a reason to give); POST cancels."""
     session = get_session_for(request.user, pk)
-    form = CancelSessionForm(request.POST)
-    if form.is_valid():
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.session_cancel(session=session, actor=request.user, note=form.cleaned_data["note"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "The session is cancelled. The register lists who was booked.")
-    return redirect("groups:session", session.pk)
+        return redirect("groups:session", session.pk)
+    if session.is_cancelled:
+        messages.info(request, "This session is already cancelled.")
+        return redirect("groups:session", session.pk)
+    confirmation = Confirmation(
+        question=f"Cancel {_session_words(session)}?",
+        consequences=_session_cancel_consequences(session),
+        form=form,
+        action_url=reverse("groups:session-cancel", args=[session.pk]),
+        confirm_label="Yes, cancel the session",
+        back_url=reverse("groups:session", args=[session.pk]),
+    )
+    return confirm_page(request, confirmation, status=400 if request.method == "POST" else 200)
 
 
 @staff_required
@@ -263,17 +319,100 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (what cancelling frees, who is offered it); POST cancels."""
+    booking = get_booking_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            promoted = services.booking_cancel(booking=booking, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            note = f" {len(promoted)} waiting booking(s) now have a place and were told." if promoted else ""
+            messages.success(request, f"The booking is cancelled.{note}")
+        return redirect("groups:session", booking.session_id)
+    session = get_session_for(request.user, booking.session_id)
+    if booking.status not in (BookingStatus.BOOKED, BookingStatus.WAITING):
+        messages.info(request, f"This booking is {booking.get_status_display().lower()}: there is nothing to cancel.")
+        return redirect("groups:session", session.pk)
+    load = selectors.load_of(session)
+    children = booking.children.count()
+    lines = []
+    if booking.status == BookingStatus.BOOKED:
+        freed = "Their place" + (f" and {_plural(children, 'crèche place', 'crèche places')}" if children else "")
+        lines.append(f"{freed} will be free.")
+        if load.waiting:
+            lines.append(
+                f"{_plural(load.waiting, 'booking is', 'bookings are')} on the waiting list: the first that fits "
+                "is offered the place and told on their safe channel."
+            )
+    else:
+        lines.append("They leave the waiting list.")
+    lines.append(f"{booking.display_name} is not sent a message about this: tell them if they did not ask for it.")
+    minutes = int(services.UNDO_WINDOW.total_seconds() // 60)
+    lines.append(f"You can undo this for {minutes} minutes, unless the place has gone to the waiting list.")
+    confirmation = Confirmation(
+        question=f"Cancel the booking of {booking.display_name} for {_session_words(session)}?",
+        consequences=lines,
+        action_url=reverse("groups:booking-cancel", args=[booking.pk]),
+        confirm_label="Yes, cancel the booking",
+        back_url=reverse("groups:session", args=[session.pk]),
+    )
+    return confirm_page(request, confirmation)
+
+
+@staff_required
+@require_POST
+def booking_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo, offered on the session page for a few minutes after a cancellation."""
     booking = get_booking_for(request.user, pk)
     try:
-        promoted = services.booking_cancel(booking=booking, actor=request.user)
+        services.booking_restore(booking=booking, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        note = f" {len(promoted)} waiting booking(s) now have a place and were told." if promoted else ""
-        messages.success(request, f"The booking is cancelled.{note}")
+        messages.success(request, f"Undone: {booking.display_name} is booked again.")
     return redirect("groups:session", booking.session_id)
+
+
+@staff_required
+def rota_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """GET asks first (what the crèche is left with); POST takes the person off this session's rota."""
+    session = get_session_for(request.user, pk)
+    rota = list(session.creche_adults.order_by("pk"))
+    person = next((adult for adult in rota if adult.pk == user_pk), None)
+    if person is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.session_rota_remove(session=session, person=person, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{person} is off the crèche rota of this session.")
+        return redirect("groups:session", session.pk)
+    load = selectors.load_of(session)
+    left = len(rota) - 1
+    # Only adults fit to work with children staff the crèche.
+    fit_left = load.fit_creche_adults - (0 if load.rota_fitness.get(person.pk) else 1)
+    lines = [
+        f"The crèche will have {_plural(left, 'adult', 'adults')} on the rota, {fit_left} fit to work with children; "
+        f"the {_plural(load.children_booked, 'child', 'children')} booked "
+        f"need{'s' if load.children_booked == 1 else ''} {_plural(load.creche_adults_needed, 'adult', 'adults')}.",
+        "Only this session changes: the group's rota and its other sessions stay as they are.",
+        f"{person} is not sent a message about this.",
+    ]
+    minimum = selectors.settings_for(session.organisation_id).minimum_creche_adults
+    if session.creche_on and left < minimum:
+        lines.insert(0, f"A crèche needs at least {minimum} adults on the rota: add someone first, or this is refused.")
+    confirmation = Confirmation(
+        question=f"Take {person} off the crèche rota of {_session_words(session)}?",
+        consequences=lines,
+        action_url=reverse("groups:rota-remove", args=[session.pk, person.pk]),
+        confirm_label="Yes, take them off the rota",
+        back_url=reverse("groups:session", args=[session.pk]),
+    )
+    return confirm_page(request, confirmation)
 
 
 # --- the register (phone first) ---------------------------------------------------

@@ -231,7 +231,11 @@ def test_a_parent_waits_for_a_full_creche_and_gets_the_place_when_a_booking_is_c
     expect(waiting.get_by_role("row").filter(has_text=second.display_name)).to_be_visible()
     check_accessibility(page, "journey 3 second parent on the waiting list")
 
-    booked.get_by_role("button", name=f"Cancel booking of {first.display_name}").click()
+    booked.get_by_role("link", name=f"Cancel booking of {first.display_name}").click()
+    # It asks first, in a dialog on the page (htmx), saying what will happen.
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 booking is on the waiting list")
+    dialog.get_by_role("button", name="Yes, cancel the booking").click()
     expect(page.get_by_text("The booking is cancelled. 1 waiting booking(s) now have a place")).to_be_visible()
     promoted = booked.get_by_role("row").filter(has_text=second.display_name)
     expect(promoted).to_contain_text("Booked")

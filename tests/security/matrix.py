@@ -421,6 +421,9 @@ GROUP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # The persona volunteer's private calendar address (a string: the token itself).
     "calendar_token": _calendar_token,
     "group_settings": lambda world: _group_settings(world.organisation),
+    # An adult on a session's crèche rota (its user id): the rota has the 2 a crèche needs.
+    "rota_adult": lambda world: _made(world, "group_session").creche_adults.order_by("pk").first(),
+    "other_rota_adult": lambda world: _made(world, "other_group_session").creche_adults.order_by("pk").first(),
     "other_group_settings": lambda world: _group_settings(world.other_organisation),
 }
 
@@ -662,6 +665,17 @@ def staff_object(own: str, other: str) -> list[Case]:
     return [Case(STAFF_OWN, args=(own,)), Case(STAFF_OTHER, args=(other,))]
 
 
+def staff_confirm(own: str, other: str, *, answer: Answer, data: dict[str, Any] | None = None) -> list[Case]:
+    """A destructive staff action that asks first: GET is its confirmation
+    page; a POST on one's own organisation's object gets ``answer``, on
+    another organisation's a 404."""
+    return [
+        *staff_object(own, other),
+        Case(answers(LOGIN, 403, 403, answer, answer, 404), args=(own,), method="POST", data=data or {}),
+        Case(answers(LOGIN, 403, 403, 404, 404, answer), args=(other,), method="POST", data=data or {}),
+    ]
+
+
 def staff_post(own: str, other: str, *, answer: Answer, data: dict[str, Any] | None = None) -> list[Case]:
     """A POST-only staff action: GET is refused; a POST on one's own
     organisation's object gets ``answer``, on another organisation's a 404."""
@@ -890,10 +904,25 @@ GROUP_PAGES: dict[str, list[Case]] = {
     # The session page lists bookings with contact details: coordinators and managers only.
     "groups:session": staff_object("group_session", "other_group_session"),
     "groups:session-edit": staff_object("group_session", "other_group_session"),
-    "groups:session-cancel": staff_post("group_session", "other_group_session", answer=REDIRECT, data=TOO_LONG_NOTE),
+    # Destructive actions ask first: GET is the confirmation page, POST does it.
+    # A reason over 200 characters comes back to the confirmation as a field error.
+    "groups:session-cancel": staff_confirm("group_session", "other_group_session", answer=400, data=TOO_LONG_NOTE),
     "groups:booking-new": staff_object("group_session", "other_group_session"),
     # The coordinator cancels; the manager, asked next, is told it is already cancelled: both go back.
-    "groups:booking-cancel": staff_post("group_booking", "other_group_booking", answer=REDIRECT),
+    "groups:booking-cancel": staff_confirm("group_booking", "other_group_booking", answer=REDIRECT),
+    # Undo of a booking that is not cancelled: refused with a message, back to the session.
+    "groups:booking-restore": staff_post("group_booking", "other_group_booking", answer=REDIRECT),
+    # The rota has only the 2 adults a crèche needs: refused with a message, nothing changed.
+    "groups:rota-remove": [
+        Case(STAFF_OWN, args=("group_session", "rota_adult")),
+        Case(STAFF_OTHER, args=("other_group_session", "other_rota_adult")),
+        Case(answers(LOGIN, 403, 403, REDIRECT, REDIRECT, 404), args=("group_session", "rota_adult"), method="POST"),
+        Case(
+            answers(LOGIN, 403, 403, 404, 404, REDIRECT),
+            args=("other_group_session", "other_rota_adult"),
+            method="POST",
+        ),
+    ],
     "groups:register": helper_object("group_session", "stranger_group_session", "other_group_session"),
     # Not the day of the session yet: refused with a message, back to the register.
     "groups:register-attendance": helper_post(
@@ -978,7 +1007,9 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     "matching:visit-new": member_match_form("match", "stranger_match", "other_match"),
     # Cancelling goes back to the match; another volunteer's visit is not found.
     "matching:visit-cancel": [
-        Case(POST_ONLY, args=("visit",)),
+        Case(OWN_MATCH, args=("visit",), note="GET: the confirmation page"),
+        Case(STRANGER_MATCH, args=("stranger_visit",)),
+        Case(OTHER_ORGANISATION, args=("other_visit",)),
         Case(answers(LOGIN, REDIRECT, 404, REDIRECT, REDIRECT, 404), args=("visit",), method="POST"),
         Case(answers(LOGIN, 404, 404, REDIRECT, REDIRECT, 404), args=("stranger_visit",), method="POST"),
         Case(OTHER_ORGANISATION[:5] + (REDIRECT,), args=("other_visit",), method="POST"),
@@ -987,7 +1018,9 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     "matching:match-move": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-extend": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-review": staff_post("match", "other_match", answer=REDIRECT),
-    "matching:concern-close": staff_post("concern", "other_concern", answer=REDIRECT),
+    # Asks first (the confirmation page is the form); an empty action taken is a field error.
+    "matching:concern-close": staff_confirm("concern", "other_concern", answer=400),
+    "matching:match-end": staff_confirm("match", "other_match", answer=400),
     # Managers edit their organisation's signposting directory and matching settings in the admin.
     **admin_model(
         "matching_directoryentry",
@@ -1053,6 +1086,13 @@ EVALUATION_PAGES: dict[str, list[Case]] = {
     ],
     "evaluation:export-cancel": [
         Case(answers(LOGIN, 403, 403, 403, 405, 403), args=("evaluation_export",)),
+        Case(answers(LOGIN, 403, 403, 403, REDIRECT, 403), args=("evaluation_export",), method="POST", data={}),
+        Case(MANAGER_OTHER, args=("other_evaluation_export",), method="POST", data={}),
+    ],
+    # Still queued: nothing to discard, a message on the export's page (GET and POST alike).
+    "evaluation:export-discard": [
+        Case(answers(LOGIN, 403, 403, 403, REDIRECT, 403), args=("evaluation_export",)),
+        Case(MANAGER_OTHER, args=("other_evaluation_export",)),
         Case(answers(LOGIN, 403, 403, 403, REDIRECT, 403), args=("evaluation_export",), method="POST", data={}),
         Case(MANAGER_OTHER, args=("other_evaluation_export",), method="POST", data={}),
     ],
@@ -1490,6 +1530,10 @@ EVALUATION_API: dict[str, list[Case]] = {
     ],
     "POST /api/v1/exports/{id}/cancel/": [
         Case(API_MANAGER_OWN, params={"id": "evaluation_export"}, data={}),
+        Case(API_MANAGER_OTHER, params={"id": "other_evaluation_export"}, data={}),
+    ],
+    "POST /api/v1/exports/{id}/discard/": [
+        Case(answers(401, 403, 403, 403, 400, 403), params={"id": "evaluation_export"}, data={}, note="still queued"),
         Case(API_MANAGER_OTHER, params={"id": "other_evaluation_export"}, data={}),
     ],
     "GET /api/v1/exports/{id}/download/": [

@@ -79,6 +79,22 @@ class MatchMoveForm(forms.Form):
     ending_type = forms.ChoiceField(label="Ending type", choices=[("", "—"), *EndingType.choices], required=False)
     closing_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, offer_ending: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not offer_ending:
+            # The page ends a match through its confirmation (MatchEndForm), not this quick move.
+            self.fields["to_status"].choices = [c for c in self.fields["to_status"].choices if c[0] != "ended"]
+            del self.fields["ending_type"], self.fields["closing_note"]
+
+
+class MatchEndForm(forms.Form):
+    """Ending a match: the confirmation page is this form."""
+
+    ending_type = forms.ChoiceField(label="How did the match end?", choices=[("", "—"), *EndingType.choices])
+    closing_note = forms.CharField(
+        label="Closing note", widget=forms.Textarea(attrs={"rows": 3}), help_text="Seen by coordinators only."
+    )
+
 
 class ExtensionForm(forms.Form):
     extended_until = forms.DateField(label="Extend support until", widget=DateInput())
@@ -104,7 +120,7 @@ class ReviewForm(forms.Form):
 
 
 class ConcernCloseForm(forms.Form):
-    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    action_taken = forms.CharField(label="Action taken", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MatchingNeedsForm(forms.Form):

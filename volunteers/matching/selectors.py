@@ -464,3 +464,31 @@ def caseload_parent_ids(user) -> QuerySet:
     return Match.objects.filter(
         organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
     ).values_list("parent_id", flat=True)
+
+
+def match_end_consequences(match: Match, *, today: dt.date | None = None) -> list[str]:
+    """What ending this match will do, in words, for its confirmation page:
+    what ``services.match_transition`` does to the referral, and what it leaves."""
+    today = today or timezone.localdate()
+    lines = ["The match ends today and cannot be reopened; its contact logs and visits are kept."]
+    others = Match.objects.filter(referral_id=match.referral_id, status__in=OPEN_MATCH_STATUSES).exclude(pk=match.pk)
+    status = match.referral.status
+    if others.exists():
+        lines.append("The parent has another open match, so the referral stays as it is.")
+    elif status == ReferralStatus.MATCHED:
+        lines.append(
+            "Support had not started, so the referral goes back to the waiting list (or is closed, "
+            "if it ended because the parent moved away or is no longer eligible)."
+        )
+    elif status in (ReferralStatus.ACTIVE, ReferralStatus.ENDING):
+        lines.append("This is the parent's only open match: the referral is closed, with how it ended as the reason.")
+    planned = match.visits.filter(cancelled=False, planned_for__gte=today).count()
+    if planned:
+        lines.append(
+            "1 planned visit from today stays in the diary: cancel it on the match page if it will not happen."
+            if planned == 1
+            else f"{planned} planned visits from today stay in the diary: cancel them on the match page if they "
+            "will not happen."
+        )
+    lines.append("Nobody is sent a message: tell the volunteer and the family yourself.")
+    return lines

@@ -17,6 +17,7 @@ urlpatterns = [
     path("matches/<int:pk>/visits/new/", views.visit_new, name="visit-new"),
     path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
     path("matches/<int:pk>/move/", views.match_move, name="match-move"),
+    path("matches/<int:pk>/end/", views.match_end, name="match-end"),
     path("matches/<int:pk>/extend/", views.match_extend, name="match-extend"),
     path("matches/<int:pk>/review/", views.match_review, name="match-review"),
     path("concerns/<int:pk>/close/", views.concern_close, name="concern-close"),

@@ -11,14 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
+from operations.core.confirm import Confirmation, confirm_page
+from operations.core.dates import short_date
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
+from referrals.contact import contact_permissions
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
-from volunteers.matching.models import MatchingNeeds
+from volunteers.matching.models import ConcernStatus, MatchingNeeds, MatchStatus
 from volunteers.models import VolunteerProfile
 
 
@@ -232,8 +235,6 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request)
     match = get_match_for(request.user, pk)
     is_staff = membership.role in STAFF_ROLES
-    from referrals.contact import contact_permissions
-
     context = {
         "match": match,
         "is_staff": is_staff,
@@ -243,7 +244,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": match.visits.filter(cancelled=False).order_by("planned_for", "at_time")[:20],
         "reviews": match.reviews.select_related("by")[:10] if is_staff else [],
         "concerns": match.concerns.select_related("raised_by") if is_staff else [],
-        "move_form": forms.MatchMoveForm(),
+        "move_form": forms.MatchMoveForm(offer_ending=False),
         "extension_form": forms.ExtensionForm(),
         "review_form": forms.ReviewForm(),
         "clear_draft": request.GET.get("logged") == "1",
@@ -284,17 +285,49 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/form.html", {"form": form, "match": match, "title": "Plan a visit"}, status=status)
 
 
-@require_POST
+#: Channel names as a person reads them.
+CHANNEL_WORDS = {"sms": "text message", "email": "email", "phone": "phone call", "voicemail": "voicemail"}
+
+
 def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first; POST cancels the visit."""
     visit = get_visit_for(request.user, pk)
-    try:
-        services.visit_cancel(actor=request.user, visit=visit, request=request)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
+    match = visit.match
+    if request.method == "POST":
+        try:
+            services.visit_cancel(actor=request.user, visit=visit, request=request)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, "Visit cancelled.")
+        return redirect(match.get_absolute_url())
+    if visit.cancelled:
+        messages.info(request, "This visit is already cancelled.")
+        return redirect(match.get_absolute_url())
+    match = get_match_for(request.user, match.pk)
+    when = f"{visit.planned_for:%A} {short_date(visit.planned_for)}" + (
+        f" at {visit.at_time:%H:%M}" if visit.at_time else ""
+    )
+    contact = contact_permissions(match.parent)
+    if contact.any_safe:
+        safe = ", ".join(CHANNEL_WORDS[channel] for channel in contact.safe_channels)
+        tell = f"Nobody is sent a message: let {match.parent.display_name} know yourself, by {safe} only."
     else:
-        messages.success(request, "Visit cancelled.")
-    return redirect(visit.match.get_absolute_url())
+        tell = (
+            "Nobody is sent a message, and nothing is recorded as a safe way to reach the family: ask your coordinator."
+        )
+    confirmation = Confirmation(
+        question=f"Cancel the visit on {when} ({visit.get_mode_display().lower()})?",
+        consequences=[
+            "It leaves the planned visits and the calendar.",
+            tell,
+        ],
+        action_url=reverse("matching:visit-cancel", args=[visit.pk]),
+        confirm_label="Yes, cancel the visit",
+        back_url=match.get_absolute_url(),
+    )
+    return confirm_page(request, confirmation)
 
 
 def _match_section(request: HttpRequest, pk: int, template: str, **context) -> HttpResponse:
@@ -302,7 +335,7 @@ def _match_section(request: HttpRequest, pk: int, template: str, **context) -> H
     Always 200: htmx swaps only successful responses, and a refused form
     must show its field errors in place."""
     match = get_match_for(request.user, pk)
-    context["move_form"] = context.get("move_form") or forms.MatchMoveForm()
+    context["move_form"] = context.get("move_form") or forms.MatchMoveForm(offer_ending=False)
     context["review_form"] = context.get("review_form") or forms.ReviewForm()
     return render(
         request,
@@ -351,6 +384,38 @@ def match_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def match_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending a match: the confirmation page is the form (how it ended, a closing note)."""
+    match = get_match_for(request.user, pk)
+    if not match.is_open:
+        messages.info(request, "This match has already ended.")
+        return redirect(match.get_absolute_url())
+    form = forms.MatchEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.match_transition(
+                actor=request.user, match=match, to_status=MatchStatus.ENDED, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            match.refresh_from_db()
+            messages.success(
+                request, f"The match is ended. The referral is {match.referral.get_status_display().lower()}."
+            )
+            return redirect(match.get_absolute_url())
+    confirmation = Confirmation(
+        question=f"End the match of {match.parent.display_name} with {match.volunteer.user}?",
+        consequences=selectors.match_end_consequences(match),
+        form=form,
+        action_url=reverse("matching:match-end", args=[match.pk]),
+        confirm_label="Yes, end the match",
+        back_url=match.get_absolute_url(),
+    )
+    return confirm_page(request, confirmation, status=400 if request.method == "POST" else 200)
+
+
+@staff_required
 @require_POST
 def match_extend(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_match_for(request.user, pk)
@@ -390,20 +455,38 @@ def match_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing a concern: the confirmation page is the form (the action taken)."""
     concern = get_concern_for(request.user, pk)
-    form = forms.ConcernCloseForm(request.POST)
-    if form.is_valid():
+    back = concern.match.get_absolute_url()
+    if concern.status != ConcernStatus.OPEN:
+        messages.info(request, "This concern is already closed.")
+        return redirect(back)
+    form = forms.ConcernCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.concern_close(
                 actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"], request=request
             )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Concern closed.")
-    else:
-        messages.error(request, "Say what action was taken.")
-    return redirect(concern.match.get_absolute_url())
+            return redirect(back)
+    raised = timezone.localtime(concern.raised_at)
+    confirmation = Confirmation(
+        question=f"Close the concern raised on {short_date(raised.date())} at {raised:%H:%M}?",
+        consequences=[
+            f"Raised by {concern.raised_by or 'a former user'} about {concern.match.parent.display_name}: "
+            + (f"“{concern.details}”" if concern.details else "no details written."),
+            "It leaves the open concerns on the coordinators' home; the action taken is kept with it and "
+            "in the audit log.",
+        ],
+        form=form,
+        action_url=reverse("matching:concern-close", args=[concern.pk]),
+        confirm_label="Close the concern",
+        back_url=back,
+        back_label="Keep it open",
+        danger=False,
+    )
+    return confirm_page(request, confirmation, status=400 if request.method == "POST" else 200)
