@@ -940,7 +940,9 @@ def booking_restore(*, booking: Booking, actor: User | None, now: datetime | Non
             raise ValidationError(
                 {"__all__": f"A cancellation can be undone for {minutes} minutes only: book the place again instead."}
             )
-        group = Group.objects.only("format", "transport_offered").get(pk=session.group_id)
+        group = Group.objects.only("format", "transport_offered", "audience", "young_parent_age_limit").get(
+            pk=session.group_id
+        )
         children = [
             CrecheChild(first_name=child.first_name, date_of_birth=child.date_of_birth, child_id=child.child_id)
             for child in locked.children.order_by("pk")
@@ -954,13 +956,16 @@ def booking_restore(*, booking: Booking, actor: User | None, now: datetime | Non
             children=children,
             transport_needed=locked.transport_needed,
             walk_in=locked.walk_in,
+            # A booking made by a coordinator's override comes back with its reason.
+            actor=actor,
+            audience_override_reason=locked.audience_override_reason,
             now=now,
         )
         ratios = selectors.settings_for(session.organisation_id).ratios
         load = selectors.load_of(session, ratios=ratios)
         new = creche.band_counts((child.date_of_birth for child in children), session.date)
         if not creche.fits(
-            session.capacity(), adults_booked=load.adults_booked, children_booked=load.children, new_children=new,
+            load.capacity, adults_booked=load.adults_booked, children_booked=load.children, new_children=new,
             ratios=ratios,
         ):  # fmt: skip
             reason = _no_room_reason(session, load, new, ratios)

@@ -203,3 +203,11 @@ def test_the_reason_is_in_subject_access_and_erased_with_the_parent(mothers_sess
     assert bookings.rows[0]["Booked outside the group's audience because"] == "Mum in hospital"
     gdpr.erase(father)
     assert Booking.objects.get(parent=father).audience_override_reason == ""
+
+
+def test_undoing_the_cancellation_of_an_override_keeps_it(mothers_session, father, coordinator):
+    booking = book(mothers_session, father, actor=coordinator, audience_override_reason="Mum in hospital")
+    services.booking_cancel(booking=booking, actor=coordinator)
+    restored = services.booking_restore(booking=booking, actor=coordinator)
+    assert restored.status == "booked"
+    assert restored.audience_override_reason == "Mum in hospital"
