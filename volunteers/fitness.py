@@ -72,6 +72,8 @@ class Reason:
     PVG_EXPIRED = "pvg_expired"
     SUPERVISION_OVERDUE = "supervision_overdue"
     CASELOAD_FULL = "caseload_full"
+    PVG_NOT_FOR_CHILDREN = "pvg_not_for_children"
+    NO_VOLUNTEER_RECORD = "no_volunteer_record"
 
 
 REASON_LABELS = {
@@ -81,6 +83,8 @@ REASON_LABELS = {
     Reason.PVG_EXPIRED: "PVG expired",
     Reason.SUPERVISION_OVERDUE: "Supervision overdue",
     Reason.CASELOAD_FULL: "Caseload full",
+    Reason.PVG_NOT_FOR_CHILDREN: "PVG does not cover work with children",
+    Reason.NO_VOLUNTEER_RECORD: "No volunteer record",
 }
 
 
@@ -134,4 +138,43 @@ def fitness_reasons(
         reasons.append(FitnessReason(Reason.SUPERVISION_OVERDUE, f"Supervision overdue (was due {short_date(due)})"))
     if caseload >= max_caseload:
         reasons.append(FitnessReason(Reason.CASELOAD_FULL, f"Caseload full ({caseload} of {max_caseload})"))
+    return reasons
+
+
+#: PVG schemes that cover regulated work with children (a crèche).
+PVG_SCHEMES_FOR_CHILDREN = frozenset({"children", "both"})
+
+
+def creche_fitness_reasons(
+    *,
+    today: dt.date,
+    status: str,
+    required_course_ids: Iterable[int],
+    valid_course_ids: Iterable[int],
+    has_pvg: bool,
+    pvg_renewal_due: dt.date | None,
+    pvg_scheme: str,
+) -> list[FitnessReason]:
+    """Every reason a person may not look after children in a crèche now;
+    empty means fit. The same status, PVG and training rules as
+    ``fitness_reasons``, without the ones about matching (supervision,
+    caseload), and the PVG must cover children: a protected-adults
+    membership does not. Core training is where the safeguarding course
+    lives, so "core training current" is "safeguarding training current"."""
+    reasons = fitness_reasons(
+        today=today,
+        status=status,
+        required_course_ids=required_course_ids,
+        valid_course_ids=valid_course_ids,
+        has_pvg=has_pvg,
+        pvg_renewal_due=pvg_renewal_due,
+        last_supervised_on=today,
+        active_since=today,
+        supervision_interval_weeks=1,
+        supervision_grace_weeks=0,
+        caseload=0,
+        max_caseload=1,
+    )
+    if has_pvg and pvg_scheme not in PVG_SCHEMES_FOR_CHILDREN:
+        reasons.append(FitnessReason(Reason.PVG_NOT_FOR_CHILDREN, REASON_LABELS[Reason.PVG_NOT_FOR_CHILDREN]))
     return reasons

@@ -743,3 +743,41 @@ def _disclosure_tasks(user, *, names: bool) -> QuerySet:
     if names:
         return tasks.values("pk", "created_on", "profile_id", *_TASK_NAME_COLUMNS)
     return tasks.values("pk")
+
+
+def creche_fitness(
+    organisation_id: int, user_ids: Iterable[int], *, today: dt.date | None = None
+) -> dict[int, list[fitness.FitnessReason]]:
+    """Why each of these people (by user id) may not look after children in
+    the organisation's crèches now; an empty list means fit. One rule for the
+    rota's choices, the services that refuse, and the staffing count
+    (``fitness.creche_fitness_reasons``). Three queries, however many people."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    today = today or timezone.localdate()
+    required = required_course_ids(organisation_id)
+    profiles = list(
+        VolunteerProfile.objects.filter(organisation_id=organisation_id, user_id__in=ids).values_list(
+            "pk", "user_id", "status", "pvg__pk", "pvg__renewal_due", "pvg__scheme"
+        )
+    )
+    training = training_rows(pk for pk, *_ in profiles)
+    no_record = fitness.Reason.NO_VOLUNTEER_RECORD
+    missing = [fitness.FitnessReason(no_record, fitness.REASON_LABELS[no_record])]
+    reasons: dict[int, list[fitness.FitnessReason]] = dict.fromkeys(ids, missing)
+    for pk, user_id, status, pvg_pk, renewal_due, scheme in profiles:
+        reasons[user_id] = fitness.creche_fitness_reasons(
+            today=today,
+            status=status,
+            required_course_ids=required,
+            valid_course_ids={
+                row.course_id
+                for row in training.get(pk, ())
+                if fitness.training_counts_on(today, row.completed_on, row.expires_on)
+            },
+            has_pvg=pvg_pk is not None,
+            pvg_renewal_due=renewal_due,
+            pvg_scheme=scheme or "",
+        )
+    return reasons

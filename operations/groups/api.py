@@ -35,6 +35,7 @@ class GroupSerializer(ModelSerializer):
             "service",
             "description",
             "audience",
+            "young_parent_age_limit",
             "format",
             "stage",
             "venue_name",
@@ -87,6 +88,10 @@ class PlacesLeftSerializer(Serializer):
     adults = serializers.IntegerField()
     creche = CrecheBandsSerializer()
     waiting = serializers.IntegerField()
+    creche_adults_fit = serializers.IntegerField(
+        help_text="Adults on the crèche rota fit to work with children now: only they count toward its staffing."
+    )
+    creche_adults_needed = serializers.IntegerField(help_text="Adults the booked children need.")
 
 
 class GroupSessionSerializer(ModelSerializer):
@@ -124,6 +129,8 @@ class GroupSessionSerializer(ModelSerializer):
                 "three_plus": load.child_places_left["3_plus"],
             },
             "waiting": load.waiting,
+            "creche_adults_fit": load.fit_creche_adults,
+            "creche_adults_needed": load.creche_adults_needed,
         }
 
 
@@ -152,12 +159,18 @@ class BookingSerializer(ModelSerializer):
             "attendee_consent",
             "transport_needed",
             "children",
+            "audience_override_reason",
             "status",
             "walk_in",
             "waiting_since",
             "created_at",
         ]
         read_only_fields = ["id", "status", "walk_in", "waiting_since", "created_at"]
+        extra_kwargs = {
+            "audience_override_reason": {
+                "help_text": "Only for a parent outside the group's audience: a coordinator's or manager's reason."
+            }
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -354,6 +367,7 @@ class BookingViewSet(
                 for child in data.get("children", [])
             ],
             transport_needed=data.get("transport_needed", False),
+            audience_override_reason=data.get("audience_override_reason", ""),
         )
         booking = self.get_queryset().get(pk=booking.pk)
         return Response(BookingSerializer(booking, context=self.get_serializer_context()).data, status.HTTP_201_CREATED)

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.models import Organisation, Role, Service, ServiceKind, User
-from operations.groups import services
+from operations.groups import audience, services
 from operations.groups.models import Audience, Format, Group, GroupSession, Recurrence, Stage
 from operations.groups.services import CrecheChild
 from referrals.models import Parent
+from volunteers.selectors import creche_fitness
 
 CHILD_NAMES = ["Isla", "Olivia", "Freya", "Ava", "Jack", "Noah", "Rory", "Leo", "Harris", "Orla", "Callan", "Skye"]
 
@@ -155,14 +156,17 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], specs
         end_child_age_months=24,
     )
     facilitators = [users[name] for name in FACILITATORS[organisation.slug] if name in users]
-    helpers = list(
+    # The crèche rota: three people fit to work with children (active, PVG
+    # for children, core training current), the rule the service enforces.
+    people = list(
         User.objects.filter(
-            memberships__organisation=organisation, memberships__role=Role.VOLUNTEER, memberships__is_active=True
-        )
-        .exclude(pk__in=[u.pk for u in facilitators])
-        .order_by("username")[:3]
+            memberships__organisation=organisation,
+            memberships__role__in=[Role.VOLUNTEER, Role.PSO],
+            memberships__is_active=True,
+        ).order_by("username")
     )
-    creche_adults = (helpers + facilitators)[:3]
+    fitness = creche_fitness(organisation.pk, [u.pk for u in people])
+    creche_adults = [person for person in people if not fitness[person.pk]][:3]
     # A parent whose processing is restricted cannot be booked.
     parents = list(Parent.objects.filter(organisation=organisation, processing_restricted=False).order_by("pk"))
     actor = users.get(COORDINATORS.get(organisation.slug, ""))
@@ -189,11 +193,11 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], specs
                 "end_time": spec["end_time"],
                 "starts_on": today - dt.timedelta(days=60),
                 "adult_places": spec["adult_places"],
-                "creche_on": spec.get("creche", False),
+                "creche_on": spec.get("creche", False) and len(creche_adults) >= 2,
                 "creche_child_cap": spec.get("child_cap"),
             },
             facilitators=facilitators,
-            creche_adults=creche_adults if spec.get("creche") else [],
+            creche_adults=creche_adults if spec.get("creche") and len(creche_adults) >= 2 else [],
         )
         if spec.get("head_counts"):
             _past_head_counts(group, rng, today)
@@ -205,8 +209,24 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], specs
             _book(session, count, parents, rng, actor, babies=spec.get("babies", False))
 
 
+def _in_audience(group: Group, parent: Parent, day: dt.date) -> bool:
+    return (
+        audience.audience_problem(
+            audience=group.audience,
+            age_limit=group.young_parent_age_limit,
+            role=parent.role,
+            first_name=parent.first_name,
+            date_of_birth=parent.date_of_birth,
+            on=day,
+        )
+        is None
+    )
+
+
 def _book(session: GroupSession, count: int, parents: list[Parent], rng, actor, *, babies: bool) -> None:
-    pool = rng.sample(parents, min(len(parents), count)) if parents else []
+    # Only parents the group is for: a father is never booked into a mothers' group.
+    fitting = [parent for parent in parents if _in_audience(session.group, parent, session.date)]
+    pool = rng.sample(fitting, min(len(fitting), count)) if fitting else []
     for index in range(count):
         children: list[CrecheChild] = []
         if session.creche_on:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
@@ -9,12 +11,28 @@ from django.utils import timezone
 from operations.core.models import CouncilArea, Role, Service, User
 from operations.core.validators import single_line
 from operations.groups import creche
-from operations.groups.models import Audience, Format, Recurrence, Stage, Weekday, WeekOfMonth
+from operations.groups.models import (
+    MAX_YOUNG_PARENT_AGE_LIMIT,
+    MIN_YOUNG_PARENT_AGE_LIMIT,
+    Audience,
+    Booking,
+    Format,
+    Recurrence,
+    Stage,
+    Weekday,
+    WeekOfMonth,
+)
 from referrals.models import Parent
+from volunteers.selectors import creche_fitness
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d") -> None:  # noqa: A002 - Django's own argument name
+        # A date input takes only ISO dates: the site's "08/10/2026" left a
+        # group's first date empty on its edit page, so saving it failed.
+        super().__init__(attrs, format=format)
 
 
 class TimeInput(forms.TimeInput):
@@ -44,7 +62,36 @@ def facilitator_choices(organisation_id: int):
     )
 
 
+def creche_fit_choices(organisation_id: int, *, also_unfit: Sequence[User] = ()):
+    """The volunteers and PSOs fit to work with children now, the only
+    people the crèche rota offers; and, for the field's help, why each of
+    ``also_unfit`` (the rota as it stands) is no longer offered."""
+    people = list(facilitator_choices(organisation_id).only("pk", "first_name", "last_name", "username"))
+    reasons = creche_fitness(organisation_id, {p.pk for p in people} | {p.pk for p in also_unfit})
+    fit = facilitator_choices(organisation_id).filter(pk__in=[p.pk for p in people if not reasons.get(p.pk)])
+    left_off = [
+        f"{person.get_full_name() or person.username} ({'; '.join(r.message for r in reasons[person.pk])})"
+        for person in also_unfit
+        if reasons.get(person.pk)
+    ]
+    return fit, left_off
+
+
+def rota_help(left_off: list[str]) -> str:
+    text = (
+        "At least 2 adults. Only people fit to work with children are offered: "
+        "active, PVG for children, core training (safeguarding) current."
+    )
+    if left_off:
+        text += f" No longer offered, so taken off when you save: {', '.join(left_off)}."
+    return text
+
+
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """A list of ticks, readable and usable on a phone (not a Ctrl-click box)."""
+
+    widget = forms.CheckboxSelectMultiple
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
@@ -54,6 +101,14 @@ class GroupForm(forms.Form):
     service = forms.ModelChoiceField(queryset=Service.objects.none())
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.PARENTS_AND_CARERS)
+    young_parent_age_limit = forms.IntegerField(
+        label="Young parents up to age",
+        min_value=MIN_YOUNG_PARENT_AGE_LIMIT,
+        max_value=MAX_YOUNG_PARENT_AGE_LIMIT,
+        initial=19,
+        required=False,
+        help_text="For a young parents' group: the oldest a parent may be on the session date (19 when empty).",
+    )
     format = forms.ChoiceField(choices=Format.choices)
     stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.BOTH)
     venue_name = forms.CharField(max_length=150, required=False, validators=[single_line])
@@ -86,9 +141,10 @@ class GroupForm(forms.Form):
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(organisation_id=organisation_id, is_active=True)
-        people = facilitator_choices(organisation_id)
-        self.fields["facilitators"].queryset = people
-        self.fields["creche_adults"].queryset = people
+        self.fields["facilitators"].queryset = facilitator_choices(organisation_id)
+        fit, left_off = creche_fit_choices(organisation_id, also_unfit=self.initial.get("creche_adults", ()))
+        self.fields["creche_adults"].queryset = fit
+        self.fields["creche_adults"].help_text = rota_help(left_off)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -104,7 +160,12 @@ class GroupForm(forms.Form):
         return data
 
     def service_values(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if key not in ("facilitators", "creche_adults")}
+        values = {
+            key: value for key, value in self.cleaned_data.items() if key not in ("facilitators", "creche_adults")
+        }
+        if values.get("young_parent_age_limit") is None:
+            values.pop("young_parent_age_limit", None)  # the model's default
+        return values
 
     @staticmethod
     def initial_for(group) -> dict:
@@ -129,7 +190,9 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["creche_adults"].queryset = facilitator_choices(organisation_id)
+        fit, left_off = creche_fit_choices(organisation_id, also_unfit=self.initial.get("creche_adults", ()))
+        self.fields["creche_adults"].queryset = fit
+        self.fields["creche_adults"].help_text = rota_help(left_off)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -170,13 +233,21 @@ class BookingForm(forms.Form):
         required=False, label="The new attendee agreed we keep their name and phone for this group"
     )
     transport_needed = forms.BooleanField(required=False)
+    audience_override_reason = forms.CharField(
+        max_length=Booking._meta.get_field("audience_override_reason").max_length,
+        required=False,
+        label="Reason to book outside the group's audience (coordinators only)",
+        help_text="Only when the parent is outside who the group is for; kept on the booking and in the audit log.",
+    )
 
-    def __init__(self, *args, user, session, **kwargs) -> None:
+    def __init__(self, *args, user, session, staff: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.session = session
         self.fields["parent"].queryset = Parent.objects.visible_to(user).order_by("first_name", "last_name", "pk")
         if not session.group.transport_offered:
             del self.fields["transport_needed"]
+        if not staff or session.group.audience == Audience.PARENTS_AND_CARERS:
+            del self.fields["audience_override_reason"]
 
     def clean(self) -> dict:
         data = super().clean()

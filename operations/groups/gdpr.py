@@ -30,6 +30,7 @@ LABELS = {
     "created_at": "Booked",
     "created_by": "Booked by",
     "cancelled_at": "Cancelled",
+    "audience_override_reason": "Booked outside the group's audience because",
     "booking": "Booking",
     "child": "Child on the record",
     "date_of_birth": "Born",
@@ -63,5 +64,5 @@ def subject_access(parent) -> list[Section]:
 
 
 def erase(parent) -> None:
-    Booking.objects.filter(parent=parent).update(attendee_name="", attendee_phone="")
+    Booking.objects.filter(parent=parent).update(attendee_name="", attendee_phone="", audience_override_reason="")
     BookingChild.objects.filter(booking__parent=parent).update(first_name="")

@@ -94,6 +94,13 @@ class Audience(models.TextChoices):
     YOUNG_PARENTS = "young_parents", "Young parents"
 
 
+#: The range a young parents' group's age limit may take (the review's
+#: Young Parents Support Base takes school-age parents up to 19).
+MIN_YOUNG_PARENT_AGE_LIMIT = 16
+MAX_YOUNG_PARENT_AGE_LIMIT = 25
+YOUNG_PARENT_AGE_LIMIT_MESSAGE = f"Give an age limit from {MIN_YOUNG_PARENT_AGE_LIMIT} to {MAX_YOUNG_PARENT_AGE_LIMIT}."
+
+
 class Format(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     ONLINE = "online", "Online"
@@ -152,6 +159,11 @@ class Group(models.Model):
     name = models.CharField(max_length=150, validators=[single_line])
     description = models.TextField(blank=True)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARENTS_AND_CARERS)
+    young_parent_age_limit = models.PositiveSmallIntegerField(
+        "Young parents up to age",
+        default=19,
+        help_text="For a young parents' group: the oldest a parent may be on the session date.",
+    )
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.BOTH)
 
@@ -208,6 +220,12 @@ class Group(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="group_ends_on_after_starts_on",
                 violation_error_message="The last date cannot be before the first.",
+            ),
+            models.CheckConstraint(
+                condition=Q(young_parent_age_limit__gte=MIN_YOUNG_PARENT_AGE_LIMIT)
+                & Q(young_parent_age_limit__lte=MAX_YOUNG_PARENT_AGE_LIMIT),
+                name="group_young_parent_age_limit_range",
+                violation_error_message=YOUNG_PARENT_AGE_LIMIT_MESSAGE,
             ),
         ]
 
@@ -304,11 +322,14 @@ class GroupSession(models.Model):
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
 
-    def capacity(self) -> creche.Capacity:
+    def capacity(self, *, fit_creche_adults: int | None = None) -> creche.Capacity:
+        """What the session can hold. Only adults fit to work with children
+        staff the crèche: callers pass how many on the rota are fit now
+        (``selectors.loads_for``); the stored count is the rota's size."""
         return creche.Capacity(
             adult_places=self.adult_places,
             creche_on=self.creche_on,
-            creche_adults=self.creche_adult_count,
+            creche_adults=self.creche_adult_count if fit_creche_adults is None else fit_creche_adults,
             creche_child_cap=self.creche_child_cap,
         )
 
@@ -359,6 +380,10 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set only when a coordinator booked a parent outside the group's audience.
+    audience_override_reason = models.CharField(
+        "Reason for booking outside the group's audience", max_length=300, blank=True
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -22,6 +22,8 @@ from operations.groups.models import (
     GroupSession,
     GroupSettings,
 )
+from volunteers.fitness import FitnessReason
+from volunteers.selectors import creche_fitness
 
 
 def settings_for(organisation_id: int) -> GroupSettings:
@@ -41,6 +43,20 @@ class Load:
     adult_places_left: int = 0
     child_places_left: dict[str, int] = field(default_factory=dict)
     creche_adults_needed: int = 0
+    #: The crèche's staffing: only the adults on the rota fit to work with children now.
+    capacity: creche.Capacity | None = None
+    rota_size: int = 0
+    #: Why each person on the rota (by user id) is not fit now; empty lists for the fit.
+    rota_fitness: dict[int, list[FitnessReason]] = field(default_factory=dict)
+
+    @property
+    def fit_creche_adults(self) -> int:
+        return sum(1 for reasons in self.rota_fitness.values() if not reasons)
+
+    @property
+    def creche_understaffed(self) -> bool:
+        """Fewer fit adults on the rota than the booked children need."""
+        return self.fit_creche_adults < self.creche_adults_needed
 
     @property
     def children_booked(self) -> int:
@@ -86,6 +102,7 @@ def loads_for(sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None 
         )
     }
     children = _band_counts_by_session(ids, {s.pk: s.date for s in sessions})
+    rota_fitness = _rota_fitness([s for s in sessions if s.creche_on])
     ratios_by_org: dict[int, creche.Ratios] = {}
     loads = {}
     for session in sessions:
@@ -101,7 +118,10 @@ def loads_for(sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None 
             waiting=row.get("waiting", 0),
             children=children.get(session.pk, Counter()),
         )
-        capacity = session.capacity()
+        load.rota_fitness = rota_fitness.get(session.pk, {})
+        load.rota_size = len(load.rota_fitness)
+        capacity = session.capacity(fit_creche_adults=load.fit_creche_adults)
+        load.capacity = capacity
         load.adult_places_left = max(0, capacity.adult_places - load.adults_booked)
         load.child_places_left = creche.child_places_left(
             capacity, children_booked=load.children, ratios=session_ratios
@@ -109,6 +129,29 @@ def loads_for(sessions: Iterable[GroupSession], *, ratios: creche.Ratios | None 
         load.creche_adults_needed = creche.adults_needed(load.children, session_ratios)
         loads[session.pk] = load
     return loads
+
+
+def _rota_fitness(sessions: list[GroupSession]) -> dict[int, dict[int, list[FitnessReason]]]:
+    """Session id -> {user id on its crèche rota -> why not fit now}: one
+    query for the rotas and three per organisation for the fitness, however
+    many sessions (``volunteers.selectors.creche_fitness``)."""
+    if not sessions:
+        return {}
+    through = GroupSession.creche_adults.through
+    rotas: dict[int, list[int]] = defaultdict(list)
+    for session_id, user_id in through.objects.filter(groupsession_id__in=[s.pk for s in sessions]).values_list(
+        "groupsession_id", "user_id"
+    ):
+        rotas[session_id].append(user_id)
+    by_organisation: dict[int, set[int]] = defaultdict(set)
+    for session in sessions:
+        by_organisation[session.organisation_id].update(rotas.get(session.pk, ()))
+    reasons = {org: creche_fitness(org, users) for org, users in by_organisation.items() if users}
+    return {
+        session.pk: {user_id: reasons[session.organisation_id][user_id] for user_id in rotas[session.pk]}
+        for session in sessions
+        if session.pk in rotas
+    }
 
 
 def load_of(session: GroupSession, *, ratios: creche.Ratios | None = None) -> Load:

@@ -16,9 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import Membership, Organisation, Role, User
-from operations.groups import creche, recurrence, selectors
+from operations.core.models import STAFF_ROLES, Membership, Organisation, Role, User
+from operations.groups import audience, creche, recurrence, selectors
 from operations.groups.models import (
+    MAX_YOUNG_PARENT_AGE_LIMIT,
+    MIN_YOUNG_PARENT_AGE_LIMIT,
+    YOUNG_PARENT_AGE_LIMIT_MESSAGE,
     Booking,
     BookingChild,
     BookingStatus,
@@ -35,8 +38,10 @@ from operations.notifications.services import notification_write
 from referrals.contact import contact_permissions
 from referrals.models import Parent
 from referrals.services import RESTRICTED_MESSAGE
+from volunteers import selectors as volunteer_selectors
 
 FACILITATOR_ROLES = (Role.VOLUNTEER, Role.PSO)
+OVERRIDE_REASON_MAX = Booking._meta.get_field("audience_override_reason").max_length
 
 
 # --- groups and sessions -------------------------------------------------------
@@ -51,6 +56,24 @@ def _check_people(*, organisation_id: int, users: Sequence[User], field: str, er
     )
     if ids - members:
         errors[field] = "Choose volunteers or PSOs of your organisation."
+
+
+def _check_creche_rota(*, organisation_id: int, users: Sequence[User], errors: dict) -> None:
+    """Refuses anyone on a crèche rota who is not fit to work with children
+    now (``volunteers.selectors.creche_fitness``), naming them and why."""
+    if "creche_adults" in errors or not users:
+        return
+    reasons = volunteer_selectors.creche_fitness(organisation_id, [user.pk for user in users])
+    unfit = [
+        f"{user.get_full_name() or user.username} ({'; '.join(r.message for r in reasons[user.pk])})"
+        for user in users
+        if reasons.get(user.pk)
+    ]
+    if unfit:
+        errors["creche_adults"] = (
+            f"Not fit to work with children: {', '.join(unfit)}. The crèche rota takes only active people "
+            "with a PVG for children and current core training (safeguarding)."
+        )
 
 
 def _group_errors(*, organisation_id: int, data: dict, facilitators: Sequence[User], creche_adults: Sequence[User]):
@@ -69,6 +92,10 @@ def _group_errors(*, organisation_id: int, data: dict, facilitators: Sequence[Us
         errors["service"] = "Choose one of your organisation's services."
     _check_people(organisation_id=organisation_id, users=facilitators, field="facilitators", errors=errors)
     _check_people(organisation_id=organisation_id, users=creche_adults, field="creche_adults", errors=errors)
+    _check_creche_rota(organisation_id=organisation_id, users=creche_adults, errors=errors)
+    limit = data.get("young_parent_age_limit")
+    if limit is not None and not MIN_YOUNG_PARENT_AGE_LIMIT <= limit <= MAX_YOUNG_PARENT_AGE_LIMIT:
+        errors["young_parent_age_limit"] = YOUNG_PARENT_AGE_LIMIT_MESSAGE
     duplicate = Group.objects.filter(organisation_id=organisation_id, name=data.get("name", ""))
     if data.get("pk"):
         duplicate = duplicate.exclude(pk=data["pk"])
@@ -80,7 +107,8 @@ def _group_errors(*, organisation_id: int, data: dict, facilitators: Sequence[Us
 
 GROUP_FIELDS = (
     "service name description audience format stage venue_name venue_address council_area step_free_access "
-    "transport_offered joining_link professional_facilitators recurrence weekday week_of_month start_time end_time "
+    "transport_offered joining_link professional_facilitators young_parent_age_limit recurrence weekday week_of_month "
+    "start_time end_time "
     "starts_on ends_on adult_places creche_on creche_child_cap is_active"
 ).split()
 
@@ -272,6 +300,7 @@ def session_update(
     if creche_on and len(creche_adults) < minimum:
         errors["creche_adults"] = f"A crèche needs at least {minimum} adults on the rota."
     _check_people(organisation_id=session.organisation_id, users=creche_adults, field="creche_adults", errors=errors)
+    _check_creche_rota(organisation_id=session.organisation_id, users=creche_adults, errors=errors)
     if session.is_cancelled:
         errors["__all__"] = "This session is cancelled."
     if errors:
@@ -341,18 +370,27 @@ def booking_create(
     children: Sequence[CrecheChild] = (),
     transport_needed: bool = False,
     walk_in: bool = False,
+    audience_override_reason: str = "",
     now: datetime | None = None,
 ) -> Booking:
     """Books a place, or a waiting-list place when the adult places or the
     crèche's staffing would be exceeded. A walk-in (from the register) is
-    marked attended at once and refused when there is no room."""
+    marked attended at once and refused when there is no room.
+
+    A known parent outside the group's audience (``audience``) is refused
+    unless a coordinator or manager gives ``audience_override_reason``: it is
+    kept on the booking and the override is audited. A new attendee has no
+    record to check (only a name is held), so the person booking them is
+    trusted, as at the door."""
     now = now or timezone.now()
     with transaction.atomic():
         # The lock: every booking, cancellation and promotion of this session
         # queues here, so capacity is read and written by one at a time.
         session = GroupSession.objects.select_for_update().get(pk=session_id)
-        group = Group.objects.only("format", "transport_offered").get(pk=session.group_id)
-        _booking_errors(
+        group = Group.objects.only("format", "transport_offered", "audience", "young_parent_age_limit").get(
+            pk=session.group_id
+        )
+        override = _booking_errors(
             session=session,
             group=group,
             parent=parent,
@@ -361,13 +399,15 @@ def booking_create(
             children=children,
             transport_needed=transport_needed,
             walk_in=walk_in,
+            actor=actor,
+            audience_override_reason=audience_override_reason,
             now=now,
         )
         ratios = selectors.settings_for(session.organisation_id).ratios
         load = selectors.load_of(session, ratios=ratios)
         new = creche.band_counts((child.date_of_birth for child in children), session.date)
         room = creche.fits(
-            session.capacity(),
+            load.capacity,
             adults_booked=load.adults_booked,
             children_booked=load.children,
             new_children=new,
@@ -392,6 +432,7 @@ def booking_create(
             waiting_since=now if status == BookingStatus.WAITING else None,
             created_at=now,
             created_by=actor,
+            audience_override_reason=override,
         )
         try:
             with transaction.atomic():
@@ -416,6 +457,14 @@ def booking_create(
             obj=booking,
             summary=f"Group booking {booking.get_status_display().lower()} with {len(children)} crèche place(s)",
         )
+        if override:
+            # The reason is on the booking (erasable with it); the log says who overrode what, and when.
+            audit_log(
+                action=AuditAction.CHANGE,
+                actor=actor,
+                obj=booking,
+                summary=f"Booked outside the group's audience ({group.get_audience_display()}) by override",
+            )
     return booking
 
 
@@ -429,9 +478,14 @@ def _booking_errors(
     children: Sequence[CrecheChild],
     transport_needed: bool,
     walk_in: bool,
+    actor: User | None,
+    audience_override_reason: str,
     now: datetime,
-) -> None:
+) -> str:
+    """Raises the booking's field errors; returns the audience override
+    reason to keep ("" when the parent is in the audience)."""
     errors: dict[str, list[str]] = {}
+    override = ""
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -451,6 +505,24 @@ def _booking_errors(
             add("parent", RESTRICTED_MESSAGE)
         elif Booking.objects.filter(session=session, parent=parent).exclude(status=BookingStatus.CANCELLED).exists():
             add("parent", "This parent is already booked on this session.")
+        else:
+            problem = audience.audience_problem(
+                audience=group.audience,
+                age_limit=group.young_parent_age_limit,
+                role=parent.role,
+                first_name=parent.preferred_name or parent.first_name,
+                date_of_birth=parent.date_of_birth,
+                on=session.date,
+            )
+            reason = audience_override_reason.strip()
+            if problem and not reason:
+                add("parent", problem)
+            elif problem and not _may_override_audience(actor, session.organisation_id):
+                add("audience_override_reason", "Only a coordinator can book someone outside the group's audience.")
+            elif problem and len(reason) > OVERRIDE_REASON_MAX:
+                add("audience_override_reason", f"Keep the reason to {OVERRIDE_REASON_MAX} characters.")
+            elif problem:
+                override = reason
     else:
         if not attendee_name.strip():
             add("attendee_name", "Choose a known parent, or give the new attendee's name.")
@@ -468,6 +540,19 @@ def _booking_errors(
         add("transport_needed", "This group does not offer transport.")
     if errors:
         raise ValidationError(errors)
+    return override
+
+
+def _may_override_audience(actor: User | None, organisation_id: int) -> bool:
+    """Coordinators and managers of the session's organisation; never a
+    volunteer or PSO, nor a booking made without a person (an import)."""
+    if actor is None:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(user_id=actor.pk, organisation_id=organisation_id, role__in=STAFF_ROLES)
+        .exists()
+    )
 
 
 def _no_room_reason(session: GroupSession, load: selectors.Load, new: Counter, ratios: creche.Ratios) -> str:
@@ -505,7 +590,7 @@ def _promote_waiting(*, session: GroupSession, now: datetime | None = None) -> l
         return []
     ratios = selectors.settings_for(session.organisation_id).ratios
     load = selectors.load_of(session, ratios=ratios)
-    capacity = session.capacity()
+    capacity = load.capacity
     adults, children = load.adults_booked, Counter(load.children)
     promoted = []
     waiting = (
@@ -855,7 +940,9 @@ def booking_restore(*, booking: Booking, actor: User | None, now: datetime | Non
             raise ValidationError(
                 {"__all__": f"A cancellation can be undone for {minutes} minutes only: book the place again instead."}
             )
-        group = Group.objects.only("format", "transport_offered").get(pk=session.group_id)
+        group = Group.objects.only("format", "transport_offered", "audience", "young_parent_age_limit").get(
+            pk=session.group_id
+        )
         children = [
             CrecheChild(first_name=child.first_name, date_of_birth=child.date_of_birth, child_id=child.child_id)
             for child in locked.children.order_by("pk")
@@ -869,13 +956,16 @@ def booking_restore(*, booking: Booking, actor: User | None, now: datetime | Non
             children=children,
             transport_needed=locked.transport_needed,
             walk_in=locked.walk_in,
+            # A booking made by a coordinator's override comes back with its reason.
+            actor=actor,
+            audience_override_reason=locked.audience_override_reason,
             now=now,
         )
         ratios = selectors.settings_for(session.organisation_id).ratios
         load = selectors.load_of(session, ratios=ratios)
         new = creche.band_counts((child.date_of_birth for child in children), session.date)
         if not creche.fits(
-            session.capacity(), adults_booked=load.adults_booked, children_booked=load.children, new_children=new,
+            load.capacity, adults_booked=load.adults_booked, children_booked=load.children, new_children=new,
             ratios=ratios,
         ):  # fmt: skip
             reason = _no_room_reason(session, load, new, ratios)

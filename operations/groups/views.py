@@ -164,7 +164,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (b for b in bookings if b.status == BookingStatus.WAITING), key=lambda b: (b.waiting_since, b.pk)
             ),
             "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
-            "rota": list(session.creche_adults.all()),
+            "rota": [(person, load.rota_fitness.get(person.pk, [])) for person in session.creche_adults.all()],
             # Cancelled in the last few minutes, while an adult place is free: "Undo" is offered
             # (booking_restore checks the crèche's room too, and says why when it refuses).
             "undoable": [
@@ -278,7 +278,7 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
     if session.group.format == Format.DROP_IN:
         messages.info(request, "Drop-in sessions take head counts on the register, not bookings.")
         return redirect("groups:register", session.pk)
-    form = BookingForm(request.POST or None, user=request.user, session=session)
+    form = BookingForm(request.POST or None, user=request.user, session=session, staff=is_staff(request.user))
     formset = CrecheChildFormSet(request.POST or None, prefix="children", form_kwargs={"session_date": session.date})
     children_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -297,6 +297,7 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
                 attendee_consent=form.cleaned_data["attendee_consent"],
                 children=children,
                 transport_needed=form.cleaned_data.get("transport_needed", False),
+                audience_override_reason=form.cleaned_data.get("audience_override_reason", ""),
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -392,8 +393,10 @@ def rota_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         return redirect("groups:session", session.pk)
     load = selectors.load_of(session)
     left = len(rota) - 1
+    # Only adults fit to work with children staff the crèche.
+    fit_left = load.fit_creche_adults - (0 if load.rota_fitness.get(person.pk) else 1)
     lines = [
-        f"The crèche will have {_plural(left, 'adult', 'adults')} on the rota; "
+        f"The crèche will have {_plural(left, 'adult', 'adults')} on the rota, {fit_left} fit to work with children; "
         f"the {_plural(load.children_booked, 'child', 'children')} booked "
         f"need{'s' if load.children_booked == 1 else ''} {_plural(load.creche_adults_needed, 'adult', 'adults')}.",
         "Only this session changes: the group's rota and its other sessions stay as they are.",

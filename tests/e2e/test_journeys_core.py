@@ -25,6 +25,7 @@ from referrals.models import Parent, Referral
 from referrals.workflow import Status
 from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
 from volunteers.matching.models import Concern, Match
+from volunteers.selectors import creche_fitness
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -169,12 +170,13 @@ def test_a_volunteer_raises_a_concern_from_a_phone_and_the_coordinator_is_told(
 @pytest.fixture
 def full_creche_session(demo):
     """A group of Family Start East Lothian whose next session's crèche takes
-    one child (the cap), with the two demo volunteers on the rota."""
+    one child (the cap), with two fit demo volunteers on the rota."""
     organisation = Organisation.objects.get(slug="family-start-east-lothian")
     service = Service.objects.get(organisation=organisation, kind=ServiceKind.GROUP)
-    rota = [
-        m.user for m in Membership.objects.filter(organisation=organisation, role=Role.VOLUNTEER).order_by("pk")[:2]
-    ]
+    # Two demo volunteers fit to work with children: the rota takes no one else.
+    people = [m.user for m in Membership.objects.filter(organisation=organisation, role=Role.VOLUNTEER).order_by("pk")]
+    fitness = creche_fitness(organisation.pk, [person.pk for person in people])
+    rota = [person for person in people if not fitness[person.pk]][:2]
     day = timezone.localdate() + dt.timedelta(days=3)
     group = group_services.group_create(
         organisation=organisation,

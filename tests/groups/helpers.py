@@ -5,20 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from operations.core.models import Organisation, Role, ServiceKind, User
 from operations.groups import services
 from operations.groups.models import Format, Group, GroupSession, Recurrence
 from tests.factories import ServiceFactory, member
 from tests.referrals.factories import ParentFactory
+from tests.volunteers.helpers import make_profile
 
 _counter = itertools.count(1)
 
 
-def rota(organisation: Organisation, size: int = 2) -> list[User]:
-    return [
-        member(username=f"creche-{organisation.slug}-{next(_counter)}", organisation=organisation, role=Role.VOLUNTEER)
-        for _ in range(size)
-    ]
+def rota(organisation: Organisation, size: int = 2, **profile) -> list[User]:
+    """People fit to work with children (active, PVG for children, core
+    training current) unless ``profile`` says otherwise (``make_profile``)."""
+    return [creche_adult(organisation, **profile) for _ in range(size)]
+
+
+def creche_adult(organisation: Organisation, *, user: User | None = None, **profile) -> User:
+    if user is None:
+        user = member(
+            username=f"creche-{organisation.slug}-{next(_counter)}", organisation=organisation, role=Role.VOLUNTEER
+        )
+    make_profile(organisation=organisation, user=user, today=timezone.localdate(), **profile)
+    return user
 
 
 def make_group(organisation: Organisation, *, creche_adults=(), facilitators=(), **overrides) -> Group:

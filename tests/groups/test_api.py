@@ -41,6 +41,8 @@ def test_sessions_show_places_left_by_age_band(coordinator, session):
         "adults": 1,
         "creche": {"under_2": 3, "two_to_3": 5, "three_plus": 8},
         "waiting": 0,
+        "creche_adults_fit": 2,
+        "creche_adults_needed": 2,
     }
     assert api(coordinator).get(f"/api/v1/group-sessions/{session.pk}/").json()["places_left"]["adults"] == 1
 

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from operations.groups import services
 from operations.groups.models import CalendarFeed, Format
-from tests.groups.helpers import first_session, make_group, rota
+from tests.groups.helpers import creche_adult, first_session, make_group, rota
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,9 @@ def test_the_group_feed_needs_a_login(organisation):
 
 def test_a_private_feed_works_without_a_session_and_stops_when_reset(volunteer_client, volunteer, organisation):
     helps = make_group(organisation, facilitators=[volunteer])
-    creche_only = make_group(organisation, creche_adults=[volunteer, *rota(organisation, 1)])
+    creche_only = make_group(
+        organisation, creche_adults=[creche_adult(organisation, user=volunteer), *rota(organisation, 1)]
+    )
     make_group(organisation)  # not theirs
     first_visit = volunteer_client.get("/groups/calendar/").content.decode()
     assert "Get my private calendar address" in first_visit

@@ -167,7 +167,10 @@ def test_the_rota_page_says_what_the_creche_is_left_with_and_changes_nothing(coo
     adult = session.creche_adults.order_by("pk").first()
     url = reverse("groups:rota-remove", args=[session.pk, adult.pk])
     page = coordinator_client.get(url).content.decode()
-    assert "The crèche will have 2 adults on the rota; the 2 children booked need 2 adults." in page
+    assert (
+        "The crèche will have 2 adults on the rota, 2 fit to work with children; the 2 children booked need 2 adults."
+        in page
+    )
     assert session.creche_adults.count() == 3
     coordinator_client.post(url)
     assert list(session.creche_adults.order_by("pk")) == list(session.group.creche_adults.order_by("pk")[1:])

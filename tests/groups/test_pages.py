@@ -342,3 +342,10 @@ def test_a_walk_in_with_a_child_for_the_creche(coordinator_client, organisation)
     assert coordinator_client.post(url, good).status_code == 302
     child = Booking.objects.get().children.get()
     assert (child.first_name, child.present) == ("Ali", True)
+
+
+def test_the_group_edit_page_keeps_the_first_date(coordinator_client, organisation):
+    # A date input takes only ISO dates: in the site's format it showed empty and saving failed.
+    group = make_group(organisation)
+    page = coordinator_client.get(f"/groups/{group.pk}/edit/").content.decode()
+    assert 'name="starts_on" value="2026-11-01"' in page

@@ -341,8 +341,12 @@ def _peer_group(organisation, *, facilitators=(), creche_adults=(), name: str):
     from operations.groups import services
     from tests.factories import ServiceFactory, member
 
+    # Fit to work with children (active, PVG, training): the rota takes no one else.
     helpers = [
-        member(username=f"matrix-rota-{name}-{index}", organisation=organisation, role=Role.VOLUNTEER)
+        _profile(
+            organisation,
+            user=member(username=f"matrix-rota-{name}-{index}", organisation=organisation, role=Role.VOLUNTEER),
+        ).user
         for index in range(2 - len(creche_adults))
     ]
     service = ServiceFactory(organisation=organisation, name=f"Matrix groups {name}", kind=ServiceKind.GROUP)
@@ -399,7 +403,8 @@ GROUP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "peer_group": lambda world: _peer_group(
         world.organisation,
         facilitators=[world.users["volunteer"]],
-        creche_adults=[world.users["pso"]],
+        # The persona PSO's own profile (fit to work with children) puts them on the rota.
+        creche_adults=[_made(world, "pso_profile").user],
         name="own",
     ),
     "stranger_group": lambda world: _peer_group(world.organisation, name="stranger"),

@@ -29,6 +29,7 @@ from operations.groups import services
 from operations.groups.models import Booking, Group, GroupSession
 from tests.factories import ServiceFactory, member
 from tests.referrals.factories import ParentFactory
+from tests.volunteers.helpers import make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,8 @@ def _fast_passwords(settings):
 def register(organisation, volunteer, pso) -> Register:
     # The persona volunteer facilitates; the persona PSO is on the crèche rota.
     rota_mate = member(username="register-rota-mate", organisation=organisation, role=Role.VOLUNTEER)
+    for person in (pso, rota_mate):  # the crèche rota takes only people fit to work with children
+        make_profile(organisation=organisation, user=person, today=timezone.localdate())
     group = services.group_create(
         organisation=organisation,
         actor=None,
