@@ -177,8 +177,9 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, referral: Referral, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Status.choices)
-        # Show the allowed moves; the service still refuses anything else.
-        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed_targets(referral.status)]
+        # Show the allowed moves but accept any state: the service refuses the
+        # others and says why (for "matched": confirm a match instead).
+        self.fields["to_status"].widget.choices = [(s, labels[s]) for s in allowed_targets(referral.status)]
         self.fields["to_status"].error_messages["invalid_choice"] = (
             f"A referral that is {referral.get_status_display().lower()} cannot move there."
         )

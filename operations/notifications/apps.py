@@ -26,3 +26,7 @@ class NotificationsConfig(AppConfig):
         from referrals.signals import parent_contact_changed
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
+
+        from volunteers.matching.signals import match_confirmed
+
+        match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")

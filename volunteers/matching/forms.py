@@ -75,7 +75,9 @@ class VisitForm(forms.Form):
 
 
 class MatchMoveForm(forms.Form):
-    to_status = forms.ChoiceField(label="Move to", choices=[c for c in MatchStatus.choices if c[0] != "proposed"])
+    to_status = forms.ChoiceField(
+        label="Move to", choices=[c for c in MatchStatus.choices if c[0] != MatchStatus.CONFIRMED]
+    )
     ending_type = forms.ChoiceField(label="Ending type", choices=[("", "—"), *EndingType.choices], required=False)
     closing_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.forms import apply_service_errors
@@ -75,15 +75,33 @@ def needs_save(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    """GET asks once ("Match Aisha with Jo Bloggs? The volunteer will be
+    told."), writing nothing; its POST confirms the match, which tells the
+    volunteer."""
     membership = require_membership(request)
     referral = get_referral_for_matching(request.user, referral_pk)
+    candidates_url = reverse("matching:candidates", kwargs={"referral_pk": referral.pk})
     try:
-        volunteer_id = int(request.POST.get("volunteer", ""))
-    except ValueError:
+        volunteer_id = int(request.POST.get("volunteer", "") if request.method == "POST" else request.GET["volunteer"])
+    except (KeyError, ValueError):
         messages.error(request, "Choose a volunteer to match.")
-        return redirect("matching:candidates", referral_pk=referral.pk)
+        return redirect(candidates_url)
+    if request.method == "GET":
+        profile = VolunteerProfile.objects.visible_to(request.user).select_related("user").filter(pk=volunteer_id)
+        profile = profile.first()
+        if profile is None:
+            messages.error(request, "Choose a volunteer of your organisation.")
+            return redirect(candidates_url)
+        context = {
+            "referral": referral,
+            "parent_first_name": referral.parent.preferred_name or referral.parent.first_name,
+            "volunteer_id": profile.pk,
+            "volunteer_name": str(profile.user),
+            "candidates_url": candidates_url,
+        }
+        return render(request, "matching/confirm.html", context)
     try:
         match = services.match_confirm(
             actor=request.user,
@@ -95,8 +113,8 @@ def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)
-        return redirect("matching:candidates", referral_pk=referral.pk)
-    messages.success(request, "Match confirmed. The referral is now matched.")
+        return redirect(candidates_url)
+    messages.success(request, f"Match confirmed. {match.volunteer.user} has been told; the referral is now matched.")
     return redirect("matching:match-detail", pk=match.pk)
 
 

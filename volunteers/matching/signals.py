@@ -1,0 +1,11 @@
+"""Events of the matching app that higher layers act on. Receivers hold no
+domain rule: they call a service of their own app."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+#: A coordinator confirmed a match: the volunteer or PSO is to be told. Sent
+#: inside the confirming transaction with ``match_id``, so what the receiver
+#: writes commits with the match, or not at all.
+match_confirmed = Signal()
