@@ -441,7 +441,7 @@ def referral_follow_match(
     Called only by matching's services, which hold the match that justifies
     the move; the rest of the workflow's rules still apply."""
     return _move(
-        actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on, by_matching=True
+        actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on, by_match=True
     )
 
 
@@ -454,10 +454,10 @@ def _move(
     reason: str,
     request=None,
     on: date | None = None,
-    by_matching: bool = False,
+    by_match: bool = False,
 ) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service").get(pk=referral.pk)
-    errors = transition_error(locked.status, to_status, reason or "", by_matching=by_matching)
+    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

@@ -4,7 +4,7 @@ received -> contacted -> assessed -> waiting -> matched -> active -> ending -> c
 and from any open state to not eligible, declined or withdrawn. A match that
 falls through sends the referral back to the waiting list.
 
-"Matched" and "active" are entered only by matching: a referral is matched
+"Matched" and "active" are entered only through matching. A referral is matched
 when a coordinator confirms a match, and active when an open match's support
 starts (its first contact log). A coordinator's bare move to either is
 refused, so the waiting list never loses a parent who has nobody.
@@ -74,28 +74,28 @@ REASON_REQUIRED: set[tuple[str, str]] = {(source, target) for source in OPEN_STA
 }
 
 
-def allowed_targets(status: str, *, by_matching: bool = False) -> list[str]:
+def allowed_targets(status: str, *, by_match: bool = False) -> list[str]:
     """The states a referral in ``status`` may move to, in workflow order;
-    those entered only by matching are left out unless ``by_matching``."""
+    those entered only by matching are left out unless ``by_match``."""
     order = [choice.value for choice in Status]
     targets = TRANSITIONS.get(status, set())
-    if not by_matching:
+    if not by_match:
         targets = targets - ENTERED_BY_MATCHING
     return sorted(targets, key=order.index)
 
 
-def transition_error(source: str, target: str, reason: str, *, by_matching: bool = False) -> dict[str, str]:
+def transition_error(source: str, target: str, reason: str, *, by_match: bool = False) -> dict[str, str]:
     """Field errors for moving from ``source`` to ``target`` ({} when allowed).
-    ``by_matching``: the move is made by matching (a match confirmed, support
+    ``by_match``: the move is made by matching (a match confirmed, support
     started), the only way into "matched" and "active"."""
     labels = dict(Status.choices)
     if target not in labels:
         return {"to_status": f"“{target}” is not a referral state."}
-    if target in ENTERED_BY_MATCHING and not by_matching:
+    if target in ENTERED_BY_MATCHING and not by_match:
         return {"to_status": MATCHING_ONLY_MESSAGES[target]}
     if target not in TRANSITIONS.get(source, set()):
         allowed = (
-            ", ".join(str(labels[s]).lower() for s in allowed_targets(source, by_matching=by_matching))
+            ", ".join(str(labels[s]).lower() for s in allowed_targets(source, by_match=by_match))
             or "nothing (it is closed)"
         )
         return {
