@@ -84,6 +84,19 @@ def allowed_targets(status: str, *, by_match: bool = False) -> list[str]:
     return sorted(targets, key=order.index)
 
 
+def move_choices(status: str) -> list[tuple[str, str]]:
+    """The "Move to" list of a referral in ``status``. When every move takes
+    it off its path (waiting: only exits are left; matched: back to the
+    list), the list starts with a blank choice, so nobody moves a parent by
+    clicking "Move" without choosing."""
+    labels = dict(Status.choices)
+    targets = allowed_targets(status)
+    choices = [(target, str(labels[target])) for target in targets]
+    if targets and all((status, target) in REASON_REQUIRED for target in targets):
+        choices.insert(0, ("", "Choose where to move it"))
+    return choices
+
+
 def transition_error(source: str, target: str, reason: str, *, by_match: bool = False) -> dict[str, str]:
     """Field errors for moving from ``source`` to ``target`` ({} when allowed).
     ``by_match``: the move is made by matching (a match confirmed, support

@@ -101,7 +101,9 @@ def test_the_referral_page_refuses_a_move_to_matched_with_a_link_to_the_candidat
 
 def test_the_move_to_lists_leave_out_matched_and_active(coordinator_client, referral) -> None:
     page = coordinator_client.get(reverse("referrals:referral-detail", args=[referral.pk]))
+    # Only exits are left: the list starts blank, so a stray click on "Move" moves nobody.
     assert [value for value, _ in page.context["transition_form"].fields["to_status"].widget.choices] == [
+        "",
         "not_eligible",
         "declined",
         "withdrawn",
@@ -109,7 +111,10 @@ def test_the_move_to_lists_leave_out_matched_and_active(coordinator_client, refe
     board = coordinator_client.get(reverse("referrals:board")).content.decode()
     card = board.split(f'aria-label="Referral {referral.pk}"', 1)[1].split("</article>", 1)[0]
     assert 'value="matched"' not in card
+    assert '<option value="">Choose where to move it</option>' in card
     assert "Find a volunteer or PSO" in card
+    blank = coordinator_client.post(reverse("referrals:referral-transition", args=[referral.pk]), {"to_status": ""})
+    assert blank.context["transition_form"].errors["to_status"] == ["Choose where to move the referral."]
 
 
 @pytest.mark.parametrize(
