@@ -93,7 +93,7 @@ def move_choices(status: str) -> list[tuple[str, str]]:
     targets = allowed_targets(status)
     choices = [(target, str(labels[target])) for target in targets]
     if targets and all((status, target) in REASON_REQUIRED for target in targets):
-        choices.insert(0, ("", "Choose where to move it"))
+        choices.insert(0, ("", "Choose…"))
     return choices
 
 

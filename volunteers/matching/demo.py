@@ -87,13 +87,13 @@ def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> N
 
 #: What becomes of each waiting family, in turn: some stay waiting for the
 #: proposals page; the others are matched and taken as far as this says.
-PLAN = ["wait", "confirmed", "active", "wait", "active", "ending", "closed", "introduced", "active"]
+PLAN = ["active", "confirmed", "wait", "active", "ending", "closed", "wait", "introduced", "active"]
 
 
 def _confirm(coordinator: User, referral: Referral, first: set[int], today: dt.date) -> Match | None:
     """Confirms the best candidate who passes every rule (the named demo
     people first), through the service; None when nobody does."""
-    page = candidates_for(referral, today=today)
+    page = candidates_for(referral, today=today, top=50)
     ranked = sorted(page.candidates.ranked, key=lambda a: a.volunteer.volunteer_id not in first)
     for assessment in ranked:
         try:
