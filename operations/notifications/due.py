@@ -556,8 +556,8 @@ def match_confirmed(*, match_id: int) -> None:
                 kind="match_confirmed",
                 organisation_id=match.organisation_id,
                 subject="You have been matched with a new parent",
-                body=f"A coordinator has matched you with a new parent ({match.referral.service.name}). "
-                "Open the match to see who they are and how to contact them safely.",
+                body=f"A coordinator has matched you with a new parent ({match.referral.service.name}, "
+                f"match #{match.pk}). Open the match to see who they are and how to contact them safely.",
                 link=link("matching:match-detail", match.pk),
                 user_ids=(match.volunteer.user_id,),
                 about=match,
