@@ -173,7 +173,7 @@ def _seed_organisation(organisation: Organisation, users: dict[str, User], slug:
             start = min(today, confirmed_on + dt.timedelta(days=rng.randint(2, 6)))
             days = sorted({start} | {start + dt.timedelta(days=d) for d in rng.sample(range(1, 40), rng.randint(1, 4))})
             logged = [day for day in days if day <= today and _log(volunteer, match, day, rng)]
-            if logged and not concern_placed and plan == "active":
+            if logged and not concern_placed and plan == "ending":
                 concern_placed = _log(volunteer, match, logged[-1], rng, concern=True)
             if logged and plan == "ending":
                 match_transition(actor=coordinator, match=match, to_status=MatchStatus.ENDING)
