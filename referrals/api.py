@@ -207,7 +207,11 @@ class StatusField(serializers.ChoiceField):
 
 
 class TransitionSerializer(Serializer):
-    to_status = StatusField(choices=Status.choices)
+    to_status = StatusField(
+        choices=Status.choices,
+        help_text="The state to move to. Matched and active are refused here (400): a referral is matched by "
+        "confirming a match (POST /api/v1/matches/) and active when the first contact is logged on it.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -3,9 +3,11 @@ organisations, services and users exist. Idempotent: a family that already
 exists (by organisation and name) is left alone.
 
 About 40 fictional families across the demo services, in every workflow
-state, with pregnancies, births, a birth to confirm, a baby loss under
-review, an older under-five with an expected baby, and parents whose contact
-safety is not yet recorded. Phone numbers are in Ofcom's drama range."""
+state up to waiting (the matching demo confirms matches for some and logs
+their contacts, which makes them matched, active, ending or closed), with
+pregnancies, births, a birth to confirm, a baby loss under review, an older
+under-five with an expected baby, and parents whose contact safety is not
+yet recorded. Phone numbers are in Ofcom's drama range."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ MANAGER = {
     "family-start-east-lothian": "manager2",
     "capital-peer-network": "manager3",
 }
-PATH = [Status.CONTACTED, Status.ASSESSED, Status.WAITING, Status.MATCHED, Status.ACTIVE, Status.ENDING, Status.CLOSED]
+PATH = [Status.CONTACTED, Status.ASSESSED, Status.WAITING]
 EXIT_REASONS = {
     Status.NOT_ELIGIBLE: "Lives outside the area we cover",
     Status.DECLINED: "Parent decided support was not needed now",
@@ -250,11 +252,15 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
     if state in EXIT_REASONS:
         steps, exit_to = PATH[: number % 3], state
     else:
-        steps, exit_to = PATH[: PATH.index(state) + 1] if state != Status.RECEIVED else [], None
+        # Matched and later are entered only by matching (a confirmed match, a
+        # first contact): these families wait, and the matching demo takes
+        # them on through its services.
+        if state == Status.RECEIVED:
+            steps = []
+        else:
+            steps = PATH[: PATH.index(state) + 1] if state in PATH else PATH
+        exit_to = None
     for target in steps:
-        reason = "Planned ending as the end date nears" if target == Status.ENDING else ""
-        referral = services.referral_transition(
-            actor=actor, referral=referral, to_status=target, reason=reason, on=received + timedelta(days=14)
-        )
+        referral = services.referral_transition(actor=actor, referral=referral, to_status=target)
     if exit_to:
         services.referral_transition(actor=actor, referral=referral, to_status=exit_to, reason=EXIT_REASONS[exit_to])

@@ -13,7 +13,7 @@ from operations.core.models import CouncilArea, Service
 from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
-from referrals.workflow import Status, allowed_targets
+from referrals.workflow import Status, move_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -324,9 +324,10 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        labels = dict(Status.choices)
-        # Show the allowed moves; the service still refuses anything else.
-        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed_targets(referral.status)]
+        # Show the allowed moves but accept any state: the service refuses the
+        # others and says why (for "matched": confirm a match instead).
+        self.fields["to_status"].widget.choices = move_choices(referral.status)
+        self.fields["to_status"].error_messages["required"] = "Choose where to move the referral."
         self.fields["to_status"].error_messages["invalid_choice"] = (
             f"A referral that is {referral.get_status_display().lower()} cannot move there."
         )

@@ -19,7 +19,7 @@ from django.utils.timesince import timesince
 from operations.core.dates import short_date
 from operations.core.working_days import subtract_working_days
 from referrals.models import Child, Parent, Referral, ReferralTransition, Urgency, parent_name
-from referrals.workflow import OPEN_STATUSES, Status, allowed_targets
+from referrals.workflow import OPEN_STATUSES, Status, move_choices
 
 ENDING_SOON_WEEKS = 8
 
@@ -101,7 +101,7 @@ class Card(NamedTuple):
     @property
     def moves(self) -> list[tuple[str, str]]:
         """The card's "Move to" choices: the states it may move to."""
-        return [(target, STATUS_LABELS[target]) for target in allowed_targets(self.status)]
+        return move_choices(self.status)
 
 
 @dataclass

@@ -560,13 +560,40 @@ TAKES_SUPPORT_FURTHER = {
 }
 
 
-@transaction.atomic
 def referral_transition(
     *, actor: User, referral: Referral, to_status: str, reason: str = "", request=None, on: date | None = None
 ) -> Referral:
-    """Moves a referral through the workflow, or refuses with a field error."""
+    """Moves a referral through the workflow, or refuses with a field error.
+    "Matched" and "active" are refused here: only matching enters them,
+    through ``referral_follow_match``."""
+    return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on)
+
+
+def referral_follow_match(
+    *, actor: User, referral: Referral, to_status: str, reason: str, request=None, on: date | None = None
+) -> Referral:
+    """The matching app's way to move a referral into "matched" (a match was
+    confirmed) or "active" (an open match's support started on ``on``).
+    Called only by matching's services, which hold the match that justifies
+    the move; the rest of the workflow's rules still apply."""
+    return _move(
+        actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on, by_match=True
+    )
+
+
+@transaction.atomic
+def _move(
+    *,
+    actor: User,
+    referral: Referral,
+    to_status: str,
+    reason: str,
+    request=None,
+    on: date | None = None,
+    by_match: bool = False,
+) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
-    errors = transition_error(locked.status, to_status, reason or "")
+    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match)
     if not errors and to_status == Status.WAITING and locked.status != Status.MATCHED:
         # Joining the waiting list is the one way on to matching and support
         # (a match that fell through comes back from "matched" and keeps its answer).

@@ -56,7 +56,7 @@ def with_current_caseload(queryset: QuerySet) -> QuerySet:
     """Annotates ``current_caseload`` on volunteer profiles.
 
     The one place caseload is counted: the person's open matches in any
-    role (proposed, introduced, active or ending); fit-to-match compares it
+    role (confirmed, introduced, active or ending); fit-to-match compares it
     with the maximum."""
     # Imported here: the matching sub-app's models import this app's models.
     from volunteers.matching.models import OPEN_MATCH_STATUSES, Match
@@ -87,7 +87,7 @@ def with_current_caseload_grouped(queryset: QuerySet) -> QuerySet:
 
 
 def _open_matches() -> FilteredRelation:
-    """A profile's open matches (proposed, introduced, active or ending), the
+    """A profile's open matches (confirmed, introduced, active or ending), the
     ones ``current_caseload`` counts, as a relation to join."""
     from volunteers.matching.models import OPEN_MATCH_STATUSES
 

@@ -59,8 +59,11 @@ def dictionary_rows() -> list[tuple[str, str, str, str, str]]:
         (participants, "parent_role", "The supported parent's role", "code", _codes(ParentRole.choices)),
         (participants, "days_to_first_contact", "First logged contact with a volunteer or PSO: " + _DAYS,
          "integer", ">= 0 or empty"),
-        (participants, "days_to_match", "First match confirmed: " + _DAYS, "integer", ">= 0 or empty"),
-        (participants, "days_to_support_start", "Support started: " + _DAYS, "integer", ">= 0 or empty"),
+        (participants, "days_to_match", "First match confirmed: " + _DAYS + ". A match is confirmed on or "
+         "after the day the referral is received, and cannot start before it is confirmed (the database "
+         "refuses it)", "integer", ">= 0 or empty; never more than days_to_support_start or days_to_first_contact"),
+        (participants, "days_to_support_start", "Support started (the first contact on a confirmed match): " + _DAYS,
+         "integer", ">= days_to_match, or empty"),
         (participants, "days_to_end", "Last match ended: " + _DAYS, "integer", ">= 0 or empty"),
         (participants, "contacts", "Number of logged contacts", "integer", ">= 0"),
         (participants, "contact_hours", "Total logged contact time in hours", "decimal (1 place)", ">= 0"),

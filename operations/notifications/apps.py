@@ -8,15 +8,15 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Other apps' events: each receiver calls this app's own code.
+        from operations.core.signals import organisation_created
         from operations.notifications import receivers
         from referrals.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
-        from volunteers.matching.signals import concern_raised
+        from volunteers.matching.signals import concern_raised, match_confirmed
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
         concern_raised.connect(receivers.tell_coordinators_of_concern, dispatch_uid="notifications-concern")
         safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
-
-        from operations.core.signals import organisation_created
-
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
+        match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")

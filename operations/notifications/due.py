@@ -527,3 +527,30 @@ def safety_alert_raised(alert) -> None:
         ],
         enqueue=True,
     )
+
+
+# --- Written with their cause, not urgent -------------------------------------------
+
+
+def match_confirmed(*, match_id: int) -> None:
+    """The volunteer or PSO of a newly confirmed match, in the app and by
+    email. Email leaves the service: the words name no family (no name, no
+    contact details); the link opens the match, where the volunteer sees who
+    and how to get in touch safely."""
+    match = Match.objects.select_related("volunteer", "referral__service").get(pk=match_id)
+    reminders_write(
+        [
+            Due(
+                key=f"match-confirmed:{match.pk}",
+                kind="match_confirmed",
+                organisation_id=match.organisation_id,
+                subject="You have been matched with a new parent",
+                body=f"A coordinator has matched you with a new parent ({match.referral.service.name}, "
+                f"match #{match.pk}). Open the match to see who they are and how to contact them safely.",
+                link=link("matching:match-detail", match.pk),
+                user_ids=(match.volunteer.user_id,),
+                about=match,
+            )
+        ],
+        enqueue=True,
+    )

@@ -1,6 +1,6 @@
 """What the notifications app does on another app's event (a parent's
-contact details changed, a concern or a safety alert raised, an organisation
-created): it calls its own code, which holds the rules."""
+contact details changed, a concern or a safety alert raised, a match
+confirmed, an organisation created): it calls its own code, which holds the rules."""
 
 from __future__ import annotations
 
@@ -22,3 +22,7 @@ def tell_coordinators_of_concern(sender, *, concern, **kwargs) -> None:
 
 def tell_coordinators_of_safety_alert(sender, *, alert, **kwargs) -> None:
     due.safety_alert_raised(alert)
+
+
+def tell_volunteer_of_match(sender, *, match_id: int, **kwargs) -> None:
+    due.match_confirmed(match_id=match_id)

@@ -77,6 +77,7 @@ def supported(made: Referral, *, started_on: dt.date = dt.date(2026, 3, 1), minu
         parent=made.parent,
         volunteer=volunteer,
         status=MatchStatus.ACTIVE,
+        confirmed_at=timezone.make_aware(dt.datetime.combine(started_on, dt.time(9))),
         started_on=started_on,
     )
     ContactLog.objects.create(

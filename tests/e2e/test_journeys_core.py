@@ -103,10 +103,18 @@ def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_pag
         .nth(1)
     )
     volunteer_name = best.get_by_role("cell").first.inner_text().strip()
-    best.get_by_role("button", name="Match").click()
+    best.get_by_role("link", name="Match").click()
 
-    expect(page.get_by_text("Match confirmed. The referral is now matched.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Morven")).to_contain_text("Proposed")
+    # Asked once; the volunteer is told.
+    expect(page.get_by_role("heading", name=f"Match Morven with {volunteer_name}?")).to_be_visible()
+    expect(page.get_by_text("The volunteer will be told")).to_be_visible()
+    check_accessibility(page, "journey 1 confirm the match")
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(
+        page.get_by_text(f"Match confirmed. {volunteer_name} has been told; the referral is now matched.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Morven")).to_contain_text("Confirmed")
     expect(page.get_by_text(f"{volunteer_name} · referral #{referral.pk}")).to_be_visible()
     check_accessibility(page, "journey 1 match confirmed")
 

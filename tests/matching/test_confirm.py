@@ -70,7 +70,7 @@ def test_ending_a_match_asks_with_the_form_and_says_what_happens(coordinator_cli
     assert 'name="closing_note"' in page
     assert 'name="ending_type"' in page
     match.refresh_from_db()
-    assert match.status == MatchStatus.PROPOSED
+    assert match.status == MatchStatus.CONFIRMED
 
 
 def test_ending_a_match_without_a_note_is_refused_on_the_confirmation(coordinator_client, match) -> None:
@@ -79,7 +79,7 @@ def test_ending_a_match_without_a_note_is_refused_on_the_confirmation(coordinato
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     match.refresh_from_db()
-    assert match.status == MatchStatus.PROPOSED
+    assert match.status == MatchStatus.CONFIRMED
 
 
 def test_ending_a_match_from_its_confirmation(coordinator_client, match) -> None:

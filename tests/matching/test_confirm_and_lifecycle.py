@@ -48,7 +48,7 @@ def test_confirming_creates_the_match_moves_the_referral_and_counts_the_caseload
 ) -> None:
     match = confirm(coordinator, organisation, referral, profile)
     referral.refresh_from_db()
-    assert match.status == MatchStatus.PROPOSED
+    assert match.status == MatchStatus.CONFIRMED
     assert match.role == MatchRole.BEFRIENDER
     assert referral.status == ReferralStatus.MATCHED
     assert match.next_review_on is not None

@@ -163,14 +163,17 @@ def test_a_batch_refuses_only_the_pairs_outside_eligibility(
     assert not Match.objects.filter(referral=early).exists()
 
 
-def test_the_candidates_page_says_eligible_from_and_refuses_without_a_reason(
+def test_the_candidates_page_says_eligible_from_and_the_confirmation_asks_for_a_reason(
     coordinator_client, early, profile
 ) -> None:
     url = reverse("matching:candidates", args=[early.pk])
     page = coordinator_client.get(url).content.decode()
     assert "Eligible from 4 Jan 2027" in page
     assert "Outside eligibility today: not eligible until 4 Jan 2027" in page
-    assert 'form="confirm-override"' in page
+    asking = coordinator_client.get(reverse("matching:confirm", args=[early.pk]), {"volunteer": profile.pk})
+    assert asking.status_code == 200
+    assert 'name="eligibility_override_reason"' in asking.content.decode()
+    _nothing_written(early)
     response = coordinator_client.post(reverse("matching:confirm", args=[early.pk]), {"volunteer": profile.pk})
     assert response.status_code == 400
     form = response.context["override_form"]
@@ -209,7 +212,8 @@ def test_a_parent_inside_eligibility_gets_the_plain_match_button(
     page = coordinator_client.get(reverse("matching:candidates", args=[referral.pk])).content.decode()
     assert "Outside eligibility" not in page
     assert "Eligible from" not in page
-    assert 'form="confirm-override"' not in page
+    asking = coordinator_client.get(reverse("matching:confirm", args=[referral.pk]), {"volunteer": profile.pk})
+    assert 'name="eligibility_override_reason"' not in asking.content.decode()
 
 
 def test_the_api_refuses_with_a_field_error_and_accepts_a_reason(coordinator_client, early, profile) -> None:

@@ -119,7 +119,7 @@ def test_ending_a_match_inline_updates_the_section_and_the_status_badge(coordina
     refused = coordinator_client.post(url, {"to_status": "ended", "ending_type": "unplanned"}, **HTMX)
     assert "Write a short closing note." in refused.content.decode()
     match.refresh_from_db()
-    assert match.status == MatchStatus.PROPOSED
+    assert match.status == MatchStatus.CONFIRMED
     response = coordinator_client.post(
         url, {"to_status": "ended", "ending_type": "unplanned", "closing_note": "Family moved on"}, **HTMX
     )

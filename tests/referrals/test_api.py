@@ -117,9 +117,9 @@ def test_existing_parent_by_id(coordinator_client, organisation, service, other_
 def test_transition_action(coordinator_client, organisation, service):
     referral = ReferralFactory(organisation=organisation, service=service)
     url = reverse("api-referral-transition", args=[referral.pk])
-    refused = coordinator_client.post(url, {"to_status": "active"}, content_type="application/json")
+    refused = coordinator_client.post(url, {"to_status": "ending"}, content_type="application/json")
     assert refused.status_code == 400
-    assert "cannot move to active" in refused.json()["to_status"][0]
+    assert "cannot move to ending" in refused.json()["to_status"][0]
     needs_reason = coordinator_client.post(url, {"to_status": "declined"}, content_type="application/json")
     assert needs_reason.status_code == 400
     assert "reason" in needs_reason.json()

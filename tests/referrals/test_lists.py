@@ -97,7 +97,7 @@ def test_board_counts_filters_and_htmx_move(coordinator_client, organisation, se
     )
     assert refused.status_code == 200
     assert "HX-Trigger" not in refused
-    assert "cannot move there" in refused.content.decode()
+    assert "cannot move to closed" in refused.content.decode()  # the service says why, and where it can go
     first.refresh_from_db()
     assert first.status == "contacted"
 

@@ -8,15 +8,13 @@ from django.core.exceptions import ValidationError
 from operations.core.audit import AuditEvent
 from referrals import services
 from referrals.models import ReferralTransition
-from referrals.workflow import Status, transition_error
+from referrals.workflow import Status, allowed_targets, transition_error
 from tests.referrals.factories import ReferralFactory
 
 ALLOWED = [
     ("received", "contacted", ""),
     ("contacted", "assessed", ""),
     ("assessed", "waiting", ""),
-    ("waiting", "matched", ""),
-    ("matched", "active", ""),
     ("matched", "waiting", "Volunteer moved away"),
     ("active", "ending", "Baby turns one soon"),
     ("ending", "closed", ""),
@@ -25,6 +23,10 @@ ALLOWED = [
     ("active", "withdrawn", "Moved away"),
 ]
 REFUSED = [
+    ("received", "ending", "", "to_status"),
+    # Entered only through matching (a confirmed match, the first contact).
+    ("waiting", "matched", "", "to_status"),
+    ("matched", "active", "", "to_status"),
     ("received", "active", "", "to_status"),
     ("received", "matched", "", "to_status"),
     ("waiting", "contacted", "", "to_status"),
@@ -49,17 +51,31 @@ def test_refused_transitions_say_why(source, target, reason, field):
 
 
 def test_refusal_names_the_allowed_moves():
-    message = transition_error("received", "active", "")["to_status"]
-    assert "cannot move to active" in message
+    message = transition_error("received", "ending", "")["to_status"]
+    assert "cannot move to ending" in message
     assert "contacted" in message
+
+
+def test_only_matching_enters_matched_and_active():
+    assert "candidates page" in transition_error("waiting", "matched", "")["to_status"]
+    assert "first contact" in transition_error("matched", "active", "")["to_status"]
+    assert transition_error("waiting", "matched", "", by_match=True) == {}
+    assert transition_error("matched", "active", "", by_match=True) == {}
+    # Matching still follows the table: a received referral is not matched.
+    assert "cannot move to matched" in transition_error("received", "matched", "", by_match=True)["to_status"]
+    assert "matched" not in allowed_targets("waiting")
+    assert "active" not in allowed_targets("matched")
+    assert allowed_targets("waiting", by_match=True)[0] == "matched"
 
 
 @pytest.mark.django_db
 def test_the_whole_path_records_who_and_when(coordinator, organisation, service):
     referral = ReferralFactory(organisation=organisation, service=service)
     services.parent_record_contact_safety(actor=coordinator, parent=referral.parent, data={"safe_phone": True})
-    for target in ["contacted", "assessed", "waiting", "matched", "active"]:
+    for target in ["contacted", "assessed", "waiting"]:
         referral = services.referral_transition(actor=coordinator, referral=referral, to_status=target)
+    for target in ["matched", "active"]:  # what confirming a match and its first contact log do
+        referral = services.referral_follow_match(actor=coordinator, referral=referral, to_status=target, reason="")
     referral = services.referral_transition(
         actor=coordinator, referral=referral, to_status="ending", reason="Planned ending"
     )

@@ -992,8 +992,14 @@ MATCHING_PAGES: dict[str, list[Case]] = {
     "matching:candidates": staff_object("referral", "other_referral"),
     # An unknown availability cell is a field error.
     "matching:needs": staff_post("referral", "other_referral", answer=400, data={"availability": "someday"}),
-    # No volunteer chosen: refused with a message on the candidates page.
-    "matching:confirm": staff_post("referral", "other_referral", answer=REDIRECT),
+    # GET asks once (the confirmation page, which writes nothing); no volunteer
+    # chosen: back to the candidates page with a message, on GET and POST.
+    "matching:confirm": [
+        Case(answers(LOGIN, 403, 403, REDIRECT, REDIRECT, 404), args=("referral",), note="no volunteer chosen"),
+        Case(STAFF_OWN, path="/matching/referrals/{referral}/confirm/?volunteer={volunteer_profile}"),
+        Case(STAFF_OTHER, path="/matching/referrals/{other_referral}/confirm/?volunteer={other_volunteer_profile}"),
+        *staff_post("referral", "other_referral", answer=REDIRECT)[1:],
+    ],
     "matching:conflict-add": staff_post("referral", "other_referral", answer=REDIRECT),
     "matching:proposals": [
         Case(STAFF),

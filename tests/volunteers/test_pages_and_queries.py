@@ -337,7 +337,7 @@ def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisa
             organisation=organisation, supervisor=pso, held_on=TODAY - dt.timedelta(days=days_ago)
         )
         session.volunteers.add(near_full)
-    for status in (MatchStatus.ACTIVE, MatchStatus.PROPOSED, MatchStatus.ENDED):
+    for status in (MatchStatus.ACTIVE, MatchStatus.CONFIRMED, MatchStatus.ENDED):
         referral = waiting_referral(organisation=organisation, service=service, area=area)
         ended = {"ending_type": "planned", "ended_on": TODAY} if status == MatchStatus.ENDED else {}
         Match.objects.create(

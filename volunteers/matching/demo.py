@@ -1,36 +1,36 @@
 """Demo data of matching, called by `manage.py seed_demo` after referrals and
 volunteers. Idempotent: the directory is filled with get_or_create, and an
 organisation that already has matches is left alone. The referrals demo
-leaves some referrals matched, active or ending: each gets its match here
-(the demo user `volunteer` supports two families); waiting referrals stay
-waiting, for the coordinator to match from the proposals page. Every person
-is invented; the directory names real organisations from the review."""
+leaves families at most waiting; here some of them are taken on through
+matching's own services, as a coordinator and a volunteer would: a match
+confirmed (matched), introduced, its first contact logged (active), a
+planned ending under way (ending) or completed (closed). The named demo
+volunteer and PSO come first, so they support families. Only the dates are
+moved into the past afterwards, keeping every rule (a match starts on or
+after the day it was confirmed). Every person is invented; the directory
+names real organisations from the review."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from operations.core.models import Organisation, User
-from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
-from volunteers.matching.models import (
-    Concern,
-    ContactLog,
-    ContactMode,
-    DirectoryEntry,
-    Match,
-    MatchStatus,
-    Topic,
-    Visit,
+from volunteers.matching.models import ContactMode, EndingType, Match, MatchStatus, Topic
+from volunteers.matching.selectors import candidates_for, referrals_with_needs
+from volunteers.matching.services import (
+    contact_log_create,
+    directory_entries_seed,
+    match_confirm,
+    match_transition,
+    visit_plan,
 )
-from volunteers.matching.selectors import matching_settings_for, role_for_service
-from volunteers.matching.services import directory_entries_seed
-from volunteers.models import Status as VolunteerStatus
 from volunteers.models import VolunteerProfile
 
 #: Organisations named in the evidence review, to signpost families to.
@@ -58,6 +58,11 @@ NAMED = {
     "family-start-east-lothian": ("volunteer2", "pso2"),
     "capital-peer-network": ("volunteer3", "pso3"),
 }
+COORDINATORS = {
+    "tweed-valley": "coordinator",
+    "family-start-east-lothian": "coordinator2",
+    "capital-peer-network": "coordinator3",
+}
 NOTES = [
     "Walked to the park; she is sleeping a bit better.",
     "Talked through feeding worries; shared the local group times.",
@@ -67,117 +72,127 @@ NOTES = [
 ]
 
 
-OVERRIDE_REASON = "Perinatal mental health team asked for support to start early."
-
-
 def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     for slug, organisation in organisations.items():
         directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
         if slug in NAMED and not Match.objects.filter(organisation=organisation).exists():
             _seed_organisation(organisation, users, slug, random.Random(f"matching-{slug}"))  # noqa: S311 - demo variety
+    # The outcomes demo (a lower layer, run before this one) gives supported
+    # families their measures; only now are some of them supported.
+    from referrals.outcomes import demo as outcomes_demo
+
+    outcomes_demo.seed(organisations=organisations, users=users)
+
+
+#: What becomes of each waiting family, in turn: some stay waiting for the
+#: proposals page; the others are matched and taken as far as this says.
+PLAN = ["active", "confirmed", "wait", "active", "ending", "closed", "wait", "introduced", "active"]
+
+
+def _confirm(coordinator: User, referral: Referral, first: set[int], today: dt.date) -> Match | None:
+    """Confirms the best candidate who passes every rule (the named demo
+    people first), through the service; None when nobody does."""
+    page = candidates_for(referral, today=today, top=50)
+    ranked = sorted(page.candidates.ranked, key=lambda a: a.volunteer.volunteer_id not in first)
+    for assessment in ranked:
+        try:
+            return match_confirm(
+                actor=coordinator,
+                organisation_id=referral.organisation_id,
+                referral_id=referral.pk,
+                volunteer_id=assessment.volunteer.volunteer_id,
+            )
+        except ValidationError:
+            continue
+    return None
+
+
+def _log(volunteer: User, match: Match, day: dt.date, rng: random.Random, *, concern: bool = False) -> bool:
+    """Logs one contact through the service; False when it is refused
+    (for example after the family's eligibility ended)."""
+    note = "Mentioned feeling very low this week; asked for a call from the coordinator." if concern else ""
+    try:
+        contact_log_create(
+            actor=volunteer,
+            match=match,
+            data={
+                "contact_date": day,
+                "duration_minutes": rng.choice([20, 45, 60, 90, 120]),
+                "mode": rng.choice([c for c, _ in ContactMode.choices]),
+                "topics": sorted(rng.sample([t for t, _ in Topic.choices], rng.randint(1, 3))),
+                "note": note or rng.choice(NOTES),
+                "has_concern": concern,
+            },
+        )
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic
 def _seed_organisation(organisation: Organisation, users: dict[str, User], slug: str, rng: random.Random) -> None:
     today = timezone.localdate()
-    settings = matching_settings_for(organisation.pk)
-    named = [users[name] for name in NAMED[slug] if name in users]
-    profiles = list(
-        VolunteerProfile.objects.filter(organisation=organisation, status=VolunteerStatus.ACTIVE).order_by("pk")
-    )
-    # The named demo volunteer and PSO come first, so they get families.
-    profiles.sort(key=lambda p: (0, named.index(p.user)) if p.user in named else (1, p.pk))
-    load = {p.pk: 0 for p in profiles}
-    limit = {p.pk: (2 if named and p.user == named[0] else p.max_caseload) for p in profiles}
-    entries = list(DirectoryEntry.objects.filter(organisation=organisation))
-    referrals = (
-        Referral.objects.filter(
-            organisation=organisation,
-            status__in=[ReferralStatus.MATCHED, ReferralStatus.ACTIVE, ReferralStatus.ENDING],
+    coordinator = users[COORDINATORS[slug]]
+    first = set(
+        VolunteerProfile.objects.filter(organisation=organisation, user__username__in=NAMED[slug]).values_list(
+            "pk", flat=True
         )
-        .select_related("service", "parent")
+    )
+    waiting = list(
+        referrals_with_needs(Referral.objects.filter(organisation=organisation, status=ReferralStatus.WAITING))
+        .select_related("organisation__volunteer_settings", "organisation__matching_settings")
         .order_by("pk")
     )
-    taken: set[tuple[int, str]] = set()
-    matches = []
-    for referral in referrals:
-        role = role_for_service(referral.service.kind)
-        if (referral.parent_id, role) in taken:
+    concern_placed = False
+    for number, referral in enumerate(waiting):
+        plan = PLAN[number % len(PLAN)]
+        if plan == "wait":
             continue
-        profile = next((p for p in profiles if role in p.kinds and load[p.pk] < limit[p.pk]), None)
-        if profile is None:
+        match = _confirm(coordinator, referral, first, today)
+        if match is None:
             continue
-        load[profile.pk] += 1
-        taken.add((referral.parent_id, role))
-        status = {
-            ReferralStatus.MATCHED: rng.choice([MatchStatus.PROPOSED, MatchStatus.INTRODUCED]),
-            ReferralStatus.ACTIVE: MatchStatus.ACTIVE,
-            ReferralStatus.ENDING: MatchStatus.ENDING,
-        }[referral.status]
-        confirmed = today - dt.timedelta(days=rng.randint(20, 120))
-        started = referral.support_started_on or confirmed + dt.timedelta(days=7)
-        # Confirmed outside the eligibility (a referral made early in pregnancy): the
-        # coordinator's override, with its reason, as the confirm service requires.
-        outside = outside_eligibility(referral.eligibility_start, referral.eligibility_end, confirmed)
-        match = Match.objects.create(
-            organisation=organisation,
-            referral=referral,
-            parent=referral.parent,
-            volunteer=profile,
-            role=role,
-            status=status,
-            score=rng.randint(45, 90),
-            confirmed_at=timezone.make_aware(dt.datetime.combine(confirmed, dt.time(10))),
-            confirmed_by=users.get("coordinator"),
-            introduced_on=confirmed + dt.timedelta(days=5) if status != MatchStatus.PROPOSED else None,
-            started_on=started if status in (MatchStatus.ACTIVE, MatchStatus.ENDING) else None,
-            # Every fourth match has its review overdue, so the coordinator's home shows one.
-            next_review_on=today - dt.timedelta(days=3) if len(matches) % 4 == 1 else today + dt.timedelta(days=40),
-            eligibility_override_note=outside,
-            eligibility_override_reason=OVERRIDE_REASON if outside else "",
+        # Confirmed a week or two after the referral arrived (never in the future).
+        confirmed_on = min(today, referral.received_on + dt.timedelta(days=rng.randint(7, 14)))
+        confirmed_at = timezone.make_aware(dt.datetime.combine(confirmed_on, dt.time(10)))
+        # Every fourth match has its review overdue, so the coordinator's home shows one.
+        review = today - dt.timedelta(days=3) if number % 4 == 1 else match.next_review_on
+        Match.objects.filter(pk=match.pk).update(
+            confirmed_at=confirmed_at, status_changed_at=confirmed_at, next_review_on=review
         )
-        if role == "birth_companion":
-            child = referral.parent.children.filter(birth_date__isnull=True).order_by("due_date").first()
-            if child and child.due_date:
-                match.due_date = child.due_date
-                match.on_call_from = child.due_date - dt.timedelta(days=settings.on_call_days_before_due)
-                match.on_call_to = child.due_date + dt.timedelta(days=settings.on_call_days_after_due)
-                match.save(update_fields=["due_date", "on_call_from", "on_call_to"])
-        matches.append(match)
-        Visit.objects.create(
-            organisation=organisation,
-            match=match,
-            planned_for=today + dt.timedelta(days=rng.randint(1, 10)),
-            at_time=dt.time(rng.choice([10, 11, 14, 15]), rng.choice([0, 30])),
-            mode=rng.choice([ContactMode.HOME_VISIT, ContactMode.WALK, ContactMode.CAFE, ContactMode.PHONE]),
-            place=rng.choice(["", "Home", "Library café", "Riverside path"]),
-            created_by=profile.user,
-        )
-        if status in (MatchStatus.ACTIVE, MatchStatus.ENDING):
-            last_day = min(today, referral.eligibility_end or today)
-            for offset in sorted(rng.sample(range(1, 40), rng.randint(2, 5)), reverse=True):
-                day = last_day - dt.timedelta(days=offset)
-                if day < started:
-                    continue
-                log = ContactLog.objects.create(
-                    organisation=organisation,
+        match.refresh_from_db()
+        volunteer = match.volunteer.user
+        if plan == "introduced":
+            match_transition(
+                actor=coordinator,
+                match=match,
+                to_status=MatchStatus.INTRODUCED,
+                on=min(today, confirmed_on + dt.timedelta(days=3)),
+            )
+        if plan in ("active", "ending", "closed"):
+            start = min(today, confirmed_on + dt.timedelta(days=rng.randint(2, 6)))
+            days = sorted({start} | {start + dt.timedelta(days=d) for d in rng.sample(range(1, 40), rng.randint(1, 4))})
+            logged = [day for day in days if day <= today and _log(volunteer, match, day, rng)]
+            if logged and not concern_placed and plan == "ending":
+                concern_placed = _log(volunteer, match, logged[-1], rng, concern=True)
+            if logged and plan == "ending":
+                match_transition(actor=coordinator, match=match, to_status=MatchStatus.ENDING)
+            elif logged and plan == "closed":
+                match_transition(
+                    actor=coordinator,
                     match=match,
-                    logged_by=profile.user,
-                    contact_date=day,
-                    duration_minutes=rng.choice([20, 45, 60, 90, 120]),
-                    mode=rng.choice([c for c, _ in ContactMode.choices]),
-                    topics=sorted(rng.sample([t for t, _ in Topic.choices], rng.randint(1, 3))),
-                    note=rng.choice(NOTES),
+                    to_status=MatchStatus.ENDED,
+                    ending_type=EndingType.PLANNED,
+                    closing_note="Planned ending: the family felt ready, and was told about local groups.",
                 )
-                if entries and rng.random() < 0.4:
-                    log.signposted_to.set(rng.sample(entries, 1))
-    active = [m for m in matches if m.status == MatchStatus.ACTIVE]
-    if active:
-        log = active[0].contact_logs.order_by("-contact_date").first()
-        if log is not None:
-            log.has_concern = True
-            log.note = "Mentioned feeling very low this week; asked for a call from the coordinator."
-            log.save(update_fields=["has_concern", "note"])
-            Concern.objects.create(
-                organisation=organisation, match=active[0], contact_log=log, raised_by=log.logged_by, details=log.note
+        match.refresh_from_db()
+        if match.is_open:
+            visit_plan(
+                actor=volunteer,
+                match=match,
+                data={
+                    "planned_for": today + dt.timedelta(days=rng.randint(1, 10)),
+                    "at_time": dt.time(rng.choice([10, 11, 14, 15]), rng.choice([0, 30])),
+                    "mode": rng.choice([ContactMode.HOME_VISIT, ContactMode.WALK, ContactMode.CAFE, ContactMode.PHONE]),
+                    "place": rng.choice(["", "Home", "Library café", "Riverside path"]),
+                },
             )

@@ -75,7 +75,9 @@ class VisitForm(forms.Form):
 
 
 class MatchMoveForm(forms.Form):
-    to_status = forms.ChoiceField(label="Move to", choices=[c for c in MatchStatus.choices if c[0] != "proposed"])
+    to_status = forms.ChoiceField(
+        label="Move to", choices=[c for c in MatchStatus.choices if c[0] != MatchStatus.CONFIRMED]
+    )
     ending_type = forms.ChoiceField(label="Ending type", choices=[("", "—"), *EndingType.choices], required=False)
     closing_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -102,8 +104,7 @@ class ExtensionForm(forms.Form):
 
 
 class EligibilityOverrideForm(forms.Form):
-    """The candidates page's reason to match a parent outside their
-    eligibility; the volunteer comes with the "Match" button pressed."""
+    """The match confirmation's reason to match a parent outside their eligibility."""
 
     eligibility_override_reason = forms.CharField(
         label="Reason to match outside eligibility",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from operations.core.models import STAFF_ROLES, Organisation, OrganisationScopedQuerySet, active_membership
@@ -24,7 +25,9 @@ class MatchRole(models.TextChoices):
 
 
 class MatchStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
+    # A match exists only once a coordinator confirmed it: the unsaved
+    # whole-list suggestions are "proposals", never a match status.
+    CONFIRMED = "confirmed", "Confirmed"
     INTRODUCED = "introduced", "Introduced"
     ACTIVE = "active", "Active"
     ENDING = "ending", "Ending"
@@ -32,7 +35,7 @@ class MatchStatus(models.TextChoices):
 
 
 #: Matches that count towards a caseload and accept contact logs.
-OPEN_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.INTRODUCED, MatchStatus.ACTIVE, MatchStatus.ENDING)
+OPEN_MATCH_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.INTRODUCED, MatchStatus.ACTIVE, MatchStatus.ENDING)
 
 
 class EndingType(models.TextChoices):
@@ -178,7 +181,7 @@ class Match(models.Model):
     parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="matches")
     volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.PROTECT, related_name="matches")
     role = models.CharField(max_length=20, choices=MatchRole.choices, default=MatchRole.BEFRIENDER)
-    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
+    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.CONFIRMED)
     score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     confirmed_at = models.DateTimeField(default=timezone.now)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -232,6 +235,15 @@ class Match(models.Model):
             models.CheckConstraint(
                 condition=Q(on_call_from__isnull=True) | Q(on_call_to__gte=models.F("on_call_from")),
                 name="match_on_call_window_ordered",
+            ),
+            # Support cannot start before the match was confirmed. The database
+            # compares with the UTC day of confirmation (never later than the
+            # UK day); the services check the UK day itself.
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(started_on__gte=Cast("confirmed_at", output_field=models.DateField())),
+                name="match_starts_after_confirmation",
+                violation_error_message="A match cannot start before it was confirmed.",
             ),
         ]
 

@@ -74,6 +74,9 @@ def seed(context: ScaleContext) -> None:
                 volunteer_id=people[turn % len(people)].pk,
                 role=role,
                 status=status,
+                # Confirmed before support started (the database refuses the reverse).
+                confirmed_at=timezone.make_aware(dt.datetime.combine(started, dt.time(10)))
+                - dt.timedelta(days=rng.randint(3, 14)),
                 started_on=started if status != MatchStatus.INTRODUCED else None,
                 next_review_on=today + dt.timedelta(days=rng.randint(-20, 90)),
             )

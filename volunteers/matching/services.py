@@ -3,7 +3,9 @@ the match lifecycle, reviews, planned visits, contact logs and concerns.
 
 Each service raises a ValidationError with field errors when input is bad,
 and writes nothing then. Audit summaries name records, never people. No
-message is sent from here: the reminders layer reads open concerns."""
+message is sent from here: the reminders layer reads open concerns, and
+hears of confirmed matches and raised concerns through signals and
+``raise_urgent``."""
 
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
+from operations.core.dates import short_date
 from operations.core.models import STAFF_ROLES, User, active_membership
 from operations.core.months import add_months_clamped
 from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
-from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_transition
+from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_follow_match, referral_transition
 from referrals.workflow import Status as ReferralStatus
-from volunteers.matching import scoring, selectors
+from volunteers.matching import scoring, selectors, signals
 from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
     Concern,
@@ -166,7 +169,7 @@ def match_confirm_batch(
                 parent=referral.parent,
                 volunteer_id=volunteer_id,
                 role=role,
-                status=MatchStatus.PROPOSED,
+                status=MatchStatus.CONFIRMED,
                 score=score,
                 confirmed_by=actor,
                 next_review_on=add_months_clamped(today, settings.review_interval_months),
@@ -175,7 +178,7 @@ def match_confirm_batch(
             if role == MatchRole.BIRTH_COMPANION:
                 _birth_companion_window(match, settings)
                 match.save(update_fields=["due_date", "on_call_from", "on_call_to"])
-            referral_transition(
+            referral_follow_match(
                 actor=actor,
                 referral=referral,
                 to_status=ReferralStatus.MATCHED,
@@ -190,6 +193,8 @@ def match_confirm_batch(
                 summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}"
                 + (f", outside eligibility ({override['eligibility_override_note']}): overridden" if override else ""),
             )
+            # The volunteer is told (by the notifications layer) in this transaction.
+            signals.match_confirmed.send(sender=Match, match_id=match.pk)
             taken[volunteer_id] += 1
             taken_roles.add((referral.parent_id, role))
             results.append(ConfirmResult(referral_id, volunteer_id, match, []))
@@ -225,7 +230,7 @@ def match_confirm(
 
 #: Lifecycle moves a coordinator makes (the first contact log makes a match active).
 MATCH_MOVES = {
-    MatchStatus.PROPOSED: {MatchStatus.INTRODUCED, MatchStatus.ENDED},
+    MatchStatus.CONFIRMED: {MatchStatus.INTRODUCED, MatchStatus.ENDED},
     MatchStatus.INTRODUCED: {MatchStatus.ACTIVE, MatchStatus.ENDING, MatchStatus.ENDED},
     MatchStatus.ACTIVE: {MatchStatus.ENDING, MatchStatus.ENDED},
     MatchStatus.ENDING: {MatchStatus.ENDED},
@@ -256,6 +261,11 @@ def match_transition(
             check_not_restricted(locked.parent, field="to_status")
         today = on or timezone.localdate()
         errors = {}
+        confirmed_on = timezone.localdate(locked.confirmed_at)
+        if to_status in (MatchStatus.INTRODUCED, MatchStatus.ACTIVE) and today < confirmed_on:
+            errors["to_status"] = (
+                f"This match was confirmed on {short_date(confirmed_on)}: it cannot be introduced or start before then."
+            )
         if to_status == MatchStatus.ENDED:
             if ending_type not in dict(EndingType.choices):
                 errors["ending_type"] = "Choose how the match ended."
@@ -300,10 +310,20 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
     workflow: when its last open match ends, support has ended (active or
     ending: closed, with the ending type as the reason) or never started
     (matched: back to the waiting list); when every open match is ending,
-    the referral is ending. While another match is open, nothing moves."""
+    the referral is ending; when a match becomes active (support started),
+    a matched referral is active. While another match is open, nothing moves."""
     referral = match.referral
     others = Match.objects.filter(referral_id=referral.pk, status__in=OPEN_MATCH_STATUSES).exclude(pk=match.pk)
-    if match.status == MatchStatus.ENDED and not others.exists():
+    if match.status == MatchStatus.ACTIVE and referral.status == ReferralStatus.MATCHED:
+        referral_follow_match(
+            actor=actor,
+            referral=referral,
+            to_status=ReferralStatus.ACTIVE,
+            reason="Support started",
+            request=request,
+            on=match.started_on,
+        )
+    elif match.status == MatchStatus.ENDED and not others.exists():
         ending = EndingType(match.ending_type)
         if referral.status == ReferralStatus.MATCHED:
             target = _REFERRAL_AFTER_UNSTARTED_MATCH.get(ending, ReferralStatus.WAITING)
@@ -426,8 +446,10 @@ def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) ->
             errors["contact_date"] = (
                 f"Support ended on {last_day:%-d %b %Y}: ask your coordinator to record an extension with a reason."
             )
-        elif contact_date < match.confirmed_at.date() - dt.timedelta(days=1):
-            errors["contact_date"] = "The contact date is before the match was confirmed."
+        elif contact_date < timezone.localdate(match.confirmed_at):
+            # The first contact starts support, which cannot start before the match was confirmed.
+            confirmed_on = short_date(timezone.localdate(match.confirmed_at))
+            errors["contact_date"] = f"The match was confirmed on {confirmed_on}: log contacts from then on."
     duration = data.get("duration_minutes")
     if duration is None or duration < 1:
         errors["duration_minutes"] = "Give how long the contact lasted (at least 1 minute)."
@@ -474,13 +496,13 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
         )
         if entries:
             log.signposted_to.set(entries)
-        if locked.status in (MatchStatus.PROPOSED, MatchStatus.INTRODUCED):
+        if locked.status in (MatchStatus.CONFIRMED, MatchStatus.INTRODUCED):
             locked.status = MatchStatus.ACTIVE
             locked.started_on = locked.started_on or log.contact_date
             locked.status_changed_at = timezone.now()
             locked.save(update_fields=["status", "started_on", "status_changed_at"])
             if locked.referral.status == ReferralStatus.MATCHED:
-                referral_transition(
+                referral_follow_match(
                     actor=actor,
                     referral=locked.referral,
                     to_status=ReferralStatus.ACTIVE,

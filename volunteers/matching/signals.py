@@ -9,3 +9,8 @@ from django.dispatch import Signal
 #: the service's transaction, so what receivers write (the coordinators'
 #: notifications) commits with the concern, or not at all.
 concern_raised = Signal()
+
+#: A coordinator confirmed a match: the volunteer or PSO is to be told. Sent
+#: inside the confirming transaction with ``match_id``, so what the receiver
+#: writes commits with the match, or not at all.
+match_confirmed = Signal()

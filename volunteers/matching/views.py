@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.confirm import Confirmation, confirm_page
@@ -44,10 +44,9 @@ def _candidates_page(
     referral: Referral,
     needs_form: forms.MatchingNeedsForm,
     *,
-    override_form: forms.EligibilityOverrideForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The candidate page; ``needs_form`` or ``override_form`` is bound when a submission was refused."""
+    """The candidate page; ``needs_form`` is bound when a submission was refused."""
     today = timezone.localdate()
     page = selectors.candidates_for(referral, today=today)
     try:
@@ -61,9 +60,8 @@ def _candidates_page(
         "needs_form": needs_form,
         "asked_experience": asked,
         "today": today,
-        # Outside the eligibility today, "Match" needs a reason (the override form).
+        # Outside the eligibility today, "Match" will ask for a reason.
         "outside_eligibility": outside_eligibility(referral.eligibility_start, referral.eligibility_end, today),
-        "override_form": override_form or forms.EligibilityOverrideForm(),
     }
     return render(request, "matching/candidates.html", context, status=status)
 
@@ -90,36 +88,57 @@ def needs_save(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    """GET asks once ("Match Aisha with Jo Bloggs? The volunteer will be
+    told."), writing nothing; outside the parent's eligibility it also asks
+    for the coordinator's reason. Its POST confirms the match, which tells
+    the volunteer; a refusal about eligibility comes back to this page (400)."""
     membership = require_membership(request)
     referral = get_referral_for_matching(request.user, referral_pk)
+    candidates_url = reverse("matching:candidates", kwargs={"referral_pk": referral.pk})
     try:
-        volunteer_id = int(request.POST.get("volunteer", ""))
-    except ValueError:
+        volunteer_id = int(request.POST.get("volunteer", "") if request.method == "POST" else request.GET["volunteer"])
+    except (KeyError, ValueError):
         messages.error(request, "Choose a volunteer to match.")
-        return redirect("matching:candidates", referral_pk=referral.pk)
-    override_form = forms.EligibilityOverrideForm(request.POST)
-    if not override_form.is_valid():
-        return _candidates_page(request, referral, _needs_form(referral), override_form=override_form, status=400)
-    try:
-        match = services.match_confirm(
-            actor=request.user,
-            organisation_id=membership.organisation_id,
-            referral_id=referral.pk,
-            volunteer_id=volunteer_id,
-            eligibility_override_reason=override_form.cleaned_data["eligibility_override_reason"],
-            request=request,
-        )
-    except ValidationError as exc:
-        if "eligibility_override_reason" in exc.message_dict:
+        return redirect(candidates_url)
+    profile = VolunteerProfile.objects.visible_to(request.user).select_related("user").filter(pk=volunteer_id).first()
+    if profile is None:
+        messages.error(request, "Choose a volunteer of your organisation.")
+        return redirect(candidates_url)
+    override_form = forms.EligibilityOverrideForm(request.POST or None)
+    if request.method == "POST" and override_form.is_valid():
+        try:
+            match = services.match_confirm(
+                actor=request.user,
+                organisation_id=membership.organisation_id,
+                referral_id=referral.pk,
+                volunteer_id=volunteer_id,
+                eligibility_override_reason=override_form.cleaned_data["eligibility_override_reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            if "eligibility_override_reason" not in exc.message_dict:
+                for error in exc.messages:
+                    messages.error(request, error)
+                return redirect(candidates_url)
             apply_service_errors(override_form, exc)
-            return _candidates_page(request, referral, _needs_form(referral), override_form=override_form, status=400)
-        for error in exc.messages:
-            messages.error(request, error)
-        return redirect("matching:candidates", referral_pk=referral.pk)
-    messages.success(request, "Match confirmed. The referral is now matched.")
-    return redirect("matching:match-detail", pk=match.pk)
+        else:
+            messages.success(
+                request, f"Match confirmed. {match.volunteer.user} has been told; the referral is now matched."
+            )
+            return redirect("matching:match-detail", pk=match.pk)
+    today = timezone.localdate()
+    context = {
+        "referral": referral,
+        "parent_first_name": referral.parent.preferred_name or referral.parent.first_name,
+        "volunteer_id": profile.pk,
+        "volunteer_name": str(profile.user),
+        "candidates_url": candidates_url,
+        "outside_eligibility": outside_eligibility(referral.eligibility_start, referral.eligibility_end, today),
+        "override_form": override_form,
+    }
+    return render(request, "matching/confirm.html", context, status=400 if request.method == "POST" else 200)
 
 
 @staff_required
