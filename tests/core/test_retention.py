@@ -15,7 +15,7 @@ from operations.core.retention import RetentionRun, RetentionSetting, retention_
 from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.services import notification_write
 from referrals.models import Parent, Referral
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import PvgRecord
 from volunteers.models import Status as VolunteerStatus

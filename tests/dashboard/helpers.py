@@ -12,8 +12,7 @@ from operations.core.models import Organisation, Service
 from operations.groups.models import Booking, BookingChild, BookingStatus, Group, GroupSession, HeadCount
 from referrals.models import Referral
 from referrals.workflow import Status
-from tests.factories import AssessmentFactory
-from tests.referrals.factories import ParentFactory
+from tests.factories import AssessmentFactory, ParentFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.matching.models import ContactLog, Match, MatchStatus
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from operations.core.models import Organisation, Role, ServiceKind, User
 from operations.groups import services
 from operations.groups.models import Format, Group, GroupSession, Recurrence
-from tests.factories import ServiceFactory, member
-from tests.referrals.factories import ParentFactory
+from tests.factories import ParentFactory, ServiceFactory, member
 from tests.volunteers.helpers import make_profile
 
 _counter = itertools.count(1)

@@ -10,11 +10,10 @@ import time_machine
 from django.urls import reverse
 
 from operations.core.models import Role
-from tests.factories import ServiceFactory, council_area
+from tests.factories import ChildFactory, ReferralFactory, ServiceFactory, council_area
 from tests.groups.helpers import make_group, rota
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from tests.queries import repeat_view_queries
-from tests.referrals.factories import ChildFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.matching import services
 from volunteers.matching.models import Visit

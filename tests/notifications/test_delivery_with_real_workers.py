@@ -22,8 +22,8 @@ from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.scan import reminders_scan
 from operations.notifications.services import notification_write
 from operations.notifications.tasks import send_notification, sweep_notifications
+from tests.factories import ParentFactory
 from tests.notifications.recording import recorded_keys
-from tests.referrals.factories import ParentFactory
 from tests.worker import RealWorker, point_publisher_at, publisher_settings, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

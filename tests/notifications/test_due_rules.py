@@ -23,7 +23,7 @@ from operations.notifications.due import (
 from operations.notifications.models import Channel, Notification, NotificationPreference
 from operations.notifications.scan import reminders_scan
 from referrals.models import Referral
-from tests.referrals.factories import ChildFactory, ReferralFactory
+from tests.factories import ChildFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import Course, PvgRecord, Status, TrainingRecord
 

@@ -23,7 +23,7 @@ from operations.notifications.models import Notification, ReminderSettings
 from operations.notifications.reminder_settings import SWITCHES, ReminderConfig, reminder_settings_for
 from operations.notifications.scan import RULES, reminders_scan
 from referrals.models import Referral
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import PvgRecord
 

@@ -69,7 +69,7 @@ def test_no_notification_survives_a_rolled_back_concern(coordinator, volunteer, 
 
 def safety_alert(organisation, service):
     from referrals.outcomes.models import Assessment, SafetyAlert
-    from tests.referrals.factories import ReferralFactory
+    from tests.factories import ReferralFactory
 
     referral = ReferralFactory(organisation=organisation, service=service, status="active")
     assessment = Assessment.objects.create(

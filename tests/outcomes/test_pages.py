@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, MeasureWording, Questionnaire, SafetyAlert
+from tests.factories import ReferralFactory
 from tests.outcomes.helpers import assessable_referral
 from tests.queries import repeat_view_queries
-from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

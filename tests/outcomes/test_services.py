@@ -14,8 +14,8 @@ from operations.core.audit import AuditEvent
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
 from referrals.outcomes.signals import safety_alert_raised
+from tests.factories import ReferralFactory
 from tests.outcomes.helpers import assessable_referral
-from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from referrals import selectors
 from referrals.models import Referral
-from tests.factories import ServiceFactory
+from tests.factories import ReferralFactory, ServiceFactory
 from tests.queries import repeat_view_queries
-from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

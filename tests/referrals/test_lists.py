@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from operations.core.working_days import subtract_working_days, working_days_between
 from referrals.models import Referral
-from tests.factories import ServiceFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory, ServiceFactory
 from tests.queries import repeat_view_queries
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
 
 TODAY = timezone.localdate
 

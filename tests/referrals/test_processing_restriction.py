@@ -27,9 +27,8 @@ from operations.notifications.due import (
 from referrals import services
 from referrals.models import Parent, ProcessingRestriction, Referral
 from referrals.outcomes.models import Assessment
-from tests.factories import council_area
+from tests.factories import ChildFactory, ReferralFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
-from tests.referrals.factories import ChildFactory, ReferralFactory
 from volunteers.matching import services as matching_services
 from volunteers.matching.models import Match, Visit
 from volunteers.matching.selectors import waiting_referrals

@@ -210,19 +210,19 @@ def _made(world, name: str):
 
 
 def _parent(organisation):
-    from tests.referrals.factories import ParentFactory
+    from tests.factories import ParentFactory
 
     return ParentFactory(organisation=organisation)
 
 
 def _child(parent):
-    from tests.referrals.factories import ChildFactory
+    from tests.factories import ChildFactory
 
     return ChildFactory(parent=parent)
 
 
 def _referral(organisation, parent, service):
-    from tests.referrals.factories import ReferralFactory
+    from tests.factories import ReferralFactory
 
     return ReferralFactory(organisation=organisation, parent=parent, service=service)
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from operations.groups import services
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.matching.models import DirectoryEntry, Match
 from volunteers.models import Course, LivedExperience
