@@ -95,11 +95,20 @@ _people = itertools.count(1)
 
 
 def member_of(organisation_path: str, role: str = Role.COORDINATOR):
-    """A declaration making a new member with ``role`` of the organisation
-    found at ``organisation_path`` (e.g. ``"referral.organisation"``): who acted."""
+    """A declaration giving who acted: a member with ``role`` of the
+    organisation found at ``organisation_path`` (e.g. ``"referral.organisation"``),
+    the first one it has, or a new one."""
 
     def make(made) -> User:
         organisation = functools.reduce(getattr, organisation_path.split("."), made)
+        existing = (
+            Membership.objects.filter(organisation=organisation, role=role, is_active=True)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            return existing.user
         return member(username=f"{role}-{next(_people)}", organisation=organisation, role=role)
 
     return factory.LazyAttribute(make)

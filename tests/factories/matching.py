@@ -47,35 +47,54 @@ class MatchingNeedsFactory(factory.django.DjangoModelFactory):
 
 
 class ConflictOfInterestFactory(factory.django.DjangoModelFactory):
+    """A volunteer who must not support a parent (of the parent's organisation)."""
+
     class Meta:
         model = ConflictOfInterest
 
-    organisation = factory.SubFactory(OrganisationFactory)
-    parent = factory.SubFactory(ParentFactory, organisation=factory.SelfAttribute("..organisation"))
+    parent = factory.SubFactory(ParentFactory)
+    organisation = factory.SelfAttribute("parent.organisation")
     volunteer = factory.SubFactory(VolunteerProfileFactory, organisation=factory.SelfAttribute("..organisation"))
     note = "Neighbours"
 
 
+_STARTED = (MatchStatus.ACTIVE, MatchStatus.ENDING, MatchStatus.ENDED)
+
+
+def _confirmed_at(match) -> dt.datetime:
+    """Confirmed before it starts: three days before the introduction, or a
+    week ago for a match not introduced yet."""
+    day = match.introduced_on - dt.timedelta(days=3) if match.introduced_on else timezone.localdate() - dt.timedelta(7)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
 class MatchFactory(factory.django.DjangoModelFactory):
-    """An active befriending match, confirmed a month ago and started (its
-    first contact) a week after; the parent is the referral's. Pass
-    ``referral`` to match an existing one (its status is left as it is)."""
+    """An active befriending match of an active referral, with its parent
+    and organisation. Confirmed before it starts: confirmed, introduced four
+    days before ``started_on`` (its first contact), which is 23 days ago
+    unless given; a proposed or introduced match has not started."""
 
     class Meta:
         model = Match
 
-    organisation = factory.SubFactory(OrganisationFactory)
-    referral = factory.SubFactory(
-        ReferralFactory, organisation=factory.SelfAttribute("..organisation"), status=ReferralStatus.ACTIVE
-    )
+    referral = factory.SubFactory(ReferralFactory, status=ReferralStatus.ACTIVE)
+    organisation = factory.SelfAttribute("referral.organisation")
     parent = factory.SelfAttribute("referral.parent")
     volunteer = factory.SubFactory(VolunteerProfileFactory, organisation=factory.SelfAttribute("..organisation"))
     status = MatchStatus.ACTIVE
+    started_on = factory.LazyAttribute(
+        lambda o: timezone.localdate() - dt.timedelta(days=23) if o.status in _STARTED else None
+    )
+    introduced_on = factory.LazyAttribute(
+        lambda o: (
+            o.started_on - dt.timedelta(days=4)
+            if o.started_on
+            else (timezone.localdate() - dt.timedelta(days=2) if o.status == MatchStatus.INTRODUCED else None)
+        )
+    )
     confirmed_by = member_of("organisation")
-    confirmed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
-    introduced_on = factory.LazyAttribute(lambda o: timezone.localtime(o.confirmed_at).date() + dt.timedelta(days=3))
-    started_on = factory.LazyAttribute(lambda o: o.introduced_on + dt.timedelta(days=4))
-    status_changed_at = factory.LazyAttribute(lambda o: o.confirmed_at)
+    confirmed_at = factory.LazyAttribute(_confirmed_at)
+    status_changed_at = factory.SelfAttribute("confirmed_at")
     ended_on = factory.LazyAttribute(lambda o: timezone.localdate() if o.status == MatchStatus.ENDED else None)
     ending_type = factory.LazyAttribute(lambda o: "planned" if o.status == MatchStatus.ENDED else "")
 

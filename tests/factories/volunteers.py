@@ -78,7 +78,8 @@ class VolunteerProfileFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def membership(self, create: bool, extracted, **kwargs) -> None:
-        if create:
+        # ``membership=False``: the person's memberships are the caller's business.
+        if create and extracted is not False:
             Membership.objects.get_or_create(
                 user=self.user, organisation=self.organisation, defaults={"role": Role.VOLUNTEER}
             )

@@ -10,13 +10,12 @@ import time_machine
 from django.urls import reverse
 
 from operations.core.models import Role
-from tests.factories import ChildFactory, ReferralFactory, ServiceFactory, council_area
+from tests.factories import ChildFactory, ReferralFactory, ServiceFactory, VisitFactory, council_area
 from tests.groups.helpers import make_group, rota
 from tests.home.queries import HOME_QUERIES
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from tests.volunteers.helpers import make_profile
 from volunteers.matching import services
-from volunteers.matching.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def _grow(organisation, service, coordinator, pso, volunteer, n: int) -> None:
                 referral_id=referral.pk,
                 volunteer_id=user.volunteer_profiles.get().pk,
             )
-            Visit.objects.create(organisation=organisation, match=match, planned_for=TODAY + dt.timedelta(days=2))
+            VisitFactory(organisation=organisation, match=match, planned_for=TODAY + dt.timedelta(days=2))
 
 
 @time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC), tick=False)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.workflow import Status
-from tests.factories import council_area
+from tests.factories import VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching.models import Match, MatchStatus, Visit
 
@@ -53,6 +53,6 @@ def test_a_visit_filed_under_another_organisation_is_not_visible(
         volunteer=fit_volunteer(organisation=organisation, areas=[area]),
         status=MatchStatus.ACTIVE,
     )
-    ours = Visit.objects.create(organisation=organisation, match=match, planned_for=timezone.localdate())
-    Visit.objects.create(organisation=other_organisation, match=match, planned_for=timezone.localdate())
+    ours = VisitFactory(organisation=organisation, match=match, planned_for=timezone.localdate())
+    VisitFactory(organisation=other_organisation, match=match, planned_for=timezone.localdate())
     assert list(Visit.objects.visible_to(coordinator)) == [ours]

@@ -13,11 +13,11 @@ from django.utils import timezone
 from operations.core.models import Role
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
-from tests.factories import UserFactory, council_area
+from tests.factories import ConflictOfInterestFactory, UserFactory, VisitFactory, council_area
 from tests.home.queries import HOME_QUERIES
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
-from volunteers.matching.models import ConflictOfInterest, Match, MatchingNeeds, Visit
+from volunteers.matching.models import ConflictOfInterest, Match, MatchingNeeds
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_the_candidate_page_ranks_and_explains_exclusions(coordinator_client, or
     referral = waiting_referral(organisation=organisation, service=service, area=area)
     best = fit_volunteer(organisation=organisation, areas=[area], availability=["mon_am"])
     excluded = fit_volunteer(organisation=organisation, areas=[area])
-    ConflictOfInterest.objects.create(organisation=organisation, parent=referral.parent, volunteer=excluded)
+    ConflictOfInterestFactory(organisation=organisation, parent=referral.parent, volunteer=excluded)
     response = coordinator_client.get(reverse("matching:candidates", args=[referral.pk]))
     assert response.status_code == 200
     page = response.context["page"]
@@ -250,9 +250,7 @@ def _grow(organisation, service, area, coordinator, user, n: int) -> None:
         match = services.match_confirm(
             actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
         )
-        Visit.objects.create(
-            organisation=organisation, match=match, planned_for=timezone.localdate() + dt.timedelta(days=2)
-        )
+        VisitFactory(organisation=organisation, match=match, planned_for=timezone.localdate() + dt.timedelta(days=2))
 
 
 def test_query_counts_of_the_candidate_page_and_the_volunteer_home(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from operations.core.models import Role
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, MeasureWording, Questionnaire, SafetyAlert
-from tests.factories import ReferralFactory
+from tests.factories import MeasureWordingFactory, QuestionnaireFactory, ReferralFactory
 from tests.home.queries import HOME_QUERIES
 from tests.outcomes.helpers import assessable_referral
 
@@ -53,7 +53,7 @@ def test_the_form_shows_item_numbers_options_citation_and_copyright_but_no_item_
 
 
 def test_the_form_shows_wording_the_organisation_holds_permission_for(coordinator_client, referral, organisation):
-    MeasureWording.objects.create(
+    MeasureWordingFactory(
         organisation=organisation,
         measure="epds",
         item_number=1,
@@ -254,7 +254,7 @@ def test_a_manager_makes_a_questionnaire_used_on_the_form(manager_client, organi
 
 
 def test_a_questionnaire_in_use_keeps_its_items(manager_client, organisation, referral, manager):
-    questionnaire = Questionnaire.objects.create(organisation=organisation, name="Confidence")
+    questionnaire = QuestionnaireFactory(organisation=organisation, name="Confidence")
     questionnaire.items.create(number=1, text="I feel confident")
     services.assessment_create(
         actor=manager, organisation=organisation, parent=referral.parent, referral=referral, measure="custom",

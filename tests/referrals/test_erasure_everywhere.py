@@ -18,11 +18,11 @@ from operations.notifications.models import Channel
 from operations.notifications.services import notification_write
 from referrals import services as referral_services
 from referrals.outcomes.models import Assessment, SafetyAlert
-from tests.factories import council_area
+from tests.factories import ConcernFactory, ConflictOfInterestFactory, MatchReviewFactory, VisitFactory, council_area
 from tests.groups.helpers import first_session, make_group
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services as matching_services
-from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, MatchReview, Visit
+from volunteers.matching.models import ContactLog
 
 NEEDLES = {
     "first name": "Morag",
@@ -98,12 +98,10 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
         mode="home_visit",
         note=NEEDLES["contact-log note"],
     )
-    Concern.objects.create(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
-    Visit.objects.create(organisation=organisation, match=match, planned_for=today, place=NEEDLES["visit place"])
-    MatchReview.objects.create(match=match, held_on=today, notes=NEEDLES["review"], next_review_on=today)
-    ConflictOfInterest.objects.create(
-        organisation=organisation, parent=parent, volunteer=profile, note=NEEDLES["conflict"]
-    )
+    ConcernFactory(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
+    VisitFactory(organisation=organisation, match=match, planned_for=today, place=NEEDLES["visit place"])
+    MatchReviewFactory(match=match, held_on=today, notes=NEEDLES["review"], next_review_on=today)
+    ConflictOfInterestFactory(organisation=organisation, parent=parent, volunteer=profile, note=NEEDLES["conflict"])
     session = first_session(make_group(organisation))
     booking = Booking.objects.create(
         organisation=organisation,

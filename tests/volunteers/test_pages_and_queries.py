@@ -9,12 +9,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from operations.core.models import Role
-from tests.factories import council_area, member
+from tests.factories import SupervisionSessionFactory, council_area, member
 from tests.home.queries import HOME_QUERIES
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
 from volunteers import selectors
-from volunteers.models import PvgRecord, Status, SupervisionSession, TrainingRecord, VolunteerProfile
+from volunteers.models import PvgRecord, Status, TrainingRecord, VolunteerProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -358,7 +358,7 @@ def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisa
     area = council_area("S12000026")
     near_full = make_profile(organisation=organisation, today=TODAY, supervisor=pso, max_caseload=3)
     for days_ago in (20, 40, 60):  # three supervisions
-        session = SupervisionSession.objects.create(
+        session = SupervisionSessionFactory(
             organisation=organisation, supervisor=pso, held_on=TODAY - dt.timedelta(days=days_ago)
         )
         session.volunteers.add(near_full)
