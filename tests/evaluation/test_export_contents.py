@@ -20,7 +20,7 @@ from operations.evaluation.services import project_create
 from referrals.models import Child, Parent, Referral
 from referrals.outcomes.models import Assessment
 from tests.evaluation.conftest import read_zip, run_export
-from tests.factories import ServiceFactory, make_assessment_for_export
+from tests.factories import ReferralFactory, ServiceFactory, make_assessment_for_export
 from volunteers.matching.models import ContactLog, Match
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_a_small_group_is_suppressed_with_its_assessments(organisation, service,
         organisation=organisation, role="father", first_name="Lone", last_name="Father",
         date_of_birth=dt.date(1960, 1, 1), evaluation_consent_given_on=dt.date(2025, 1, 1),
     )  # fmt: skip
-    referral = Referral.objects.create(
+    referral = ReferralFactory(
         organisation=organisation, parent=lone, service=service, source="gp", received_on=dt.date(2025, 5, 5)
     )
     make_assessment_for_export(referral=referral, taken_on=dt.date(2025, 6, 1))

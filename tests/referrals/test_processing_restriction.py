@@ -27,7 +27,7 @@ from operations.notifications.due import (
 from referrals import services
 from referrals.models import Parent, ProcessingRestriction, Referral
 from referrals.outcomes.models import Assessment
-from tests.factories import ChildFactory, ReferralFactory, VisitFactory, council_area
+from tests.factories import AssessmentFactory, ChildFactory, ReferralFactory, VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services as matching_services
 from volunteers.matching.models import Match, Visit
@@ -275,7 +275,7 @@ def test_the_reminders_scan_skips_the_family(matched, manager, organisation, ser
 @pytest.mark.django_db
 def test_evaluation_exports_leave_the_parent_out(manager, family):
     Parent.objects.filter(pk=family.pk).update(evaluation_consent_given_on=TODAY)
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory(
         organisation=family.organisation,
         parent=family,
         referral=family.referrals.get(),

@@ -20,6 +20,7 @@ from tests.factories import (
     CourseFactory,
     DirectoryEntryFactory,
     LivedExperienceFactory,
+    MatchFactory,
     ParentFactory,
     ReferralFactory,
 )
@@ -76,7 +77,7 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
 
 
 def _match(organisation, referral, profile) -> Match:
-    return Match.objects.create(
+    return MatchFactory(
         organisation=organisation, referral=referral, parent=referral.parent, volunteer=profile, status="active"
     )
 

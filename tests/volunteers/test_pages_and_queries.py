@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from operations.core.models import Role
-from tests.factories import SupervisionSessionFactory, council_area, member
+from tests.factories import MatchFactory, SupervisionSessionFactory, council_area, member
 from tests.home.queries import HOME_QUERIES
 from tests.volunteers.conftest import TODAY
 from tests.volunteers.helpers import make_profile
@@ -353,7 +353,7 @@ def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisa
     """Caseloads come with the profile rows through a join that also meets
     the supervision sessions: a count of rows would multiply them."""
     from tests.matching.helpers import waiting_referral
-    from volunteers.matching.models import Match, MatchStatus
+    from volunteers.matching.models import MatchStatus
 
     area = council_area("S12000026")
     near_full = make_profile(organisation=organisation, today=TODAY, supervisor=pso, max_caseload=3)
@@ -365,7 +365,7 @@ def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisa
     for status in (MatchStatus.ACTIVE, MatchStatus.PROPOSED, MatchStatus.ENDED):
         referral = waiting_referral(organisation=organisation, service=service, area=area)
         ended = {"ending_type": "planned", "ended_on": TODAY} if status == MatchStatus.ENDED else {}
-        Match.objects.create(
+        MatchFactory(
             organisation=organisation,
             referral=referral,
             parent=referral.parent,
@@ -378,7 +378,7 @@ def test_pso_home_counts_each_open_match_once_however_many_supervisions(organisa
     assert listed.current_caseload == 2
     assert home.fitness_reasons == listed.fitness_reasons == []  # two open of three: still fit
     referral = waiting_referral(organisation=organisation, service=service, area=area)
-    Match.objects.create(
+    MatchFactory(
         organisation=organisation, referral=referral, parent=referral.parent, volunteer=near_full, status="introduced"
     )
     home = next(p for p in selectors.home_profiles(pso, organisation_id=organisation.pk) if p.pk == near_full.pk)
