@@ -43,6 +43,7 @@ PAGES: dict[str, list[Case]] = {
     ),
 }
 
+# Reminder settings: managers only, their own organisation's (bad values: tests/notifications).
 API: dict[str, list[Case]] = {
     "GET /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403))],
     "PUT /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 400, 403), data={})],

@@ -26,6 +26,7 @@ from django.utils import timezone
 from operations.core.audit import AuditAction
 from operations.core.models import Membership, Role, Service, ServiceKind
 from tests.factories import (
+    AuditEventFactory,
     CalendarFeedFactory,
     ChildFactory,
     ConcernFactory,
@@ -51,7 +52,6 @@ from tests.factories import (
     WorkerHeartbeatFactory,
     member,
 )
-from tests.factories.core import AuditEventFactory
 from tests.volunteers.helpers import make_profile
 
 
