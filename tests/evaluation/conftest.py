@@ -17,13 +17,13 @@ from referrals.models import Parent, ParentRole, Referral
 from tests.factories import (
     ChildFactory,
     ContactLogFactory,
+    MatchFactory,
     ReferralFactory,
     council_area,
     make_assessment_for_export,
     member,
 )
 from tests.volunteers.helpers import make_profile
-from volunteers.matching.models import Match
 
 # Two council areas of one health board (NHS Borders has one; NHS Lothian has four).
 LOTHIAN = ("S12000036", "S12000019", "S12000010", "S12000040")
@@ -92,7 +92,7 @@ def build_cohort(organisation, service, *, size: int = 40) -> Cohort:
             support_started_on=received + dt.timedelta(days=20),
         )
         if index % 3 == 0:
-            match = Match.objects.create(
+            match = MatchFactory(
                 organisation=organisation, referral=referral, parent=parent, volunteer=volunteer, status="active",
                 confirmed_at=timezone.make_aware(dt.datetime.combine(received + dt.timedelta(days=14), dt.time(10))),
                 started_on=received + dt.timedelta(days=21),
