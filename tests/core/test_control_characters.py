@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from referrals.models import Parent
-from tests.referrals.factories import ParentFactory
+from tests.factories import ParentFactory
 
 QUERY_URLS = [
     "/api/v1/referrals/?status=%00",

@@ -15,7 +15,7 @@ from operations.core.retention import RetentionRun, RetentionSetting, retention_
 from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.services import notification_write
 from referrals.models import Parent, Referral
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory, RetentionSettingFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import PvgRecord
 from volunteers.models import Status as VolunteerStatus
@@ -87,7 +87,7 @@ def test_applying_a_dry_run_removes_what_it_counted_and_spares_holds_and_open_ca
 @pytest.mark.django_db
 def test_longer_periods_keep_records(organisation, old_records):
     for rule in ("audit", "closed_cases", "left_volunteers", "notifications", "sign_in_attempts"):
-        RetentionSetting.objects.create(organisation=organisation, rule=rule, months=120)
+        RetentionSettingFactory(organisation=organisation, rule=rule, months=120)
     assert set(retention_dry_run(organisation_id=organisation.pk).counts.values()) == {0}
 
 

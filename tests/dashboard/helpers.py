@@ -9,13 +9,22 @@ import itertools
 from django.utils import timezone
 
 from operations.core.models import Organisation, Service
-from operations.groups.models import Booking, BookingChild, BookingStatus, Group, GroupSession, HeadCount
+from operations.groups.models import BookingStatus, Group, GroupSession
 from referrals.models import Referral
 from referrals.workflow import Status
-from tests.factories import AssessmentFactory
-from tests.referrals.factories import ParentFactory
+from tests.factories import (
+    AssessmentFactory,
+    BookingChildFactory,
+    BookingFactory,
+    ContactLogFactory,
+    GroupSessionFactory,
+    HeadCountFactory,
+    MatchFactory,
+    ParentFactory,
+    ReferralFactory,
+)
 from tests.volunteers.helpers import make_profile
-from volunteers.matching.models import ContactLog, Match, MatchStatus
+from volunteers.matching.models import Match, MatchStatus
 
 #: The period most tests ask about.
 FROM, TO = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
@@ -34,7 +43,7 @@ def referral(
     **parent_fields,
 ) -> Referral:
     parent = ParentFactory(organisation=organisation, **parent_fields)
-    return Referral.objects.create(
+    return ReferralFactory(
         organisation=organisation,
         parent=parent,
         service=service,
@@ -71,18 +80,8 @@ def before_and_after(made: Referral, *, measure: str, baseline: int, latest: int
 def supported(made: Referral, *, started_on: dt.date = dt.date(2026, 3, 1), minutes: int = 60) -> Match:
     """A match with one contact log, active since ``started_on``."""
     volunteer = make_profile(organisation=made.organisation, today=timezone.localdate())
-    match = Match.objects.create(
-        organisation=made.organisation,
-        referral=made,
-        parent=made.parent,
-        volunteer=volunteer,
-        status=MatchStatus.ACTIVE,
-        confirmed_at=timezone.make_aware(dt.datetime.combine(started_on, dt.time(9))),
-        started_on=started_on,
-    )
-    ContactLog.objects.create(
-        organisation=made.organisation, match=match, contact_date=started_on, duration_minutes=minutes, mode="phone"
-    )
+    match = MatchFactory(referral=made, volunteer=volunteer, status=MatchStatus.ACTIVE, started_on=started_on)
+    ContactLogFactory(match=match, contact_date=started_on, duration_minutes=minutes, mode="phone")
     return match
 
 
@@ -108,8 +107,7 @@ def group_session_with(
         starts_on=day,
     )
     zone = timezone.get_current_timezone()
-    session = GroupSession.objects.create(
-        organisation=organisation,
+    session = GroupSessionFactory(
         group=group,
         occurrence=day,
         starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=zone),
@@ -117,14 +115,14 @@ def group_session_with(
         adult_places=20,
     )
     for index, parent in enumerate(attended):
-        booking = Booking.objects.create(
-            organisation=organisation, session=session, parent=parent, status=BookingStatus.ATTENDED
+        booking = BookingFactory(
+            session=session, parent=parent, attendee_name="", attendee_consent=False, status=BookingStatus.ATTENDED
         )
         if index == 0:
             for _ in range(children_present):
-                BookingChild.objects.create(
+                BookingChildFactory(
                     booking=booking, first_name="Bairn", date_of_birth=day - dt.timedelta(days=400), present=True
                 )
     if drop_in_adults:
-        HeadCount.objects.create(session=session, mothers=drop_in_adults)
+        HeadCountFactory(session=session, mothers=drop_in_adults, fathers=0, children=0)
     return session

@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from operations.core.models import Role
 from operations.evaluation.services import export_build, export_request, project_create
-from referrals.models import Child, Parent, ParentRole, Referral
-from tests.factories import council_area, make_assessment_for_export, member
+from referrals.models import Parent, ParentRole, Referral
+from tests.factories import (
+    ChildFactory,
+    ContactLogFactory,
+    MatchFactory,
+    ReferralFactory,
+    council_area,
+    make_assessment_for_export,
+    member,
+)
 from tests.volunteers.helpers import make_profile
-from volunteers.matching.models import ContactLog, Match
 
 # Two council areas of one health board (NHS Borders has one; NHS Lothian has four).
 LOTHIAN = ("S12000036", "S12000019", "S12000010", "S12000040")
@@ -71,8 +78,8 @@ def build_cohort(organisation, service, *, size: int = 40) -> Cohort:
         area = borders if index == 7 else areas[index % len(areas)]
         role = ParentRole.FATHER if index in (3, 11) else ParentRole.MOTHER
         parent = _parent(organisation, index, born=born, area=area, role=role)
-        Child.objects.create(parent=parent, due_date=received + dt.timedelta(days=60), name=f"Baby{index:03d}")
-        referral = Referral.objects.create(
+        ChildFactory(parent=parent, due_date=received + dt.timedelta(days=60), name=f"Baby{index:03d}")
+        referral = ReferralFactory(
             organisation=organisation,
             parent=parent,
             service=service,
@@ -85,13 +92,13 @@ def build_cohort(organisation, service, *, size: int = 40) -> Cohort:
             support_started_on=received + dt.timedelta(days=20),
         )
         if index % 3 == 0:
-            match = Match.objects.create(
+            match = MatchFactory(
                 organisation=organisation, referral=referral, parent=parent, volunteer=volunteer, status="active",
                 confirmed_at=timezone.make_aware(dt.datetime.combine(received + dt.timedelta(days=14), dt.time(10))),
                 started_on=received + dt.timedelta(days=21),
             )  # fmt: skip
             for visit in range(2):
-                ContactLog.objects.create(
+                ContactLogFactory(
                     organisation=organisation, match=match, contact_date=received + dt.timedelta(days=21 + 7 * visit),
                     duration_minutes=45, mode="home_visit", note=f"Note {index:03d}: talked about sleep",
                 )  # fmt: skip
@@ -107,7 +114,7 @@ def build_cohort(organisation, service, *, size: int = 40) -> Cohort:
     )  # fmt: skip
     cohort.never_consented = _parent(organisation, 901, born=dt.date(1993, 4, 4), area=areas[0], consent_on=None)
     for parent in (cohort.withdrawn, cohort.never_consented):
-        referral = Referral.objects.create(
+        referral = ReferralFactory(
             organisation=organisation, parent=parent, service=service, source="gp",
             received_on=today - dt.timedelta(days=150), status="active",
         )  # fmt: skip

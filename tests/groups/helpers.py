@@ -8,10 +8,8 @@ import itertools
 from django.utils import timezone
 
 from operations.core.models import Organisation, Role, ServiceKind, User
-from operations.groups import services
 from operations.groups.models import Format, Group, GroupSession, Recurrence
-from tests.factories import ServiceFactory, member
-from tests.referrals.factories import ParentFactory
+from tests.factories import GroupFactory, ParentFactory, ServiceFactory, member
 from tests.volunteers.helpers import make_profile
 
 _counter = itertools.count(1)
@@ -33,11 +31,11 @@ def creche_adult(organisation: Organisation, *, user: User | None = None, **prof
 
 
 def make_group(organisation: Organisation, *, creche_adults=(), facilitators=(), **overrides) -> Group:
+    """A weekly Friday group from 1 Nov 2026, through ``group_create`` (GroupFactory)."""
     service = overrides.pop("service", None) or ServiceFactory(
         organisation=organisation, name=f"Groups {next(_counter)}", kind=ServiceKind.GROUP, end_child_age_months=24
     )
     data = {
-        "service": service,
         "name": f"Tea and Tots {next(_counter)}",
         "format": Format.IN_PERSON,
         "recurrence": Recurrence.WEEKLY,
@@ -50,12 +48,12 @@ def make_group(organisation: Organisation, *, creche_adults=(), facilitators=(),
         "venue_name": "Church hall",
         **overrides,
     }
-    return services.group_create(
+    return GroupFactory(
         organisation=organisation,
-        actor=None,
-        data=data,
+        service=service,
         facilitators=list(facilitators),
         creche_adults=list(creche_adults),
+        **data,
     )
 
 

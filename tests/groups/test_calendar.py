@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from operations.groups import services
 from operations.groups.models import CalendarFeed, Format
+from tests.factories import VisitFactory
 from tests.groups.helpers import creche_adult, first_session, make_group, rota
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,6 @@ def test_the_private_feed_has_the_persons_own_visits_without_the_familys_name(
     from tests.factories import council_area
     from tests.matching.helpers import fit_volunteer, waiting_referral
     from volunteers.matching import services as matching_services
-    from volunteers.matching.models import Visit
 
     area = council_area("S12000026")
     referral = waiting_referral(organisation=organisation, service=service, area=area, first_name="Isobelunique")
@@ -104,9 +104,7 @@ def test_the_private_feed_has_the_persons_own_visits_without_the_familys_name(
     match = matching_services.match_confirm(
         actor=coordinator, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=profile.pk
     )
-    Visit.objects.create(
-        organisation=organisation, match=match, planned_for=dt.date(2026, 11, 30), at_time=dt.time(14, 0)
-    )
+    VisitFactory(organisation=organisation, match=match, planned_for=dt.date(2026, 11, 30), at_time=dt.time(14, 0))
     feed = services.calendar_feed_for(user=volunteer, organisation_id=organisation.pk)
     body = Client().get(f"/groups/feed/{feed.token}.ics").content
     visits = [event for event in events(body) if str(event["summary"]).startswith("Visit")]

@@ -8,8 +8,9 @@ import itertools
 from django.utils import timezone
 
 from operations.core.models import Organisation, Service, User
-from referrals.models import Child, Parent, Referral
+from referrals.models import Referral
 from referrals.workflow import Status
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import VolunteerProfile
 
@@ -29,16 +30,19 @@ def waiting_referral(
 ) -> Referral:
     today = timezone.localdate()
     number = next(_numbers)
-    parent = Parent.objects.create(
+    parent = ParentFactory(
         organisation=organisation,
         first_name=parent_fields.pop("first_name", f"Mum{number}"),
         last_name=f"Parent{number}",
         council_area=area,
+        # Only what the caller gives: the candidates' scores read these.
+        date_of_birth=parent_fields.pop("date_of_birth", None),
+        postcode=parent_fields.pop("postcode", ""),
         **parent_fields,
     )
     if due_in_days is not None:
-        Child.objects.create(parent=parent, due_date=today + dt.timedelta(days=due_in_days))
-    return Referral.objects.create(
+        ChildFactory(parent=parent, due_date=today + dt.timedelta(days=due_in_days))
+    return ReferralFactory(
         organisation=organisation,
         parent=parent,
         service=service,

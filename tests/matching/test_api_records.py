@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from operations.core.audit import AuditEvent
-from tests.factories import council_area
+from tests.factories import MatchFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import Concern, ConcernStatus, ConflictOfInterest, Match, MatchReview, MatchStatus
@@ -28,12 +28,13 @@ def area():
 @pytest.fixture
 def match(organisation, service, area, volunteer) -> Match:
     referral = waiting_referral(organisation=organisation, service=service, area=area)
-    return Match.objects.create(
+    return MatchFactory(
         organisation=organisation,
         referral=referral,
         parent=referral.parent,
         volunteer=fit_volunteer(organisation=organisation, areas=[area], user=volunteer),
         status=MatchStatus.ACTIVE,
+        started_on=None,  # no contact logged yet
     )
 
 

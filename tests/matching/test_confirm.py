@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import council_area
+from tests.factories import VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import Concern, Match, MatchStatus, Visit
@@ -32,7 +32,7 @@ def match(coordinator, organisation, service, volunteer) -> Match:
 
 @pytest.fixture
 def visit(organisation, match) -> Visit:
-    return Visit.objects.create(
+    return VisitFactory(
         organisation=organisation,
         match=match,
         planned_for=dt.date(2030, 2, 14),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from referrals.models import ReferralTransition
 from referrals.workflow import Status as ReferralStatus
-from tests.factories import council_area
+from tests.factories import MatchFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
 from volunteers.matching.models import Match, MatchRole, MatchStatus
@@ -78,13 +78,14 @@ def test_while_another_match_of_the_referral_is_open_the_referral_stays(
 ) -> None:
     first = _active_match(coordinator, organisation, referral, area)
     # A second open match on the same referral (a birth companion beside the befriender).
-    second = Match.objects.create(
+    second = MatchFactory(
         organisation=organisation,
         referral=referral,
         parent=referral.parent,
         volunteer=fit_volunteer(organisation=organisation, areas=[area], kinds=["birth_companion"]),
         role=MatchRole.BIRTH_COMPANION,
         status=MatchStatus.ACTIVE,
+        started_on=None,  # no contact logged yet
     )
     _end(coordinator, first, to_status=MatchStatus.ENDING)
     _end(coordinator, first)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.factories import council_area
+from tests.factories import SupervisionSessionFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers import selectors as volunteer_selectors
 from volunteers.fitness import Reason
@@ -19,7 +19,6 @@ from volunteers.models import (
     LivedExperience,
     PvgRecord,
     Status,
-    SupervisionSession,
     TrainingRecord,
     VolunteerProfile,
 )
@@ -40,7 +39,7 @@ def test_value_facts_match_the_volunteers_apps_evaluation(organisation, coordina
     first = Match.objects.filter(volunteer=busy).order_by("pk").first()
     Match.objects.filter(pk=first.pk).update(status=MatchStatus.ENDED, ending_type=EndingType.PLANNED, ended_on=today)
     for days_ago in (5, 30):  # two supervisions: joined with the matches, they must not double the caseload
-        session = SupervisionSession.objects.create(
+        session = SupervisionSessionFactory(
             organisation=organisation, supervisor=coordinator, held_on=today - dt.timedelta(days=days_ago)
         )
         session.volunteers.add(busy)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.workflow import Status
-from tests.factories import council_area
+from tests.factories import MatchFactory, VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
-from volunteers.matching.models import Match, MatchStatus, Visit
+from volunteers.matching.models import MatchStatus, Visit
 
 REFERRALS = Path(__file__).resolve().parents[2] / "referrals"
 
@@ -46,13 +46,13 @@ def test_a_visit_filed_under_another_organisation_is_not_visible(
 ) -> None:
     area = council_area("S12000026")
     referral = waiting_referral(organisation=organisation, service=service, area=area)
-    match = Match.objects.create(
+    match = MatchFactory(
         organisation=organisation,
         referral=referral,
         parent=referral.parent,
         volunteer=fit_volunteer(organisation=organisation, areas=[area]),
         status=MatchStatus.ACTIVE,
     )
-    ours = Visit.objects.create(organisation=organisation, match=match, planned_for=timezone.localdate())
-    Visit.objects.create(organisation=other_organisation, match=match, planned_for=timezone.localdate())
+    ours = VisitFactory(organisation=organisation, match=match, planned_for=timezone.localdate())
+    VisitFactory(organisation=other_organisation, match=match, planned_for=timezone.localdate())
     assert list(Visit.objects.visible_to(coordinator)) == [ours]

@@ -22,8 +22,8 @@ from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.scan import reminders_scan
 from operations.notifications.services import notification_write
 from operations.notifications.tasks import send_notification, sweep_notifications
+from tests.factories import GroupSessionFactory, ParentFactory
 from tests.notifications.recording import recorded_keys
-from tests.referrals.factories import ParentFactory
 from tests.worker import RealWorker, point_publisher_at, publisher_settings, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -207,14 +207,13 @@ def _pings(url: str) -> bool:
 
 
 def _session_soon(organisation):
-    from operations.groups.models import GroupSession
     from tests.groups.helpers import make_group
 
     starts = timezone.now() + timedelta(hours=2)
     # The group meets weekly on another day than this extra session's: near
     # midnight before a meeting day the two would share an occurrence date.
     group = make_group(organisation, weekday=(timezone.localtime(starts).weekday() + 3) % 7)
-    return GroupSession.objects.create(
+    return GroupSessionFactory(
         organisation=organisation,
         group=group,
         occurrence=starts.date(),

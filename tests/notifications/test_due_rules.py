@@ -20,12 +20,18 @@ from operations.notifications.due import (
     training_expiring,
     visits_tomorrow,
 )
-from operations.notifications.models import Channel, Notification, NotificationPreference
+from operations.notifications.models import Channel, Notification
 from operations.notifications.scan import reminders_scan
 from referrals.models import Referral
-from tests.referrals.factories import ChildFactory, ReferralFactory
+from tests.factories import (
+    ChildFactory,
+    NotificationPreferenceFactory,
+    ReferralFactory,
+    TrainingRecordFactory,
+    VisitFactory,
+)
 from tests.volunteers.helpers import make_profile
-from volunteers.models import Course, PvgRecord, Status, TrainingRecord
+from volunteers.models import Course, PvgRecord, Status
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -63,14 +69,14 @@ def test_pvg_reminders_ignore_people_who_have_left(organisation):
 def test_required_training_expiring_within_30_days_unless_renewed(organisation):
     profile = make_profile(organisation=organisation, today=TODAY, trained=False)
     course = Course.objects.filter(organisation=organisation, is_required=True).first()
-    record = TrainingRecord.objects.create(
+    record = TrainingRecordFactory(
         profile=profile,
         course=course,
         completed_on=TODAY - dt.timedelta(days=700),
         expires_on=TODAY + dt.timedelta(days=20),
     )
     assert [due.key for due in training_expiring(TODAY)] == [f"training-expiring:{record.pk}:{record.expires_on}"]
-    TrainingRecord.objects.create(profile=profile, course=course, completed_on=TODAY - dt.timedelta(days=1))
+    TrainingRecordFactory(profile=profile, course=course, completed_on=TODAY - dt.timedelta(days=1))
     assert list(training_expiring(TODAY)) == []
 
 
@@ -103,7 +109,7 @@ def test_scan_writes_each_reminder_once_per_recipient_and_channel_and_rerunning_
 ):
     profile = make_profile(organisation=organisation, today=TODAY)
     set_pvg_renewal(profile, 20)  # both the 3-month and the 1-month reminder
-    NotificationPreference.objects.create(user=coordinator, email=False)
+    NotificationPreferenceFactory(user=coordinator, email=False)
     first = reminders_scan(today=TODAY)
     rows = Notification.objects.filter(kind__startswith="pvg_renewal")
     # Coordinators only (not the manager), in-app always, email turned off by this coordinator.
@@ -178,9 +184,8 @@ def test_referral_not_contacted_within_the_working_day_target(organisation, serv
 
 
 def plan_visit(match, day):
-    from volunteers.matching.models import Visit
 
-    return Visit.objects.create(organisation=match.organisation, match=match, planned_for=day)
+    return VisitFactory(organisation=match.organisation, match=match, planned_for=day)
 
 
 @pytest.mark.django_db

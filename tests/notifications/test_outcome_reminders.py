@@ -15,7 +15,7 @@ from operations.notifications.reminder_settings import reminder_settings_for
 from operations.notifications.scan import reminders_scan
 from referrals.models import Referral
 from referrals.outcomes.models import Assessment, Timepoint
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)

@@ -18,8 +18,8 @@ from operations.notifications.services import (
     notification_write,
 )
 from referrals import services as referral_services
+from tests.factories import ParentFactory
 from tests.notifications.conftest import sent_sms
-from tests.referrals.factories import ParentFactory
 
 MIDDAY = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from operations.notifications.models import Notification, ReminderSettings
 from operations.notifications.reminder_settings import SWITCHES, ReminderConfig, reminder_settings_for
 from operations.notifications.scan import RULES, reminders_scan
 from referrals.models import Referral
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory, VisitFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import PvgRecord
 
@@ -170,12 +170,9 @@ def test_eligibility_offsets_follow_the_organisation(organisation, service):
 
 @pytest.mark.django_db
 def test_visit_and_contact_log_hours_round_to_whole_days(match):
-    from volunteers.matching.models import Visit
 
-    in_two_days = Visit.objects.create(
-        organisation=match.organisation, match=match, planned_for=TODAY + dt.timedelta(days=2)
-    )
-    three_days_ago = Visit.objects.create(
+    in_two_days = VisitFactory(organisation=match.organisation, match=match, planned_for=TODAY + dt.timedelta(days=2))
+    three_days_ago = VisitFactory(
         organisation=match.organisation, match=match, planned_for=TODAY - dt.timedelta(days=3)
     )
     assert list(visits_tomorrow(TODAY)) == []

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.notifications.models import Channel, Notification
+from tests.factories import AssessmentFactory, SafetyAlertFactory
 from volunteers.matching import services
 from volunteers.matching.models import Concern
 
@@ -68,11 +69,10 @@ def test_no_notification_survives_a_rolled_back_concern(coordinator, volunteer, 
 
 
 def safety_alert(organisation, service):
-    from referrals.outcomes.models import Assessment, SafetyAlert
-    from tests.referrals.factories import ReferralFactory
+    from tests.factories import ReferralFactory
 
     referral = ReferralFactory(organisation=organisation, service=service, status="active")
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory(
         organisation=organisation,
         parent=referral.parent,
         referral=referral,
@@ -84,7 +84,7 @@ def safety_alert(organisation, service):
         total=2,
         scoring_version="test",
     )
-    return SafetyAlert.objects.create(
+    return SafetyAlertFactory(
         organisation=organisation, assessment=assessment, parent=referral.parent, item_number=10, item_score=2
     )
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from referrals.models import Referral
-from tests.referrals.factories import ParentFactory, ReferralFactory
+from tests.factories import ParentFactory, ReferralFactory
 
 
 def assessable_referral(*, organisation, service, days_ago: int = 30, **parent_fields) -> Referral:

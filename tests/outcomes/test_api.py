@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.outcomes.models import Assessment, SafetyAlert
+from tests.factories import ReferralFactory
 from tests.outcomes.helpers import assessable_referral
-from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

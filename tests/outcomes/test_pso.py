@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.outcomes.models import Assessment, SafetyAlert
+from tests.factories import MatchFactory
 from tests.outcomes.helpers import assessable_referral
 from tests.volunteers.helpers import make_profile
 from volunteers.matching.models import Match
@@ -21,7 +22,7 @@ EPDS_ITEM_10_ALERT = [0, 0, 3, 0, 3, 3, 3, 3, 3, 2]
 def caseload_referral(organisation, service, pso, coordinator):
     referral = assessable_referral(organisation=organisation, service=service)
     profile = make_profile(organisation=organisation, user=pso, today=timezone.localdate(), supervisor=coordinator)
-    Match.objects.create(
+    MatchFactory(
         organisation=organisation, referral=referral, parent=referral.parent, volunteer=profile, status="active"
     )
     return referral

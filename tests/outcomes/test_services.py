@@ -14,8 +14,8 @@ from operations.core.audit import AuditEvent
 from referrals.outcomes import services
 from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
 from referrals.outcomes.signals import safety_alert_raised
+from tests.factories import QuestionnaireFactory, ReferralFactory
 from tests.outcomes.helpers import assessable_referral
-from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,7 @@ def test_core10_with_two_items_missing_is_refused(referral, coordinator):
 
 
 def make_questionnaire(organisation, *, active: bool = True) -> Questionnaire:
-    questionnaire = Questionnaire.objects.create(organisation=organisation, name=f"Isolation {active}", active=active)
+    questionnaire = QuestionnaireFactory(organisation=organisation, name=f"Isolation {active}", active=active)
     questionnaire.items.create(number=1, text="I feel less isolated")
     questionnaire.items.create(number=2, text="I feel alone", reverse_scored=True)
     return questionnaire

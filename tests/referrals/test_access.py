@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from operations.core.audit import AuditEvent
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Child, Parent, Referral
-from tests.referrals.factories import ParentFactory, ReferralFactory
+from tests.factories import ParentFactory, ReferralFactory
 
 TODAY = timezone.localdate
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from operations.core.audit import AuditAction, AuditEvent
 from referrals.models import Parent, Referral
-from tests.referrals.factories import ChildFactory, ReferralFactory
+from tests.factories import ChildFactory, ReferralFactory
 
 
 @pytest.fixture

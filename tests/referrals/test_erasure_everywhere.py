@@ -13,16 +13,24 @@ from django.db import models
 from django.utils import timezone
 
 from operations.core.audit import AuditEvent
-from operations.groups.models import Booking, BookingChild
 from operations.notifications.models import Channel
 from operations.notifications.services import notification_write
 from referrals import services as referral_services
-from referrals.outcomes.models import Assessment, SafetyAlert
-from tests.factories import council_area
+from tests.factories import (
+    AssessmentFactory,
+    BookingChildFactory,
+    BookingFactory,
+    ConcernFactory,
+    ConflictOfInterestFactory,
+    ContactLogFactory,
+    MatchReviewFactory,
+    SafetyAlertFactory,
+    VisitFactory,
+    council_area,
+)
 from tests.groups.helpers import first_session, make_group
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services as matching_services
-from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, MatchReview, Visit
 
 NEEDLES = {
     "first name": "Morag",
@@ -89,7 +97,7 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
     match.closing_note = NEEDLES["closing note"]
     match.save(update_fields=["closing_note"])
     today = timezone.localdate()
-    log = ContactLog.objects.create(
+    log = ContactLogFactory(
         organisation=organisation,
         match=match,
         logged_by=volunteer,
@@ -98,14 +106,12 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
         mode="home_visit",
         note=NEEDLES["contact-log note"],
     )
-    Concern.objects.create(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
-    Visit.objects.create(organisation=organisation, match=match, planned_for=today, place=NEEDLES["visit place"])
-    MatchReview.objects.create(match=match, held_on=today, notes=NEEDLES["review"], next_review_on=today)
-    ConflictOfInterest.objects.create(
-        organisation=organisation, parent=parent, volunteer=profile, note=NEEDLES["conflict"]
-    )
+    ConcernFactory(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
+    VisitFactory(organisation=organisation, match=match, planned_for=today, place=NEEDLES["visit place"])
+    MatchReviewFactory(match=match, held_on=today, notes=NEEDLES["review"], next_review_on=today)
+    ConflictOfInterestFactory(organisation=organisation, parent=parent, volunteer=profile, note=NEEDLES["conflict"])
     session = first_session(make_group(organisation))
-    booking = Booking.objects.create(
+    booking = BookingFactory(
         organisation=organisation,
         session=session,
         parent=parent,
@@ -113,8 +119,8 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
         attendee_phone=NEEDLES["phone"],
         status="booked",
     )
-    BookingChild.objects.create(booking=booking, first_name=NEEDLES["child"], date_of_birth=dt.date(2026, 3, 1))
-    assessment = Assessment.objects.create(
+    BookingChildFactory(booking=booking, first_name=NEEDLES["child"], date_of_birth=dt.date(2026, 3, 1))
+    assessment = AssessmentFactory(
         organisation=organisation,
         parent=parent,
         referral=referral,
@@ -125,7 +131,7 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
         item_scores=[0] * 10,
         total=0,
     )
-    SafetyAlert.objects.create(
+    SafetyAlertFactory(
         organisation=organisation,
         parent=parent,
         assessment=assessment,

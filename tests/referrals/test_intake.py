@@ -12,8 +12,7 @@ from operations.core.audit import AuditEvent
 from operations.core.months import add_months_rolling_forward
 from operations.core.services import service_saved
 from referrals.models import Child, Parent, Referral
-from tests.factories import ServiceFactory, council_area
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory, ServiceFactory, council_area
 
 TODAY = timezone.localdate
 

@@ -19,7 +19,7 @@ from referrals import services
 from referrals.checklist import intake_checklist, missing_before_matching
 from referrals.models import Child, Parent, Referral, ReferralTransition
 from referrals.workflow import Status
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory
 from tests.referrals.test_intake import intake
 
 TODAY = timezone.localdate

@@ -11,7 +11,7 @@ from django.utils import timezone
 from referrals import services
 from referrals.contact import baby_age_messages_allowed, contact_permissions
 from referrals.models import Parent
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import ChildFactory, ParentFactory, ReferralFactory
 
 TODAY = timezone.localdate
 

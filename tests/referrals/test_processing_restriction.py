@@ -27,9 +27,8 @@ from operations.notifications.due import (
 from referrals import services
 from referrals.models import Parent, ProcessingRestriction, Referral
 from referrals.outcomes.models import Assessment
-from tests.factories import council_area
+from tests.factories import AssessmentFactory, ChildFactory, ReferralFactory, VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
-from tests.referrals.factories import ChildFactory, ReferralFactory
 from volunteers.matching import services as matching_services
 from volunteers.matching.models import Match, Visit
 from volunteers.matching.selectors import waiting_referrals
@@ -261,8 +260,8 @@ def test_the_reminders_scan_skips_the_family(matched, manager, organisation, ser
     ChildFactory(parent=matched.parent, due_date=TODAY - dt.timedelta(days=20))
     Referral.objects.filter(pk=matched.referral_id).update(eligibility_end=TODAY + dt.timedelta(days=20))
     Match.objects.filter(pk=matched.pk).update(next_review_on=TODAY - dt.timedelta(days=1))
-    Visit.objects.create(organisation=organisation, match=matched, planned_for=TODAY + dt.timedelta(days=1))
-    Visit.objects.create(organisation=organisation, match=matched, planned_for=TODAY - dt.timedelta(days=3))
+    VisitFactory(organisation=organisation, match=matched, planned_for=TODAY + dt.timedelta(days=1))
+    VisitFactory(organisation=organisation, match=matched, planned_for=TODAY - dt.timedelta(days=3))
     late = ReferralFactory(organisation=organisation, service=service, received_on=dt.date(2026, 10, 1))
     rules = (eligibility_ending, births_to_confirm, visits_tomorrow, contact_logs_missing, match_reviews_due)
     assert all(list(rule(TODAY)) for rule in rules)
@@ -276,7 +275,7 @@ def test_the_reminders_scan_skips_the_family(matched, manager, organisation, ser
 @pytest.mark.django_db
 def test_evaluation_exports_leave_the_parent_out(manager, family):
     Parent.objects.filter(pk=family.pk).update(evaluation_consent_given_on=TODAY)
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory(
         organisation=family.organisation,
         parent=family,
         referral=family.referrals.get(),

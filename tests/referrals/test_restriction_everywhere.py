@@ -20,7 +20,7 @@ from operations.notifications.services import notification_write
 from referrals import services
 from referrals.models import Referral, ReferralTransition
 from referrals.workflow import Status
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 from tests.referrals.test_processing_restriction import matched, restrict  # noqa: F401  (fixture)
 from volunteers.matching import services as matching_services
 from volunteers.matching.models import Match, MatchReview, MatchStatus

@@ -14,7 +14,7 @@ from django.urls import reverse
 from operations.core.audit import AuditAction, AuditEvent
 from operations.groups.models import Booking, BookingChild
 from referrals import services as referral_services
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 from tests.referrals.test_erasure_everywhere import NEEDLES, parent_everywhere  # noqa: F401  (fixture)
 from volunteers.matching.models import ContactLog
 

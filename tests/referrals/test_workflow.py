@@ -9,7 +9,7 @@ from operations.core.audit import AuditEvent
 from referrals import services
 from referrals.models import ReferralTransition
 from referrals.workflow import Status, allowed_targets, transition_error
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 
 ALLOWED = [
     ("received", "contacted", ""),

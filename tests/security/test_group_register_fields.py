@@ -27,8 +27,7 @@ from django.utils import timezone
 from operations.core.models import Role, ServiceKind
 from operations.groups import services
 from operations.groups.models import Booking, Group, GroupSession
-from tests.factories import ServiceFactory, member
-from tests.referrals.factories import ParentFactory
+from tests.factories import ParentFactory, ServiceFactory, member
 from tests.volunteers.helpers import make_profile
 
 pytestmark = pytest.mark.django_db

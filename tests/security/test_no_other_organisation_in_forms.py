@@ -15,10 +15,17 @@ from django.test import Client
 from django.utils import timezone
 
 from operations.groups import services
-from tests.referrals.factories import ChildFactory, ParentFactory, ReferralFactory
+from tests.factories import (
+    ChildFactory,
+    CourseFactory,
+    DirectoryEntryFactory,
+    LivedExperienceFactory,
+    MatchFactory,
+    ParentFactory,
+    ReferralFactory,
+)
 from tests.volunteers.helpers import make_profile
-from volunteers.matching.models import DirectoryEntry, Match
-from volunteers.models import Course, LivedExperience
+from volunteers.matching.models import Match
 from volunteers.selectors import settings_for
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +44,13 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
     other_coordinator.first_name, other_coordinator.last_name = OTHER_PERSON.split()
     other_coordinator.save()
     settings_for(other_organisation.pk)
-    LivedExperience.objects.create(organisation=other_organisation, name=OTHER_VOCABULARY)
-    Course.objects.create(organisation=other_organisation, name=OTHER_COURSE)
+    LivedExperienceFactory(organisation=other_organisation, name=OTHER_VOCABULARY)
+    CourseFactory(organisation=other_organisation, name=OTHER_COURSE)
     other_organisation.services.create(name=OTHER_SERVICE, kind="befriending", end_child_age_months=12)
     other_profile = make_profile(
         organisation=other_organisation, today=timezone.localdate(), supervisor=other_coordinator
     )
-    DirectoryEntry.objects.create(organisation=other_organisation, name=OTHER_DIRECTORY)
+    DirectoryEntryFactory(organisation=other_organisation, name=OTHER_DIRECTORY)
     other_service = other_organisation.services.get(name=OTHER_SERVICE)
     other_referral = ReferralFactory(organisation=other_organisation, service=other_service)
     other_match = _match(other_organisation, other_referral, other_profile)
@@ -51,7 +58,7 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
     profile = make_profile(organisation=organisation, user=volunteer, today=timezone.localdate(), supervisor=pso)
     parent = ParentFactory(organisation=organisation)
     referral = ReferralFactory(organisation=organisation, parent=parent, service=service)
-    DirectoryEntry.objects.create(organisation=organisation, name="Own directory entry")
+    DirectoryEntryFactory(organisation=organisation, name="Own directory entry")
     group = _group(organisation, volunteer)
     session = group.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
     booking = services.booking_create(session_id=session.pk, actor=None, parent=parent)
@@ -70,7 +77,7 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
 
 
 def _match(organisation, referral, profile) -> Match:
-    return Match.objects.create(
+    return MatchFactory(
         organisation=organisation, referral=referral, parent=referral.parent, volunteer=profile, status="active"
     )
 

@@ -1,7 +1,7 @@
 """Who may open what, proven for every route and every persona.
 
 The routes come from Django's URL resolver and the OpenAPI schema, so a new
-page or endpoint cannot escape: without a row in ``tests/security/matrix.py``
+page or endpoint cannot escape: without a row in ``tests/security/matrix/`` (its app's module)
 the completeness tests below fail and name it."""
 
 from __future__ import annotations
@@ -61,8 +61,10 @@ def test_every_page_route_has_a_row():
     routes = {key for key in resolver_routes() if key not in in_schema}
     missing = sorted(routes - PAGES.keys())
     stale = sorted(PAGES.keys() - routes)
-    assert not missing, f"Routes without a row: {missing}. Add them to the matrix in tests/security/matrix.py (PAGES)."
-    assert not stale, f"Rows for routes that no longer exist: {stale}. Remove them from tests/security/matrix.py."
+    assert not missing, (
+        f"Routes without a row: {missing}. Add them to the matrix: PAGES of the app's module in tests/security/matrix/."
+    )
+    assert not stale, f"Rows for routes that no longer exist: {stale}. Remove them from tests/security/matrix/."
 
 
 def test_every_api_operation_has_a_row():
@@ -70,11 +72,10 @@ def test_every_api_operation_has_a_row():
     missing = sorted(operations - API.keys())
     stale = sorted(API.keys() - operations)
     assert not missing, (
-        f"API operations without a row: {missing}. Add them to the matrix in tests/security/matrix.py (API)."
+        f"API operations without a row: {missing}. "
+        "Add them to the matrix: API of the app's module in tests/security/matrix/."
     )
-    assert not stale, (
-        f"Rows for API operations that no longer exist: {stale}. Remove them from tests/security/matrix.py."
-    )
+    assert not stale, f"Rows for API operations that no longer exist: {stale}. Remove them from tests/security/matrix/."
 
 
 def test_every_row_answers_for_every_persona():

@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from operations.core.models import Membership, Organisation, Role, User
-from volunteers.models import (
-    Course,
-    Kind,
-    PvgRecord,
-    Status,
-    SupervisionSession,
-    SupervisorPairing,
-    TrainingRecord,
-    VolunteerProfile,
+from operations.core.models import Organisation, Role, User
+from tests.factories import (
+    MembershipFactory,
+    PvgRecordFactory,
+    SupervisionSessionFactory,
+    SupervisorPairingFactory,
+    TrainingRecordFactory,
+    UserFactory,
+    VolunteerProfileFactory,
 )
-from volunteers.selectors import settings_for
+from volunteers.models import Course, Kind, Status, VolunteerProfile
 
 _numbers = itertools.count(1)
 
@@ -33,19 +32,20 @@ def make_profile(
     supervisor: User | None = None,
     **fields,
 ) -> VolunteerProfile:
-    settings_for(organisation.pk)
     if user is None:
-        # No password: hashing one per generated person makes the tests slow.
-        user = User.objects.create(
-            username=f"vol{next(_numbers)}",
+        number = next(_numbers)
+        user = UserFactory(
+            username=f"vol{number}",
             first_name="Nia",
-            last_name=f"Tester{next(_numbers)}",
+            last_name=f"Tester{number}",
+            email="",  # reminders reach them in the app only
             active_organisation=organisation,
         )
-        Membership.objects.create(user=user, organisation=organisation, role=Role.VOLUNTEER)
-    profile = VolunteerProfile.objects.create(
+        MembershipFactory(user=user, organisation=organisation, role=Role.VOLUNTEER)
+    profile = VolunteerProfileFactory(
         organisation=organisation,
         user=user,
+        membership=False,
         kinds=fields.pop("kinds", [Kind.BEFRIENDER]),
         status=status,
         status_changed_on=today - dt.timedelta(days=100),
@@ -54,27 +54,26 @@ def make_profile(
     )
     if trained:
         for course in Course.objects.filter(organisation=organisation, is_required=True):
-            TrainingRecord.objects.create(profile=profile, course=course, completed_on=today - dt.timedelta(days=200))
+            TrainingRecordFactory(profile=profile, course=course, completed_on=today - dt.timedelta(days=200))
     if pvg:
-        PvgRecord.objects.create(
+        PvgRecordFactory(
             profile=profile,
-            membership_number=f"1234{next(_numbers):012d}",
             scheme="both",
             issued_on=today - dt.timedelta(days=300),
             renewal_due=today + dt.timedelta(days=1000),
         )
     if supervisor is not None:
-        SupervisorPairing.objects.create(
+        SupervisorPairingFactory(
             organisation=organisation, volunteer=profile, supervisor=supervisor, started_on=today - dt.timedelta(60)
         )
     if supervised_days_ago is not None and supervisor is not None:
-        session = SupervisionSession.objects.create(
+        SupervisionSessionFactory(
             organisation=organisation,
             supervisor=supervisor,
             held_on=today - dt.timedelta(days=supervised_days_ago),
             notes="SECRET-NOTES",
+            volunteers=[profile],
         )
-        session.volunteers.set([profile])
     elif supervised_days_ago is not None:
         profile.active_since = today - dt.timedelta(days=supervised_days_ago)
         profile.save(update_fields=["active_since"])

@@ -1,0 +1,44 @@
+"""Factories of the notifications app (the reminders outbox)."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from operations.notifications.models import Channel, Notification, NotificationPreference, ReminderSettings, Status
+from tests.factories.core import OrganisationFactory, UserFactory
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An in-app reminder due now, waiting to be sent, to a member."""
+
+    class Meta:
+        model = Notification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    recipient_user = factory.SubFactory(UserFactory, active_organisation=factory.SelfAttribute("..organisation"))
+    kind = "test"
+    channel = Channel.IN_APP
+    subject = "A reminder"
+    body = "Something is due."
+    due_at = factory.LazyFunction(timezone.now)
+    key = factory.Sequence(lambda n: f"test-{n}")
+    status = Status.PENDING
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationPreference
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+
+
+class ReminderSettingsFactory(factory.django.DjangoModelFactory):
+    """The organisation's settings row (made with the organisation: this finds it)."""
+
+    class Meta:
+        model = ReminderSettings
+        django_get_or_create = ("organisation",)
+
+    organisation = factory.SubFactory(OrganisationFactory)

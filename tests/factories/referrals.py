@@ -1,0 +1,68 @@
+"""Factories of the referrals app (fictional people only)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, Source
+from tests.factories.core import OrganisationFactory, ServiceFactory, member_of
+
+
+class ParentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Parent
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = factory.Sequence(lambda n: f"Testparent{n}")
+    last_name = "Example"
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365 * 28))
+    postcode = "TD1 1AA"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    parent = factory.SubFactory(ParentFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(weeks=10))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A new referral; its parent and service belong to its organisation."""
+
+    class Meta:
+        model = Referral
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    parent = factory.SubFactory(ParentFactory, organisation=factory.SelfAttribute("..organisation"))
+    service = factory.SubFactory(ServiceFactory, organisation=factory.SelfAttribute("..organisation"))
+    source = Source.MIDWIFE
+    received_on = factory.LazyFunction(timezone.localdate)
+
+
+class ReferralTransitionFactory(factory.django.DjangoModelFactory):
+    """A move in the referral's history (the row; ``referral_transition``
+    moves a referral by the workflow's rules)."""
+
+    class Meta:
+        model = ReferralTransition
+
+    referral = factory.SubFactory(ReferralFactory)
+    from_status = ""
+    to_status = factory.SelfAttribute("referral.status")
+    by = member_of("referral.organisation")
+    reason = "Received"
+
+
+class ProcessingRestrictionFactory(factory.django.DjangoModelFactory):
+    """A standing restriction of processing, asked for today."""
+
+    class Meta:
+        model = ProcessingRestriction
+
+    parent = factory.SubFactory(ParentFactory)
+    requested_on = factory.LazyFunction(timezone.localdate)
+    reason = "Contests the accuracy of the record"

@@ -1,0 +1,51 @@
+"""Rows of the notifications app: the inbox, preferences, the outbox log and
+retries, and when reminders go."""
+
+from __future__ import annotations
+
+from tests.security.matrix.answers import (
+    LOGIN,
+    MANAGERS_ONLY,
+    MEMBERS,
+    POST_ONLY,
+    REDIRECT,
+    STAFF,
+    Case,
+    admin_model,
+    answers,
+    staff_post,
+)
+
+# Notifications (the reminders outbox): every member has an inbox and
+# preferences; the organisation's log and retries are for coordinators and
+# managers; when reminders go is for managers.
+PAGES: dict[str, list[Case]] = {
+    "notifications:centre": [Case(MEMBERS)],
+    "notifications:preferences": [Case(MEMBERS)],
+    "notifications:mark-read": [
+        Case(POST_ONLY),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+    ],
+    "notifications:log": [Case(STAFF)],
+    "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
+    # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
+    "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
+    # Managers read (never change) the outbox in the admin.
+    **admin_model(
+        "notifications_notification",
+        "notification",
+        changelist=200,
+        add=403,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_notification",
+    ),
+}
+
+# Reminder settings: managers only, their own organisation's (bad values: tests/notifications).
+API: dict[str, list[Case]] = {
+    "GET /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403))],
+    "PUT /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 400, 403), data={})],
+    "PATCH /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403), data={}, note="no change")],
+}

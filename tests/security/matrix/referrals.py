@@ -1,0 +1,82 @@
+"""Rows of the referrals app (issue 3): coordinators and managers only
+(``staff_required`` and ``StaffOnlyQuerySet``); the volunteer and the PSO get
+403 on every page."""
+
+from __future__ import annotations
+
+from tests.security.matrix.answers import (
+    API_STAFF,
+    API_STAFF_BAD_INPUT,
+    LOGIN,
+    REDIRECT,
+    STAFF,
+    Case,
+    answers,
+    api_staff_object,
+    api_staff_write,
+    staff_object,
+    staff_post,
+)
+
+PAGES: dict[str, list[Case]] = {
+    "referrals:board": [Case(STAFF)],
+    "referrals:waiting-list": [Case(STAFF)],
+    "referrals:referral-new": [Case(STAFF)],
+    "referrals:referral-detail": staff_object("referral", "other_referral"),
+    "referrals:referral-edit": staff_object("referral", "other_referral"),
+    # An empty move is a field error (400, nothing written).
+    "referrals:referral-transition": staff_post("referral", "other_referral", answer=400),
+    "referrals:parent-list": [Case(STAFF)],
+    "referrals:parent-detail": staff_object("parent", "other_parent"),
+    "referrals:parent-edit": staff_object("parent", "other_parent"),
+    "referrals:parent-contact-safety": staff_object("parent", "other_parent"),
+    "referrals:child-add": staff_object("parent", "other_parent"),
+    "referrals:child-edit": staff_object("child", "other_child"),
+    # No loss recorded: the review is refused with a message on the parent's page.
+    "referrals:child-review-loss": staff_post("child", "other_child", answer=REDIRECT),
+    # Data-subject rights: managers only (the role check comes before the lookup).
+    "referrals:parent-subject-access": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+    ],
+    "referrals:parent-erase": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without the typed confirmation nothing is erased: the form comes back.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"confirm": "no"}),
+    ],
+    "referrals:parent-restriction": [
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",)),
+        Case(answers(LOGIN, 403, 403, 403, 404, 403), args=("other_parent",)),
+        # Without a reason nothing is restricted: the form comes back with the field error.
+        Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
+    ],
+}
+
+# Referrals, parents and children: coordinators and managers only (``IsStaffRole``).
+API: dict[str, list[Case]] = {
+    "GET /api/v1/referrals/": [Case(API_STAFF)],
+    "POST /api/v1/referrals/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/referrals/{id}/": api_staff_object("referral", "other_referral"),
+    "PUT /api/v1/referrals/{id}/": api_staff_write("referral", "other_referral"),
+    "PATCH /api/v1/referrals/{id}/": api_staff_write("referral", "other_referral", answer=200),
+    "POST /api/v1/referrals/{id}/transition/": api_staff_write("referral", "other_referral"),
+    "GET /api/v1/parents/": [Case(API_STAFF)],
+    "GET /api/v1/parents/{id}/": api_staff_object("parent", "other_parent"),
+    "PUT /api/v1/parents/{id}/": api_staff_write("parent", "other_parent"),
+    "PATCH /api/v1/parents/{id}/": api_staff_write("parent", "other_parent", answer=200),
+    # Neither a due date nor a birth date: refused by the service.
+    "POST /api/v1/parents/{id}/children/": api_staff_write("parent", "other_parent"),
+    # Restriction of processing: managers only (bad input and the rules: tests/referrals).
+    "POST /api/v1/parents/{id}/restrict/": [
+        Case(answers(401, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="no reason: a field error"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+    ],
+    "POST /api/v1/parents/{id}/lift-restriction/": [
+        Case(answers(401, 403, 403, 403, 400, 403), params={"id": "parent"}, data={}, note="not restricted"),
+        Case(answers(401, 403, 403, 403, 404, 403), params={"id": "other_parent"}, data={}),
+    ],
+    "GET /api/v1/children/{id}/": api_staff_object("child", "other_child"),
+    "PUT /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
+    "PATCH /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
+}
