@@ -88,6 +88,9 @@ MIDDLEWARE = [
     # Deny by default: every page needs a login unless marked public.
     "operations.core.middleware.LoginRequired",
     "operations.core.middleware.CurrentMembershipMiddleware",
+    # Once the user and their organisation are known: who acts and from where,
+    # for the audit log, without handing the request to every service.
+    "operations.core.middleware.ActingContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the membership is known: roles in TWO_FACTOR_REQUIRED_ROLES verify first.
     "operations.core.middleware.TwoFactorRequired",
