@@ -339,7 +339,7 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         parent = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=parent, summary="Parent record viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=parent, summary="Parent record viewed (API)")
         return Response(self.get_serializer(parent).data)
 
     def perform_update(self, serializer) -> None:

@@ -115,7 +115,7 @@ def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict
 @staff_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=referral, summary="Referral viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=referral, summary="Referral viewed")
     return render(
         request, "referrals/referral_detail.html", _detail_context(referral, TransitionForm(referral=referral))
     )
@@ -186,7 +186,7 @@ def parent_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=parent, summary="Parent record viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=parent, summary="Parent record viewed")
     children = list(parent.children.all())
     today = timezone.localdate()
     return render(

@@ -144,9 +144,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             allowed, _ = device.verify_is_allowed()
             if allowed and device.verify_token(token):
                 otp_login(request, device)
-                audit_log(action=AuditAction.LOGIN, summary="Two-factor code accepted")
+                audit_log(action=AuditAction.LOGIN, actor=request.user, summary="Two-factor code accepted")
                 return redirect(_safe_next(request, "home"))
-        audit_log(action=AuditAction.LOGIN_FAILED, summary="Wrong two-factor code")
+        audit_log(action=AuditAction.LOGIN_FAILED, actor=request.user, summary="Wrong two-factor code")
         form.add_error(
             "otp_token",
             "That code did not match. Try the newest code, or a recovery code you have not used; after several "

@@ -133,7 +133,7 @@ class AssessmentViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         assessment = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=assessment, summary="Assessment viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=assessment, summary="Assessment viewed (API)")
         return Response(self.get_serializer(assessment).data)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -185,7 +185,7 @@ class SafetyAlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         alert = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=alert, summary="Safety alert viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=alert, summary="Safety alert viewed (API)")
         return Response(self.get_serializer(alert).data)
 
     @extend_schema(request=AlertCloseSerializer, responses=SafetyAlertSerializer)

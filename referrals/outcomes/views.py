@@ -105,7 +105,7 @@ def _detail(assessment, **extra) -> dict:
 @assessors_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=assessment, summary="Assessment viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=assessment, summary="Assessment viewed")
     return render(request, "outcomes/assessment_detail.html", _detail(assessment))
 
 
@@ -129,7 +129,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Safety alert #{alert.pk} closed: the action taken is recorded.")
         return redirect("outcomes:alert-list")
     if request.method != "POST":
-        audit_log(action=AuditAction.VIEW, obj=alert, summary="Safety alert viewed")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=alert, summary="Safety alert viewed")
     return render(request, "outcomes/alert_detail.html", {"alert": alert, "form": form}, status=status)
 
 

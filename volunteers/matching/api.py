@@ -421,7 +421,9 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         concern = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=concern, summary=f"Concern {concern.pk} viewed (API)")
+        audit_log(
+            action=AuditAction.VIEW, actor=request.user, obj=concern, summary=f"Concern {concern.pk} viewed (API)"
+        )
         return Response(self.get_serializer(concern).data)
 
     @extend_schema(request=ConcernCloseSerializer, responses=ConcernSerializer)
