@@ -15,6 +15,7 @@ context as it was. Plain module: nothing here imports Django.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import uuid
 from collections.abc import Iterator
@@ -90,3 +91,13 @@ def request_id_from(header: str | None) -> str:
     if header and _SAFE_REQUEST_ID.fullmatch(header):
         return header
     return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every log record (settings.LOGGING prints it),
+    so a log line can be found from its audit entry and the other way round;
+    "-" outside a request or task."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current().request_id or "-"
+        return True

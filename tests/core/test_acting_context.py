@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import pkgutil
 import re
 import threading
@@ -187,6 +188,16 @@ def test_each_thread_sees_its_own_context():
         thread.start()
         thread.join()
     assert seen == [context.NOBODY]
+
+
+def test_log_lines_carry_the_request_id():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
+    request_id_filter = context.RequestIdFilter()
+    with context.acting(request_id="abc123", source="web"):
+        assert request_id_filter.filter(record)
+        assert record.request_id == "abc123"
+    request_id_filter.filter(record)
+    assert record.request_id == "-"
 
 
 # --- Celery tasks ---------------------------------------------------------------------------------------------
