@@ -634,7 +634,6 @@ def visit_cancel(*, actor: User, visit: Visit) -> Visit:
             action=AuditAction.CHANGE,
             actor=actor,
             obj=visit,
-            request=request,
             summary=f"Visit {visit.pk} on match {visit.match_id} cancelled",
         )
     visit.cancelled = True
