@@ -9,12 +9,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, Task
 from celery.schedules import crontab
+
+from operations.core import context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "operations.settings")
 
-app = Celery("operations")
+
+class ActingTask(Task):
+    """Every task runs as the worker, with the task's id as the request id,
+    so what it writes to the audit log says it came from this task. A task's
+    arguments are ids only; who asked for it is in the audit entry written
+    when it was asked for."""
+
+    def __call__(self, *args, **kwargs):
+        with context.acting(request_id=self.request.id or "", source="worker"):
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("operations", task_cls=ActingTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     # Deny by default: every page needs a login unless marked public.
     "operations.core.middleware.LoginRequired",
     "operations.core.middleware.CurrentMembershipMiddleware",
+    # Once the user and their organisation are known: who acts and from where,
+    # for the audit log, without handing the request to every service.
+    "operations.core.middleware.ActingContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the membership is known: roles in TWO_FACTOR_REQUIRED_ROLES verify first.
     "operations.core.middleware.TwoFactorRequired",
@@ -415,8 +418,10 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The request id (a web request's X-Request-ID, a task's id) ties a line to its audit entries.
+    "filters": {"request_id": {"()": "operations.core.context.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # django-axes reports every sign-in at INFO; lockouts still show as warnings.
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},

@@ -268,7 +268,6 @@ class ReferralViewSet(
                 safety_data={k: v for k, v in given.items() if k in services.CONTACT_SAFETY_FIELDS},
                 eligibility_override_reason=data.get("eligibility_override_reason", ""),
                 record_not_eligible=data.get("record_not_eligible", False),
-                request=request,
             )
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data, status=201)
 
@@ -277,7 +276,6 @@ class ReferralViewSet(
             actor=self.request.user,
             referral=serializer.instance,
             data=dict(serializer.validated_data),
-            request=self.request,
         )
 
     @extend_schema(request=TransitionSerializer, responses=ReferralSerializer)
@@ -291,7 +289,6 @@ class ReferralViewSet(
             referral=referral,
             to_status=body.validated_data["to_status"],
             reason=body.validated_data["reason"],
-            request=request,
         )
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
 
@@ -342,20 +339,16 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         parent = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=parent, request=request, summary="Parent record viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=parent, summary="Parent record viewed (API)")
         return Response(self.get_serializer(parent).data)
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
         with transaction.atomic():
-            parent = services.parent_update(
-                actor=self.request.user, parent=serializer.instance, data=data, request=self.request
-            )
+            parent = services.parent_update(actor=self.request.user, parent=serializer.instance, data=data)
             safety = {k: v for k, v in data.items() if k in services.CONTACT_SAFETY_FIELDS}
             if safety:
-                parent = services.parent_record_contact_safety(
-                    actor=self.request.user, parent=parent, data=safety, request=self.request
-                )
+                parent = services.parent_record_contact_safety(actor=self.request.user, parent=parent, data=safety)
         serializer.instance = parent
 
     @extend_schema(request=RestrictSerializer, responses={201: RestrictionSerializer})
@@ -371,7 +364,6 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
             parent=parent,
             requested_on=body.validated_data.get("requested_on"),
             reason=body.validated_data.get("reason", ""),
-            request=request,
         )
         return Response(RestrictionSerializer(restriction).data, status=status.HTTP_201_CREATED)
 
@@ -383,7 +375,7 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         body = LiftRestrictionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         restriction = services.parent_lift_restriction(
-            actor=request.user, parent=parent, reason=body.validated_data.get("reason", ""), request=request
+            actor=request.user, parent=parent, reason=body.validated_data.get("reason", "")
         )
         return Response(RestrictionSerializer(restriction).data)
 
@@ -394,7 +386,7 @@ class ParentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         parent = self.get_object()
         body = ChildSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        child = services.child_save(actor=request.user, parent=parent, data=dict(body.validated_data), request=request)
+        child = services.child_save(actor=request.user, parent=parent, data=dict(body.validated_data))
         return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
@@ -415,5 +407,4 @@ class ChildViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.
             parent=child.parent,
             child=child,
             data=dict(serializer.validated_data),
-            request=self.request,
         )

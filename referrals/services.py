@@ -229,13 +229,13 @@ def _check_same_organisation(parent: Parent, organisation: Organisation) -> None
 
 
 @transaction.atomic
-def parent_update(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+def parent_update(*, actor: User, parent: Parent, data: dict[str, Any]) -> Parent:
     cleaned = _clean_parent_data(data)
     for field, value in cleaned.items():
         setattr(parent, field, value)
     parent.full_clean(exclude=["organisation"])
     parent.save()
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Parent details changed")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, summary="Parent details changed")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent
 
@@ -263,16 +263,16 @@ def contact_safety_answered(data: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any], request=None) -> Parent:
+def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any]) -> Parent:
     _apply_contact_safety(parent, data)
     parent.save()
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, request=request, summary="Contact safety recorded")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, summary="Contact safety recorded")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent
 
 
 @transaction.atomic
-def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Child | None = None, request=None) -> Child:
+def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Child | None = None) -> Child:
     """Adds a pregnancy or child, or records a birth or a loss; recomputes eligibility."""
     if child is None:
         child = Child(parent=parent)
@@ -298,7 +298,6 @@ def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Chil
         actor=actor,
         obj=child,
         organisation=parent.organisation_id,
-        request=request,
         summary=summary,
     )
     parent_recompute_eligibility(parent=parent)
@@ -306,7 +305,7 @@ def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Chil
 
 
 @transaction.atomic
-def child_review_loss(*, actor: User, child: Child, request=None) -> Child:
+def child_review_loss(*, actor: User, child: Child) -> Child:
     if child.loss_date is None:
         raise ValidationError({"loss_date": "No loss is recorded for this child."})
     child.loss_reviewed_at = timezone.now()
@@ -317,7 +316,6 @@ def child_review_loss(*, actor: User, child: Child, request=None) -> Child:
         actor=actor,
         obj=child,
         organisation=child.parent.organisation_id,
-        request=request,
         summary="Baby loss review completed",
     )
     return child
@@ -382,7 +380,6 @@ def referral_create(
     safety_data: dict[str, Any] | None = None,
     eligibility_override_reason: str = "",
     record_not_eligible: bool = False,
-    request=None,
 ) -> Referral:
     """Takes a referral in: the parent (existing, or new from ``parent_data``),
     an optional pregnancy or child, and the referral itself, all or nothing.
@@ -417,13 +414,13 @@ def referral_create(
                 _apply_contact_safety(parent, safety)
             parent.full_clean(exclude=["organisation"])
             parent.save()
-            audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, request=request, summary="Parent added")
+            audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, summary="Parent added")
         else:
-            _fill_intake_answers(actor=actor, parent=parent, cleaned=cleaned_parent, safety=safety, request=request)
+            _fill_intake_answers(actor=actor, parent=parent, cleaned=cleaned_parent, safety=safety)
     else:
         _check_same_organisation(parent, organisation)
         if contact_safety_answered(safety) and not safe_contact_recorded(parent):
-            _fill_intake_answers(actor=actor, parent=parent, cleaned={}, safety=safety, request=request)
+            _fill_intake_answers(actor=actor, parent=parent, cleaned={}, safety=safety)
     check_not_restricted(parent)
 
     existing = (
@@ -460,14 +457,13 @@ def referral_create(
     ReferralTransition.objects.create(
         referral=referral, from_status="", to_status=Status.RECEIVED, by=actor, at=referral.status_changed_at
     )
-    audit_log(action=AuditAction.CREATE, actor=actor, obj=referral, request=request, summary="Referral received")
+    audit_log(action=AuditAction.CREATE, actor=actor, obj=referral, summary="Referral received")
     if past_end and record_not_eligible:
         referral = referral_transition(
             actor=actor,
             referral=referral,
             to_status=Status.NOT_ELIGIBLE,
             reason=f"Past the service's end date at intake (ended {short_date(referral.eligibility_end)}).",
-            request=request,
         )
     elif past_end:
         # The reason may describe the person: the audit names the decision only.
@@ -475,7 +471,6 @@ def referral_create(
             action=AuditAction.CHANGE,
             actor=actor,
             obj=referral,
-            request=request,
             summary="Accepted past the service's end date (eligibility override, reason recorded on the referral)",
         )
     return referral
@@ -488,9 +483,7 @@ def past_end_message(referral: Referral) -> str:
     )
 
 
-def _fill_intake_answers(
-    *, actor: User, parent: Parent, cleaned: dict[str, Any], safety: dict[str, Any], request=None
-) -> None:
+def _fill_intake_answers(*, actor: User, parent: Parent, cleaned: dict[str, Any], safety: dict[str, Any]) -> None:
     """A known parent referred again: what intake asked fills only the gaps
     of their record (consents, lawful basis, safe contact never recorded);
     nothing already recorded is overwritten by a referrer's answer."""
@@ -518,13 +511,12 @@ def _fill_intake_answers(
             action=AuditAction.CHANGE,
             actor=actor,
             obj=parent,
-            request=request,
             summary="Safe contact and consents asked at intake recorded",
         )
 
 
 @transaction.atomic
-def referral_update(*, actor: User, referral: Referral, data: dict[str, Any], request=None) -> Referral:
+def referral_update(*, actor: User, referral: Referral, data: dict[str, Any]) -> Referral:
     """Changes a referral's details (not its state). Works on a fresh, locked
     copy: a form may already have written its values onto ``referral``."""
     cleaned = _clean_referral_data(data)
@@ -544,7 +536,7 @@ def referral_update(*, actor: User, referral: Referral, data: dict[str, Any], re
         setattr(locked, field, value)
     _apply_eligibility(locked, list(Child.objects.filter(parent_id=locked.parent_id)))
     locked.save()
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Referral changed")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Referral changed")
     return locked
 
 
@@ -561,24 +553,22 @@ TAKES_SUPPORT_FURTHER = {
 
 
 def referral_transition(
-    *, actor: User, referral: Referral, to_status: str, reason: str = "", request=None, on: date | None = None
+    *, actor: User, referral: Referral, to_status: str, reason: str = "", on: date | None = None
 ) -> Referral:
     """Moves a referral through the workflow, or refuses with a field error.
     "Matched" and "active" are refused here: only matching enters them,
     through ``referral_follow_match``."""
-    return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on)
+    return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, on=on)
 
 
 def referral_follow_match(
-    *, actor: User, referral: Referral, to_status: str, reason: str, request=None, on: date | None = None
+    *, actor: User, referral: Referral, to_status: str, reason: str, on: date | None = None
 ) -> Referral:
     """The matching app's way to move a referral into "matched" (a match was
     confirmed) or "active" (an open match's support started on ``on``).
     Called only by matching's services, which hold the match that justifies
     the move; the rest of the workflow's rules still apply."""
-    return _move(
-        actor=actor, referral=referral, to_status=to_status, reason=reason, request=request, on=on, by_match=True
-    )
+    return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, on=on, by_match=True)
 
 
 @transaction.atomic
@@ -588,7 +578,6 @@ def _move(
     referral: Referral,
     to_status: str,
     reason: str,
-    request=None,
     on: date | None = None,
     by_match: bool = False,
 ) -> Referral:
@@ -618,7 +607,6 @@ def _move(
         action=AuditAction.TRANSITION,
         actor=actor,
         obj=locked,
-        request=request,
         summary=f"Referral moved from {from_status} to {to_status}",
     )
     return locked
@@ -638,15 +626,15 @@ def safe_contact_error(parent: Parent) -> dict[str, str]:
 # --- data-subject rights -------------------------------------------------------
 
 
-def parent_subject_access(*, actor: User, parent: Parent, request=None) -> list[gdpr.Section]:
+def parent_subject_access(*, actor: User, parent: Parent) -> list[gdpr.Section]:
     """Everything held about ``parent``, across apps; the request is audited."""
     sections = gdpr.subject_access_report(parent)
-    audit_log(action=AuditAction.EXPORT, actor=actor, obj=parent, request=request, summary="Subject access report")
+    audit_log(action=AuditAction.EXPORT, actor=actor, obj=parent, summary="Subject access report")
     return sections
 
 
 @transaction.atomic
-def parent_erase(*, actor: User, parent: Parent, request=None) -> None:
+def parent_erase(*, actor: User, parent: Parent) -> None:
     """Erases (anonymises) ``parent`` in every app, keeping anonymous statistics.
     Refused while a safeguarding hold stands, and for an erased record."""
     parent = Parent.objects.select_for_update().get(pk=parent.pk)
@@ -660,7 +648,7 @@ def parent_erase(*, actor: User, parent: Parent, request=None) -> None:
             "Processing of this record is restricted: lift the restriction, with the reason, before erasing it."
         )
     gdpr.erase_everywhere(parent)
-    audit_log(action=AuditAction.DELETE, actor=actor, obj=parent, request=request, summary="Parent record erased")
+    audit_log(action=AuditAction.DELETE, actor=actor, obj=parent, summary="Parent record erased")
 
 
 #: What every refused write says while a parent's processing is restricted.
@@ -692,9 +680,7 @@ def _restriction_reason_errors(reason: str, day: date | None, *, day_field: str)
 
 
 @transaction.atomic
-def parent_restrict(
-    *, actor: User, parent: Parent, requested_on: date | None, reason: str, request=None
-) -> ProcessingRestriction:
+def parent_restrict(*, actor: User, parent: Parent, requested_on: date | None, reason: str) -> ProcessingRestriction:
     """Restricts processing of ``parent``'s record at their request. Refused
     while a safeguarding hold is recorded, for an erased record and for one
     already restricted."""
@@ -716,15 +702,13 @@ def parent_restrict(
     parent.processing_restricted = True
     signals.parent_contact_changed.send(sender=Parent, parent_id=locked.pk)
     # The reason may describe the person: the audit names the record only.
-    audit_log(
-        action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Processing restricted (Art. 18)"
-    )
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Processing restricted (Art. 18)")
     return restriction
 
 
 @transaction.atomic
 def parent_lift_restriction(
-    *, actor: User, parent: Parent, reason: str, lifted_on: date | None = None, request=None
+    *, actor: User, parent: Parent, reason: str, lifted_on: date | None = None
 ) -> ProcessingRestriction:
     """Lifts the standing restriction of ``parent``, with the reason."""
     locked = Parent.objects.select_for_update().get(pk=parent.pk)
@@ -744,7 +728,5 @@ def parent_lift_restriction(
     locked.processing_restricted = False
     locked.save(update_fields=["processing_restricted", "updated_at"])
     parent.processing_restricted = False
-    audit_log(
-        action=AuditAction.CHANGE, actor=actor, obj=locked, request=request, summary="Restriction of processing lifted"
-    )
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Restriction of processing lifted")
     return standing

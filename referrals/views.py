@@ -80,7 +80,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 child_data=form.child_data(),
                 referral_data=form.referral_data(),
                 safety_data=form.safety_data(),
-                request=request,
                 **form.past_end_data(),
             )
         except services.DuplicateReferral as exc:
@@ -116,7 +115,7 @@ def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict
 @staff_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=referral, request=request, summary="Referral viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=referral, summary="Referral viewed")
     return render(
         request, "referrals/referral_detail.html", _detail_context(referral, TransitionForm(referral=referral))
     )
@@ -128,7 +127,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, instance=referral, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_update(actor=request.user, referral=referral, data=form.cleaned_data, request=request)
+            services.referral_update(actor=request.user, referral=referral, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -151,7 +150,6 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 referral=referral,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -188,7 +186,7 @@ def parent_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=parent, request=request, summary="Parent record viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=parent, summary="Parent record viewed")
     children = list(parent.children.all())
     today = timezone.localdate()
     return render(
@@ -225,7 +223,7 @@ def parent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParentForm(request.POST or None, instance=parent)
     if request.method == "POST" and form.is_valid():
         try:
-            services.parent_update(actor=request.user, parent=parent, data=form.cleaned_data, request=request)
+            services.parent_update(actor=request.user, parent=parent, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -252,9 +250,7 @@ def parent_contact_safety(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactSafetyForm(request.POST or None, instance=parent)
     if request.method == "POST" and form.is_valid():
         try:
-            services.parent_record_contact_safety(
-                actor=request.user, parent=parent, data=form.cleaned_data, request=request
-            )
+            services.parent_record_contact_safety(actor=request.user, parent=parent, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -279,7 +275,7 @@ def _child_form(request: HttpRequest, *, parent, child) -> HttpResponse:
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_save(actor=request.user, parent=parent, child=child, data=form.cleaned_data, request=request)
+            services.child_save(actor=request.user, parent=parent, child=child, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -294,7 +290,7 @@ def _child_form(request: HttpRequest, *, parent, child) -> HttpResponse:
 def child_review_loss(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk)
     try:
-        services.child_review_loss(actor=request.user, child=child, request=request)
+        services.child_review_loss(actor=request.user, child=child)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -313,7 +309,7 @@ def parent_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
         if as_json:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(request, "referrals/subject_access.html", {"parent": parent, "form": form}, status=400)
-    sections = services.parent_subject_access(actor=request.user, parent=parent, request=request)
+    sections = services.parent_subject_access(actor=request.user, parent=parent)
     report = {
         "organisation": str(parent.organisation),
         "record": parent.pk,
@@ -344,7 +340,7 @@ def parent_erase(request: HttpRequest, pk: int) -> HttpResponse:
     form = EraseConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.parent_erase(actor=request.user, parent=parent, request=request)
+            services.parent_erase(actor=request.user, parent=parent)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -364,11 +360,9 @@ def parent_restriction(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if lifting:
-                services.parent_lift_restriction(
-                    actor=request.user, parent=parent, reason=form.cleaned_data["reason"], request=request
-                )
+                services.parent_lift_restriction(actor=request.user, parent=parent, reason=form.cleaned_data["reason"])
             else:
-                services.parent_restrict(actor=request.user, parent=parent, request=request, **form.cleaned_data)
+                services.parent_restrict(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -95,7 +95,7 @@ class MembershipAdmin(OrganisationScopedAdmin):
         # Role and active changes go through the service, which audits them.
         from operations.core.services import membership_update
 
-        membership_update(membership=obj, role=obj.role, is_active=obj.is_active, actor=request.user, request=request)
+        membership_update(membership=obj, role=obj.role, is_active=obj.is_active, actor=request.user)
 
 
 @admin.register(AuditEvent)
@@ -195,7 +195,6 @@ class UserAdmin(DjangoUserAdmin):
                 actor=request.user,
                 obj=form.instance,
                 summary="User account changed: " + ", ".join(changed),
-                request=request,
             )
 
 

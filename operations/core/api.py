@@ -167,7 +167,7 @@ def obtain_token(request: Request) -> Response:
             user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=http_request)
             raise exceptions.ValidationError({"otp_token": ["That code did not match; try the newest one."]})
     token, _ = Token.objects.get_or_create(user=user)
-    audit_log(action=AuditAction.LOGIN, actor=user, request=http_request, summary="API token issued")
+    audit_log(action=AuditAction.LOGIN, actor=user, summary="API token issued")
     return Response({"token": token.key})
 
 

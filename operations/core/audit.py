@@ -13,11 +13,10 @@ import datetime as dt
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.dispatch import receiver
-from django.http import HttpRequest
 from django.utils import timezone
 
+from operations.core import context
 from operations.core.models import Organisation, User, active_membership
-from operations.core.network import client_ip
 
 
 class AuditAction(models.TextChoices):
@@ -87,6 +86,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=context.USER_AGENT_LENGTH, blank=True)
+    # The web request's X-Request-ID, or the Celery task's id: finds the
+    # server's log lines for the same request.
+    request_id = models.CharField(max_length=context.REQUEST_ID_LENGTH, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -118,42 +121,52 @@ def audit_log(
     obj: models.Model | None = None,
     organisation: Organisation | int | None = None,
     summary: str = "",
-    request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Writes one audit event. ``obj`` names the record (type and id only)."""
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    """Writes one audit event. ``obj`` names the record (type and id only).
+
+    The address, browser and request id come from the acting context
+    (``operations.core.context``) that the middleware or the task class set;
+    without an ``actor``, the context's signed-in user is the actor."""
+    acting = context.current()
+    if actor is not None:
+        actor_id, actor_username = actor.pk, actor.get_username()
+    else:
+        actor_id, actor_username = acting.user_id, acting.username
     if organisation is None:
         organisation_id = getattr(obj, "organisation_id", None)
         if organisation_id is None and actor is not None:
             membership = active_membership(actor)
             organisation_id = membership.organisation_id if membership else None
+        elif organisation_id is None:
+            organisation_id = acting.organisation_id
     else:
         organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     return AuditEvent.objects.create(
-        actor=actor,
-        actor_username=actor.get_username() if actor is not None else "",
+        actor_id=actor_id,
+        actor_username=actor_username,
         organisation_id=organisation_id,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:300],
-        ip_address=client_ip(request),
+        ip_address=acting.client_address,
+        user_agent=acting.user_agent,
+        request_id=acting.request_id,
     )
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs) -> None:
-    audit_log(action=AuditAction.LOGIN, actor=user, request=request)
+    audit_log(action=AuditAction.LOGIN, actor=user)
 
 
 @receiver(user_logged_out)
 def _audit_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
-        audit_log(action=AuditAction.LOGOUT, actor=user, request=request)
+        audit_log(action=AuditAction.LOGOUT, actor=user)
 
 
 @receiver(user_login_failed)
 def _audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
     # The attempted username is not stored: it may be a mistyped password.
-    audit_log(action=AuditAction.LOGIN_FAILED, request=request, summary="Failed sign-in attempt")
+    audit_log(action=AuditAction.LOGIN_FAILED, summary="Failed sign-in attempt")

@@ -13,7 +13,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from operations.core import context
 from operations.core.models import Membership
+from operations.core.network import client_ip
 
 
 class HealthCheckMiddleware:
@@ -88,6 +90,39 @@ class CurrentMembershipMiddleware:
                 user.__dict__.pop("organisation_services", None)
                 user.__dict__.pop("active_memberships", None)
         return self.get_response(request)
+
+
+class ActingContextMiddleware:
+    """Sets who is acting and from where (``operations.core.context``) for
+    the rest of the request, so services and the audit log need not be handed
+    the request; puts the previous context back after the response.
+
+    The request id is the caller's X-Request-ID when it is short and safe
+    (a proxy's, so its log lines and ours match), else a new one; either way
+    it is sent back in the response's X-Request-ID."""
+
+    HEADER = "X-Request-ID"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        signed_in = user.is_authenticated
+        membership = user.active_membership if signed_in else None
+        request_id = context.request_id_from(request.headers.get(self.HEADER))
+        with context.acting(
+            user_id=user.pk if signed_in else None,
+            username=user.get_username() if signed_in else "",
+            organisation_id=membership.organisation_id if membership is not None else None,
+            client_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            request_id=request_id,
+            source="web",
+        ):
+            response = self.get_response(request)
+        response.headers[self.HEADER] = request_id
+        return response
 
 
 class TwoFactorRequired:

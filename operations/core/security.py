@@ -23,6 +23,7 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
+from operations.core import context
 from operations.core.models import Membership, User, active_membership
 
 #: Session key set at sign-in when the person has a confirmed authenticator.
@@ -129,6 +130,12 @@ class TwoFactorTokenAuthentication(TokenAuthentication):
         membership = active_membership(user)
         if membership is not None and role_requires_two_factor(membership.role) and confirmed_device(user) is None:
             raise exceptions.AuthenticationFailed(TWO_FACTOR_API_MESSAGE)
+        # The middleware ran before DRF knew who holds the token.
+        context.identify(
+            user_id=user.pk,
+            username=user.get_username(),
+            organisation_id=membership.organisation_id if membership is not None else None,
+        )
         return user, token
 
 

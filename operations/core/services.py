@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -56,7 +55,6 @@ def membership_update(
     role: str,
     is_active: bool,
     actor: User | None,
-    request: HttpRequest | None = None,
 ) -> Membership:
     """Changes a member's role or switches their membership on or off, and
     audits it as a permission change. Admin forms save through here."""
@@ -77,7 +75,7 @@ def membership_update(
         if not changes:
             return membership
         summary = "Membership " + ", ".join(changes)
-    audit_log(action=AuditAction.PERMISSION, actor=actor, obj=membership, summary=summary, request=request)
+    audit_log(action=AuditAction.PERMISSION, actor=actor, obj=membership, summary=summary)
     return membership
 
 
@@ -91,7 +89,7 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest | None = None) -> bool:
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     """Confirms an enrolling authenticator with a code it shows; audited.
 
     A wrong code confirms nothing (django-otp counts it for its throttle)."""
@@ -105,7 +103,6 @@ def totp_device_confirm(*, device: TOTPDevice, token: str, request: HttpRequest 
         actor=device.user,
         obj=device,
         summary="Two-factor authenticator enrolled",
-        request=request,
     )
     return True
 
@@ -124,7 +121,7 @@ def recovery_code_normalise(typed: str) -> str:
 
 
 @transaction.atomic
-def recovery_codes_generate(*, user: User, request: HttpRequest | None = None) -> list[str]:
+def recovery_codes_generate(*, user: User) -> list[str]:
     """Ten new single-use recovery codes for a person with an authenticator;
     any earlier codes stop working. The codes are returned to be shown once
     and are never logged."""
@@ -141,7 +138,6 @@ def recovery_codes_generate(*, user: User, request: HttpRequest | None = None) -
         actor=user,
         obj=device,
         summary="Two-factor recovery codes made; earlier codes no longer work",
-        request=request,
     )
     return [recovery_code_display(code) for code in sorted(codes)]
 
@@ -151,7 +147,7 @@ def recovery_codes_left(user: User) -> int:
 
 
 @transaction.atomic
-def recovery_code_use(*, user: User, typed: str, request: HttpRequest | None = None) -> StaticDevice | None:
+def recovery_code_use(*, user: User, typed: str) -> StaticDevice | None:
     """Signs in with one recovery code, which then stops working; None for a
     wrong or used code (counted by django-otp's throttle, like TOTP codes).
 
@@ -173,7 +169,6 @@ def recovery_code_use(*, user: User, typed: str, request: HttpRequest | None = N
         actor=user,
         obj=device,
         summary=f"Signed in with a recovery code; {recovery_codes_left(user)} left",
-        request=request,
     )
     return device
 

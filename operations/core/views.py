@@ -98,11 +98,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = totp_device_start(user=request.user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"], request=request):
+        if totp_device_confirm(device=device, token=form.cleaned_data["otp_token"]):
             otp_login(request, device)
             request.session[ENROLLED_SESSION_KEY] = True
             messages.success(request, "Two-factor authentication is on. You will be asked for a code at each sign-in.")
-            return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
+            return _show_recovery_codes(request, recovery_codes_generate(user=request.user))
         form.add_error("otp_token", "That code did not match. Check the time on your phone and try the newest code.")
     uri = device.config_url
     return render(
@@ -130,7 +130,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["otp_token"]
         if form.is_recovery_code:
-            recovery = recovery_code_use(user=request.user, typed=token, request=request)
+            recovery = recovery_code_use(user=request.user, typed=token)
             if recovery is not None:
                 otp_login(request, recovery)
                 left = recovery_codes_left(request.user)
@@ -144,9 +144,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             allowed, _ = device.verify_is_allowed()
             if allowed and device.verify_token(token):
                 otp_login(request, device)
-                audit_log(action=AuditAction.LOGIN, request=request, summary="Two-factor code accepted")
+                audit_log(action=AuditAction.LOGIN, actor=request.user, summary="Two-factor code accepted")
                 return redirect(_safe_next(request, "home"))
-        audit_log(action=AuditAction.LOGIN_FAILED, request=request, summary="Wrong two-factor code")
+        audit_log(action=AuditAction.LOGIN_FAILED, actor=request.user, summary="Wrong two-factor code")
         form.add_error(
             "otp_token",
             "That code did not match. Try the newest code, or a recovery code you have not used; after several "
@@ -171,7 +171,7 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
     if request.method == "POST":
-        return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
+        return _show_recovery_codes(request, recovery_codes_generate(user=request.user))
     return render(request, "core/two_factor_recovery_status.html", {"left": recovery_codes_left(request.user)})
 
 

@@ -130,7 +130,7 @@ class EvaluationProjectViewSet(
 
     def perform_update(self, serializer) -> None:
         serializer.instance = services.project_update(
-            project=serializer.instance, by=self.request.user, request=self.request, **serializer.validated_data
+            project=serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
 
@@ -148,16 +148,14 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.export_request(
-            project=data.pop("project"), by=self.request.user, request=self.request, **data
-        )
+        serializer.instance = services.export_request(project=data.pop("project"), by=self.request.user, **data)
 
     @extend_schema(request=None, responses=ExportSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancels a queued or running export (400 once it has ended)."""
         export = self.get_object()
-        services.export_cancel(export=export, by=request.user, request=request)
+        services.export_cancel(export=export, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=export.pk)).data)
 
     @extend_schema(request=None, responses=ExportSerializer)
@@ -166,7 +164,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """Discards a finished export: its file is deleted and it can no longer
         be downloaded; audited (400 while it is still being built, or once discarded)."""
         export = self.get_object()
-        services.export_discard(export=export, by=request.user, request=request)
+        services.export_discard(export=export, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=export.pk)).data)
 
     @extend_schema(
@@ -180,7 +178,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """The ZIP file of a finished export; audited each time."""
         export = self.get_object()
         try:
-            services.export_download(export=export, by=request.user, request=request)
+            services.export_download(export=export, by=request.user)
         except services.LinkExpired as exc:
             raise NotFound(
                 "This export has no file to download: not ready, discarded, or past its retention date."

@@ -86,7 +86,7 @@ def project_has_exports(project: EvaluationProject) -> bool:
 
 
 @transaction.atomic
-def project_update(*, project: EvaluationProject, by: User, request=None, **changes) -> EvaluationProject:
+def project_update(*, project: EvaluationProject, by: User, **changes) -> EvaluationProject:
     """Renames or re-describes a project; its privacy settings change only
     while it has no export. Refused with field errors and nothing saved."""
     locked = EvaluationProject.objects.select_for_update().get(pk=project.pk)
@@ -131,7 +131,6 @@ def project_update(*, project: EvaluationProject, by: User, request=None, **chan
         action=AuditAction.CHANGE,
         actor=by,
         obj=locked,
-        request=request,
         summary=f"Evaluation project changed: {', '.join(changed)}",
     )
     return locked
@@ -147,7 +146,6 @@ def export_request(
     services: list[Service] | None = None,
     measures: list[str] | None = None,
     format: str = "csv",
-    request=None,
 ) -> EvaluationExport:
     """Records the request, audits it with its filters, and queues the build
     once the request commits."""
@@ -183,7 +181,6 @@ def export_request(
         actor=by,
         obj=export,
         summary=f"Export requested for project {project.pk}: {filters}",
-        request=request,
     )
     transaction.on_commit(lambda: enqueue_build(export.pk))
     return export
@@ -196,7 +193,7 @@ def enqueue_build(export_id: int) -> None:
 
 
 @transaction.atomic
-def export_cancel(*, export: EvaluationExport, by: User, request=None) -> bool:
+def export_cancel(*, export: EvaluationExport, by: User) -> bool:
     """Cancels a queued or running export; the builder notices between
     chunks and deletes its partial file. False when it had already ended."""
     cancelled = EvaluationExport.objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES).update(
@@ -204,12 +201,12 @@ def export_cancel(*, export: EvaluationExport, by: User, request=None) -> bool:
     )
     if not cancelled:
         raise ValidationError({"status": ["This export has already finished and cannot be cancelled."]})
-    audit_log(action=AuditAction.CHANGE, actor=by, obj=export, summary="Export cancelled", request=request)
+    audit_log(action=AuditAction.CHANGE, actor=by, obj=export, summary="Export cancelled")
     export.refresh_from_db()
     return True
 
 
-def export_discard(*, export: EvaluationExport, by: User, request=None) -> EvaluationExport:
+def export_discard(*, export: EvaluationExport, by: User) -> EvaluationExport:
     """Discards a finished export: its file is deleted at once and it can no
     longer be downloaded; the row stays, marked discarded, with who did it,
     and the audit log keeps who made and downloaded it. Refused for an export
@@ -229,7 +226,7 @@ def export_discard(*, export: EvaluationExport, by: User, request=None) -> Evalu
         locked.file_name = ""
         locked.file_size = 0
         locked.save(update_fields=["status", "discarded_at", "discarded_by", "file_name", "file_size"])
-        audit_log(action=AuditAction.DELETE, actor=by, obj=locked, summary="Export discarded", request=request)
+        audit_log(action=AuditAction.DELETE, actor=by, obj=locked, summary="Export discarded")
         # Last: should anything above fail, the export is still whole.
         if path is not None:
             path.unlink(missing_ok=True)
@@ -344,12 +341,12 @@ def export_from_token(*, token: str, user: User) -> int:
     return int(payload["export"])
 
 
-def export_download(*, export: EvaluationExport, by: User, request=None) -> None:
+def export_download(*, export: EvaluationExport, by: User) -> None:
     """Counts and audits one download (the view streams the file)."""
     if not export.is_downloadable or not export.path.exists():
         raise LinkExpired
     EvaluationExport.objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
-    audit_log(action=AuditAction.DOWNLOAD, actor=by, obj=export, summary="Export downloaded", request=request)
+    audit_log(action=AuditAction.DOWNLOAD, actor=by, obj=export, summary="Export downloaded")
 
 
 # --- Retention -----------------------------------------------------------------

@@ -44,7 +44,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExportRequestForm(request.POST or None, organisation_id=project.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
-            export = services.export_request(project=project, by=request.user, request=request, **form.cleaned_data)
+            export = services.export_request(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -71,7 +71,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_update(project=project, by=request.user, request=request, **form.cleaned_data)
+            project = services.project_update(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -104,7 +104,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
     try:
-        services.export_cancel(export=export, by=request.user, request=request)
+        services.export_cancel(export=export, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -119,7 +119,7 @@ def export_discard(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("evaluation:export-detail", args=[export.pk])
     if request.method == "POST":
         try:
-            services.export_discard(export=export, by=request.user, request=request)
+            services.export_discard(export=export, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -161,7 +161,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "evaluation/link_expired.html", status=410)
     export = get_export_for(request.user, export_id)
     try:
-        services.export_download(export=export, by=request.user, request=request)
+        services.export_download(export=export, by=request.user)
     except services.LinkExpired:
         discarded = export.status == ExportStatus.DISCARDED
         return render(request, "evaluation/link_expired.html", {"discarded": discarded}, status=410)

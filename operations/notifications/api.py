@@ -97,5 +97,5 @@ def reminder_settings(request: Request) -> Response:
             for name, messages in form.errors.items()
         }
         return Response(errors, status=400)
-    saved = reminder_settings_save(form=form, actor=request.user, request=request)
+    saved = reminder_settings_save(form=form, actor=request.user)
     return Response(ReminderSettingsSerializer(saved).data)

@@ -308,7 +308,7 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
 
 
 @transaction.atomic
-def reminder_settings_save(*, form, actor: User, request=None) -> ReminderSettings:
+def reminder_settings_save(*, form, actor: User) -> ReminderSettings:
     """Saves a valid ``ReminderSettingsForm`` and audits what changed (names
     and values of settings only: nothing personal)."""
     reminder_settings = form.save()
@@ -321,7 +321,6 @@ def reminder_settings_save(*, form, actor: User, request=None) -> ReminderSettin
         action=AuditAction.CHANGE,
         actor=actor,
         obj=reminder_settings,
-        request=request,
         summary=f"Reminder settings: {summary or 'saved unchanged'}",
     )
     return reminder_settings

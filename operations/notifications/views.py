@@ -85,7 +85,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     instance = reminder_settings_for(membership.organisation_id)
     form = ReminderSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        reminder_settings_save(form=form, actor=request.user, request=request)
+        reminder_settings_save(form=form, actor=request.user)
         messages.success(request, "Reminder settings saved. The next hourly scan uses them.")
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})

@@ -133,7 +133,7 @@ class AssessmentViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         assessment = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=assessment, request=request, summary="Assessment viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=assessment, summary="Assessment viewed (API)")
         return Response(self.get_serializer(assessment).data)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -166,7 +166,6 @@ class AssessmentViewSet(
             timepoint=data["timepoint"],
             taken_on=data["taken_on"],
             responses=data["responses"],
-            request=request,
         )
         return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -186,7 +185,7 @@ class SafetyAlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         alert = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=alert, request=request, summary="Safety alert viewed (API)")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=alert, summary="Safety alert viewed (API)")
         return Response(self.get_serializer(alert).data)
 
     @extend_schema(request=AlertCloseSerializer, responses=SafetyAlertSerializer)
@@ -196,6 +195,6 @@ class SafetyAlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         body = AlertCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         alert = services.safety_alert_close(
-            alert=alert, actor=request.user, action_taken=body.validated_data["action_taken"], request=request
+            alert=alert, actor=request.user, action_taken=body.validated_data["action_taken"]
         )
         return Response(self.get_serializer(alert).data)

@@ -96,7 +96,6 @@ def assessment_create(
     taken_on: date | None,
     responses: list[int | None],
     questionnaire: Questionnaire | None = None,
-    request=None,
 ) -> Assessment:
     """Scores and stores one completed measure. Each alert item scored above
     0 opens a safety alert and is raised as urgent in this transaction, so
@@ -139,7 +138,6 @@ def assessment_create(
         action=AuditAction.CREATE,
         actor=actor,
         obj=assessment,
-        request=request,
         summary=f"Assessment entered for parent #{parent.pk} ({measure}, {timepoint})",
     )
     for item in scored.alert_items:
@@ -154,7 +152,6 @@ def assessment_create(
             action=AuditAction.CREATE,
             actor=actor,
             obj=alert,
-            request=request,
             summary=f"Safety alert raised by assessment #{assessment.pk}, item {item}",
         )
         safety_alert_raised.send(sender=SafetyAlert, alert=alert)
@@ -162,7 +159,7 @@ def assessment_create(
 
 
 @transaction.atomic
-def safety_alert_close(*, alert: SafetyAlert, actor: User, action_taken: str, request=None) -> SafetyAlert:
+def safety_alert_close(*, alert: SafetyAlert, actor: User, action_taken: str) -> SafetyAlert:
     """Records what was done about an alert, which closes it. Refused
     without a description, and for an alert someone else already closed."""
     action_taken = (action_taken or "").strip()
@@ -175,7 +172,7 @@ def safety_alert_close(*, alert: SafetyAlert, actor: User, action_taken: str, re
     alert.actioned_by = actor
     alert.actioned_at = timezone.now()
     alert.save(update_fields=["action_taken", "actioned_by", "actioned_at"])
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=alert, request=request, summary="Safety alert closed")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=alert, summary="Safety alert closed")
     return alert
 
 
@@ -202,7 +199,6 @@ def questionnaire_save(
     data: dict[str, Any],
     items: str,
     questionnaire: Questionnaire | None = None,
-    request=None,
 ) -> Questionnaire:
     """Creates or changes a questionnaire and its items. Once assessments use
     it, its items and scale are fixed (old scores would change meaning)."""
@@ -238,7 +234,7 @@ def questionnaire_save(
             QuestionnaireItem(questionnaire=questionnaire, number=number, text=text, reverse_scored=reverse)
             for number, (text, reverse) in enumerate(parsed, start=1)
         )
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=questionnaire, request=request, summary="Questionnaire saved")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=questionnaire, summary="Questionnaire saved")
     return questionnaire
 
 
@@ -250,7 +246,6 @@ def measure_wording_save(
     measure: str,
     texts: dict[int, str],
     permission_note: str,
-    request=None,
 ) -> int:
     """Replaces the organisation's wording of one measure's items. Wording
     needs a note of the permission held; blank texts remove the wording."""
@@ -280,7 +275,6 @@ def measure_wording_save(
         action=AuditAction.CHANGE,
         actor=actor,
         organisation=organisation,
-        request=request,
         summary=f"Item wording of {rules.name} saved ({len(kept)} items)",
     )
     return len(kept)

@@ -70,7 +70,6 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
             timepoint=form.cleaned_data["timepoint"],
             taken_on=form.cleaned_data["taken_on"],
             responses=form.responses(),
-            request=request,
         ),
     )
     if saved:
@@ -106,7 +105,7 @@ def _detail(assessment, **extra) -> dict:
 @assessors_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=assessment, request=request, summary="Assessment viewed")
+    audit_log(action=AuditAction.VIEW, actor=request.user, obj=assessment, summary="Assessment viewed")
     return render(request, "outcomes/assessment_detail.html", _detail(assessment))
 
 
@@ -123,14 +122,14 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.safety_alert_close(
-            alert=alert, actor=request.user, action_taken=form.cleaned_data["action_taken"], request=request
+            alert=alert, actor=request.user, action_taken=form.cleaned_data["action_taken"]
         ),
     )
     if saved:
         messages.success(request, f"Safety alert #{alert.pk} closed: the action taken is recorded.")
         return redirect("outcomes:alert-list")
     if request.method != "POST":
-        audit_log(action=AuditAction.VIEW, obj=alert, request=request, summary="Safety alert viewed")
+        audit_log(action=AuditAction.VIEW, actor=request.user, obj=alert, summary="Safety alert viewed")
     return render(request, "outcomes/alert_detail.html", {"alert": alert, "form": form}, status=status)
 
 
@@ -165,7 +164,6 @@ def _questionnaire_form(request: HttpRequest, questionnaire: Questionnaire | Non
             data=form.cleaned_data,
             items=form.cleaned_data["items"],
             questionnaire=questionnaire,
-            request=request,
         ),
     )
     if saved:
@@ -207,7 +205,6 @@ def wording_edit(request: HttpRequest, measure: str) -> HttpResponse:
             measure=measure,
             texts=form.texts(),
             permission_note=form.cleaned_data["permission_note"],
-            request=request,
         ),
     )
     if saved:

@@ -156,7 +156,6 @@ def proposals_confirm(request: Request) -> Response:
         organisation_id=active_membership(request.user).organisation_id,
         pairs=pairs,
         eligibility_override_reason=serializer.validated_data["eligibility_override_reason"],
-        request=request,
     )
     body = {
         "confirmed": [
@@ -242,7 +241,6 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             referral_id=pair.validated_data["referral"],
             volunteer_id=pair.validated_data["volunteer"],
             eligibility_override_reason=pair.validated_data["eligibility_override_reason"],
-            request=request,
         )
         return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
 
@@ -252,7 +250,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         match = self.get_object()
         body = MatchTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = services.match_transition(actor=request.user, match=match, request=request, **body.validated_data)
+        match = services.match_transition(actor=request.user, match=match, **body.validated_data)
         return Response(MatchSerializer(selectors.matches_for(request.user).get(pk=match.pk)).data)
 
 
@@ -283,7 +281,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         match = data.pop("match")
-        serializer.instance = services.visit_plan(actor=self.request.user, match=match, data=data, request=self.request)
+        serializer.instance = services.visit_plan(actor=self.request.user, match=match, data=data)
 
 
 class ContactLogSerializer(ModelSerializer):
@@ -346,9 +344,7 @@ class ContactLogViewSet(
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         match = data.pop("match")
-        serializer.instance = services.contact_log_create(
-            actor=self.request.user, match=match, data=data, request=self.request
-        )
+        serializer.instance = services.contact_log_create(actor=self.request.user, match=match, data=data)
 
 
 class DirectoryEntrySerializer(ModelSerializer):
@@ -425,7 +421,9 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         concern = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=concern, request=request, summary=f"Concern {concern.pk} viewed (API)")
+        audit_log(
+            action=AuditAction.VIEW, actor=request.user, obj=concern, summary=f"Concern {concern.pk} viewed (API)"
+        )
         return Response(self.get_serializer(concern).data)
 
     @extend_schema(request=ConcernCloseSerializer, responses=ConcernSerializer)
@@ -436,7 +434,7 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = ConcernCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         concern = services.concern_close(
-            actor=request.user, concern=concern, action_taken=body.validated_data["action_taken"], request=request
+            actor=request.user, concern=concern, action_taken=body.validated_data["action_taken"]
         )
         return Response(ConcernSerializer(concern).data)
 
@@ -476,7 +474,6 @@ class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
             held_on=data["held_on"],
             going_well=data.get("going_well", True),
             notes=data.get("notes", ""),
-            request=self.request,
         )
 
 
@@ -527,8 +524,7 @@ class ConflictViewSet(
             parent=data["parent"],
             volunteer_id=data["volunteer"].pk,
             note=data.get("note", ""),
-            request=self.request,
         )
 
     def perform_destroy(self, instance) -> None:
-        services.conflict_remove(actor=self.request.user, conflict=instance, request=self.request)
+        services.conflict_remove(actor=self.request.user, conflict=instance)

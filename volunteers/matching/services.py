@@ -97,7 +97,6 @@ def match_confirm_batch(
     organisation_id: int,
     pairs: Sequence[tuple[int, int]],
     eligibility_override_reason: str = "",
-    request=None,
 ) -> list[ConfirmResult]:
     """Confirms (referral id, volunteer id) pairs in one transaction.
 
@@ -183,13 +182,11 @@ def match_confirm_batch(
                 referral=referral,
                 to_status=ReferralStatus.MATCHED,
                 reason="Match confirmed",
-                request=request,
             )
             audit_log(
                 action=AuditAction.CREATE,
                 actor=actor,
                 obj=match,
-                request=request,
                 summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}"
                 + (f", outside eligibility ({override['eligibility_override_note']}): overridden" if override else ""),
             )
@@ -208,7 +205,6 @@ def match_confirm(
     referral_id: int,
     volunteer_id: int,
     eligibility_override_reason: str = "",
-    request=None,
 ) -> Match:
     """Confirms one match, or refuses with every reason (one outside the
     eligibility on the override reason's field)."""
@@ -217,7 +213,6 @@ def match_confirm(
         organisation_id=organisation_id,
         pairs=[(referral_id, volunteer_id)],
         eligibility_override_reason=eligibility_override_reason,
-        request=request,
     )
     if not result.ok:
         fields = {
@@ -246,7 +241,6 @@ def match_transition(
     ending_type: str = "",
     closing_note: str = "",
     on: dt.date | None = None,
-    request=None,
 ) -> Match:
     with transaction.atomic():
         locked = Match.objects.select_for_update().select_related("referral", "parent").get(pk=match.pk)
@@ -285,12 +279,11 @@ def match_transition(
             locked.ending_type = ending_type
             locked.closing_note = closing_note.strip()
         locked.save()
-        _referral_follows_match(actor=actor, match=locked, request=request)
+        _referral_follows_match(actor=actor, match=locked)
         audit_log(
             action=AuditAction.TRANSITION,
             actor=actor,
             obj=locked,
-            request=request,
             summary=f"Match {locked.pk} moved from {from_status} to {to_status}",
         )
         return locked
@@ -305,7 +298,7 @@ _REFERRAL_AFTER_UNSTARTED_MATCH = {
 }
 
 
-def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
+def _referral_follows_match(*, actor: User, match: Match) -> None:
     """Keeps the referral in step with its matches, through the referrals
     workflow: when its last open match ends, support has ended (active or
     ending: closed, with the ending type as the reason) or never started
@@ -320,7 +313,6 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
             referral=referral,
             to_status=ReferralStatus.ACTIVE,
             reason="Support started",
-            request=request,
             on=match.started_on,
         )
     elif match.status == MatchStatus.ENDED and not others.exists():
@@ -328,16 +320,14 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
         if referral.status == ReferralStatus.MATCHED:
             target = _REFERRAL_AFTER_UNSTARTED_MATCH.get(ending, ReferralStatus.WAITING)
             reason = f"Match ended before support started: {ending.label}"
-            referral_transition(actor=actor, referral=referral, to_status=target, reason=reason, request=request)
+            referral_transition(actor=actor, referral=referral, to_status=target, reason=reason)
         elif referral.status in (ReferralStatus.ACTIVE, ReferralStatus.ENDING):
             reason = f"Support ended: {ending.label}"
             if referral.status == ReferralStatus.ACTIVE:
                 referral = referral_transition(
-                    actor=actor, referral=referral, to_status=ReferralStatus.ENDING, reason=reason, request=request
+                    actor=actor, referral=referral, to_status=ReferralStatus.ENDING, reason=reason
                 )
-            referral_transition(
-                actor=actor, referral=referral, to_status=ReferralStatus.CLOSED, reason=reason, request=request
-            )
+            referral_transition(actor=actor, referral=referral, to_status=ReferralStatus.CLOSED, reason=reason)
     elif (
         match.status == MatchStatus.ENDING
         and referral.status == ReferralStatus.ACTIVE
@@ -348,11 +338,10 @@ def _referral_follows_match(*, actor: User, match: Match, request=None) -> None:
             referral=referral,
             to_status=ReferralStatus.ENDING,
             reason="Planned ending of the match under way",
-            request=request,
         )
 
 
-def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str, request=None) -> Match:
+def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str) -> Match:
     check_not_restricted(match.parent, field="extended_until")
     errors = {}
     if until is None:
@@ -365,15 +354,13 @@ def match_record_extension(*, actor: User, match: Match, until: dt.date | None, 
         raise ValidationError(errors)
     with transaction.atomic():
         Match.objects.filter(pk=match.pk).update(extended_until=until, extension_reason=reason.strip())
-        audit_log(
-            action=AuditAction.CHANGE, actor=actor, obj=match, request=request, summary=f"Match {match.pk} extended"
-        )
+        audit_log(action=AuditAction.CHANGE, actor=actor, obj=match, summary=f"Match {match.pk} extended")
     match.refresh_from_db()
     return match
 
 
 def match_review_record(
-    *, actor: User, match: Match, held_on: dt.date, going_well: bool, notes: str = "", request=None
+    *, actor: User, match: Match, held_on: dt.date, going_well: bool, notes: str = ""
 ) -> MatchReview:
     check_not_restricted(match.parent, field="notes")
     if held_on > timezone.localdate():
@@ -391,9 +378,7 @@ def match_review_record(
             next_review_on=add_months_clamped(held_on, settings.review_interval_months),
         )
         Match.objects.filter(pk=match.pk).update(next_review_on=review.next_review_on)
-        audit_log(
-            action=AuditAction.CREATE, actor=actor, obj=review, request=request, summary=f"Review of match {match.pk}"
-        )
+        audit_log(action=AuditAction.CREATE, actor=actor, obj=review, summary=f"Review of match {match.pk}")
     return review
 
 
@@ -405,7 +390,7 @@ def _require_own_or_staff(actor: User, match: Match, field: str = "match") -> No
         raise ValidationError({field: "You can only log for your own matches."})
 
 
-def visit_plan(*, actor: User, match: Match, data: dict[str, Any], request=None) -> Visit:
+def visit_plan(*, actor: User, match: Match, data: dict[str, Any]) -> Visit:
     _require_own_or_staff(actor, match)
     check_not_restricted(match.parent, field="match")
     errors = {}
@@ -467,7 +452,7 @@ def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) ->
     return errors
 
 
-def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], request=None) -> ContactLog:
+def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> ContactLog:
     """Logs a contact on the actor's own match. The first one makes the match
     active (and its referral); a concern creates a Concern row at once."""
     _require_own_or_staff(actor, match)
@@ -507,7 +492,6 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
                     referral=locked.referral,
                     to_status=ReferralStatus.ACTIVE,
                     reason="First contact logged",
-                    request=request,
                     on=log.contact_date,
                 )
         if log.has_concern:
@@ -522,7 +506,6 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
                 action=AuditAction.CREATE,
                 actor=actor,
                 obj=concern,
-                request=request,
                 summary=f"Concern raised on match {locked.pk}",
             )
             # Coordinators are told now, in this transaction (the notifications layer handles it).
@@ -531,13 +514,12 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any], reque
             action=AuditAction.CREATE,
             actor=actor,
             obj=log,
-            request=request,
             summary=f"Contact logged on match {locked.pk}",
         )
     return log
 
 
-def concern_close(*, actor: User, concern: Concern, action_taken: str, request=None) -> Concern:
+def concern_close(*, actor: User, concern: Concern, action_taken: str) -> Concern:
     if not (action_taken or "").strip():
         raise ValidationError({"action_taken": "Say what action was taken."})
     if concern.status != ConcernStatus.OPEN:
@@ -546,9 +528,7 @@ def concern_close(*, actor: User, concern: Concern, action_taken: str, request=N
         Concern.objects.filter(pk=concern.pk).update(
             status=ConcernStatus.CLOSED, action_taken=action_taken.strip(), closed_by=actor, closed_at=timezone.now()
         )
-        audit_log(
-            action=AuditAction.CHANGE, actor=actor, obj=concern, request=request, summary=f"Concern {concern.pk} closed"
-        )
+        audit_log(action=AuditAction.CHANGE, actor=actor, obj=concern, summary=f"Concern {concern.pk} closed")
     concern.refresh_from_db()
     return concern
 
@@ -569,7 +549,7 @@ def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, s
     return created
 
 
-def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any], request=None):
+def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]):
     """Records what matching must respect for one referral."""
     from volunteers.matching.models import MatchingNeeds
     from volunteers.models import Gender, LivedExperience
@@ -603,13 +583,12 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
             action=AuditAction.CHANGE,
             actor=actor,
             obj=needs,
-            request=request,
             summary=f"Matching needs of referral {referral.pk}",
         )
     return needs
 
 
-def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str = "", request=None):
+def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str = ""):
     """Records that a volunteer must never be matched with this parent."""
     from volunteers.matching.models import ConflictOfInterest
 
@@ -627,27 +606,25 @@ def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str
             action=AuditAction.CREATE,
             actor=actor,
             obj=conflict,
-            request=request,
             summary=f"Conflict of interest recorded for parent {parent.pk} and volunteer {volunteer_id}",
         )
     return conflict
 
 
-def conflict_remove(*, actor: User, conflict, request=None) -> None:
+def conflict_remove(*, actor: User, conflict) -> None:
     """Removes a recorded conflict: the volunteer may be suggested again."""
     with transaction.atomic():
         audit_log(
             action=AuditAction.DELETE,
             actor=actor,
             obj=conflict,
-            request=request,
             summary=f"Conflict of interest {conflict.pk} removed (parent {conflict.parent_id}, "
             f"volunteer {conflict.volunteer_id})",
         )
         conflict.delete()
 
 
-def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:
+def visit_cancel(*, actor: User, visit: Visit) -> Visit:
     _require_own_or_staff(actor, visit.match, field="visit")
     if visit.cancelled:
         raise ValidationError({"visit": "This visit is already cancelled."})
@@ -657,7 +634,6 @@ def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:
             action=AuditAction.CHANGE,
             actor=actor,
             obj=visit,
-            request=request,
             summary=f"Visit {visit.pk} on match {visit.match_id} cancelled",
         )
     visit.cancelled = True

@@ -79,7 +79,7 @@ def needs_save(request: HttpRequest, referral_pk: int) -> HttpResponse:
     form = forms.MatchingNeedsForm(request.POST, organisation_id=referral.organisation_id)
     if form.is_valid():
         try:
-            services.matching_needs_save(actor=request.user, referral=referral, data=form.cleaned_data, request=request)
+            services.matching_needs_save(actor=request.user, referral=referral, data=form.cleaned_data)
             messages.success(request, "Matching needs saved; the candidates are ranked again.")
             return redirect("matching:candidates", referral_pk=referral.pk)
         except ValidationError as exc:
@@ -115,7 +115,6 @@ def confirm_one(request: HttpRequest, referral_pk: int) -> HttpResponse:
                 referral_id=referral.pk,
                 volunteer_id=volunteer_id,
                 eligibility_override_reason=override_form.cleaned_data["eligibility_override_reason"],
-                request=request,
             )
         except ValidationError as exc:
             if "eligibility_override_reason" not in exc.message_dict:
@@ -152,7 +151,6 @@ def conflict_add(request: HttpRequest, referral_pk: int) -> HttpResponse:
             parent=referral.parent,
             volunteer_id=volunteer_id,
             note=request.POST.get("note", ""),
-            request=request,
         )
     except ValueError:
         messages.error(request, "Choose a volunteer of your organisation.")
@@ -197,7 +195,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Tick at least one proposal to confirm.")
         else:
             outcomes = services.match_confirm_batch(
-                actor=request.user, organisation_id=membership.organisation_id, pairs=pairs, request=request
+                actor=request.user, organisation_id=membership.organisation_id, pairs=pairs
             )
             if only and request.htmx:
                 return _proposal_outcome_row(request, outcomes[0])
@@ -276,7 +274,7 @@ def contact_log_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContactLogForm(request.POST or None, organisation_id=match.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
-            log = services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data, request=request)
+            log = services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -294,7 +292,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_plan(actor=request.user, match=match, data=form.cleaned_data, request=request)
+            services.visit_plan(actor=request.user, match=match, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -311,7 +309,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     match = visit.match
     if request.method == "POST":
         try:
-            services.visit_cancel(actor=request.user, visit=visit, request=request)
+            services.visit_cancel(actor=request.user, visit=visit)
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
@@ -370,7 +368,7 @@ def _inline_match_form(
     written = False
     if form.is_valid():
         try:
-            write(actor=request.user, match=match, request=request, **form.cleaned_data)
+            write(actor=request.user, match=match, **form.cleaned_data)
             written = True
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -409,9 +407,7 @@ def match_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MatchEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.match_transition(
-                actor=request.user, match=match, to_status=MatchStatus.ENDED, request=request, **form.cleaned_data
-            )
+            services.match_transition(actor=request.user, match=match, to_status=MatchStatus.ENDED, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -443,7 +439,6 @@ def match_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 match=match,
                 until=form.cleaned_data["extended_until"],
                 reason=form.cleaned_data["extension_reason"],
-                request=request,
             )
         except ValidationError as exc:
             for error in exc.messages:
@@ -481,9 +476,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ConcernCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_close(
-                actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"], request=request
-            )
+            services.concern_close(actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
