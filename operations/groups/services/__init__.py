@@ -15,13 +15,6 @@ from operations.groups.services.bookings import (
     head_count_record,
 )
 from operations.groups.services.feeds import calendar_feed_for, calendar_feed_reset
-from operations.groups.services.messages import (
-    TOLD_OF_CHANGES,
-    Reach,
-    attendees_reach,
-    session_cancel_reach,
-    session_reminders_write,
-)
 from operations.groups.services.sessions import (
     FACILITATOR_ROLES,
     GROUP_FIELDS,
@@ -38,11 +31,8 @@ __all__ = [
     "FACILITATOR_ROLES",
     "GROUP_FIELDS",
     "OVERRIDE_REASON_MAX",
-    "TOLD_OF_CHANGES",
     "UNDO_WINDOW",
     "CrecheChild",
-    "Reach",
-    "attendees_reach",
     "booking_cancel",
     "booking_child_set_present",
     "booking_create",
@@ -54,8 +44,6 @@ __all__ = [
     "group_update",
     "head_count_record",
     "session_cancel",
-    "session_cancel_reach",
-    "session_reminders_write",
     "session_rota_remove",
     "session_update",
     "sessions_generate",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, Membership, User
-from operations.groups import audience, creche, selectors
+from operations.groups import audience, creche, selectors, signals
 from operations.groups.models import (
     Booking,
     BookingChild,
@@ -26,7 +26,6 @@ from operations.groups.models import (
     GroupSession,
     HeadCount,
 )
-from operations.groups.services.messages import _notify_place_offered
 from referrals.models import Parent
 from referrals.services import RESTRICTED_MESSAGE
 
@@ -291,7 +290,7 @@ def _promote_waiting(*, session: GroupSession, now: datetime | None = None) -> l
         adults += 1
         children += new
         promoted.append(candidate)
-        _notify_place_offered(booking=candidate, session=session)
+        signals.place_offered.send(sender=Booking, booking_id=candidate.pk, session_id=session.pk)
         audit_log(action=AuditAction.TRANSITION, obj=candidate, summary="Waiting-list place offered")
     return promoted
 

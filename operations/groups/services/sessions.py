@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
-from operations.groups import recurrence, selectors
+from operations.groups import recurrence, selectors, signals
 from operations.groups.models import (
     MAX_YOUNG_PARENT_AGE_LIMIT,
     MIN_YOUNG_PARENT_AGE_LIMIT,
@@ -26,7 +26,6 @@ from operations.groups.models import (
     SessionStatus,
 )
 from operations.groups.services.bookings import _promote_waiting
-from operations.groups.services.messages import _notify_session_change
 from volunteers import selectors as volunteer_selectors
 
 FACILITATOR_ROLES = (Role.VOLUNTEER, Role.PSO)
@@ -175,7 +174,7 @@ def group_update(
         else:
             session.save()
         if moved and has_bookings:
-            _notify_session_change(session=session, cancelled=False)
+            signals.session_changed.send(sender=GroupSession, session_id=session.pk, cancelled=False)
         _promote_waiting(session=session)
     sessions_generate(group=group, today=today)
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=group, summary="Group changed")
@@ -305,7 +304,7 @@ def session_update(
         locked.save()
         locked.creche_adults.set(creche_adults if creche_on else [])
         if moved and starts_at > timezone.now():
-            _notify_session_change(session=locked, cancelled=False)
+            signals.session_changed.send(sender=GroupSession, session_id=locked.pk, cancelled=False)
         _promote_waiting(session=locked)
         audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Group session changed")
     return locked
@@ -329,7 +328,7 @@ def session_cancel(*, session: GroupSession, actor: User | None, note: str = "")
     locked.note = note
     locked.save(update_fields=["status", "changed", "note"])
     if locked.starts_at > timezone.now():
-        _notify_session_change(session=locked, cancelled=True)
+        signals.session_changed.send(sender=GroupSession, session_id=locked.pk, cancelled=True)
     audit_log(action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group session cancelled")
     return locked
 

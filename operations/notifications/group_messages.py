@@ -1,5 +1,8 @@
-"""Messages to parents about their bookings: a place offered, a session
-cancelled or moved, a reminder; and how many a message would reach."""
+"""Messages to parents about their group bookings: a waiting-list place
+offered, a session cancelled or moved (written when the groups app says so,
+see ``receivers``), and the reminder before a session (found due by ``due``).
+The channel is chosen by ``referrals.contact.message_channel``, the rule the
+groups app also counts with before a coordinator confirms a cancellation."""
 
 from __future__ import annotations
 
@@ -11,16 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.models import Membership, Organisation, Role, User
-from operations.groups.models import (
-    Booking,
-    BookingStatus,
-    Group,
-    GroupSession,
-    SessionStatus,
-)
+from operations.groups import selectors
+from operations.groups.models import Booking, BookingStatus, Group, GroupSession, SessionStatus
 from operations.notifications.models import Channel
 from operations.notifications.services import notification_write
-from referrals.contact import contact_permissions
+from referrals.contact import message_channel
 
 
 @dataclass(frozen=True)
@@ -34,20 +32,7 @@ class Message:
     neutral_body: str
 
 
-def _safe_channel(booking: Booking) -> tuple[str | None, str, bool]:
-    """(channel, address, may name the service) from the parent's contact
-    safety; (None, "", False) when nothing is safe or there is no parent."""
-    if booking.parent is None:
-        return None, "", False
-    permissions = contact_permissions(booking.parent)
-    if permissions.allows("sms"):
-        return Channel.SMS, booking.parent.phone, permissions.may_name_service
-    if permissions.allows("email"):
-        return Channel.EMAIL, booking.parent.email, permissions.may_name_service
-    return None, "", False
-
-
-def _tell_attendees(
+def attendees_tell(
     *,
     bookings: Sequence[Booking],
     session: GroupSession,
@@ -68,7 +53,7 @@ def _tell_attendees(
         if booking.parent is not None and booking.parent.processing_restricted:
             # Restricted at the parent's request: kept, never contacted (nor listed to chase).
             continue
-        channel, address, named = _safe_channel(booking)
+        channel, address, named = message_channel(booking.parent) if booking.parent else (None, "", False)
         if channel is None:
             unreachable.append(booking)
             continue
@@ -102,13 +87,15 @@ def _tell_attendees(
         )
 
 
-def _notify_place_offered(*, booking: Booking, session: GroupSession) -> None:
+def place_offered_write(*, booking_id: int, session_id: int) -> None:
     """Tells the parent on a channel their contact safety allows, naming the
     group only where they said messages may name the service; with no safe
     channel, the coordinators are asked in the app to tell them."""
+    booking = Booking.objects.select_related("parent", "session").get(pk=booking_id, session_id=session_id)
+    session = booking.session
     group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
     when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
-    _tell_attendees(
+    attendees_tell(
         bookings=[booking],
         session=session,
         kind="booking_place_offered",
@@ -124,17 +111,13 @@ def _notify_place_offered(*, booking: Booking, session: GroupSession) -> None:
     )
 
 
-#: Whom a cancelled or moved session is told about: everyone booked or waiting.
-TOLD_OF_CHANGES = (BookingStatus.BOOKED, BookingStatus.WAITING)
-
-
-def _notify_session_change(*, session: GroupSession, cancelled: bool) -> None:
+def session_change_write(*, session_id: int, cancelled: bool) -> None:
     """Tells everyone booked or waiting that this session is cancelled or moved."""
-    bookings = list(
-        Booking.objects.filter(session=session, status__in=TOLD_OF_CHANGES).select_related("parent").order_by("pk")
-    )
+    told = Booking.objects.filter(session_id=session_id, status__in=selectors.TOLD_OF_CHANGES)
+    bookings = list(told.select_related("parent", "session").order_by("pk"))
     if not bookings:
         return
+    session = bookings[0].session
     group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
     when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
     if cancelled:
@@ -156,7 +139,7 @@ def _notify_session_change(*, session: GroupSession, cancelled: bool) -> None:
             neutral_body=f"The meeting you are booked on has moved to {when}. Your place is kept.",
         )
         fallback = f"{group_name} has moved to {when}."
-    _tell_attendees(bookings=bookings, session=session, kind=kind, key=key, message=message, fallback=fallback)
+    attendees_tell(bookings=bookings, session=session, kind=kind, key=key, message=message, fallback=fallback)
 
 
 def session_reminders_write(
@@ -189,7 +172,7 @@ def session_reminders_write(
             continue
         considered += len(bookings)
         when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
-        _tell_attendees(
+        attendees_tell(
             bookings=bookings,
             session=session,
             kind="session_reminder",
@@ -205,33 +188,3 @@ def session_reminders_write(
             fallback=f"{session.group.name} meets {when}; the other parents booked are being reminded.",
         )
     return considered
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How a message to some bookings would go, as ``_tell_attendees`` sends it."""
-
-    told: int = 0  # on a channel their contact safety allows
-    unreachable: int = 0  # no safe channel: the coordinators are asked to tell them
-    restricted: int = 0  # processing restricted at their request: nobody contacts them
-
-
-def attendees_reach(bookings: Sequence[Booking]) -> Reach:
-    """Reads only: who a message to these bookings would reach, and how."""
-    told = unreachable = restricted = 0
-    for booking in bookings:
-        if booking.parent is not None and booking.parent.processing_restricted:
-            restricted += 1
-        elif _safe_channel(booking)[0] is None:
-            unreachable += 1
-        else:
-            told += 1
-    return Reach(told=told, unreachable=unreachable, restricted=restricted)
-
-
-def session_cancel_reach(*, session: GroupSession, now: datetime | None = None) -> Reach | None:
-    """Who cancelling this session would tell; None when it has started (nobody is told)."""
-    if session.starts_at <= (now or timezone.now()):
-        return None
-    bookings = Booking.objects.filter(session=session, status__in=TOLD_OF_CHANGES).select_related("parent")
-    return attendees_reach(list(bookings))
