@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from referrals.models import Parent
 
 
+#: Each channel as the pages say it.
+CHANNEL_WORDS = {"sms": "text message", "email": "email", "phone": "phone call", "voicemail": "voicemail"}
+
+
 @dataclass(frozen=True)
 class ContactPermissions:
     sms: bool
@@ -28,6 +32,11 @@ class ContactPermissions:
     @property
     def safe_channels(self) -> tuple[str, ...]:
         return tuple(name for name in ("sms", "email", "phone", "voicemail") if getattr(self, name))
+
+    @property
+    def safe_channel_words(self) -> str:
+        """The safe channels as a person reads them: "text message, phone call"."""
+        return ", ".join(CHANNEL_WORDS[name] for name in self.safe_channels)
 
     @property
     def any_safe(self) -> bool:

@@ -104,6 +104,14 @@ def _start(policy: Policy, children: tuple[ChildFacts, ...]) -> date | None:
     current = _youngest_live_child(children) or _latest(children)
     if current is None:
         return None
+    start = _start_for(policy, current)
+    if current.is_lost and start is not None:
+        # A pregnancy lost before the starting week: bereavement support may start from the loss.
+        return min(start, current.loss_date)
+    return start
+
+
+def _start_for(policy: Policy, current: ChildFacts) -> date | None:
     if current.due_date is not None:
         weeks_before_due = (
             FULL_TERM_WEEKS - policy.start_gestation_weeks

@@ -17,7 +17,7 @@ HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
 
 #: What a restriction of processing (Article 18) refuses in this app's
 #: services: nothing new is recorded about the parent or done with the record.
-RESTRICTION_REFUSES = ("referral_create", "referral_transition", "parent_erase")
+RESTRICTION_REFUSES = ("referral_create", "referral_transition", "referral_follow_match", "parent_erase")
 #: The services that act on a parent's record and still run while it is
 #: restricted, and why (tests/core/test_gdpr_coverage.py holds every one to a side).
 RESTRICTION_ALLOWS = {

@@ -20,17 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
-from importlib import import_module
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 from django.utils.text import capfirst
 
+from operations.core import conventions
 from operations.core.dates import short_date
 
 #: What a row holds where nothing is recorded; the page shows it as "—".
@@ -143,14 +141,9 @@ def reported_models() -> frozenset[str]:
     return frozenset(model._meta.label for module in app_modules() for model in module.HOLDS)
 
 
-@cache
 def app_modules() -> tuple[ModuleType, ...]:
     """Each installed app's ``gdpr`` module, in INSTALLED_APPS order (lowest layer first)."""
-    found = []
-    for config in apps.get_app_configs():
-        if f"{config.name}.gdpr" != __name__ and module_has_submodule(config.module, "gdpr"):
-            found.append(import_module(f"{config.name}.gdpr"))
-    return tuple(found)
+    return conventions.app_modules("gdpr")
 
 
 def subject_access_report(parent) -> list[Section]:

@@ -1,14 +1,17 @@
 """Links that a higher layer adds to a lower layer's pages, such as "Find a
 volunteer or PSO" (matching, in volunteers/) on a referral's page
-(referrals/). The higher app registers them in its AppConfig.ready; the
-page asks for them with ``{% page_links "referral" referral %}`` and so
-never names the higher app's URLs."""
+(referrals/). The higher app says them in its ``page_links.py`` (``LINKS``:
+page name -> links), found by convention; the page asks for them with
+``{% page_links "referral" referral as links %}`` and so never names the
+higher app's URLs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from operations.core import conventions
 
 
 @dataclass(frozen=True)
@@ -19,15 +22,11 @@ class PageLink:
     shown: Callable[[Any], bool] = lambda record: True
 
 
-LINKS: dict[str, list[PageLink]] = {}
-
-
-def register_link(page: str, link: PageLink) -> None:
-    links = LINKS.setdefault(page, [])
-    if link.label not in {existing.label for existing in links}:
-        links.append(link)
-
-
 def links_for(page: str, record: Any) -> list[tuple[str, str]]:
-    """(label, url) of the links registered for ``page`` that apply to ``record``."""
-    return [(link.label, link.url(record)) for link in LINKS.get(page, []) if link.shown(record)]
+    """(label, url) of the links the apps give ``page`` that apply to ``record``."""
+    return [
+        (link.label, link.url(record))
+        for module in conventions.app_modules("page_links")
+        for link in module.LINKS.get(page, [])
+        if link.shown(record)
+    ]

@@ -13,14 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
+from operations.core import conventions
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
 
@@ -64,14 +61,10 @@ def _base_rules() -> list[RetentionRule]:
     ]
 
 
-@cache
 def rules() -> dict[str, RetentionRule]:
     """Every rule by key: the base layer's, then each installed app's
     ``retention.RULE`` in INSTALLED_APPS order."""
-    found = _base_rules()
-    for config in apps.get_app_configs():
-        if f"{config.name}.retention" != __name__ and module_has_submodule(config.module, "retention"):
-            found.append(import_module(f"{config.name}.retention").RULE)
+    found = [*_base_rules(), *(module.RULE for module in conventions.app_modules("retention"))]
     return {rule.key: rule for rule in found}
 
 

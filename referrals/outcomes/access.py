@@ -2,7 +2,7 @@
 
 Who may enter an assessment for a parent: coordinators and managers for any
 parent of the organisation (``Parent.visible_to``), a PSO for the parents on
-their own open caseload (matches register it in ``operations.core.caseload``)."""
+their own open caseload (``operations.core.caseload``, which matching answers)."""
 
 from __future__ import annotations
 

@@ -282,3 +282,7 @@ def test_a_volunteer_cancels_their_own_visit_only(volunteer_client, client, orga
     assert volunteer_client.post(reverse("matching:visit-cancel", args=[visit.pk])).status_code == 302
     visit.refresh_from_db()
     assert visit.cancelled
+    from operations.core.audit import AuditEvent
+
+    entry = AuditEvent.objects.get(object_type="matching.Visit", object_id=str(visit.pk))
+    assert entry.summary == f"Visit {visit.pk} on match {match.pk} cancelled"  # who and when, no personal data

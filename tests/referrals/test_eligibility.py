@@ -241,6 +241,14 @@ def test_end_dates(policy, children, started, end, estimated, reason):
             "2026-06-09",
         ),
         (UNTIL_ONE, expected("2026-09-01"), "2025-11-25"),  # any time in pregnancy
+        # A pregnancy lost at 20 weeks, before the 28th: bereavement support from the loss.
+        (
+            Policy(
+                start_rule="gestation_week", start_gestation_weeks=28, end_child_age_months=3, bereavement_months=12
+            ),
+            lost("2026-09-01", "2026-04-14"),
+            "2026-04-14",
+        ),
     ],
 )
 def test_start_dates(policy, child, start):

@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
-from operations.core.models import CouncilArea, Organisation, ServiceKind, active_membership
+from operations.core.models import CouncilArea, Organisation, ServiceKind
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -423,17 +423,6 @@ def overdue_reviews(user, *, today: dt.date | None = None) -> QuerySet[Match]:
         .select_related("volunteer__user")
         .order_by("next_review_on", "pk")
     )
-
-
-def caseload_parent_ids(user) -> QuerySet:
-    """The parents of a volunteer's or PSO's open matches (registered in
-    ``operations.core.caseload`` for the layers below)."""
-    membership = active_membership(user)
-    if membership is None:
-        return Match.objects.none().values_list("parent_id", flat=True)
-    return Match.objects.filter(
-        organisation_id=membership.organisation_id, volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES
-    ).values_list("parent_id", flat=True)
 
 
 def match_end_consequences(match: Match, *, today: dt.date | None = None) -> list[str]:

@@ -653,5 +653,12 @@ def visit_cancel(*, actor: User, visit: Visit, request=None) -> Visit:
         raise ValidationError({"visit": "This visit is already cancelled."})
     with transaction.atomic():
         Visit.objects.filter(pk=visit.pk).update(cancelled=True)
+        audit_log(
+            action=AuditAction.CHANGE,
+            actor=actor,
+            obj=visit,
+            request=request,
+            summary=f"Visit {visit.pk} on match {visit.match_id} cancelled",
+        )
     visit.cancelled = True
     return visit

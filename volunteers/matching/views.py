@@ -305,9 +305,6 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 #: Channel names as a person reads them.
-CHANNEL_WORDS = {"sms": "text message", "email": "email", "phone": "phone call", "voicemail": "voicemail"}
-
-
 def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks first; POST cancels the visit."""
     visit = get_visit_for(request.user, pk)
@@ -330,7 +327,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
     contact = contact_permissions(match.parent)
     if contact.any_safe:
-        safe = ", ".join(CHANNEL_WORDS[channel] for channel in contact.safe_channels)
+        safe = contact.safe_channel_words
         tell = f"Nobody is sent a message: let {match.parent.display_name} know yourself, by {safe} only."
     else:
         tell = (

@@ -377,7 +377,7 @@ def booking_restore(*, booking: Booking, actor: User | None, now: datetime | Non
     now = now or timezone.now()
     with transaction.atomic():
         session = GroupSession.objects.select_for_update().get(pk=booking.session_id)
-        locked = Booking.objects.select_for_update().select_related("parent").get(pk=booking.pk)
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("parent").get(pk=booking.pk)
         if locked.status != BookingStatus.CANCELLED:
             raise ValidationError({"__all__": "This booking is not cancelled."})
         if locked.cancelled_at is None or now - locked.cancelled_at > UNDO_WINDOW:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from operations.core import conventions
 from operations.core.demo import USERS, seed_base
 
 
@@ -27,15 +25,7 @@ class Command(BaseCommand):
         # Each app above the base layer adds its own records through a
         # `demo.seed` function, in INSTALLED_APPS order (lower layers first),
         # so this base command never imports a higher layer.
-        for app_config in apps.get_app_configs():
-            if app_config.name == "operations.core":
-                continue
-            try:
-                module = import_module(f"{app_config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.demo":
-                    raise
-                continue
+        for module in conventions.app_modules("demo"):
             module.seed(organisations=organisations, users=users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Development only: these logins are public."))

@@ -8,13 +8,12 @@ Never run it against a live service's database."""
 from __future__ import annotations
 
 import time
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from operations.core import conventions
 from operations.core.scale import SIZES, seed_base
 
 
@@ -30,18 +29,10 @@ class Command(BaseCommand):
             raise CommandError("Refusing to fill a database with DEBUG off; use --force on a benchmark database.")
         started = time.monotonic()
         context = seed_base(SIZES[size], log=self.stdout.write)
-        for app_config in apps.get_app_configs():
-            if app_config.name == "operations.core":
-                continue
-            try:
-                module = import_module(f"{app_config.name}.scale")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.scale":
-                    raise
-                continue
+        for module in conventions.app_modules("scale"):
             step = time.monotonic()
             module.seed(context)
-            self.stdout.write(f"  {app_config.label}: {time.monotonic() - step:.1f} s")
+            self.stdout.write(f"  {module.__name__}: {time.monotonic() - step:.1f} s")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Bulk loads leave the planner with no statistics and no visibility
             # map until autovacuum comes round; a live database has both, so the
