@@ -72,3 +72,16 @@ def baby_age_messages_allowed(parent: Parent) -> bool:
     """Messages about a baby's age ("your baby is six months old") are never
     sent to a family with a baby loss recorded (domain.md)."""
     return not parent.children.filter(loss_date__isnull=False).exists()
+
+
+def message_channel(parent: Parent) -> tuple[str | None, str, bool]:
+    """Where a written message to ``parent`` goes: (channel, address, may it
+    name the service). SMS when safe, else email; (None, "", False) when
+    neither is. The one rule for both sending a message and counting, before
+    a destructive action, whom it would reach."""
+    permissions = contact_permissions(parent)
+    if permissions.allows("sms"):
+        return "sms", parent.phone, permissions.may_name_service
+    if permissions.allows("email"):
+        return "email", parent.email, permissions.may_name_service
+    return None, "", False

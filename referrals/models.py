@@ -15,20 +15,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.ages import age_in_years
-from operations.core.models import CouncilArea, Organisation, OrganisationScopedQuerySet, Service, active_membership
+from operations.core.models import (
+    CouncilArea,
+    Organisation,
+    Service,
+    StaffOnlyQuerySet,
+)
 from referrals.validators import validate_postcode, validate_uk_phone
 from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 YOUNG_PARENT_UNDER = 20
-
-
-class StaffOnlyQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        rows = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or not membership.is_staff_role:
-            return rows.none()
-        return rows
 
 
 class ParentRole(models.TextChoices):

@@ -19,6 +19,7 @@ from operations.core.models import (
     Organisation,
     OrganisationScopedQuerySet,
     Role,
+    StaffOnlyQuerySet,
     active_membership,
 )
 
@@ -120,13 +121,7 @@ class Course(models.Model):
 
 
 class VolunteerProfileQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> VolunteerProfileQuerySet:
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None:
-            return scoped
-        if membership.role in STAFF_ROLES:
-            return scoped
+    def visible_to_member(self, scoped, *, user, membership):
         if membership.role == Role.PSO:
             supervisees = SupervisorPairing.objects.filter(supervisor_id=user.pk, ended_on__isnull=True).values(
                 "volunteer_id"
@@ -260,13 +255,7 @@ class Reference(models.Model):
         return f"Reference {self.pk}"
 
 
-class DisclosureTaskQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> DisclosureTaskQuerySet:
-        membership = active_membership(user)
-        if membership is None or membership.role not in STAFF_ROLES:
-            return self.none()
-        return self.in_active_organisation(user)
-
+class DisclosureTaskQuerySet(StaffOnlyQuerySet):
     def open(self) -> DisclosureTaskQuerySet:
         return self.filter(completed_on__isnull=True)
 
@@ -330,11 +319,7 @@ class Wellbeing(models.TextChoices):
 
 
 class SupervisionSessionQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> SupervisionSessionQuerySet:
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return scoped
+    def visible_to_member(self, scoped, *, user, membership):
         own = VolunteerProfile.objects.filter(user_id=user.pk).values("pk")
         if membership.role == Role.PSO:
             supervisees = SupervisorPairing.objects.filter(supervisor_id=user.pk, ended_on__isnull=True).values(

@@ -106,8 +106,8 @@ def with_checks(
     """Everything fit-to-match reads, fetched once for the whole page, and
     the areas, supervisor, person (``names``) and course of each training
     record a list shows beside it: a page that does not show them leaves
-    their query or join out. Without ``training`` the caller passes
-    ``training_rows`` to ``evaluate`` instead."""
+    their query or join out. ``evaluate`` reads the fitness inputs from
+    what it loaded; pages of many people use ``fitness_inputs`` instead."""
     prefetches: list = []
     if training:
         records = TrainingRecord.objects.select_related("course") if courses else TrainingRecord.objects.all()
@@ -168,15 +168,108 @@ class TrainingRow(NamedTuple):
     expires_on: dt.date | None
 
 
-def training_rows(profile_ids: Iterable[int]) -> dict[int, list[TrainingRow]]:
-    """The training of many profiles by one query of plain rows (profile id
-    -> rows), for ``evaluate`` or ``assess`` on a list page."""
-    rows: dict[int, list[TrainingRow]] = {}
-    for profile_id, *row in TrainingRecord.objects.filter(profile_id__in=profile_ids).values_list(
-        "profile_id", "course_id", "completed_on", "expires_on"
+@dataclass(frozen=True, slots=True)
+class FitnessInputs:
+    """Everything the fitness rules read of one person, as plain values;
+    ``fitness_inputs`` loads them for many at once. The one place the pure
+    rules (``fitness.fitness_reasons``, ``fitness.creche_fitness_reasons``)
+    are fed: every page that shows or applies fitness goes through here."""
+
+    profile_id: int
+    user_id: int
+    status: str
+    active_since: dt.date | None
+    max_caseload: int
+    caseload: int
+    last_supervised_on: dt.date | None
+    has_pvg: bool
+    pvg_renewal_due: dt.date | None
+    pvg_scheme: str
+    training: tuple[TrainingRow, ...] = ()
+
+    def valid_course_ids(self, today: dt.date) -> set[int]:
+        return {
+            row.course_id
+            for row in self.training
+            if fitness.training_counts_on(today, row.completed_on, row.expires_on)
+        }
+
+    def reasons(
+        self, *, required: set[int], settings: VolunteerSettings, today: dt.date, valid: set[int] | None = None
+    ) -> list[fitness.FitnessReason]:
+        """Why this person may not be matched now (empty: fit)."""
+        return fitness.fitness_reasons(
+            today=today,
+            status=self.status,
+            required_course_ids=required,
+            valid_course_ids=self.valid_course_ids(today) if valid is None else valid,
+            has_pvg=self.has_pvg,
+            pvg_renewal_due=self.pvg_renewal_due,
+            last_supervised_on=self.last_supervised_on,
+            active_since=self.active_since,
+            supervision_interval_weeks=settings.supervision_interval_weeks,
+            supervision_grace_weeks=settings.supervision_grace_weeks,
+            caseload=self.caseload,
+            max_caseload=self.max_caseload,
+        )
+
+    def creche_reasons(self, *, required: set[int], today: dt.date) -> list[fitness.FitnessReason]:
+        """Why this person may not look after children in a crèche now."""
+        return fitness.creche_fitness_reasons(
+            today=today,
+            status=self.status,
+            required_course_ids=required,
+            valid_course_ids=self.valid_course_ids(today),
+            has_pvg=self.has_pvg,
+            pvg_renewal_due=self.pvg_renewal_due,
+            pvg_scheme=self.pvg_scheme,
+        )
+
+    def next_supervision_on(self, settings: VolunteerSettings) -> dt.date | None:
+        return fitness.next_supervision_due(
+            last_supervised_on=self.last_supervised_on,
+            active_since=self.active_since,
+            interval_weeks=settings.supervision_interval_weeks,
+        )
+
+
+def fitness_inputs(profiles: QuerySet[VolunteerProfile]) -> dict[int, FitnessInputs]:
+    """The fitness inputs of every profile of ``profiles`` (already scoped
+    by the caller), by profile id. Two queries, however many people: the
+    profiles with their PVG record, open caseload and last supervision (one
+    GROUP BY over joins, as ``with_current_caseload_grouped`` counts), and
+    their training as plain rows (the profiles chosen by a subquery)."""
+    rows = (
+        with_current_caseload_grouped(profiles.order_by())
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        .values_list(
+            "pk", "user_id", "status", "active_since", "max_caseload", "current_caseload", "last_supervised_on",
+            "pvg__id", "pvg__renewal_due", "pvg__scheme", named=True,
+        )
+    )  # fmt: skip
+    training: dict[int, list[TrainingRow]] = {}
+    for profile_id, *row in (
+        TrainingRecord.objects.filter(profile_id__in=profiles.order_by().values("pk"))
+        .order_by()
+        .values_list("profile_id", "course_id", "completed_on", "expires_on")
     ):
-        rows.setdefault(profile_id, []).append(TrainingRow(*row))
-    return rows
+        training.setdefault(profile_id, []).append(TrainingRow(*row))
+    return {
+        row.pk: FitnessInputs(
+            profile_id=row.pk,
+            user_id=row.user_id,
+            status=row.status,
+            active_since=row.active_since,
+            max_caseload=row.max_caseload,
+            caseload=row.current_caseload,
+            last_supervised_on=row.last_supervised_on,
+            has_pvg=row.pvg__id is not None,
+            pvg_renewal_due=row.pvg__renewal_due,
+            pvg_scheme=row.pvg__scheme or "",
+            training=tuple(training.get(row.pk, ())),
+        )
+        for row in rows
+    }
 
 
 def evaluate(
@@ -185,69 +278,51 @@ def evaluate(
     settings: VolunteerSettings,
     required: set[int],
     today: dt.date | None = None,
-    training: dict[int, list[TrainingRow]] | None = None,
 ) -> list[VolunteerProfile]:
     """Sets ``fitness_reasons``, ``is_fit``, ``next_supervision_on`` and
-    ``supervisor`` on profiles loaded through ``with_checks``; their training
-    is prefetched, or given as ``training`` (``training_rows``)."""
+    ``supervisor`` on profiles loaded through ``with_checks`` (the model
+    instances a detail page or the API shows): their inputs come from what
+    ``with_checks`` loaded with them, so many profiles cost no query more."""
     today = today or timezone.localdate()
     evaluated = []
     for profile in profiles:
-        pvg = _pvg_of(profile)
-        _assess(
-            profile,
-            has_pvg=pvg is not None,
-            pvg_renewal_due=pvg.renewal_due if pvg else None,
-            records=profile.training_records.all() if training is None else training.get(profile.pk, ()),
-            settings=settings,
-            required=required,
-            today=today,
-        )
+        _apply_fitness(profile, _inputs_of(profile), settings=settings, required=required, today=today)
         if hasattr(profile, "open_pairings"):  # loaded by with_checks(supervisors=True)
             profile.supervisor = profile.open_pairings[0].supervisor if profile.open_pairings else None
         evaluated.append(profile)
     return evaluated
 
 
-def _assess(
-    person,
-    *,
-    has_pvg: bool,
-    pvg_renewal_due: dt.date | None,
-    records: Iterable[TrainingRecord | TrainingRow],
-    settings: VolunteerSettings,
-    required: set[int],
-    today: dt.date,
+def _inputs_of(profile: VolunteerProfile) -> FitnessInputs:
+    """``FitnessInputs`` of a profile loaded through ``with_checks``."""
+    pvg = _pvg_of(profile)
+    return FitnessInputs(
+        profile_id=profile.pk,
+        user_id=profile.user_id,
+        status=profile.status,
+        active_since=profile.active_since,
+        max_caseload=profile.max_caseload,
+        caseload=profile.current_caseload,
+        last_supervised_on=profile.last_supervised_on,
+        has_pvg=pvg is not None,
+        pvg_renewal_due=pvg.renewal_due if pvg else None,
+        pvg_scheme=pvg.scheme if pvg else "",
+        training=tuple(
+            TrainingRow(record.course_id, record.completed_on, record.expires_on)
+            for record in profile.training_records.all()
+        ),
+    )
+
+
+def _apply_fitness(
+    person, inputs: FitnessInputs, *, settings: VolunteerSettings, required: set[int], today: dt.date
 ) -> None:
-    """Sets the fitness of one profile or ``Person``, which carries
-    ``status``, ``active_since``, ``last_supervised_on``,
-    ``current_caseload`` and ``max_caseload``."""
-    valid_courses = {
-        record.course_id
-        for record in records
-        if fitness.training_counts_on(today, record.completed_on, record.expires_on)
-    }
-    person.fitness_reasons = fitness.fitness_reasons(
-        today=today,
-        status=person.status,
-        required_course_ids=required,
-        valid_course_ids=valid_courses,
-        has_pvg=has_pvg,
-        pvg_renewal_due=pvg_renewal_due,
-        last_supervised_on=person.last_supervised_on,
-        active_since=person.active_since,
-        supervision_interval_weeks=settings.supervision_interval_weeks,
-        supervision_grace_weeks=settings.supervision_grace_weeks,
-        caseload=person.current_caseload,
-        max_caseload=person.max_caseload,
-    )
+    """Sets the fitness of one profile or ``Person`` from its inputs."""
+    valid = inputs.valid_course_ids(today)
+    person.fitness_reasons = inputs.reasons(required=required, settings=settings, today=today, valid=valid)
     person.is_fit = not person.fitness_reasons
-    person.next_supervision_on = fitness.next_supervision_due(
-        last_supervised_on=person.last_supervised_on,
-        active_since=person.active_since,
-        interval_weeks=settings.supervision_interval_weeks,
-    )
-    person.missing_course_ids = required - valid_courses
+    person.next_supervision_on = inputs.next_supervision_on(settings)
+    person.missing_course_ids = required - valid
 
 
 @dataclass(eq=False, slots=True)
@@ -259,12 +334,13 @@ class Person:
 
     pk: int
     status: str
-    active_since: dt.date | None
-    max_caseload: int
-    has_pvg: bool
-    pvg_renewal_due: dt.date | None
-    last_supervised_on: dt.date | None
-    current_caseload: int
+    #: Set by ``assess`` from the person's ``FitnessInputs``.
+    active_since: dt.date | None = None
+    max_caseload: int = 0
+    has_pvg: bool = False
+    pvg_renewal_due: dt.date | None = None
+    last_supervised_on: dt.date | None = None
+    current_caseload: int = 0
     #: Shown beside the fitness when ``people_rows`` is asked for them.
     name: str = ""
     supervisor_name: str = ""
@@ -294,19 +370,6 @@ class Person:
         return dict(Status.choices).get(self.status, self.status)
 
 
-#: What fitness reads of a profile, its PVG record, sessions and matches.
-_FITNESS_COLUMNS = (
-    "pk",
-    "status",
-    "active_since",
-    "max_caseload",
-    "pvg__id",
-    "pvg__renewal_due",
-    "last_supervised_on",
-    "current_caseload",
-)
-
-
 #: What ``_person_name`` makes a person's name of.
 _NAME_FIELDS = ("first_name", "last_name", "username")
 
@@ -314,11 +377,10 @@ _NAME_FIELDS = ("first_name", "last_name", "username")
 def people_rows(
     queryset: QuerySet[VolunteerProfile], *, names: bool = True, supervisors: bool = False, details: bool = False
 ) -> QuerySet:
-    """Plain rows for ``people``: what fitness reads and, when asked, the
-    name (then sorted by it), the supervisor's name, the kinds and languages.
-    A queryset still, so that a list can paginate it."""
-    queryset = with_current_caseload(queryset.annotate(last_supervised_on=_last_supervised_on()))
-    columns = list(_FITNESS_COLUMNS)
+    """Plain rows for ``people``: the status and, when asked, the name (then
+    sorted by it), the supervisor's name, the kinds and languages; fitness
+    is added by ``assess``. A queryset still, so that a list can paginate it."""
+    columns = ["pk", "status"]
     if names:
         columns += [f"user__{name}" for name in _NAME_FIELDS]
         queryset = queryset.order_by("user__last_name", "user__first_name", "pk")
@@ -340,16 +402,7 @@ def people(rows: Iterable) -> list[Person]:
     """``Person`` of each of ``people_rows``."""
     found = []
     for row in rows:
-        person = Person(
-            pk=row.pk,
-            status=row.status,
-            active_since=row.active_since,
-            max_caseload=row.max_caseload,
-            has_pvg=row.pvg__id is not None,
-            pvg_renewal_due=row.pvg__renewal_due,
-            last_supervised_on=row.last_supervised_on,
-            current_caseload=row.current_caseload,
-        )
+        person = Person(pk=row.pk, status=row.status)
         if hasattr(row, "user__username"):
             person.name = _person_name(row.user__first_name, row.user__last_name, row.user__username)
         if getattr(row, "open_pairing__supervisor__username", None) is not None:
@@ -369,23 +422,26 @@ def assess(
     *,
     settings: VolunteerSettings,
     required: set[int],
-    training: dict[int, list[TrainingRow]],
+    inputs: dict[int, FitnessInputs],
     today: dt.date | None = None,
 ) -> list[Person]:
     """Sets the fitness of each ``Person`` by the rules ``evaluate`` applies
-    to profiles; ``training`` is ``training_rows`` of them."""
+    to profiles; ``inputs`` is ``fitness_inputs`` of them."""
     today = today or timezone.localdate()
+    assessed = []
     for person in found:
-        _assess(
-            person,
-            has_pvg=person.has_pvg,
-            pvg_renewal_due=person.pvg_renewal_due,
-            records=training.get(person.pk, ()),
-            settings=settings,
-            required=required,
-            today=today,
-        )
-    return found
+        person_inputs = inputs.get(person.pk)
+        if person_inputs is None:  # changed out of the list between the two reads
+            continue
+        person.active_since = person_inputs.active_since
+        person.max_caseload = person_inputs.max_caseload
+        person.has_pvg = person_inputs.has_pvg
+        person.pvg_renewal_due = person_inputs.pvg_renewal_due
+        person.last_supervised_on = person_inputs.last_supervised_on
+        person.current_caseload = person_inputs.caseload
+        _apply_fitness(person, person_inputs, settings=settings, required=required, today=today)
+        assessed.append(person)
+    return assessed
 
 
 class TrainingLine(NamedTuple):
@@ -445,10 +501,13 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
         if profile_id is not None:
             training.setdefault(profile_id, []).append((course_id, name, completed_on, expires_on))
     own = next((row[0] for row in rows if row[1] == user.pk), None)
+    # Evaluated for supervisees only: nobody's home shows their own fitness.
+    others = [pk for pk in ids if pk != own]
+    supervisees = fitness_inputs(VolunteerProfile.objects.filter(pk__in=others)) if others else {}
     profiles = []
     for (
-        pk, user_id, first, last, username, status, active_since, max_caseload, pvg_id, renewal_due,
-        supervisor_first, supervisor_last, supervisor_username, supervised, caseload,
+        pk, user_id, first, last, username, status, active_since,
+        supervisor_first, supervisor_last, supervisor_username, supervised,
     ) in rows:  # fmt: skip
         records = training.get(pk, [])
         profile = HomeProfile(
@@ -466,25 +525,8 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
             ),
             training=[TrainingLine(name, completed, expires) for _, name, completed, expires in records],
         )
-        if pk != own:
-            profile.fitness_reasons = fitness.fitness_reasons(
-                today=today,
-                status=status,
-                required_course_ids=required,
-                valid_course_ids={
-                    course_id
-                    for course_id, _, completed, expires in records
-                    if fitness.training_counts_on(today, completed, expires)
-                },
-                has_pvg=pvg_id is not None,
-                pvg_renewal_due=renewal_due,
-                last_supervised_on=supervised,
-                active_since=active_since,
-                supervision_interval_weeks=settings.supervision_interval_weeks,
-                supervision_grace_weeks=settings.supervision_grace_weeks,
-                caseload=caseload,
-                max_caseload=max_caseload,
-            )
+        if pk in supervisees:
+            profile.fitness_reasons = supervisees[pk].reasons(required=required, settings=settings, today=today)
         profiles.append(profile)
     return profiles
 
@@ -492,21 +534,18 @@ def home_profiles(user, *, organisation_id: int, today: dt.date | None = None) -
 def _home_profile_rows(user) -> QuerySet:
     # Joins, not with_checks' subqueries: a handful of rows, grouped cheaply.
     # A volunteer has at most one open pairing (a constraint), so its join
-    # adds no rows; open matches and supervision sessions multiply each
-    # other's rows, which a distinct count and a maximum do not mind.
+    # adds no rows. Fitness is loaded apart (``fitness_inputs``), for
+    # supervisees only.
     open_pairing = FilteredRelation("pairings", condition=Q(pairings__ended_on__isnull=True))
     return (
         VolunteerProfile.objects.visible_to(user)
-        .annotate(open_pairing=open_pairing, open_matches=_open_matches())
+        .annotate(open_pairing=open_pairing)
         .values_list(
             "pk", "user_id", "user__first_name", "user__last_name", "user__username", "status", "active_since",
-            "max_caseload", "pvg__id", "pvg__renewal_due", "open_pairing__supervisor__first_name",
-            "open_pairing__supervisor__last_name", "open_pairing__supervisor__username",
+            "open_pairing__supervisor__first_name", "open_pairing__supervisor__last_name",
+            "open_pairing__supervisor__username",
         )
-        .annotate(
-            last_supervised_on=Max("supervision_sessions__held_on"),
-            current_caseload=Count("open_matches", distinct=True),
-        )
+        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
         # Named again: a grouped query leaves the model's ordering out.
         .order_by("user__last_name", "user__first_name", "pk")
     )  # fmt: skip
@@ -560,16 +599,17 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
     inputs = {"settings": settings_for(organisation_id), "required": required_course_ids(organisation_id)}
     if filters.get("fit"):
         everyone = people(rows)
-        assess(everyone, training=training_rows([person.pk for person in everyone]), **inputs)
+        assess(everyone, inputs=fitness_inputs(filtered), **inputs)
         wanted = filters["fit"] == "yes"
         page = Paginator([person for person in everyone if person.is_fit == wanted], per_page).get_page(number)
     else:
         paginator = Paginator(rows, per_page)
-        # Counted without the caseload and supervision subqueries: same rows.
+        # Counted without the joins of the names: same rows.
         paginator.count = filtered.count()
         page = paginator.get_page(number)
         shown = people(page.object_list)
-        page.object_list = assess(shown, training=training_rows([person.pk for person in shown]), **inputs)
+        shown_inputs = fitness_inputs(filtered.filter(pk__in=[person.pk for person in shown]))
+        page.object_list = assess(shown, inputs=shown_inputs, **inputs)
     _add_area_names(page.object_list)
     return page
 
@@ -681,13 +721,9 @@ def compliance_for(
     courses = {pk: name for pk, name, _ in courses_kept}
     required = {pk for pk, _, is_required in courses_kept if is_required}
     checked = people(_checked_people(user, names=names, supervisors=supervisors))
-    training: dict[int, list[TrainingRow]] = {}
-    for row in _checked_training(user):
-        training.setdefault(row["profile_id"], []).append(
-            TrainingRow(row["course_id"], row["completed_on"], row["expires_on"])
-        )
-    result = Compliance(profiles=assess(checked, settings=settings, required=required, today=today, training=training))
-    for person in checked:
+    inputs = fitness_inputs(_checked(user))
+    result = Compliance(profiles=assess(checked, settings=settings, required=required, today=today, inputs=inputs))
+    for person in result.profiles:
         if not person.has_pvg:
             result.pvg.append((person, None, "Missing"))
         elif person.pvg_renewal_due is not None and person.pvg_renewal_due <= horizon:
@@ -695,7 +731,7 @@ def compliance_for(
             result.pvg.append((person, due, "Expired" if due < today else "Renewal due"))
         for course_id in sorted(person.missing_course_ids):
             result.training.append((person, courses[course_id], None, "Missing or expired"))
-        for record in training.get(person.pk, ()):
+        for record in inputs[person.pk].training:
             if record.expires_on and today <= record.expires_on <= horizon:
                 result.training.append((person, courses[record.course_id], record.expires_on, "Expiring"))
         due = person.next_supervision_on
@@ -717,22 +753,13 @@ def compliance_for(
     return result
 
 
+def _checked(user) -> QuerySet[VolunteerProfile]:
+    return VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES)
+
+
 def _checked_people(user, *, names: bool, supervisors: bool) -> QuerySet:
-    return people_rows(
-        VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES),
-        names=names,
-        # The report names each person's supervisor, never their areas.
-        supervisors=supervisors,
-    )
-
-
-def _checked_training(user) -> QuerySet:
-    """``training_rows`` of ``_checked_people``, chosen by a subquery (one
-    query whatever their number)."""
-    checked = VolunteerProfile.objects.visible_to(user).filter(status__in=CHECKED_STATUSES).values("pk")
-    return TrainingRecord.objects.filter(profile_id__in=checked).values(
-        "profile_id", "course_id", "completed_on", "expires_on"
-    )
+    # The report names each person's supervisor, never their areas.
+    return people_rows(_checked(user), names=names, supervisors=supervisors)
 
 
 _TASK_NAME_COLUMNS = [f"profile__user__{name}" for name in _NAME_FIELDS]
@@ -757,27 +784,10 @@ def creche_fitness(
         return {}
     today = today or timezone.localdate()
     required = required_course_ids(organisation_id)
-    profiles = list(
-        VolunteerProfile.objects.filter(organisation_id=organisation_id, user_id__in=ids).values_list(
-            "pk", "user_id", "status", "pvg__pk", "pvg__renewal_due", "pvg__scheme"
-        )
-    )
-    training = training_rows(pk for pk, *_ in profiles)
+    inputs = fitness_inputs(VolunteerProfile.objects.filter(organisation_id=organisation_id, user_id__in=ids))
     no_record = fitness.Reason.NO_VOLUNTEER_RECORD
     missing = [fitness.FitnessReason(no_record, fitness.REASON_LABELS[no_record])]
     reasons: dict[int, list[fitness.FitnessReason]] = dict.fromkeys(ids, missing)
-    for pk, user_id, status, pvg_pk, renewal_due, scheme in profiles:
-        reasons[user_id] = fitness.creche_fitness_reasons(
-            today=today,
-            status=status,
-            required_course_ids=required,
-            valid_course_ids={
-                row.course_id
-                for row in training.get(pk, ())
-                if fitness.training_counts_on(today, row.completed_on, row.expires_on)
-            },
-            has_pvg=pvg_pk is not None,
-            pvg_renewal_due=renewal_due,
-            pvg_scheme=scheme or "",
-        )
+    for person in inputs.values():
+        reasons[person.user_id] = person.creche_reasons(required=required, today=today)
     return reasons

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.db import models
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
@@ -13,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations.core.api_fields import ModelSerializer, Serializer
+from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import CouncilArea, Membership, Organisation, Service, User, active_membership
 from operations.core.permissions import IsMember, ManagersWrite
@@ -178,6 +179,53 @@ def me(request: Request) -> Response:
     return Response(MeSerializer(request.user).data)
 
 
+class ScopedViewSetMixin:
+    """The scaffolding every viewset over an organisation's rows shares;
+    first among a viewset's bases, so its ``perform_create`` wins over DRF's.
+
+    The rows are ``model.objects.visible_to(user)`` (the model's one scoping
+    rule), ordered by ``ordering``; ``shape(queryset)`` adds the joins a
+    serializer reads. A list is narrowed by ``filters`` (a
+    ``QueryParameters``; ``filter_lookups`` maps a parameter to its lookup
+    when the names differ). Serializers get ``organisation_id``, the
+    caller's active organisation; a plain create saves the row into it.
+    Writes with rules go through a service in ``perform_create``/
+    ``perform_update``: its ValidationError is a 400 with field errors
+    (``api_errors.exception_handler``), never a 500."""
+
+    model: type[models.Model]
+    ordering: tuple[str, ...] = ()
+    filters: type[QueryParameters] | None = None
+    filter_lookups: dict[str, str] = {}
+
+    def scoped(self) -> models.QuerySet:
+        return self.model.objects.visible_to(self.request.user)
+
+    def shape(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = self.shape(self.scoped())
+        if self.ordering:
+            queryset = queryset.order_by(*self.ordering)
+        if self.action == "list" and self.filters is not None:
+            for name, value in self.filters.of(self.request).items():
+                if value not in (None, ""):
+                    queryset = queryset.filter(**{self.filter_lookups.get(name, name): value})
+        return queryset
+
+    @property
+    def organisation_id(self) -> int | None:
+        membership = active_membership(self.request.user)
+        return membership.organisation_id if membership else None
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "organisation_id": self.organisation_id}
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(organisation_id=self.organisation_id)
+
+
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
 
@@ -192,6 +240,7 @@ class CouncilAreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ServiceViewSet(
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -201,20 +250,9 @@ class ServiceViewSet(
     """Services of the caller's organisation. Managers create and change
     them; a service is ended by setting ``is_active`` false, not deleted."""
 
+    model = Service
     serializer_class = ServiceSerializer
     permission_classes = [ManagersWrite]
-
-    def get_queryset(self):
-        return Service.objects.visible_to(self.request.user)
-
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        membership = active_membership(self.request.user)
-        context["organisation_id"] = membership.organisation_id if membership else None
-        return context
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(organisation_id=active_membership(self.request.user).organisation_id)
 
     def perform_update(self, serializer) -> None:
         service_saved(service=serializer.save(), created=False)

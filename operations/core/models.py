@@ -169,9 +169,11 @@ class Membership(models.Model):
 class OrganisationScopedQuerySet(models.QuerySet):
     """Base for every model owned by an organisation.
 
-    ``visible_to`` is the one place that decides which rows a user may see;
-    models whose visibility also depends on role override it and call
-    ``in_active_organisation`` first.
+    ``visible_to`` is the one place that decides which rows a user may see:
+    nothing outside the organisation they are working in; inside it, staff
+    (coordinators and managers) see every row, and anyone else (volunteers
+    and PSOs) what ``visible_to_member`` keeps. Models whose rows members
+    see only some of override ``visible_to_member``, not ``visible_to``.
     """
 
     organisation_field = "organisation"
@@ -183,7 +185,23 @@ class OrganisationScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.organisation_field}_id": membership.organisation_id})
 
     def visible_to(self, user) -> OrganisationScopedQuerySet:
-        return self.in_active_organisation(user)
+        scoped = self.in_active_organisation(user)
+        membership = active_membership(user)
+        if membership is None or membership.role in STAFF_ROLES:
+            return scoped
+        return self.visible_to_member(scoped, user=user, membership=membership)
+
+    def visible_to_member(self, scoped, *, user, membership: Membership) -> OrganisationScopedQuerySet:
+        """The rows of ``scoped`` (already the organisation's) a volunteer or
+        PSO may see; all of them unless a model says otherwise."""
+        return scoped
+
+
+class StaffOnlyQuerySet(OrganisationScopedQuerySet):
+    """Staff records: volunteers and PSOs see none."""
+
+    def visible_to_member(self, scoped, *, user, membership: Membership) -> OrganisationScopedQuerySet:
+        return scoped.none()
 
 
 class ServiceKind(models.TextChoices):

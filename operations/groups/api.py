@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from operations.core.api import ScopedViewSetMixin
 from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.models import Service, User, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
@@ -213,6 +214,7 @@ class AttendanceSerializer(Serializer):
 
 
 class GroupViewSet(
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -222,6 +224,8 @@ class GroupViewSet(
     """Groups: members read what they may see; coordinators and managers
     create and change them (sessions for the weeks ahead follow)."""
 
+    model = Group
+    ordering = ("name", "pk")
     serializer_class = GroupSerializer
 
     def get_permissions(self):
@@ -229,12 +233,8 @@ class GroupViewSet(
             return [IsStaffRole()]
         return [IsMember()]
 
-    def get_queryset(self):
-        return (
-            Group.objects.visible_to(self.request.user)
-            .prefetch_related("facilitators", "creche_adults")
-            .order_by("name", "pk")
-        )
+    def shape(self, queryset):
+        return queryset.prefetch_related("facilitators", "creche_adults")
 
     @staticmethod
     def _split(validated: dict) -> tuple[dict, list, list]:
@@ -323,11 +323,19 @@ class BookingFilters(QueryParameters):
 
 @extend_schema_view(list=extend_schema(parameters=[BookingFilters]))
 class BookingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Bookings: coordinators and managers create and cancel; facilitators
     of the group read the register and mark attendance."""
 
+    model = Booking
+    ordering = ("session_id", "created_at", "pk")
+    filters = BookingFilters
+    filter_lookups = {"session": "session_id"}
     permission_classes = [IsMember]
 
     def get_permissions(self):
@@ -340,16 +348,8 @@ class BookingViewSet(
             return RegisterBookingSerializer
         return BookingSerializer
 
-    def get_queryset(self):
-        bookings = (
-            Booking.objects.visible_to(self.request.user)
-            .select_related("parent")
-            .prefetch_related("children")
-            .order_by("session_id", "created_at", "pk")
-        )
-        if self.action == "list" and (session := BookingFilters.of(self.request).get("session")):
-            bookings = bookings.filter(session_id=session)
-        return bookings
+    def shape(self, queryset):
+        return queryset.select_related("parent").prefetch_related("children")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         body = BookingSerializer(data=request.data, context=self.get_serializer_context())

@@ -18,12 +18,10 @@ from django.utils import timezone
 
 from operations.core.links import record_url
 from operations.core.models import (
-    STAFF_ROLES,
     CouncilArea,
     Organisation,
     OrganisationScopedQuerySet,
     Service,
-    active_membership,
 )
 from operations.core.validators import single_line
 from operations.groups import creche, recurrence
@@ -145,11 +143,7 @@ def _groups_helped_at(user):
 
 
 class GroupQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> GroupQuerySet:
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return scoped
+    def visible_to_member(self, scoped, *, user, membership):
         return scoped.filter(pk__in=_groups_helped_at(user))
 
 
@@ -255,11 +249,7 @@ class SessionStatus(models.TextChoices):
 
 
 class GroupSessionQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> GroupSessionQuerySet:
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return scoped
+    def visible_to_member(self, scoped, *, user, membership):
         # Subqueries, not joins: no duplicate rows and no DISTINCT to sort away.
         on_rota = GroupSession.creche_adults.through.objects.filter(user_id=user.pk).values("groupsession_id")
         return scoped.filter(Q(group_id__in=_groups_helped_at(user)) | Q(pk__in=on_rota))
@@ -347,11 +337,7 @@ HOLDS_PLACE = (BookingStatus.BOOKED, BookingStatus.ATTENDED)
 
 
 class BookingQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> BookingQuerySet:
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return scoped
+    def visible_to_member(self, scoped, *, user, membership):
         # Facilitators see the register of their sessions, nothing more.
         return scoped.filter(session__in=GroupSession.objects.visible_to(user).values("pk"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -22,6 +22,7 @@ from operations.groups.models import (
     GroupSession,
     GroupSettings,
 )
+from referrals.contact import message_channel
 from volunteers.fitness import FitnessReason
 from volunteers.selectors import creche_fitness
 
@@ -220,3 +221,40 @@ def own_sessions(user, *, now: datetime | None = None) -> list[GroupSession]:
     return list(
         GroupSession.objects.visible_to(user).upcoming(now).select_related("group").order_by("starts_at", "pk")[:5]
     )
+
+
+# --- whom a message about a session would reach, asked before a destructive action ----
+
+#: Whom a cancelled or moved session is told about: everyone booked or waiting.
+TOLD_OF_CHANGES = (BookingStatus.BOOKED, BookingStatus.WAITING)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a message to some bookings would go, as the notifications app
+    sends it (both ask ``referrals.contact.message_channel``)."""
+
+    told: int = 0  # on a channel their contact safety allows
+    unreachable: int = 0  # no safe channel: the coordinators are asked to tell them
+    restricted: int = 0  # processing restricted at their request: nobody contacts them
+
+
+def attendees_reach(bookings: Sequence[Booking]) -> Reach:
+    """Who a message to these bookings would reach, and how."""
+    told = unreachable = restricted = 0
+    for booking in bookings:
+        if booking.parent is not None and booking.parent.processing_restricted:
+            restricted += 1
+        elif booking.parent is None or message_channel(booking.parent)[0] is None:
+            unreachable += 1
+        else:
+            told += 1
+    return Reach(told=told, unreachable=unreachable, restricted=restricted)
+
+
+def session_cancel_reach(*, session: GroupSession, now: datetime | None = None) -> Reach | None:
+    """Who cancelling this session would tell; None when it has started (nobody is told)."""
+    if session.starts_at <= (now or timezone.now()):
+        return None
+    bookings = Booking.objects.filter(session=session, status__in=TOLD_OF_CHANGES).select_related("parent")
+    return attendees_reach(list(bookings))

@@ -223,7 +223,7 @@ def _session_words(session: GroupSession) -> str:
 
 
 def _session_cancel_consequences(session: GroupSession) -> list[str]:
-    reach = services.session_cancel_reach(session=session)
+    reach = selectors.session_cancel_reach(session=session)
     if reach is None:
         return ["The session has started, so nobody will be sent a message.", "Bookings stay on the register."]
     lines = []

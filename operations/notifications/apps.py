@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Other apps' events: each receiver calls this app's own code.
         from operations.core.signals import organisation_created
+        from operations.groups.signals import place_offered, session_changed
         from operations.notifications import receivers
         from referrals.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
@@ -20,3 +21,7 @@ class NotificationsConfig(AppConfig):
         safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")
+        place_offered.connect(receivers.tell_parent_of_place, dispatch_uid="notifications-place-offered")
+        session_changed.connect(
+            receivers.tell_attendees_of_session_change, dispatch_uid="notifications-session-changed"
+        )

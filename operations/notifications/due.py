@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from operations.core.models import Membership, Role, Service
 from operations.core.working_days import subtract_working_days
+from operations.notifications import group_messages
 from operations.notifications.models import Channel, Notification, NotificationPreference
 from operations.notifications.reminder_settings import ReminderConfig
 from operations.notifications.services import enqueue_send
@@ -448,13 +449,11 @@ def reminders_write(dues: Iterable[Due], *, now: dt.datetime | None = None, enqu
 
 
 def _session_reminders(now: dt.datetime, config: ReminderConfig) -> int:
-    from operations.groups.services import session_reminders_write
-
     def hours_before(organisation_id: int) -> int | None:
         settings = config.of(organisation_id)
         return settings.session_hours_before if settings.is_on("session_reminders") else None
 
-    return session_reminders_write(
+    return group_messages.session_reminders_write(
         now=now, hours_before=hours_before, horizon_hours=config.widest("session_hours_before")
     )
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
+from operations.core.models import Organisation, OrganisationScopedQuerySet
 
 
 class Channel(models.TextChoices):
@@ -32,15 +32,9 @@ class Status(models.TextChoices):
 
 
 class NotificationQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> NotificationQuerySet:
+    def visible_to_member(self, scoped, *, user, membership):
         """Coordinators and managers see the organisation's log; everyone
         else sees only what was addressed to them."""
-        scoped = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None:
-            return scoped
-        if membership.role in {Role.COORDINATOR, Role.MANAGER}:
-            return scoped
         return scoped.filter(recipient_user_id=user.pk)
 
     def inbox_of(self, user) -> NotificationQuerySet:

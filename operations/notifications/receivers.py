@@ -1,10 +1,11 @@
 """What the notifications app does on another app's event (a parent's
 contact details changed, a concern or a safety alert raised, a match
-confirmed, an organisation created): it calls its own code, which holds the rules."""
+confirmed, an organisation created, a group place offered, a session
+cancelled or moved): it calls its own code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import due, services
+from operations.notifications import due, group_messages, services
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -26,3 +27,11 @@ def tell_coordinators_of_safety_alert(sender, *, alert, **kwargs) -> None:
 
 def tell_volunteer_of_match(sender, *, match_id: int, **kwargs) -> None:
     due.match_confirmed(match_id=match_id)
+
+
+def tell_parent_of_place(sender, *, booking_id: int, session_id: int, **kwargs) -> None:
+    group_messages.place_offered_write(booking_id=booking_id, session_id=session_id)
+
+
+def tell_attendees_of_session_change(sender, *, session_id: int, cancelled: bool, **kwargs) -> None:
+    group_messages.session_change_write(session_id=session_id, cancelled=cancelled)

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core import caseload
-from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
-from referrals.models import Parent, Referral, StaffOnlyQuerySet
+from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, StaffOnlyQuerySet
+from referrals.models import Parent, Referral
 from referrals.outcomes.measures import MEASURES
 
 
@@ -109,11 +109,10 @@ class CaseloadQuerySet(StaffOnlyQuerySet):
     """Coordinators and managers see the organisation's rows; a PSO sees the
     rows of the parents on their own open caseload; volunteers see none."""
 
-    def visible_to(self, user):
-        membership = active_membership(user)
-        if membership is not None and membership.role == Role.PSO:
-            return self.in_active_organisation(user).filter(parent_id__in=caseload.parent_ids(user))
-        return super().visible_to(user)
+    def visible_to_member(self, scoped, *, user, membership):
+        if membership.role == Role.PSO:
+            return scoped.filter(parent_id__in=caseload.parent_ids(user))
+        return scoped.none()
 
 
 class AssessmentQuerySet(CaseloadQuerySet):

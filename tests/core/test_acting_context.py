@@ -25,7 +25,7 @@ from operations.core.audit import AuditAction, AuditEvent, audit_log
 from operations.core.middleware import ActingContextMiddleware
 from operations.core.security import TwoFactorTokenAuthentication
 from operations.core.tasks import retention_dry_runs
-from tests.referrals.factories import ReferralFactory
+from tests.factories import ReferralFactory
 from tests.worker import real_worker, wait_until
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0"

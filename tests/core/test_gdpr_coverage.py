@@ -57,7 +57,9 @@ def services_on_a_parents_record(module) -> set[str]:
     services = import_module(module.__name__.rsplit(".", 1)[0] + ".services")
     found = set()
     for name, function in inspect.getmembers(services, inspect.isfunction):
-        if function.__module__ != services.__name__ or name.startswith("_"):
+        # A services package (operations.groups.services) defines them in its modules.
+        own = function.__module__ == services.__name__ or function.__module__.startswith(f"{services.__name__}.")
+        if not own or name.startswith("_"):
             continue
         parameters = inspect.signature(function).parameters.values()
         if (

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from operations.groups import services
 from operations.groups.models import Booking
+from operations.notifications.group_messages import session_reminders_write
 from operations.notifications.models import Notification
 from operations.notifications.scan import reminders_scan
 from referrals.services import parent_restrict
@@ -58,5 +59,5 @@ def test_once_lifted_she_is_reminded_again(session, reachable, manager):
     booking = services.booking_create(session_id=session.pk, actor=manager, parent=reachable)
     restrict(reachable, manager)
     parent_lift_restriction(actor=manager, parent=reachable, reason="She asked us to carry on")
-    services.session_reminders_write(now=NOW + dt.timedelta(minutes=1))
+    session_reminders_write(now=NOW + dt.timedelta(minutes=1))
     assert Notification.objects.filter(kind="session_reminder", about_id=str(booking.pk)).exists()

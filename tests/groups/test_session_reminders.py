@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from operations.groups import services
+from operations.notifications.group_messages import session_reminders_write
 from operations.notifications.models import Channel, Notification
 from operations.notifications.scan import reminders_scan
 from tests.groups.conftest import NOW
@@ -39,7 +40,7 @@ def test_a_booked_parent_is_reminded_once_on_their_safe_channel(session):
 @pytest.mark.django_db
 def test_neutral_wording_when_the_service_may_not_be_named(session):
     book(session, email="someone@example.org", safe_email=True, may_name_service=False)
-    services.session_reminders_write(now=NOW)
+    session_reminders_write(now=NOW)
     row = Notification.objects.get(kind="session_reminder")
     assert row.channel == Channel.EMAIL
     assert session.group.name not in row.subject + row.body
@@ -48,8 +49,8 @@ def test_neutral_wording_when_the_service_may_not_be_named(session):
 @pytest.mark.django_db
 def test_a_parent_with_no_safe_channel_gets_nothing_and_the_coordinators_are_asked_to_remind_them(session, coordinator):
     booking = book(session, phone="07700900123", email="someone@example.org", safe_sms=False, safe_email=False)
-    services.session_reminders_write(now=NOW)
-    services.session_reminders_write(now=NOW)
+    session_reminders_write(now=NOW)
+    session_reminders_write(now=NOW)
     assert not Notification.objects.filter(kind="session_reminder", recipient_user__isnull=True).exists()
     note = Notification.objects.get(kind="session_reminder", recipient_user=coordinator)
     assert note.channel == Channel.IN_APP
@@ -62,8 +63,8 @@ def test_a_parent_with_no_safe_channel_gets_nothing_and_the_coordinators_are_ask
 def test_sessions_further_off_or_cancelled_bookings_get_no_reminder(session):
     booking = book(session, phone="07700900123", safe_sms=True)
     services.booking_cancel(booking=booking, actor=None)
-    services.session_reminders_write(now=NOW)
-    services.session_reminders_write(now=NOW - dt.timedelta(days=2))
+    session_reminders_write(now=NOW)
+    session_reminders_write(now=NOW - dt.timedelta(days=2))
     assert not Notification.objects.filter(kind="session_reminder").exists()
 
 

@@ -9,17 +9,20 @@ from operations.core.models import Role
 # 3 the membership (with its organisation); most end with the notification
 # bell's unread count.
 #
-# Coordinator and manager (19): 1 session, 2 user, 3 membership, 4 services
+# Coordinator and manager (20): 1 session, 2 user, 3 membership, 4 services
 # and 5 council areas (the organisation's summary), 6 volunteer settings,
-# 7 courses, 8 the compliance report's people with their last supervision and
-# PVG, 9 their training, 10 open Disclosure tasks, 11 open safety alerts
-# (with their total), 12 the referral panels, 13 the child panels (births to confirm),
-# 14 open concerns, 15 overdue match reviews, 16 this week's group sessions,
-# 17 group settings and 18 the groups behind the crèches that may need
-# registration, 19 the bell.
+# 7 courses, 8 the people and 9 their training (the one fitness loader,
+# volunteers.selectors.fitness_inputs), 10 the compliance report's people with
+# their last supervision and PVG, 11 open Disclosure tasks, 12 open safety
+# alerts (with their total), 13 the referral panels, 14 the child panels
+# (births to confirm), 15 open concerns, 16 overdue match reviews, 17 this
+# week's group sessions, 18 group settings and 19 the groups behind the
+# crèches that may need registration, 20 the bell.
 #
-# PSO and volunteer (12): 1 session, 2 user, 3 membership, 4 services,
-# 5 council areas, 6 volunteer settings, 7 their own profiles, 8 the courses
-# with their training, 9 open supervision actions, 10 their open matches with
-# the next visit, 11 their group sessions, 12 the bell.
-HOME_QUERIES = {Role.COORDINATOR: 19, Role.MANAGER: 19, Role.PSO: 12, Role.VOLUNTEER: 12}
+# PSO (14): 1 session, 2 user, 3 membership, 4 services, 5 council areas,
+# 6 volunteer settings, 7 their own profiles, 8 the courses with their
+# training, 9 the supervisees' training and 10 the supervisees (the fitness
+# loader), 11 open supervision actions, 12 their open matches with the next
+# visit, 13 their group sessions, 14 the bell. A volunteer (12) supervises
+# nobody: no 9 and 10.
+HOME_QUERIES = {Role.COORDINATOR: 20, Role.MANAGER: 20, Role.PSO: 14, Role.VOLUNTEER: 12}

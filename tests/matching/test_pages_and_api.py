@@ -264,10 +264,10 @@ def test_query_counts_of_the_candidate_page_and_the_volunteer_home(
         # 1 session, 2 user, 3 membership, 4 the referral with its parent,
         # service, needs and both settings, 5 lived experience (the needs
         # form), 6 neighbouring council areas, 7 conflicts of interest,
-        # 8 courses, then the volunteers' 9 training, 10 council areas,
-        # 11 lived experience, 12 profiles with caseload, supervision and
-        # PVG; 13 the bell.
-        with django_assert_num_queries(13):
+        # 8 courses, then the fitness loader's 9 training and 10 people with
+        # caseload, supervision and PVG; the volunteers' 11 council areas,
+        # 12 lived experience and 13 names; 14 the bell.
+        with django_assert_num_queries(14):
             assert coordinator_client.get(candidates).status_code == 200
         volunteer_client.get("/")
         with django_assert_num_queries(HOME_QUERIES[Role.VOLUNTEER]):  # named in tests/home/queries.py

@@ -37,17 +37,18 @@ def add_people(organisation, supervisor, count: int) -> None:
 
 # The volunteer list: 1 session, 2 user, 3 membership, 4 council areas (the
 # filter), 5 volunteer settings, 6 courses, 7 count of profiles (the pager),
-# 8 the page of profiles with last supervision and PVG, 9 their training,
-# 10 their council areas, 11 the bell.
-LIST_QUERIES = 11
+# 8 the page of profiles, then the fitness loader
+# (volunteers.selectors.fitness_inputs): 9 their training and 10 their status,
+# last supervision, PVG and caseload; 11 their council areas, 12 the bell.
+LIST_QUERIES = 12
 
 #: The queries of a repeat view of each page, the same at every size.
 QUERIES = {
     "/volunteers/": LIST_QUERIES,
     # 1 session, 2 user, 3 membership, 4 volunteer settings, 5 courses, 6 the
-    # people with last supervision and PVG, 7 their training, 8 open
-    # Disclosure tasks, 9 the bell.
-    "/volunteers/compliance/": 9,
+    # people, then the fitness loader: 7 their training and 8 their last
+    # supervision, PVG and caseload; 9 open Disclosure tasks, 10 the bell.
+    "/volunteers/compliance/": 10,
     # As the list, without the pager's count: fitness is worked out on every
     # row before paging.
     "/volunteers/?fit=no&status=active": LIST_QUERIES - 1,

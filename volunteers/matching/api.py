@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from operations.core.access import get_service_for
+from operations.core.api import ScopedViewSetMixin
 from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import active_membership
@@ -215,19 +216,23 @@ class MatchFilters(QueryParameters):
 
 
 @extend_schema_view(list=extend_schema(parameters=[MatchFilters]))
-class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class MatchViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Matches the caller may see: the organisation's for coordinators and
     managers, their own for volunteers and PSOs. POST confirms one match
     (staff only): {"referral": id, "volunteer": id}."""
 
     serializer_class = MatchSerializer
     permission_classes = [IsMember]
+    filters = MatchFilters
 
-    def get_queryset(self):
-        queryset = selectors.matches_for(self.request.user)
-        if self.action == "list" and (wanted := MatchFilters.of(self.request).get("status")):
-            queryset = queryset.filter(status=wanted)
-        return queryset
+    def scoped(self):
+        return selectors.matches_for(self.request.user)
 
     @extend_schema(request=MatchConfirmSerializer, responses=MatchSerializer)
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -237,7 +242,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         pair.is_valid(raise_exception=True)
         match = services.match_confirm(
             actor=request.user,
-            organisation_id=active_membership(request.user).organisation_id,
+            organisation_id=self.organisation_id,
             referral_id=pair.validated_data["referral"],
             volunteer_id=pair.validated_data["volunteer"],
             eligibility_override_reason=pair.validated_data["eligibility_override_reason"],
@@ -271,12 +276,17 @@ class VisitSerializer(ModelSerializer):
         read_only_fields = ["cancelled"]
 
 
-class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class VisitViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    model = Visit
+    ordering = ("planned_for", "pk")
     serializer_class = VisitSerializer
     permission_classes = [IsMember]
-
-    def get_queryset(self):
-        return Visit.objects.visible_to(self.request.user).order_by("planned_for", "pk")
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
@@ -325,21 +335,23 @@ class ContactLogSerializer(ModelSerializer):
 
 
 class ContactLogViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Contact logs of the matches the caller may see. A volunteer logs only
     for their own open matches, never past the end of support without an
     extension, never in the future, 1 minute to 12 hours."""
 
+    model = ContactLog
+    ordering = ("-contact_date", "-pk")
     serializer_class = ContactLogSerializer
     permission_classes = [IsMember]
 
-    def get_queryset(self):
-        return (
-            ContactLog.objects.visible_to(self.request.user)
-            .prefetch_related("signposted_to")
-            .order_by("-contact_date", "-pk")
-        )
+    def shape(self, queryset):
+        return queryset.prefetch_related("signposted_to")
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
@@ -363,6 +375,7 @@ class DirectoryEntrySerializer(ModelSerializer):
 
 
 class DirectoryViewSet(
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -371,20 +384,9 @@ class DirectoryViewSet(
 ):
     """The signposting directory: every member reads, managers write."""
 
+    model = DirectoryEntry
     serializer_class = DirectoryEntrySerializer
     permission_classes = [ManagersWrite]
-
-    def get_queryset(self):
-        return DirectoryEntry.objects.visible_to(self.request.user)
-
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        membership = active_membership(self.request.user)
-        context["organisation_id"] = membership.organisation_id if membership else None
-        return context
-
-    def perform_create(self, serializer) -> None:
-        serializer.save(organisation_id=active_membership(self.request.user).organisation_id)
 
 
 class ConcernSerializer(ModelSerializer):
@@ -405,19 +407,16 @@ class ConcernFilters(QueryParameters):
 
 
 @extend_schema_view(list=extend_schema(parameters=[ConcernFilters]))
-class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ConcernViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Concerns raised in contact logs (coordinators and managers), newest
     first; ``?status=open`` for those still needing action. Reading one is
     audited: it may hold safeguarding details."""
 
+    model = Concern
+    ordering = ("-raised_at", "-pk")
+    filters = ConcernFilters
     serializer_class = ConcernSerializer
     permission_classes = [IsStaffRole]
-
-    def get_queryset(self):
-        queryset = Concern.objects.visible_to(self.request.user).order_by("-raised_at", "-pk")
-        if self.action == "list" and (wanted := ConcernFilters.of(self.request).get("status")):
-            queryset = queryset.filter(status=wanted)
-        return queryset
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         concern = self.get_object()
@@ -453,18 +452,16 @@ class MatchReviewFilters(QueryParameters):
 
 
 @extend_schema_view(list=extend_schema(parameters=[MatchReviewFilters]))
-class MatchReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class MatchReviewViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Reviews of matches (coordinators and managers); ``?match=id`` for one
     match's. Recording one sets the match's next review date."""
 
+    model = MatchReview
+    ordering = ("-held_on", "-pk")
+    filters = MatchReviewFilters
+    filter_lookups = {"match": "match_id"}
     serializer_class = MatchReviewSerializer
     permission_classes = [IsStaffRole]
-
-    def get_queryset(self):
-        queryset = MatchReview.objects.visible_to(self.request.user).order_by("-held_on", "-pk")
-        if self.action == "list" and (match_id := MatchReviewFilters.of(self.request).get("match")):
-            queryset = queryset.filter(match_id=match_id)
-        return queryset
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
@@ -503,19 +500,21 @@ class ConflictFilters(QueryParameters):
 
 @extend_schema_view(list=extend_schema(parameters=[ConflictFilters]))
 class ConflictViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Conflicts of interest (coordinators and managers): a volunteer never
     suggested for a parent. ``?parent=id`` for one parent's."""
 
+    model = ConflictOfInterest
+    ordering = ("-recorded_at", "-pk")
+    filters = ConflictFilters
+    filter_lookups = {"parent": "parent_id"}
     serializer_class = ConflictSerializer
     permission_classes = [IsStaffRole]
-
-    def get_queryset(self):
-        queryset = ConflictOfInterest.objects.visible_to(self.request.user).order_by("-recorded_at", "-pk")
-        if self.action == "list" and (parent_id := ConflictFilters.of(self.request).get("parent")):
-            queryset = queryset.filter(parent_id=parent_id)
-        return queryset
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data

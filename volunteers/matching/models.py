@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from operations.core.models import STAFF_ROLES, Organisation, OrganisationScopedQuerySet, active_membership
+from operations.core.models import (
+    STAFF_ROLES,
+    Organisation,
+    OrganisationScopedQuerySet,
+    StaffOnlyQuerySet,
+    active_membership,
+)
 from referrals.models import Parent, Referral
 from volunteers.models import Gender, LivedExperience, VolunteerProfile
 
@@ -107,15 +113,6 @@ class MatchingSettings(models.Model):
         return f"Matching settings of {self.organisation}"
 
 
-class StaffOnlyQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        rows = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role not in STAFF_ROLES:
-            return rows.none()
-        return rows
-
-
 class MatchingNeeds(models.Model):
     """What the coordinator recorded for matching one referral: a required
     preference, times that suit, lived experience wanted, interpreter."""
@@ -160,13 +157,9 @@ class ConflictOfInterest(models.Model):
 
 
 class MatchQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user) -> MatchQuerySet:
-        rows = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return rows
+    def visible_to_member(self, scoped, *, user, membership):
         # Volunteers and PSOs: their own matches only.
-        return rows.filter(volunteer__user_id=user.pk)
+        return scoped.filter(volunteer__user_id=user.pk)
 
     def open(self) -> MatchQuerySet:
         return self.filter(status__in=OPEN_MATCH_STATUSES)
@@ -391,12 +384,8 @@ class ConcernStatus(models.TextChoices):
 
 
 class ConcernQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        rows = self.in_active_organisation(user)
-        membership = active_membership(user)
-        if membership is None or membership.role in STAFF_ROLES:
-            return rows
-        return rows.filter(raised_by_id=user.pk)
+    def visible_to_member(self, scoped, *, user, membership):
+        return scoped.filter(raised_by_id=user.pk)
 
     def open(self):
         return self.filter(status=ConcernStatus.OPEN)

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import FilteredRelation, Max, Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from operations.core.models import CouncilArea, Organisation, ServiceKind
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
-from volunteers import fitness
 from volunteers import selectors as volunteer_selectors
 from volunteers.fitness import Reason
 from volunteers.matching import assignment, scoring
@@ -33,7 +32,7 @@ from volunteers.matching.models import (
     MatchStatus,
 )
 from volunteers.models import Status as VolunteerStatus
-from volunteers.models import TrainingRecord, VolunteerProfile, VolunteerSettings
+from volunteers.models import VolunteerProfile, VolunteerSettings
 
 ROLE_FOR_SERVICE = {
     ServiceKind.PSO_SUPPORT: MatchRole.PSO,
@@ -133,30 +132,23 @@ def volunteer_facts(
 
     Rows are read as plain values, not model instances: with 2,000
     volunteers, building profiles with their prefetched training, areas
-    and experience took seconds; this takes tens of milliseconds. The
-    fitness rule itself is the volunteers app's pure
-    ``fitness.fitness_reasons``, fed exactly as ``volunteers.selectors.evaluate``
-    feeds it (a test holds the two equal).
+    and experience took seconds; this takes tens of milliseconds.
 
-    Caseloads and last supervisions come with the rows themselves, through
-    joins and one GROUP BY (the caseload a distinct count: the sessions'
-    join repeats each match's row), rather than a subquery per volunteer
-    row: on PostgreSQL the per-row subqueries cost about 0.5 ms a
-    volunteer whenever the planner misjudged the tables' sizes
-    (hash-joining every supervision session once per volunteer; seen again
-    with the statistics of a fresh load), most of the candidate page's time."""
+    Fitness, with the caseload and last supervision, comes from the
+    volunteers app's one loader (``volunteers.selectors.fitness_inputs``)
+    and its pure rule, as on every page that shows fitness (a test holds
+    the candidates and the volunteer list equal). The loader counts through
+    joins and one GROUP BY rather than a subquery per volunteer row: on
+    PostgreSQL the per-row subqueries cost about 0.5 ms a volunteer
+    whenever the planner misjudged the tables' sizes, most of the
+    candidate page's time."""
     today = today or timezone.localdate()
     settings = settings or volunteer_selectors.settings_for(organisation_id)
     required = volunteer_selectors.required_course_ids(organisation_id)
     if volunteer_ids is not None:
         volunteer_ids = tuple(volunteer_ids)
     rows = _volunteer_fact_rows(organisation_id, volunteer_ids)
-    valid_courses: dict[int, set[int]] = defaultdict(set)
-    for profile_id, course_id, completed_on, expires_on in _of_these_profiles(
-        TrainingRecord.objects, "profile", organisation_id, volunteer_ids, _TRAINING_COLUMNS
-    ):
-        if fitness.training_counts_on(today, completed_on, expires_on):
-            valid_courses[profile_id].add(course_id)
+    inputs = volunteer_selectors.fitness_inputs(_fact_profiles(organisation_id, volunteer_ids))
     areas: dict[int, set[int]] = defaultdict(set)
     for profile_id, area_id in _of_these_profiles(
         VolunteerProfile.council_areas.through.objects,
@@ -176,38 +168,12 @@ def volunteer_facts(
     ):
         lived[profile_id].add(experience_id)
     facts = []
-    for (
-        pk,
-        first_name,
-        last_name,
-        username,
-        kinds,
-        status,
-        active_since,
-        max_caseload,
-        gender,
-        localities,
-        languages,
-        availability,
-        pvg_pk,
-        pvg_renewal_due,
-        caseload,
-        last_supervised_on,
-    ) in rows:
-        reasons = fitness.fitness_reasons(
-            today=today,
-            status=status,
-            required_course_ids=required,
-            valid_course_ids=valid_courses.get(pk, set()),
-            has_pvg=pvg_pk is not None,
-            pvg_renewal_due=pvg_renewal_due,
-            last_supervised_on=last_supervised_on,
-            active_since=active_since,
-            supervision_interval_weeks=settings.supervision_interval_weeks,
-            supervision_grace_weeks=settings.supervision_grace_weeks,
-            caseload=caseload,
-            max_caseload=max_caseload,
-        )
+    for pk, first_name, last_name, username, kinds, gender, localities, languages, availability in rows:
+        person = inputs.get(pk)
+        if person is None:  # left between the two reads
+            continue
+        reasons = person.reasons(required=required, settings=settings, today=today)
+        caseload, max_caseload = person.caseload, person.max_caseload
         facts.append(
             scoring.VolunteerFacts(
                 volunteer_id=pk,
@@ -229,21 +195,21 @@ def volunteer_facts(
     return facts
 
 
-_TRAINING_COLUMNS = ["profile_id", "course_id", "completed_on", "expires_on"]
-
-
-def _volunteer_fact_rows(organisation_id: int, volunteer_ids: tuple[int, ...] | None) -> QuerySet:
+def _fact_profiles(organisation_id: int, volunteer_ids: tuple[int, ...] | None) -> QuerySet:
     profiles = VolunteerProfile.objects.filter(organisation_id=organisation_id).exclude(status=VolunteerStatus.LEFT)
     if volunteer_ids is not None:
         profiles = profiles.filter(pk__in=volunteer_ids)
+    return profiles
+
+
+def _volunteer_fact_rows(organisation_id: int, volunteer_ids: tuple[int, ...] | None) -> QuerySet:
+    # What matching reads beside fitness; fitness, caseload included, comes from ``fitness_inputs``.
     return (
-        volunteer_selectors.with_current_caseload_grouped(profiles)
-        .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
+        _fact_profiles(organisation_id, volunteer_ids)
         .order_by("pk")
         .values_list(
-            "pk", "user__first_name", "user__last_name", "user__username", "kinds", "status", "active_since",
-            "max_caseload", "gender", "localities", "languages", "availability", "pvg__pk", "pvg__renewal_due",
-            "current_caseload", "last_supervised_on",
+            "pk", "user__first_name", "user__last_name", "user__username", "kinds", "gender", "localities",
+            "languages", "availability",
         )
     )  # fmt: skip
 
