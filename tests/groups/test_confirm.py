@@ -86,6 +86,10 @@ def test_posting_the_confirmation_cancels_the_session_and_tells_people(coordinat
     session.refresh_from_db()
     assert (session.status, session.note) == (SessionStatus.CANCELLED, "Venue flooded")
     assert Notification.objects.filter(key=f"session-cancelled-{session.pk}-booking-{booking.pk}").exists()
+    page = coordinator_client.get(reverse("groups:session", args=[session.pk])).content.decode()
+    assert "This session is cancelled." in page
+    assert "Cancel booking" not in page  # nothing left to cancel
+    assert "Room for" not in page  # no crèche room on a cancelled session
 
 
 def test_a_reason_too_long_comes_back_to_the_confirmation_and_nothing_is_cancelled(coordinator_client, session):
