@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,10 +104,16 @@ def _fill(organisation, service, *, copies: int) -> None:
         )
 
 
+#: On PostgreSQL the figures are counted in a transaction of their own, planned
+#: for the dates asked (operations/core/plans.py): a savepoint, SET LOCAL
+#: plan_cache_mode, and its release.
+PLANNING = 3 if connection.vendor == "postgresql" else 0
+
+
 def fresh_view(client, url: str, params: dict, django_assert_num_queries, expected: int) -> None:
     client.get(url, params)  # warm-up: the first view fills per-process caches
     forget_all()  # counted afresh, not the figures kept from the last view
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(expected + PLANNING):
         assert client.get(url, params).status_code == 200
 
 
@@ -171,7 +178,7 @@ def test_with_the_cache_off_every_view_counts_afresh(
     url = reverse("dashboard:index")
     _fill(organisation, service, copies=2)
     fresh_view(manager_client, url, PERIOD, django_assert_num_queries, PAGE_QUERIES)
-    with django_assert_num_queries(PAGE_QUERIES):
+    with django_assert_num_queries(PAGE_QUERIES + PLANNING):
         manager_client.get(url, PERIOD)
 
 
