@@ -134,13 +134,18 @@ class MatchingNeedsForm(forms.Form):
         label="Times that suit the parent",
         choices=AVAILABILITY_CHOICES,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # Tick boxes, not a list box that needs Ctrl-click to choose two.
+        widget=forms.CheckboxSelectMultiple,
     )
     # Ids from a plain list, not a ModelMultipleChoiceField: that one reads
     # its queryset through a server-side cursor on PostgreSQL (three round
     # trips on the candidate page); the service checks the organisation.
     lived_experience = forms.TypedMultipleChoiceField(
-        label="Lived experience that would help", coerce=int, choices=[], required=False
+        label="Lived experience that would help",
+        coerce=int,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     interpreter_arranged = forms.BooleanField(required=False)
 
