@@ -14,7 +14,7 @@ urlpatterns = [
     path("auth/token/", core_api.obtain_token, name="api-token"),
     path("me/", core_api.me, name="api-me"),
     path("", include("referrals.api_urls")),
-    path("", include("referrals.outcomes.api_urls")),
+    path("", include("operations.outcomes.api_urls")),
     path("", include("volunteers.api_urls")),
     path("", include("volunteers.matching.api_urls")),
     path("", include("operations.groups.api_urls")),

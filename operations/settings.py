@@ -38,9 +38,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "operations.core",
     "referrals",
-    "referrals.outcomes",
     "volunteers",
     "volunteers.matching",
+    # The outcome measures read a PSO's caseload from matching: top layer.
+    "operations.outcomes",
     "operations.notifications",
     "operations.groups",
     "operations.dashboard",
@@ -409,7 +410,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "operations.notifications.models.Status.choices",
         "BookingStatusEnum": "operations.groups.models.BookingStatus.choices",
         # Assessments' "measure" and exports' "measures" filter share one enum.
-        "MeasureCodeEnum": "referrals.outcomes.models.MeasureCode.choices",
+        "MeasureCodeEnum": "operations.outcomes.models.MeasureCode.choices",
     },
 }
 

@@ -20,7 +20,7 @@ urlpatterns = [
     path("audit/", views.audit_log_list, name="audit-log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
-    path("outcomes/", include("referrals.outcomes.urls")),
+    path("outcomes/", include("operations.outcomes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("matching/", include("volunteers.matching.urls")),
     path("notifications/", include("operations.notifications.urls")),

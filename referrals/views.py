@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
+from operations.core.page_panels import panels_for
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
 from referrals.checklist import intake_checklist
@@ -32,7 +33,6 @@ from referrals.forms import (
     TransitionForm,
 )
 from referrals.models import ProcessingRestriction, Referral
-from referrals.outcomes import selectors as outcome_selectors
 from referrals.workflow import Status
 
 #: Rows per page of the waiting list; the place number runs on across pages.
@@ -198,7 +198,8 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "births_to_confirm": _unconfirmed(children, today),
             "referrals": parent.referrals.select_related("service"),
             "timeline": selectors.parent_timeline(parent),
-            "assessments": outcome_selectors.parent_assessments(request.user, parent),
+            # Panels of the layers above (the outcome measures), found by convention.
+            "panels": panels_for("parent", request, parent),
             "contact": contact_permissions(parent),
             "today": today,
         },

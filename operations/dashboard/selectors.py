@@ -43,9 +43,9 @@ from operations.dashboard import stats
 from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.period import Filters, months_between
 from operations.groups.models import Booking, BookingStatus, GroupSession, SessionStatus
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment, Timepoint
 from referrals.models import YOUNG_PARENT_UNDER, Referral, Source
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment, Timepoint
 from volunteers.fitness import next_supervision_due
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import Status as VolunteerStatus

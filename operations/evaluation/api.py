@@ -26,7 +26,7 @@ from operations.evaluation.models import (
     EvaluationProject,
     ExportFormat,
 )
-from referrals.outcomes.models import MeasureCode
+from operations.outcomes.models import MeasureCode
 
 
 class ManagersOnly(IsManager):

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db import transaction
 
 from operations.evaluation.models import EvaluationProject
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment
 from referrals.models import Parent, Referral
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment
 
 #: Response positions of a baseline and a later review (fictional).
 EPDS_FORMS = {"baseline": [1, 1, 2, 1, 2, 2, 1, 2, 1, 0], "review": [0, 0, 1, 0, 1, 1, 0, 1, 0, 0]}

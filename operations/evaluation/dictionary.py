@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from operations.core.models import ServiceKind
 from operations.evaluation import anonymise
+from operations.outcomes.models import MeasureCode, Timepoint
 from referrals.models import ParentRole, Source
-from referrals.outcomes.models import MeasureCode, Timepoint
 from volunteers.matching.models import EndingType
 
 PARTICIPANT_COLUMNS = (

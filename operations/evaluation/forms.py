@@ -7,7 +7,7 @@ from django import forms
 from operations.core.models import Service
 from operations.evaluation import anonymise
 from operations.evaluation.models import K_MAX, K_MIN, MAX_SUPPRESSED_PERCENT_MAX, ExportFormat
-from referrals.outcomes.models import MeasureCode
+from operations.outcomes.models import MeasureCode
 
 QUASI_IDENTIFIER_LABELS = {
     anonymise.AGE: "Age band",

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from operations.core.scale import BATCH, ScaleContext
 from operations.evaluation.models import EvaluationProject
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment
 from referrals.models import Parent, Referral
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment
 
 CONSENT_SHARE = 0.85
 TIMEPOINTS = ("baseline", "review", "ending")

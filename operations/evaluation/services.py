@@ -27,7 +27,7 @@ from operations.evaluation.models import (
     EvaluationProject,
     ExportStatus,
 )
-from referrals.outcomes.models import MeasureCode
+from operations.outcomes.models import MeasureCode
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Sum, TextField
 from django.db.models.functions import Cast, Coalesce
 
+from operations.outcomes.models import Assessment
 from referrals.models import Referral
-from referrals.outcomes.models import Assessment
 from volunteers.matching.models import ContactLog, Match
 
 #: What the histogram pass reads: the quasi-identifiers' raw values.

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from operations.core.access import require_membership
 from operations.core.models import STAFF_ROLES, Membership, User
 from operations.groups import selectors as group_selectors
+from operations.outcomes import selectors as outcome_selectors
 from referrals import selectors as referral_selectors
-from referrals.outcomes import selectors as outcome_selectors
 from volunteers import selectors as volunteer_selectors
 from volunteers.matching import selectors as matching_selectors
 from volunteers.models import Status as VolunteerStatus

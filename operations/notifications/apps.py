@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
         from operations.core.signals import organisation_created
         from operations.groups.signals import place_offered, session_changed
         from operations.notifications import receivers
-        from referrals.outcomes.signals import safety_alert_raised
+        from operations.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
         from volunteers.matching.signals import concern_raised, match_confirmed
 

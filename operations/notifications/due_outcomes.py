@@ -14,8 +14,8 @@ from django.utils import timezone
 from operations.core.months import add_months_rolling_forward
 from operations.notifications.due import Due, coordinators, link
 from operations.notifications.reminder_settings import ReminderConfig
+from operations.outcomes.models import Assessment, Timepoint
 from referrals.models import Referral
-from referrals.outcomes.models import Assessment, Timepoint
 from referrals.workflow import OPEN_STATUSES
 from referrals.workflow import Status as ReferralStatus
 

@@ -74,8 +74,8 @@ def child() -> None:
     from operations.evaluation import sources
     from operations.evaluation.models import EvaluationExport, EvaluationProject
     from operations.evaluation.services import export_build
+    from operations.outcomes.models import Assessment
     from referrals.models import Referral
-    from referrals.outcomes.models import Assessment
 
     baseline_mb = _status_mb("VmRSS")
     project = EvaluationProject.objects.filter(name="Scale evaluation").order_by("pk").first()

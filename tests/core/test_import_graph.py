@@ -1,4 +1,4 @@
-"""Groups and notifications import each other in one direction only: groups
+"""The layers import downwards only, and groups and notifications in one direction: groups
 announces what happened (``operations.groups.signals``) and notifications
 writes the messages. Read from the source (ast), so an import tucked inside
 a function counts too."""
@@ -47,3 +47,26 @@ def test_notifications_imports_groups_so_the_graph_has_one_direction() -> None:
     # The direction is deliberate (notifications sits above groups); the test
     # above alone would pass if the messages to parents were lost altogether.
     assert "operations.notifications.group_messages" in importers("operations.groups", by="operations.notifications")
+
+
+#: The top layer of operations/ (see the README's Layout): the lower layers import none of it.
+TOP_LAYER = (
+    "operations.outcomes",
+    "operations.notifications",
+    "operations.groups",
+    "operations.dashboard",
+    "operations.evaluation",
+    "operations.home",
+)
+
+
+def test_referrals_and_volunteers_import_nothing_of_the_top_layer() -> None:
+    """The outcome measures live in the top layer, beside groups and
+    evaluation: they read a PSO's caseload from matching directly, and the
+    parent's page (referrals) shows their panel through page_panels.py."""
+    found = {
+        (lower, upper): importers(upper, by=lower)
+        for lower in ("operations.core", "referrals", "volunteers")
+        for upper in TOP_LAYER
+    }
+    assert {pair: modules for pair, modules in found.items() if modules} == {}

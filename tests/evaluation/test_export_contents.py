@@ -17,8 +17,8 @@ import pytest
 from operations.evaluation import anonymise
 from operations.evaluation.models import ExportStatus
 from operations.evaluation.services import project_create
+from operations.outcomes.models import Assessment
 from referrals.models import Child, Parent, Referral
-from referrals.outcomes.models import Assessment
 from tests.evaluation.conftest import read_zip, run_export
 from tests.factories import ReferralFactory, ServiceFactory, make_assessment_for_export
 from volunteers.matching.models import ContactLog, Match

@@ -6,8 +6,8 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment, MeasureWording, Questionnaire, QuestionnaireItem, SafetyAlert
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment, MeasureWording, Questionnaire, QuestionnaireItem, SafetyAlert
 from tests.factories.core import OrganisationFactory
 from tests.factories.referrals import ReferralFactory
 

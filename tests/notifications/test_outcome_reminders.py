@@ -13,8 +13,8 @@ from operations.notifications.due_outcomes import outcome_baseline_due, outcome_
 from operations.notifications.models import Channel, Notification
 from operations.notifications.reminder_settings import reminder_settings_for
 from operations.notifications.scan import reminders_scan
+from operations.outcomes.models import Assessment, Timepoint
 from referrals.models import Referral
-from referrals.outcomes.models import Assessment, Timepoint
 from tests.factories import ReferralFactory
 
 TODAY = dt.date(2026, 11, 26)

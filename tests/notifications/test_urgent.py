@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def raise_alert(alert) -> None:
     """As the outcome measures' service does when an answer opens an alert."""
-    from referrals.outcomes.models import SafetyAlert
-    from referrals.outcomes.signals import safety_alert_raised
+    from operations.outcomes.models import SafetyAlert
+    from operations.outcomes.signals import safety_alert_raised
 
     safety_alert_raised.send(sender=SafetyAlert, alert=alert)
 
@@ -120,7 +120,7 @@ def test_raising_the_same_alert_twice_notifies_once(organisation, service, coord
 
 
 def test_no_notification_survives_a_rolled_back_safety_alert(organisation, service, coordinator):
-    from referrals.outcomes.models import SafetyAlert
+    from operations.outcomes.models import SafetyAlert
 
     def failing_assessment():
         with transaction.atomic():
@@ -148,8 +148,8 @@ def test_saving_an_assessment_with_an_alert_item_notifies_the_coordinators_in_th
 ):
     """The whole path: the assessment service raises the alert, the
     notifications layer writes the rows — both commit together."""
-    from referrals.outcomes.models import SafetyAlert
-    from referrals.outcomes.services import assessment_create
+    from operations.outcomes.models import SafetyAlert
+    from operations.outcomes.services import assessment_create
     from tests.outcomes.helpers import assessable_referral
 
     referral = assessable_referral(organisation=organisation, service=service)

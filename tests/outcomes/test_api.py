@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.outcomes.models import Assessment, SafetyAlert
+from operations.outcomes.models import Assessment, SafetyAlert
 from tests.factories import ReferralFactory
 from tests.outcomes.helpers import assessable_referral
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from referrals.outcomes.models import Assessment, SafetyAlert
+from operations.outcomes.models import Assessment, SafetyAlert
 
 
 @pytest.mark.django_db

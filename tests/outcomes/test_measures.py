@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from referrals.outcomes import measures
-from referrals.outcomes.measures import CORE10, EPDS, GAD7, MEASURES, PHQ9, SWEMWBS, WEMWBS, ScoringError, score
+from operations.outcomes import measures
+from operations.outcomes.measures import CORE10, EPDS, GAD7, MEASURES, PHQ9, SWEMWBS, WEMWBS, ScoringError, score
 
 # Positions are what the form stores: 0 is the first option printed on the paper form.
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.models import Role
-from referrals.outcomes import services
-from referrals.outcomes.models import Assessment, MeasureWording, Questionnaire, SafetyAlert
+from operations.outcomes import services
+from operations.outcomes.models import Assessment, MeasureWording, Questionnaire, SafetyAlert
 from tests.factories import MeasureWordingFactory, QuestionnaireFactory, ReferralFactory
 from tests.home.queries import HOME_QUERIES
 from tests.outcomes.helpers import assessable_referral

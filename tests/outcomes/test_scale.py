@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from operations.core.scale import FULL, SIZES
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment, SafetyAlert
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment, SafetyAlert
 
 
 @pytest.mark.django_db

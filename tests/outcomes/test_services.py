@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.audit import AuditEvent
-from referrals.outcomes import services
-from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
-from referrals.outcomes.signals import safety_alert_raised
+from operations.outcomes import services
+from operations.outcomes.models import Assessment, Questionnaire, SafetyAlert
+from operations.outcomes.signals import safety_alert_raised
 from tests.factories import QuestionnaireFactory, ReferralFactory
 from tests.outcomes.helpers import assessable_referral
 

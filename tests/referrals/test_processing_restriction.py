@@ -24,9 +24,9 @@ from operations.notifications.due import (
     referrals_not_contacted,
     visits_tomorrow,
 )
+from operations.outcomes.models import Assessment
 from referrals import services
 from referrals.models import Parent, ProcessingRestriction, Referral
-from referrals.outcomes.models import Assessment
 from tests.factories import AssessmentFactory, ChildFactory, ReferralFactory, VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services as matching_services

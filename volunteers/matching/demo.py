@@ -77,11 +77,6 @@ def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> N
         directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
         if slug in NAMED and not Match.objects.filter(organisation=organisation).exists():
             _seed_organisation(organisation, users, slug, random.Random(f"matching-{slug}"))  # noqa: S311 - demo variety
-    # The outcomes demo (a lower layer, run before this one) gives supported
-    # families their measures; only now are some of them supported.
-    from referrals.outcomes import demo as outcomes_demo
-
-    outcomes_demo.seed(organisations=organisations, users=users)
 
 
 #: What becomes of each waiting family, in turn: some stay waiting for the

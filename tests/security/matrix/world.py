@@ -379,7 +379,7 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
 
 def _assessment(organisation, service=None, referral=None):
     # Through the service: it scores the answers and raises the safety alert.
-    from referrals.outcomes import services
+    from operations.outcomes import services
     from tests.outcomes.helpers import assessable_referral
 
     if referral is None:

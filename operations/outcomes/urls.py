@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals.outcomes import views
+from operations.outcomes import views
 
 app_name = "outcomes"
 urlpatterns = [

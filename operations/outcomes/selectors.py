@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Window
 
+from operations.outcomes import measures
+from operations.outcomes.models import Assessment, MeasureCode, MeasureWording, Questionnaire, SafetyAlert
 from referrals.models import Parent, parent_name
-from referrals.outcomes import measures
-from referrals.outcomes.models import Assessment, MeasureCode, MeasureWording, Questionnaire, SafetyAlert
 
 HOME_ALERTS_SHOWN = 10
 

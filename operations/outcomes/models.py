@@ -5,7 +5,7 @@ to show).
 Assessments are seen by coordinators and managers of the organisation, and
 by a PSO for the parents on their own open caseload (``CaseloadQuerySet``). The computed total, band and
 alerts are stored with the scoring version that produced them
-(``referrals.outcomes.measures``)."""
+(``operations.outcomes.measures``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from operations.core import caseload
 from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, StaffOnlyQuerySet
+from operations.outcomes.measures import MEASURES
 from referrals.models import Parent, Referral
-from referrals.outcomes.measures import MEASURES
+from volunteers.matching import caseload
 
 
 class MeasureCode(models.TextChoices):
@@ -140,7 +140,7 @@ class Assessment(models.Model):
 
     # The option position chosen for each item (0 = first listed; None = unanswered).
     responses = models.JSONField()
-    # Computed by referrals.outcomes.measures; never entered.
+    # Computed by operations.outcomes.measures; never entered.
     item_scores = models.JSONField(editable=False)
     total = models.DecimalField(max_digits=6, decimal_places=2, editable=False)
     band = models.CharField(max_length=20, blank=True, editable=False)

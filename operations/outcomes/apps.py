@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OutcomesConfig(AppConfig):
-    name = "referrals.outcomes"
+    name = "operations.outcomes"
     label = "outcomes"
     verbose_name = "Outcome measures and assessments"
     default_auto_field = "django.db.models.BigAutoField"

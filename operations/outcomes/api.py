@@ -16,9 +16,9 @@ from operations.core.api_fields import ModelSerializer, QueryParameters, Seriali
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Role, active_membership
 from operations.core.permissions import IsMember, IsStaffRole
-from referrals.outcomes import services
-from referrals.outcomes.access import assessable_parents, assessable_referrals
-from referrals.outcomes.models import Assessment, MeasureCode, Questionnaire, SafetyAlert, Timepoint
+from operations.outcomes import services
+from operations.outcomes.access import assessable_parents, assessable_referrals
+from operations.outcomes.models import Assessment, MeasureCode, Questionnaire, SafetyAlert, Timepoint
 
 
 class AssessmentSerializer(ModelSerializer):

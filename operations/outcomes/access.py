@@ -2,18 +2,18 @@
 
 Who may enter an assessment for a parent: coordinators and managers for any
 parent of the organisation (``Parent.visible_to``), a PSO for the parents on
-their own open caseload (``operations.core.caseload``, which matching answers)."""
+their own open caseload (``volunteers.matching.caseload``)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from operations.core import caseload
 from operations.core.access import role_required
 from operations.core.models import Role, active_membership
+from operations.outcomes.models import Assessment, Questionnaire, SafetyAlert
 from referrals.models import Parent, Referral
-from referrals.outcomes.models import Assessment, Questionnaire, SafetyAlert
+from volunteers.matching import caseload
 
 #: Pages where assessments are entered and read.
 assessors_required = role_required(Role.PSO, Role.COORDINATOR, Role.MANAGER)

@@ -16,10 +16,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from operations.outcomes import services, synthetic
+from operations.outcomes.measures import EPDS, SWEMWBS
 from referrals import services as referral_services
 from referrals.models import Referral
-from referrals.outcomes import services, synthetic
-from referrals.outcomes.measures import EPDS, SWEMWBS
 from referrals.workflow import Status
 
 SUPPORTED = [Status.MATCHED, Status.ACTIVE, Status.ENDING, Status.CLOSED]

@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from operations.core.scale import BATCH, ScaleContext
+from operations.outcomes import measures, synthetic
+from operations.outcomes.models import Assessment, SafetyAlert
 from referrals.models import Referral
-from referrals.outcomes import measures, synthetic
-from referrals.outcomes.models import Assessment, SafetyAlert
 from referrals.workflow import Status
 
 SUPPORTED = {Status.MATCHED, Status.ACTIVE, Status.ENDING, Status.CLOSED}

@@ -8,8 +8,8 @@ them; exports already leave out erased parents."""
 from __future__ import annotations
 
 from operations.core.gdpr import Section, readable
+from operations.outcomes.models import Assessment, SafetyAlert
 from referrals.models import Parent
-from referrals.outcomes.models import Assessment, SafetyAlert
 
 HOLDS = [Assessment, SafetyAlert]
 

@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from operations.outcomes import measures
+from operations.outcomes.models import Questionnaire, Timepoint
+from operations.outcomes.selectors import Chosen
 from referrals.models import Parent, Referral
-from referrals.outcomes import measures
-from referrals.outcomes.models import Questionnaire, Timepoint
-from referrals.outcomes.selectors import Chosen
 
 
 def item_field(name: str) -> str:

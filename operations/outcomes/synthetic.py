@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from referrals.outcomes.measures import Measure
+from operations.outcomes.measures import Measure
 
 
 def positions(rules: Measure, distress: float, rng: random.Random, *, alert: bool = False) -> list[int]:

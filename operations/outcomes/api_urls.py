@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from referrals.outcomes import api
+from operations.outcomes import api
 
 router = DefaultRouter()
 router.register("assessments", api.AssessmentViewSet, basename="api-assessment")

@@ -15,16 +15,16 @@ from django.shortcuts import redirect, render
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
-from referrals.outcomes import measures, selectors, services
-from referrals.outcomes.access import (
+from operations.outcomes import measures, selectors, services
+from operations.outcomes.access import (
     assessors_required,
     get_alert_for,
     get_assessable_parent_for,
     get_assessment_for,
     get_questionnaire_for,
 )
-from referrals.outcomes.forms import AlertCloseForm, AssessmentForm, QuestionnaireForm, WordingForm
-from referrals.outcomes.models import MeasureWording, Questionnaire
+from operations.outcomes.forms import AlertCloseForm, AssessmentForm, QuestionnaireForm, WordingForm
+from operations.outcomes.models import MeasureWording, Questionnaire
 
 
 def _submit(request: HttpRequest, form, save: Callable[[], Any]) -> tuple[bool, Any, int]:

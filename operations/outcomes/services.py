@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
-from referrals.models import Parent, Referral
-from referrals.outcomes import measures
-from referrals.outcomes.models import (
+from operations.outcomes import measures
+from operations.outcomes.models import (
     Assessment,
     MeasureCode,
     MeasureWording,
@@ -27,8 +26,9 @@ from referrals.outcomes.models import (
     SafetyAlert,
     Timepoint,
 )
-from referrals.outcomes.selectors import measure_of
-from referrals.outcomes.signals import safety_alert_raised
+from operations.outcomes.selectors import measure_of
+from operations.outcomes.signals import safety_alert_raised
+from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE
 
 
