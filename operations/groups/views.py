@@ -597,12 +597,11 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_calendar_reset(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    had_one = CalendarFeed.objects.filter(user=request.user, organisation_id=membership.organisation_id).exists()
-    services.calendar_feed_reset(user=request.user, organisation_id=membership.organisation_id)
-    if had_one:
-        messages.success(request, "Your calendar has a new private address; the old one no longer works.")
-    else:
+    _, made = services.calendar_feed_reset(user=request.user, organisation_id=membership.organisation_id)
+    if made:
         messages.success(request, "Your private calendar address is ready: copy it into your phone's calendar.")
+    else:
+        messages.success(request, "Your calendar has a new private address; the old one no longer works.")
     return redirect("groups:my-calendar")
 
 

@@ -19,11 +19,14 @@ def calendar_feed_for(*, user: User, organisation_id: int) -> CalendarFeed:
 
 
 @transaction.atomic
-def calendar_feed_reset(*, user: User, organisation_id: int) -> CalendarFeed:
-    """A new token: every subscription to the old address stops working."""
-    feed = calendar_feed_for(user=user, organisation_id=organisation_id)
-    feed.token = new_calendar_token()
-    feed.created_at = timezone.now()
-    feed.save(update_fields=["token", "created_at"])
-    audit_log(action=AuditAction.CHANGE, actor=user, obj=feed, summary="Private calendar address reset")
-    return feed
+def calendar_feed_reset(*, user: User, organisation_id: int) -> tuple[CalendarFeed, bool]:
+    """The person's private address, made now (True) or replaced by a new
+    token (False): every subscription to the old address stops working."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user, organisation_id=organisation_id)
+    if not created:
+        feed.token = new_calendar_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    summary = "Private calendar address made" if created else "Private calendar address reset"
+    audit_log(action=AuditAction.CHANGE, actor=user, obj=feed, summary=summary)
+    return feed, created
