@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "referrals",
     "volunteers",
     "volunteers.matching",
+    "volunteers.safeguarding",
     # The outcome measures read a PSO's caseload from matching: top layer.
     "operations.outcomes",
     "operations.notifications",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("outcomes/", include("operations.outcomes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("matching/", include("volunteers.matching.urls")),
+    path("concerns/", include("volunteers.safeguarding.urls")),
     path("notifications/", include("operations.notifications.urls")),
     path("groups/", include("operations.groups.urls")),
     path("dashboard/", include("operations.dashboard.urls")),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
 from operations.core.months import add_months_clamped
-from volunteers import fitness
+from volunteers import fitness, signals
 from volunteers.models import (
     DEFAULT_COURSES,
     DEFAULT_LIVED_EXPERIENCE,
@@ -425,6 +425,8 @@ def supervision_session_create(
             session=session, description=action["description"], owner=action["owner"], due_on=action.get("due_on")
         )
     audit_log(action=AuditAction.CREATE, actor=actor, obj=session, summary="Supervision session logged")
+    if wellbeing == Wellbeing.CONCERN:
+        signals.supervision_concern_noted.send(sender=SupervisionSession, session=session, volunteers=list(volunteers))
     return session
 
 

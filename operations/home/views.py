@@ -16,6 +16,7 @@ from referrals import selectors as referral_selectors
 from volunteers import selectors as volunteer_selectors
 from volunteers.matching import selectors as matching_selectors
 from volunteers.models import Status as VolunteerStatus
+from volunteers.safeguarding import selectors as safeguarding_selectors
 
 #: Rows of the concerns and overdue-reviews lists on a staff home page.
 MATCHING_ROWS = 20
@@ -54,7 +55,7 @@ def _staff_panels(user: User, membership: Membership) -> dict:
             "supervision": len(report.supervision),
             "disclosure": len(report.disclosure_tasks),
         },
-        "concerns": list(matching_selectors.open_concerns(user)[:MATCHING_ROWS]),
+        "concerns": list(safeguarding_selectors.open_concerns(user)[:MATCHING_ROWS]),
         "overdue_reviews": list(matching_selectors.overdue_reviews(user)[:MATCHING_ROWS]),
         "sessions_this_week": group_selectors.sessions_this_week(user),
         "creches_to_register": group_selectors.creches_to_register(user, membership.organisation),

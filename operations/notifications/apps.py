@@ -14,7 +14,8 @@ class NotificationsConfig(AppConfig):
         from operations.notifications import receivers
         from operations.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
-        from volunteers.matching.signals import concern_raised, match_confirmed
+        from volunteers.matching.signals import match_confirmed
+        from volunteers.safeguarding.signals import concern_raised
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
         concern_raised.connect(receivers.tell_coordinators_of_concern, dispatch_uid="notifications-concern")

@@ -496,8 +496,8 @@ def concern_raised(concern) -> None:
                 kind="concern_raised",
                 organisation_id=concern.organisation_id,
                 subject="A volunteer raised a concern",
-                body=f"A concern was raised on match {concern.match_id}. Please read it and record the action taken.",
-                link=link("matching:match-detail", concern.match_id),
+                body=f"Concern #{concern.pk} was raised. Please open it and acknowledge it.",
+                link=link("safeguarding:concern-detail", concern.pk),
                 roles=coordinators(),
                 about=concern,
             )

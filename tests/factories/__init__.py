@@ -28,7 +28,6 @@ from tests.factories.groups import (
     HeadCountFactory,
 )
 from tests.factories.matching import (
-    ConcernFactory,
     ConflictOfInterestFactory,
     ContactLogFactory,
     DirectoryEntryFactory,
@@ -56,6 +55,7 @@ from tests.factories.referrals import (
     ReferralFactory,
     ReferralTransitionFactory,
 )
+from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
 from tests.factories.volunteers import (
     CourseFactory,
     DisclosureTaskFactory,
@@ -72,6 +72,9 @@ from tests.factories.volunteers import (
 )
 
 __all__ = [
+    "ConcernEventFactory",
+    "ConcernFactory",
+    "SafeguardingSettingsFactory",
     "EPDS_ITEM_10_ALERT",
     "AssessmentFactory",
     "AuditEventFactory",
@@ -79,7 +82,6 @@ __all__ = [
     "BookingFactory",
     "CalendarFeedFactory",
     "ChildFactory",
-    "ConcernFactory",
     "ConflictOfInterestFactory",
     "ContactLogFactory",
     "CouncilAreaFactory",

@@ -1,5 +1,5 @@
 """Factories of the matching sub-app: a match is confirmed before it starts,
-and its visits, contact logs and concerns belong to its organisation."""
+and its visits and contact logs belong to its organisation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from tests.factories.core import OrganisationFactory, member_of
 from tests.factories.referrals import ParentFactory, ReferralFactory
 from tests.factories.volunteers import VolunteerProfileFactory
 from volunteers.matching.models import (
-    Concern,
     ConflictOfInterest,
     ContactLog,
     DirectoryEntry,
@@ -143,15 +142,3 @@ class ContactLogFactory(factory.django.DjangoModelFactory):
     contact_date = factory.LazyFunction(timezone.localdate)
     duration_minutes = 30
     mode = "phone"
-
-
-class ConcernFactory(factory.django.DjangoModelFactory):
-    """An open concern raised by the match's volunteer."""
-
-    class Meta:
-        model = Concern
-
-    match = factory.SubFactory(MatchFactory)
-    organisation = factory.SelfAttribute("match.organisation")
-    raised_by = factory.SelfAttribute("match.volunteer.user")
-    details = "Seemed low on the phone"

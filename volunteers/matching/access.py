@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from referrals.models import Referral
 from volunteers.matching import selectors
-from volunteers.matching.models import Concern, Match, Visit
+from volunteers.matching.models import Match, Visit
 
 
 def get_match_for(user, pk: int) -> Match:
@@ -32,10 +32,6 @@ def get_referral_for_matching(user, pk: int) -> Referral:
         ),
         pk=pk,
     )
-
-
-def get_concern_for(user, pk: int) -> Concern:
-    return get_object_or_404(Concern.objects.visible_to(user).select_related("match"), pk=pk)
 
 
 def get_visit_for(user, pk: int) -> Visit:

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from operations.core.access import get_service_for
 from operations.core.api import ScopedViewSetMixin
 from operations.core.api_fields import ModelSerializer, QueryParameters, Serializer, id_field
-from operations.core.audit import AuditAction, audit_log
 from operations.core.models import active_membership
 from operations.core.permissions import IsMember, IsStaffRole, ManagersWrite
 from referrals.models import Parent
@@ -21,8 +20,6 @@ from volunteers.matching import selectors, services
 from volunteers.matching.access import get_referral_for_matching
 from volunteers.matching.assignment import MODE_SCORE, MODES
 from volunteers.matching.models import (
-    Concern,
-    ConcernStatus,
     ConflictOfInterest,
     ContactLog,
     ContactMode,
@@ -387,55 +384,6 @@ class DirectoryViewSet(
     model = DirectoryEntry
     serializer_class = DirectoryEntrySerializer
     permission_classes = [ManagersWrite]
-
-
-class ConcernSerializer(ModelSerializer):
-    status = pattern_choice(ConcernStatus.choices, read_only=True)
-
-    class Meta:
-        model = Concern
-        fields = ["id", "match", "contact_log", "raised_at", "details", "status", "action_taken", "closed_at"]
-        read_only_fields = fields
-
-
-class ConcernCloseSerializer(Serializer):
-    action_taken = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-class ConcernFilters(QueryParameters):
-    status = pattern_choice(ConcernStatus.choices, required=False)
-
-
-@extend_schema_view(list=extend_schema(parameters=[ConcernFilters]))
-class ConcernViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Concerns raised in contact logs (coordinators and managers), newest
-    first; ``?status=open`` for those still needing action. Reading one is
-    audited: it may hold safeguarding details."""
-
-    model = Concern
-    ordering = ("-raised_at", "-pk")
-    filters = ConcernFilters
-    serializer_class = ConcernSerializer
-    permission_classes = [IsStaffRole]
-
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        concern = self.get_object()
-        audit_log(
-            action=AuditAction.VIEW, actor=request.user, obj=concern, summary=f"Concern {concern.pk} viewed (API)"
-        )
-        return Response(self.get_serializer(concern).data)
-
-    @extend_schema(request=ConcernCloseSerializer, responses=ConcernSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk=None) -> Response:
-        """Records the action taken and closes the concern."""
-        concern = self.get_object()
-        body = ConcernCloseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        concern = services.concern_close(
-            actor=request.user, concern=concern, action_taken=body.validated_data["action_taken"]
-        )
-        return Response(ConcernSerializer(concern).data)
 
 
 class MatchReviewSerializer(ModelSerializer):

@@ -10,7 +10,6 @@ router.register("matches", api.MatchViewSet, basename="api-match")
 router.register("visits", api.VisitViewSet, basename="api-visit")
 router.register("contact-logs", api.ContactLogViewSet, basename="api-contact-log")
 router.register("directory", api.DirectoryViewSet, basename="api-directory")
-router.register("concerns", api.ConcernViewSet, basename="api-concern")
 router.register("match-reviews", api.MatchReviewViewSet, basename="api-match-review")
 router.register("conflicts", api.ConflictViewSet, basename="api-conflict")
 

@@ -120,10 +120,6 @@ class ReviewForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ConcernCloseForm(forms.Form):
-    action_taken = forms.CharField(label="Action taken", widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class MatchingNeedsForm(forms.Form):
     required_gender = forms.ChoiceField(
         label="Required gender of the volunteer (only if the parent made it a requirement)",

@@ -1,17 +1,17 @@
 """What matching holds about a parent (matches with volunteers, their
-reviews, planned visits, contact logs and concerns, conflicts of interest),
+reviews, planned visits, contact logs, conflicts of interest),
 and how it is erased.
 
 Erasure keeps the records' dates, kinds and states (anonymous statistics:
 how long support lasted, how many contacts) and removes every word written
-about the family: notes, places, details of concerns, reasons."""
+about the family: notes, places, reasons."""
 
 from __future__ import annotations
 
 from operations.core.gdpr import Section, readable
-from volunteers.matching.models import Concern, ConflictOfInterest, ContactLog, Match, MatchReview, Topic, Visit
+from volunteers.matching.models import ConflictOfInterest, ContactLog, Match, MatchReview, Topic, Visit
 
-HOLDS = [Match, MatchReview, Visit, ContactLog, Concern, ConflictOfInterest]
+HOLDS = [Match, MatchReview, Visit, ContactLog, ConflictOfInterest]
 
 #: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
 #: no new match, visit, contact, review or extension, and support is not
@@ -27,7 +27,6 @@ RESTRICTION_REFUSES = (
 )
 RESTRICTION_ALLOWS = {
     "visit_cancel": "Cancelling a visit winds processing down.",
-    "concern_close": "Recording the action taken on a concern is safeguarding, which a restriction does not stop.",
     "conflict_record": "A conflict of interest only keeps a volunteer away from the family.",
     "conflict_remove": "Removes a note about the family; nothing new is recorded.",
     "matching_needs_save": "What a volunteer must offer holds nothing about the parent (NOT_PERSONAL); "
@@ -71,11 +70,6 @@ LABELS = {
     "note": "Note",
     "has_concern": "Concern raised",
     "contact_log": "From contact log",
-    "raised_by": "Raised by",
-    "raised_at": "Raised",
-    "details": "Concern",
-    "closed_by": "Closed by",
-    "closed_at": "Closed",
     "recorded_at": "Recorded",
 }
 
@@ -90,9 +84,6 @@ def subject_access(parent) -> list[Section]:
         ContactLog.objects.filter(match__parent=parent)
         .select_related("match", "logged_by")
         .prefetch_related("signposted_to")
-    )
-    concerns = Concern.objects.filter(match__parent=parent).select_related(
-        "match", "contact_log", "raised_by", "closed_by"
     )
     conflicts = ConflictOfInterest.objects.filter(parent=parent).select_related("volunteer__user")
     return [
@@ -136,14 +127,6 @@ def subject_access(parent) -> list[Section]:
             source="matching.ContactLog",
         ),
         Section(
-            "Concerns",
-            [
-                readable(concern, exclude=["organisation"], labels=LABELS)
-                for concern in concerns.order_by("raised_at", "pk")
-            ],
-            source="matching.Concern",
-        ),
-        Section(
             "Conflicts of interest recorded",
             [
                 readable(
@@ -169,5 +152,4 @@ def erase(parent) -> None:
     MatchReview.objects.filter(match__parent=parent).update(notes="")
     Visit.objects.filter(match__parent=parent).update(place="")
     ContactLog.objects.filter(match__parent=parent).update(note="")
-    Concern.objects.filter(match__parent=parent).update(details="", action_taken="")
     ConflictOfInterest.objects.filter(parent=parent).update(note="")

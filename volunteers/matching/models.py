@@ -1,5 +1,6 @@
 """Matches between a parent and a volunteer or PSO, their reviews, planned
-visits, contact logs, concerns, and the signposting directory.
+visits, contact logs and the signposting directory (concerns are
+the safeguarding app's).
 
 Visibility lives on each queryset's ``visible_to``: coordinators and managers
 see their whole organisation; a volunteer or PSO sees only their own matches
@@ -376,52 +377,3 @@ class ContactLog(models.Model):
 
     def __str__(self) -> str:
         return f"Contact log {self.pk}"
-
-
-class ConcernStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-
-
-class ConcernQuerySet(OrganisationScopedQuerySet):
-    def visible_to_member(self, scoped, *, user, membership):
-        return scoped.filter(raised_by_id=user.pk)
-
-    def open(self):
-        return self.filter(status=ConcernStatus.OPEN)
-
-
-class Concern(models.Model):
-    """ "I have a concern" in a contact log: shown at once on the coordinator's
-    home. The notification is the reminders layer's job (it reads open rows)."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="concerns")
-    contact_log = models.OneToOneField(
-        ContactLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="concern"
-    )
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    raised_at = models.DateTimeField(default=timezone.now)
-    details = models.CharField(max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
-    action_taken = models.TextField(blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ConcernQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-raised_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "status"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="open") | (~Q(action_taken="") & Q(closed_at__isnull=False)),
-                name="closed_concern_has_action",
-                violation_error_message="Say what action was taken before closing the concern.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Concern {self.pk}"

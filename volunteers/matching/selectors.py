@@ -22,7 +22,6 @@ from volunteers.fitness import Reason
 from volunteers.matching import assignment, scoring
 from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
-    Concern,
     ConflictOfInterest,
     ContactMode,
     Match,
@@ -409,10 +408,6 @@ def _own_match_rows(user, *, today: dt.date) -> QuerySet:
             "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
         )
     )  # fmt: skip
-
-
-def open_concerns(user) -> QuerySet[Concern]:
-    return Concern.objects.visible_to(user).open().select_related("raised_by", "match")
 
 
 def overdue_reviews(user, *, today: dt.date | None = None) -> QuerySet[Match]:

@@ -1,11 +1,10 @@
 """Writes: confirming matches (one or a batch, re-validated under locks),
-the match lifecycle, reviews, planned visits, contact logs and concerns.
+the match lifecycle, reviews, planned visits and contact logs.
 
 Each service raises a ValidationError with field errors when input is bad,
 and writes nothing then. Audit summaries name records, never people. No
-message is sent from here: the reminders layer reads open concerns, and
-hears of confirmed matches and raised concerns through signals and
-``raise_urgent``."""
+message is sent from here: the layers above hear of confirmed matches and
+of concerns ticked in a contact log through signals."""
 
 from __future__ import annotations
 
@@ -30,8 +29,6 @@ from referrals.workflow import Status as ReferralStatus
 from volunteers.matching import scoring, selectors, signals
 from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
-    Concern,
-    ConcernStatus,
     ContactLog,
     ContactMode,
     DirectoryEntry,
@@ -44,7 +41,6 @@ from volunteers.matching.models import (
     Topic,
     Visit,
 )
-from volunteers.matching.signals import concern_raised
 from volunteers.models import VolunteerProfile
 
 MAX_CONTACT_MINUTES = 12 * 60
@@ -454,7 +450,7 @@ def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) ->
 
 def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> ContactLog:
     """Logs a contact on the actor's own match. The first one makes the match
-    active (and its referral); a concern creates a Concern row at once."""
+    active (and its referral); a ticked concern is raised at once (safeguarding)."""
     _require_own_or_staff(actor, match)
     check_not_restricted(match.parent, field="match")
     today = timezone.localdate()
@@ -495,21 +491,8 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> Co
                     on=log.contact_date,
                 )
         if log.has_concern:
-            concern = Concern.objects.create(
-                organisation_id=locked.organisation_id,
-                match=locked,
-                contact_log=log,
-                raised_by=actor,
-                details=log.note,
-            )
-            audit_log(
-                action=AuditAction.CREATE,
-                actor=actor,
-                obj=concern,
-                summary=f"Concern raised on match {locked.pk}",
-            )
-            # Coordinators are told now, in this transaction (the notifications layer handles it).
-            concern_raised.send(sender=Concern, concern=concern)
+            # The safeguarding app raises the concern in this transaction.
+            signals.contact_log_concern_flagged.send(sender=ContactLog, log=log, actor=actor)
         audit_log(
             action=AuditAction.CREATE,
             actor=actor,
@@ -517,20 +500,6 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> Co
             summary=f"Contact logged on match {locked.pk}",
         )
     return log
-
-
-def concern_close(*, actor: User, concern: Concern, action_taken: str) -> Concern:
-    if not (action_taken or "").strip():
-        raise ValidationError({"action_taken": "Say what action was taken."})
-    if concern.status != ConcernStatus.OPEN:
-        raise ValidationError({"action_taken": "This concern is already closed."})
-    with transaction.atomic():
-        Concern.objects.filter(pk=concern.pk).update(
-            status=ConcernStatus.CLOSED, action_taken=action_taken.strip(), closed_by=actor, closed_at=timezone.now()
-        )
-        audit_log(action=AuditAction.CHANGE, actor=actor, obj=concern, summary=f"Concern {concern.pk} closed")
-    concern.refresh_from_db()
-    return concern
 
 
 def matching_settings_create(*, organisation_id: int) -> MatchingSettings:

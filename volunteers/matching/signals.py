@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: A volunteer raised a concern in a contact log (``concern``). Sent inside
-#: the service's transaction, so what receivers write (the coordinators'
-#: notifications) commits with the concern, or not at all.
-concern_raised = Signal()
+#: "I have a concern" was ticked in a contact log (``log``, ``actor``). Sent
+#: inside the log's transaction: the safeguarding app raises the concern,
+#: and it commits with the log, or not at all.
+contact_log_concern_flagged = Signal()
 
 #: A coordinator confirmed a match: the volunteer or PSO is to be told. Sent
 #: inside the confirming transaction with ``match_id``, so what the receiver

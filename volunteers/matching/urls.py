@@ -20,5 +20,4 @@ urlpatterns = [
     path("matches/<int:pk>/end/", views.match_end, name="match-end"),
     path("matches/<int:pk>/extend/", views.match_extend, name="match-extend"),
     path("matches/<int:pk>/review/", views.match_review, name="match-review"),
-    path("concerns/<int:pk>/close/", views.concern_close, name="concern-close"),
 ]

@@ -19,9 +19,9 @@ from referrals.contact import contact_permissions
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
-from volunteers.matching.access import get_concern_for, get_match_for, get_referral_for_matching, get_visit_for
+from volunteers.matching.access import get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
-from volunteers.matching.models import ConcernStatus, MatchingNeeds, MatchStatus
+from volunteers.matching.models import MatchingNeeds, MatchStatus
 from volunteers.models import VolunteerProfile
 
 
@@ -463,39 +463,3 @@ def match_review(request: HttpRequest, pk: int) -> HttpResponse:
         done="review_saved",
         message="Review recorded.",
     )
-
-
-@staff_required
-def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Closing a concern: the confirmation page is the form (the action taken)."""
-    concern = get_concern_for(request.user, pk)
-    back = concern.match.get_absolute_url()
-    if concern.status != ConcernStatus.OPEN:
-        messages.info(request, "This concern is already closed.")
-        return redirect(back)
-    form = forms.ConcernCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_close(actor=request.user, concern=concern, action_taken=form.cleaned_data["action_taken"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Concern closed.")
-            return redirect(back)
-    raised = timezone.localtime(concern.raised_at)
-    confirmation = Confirmation(
-        question=f"Close the concern raised on {short_date(raised.date())} at {raised:%H:%M}?",
-        consequences=[
-            f"Raised by {concern.raised_by or 'a former user'} about {concern.match.parent.display_name}: "
-            + (f"“{concern.details}”" if concern.details else "no details written."),
-            "It leaves the open concerns on the coordinators' home; the action taken is kept with it and "
-            "in the audit log.",
-        ],
-        form=form,
-        action_url=reverse("matching:concern-close", args=[concern.pk]),
-        confirm_label="Close the concern",
-        back_url=back,
-        back_label="Keep it open",
-        danger=False,
-    )
-    return confirm_page(request, confirmation, status=400 if request.method == "POST" else 200)
