@@ -20,6 +20,7 @@ from tests.factories import (
     AssessmentFactory,
     BookingChildFactory,
     BookingFactory,
+    ConcernEventFactory,
     ConcernFactory,
     ConflictOfInterestFactory,
     ContactLogFactory,
@@ -41,6 +42,7 @@ NEEDLES = {
     "contact-log note": "partner shouted at the health visitor",
     "visit place": "Wilton Lodge Park café",
     "concern": "bruise on her arm",
+    "concern note": "phoned the health visitor about Morag",
     "review": "slept better since the visits",
     "conflict": "lives next door to the volunteer",
     "child": "Wee Callum",
@@ -106,7 +108,9 @@ def parent_everywhere(organisation, service, coordinator, volunteer):
         mode="home_visit",
         note=NEEDLES["contact-log note"],
     )
-    ConcernFactory(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
+    concern = ConcernFactory(organisation=organisation, match=match, contact_log=log, details=NEEDLES["concern"])
+    ConcernEventFactory(concern=concern, kind="raised")
+    ConcernEventFactory(concern=concern, kind="planned", note=NEEDLES["concern note"])
     VisitFactory(organisation=organisation, match=match, planned_for=today, place=NEEDLES["visit place"])
     MatchReviewFactory(match=match, held_on=today, notes=NEEDLES["review"], next_review_on=today)
     ConflictOfInterestFactory(organisation=organisation, parent=parent, volunteer=profile, note=NEEDLES["conflict"])

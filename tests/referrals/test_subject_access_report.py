@@ -92,11 +92,14 @@ def test_the_report_holds_every_apps_records_in_words_a_parent_reads(parent_in_e
     (log,) = report["Contact logs"]
     assert (log["Note"], log["Concern raised"], log["Topics"]) == (NEEDLES["contact-log note"], "Yes", "Mental health")
     (concern,) = report["Concerns"]
-    assert (concern["Concern"], concern["Status"], concern["From contact log"]) == (
+    assert (concern["What was seen or heard"], concern["Status"], concern["From contact log"]) == (
         NEEDLES["concern"],
-        "Open",
+        "New",
         log["Reference"],
     )
+    assert concern["Urgency"] == "This week"
+    raised, planned = report["What was done about each concern"]
+    assert (raised["Step"], planned["Step"], planned["Note"]) == ("Raised", "Action planned", NEEDLES["concern note"])
     (review,) = report["Reviews of the support"]
     assert review["Notes"] == NEEDLES["review"]
     (booking,) = report["Group bookings and attendance"]

@@ -13,15 +13,14 @@ from volunteers.safeguarding.models import Concern, ConcernEvent
 HOLDS = [Concern, ConcernEvent]
 
 #: A restriction of processing (Article 18) refuses nothing here: raising and
-#: working a concern protect someone's vital interests.
+#: working a concern protect someone's vital interests (Art. 18(2)), so each
+#: step goes on while the record is restricted.
 RESTRICTION_REFUSES: tuple[str, ...] = ()
+RESTRICTION_REFUSES_NOTHING = "Safeguarding protects vital interests, which a restriction does not stop."
 RESTRICTION_ALLOWS = {
-    "concern_raise": "Raising a concern is safeguarding, which a restriction does not stop.",
-    "concern_from_contact_log": "Raising a concern is safeguarding, which a restriction does not stop.",
     "concern_acknowledge": "Working a concern is safeguarding, which a restriction does not stop.",
     "concern_plan": "Working a concern is safeguarding, which a restriction does not stop.",
     "concern_close": "Recording the outcome of a concern is safeguarding, which a restriction does not stop.",
-    "raise_errors": "Checks a concern before concern_raise; writes nothing.",
 }
 
 LABELS = {
@@ -42,9 +41,17 @@ LABELS = {
     "outcome": "Outcome",
     "closed_by": "Closed by",
     "closed_at": "Closed",
+}
+
+EVENT_LABELS = {
+    "concern": "Concern",
+    "kind": "Step",
     "at": "When",
     "actor": "By",
     "note": "Note",
+    "owner": "Follow-up owner",
+    "follow_up_on": "Follow up on",
+    "outcome": "Outcome",
 }
 
 
@@ -75,7 +82,7 @@ def subject_access(parent) -> list[Section]:
         ),
         Section(
             "What was done about each concern",
-            [readable(event, labels=LABELS) for event in events],
+            [readable(event, labels=EVENT_LABELS) for event in events],
             source="safeguarding.ConcernEvent",
         ),
     ]
