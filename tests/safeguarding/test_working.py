@@ -149,6 +149,14 @@ def test_a_coordinator_works_a_concern_from_new_to_closed(coordinator, manager, 
     ]
 
 
+def test_each_form_on_the_concern_page_labels_its_own_fields(coordinator_client, concern):
+    # Both forms have a note: each label must point at its own box.
+    page = coordinator_client.get(concern.get_absolute_url()).content.decode()
+    assert page.count('id="id_plan_note"') == 1
+    assert page.count('id="id_close_note"') == 1
+    assert 'id="id_note"' not in page
+
+
 def test_planning_a_new_concern_acknowledges_it_too(coordinator_client, coordinator, concern):
     follow_up = timezone.localdate() + dt.timedelta(days=3)
     coordinator_client.post(
@@ -181,6 +189,7 @@ def test_closing_without_an_outcome_or_a_note_is_refused_and_writes_nothing(coor
     page = response.content.decode()
     assert "Choose the outcome." in page
     assert "Say what was done." in page
+    assert "Nothing was saved" in page  # said at the top, where the page opens on a phone
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.NEW
     assert list(concern.events.values_list("kind", flat=True)) == [EventKind.RAISED]

@@ -62,7 +62,7 @@ class ConcernFilterForm(forms.Form):
     def __init__(self, *args, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        self.helper = row_helper(self, column="col-sm-6 col-lg-3")
+        self.helper = row_helper(self, column="col-6 col-lg-3")
 
     def filters(self) -> selectors.WorklistFilters:
         """What to filter by: each field that was valid (a stale owner in a
@@ -104,6 +104,8 @@ class PlanForm(forms.Form):
     )
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+        # Its own ids: the close form on the same page has a "note" too.
+        kwargs.setdefault("auto_id", "id_plan_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = selectors.workers(organisation_id)
         self.fields["owner"].roles = _roles(organisation_id)
@@ -127,6 +129,7 @@ class CloseForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_close_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
@@ -176,6 +179,7 @@ class SafeguardingSettingsForm(forms.ModelForm):
             "emergency_instructions": forms.Textarea(attrs={"rows": 3}),
             "on_call_instructions": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"on_call_instructions": "What to do next"}
         help_texts = {
             "emergency_number": "Shown first, the moment someone says a person is in danger now.",
             "emergency_instructions": "Shown before anything is sent.",

@@ -133,6 +133,8 @@ def _detail_page(
         "is_new": concern.status == ConcernStatus.NEW,
         "plan_form": plan_form if can_work else None,
         "close_form": (close_form or CloseForm()) if can_work else None,
+        # Which form came back refused: the top of the page says so and links to it.
+        "refused": "plan" if plan_form.errors else ("close" if close_form is not None and close_form.errors else ""),
     }
     return render(request, "safeguarding/concern_detail.html", context, status=status)
 
