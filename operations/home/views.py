@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from operations.core.access import require_membership
-from operations.core.models import STAFF_ROLES, Membership, User
+from operations.core.models import STAFF_ROLES, Membership, Role, User
 from operations.groups import selectors as group_selectors
 from operations.outcomes import selectors as outcome_selectors
 from referrals import selectors as referral_selectors
@@ -18,7 +18,7 @@ from volunteers.matching import selectors as matching_selectors
 from volunteers.models import Status as VolunteerStatus
 from volunteers.safeguarding import selectors as safeguarding_selectors
 
-#: Rows of the concerns and overdue-reviews lists on a staff home page.
+#: Rows of the concerns and overdue-reviews lists on a home page.
 MATCHING_ROWS = 20
 
 
@@ -75,4 +75,9 @@ def _own_panels(user: User, membership: Membership) -> dict:
         ],
         "own_matches": matching_selectors.own_open_matches(user),
         "own_sessions": group_selectors.own_sessions(user),
+        # A PSO works the concerns of the volunteers they supervise (and, as
+        # a lead, everyone's); a volunteer's own are on "My concerns".
+        "concerns": (
+            list(safeguarding_selectors.open_concerns(user)[:MATCHING_ROWS]) if membership.role == Role.PSO else []
+        ),
     }

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from operations.core.models import Role
-from tests.factories import ChildFactory, ReferralFactory, ServiceFactory, VisitFactory, council_area
+from tests.factories import ChildFactory, ConcernFactory, ReferralFactory, ServiceFactory, VisitFactory, council_area
 from tests.groups.helpers import make_group, rota
 from tests.home.queries import HOME_QUERIES
 from tests.matching.helpers import fit_volunteer, waiting_referral
@@ -45,6 +45,8 @@ def _grow(organisation, service, coordinator, pso, volunteer, n: int) -> None:
                 volunteer_id=user.volunteer_profiles.get().pk,
             )
             VisitFactory(organisation=organisation, match=match, planned_for=TODAY + dt.timedelta(days=2))
+            # An open concern on each family: on the staff homes and the PSO's own.
+            ConcernFactory(match=match, owner=coordinator)
 
 
 @time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC), tick=False)
