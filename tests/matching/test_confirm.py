@@ -1,7 +1,7 @@
 """Destructive actions on a match ask first: cancelling a visit, ending a
-match (the confirmation is the form: how it ended and a closing note) and
-closing a concern (the action taken). The GET changes nothing; the POST
-does it; a refused POST comes back to the confirmation with field errors."""
+match (the confirmation is the form: how it ended and a closing note).
+Closing a concern is the safeguarding pages' (tests/safeguarding). The GET
+changes nothing; the POST does it; a refused POST comes back to the confirmation with field errors."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import VisitFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
-from volunteers.matching.models import Concern, Match, MatchStatus, Visit
+from volunteers.matching.models import Match, MatchStatus, Visit
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -98,26 +97,3 @@ def test_the_match_page_ends_a_match_only_through_its_confirmation(coordinator_c
 
 def test_a_volunteer_cannot_end_a_match(volunteer_client, match) -> None:
     assert volunteer_client.get(reverse("matching:match-end", args=[match.pk])).status_code == 403
-
-
-def test_closing_a_concern_asks_for_the_action_taken(coordinator_client, volunteer, match) -> None:
-    log = services.contact_log_create(
-        actor=volunteer,
-        match=match,
-        data={
-            "contact_date": timezone.localdate(),
-            "duration_minutes": 30,
-            "mode": "phone",
-            "has_concern": True,
-            "note": "Worried about sleep",
-        },
-    )
-    url = reverse("matching:concern-close", args=[log.concern.pk])
-    page = coordinator_client.get(url).content.decode()
-    assert "Close the concern raised on" in page
-    assert 'name="action_taken"' in page
-    refused = coordinator_client.post(url, {"action_taken": "  "})
-    assert refused.status_code == 400
-    assert Concern.objects.get().status == "open"
-    coordinator_client.post(url, {"action_taken": "Called the health visitor."})
-    assert Concern.objects.get().status == "closed"
