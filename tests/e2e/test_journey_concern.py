@@ -91,6 +91,16 @@ def test_a_volunteer_raises_a_danger_now_concern_on_a_phone_and_the_lead_sees_it
     check_accessibility(phone, "journey concern danger now instructions")
     shot(phone, "3-danger-now")
 
+    # Sent too soon: each missing answer says what it needs; nothing is kept.
+    phone.get_by_role("button", name="Send the concern").click()
+    for message in ("Say who the concern is about.", "Say what kind of concern it is.", "Say briefly what you saw"):
+        expect(phone.get_by_text(message)).to_be_visible()
+    expect(phone.get_by_role("radio", name="Someone is in danger now")).to_be_checked()
+    expect(call_999).to_be_visible()
+    assert Concern.objects.count() == before
+    check_accessibility(phone, "journey concern refused")
+    shot(phone, "3b-refused")
+
     phone.get_by_role("radio", name="The parent").check()
     phone.get_by_role("group", name="Which family?").get_by_role("radio", name=family).check()
     phone.get_by_role("radio", name="Mental health or risk to self").check()
@@ -129,6 +139,13 @@ def test_a_volunteer_raises_a_danger_now_concern_on_a_phone_and_the_lead_sees_it
     # The draft is gone from the phone once sent.
     drafts = phone.evaluate("() => Object.keys(localStorage).filter((key) => key.startsWith('concern-new'))")
     assert drafts == []
+
+    # Each family's page has the button near the top, for next time.
+    phone.goto(f"{live_server.url}{match.get_absolute_url()}")
+    expect(phone.get_by_role("link", name="Raise a concern")).to_have_attribute(
+        "href", f"/concerns/new/?match={match.pk}"
+    )
+    shot(phone, "6b-family-page")
 
     desk = new_page()
     sign_in(desk, live_server, "lead")

@@ -194,6 +194,7 @@ def test_danger_now_shows_the_organisations_own_instructions_before_sending(volu
     assert 'href="tel:112"' in block
     assert "Then ring Morag, who is on call tonight." in block
     assert 'href="tel:01896555010"' in block
+    assert "01896 555 010" in block
     # It sits right after the urgency question, before the others.
     assert html.index('value="danger_now"') < html.index('class="danger-now"') < html.index('name="about"')
 
@@ -211,6 +212,7 @@ def test_without_an_on_call_phone_there_is_no_empty_call_button(volunteer_client
     html = volunteer_client.get(f"{NEW}?match={match.pk}").content.decode()
     assert 'href="tel:999"' in html
     assert "Call on-call" not in html
+    assert "tel:" not in html.replace('href="tel:999"', "")
 
 
 def test_my_concerns_shows_status_lines_and_never_the_notes_of_staff(
