@@ -2,8 +2,9 @@
 axe-core and each main step saved as a screenshot:
 
 1. a coordinator takes a new referral through triage and confirms a match;
-2. a volunteer on a phone logs a contact with a concern, and a real Celery
-   worker delivers the coordinator's in-app notification;
+2. a volunteer on a phone, about to log a contact, raises a concern from the
+   top of the log, and a real Celery worker delivers the coordinator's in-app
+   notification;
 3. a parent booked into a session whose crèche is full waits, and gets the
    place when another booking is cancelled.
 """
@@ -24,7 +25,8 @@ from operations.notifications.models import Channel, Notification
 from referrals.models import Parent, Referral
 from referrals.workflow import Status
 from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
-from volunteers.matching.models import Concern, Match
+from volunteers.matching.models import Match
+from volunteers.safeguarding.models import Concern, ConcernStatus
 from volunteers.selectors import creche_fitness
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -147,31 +149,35 @@ def test_a_volunteer_raises_a_concern_from_a_phone_and_the_coordinator_is_told(
     families.get_by_role("listitem").filter(has_text=family).get_by_role("link", name="Log a contact").click()
     expect(phone.get_by_role("heading", name=f"Log a contact with {family}")).to_be_visible()
     check_accessibility(phone, "journey 2 contact log on a phone")
-    phone.get_by_label("How long (minutes)").fill("45")
-    phone.get_by_label("Phone", exact=True).check()
-    phone.get_by_label("Short note").fill("Low mood all week; asked about her GP.")
-    phone.get_by_label(re.compile("I have a concern")).check()
-    check_accessibility(phone, "journey 2 contact log filled in")
-    phone.get_by_role("button", name="Save").click()
-    expect(phone.get_by_text("Contact logged. Your concern has gone to your coordinator.")).to_be_visible()
-    check_accessibility(phone, "journey 2 contact logged")
-    concern = Concern.objects.get(match=match, status="open", details__startswith="Low mood")
+    # A worry goes first: "Raise a concern" sits at the top of the log.
+    phone.get_by_role("link", name="Raise a concern").click()
+    expect(phone.get_by_text(f"Family: {family}")).to_be_visible()
+    phone.get_by_role("radio", name="This week").check()
+    phone.get_by_role("radio", name="The parent").check()
+    phone.get_by_role("radio", name="Mental health or risk to self").check()
+    phone.get_by_label("What did you see or hear?").fill("Low mood all week; asked about her GP.")
+    check_accessibility(phone, "journey 2 concern filled in")
+    phone.get_by_role("button", name="Send the concern").click()
+    expect(phone.get_by_text("Sent. Your coordinator and the safeguarding lead have been told.")).to_be_visible()
+    check_accessibility(phone, "journey 2 concern sent")
+    concern = Concern.objects.get(match=match, status=ConcernStatus.NEW, details__startswith="Low mood")
 
     # The coordinator's home lists the concern at once (it is in the database)…
     coordinator.reload()
-    panel = coordinator.get_by_role("region", name=re.compile("Concerns raised by volunteers"))
-    expect(panel.get_by_role("link", name=f"Match #{match.pk}")).to_be_visible()
+    panel = coordinator.get_by_role("region", name=re.compile("^Concerns"))
+    expect(panel.get_by_role("link", name="Mental health or risk to self")).to_be_visible()
     # …and the bell counts the notification once the worker has delivered it.
     reload_until_visible(coordinator, bell)
     check_accessibility(coordinator, "journey 2 coordinator home with the concern")
     bell.click()
-    item = coordinator.get_by_role("listitem").filter(has_text="A volunteer raised a concern")
-    expect(item).to_contain_text(f"A concern was raised on match {match.pk}")
+    item = coordinator.get_by_role("listitem").filter(
+        has=coordinator.locator(f'a[href$="{concern.get_absolute_url()}"]')
+    )
+    expect(item).to_have_count(1)
     check_accessibility(coordinator, "journey 2 notification centre")
-    item.get_by_role("link", name=re.compile("^Open")).click()
-    expect(coordinator.get_by_role("region", name="Concerns")).to_contain_text("Low mood all week")
-    check_accessibility(coordinator, "journey 2 match with the concern")
-    delivered = Notification.objects.get(key__startswith=f"concern:{concern.pk}", channel=Channel.IN_APP)
+    delivered = Notification.objects.filter(
+        key__startswith=f"concern:{concern.pk}", channel=Channel.IN_APP, recipient_user__username="coordinator"
+    ).get()
     assert delivered.status == "sent"
 
 

@@ -1,7 +1,7 @@
 """Destructive actions on a match ask first: cancelling a visit, ending a
 match (the confirmation is the form: how it ended and a closing note).
-Closing a concern is the safeguarding app's (tests/safeguarding). The GET changes nothing; the POST
-does it; a refused POST comes back to the confirmation with field errors."""
+Closing a concern is the safeguarding pages' (tests/safeguarding). The GET
+changes nothing; the POST does it; a refused POST comes back to the confirmation with field errors."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Contact logs: only for one's own open matches, never in the future,
-1 minute to 12 hours, not past the end date without an extension; a
-concern reaches the coordinator's home at once. Pages and API."""
+1 minute to 12 hours, not past the end date without an extension; the
+page leads to "Raise a concern", and "I have a concern" ticked through the
+API still opens one. Pages and API."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from tests.factories import DirectoryEntryFactory, VisitFactory, council_area, m
 from tests.home.queries import HOME_QUERIES
 from tests.matching.helpers import fit_volunteer, waiting_referral
 from volunteers.matching import services
-from volunteers.matching.models import Concern, ContactLog, Match, MatchStatus, Visit
+from volunteers.matching.models import ContactLog, Match, MatchStatus, Visit
+from volunteers.safeguarding.models import About, Concern, ConcernStatus, EventKind, Source, Urgency
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -146,42 +148,42 @@ def test_an_ended_match_takes_no_logs(coordinator, volunteer, match) -> None:
         )
 
 
-def test_a_concern_shows_on_the_coordinators_home_at_once(volunteer_client, coordinator_client, match) -> None:
-    response = volunteer_client.post(
-        reverse("matching:contact-log-new", args=[match.pk]),
-        form_data(has_concern="on", note="She said she feels unsafe at home."),
-    )
+def test_the_log_page_offers_raise_a_concern_at_the_top_not_a_tick_box(volunteer_client, match) -> None:
+    url = reverse("matching:contact-log-new", args=[match.pk])
+    page = volunteer_client.get(url).content.decode()
+    raise_link = f'href="{reverse("safeguarding:concern-new")}?match={match.pk}"'
+    assert raise_link in page
+    assert page.index(raise_link) < page.index("contact-log-form")
+    assert 'name="has_concern"' not in page
+    # A tick sent by an old page is ignored: the log is kept, and no concern.
+    response = volunteer_client.post(url, form_data(has_concern="on"))
     assert response.status_code == 302
-    concern = Concern.objects.get()
-    assert concern.status == "open"
-    home = coordinator_client.get("/").content.decode()
-    assert "Concerns raised by volunteers" in home
-    assert f'<a href="{reverse("matching:match-detail", args=[match.pk])}">Match #{match.pk}</a>' in home
-    assert f"by {concern.raised_by.get_full_name()}</li>" in home
-    # A volunteer since removed is said so, not shown as "None".
-    Concern.objects.update(raised_by=None)
-    assert "by someone removed</li>" in coordinator_client.get("/").content.decode()
-    # A concern needs a note saying what it is.
-    response = volunteer_client.post(
-        reverse("matching:contact-log-new", args=[match.pk]), form_data(has_concern="on", note="")
-    )
-    assert response.status_code == 400
-    assert Concern.objects.count() == 1
+    assert ContactLog.objects.get().has_concern is False
+    assert not Concern.objects.exists()
 
 
-def test_closing_a_concern_needs_the_action_taken(coordinator_client, coordinator, volunteer, match) -> None:
+def test_a_concern_ticked_in_a_log_through_the_service_opens_a_concern(volunteer, match) -> None:
+    """The API (and older apps) still tick "I have a concern": the log's
+    transaction opens a concern about the parent, for this week."""
     log = services.contact_log_create(
         actor=volunteer,
         match=match,
         data={"contact_date": TODAY(), "duration_minutes": 30, "mode": "phone", "has_concern": True, "note": "Worried"},
     )
-    concern = log.concern
-    coordinator_client.post(reverse("matching:concern-close", args=[concern.pk]), {"action_taken": ""})
-    concern.refresh_from_db()
-    assert concern.status == "open"
-    coordinator_client.post(reverse("matching:concern-close", args=[concern.pk]), {"action_taken": "Called the HV."})
-    concern.refresh_from_db()
-    assert (concern.status, concern.closed_by) == ("closed", coordinator)
+    concern = Concern.objects.get()
+    assert (concern.source, concern.contact_log, concern.match, concern.raised_by) == (
+        Source.CONTACT_LOG,
+        log,
+        match,
+        volunteer,
+    )
+    assert (concern.about, concern.urgency, concern.status, concern.details) == (
+        About.PARENT,
+        Urgency.THIS_WEEK,
+        ConcernStatus.NEW,
+        "Worried",
+    )
+    assert list(concern.events.values_list("kind", flat=True)) == [EventKind.RAISED]
 
 
 def test_the_api_logs_and_refuses_bad_durations(volunteer_client, match) -> None:

@@ -56,7 +56,8 @@ class ContactLogForm(forms.Form):
     note = forms.CharField(
         label="Short note", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    has_concern = forms.BooleanField(label="I have a concern (your coordinator sees it at once)", required=False)
+    # No "I have a concern" tick box: the page's "Raise a concern" button asks
+    # the three questions. The API still takes ``has_concern`` (older apps).
 
     def __init__(self, *args, organisation_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -274,14 +274,11 @@ def contact_log_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContactLogForm(request.POST or None, organisation_id=match.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
-            log = services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data)
+            services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            if log.has_concern:
-                messages.warning(request, "Contact logged. Your concern has gone to your coordinator.")
-            else:
-                messages.success(request, "Contact logged. Thank you.")
+            messages.success(request, "Contact logged. Thank you.")
             return redirect(f"{match.get_absolute_url()}?logged=1")
     status = 400 if request.method == "POST" else 200
     return render(request, "matching/contact_log_form.html", {"form": form, "match": match}, status=status)
