@@ -62,10 +62,11 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/centre.html", {"page": page})
 
 
+@require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Opening a notification reads it and goes where it points. A GET,
-    because it is a link: marking one's own notification read is harmless to
-    repeat, and only its recipient finds it (anyone else gets a 404)."""
+    """Opening a notification reads it and goes where it points. A POST (the
+    inbox's "Open" is a button), because opening a page writes nothing; only
+    its recipient finds it (anyone else gets a 404)."""
     require_membership(request)
     notification = get_object_or_404(Notification.objects.inbox_of(request.user).only("pk", "link"), pk=pk)
     notification_mark_read(user=request.user, notification_ids=[notification.pk])
