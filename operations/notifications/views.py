@@ -55,7 +55,8 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     require_membership(request)
     inbox = Notification.objects.inbox_of(request.user).order_by("-sent_at", "-pk")
     page = Paginator(inbox, 30).get_page(request.GET.get("page"))
-    # Names are added here, for this viewer, never stored in a row.
+    # Names are added here, for this viewer, never stored in a row (one list, read once).
+    page.object_list = list(page.object_list)
     names = concern_names(request.user, page.object_list)
     for notification in page.object_list:
         notification.names = names.get(notification.pk, "")
