@@ -60,6 +60,15 @@ app.conf.beat_schedule = {
         "task": "operations.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
     },
+    # Escalates concerns nobody acknowledged in time to the managers and the
+    # deputy lead. Every minute, because "danger now" escalates after 30
+    # minutes by default: a minute late at most. Cheap when nothing is due
+    # (a partial index holds only new, unescalated concerns), and each
+    # concern escalates once however many runs overlap.
+    "concerns-escalate": {
+        "task": "volunteers.safeguarding.tasks.escalate_concerns",
+        "schedule": 60.0,
+    },
     # Monthly retention dry run for every organisation: nothing is removed
     # until a manager reviews it on the Retention page and applies it.
     "retention-dry-runs": {

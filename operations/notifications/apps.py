@@ -15,10 +15,19 @@ class NotificationsConfig(AppConfig):
         from operations.outcomes.signals import safety_alert_raised
         from referrals.signals import parent_contact_changed
         from volunteers.matching.signals import match_confirmed
-        from volunteers.safeguarding.signals import concern_raised
+        from volunteers.safeguarding import signals as safeguarding
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
-        concern_raised.connect(receivers.tell_coordinators_of_concern, dispatch_uid="notifications-concern")
+        safeguarding.concern_raised.connect(receivers.tell_of_concern, dispatch_uid="notifications-concern")
+        safeguarding.concern_escalated.connect(
+            receivers.tell_of_escalated_concern, dispatch_uid="notifications-concern-escalated"
+        )
+        safeguarding.concern_acknowledged.connect(
+            receivers.tell_raiser_concern_acknowledged, dispatch_uid="notifications-concern-acknowledged"
+        )
+        safeguarding.concern_closed.connect(
+            receivers.tell_raiser_concern_closed, dispatch_uid="notifications-concern-closed"
+        )
         safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")

@@ -25,6 +25,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.core.dates import short_date
 from operations.core.models import Membership, Role, Service
 from operations.core.working_days import subtract_working_days
 from operations.notifications import group_messages
@@ -37,6 +38,7 @@ from referrals.workflow import Status as ReferralStatus
 from volunteers import fitness
 from volunteers.matching.models import OPEN_MATCH_STATUSES, ContactLog, Match, Visit
 from volunteers.models import PvgRecord, Status, SupervisorPairing, TrainingRecord, VolunteerProfile, VolunteerSettings
+from volunteers.safeguarding.models import Concern, ConcernStatus
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,78 @@ def match_reviews_due(today: dt.date, config: ReminderConfig | None = None) -> I
         )
 
 
+def quiet_matches(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """Coordinators and the volunteer's supervisor: an open match with no
+    contact logged for 21 days (by default). Counted from the last contact,
+    or from the start or the confirmation when there is none; the key holds
+    that date, so each quiet spell is reminded once and a contact logged
+    later starts a new one."""
+    config = config or ReminderConfig.load()
+    cutoff = today - dt.timedelta(days=config.narrowest("quiet_match_days"))
+    matches = (
+        Match.objects.filter(status__in=OPEN_MATCH_STATUSES, parent__processing_restricted=False)
+        .annotate(last_contact=Max("contact_logs__contact_date"))
+        .filter(
+            Q(last_contact__lte=cutoff)
+            | Q(last_contact__isnull=True, started_on__lte=cutoff)
+            | Q(last_contact__isnull=True, started_on__isnull=True, confirmed_at__lt=_day_after(cutoff))
+        )
+        .only("pk", "organisation_id", "volunteer_id", "started_on", "confirmed_at")
+    )
+    supervisors = dict(
+        SupervisorPairing.objects.filter(ended_on__isnull=True).values_list("volunteer_id", "supervisor_id")
+    )
+    for match in matches:
+        since = match.last_contact or match.started_on or timezone.localdate(match.confirmed_at)
+        days = config.of(match.organisation_id).quiet_match_days
+        if since > today - dt.timedelta(days=days):
+            continue
+        supervisor = supervisors.get(match.volunteer_id)
+        yield Due(
+            key=f"quiet-match:{match.pk}:{since}",
+            kind="quiet_match",
+            organisation_id=match.organisation_id,
+            subject="A match has gone quiet",
+            body=f"Match {match.pk}: no contact logged since {short_date(since)}"
+            + ("" if match.last_contact else " (no contact logged yet)")
+            + ". Please check in with the volunteer.",
+            link=link("matching:match-detail", match.pk),
+            roles=coordinators(),
+            user_ids=(supervisor,) if supervisor else (),
+            about=match,
+        )
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    """Midnight (local) after ``day``: "confirmed on or before ``day``" as a datetime bound."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0)))
+
+
+# --- Concerns --------------------------------------------------------------------
+
+
+def concern_follow_ups(today: dt.date, config: ReminderConfig | None = None) -> Iterator[Due]:
+    """The owner of a planned concern, on its follow-up date (or at the
+    next scan after it, if one was missed), once per concern and date: a new
+    plan with a new date is a new reminder. Not filtered for a parent whose
+    processing is restricted: a restriction never stops safeguarding."""
+    concerns = Concern.objects.filter(status=ConcernStatus.PLANNED, follow_up_on__lte=today, owner__isnull=False).only(
+        "pk", "organisation_id", "owner_id", "follow_up_on"
+    )
+    for concern in concerns:
+        yield Due(
+            key=f"concern-follow-up:{concern.pk}:{concern.follow_up_on}",
+            kind="concern_follow_up",
+            organisation_id=concern.organisation_id,
+            subject=f"Concern #{concern.pk}: follow-up due",
+            body=f"Concern #{concern.pk}: the follow-up you own is due on {short_date(concern.follow_up_on)}. "
+            "Open it to record what happened or close it.",
+            link=link("safeguarding:concern-detail", concern.pk),
+            user_ids=(concern.owner_id,),
+            about=concern,
+        )
+
+
 def _working_statuses() -> list[str]:
     return [Status.APPLICANT, Status.IN_TRAINING, Status.ACTIVE, Status.PAUSED]
 
@@ -370,6 +444,8 @@ RULES: list[Rule] = [
     visits_tomorrow,
     contact_logs_missing,
     match_reviews_due,
+    quiet_matches,
+    concern_follow_ups,
 ]
 
 
@@ -484,26 +560,7 @@ def missing_keys(keys: list[str]) -> set[str]:
     return set(keys) - found
 
 
-# --- Urgent: written with their cause -------------------------------------------
-
-
-def concern_raised(concern) -> None:
-    """Coordinators of the organisation, at once, in the app and by email."""
-    reminders_write(
-        [
-            Due(
-                key=f"concern:{concern.pk}",
-                kind="concern_raised",
-                organisation_id=concern.organisation_id,
-                subject="A volunteer raised a concern",
-                body=f"Concern #{concern.pk} was raised. Please open it and acknowledge it.",
-                link=link("safeguarding:concern-detail", concern.pk),
-                roles=coordinators(),
-                about=concern,
-            )
-        ],
-        enqueue=True,
-    )
+# --- Urgent: written with their cause (a concern's: ``concerns``) ---------------
 
 
 def safety_alert_raised(alert) -> None:

@@ -34,7 +34,7 @@ class ReminderSettingsForm(forms.ModelForm):
         required=False,
         choices=list(SWITCHES.items()),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Concerns and safety alerts always go to coordinators at once; they cannot be turned off.",
+        help_text="Concerns and safety alerts always go at once; they cannot be turned off.",
     )
 
     class Meta:
@@ -54,6 +54,7 @@ class ReminderSettingsForm(forms.ModelForm):
             "outcome_baseline_days",
             "outcome_review_months",
             "outcome_ending_days",
+            "quiet_match_days",
         ]
 
     def __init__(self, *args, **kwargs) -> None:

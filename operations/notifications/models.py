@@ -174,6 +174,7 @@ class ReminderSettings(models.Model):
     outcome_baseline_days = _bounded(14, 1, 90, "Baseline measure: days after support starts")
     outcome_review_months = _bounded(3, 1, 12, "Review measure: months since the last measure")
     outcome_ending_days = _bounded(28, 1, 90, "Ending measure: days after ending or closing it is still asked for")
+    quiet_match_days = _bounded(21, 7, 90, "Match gone quiet: days without a logged contact")
     # Names of the rules (operations.notifications.scan.RULES) this organisation turned off.
     turned_off = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

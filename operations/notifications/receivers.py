@@ -1,11 +1,12 @@
 """What the notifications app does on another app's event (a parent's
-contact details changed, a concern or a safety alert raised, a match
-confirmed, an organisation created, a group place offered, a session
-cancelled or moved): it calls its own code, which holds the rules."""
+contact details changed, a concern raised, escalated, acknowledged or
+closed, a safety alert raised, a match confirmed, an organisation created,
+a group place offered, a session cancelled or moved): it calls its own
+code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import due, group_messages, services
+from operations.notifications import concerns, due, group_messages, services
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -17,8 +18,20 @@ def make_reminder_settings(sender, *, organisation, **kwargs) -> None:
     reminder_settings_create(organisation_id=organisation.pk)
 
 
-def tell_coordinators_of_concern(sender, *, concern, **kwargs) -> None:
-    due.concern_raised(concern)
+def tell_of_concern(sender, *, concern, **kwargs) -> None:
+    concerns.concern_raised(concern)
+
+
+def tell_of_escalated_concern(sender, *, concern, **kwargs) -> None:
+    concerns.concern_escalated(concern)
+
+
+def tell_raiser_concern_acknowledged(sender, *, concern, **kwargs) -> None:
+    concerns.concern_acknowledged(concern)
+
+
+def tell_raiser_concern_closed(sender, *, concern, **kwargs) -> None:
+    concerns.concern_closed(concern)
 
 
 def tell_coordinators_of_safety_alert(sender, *, alert, **kwargs) -> None:

@@ -22,6 +22,8 @@ SWITCHES: dict[str, str] = {
     "births_to_confirm": "Birth to confirm after the due date (to coordinators)",
     "referrals_not_contacted": "Referral not contacted within the service's target (to coordinators)",
     "match_reviews_due": "Match review due (to coordinators)",
+    "quiet_matches": "Match gone quiet: no contact logged (to coordinators and the supervisor)",
+    "concern_follow_ups": "Concern follow-up due (to the concern's owner)",
     "outcome_baseline_due": "Baseline outcome measure due (to coordinators)",
     "outcome_review_due": "Review outcome measure due (to coordinators)",
     "outcome_ending_due": "Ending outcome measure due (to coordinators)",

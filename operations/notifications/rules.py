@@ -9,6 +9,16 @@ LONDON = ZoneInfo("Europe/London")
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
 
+#: SMS that go at any hour: a concern to the on-call phone, raised or not
+#: acknowledged in time. The quiet hours spare parents, not the phone kept
+#: on for exactly this.
+SMS_AT_ANY_HOUR = frozenset({"concern_raised", "concern_escalated"})
+
+
+def waits_for_morning(kind: str, moment: datetime) -> bool:
+    """Whether an SMS of this kind, due at ``moment``, waits for the end of the quiet hours."""
+    return kind not in SMS_AT_ANY_HOUR and in_quiet_hours(moment)
+
 
 def in_quiet_hours(moment: datetime) -> bool:
     """No SMS between 21:00 and 08:00, UK local time."""

@@ -137,7 +137,7 @@ def notification_deliver_claimed(*, notification_id: int, now: datetime) -> str:
 
     if (
         notification.channel == Channel.SMS
-        and rules.in_quiet_hours(now)
+        and rules.waits_for_morning(notification.kind, now)
         and not settings.NOTIFICATION_IGNORE_QUIET_HOURS
     ):
         # The row waits for the morning; the attempt does not count.

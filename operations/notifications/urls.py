@@ -5,6 +5,7 @@ from operations.notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_centre, name="centre"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
     path("read/", views.notification_mark_read_view, name="mark-read"),
     path("preferences/", views.notification_preferences, name="preferences"),
     path("log/", views.notification_log, name="log"),

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership, staff_required
+from operations.notifications.concerns import concern_names
 from operations.notifications.forms import LogFilterForm, PreferenceForm, ReminderSettingsForm
 from operations.notifications.models import Notification, NotificationPreference, Status
 from operations.notifications.reminder_settings import reminder_settings_for
@@ -53,7 +55,27 @@ def notification_centre(request: HttpRequest) -> HttpResponse:
     require_membership(request)
     inbox = Notification.objects.inbox_of(request.user).order_by("-sent_at", "-pk")
     page = Paginator(inbox, 30).get_page(request.GET.get("page"))
+    # Names are added here, for this viewer, never stored in a row (one list, read once).
+    page.object_list = list(page.object_list)
+    names = concern_names(request.user, page.object_list)
+    for notification in page.object_list:
+        notification.names = names.get(notification.pk, "")
     return render(request, "notifications/centre.html", {"page": page})
+
+
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notification reads it and goes where it points. A POST (the
+    inbox's "Open" is a button), because opening a page writes nothing; only
+    its recipient finds it (anyone else gets a 404)."""
+    require_membership(request)
+    notification = get_object_or_404(Notification.objects.inbox_of(request.user).only("pk", "link"), pk=pk)
+    notification_mark_read(user=request.user, notification_ids=[notification.pk])
+    # Links are the app's own paths; anything else falls back to the inbox.
+    link = notification.link
+    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notifications:centre")
 
 
 @require_POST

@@ -45,7 +45,7 @@ def form_data(**overrides) -> dict:
             "visit_hours_before contact_log_hours_after session_hours_before supervision_days_before "
             "pvg_first_months_before pvg_second_months_before training_days_before eligibility_first_weeks_before "
             "eligibility_second_weeks_before birth_overdue_days match_review_days_before outcome_baseline_days "
-            "outcome_review_months outcome_ending_days"
+            "outcome_review_months outcome_ending_days quiet_match_days"
         ).split()
     }
     data["send"] = list(SWITCHES)

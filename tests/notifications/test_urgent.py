@@ -11,7 +11,7 @@ from django.utils import timezone
 from operations.notifications.models import Channel, Notification
 from tests.factories import AssessmentFactory, SafetyAlertFactory
 from volunteers.matching import services
-from volunteers.matching.models import Concern
+from volunteers.safeguarding.models import Concern
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,12 @@ PAGES: dict[str, list[Case]] = {
         Case(POST_ONLY),
         Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
     ],
+    # Opening one reads it and goes to its link: its recipient only.
+    "notifications:open": [
+        Case(POST_ONLY, args=("inbox_notification",)),
+        Case(answers(LOGIN, REDIRECT, 404, 404, 404, 404), args=("inbox_notification",), method="POST"),
+        Case(answers(LOGIN, 404, 404, 404, 404, REDIRECT), args=("other_inbox_notification",), method="POST"),
+    ],
     "notifications:log": [Case(STAFF)],
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
     # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).

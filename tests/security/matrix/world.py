@@ -166,6 +166,18 @@ def _failed_notification(organisation, recipient):
     )
 
 
+def _inbox_notification(organisation, recipient):
+    return NotificationFactory(
+        organisation=organisation,
+        kind="matrix",
+        recipient_user=recipient,
+        key=f"matrix-inbox-{organisation.pk}",
+        status="sent",
+        sent_at=timezone.now(),
+        link="/",
+    )
+
+
 def _course(organisation):
     return organisation.courses.first()  # the default courses, made with the organisation
 
@@ -213,6 +225,11 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     ),
     "notification": lambda world: _failed_notification(world.organisation, world.users["volunteer"]),
     "other_notification": lambda world: _failed_notification(
+        world.other_organisation, world.users["other_coordinator"]
+    ),
+    # In the persona volunteer's inbox (delivered in the app), and in the other organisation's coordinator's.
+    "inbox_notification": lambda world: _inbox_notification(world.organisation, world.users["volunteer"]),
+    "other_inbox_notification": lambda world: _inbox_notification(
         world.other_organisation, world.users["other_coordinator"]
     ),
     "volunteer_settings": lambda world: VolunteerSettingsFactory(organisation=world.organisation),
