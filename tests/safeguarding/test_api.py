@@ -122,6 +122,18 @@ def test_a_concern_about_a_family_needs_the_family_and_only_ones_own(organisatio
     assert Concern.objects.get().volunteer.user == volunteer
 
 
+def test_an_id_too_large_for_the_database_is_a_field_error_not_a_500(coordinator, concern):
+    huge = 2**70
+    response = api(coordinator).post("/api/v1/concerns/", raised(match=huge), format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["match"]
+    response = api(coordinator).post(
+        f"/api/v1/concerns/{concern.pk}/plan/", {"owner": huge, "note": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()
+
+
 # --- Reading --------------------------------------------------------------------
 
 

@@ -214,7 +214,7 @@ class ConcernDetailSerializer(ConcernSerializer):
 
 class ConcernRaiseSerializer(Serializer):
     match = VisibleMatchField(
-        pk_field=serializers.IntegerField(),
+        pk_field=id_field(),
         required=False,
         allow_null=True,
         help_text="The family (one of the caller's own for a volunteer or PSO); "
@@ -246,7 +246,7 @@ class OrganisationOwnerField(serializers.PrimaryKeyRelatedField):
 
 class ConcernPlanSerializer(Serializer):
     owner = OrganisationOwnerField(
-        pk_field=serializers.IntegerField(),
+        pk_field=id_field(),
         required=False,
         allow_null=True,
         default=None,
