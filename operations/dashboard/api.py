@@ -97,7 +97,20 @@ DASHBOARD_SCHEMA = {
             "required": ["referrals", "median_days", "p90_days"],
         },
         "reach": _COUNTS,
-        "tables": {"type": "object", "additionalProperties": _TABLE},
+        "tables": {
+            "type": "object",
+            "additionalProperties": _TABLE,
+            "description": "Keyed by table: referrals_by_month, referrals_by_source, council_areas, supervision, "
+            "pvg, groups, concerns_by_kind, concerns_by_urgency, concerns_by_outcome (the three concern tables "
+            "count the concerns raised in the period, and share one total).",
+        },
+        "concerns_acknowledged": {
+            "type": "object",
+            "description": "Clock minutes from a concern being raised to being acknowledged, for concerns raised "
+            "in the period and acknowledged since (not those opened from supervision).",
+            "properties": {"concerns": _COUNT, "median_minutes": _DECIMAL, "p90_minutes": _DECIMAL},
+            "required": ["concerns", "median_minutes", "p90_minutes"],
+        },
         "outcomes": {
             "type": "array",
             "items": {
@@ -116,7 +129,7 @@ DASHBOARD_SCHEMA = {
             },
         },
     },
-    "required": ["period", "threshold", "headline", "waiting", "reach", "tables", "outcomes"],
+    "required": ["period", "threshold", "headline", "waiting", "reach", "tables", "outcomes", "concerns_acknowledged"],
 }
 
 
@@ -140,6 +153,7 @@ def dashboard_json(board: Dashboard) -> dict:
         "reach": {name: figure.as_json() for name, figure in board.reach.items()},
         "tables": {key: table.as_json() for key, table in board.tables.items()},
         "outcomes": [outcome.as_json() for outcome in board.outcomes],
+        "concerns_acknowledged": board.acknowledging.as_json(),
     }
 
 

@@ -84,6 +84,56 @@ class Waiting:
     p90_days: Decimal | None
 
 
+def minutes_in_words(minutes: Decimal | float) -> str:
+    """A length of time as people say it: "under a minute", "25 minutes",
+    "3 hours 10 minutes", "2 days 4 hours" (to the nearest minute, and to
+    the nearest hour from a day on: nobody reads "2 days 4 hours 7 minutes")."""
+    whole = round(minutes)
+    if whole < 1:
+        return "under a minute"
+
+    def unit(count: int, name: str) -> str:
+        return f"{count}\xa0{name}{'s' if count != 1 else ''}"
+
+    if whole < 60:
+        return unit(whole, "minute")
+    if whole < 24 * 60:
+        hours, rest = divmod(whole, 60)
+        return unit(hours, "hour") + (f" {unit(rest, 'minute')}" if rest else "")
+    days, hours = divmod(round(whole / 60), 24)
+    return unit(days, "day") + (f" {unit(hours, 'hour')}" if hours else "")
+
+
+@dataclass(frozen=True)
+class Acknowledging:
+    """Minutes (clock time) from a concern being raised to being
+    acknowledged, over the concerns raised in the period and acknowledged
+    since; None when too few to show."""
+
+    concerns: Figure
+    median_minutes: Decimal | None = None
+    p90_minutes: Decimal | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.median_minutes is not None
+
+    @property
+    def median_words(self) -> str:
+        return minutes_in_words(self.median_minutes) if self.enough else ""
+
+    @property
+    def p90_words(self) -> str:
+        return minutes_in_words(self.p90_minutes) if self.enough else ""
+
+    def as_json(self) -> dict:
+        return {
+            "concerns": self.concerns.as_json(),
+            "median_minutes": str(self.median_minutes) if self.enough else None,
+            "p90_minutes": str(self.p90_minutes) if self.enough else None,
+        }
+
+
 @dataclass(frozen=True)
 class Outcome:
     """Baseline versus latest for one measure. With fewer people than the
@@ -126,6 +176,7 @@ class Dashboard:
     tables: dict[str, Table]
     outcomes: list[Outcome] = field(default_factory=list)
     reach: dict[str, Figure] = field(default_factory=dict)
+    acknowledging: Acknowledging | None = None
 
     def charts(self) -> list[dict]:
         """What the page's chart script draws: every table, and the mean

@@ -20,7 +20,14 @@ optional service):
   (register plus drop-in head counts), crèche children present;
 - outcomes: per validated measure, each parent's baseline against their
   latest later assessment up to the end of the period, for parents with an
-  assessment in the period and whose evaluation consent stands.
+  assessment in the period and whose evaluation consent stands;
+- concerns: raised in the period, by kind, by urgency and by outcome ("not
+  closed yet" for those still open; the three tables share one total).
+  Filtered by a service, only concerns about a family of that service
+  (not those about a volunteer's own wellbeing). Time to acknowledge: clock
+  minutes from raised to acknowledged, for those raised in the period and
+  acknowledged since, leaving out those opened from supervision (owned, so
+  acknowledged, by the supervisor who wrote them).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
 from operations.core.plans import planned_for_the_values
 from operations.dashboard import stats
-from operations.dashboard.figures import Dashboard, Outcome, Table, Waiting, table
+from operations.dashboard.figures import Acknowledging, Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.period import Filters, months_between
 from operations.groups.models import Booking, BookingStatus, GroupSession, SessionStatus
 from operations.outcomes import measures
@@ -50,6 +57,9 @@ from volunteers.fitness import next_supervision_due
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import Status as VolunteerStatus
 from volunteers.models import VolunteerProfile, VolunteerSettings
+from volunteers.safeguarding.models import Concern, ConcernStatus, Kind, Urgency
+from volunteers.safeguarding.models import Outcome as ConcernOutcome
+from volunteers.safeguarding.models import Source as ConcernSource
 
 NOT_RECORDED = "Not recorded"
 
@@ -65,6 +75,7 @@ def _dashboard(user, filters: Filters, *, today: dt.date) -> Dashboard:
     supported, active_matches = _matches(user, filters)
     contacts, minutes = _contacts(user, filters)
     contacts_figure = protect(contacts)
+    concern_tables, acknowledging = _concerns(user, filters)
     return Dashboard(
         filters=filters,
         threshold=django_settings.DISCLOSURE_SUPPRESS_BELOW,
@@ -83,9 +94,11 @@ def _dashboard(user, filters: Filters, *, today: dt.date) -> Dashboard:
             "council_areas": areas,
             **_volunteer_checks(user, today),
             "groups": _groups(user, filters),
+            **concern_tables,
         },
         outcomes=_outcomes(user, filters),
         reach=reach,
+        acknowledging=acknowledging,
     )
 
 
@@ -351,6 +364,68 @@ def _as_month(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value.replace(day=1)
+
+
+#: The outcome table's row for concerns still open: with it, the three
+#: concern tables count the same concerns and share one total.
+NOT_CLOSED = ("open", "Not closed yet")
+
+
+def _concerns(user, filters: Filters) -> tuple[dict[str, Table], Acknowledging]:
+    """Concerns raised in the period by kind, urgency and outcome, and the
+    time to acknowledge them: one query."""
+    start, end = _local_day_bounds(filters)
+    rows = (
+        _for_service(Concern.objects.visible_to(user), filters, "match__referral__service")
+        .filter(raised_at__gte=start, raised_at__lt=end)
+        .order_by()
+        .values_list("kind", "urgency", "status", "outcome", "source", "raised_at", "acknowledged_at")
+    )
+    by_kind: Counter = Counter()
+    by_urgency: Counter = Counter()
+    by_outcome: Counter = Counter()
+    minutes: list[float] = []
+    for kind, urgency, status, outcome, source, raised_at, acknowledged_at in rows:
+        by_kind[kind] += 1
+        by_urgency[urgency] += 1
+        by_outcome[outcome if status == ConcernStatus.CLOSED else NOT_CLOSED[0]] += 1
+        if acknowledged_at is not None and source != ConcernSource.SUPERVISION:
+            minutes.append(max((acknowledged_at - raised_at).total_seconds(), 0) / 60)
+
+    outcome_rows = [*ConcernOutcome.choices, NOT_CLOSED]
+    counts = {
+        "concerns_by_kind": ("Concerns raised by kind", "Kind", list(Kind.choices), by_kind),
+        "concerns_by_urgency": ("Concerns raised by urgency", "Urgency", list(Urgency.choices), by_urgency),
+        "concerns_by_outcome": ("Concerns raised by outcome", "Outcome", outcome_rows, by_outcome),
+    }
+
+    def build(hide_totals: bool) -> dict[str, Table]:
+        return {
+            key: table(
+                key=key,
+                caption=caption,
+                row_heading=heading,
+                rows=rows,
+                columns={"Concerns": [counted[value] for value, _ in rows]},
+                chart="horizontal",
+                hide_totals=hide_totals,
+            )
+            for key, (caption, heading, rows, counted) in counts.items()
+        }
+
+    tables = build(hide_totals=False)
+    if any(built.totals[0].hidden for built in tables.values()):
+        # One total in three tables: hidden in one, it must be hidden in all.
+        tables = build(hide_totals=True)
+
+    acknowledged = protect(len(minutes))
+    if not minutes or acknowledged.hidden:
+        return tables, Acknowledging(concerns=acknowledged)
+    return tables, Acknowledging(
+        concerns=acknowledged,
+        median_minutes=Decimal(str(stats.percentile(minutes, 0.5))).quantize(Decimal("0.1")),
+        p90_minutes=Decimal(str(stats.percentile(minutes, 0.9))).quantize(Decimal("0.1")),
+    )
 
 
 def _outcomes(user, filters: Filters) -> list[Outcome]:

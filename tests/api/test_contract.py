@@ -80,6 +80,27 @@ def test_a_volunteer_does_not_see_wellbeing_and_the_schema_does_not_require_it(s
     assert "wellbeing" in component(schema, "Supervision")["required"]  # writing one still needs it
 
 
+def test_a_volunteer_reads_what_the_concern_schema_requires_and_not_the_notes(schema, world, volunteer):
+    concern = OBJECTS["concern"](world)  # raised by the persona volunteer
+    row = api(volunteer).get(f"/api/v1/concerns/{concern.pk}/").json()
+    assert set(component(schema, "ConcernDetail")["required"]) <= row.keys()
+    assert {"owner", "outcome", "raised_by_name"}.isdisjoint(row)
+    assert {"owner", "outcome"} <= component(schema, "ConcernDetail")["properties"].keys()
+    assert "note" in component(schema, "ConcernEvent")["properties"]
+    assert set(component(schema, "ConcernEvent")["required"]) == {"kind", "at"}
+
+
+def test_the_concern_list_documents_its_filters_and_choices(schema):
+    documented = parameters(schema, "/api/v1/concerns/")
+    assert {"status", "urgency", "owner", "page"} <= documented.keys()
+    assert documented["urgency"]["pattern"] == "^(danger_now|today|this_week)$"
+    raising = component(schema, "ConcernRaise")
+    assert set(raising["required"]) == {"about", "kind", "urgency", "details"}
+    assert "mental_health" in raising["properties"]["kind"]["pattern"]
+    created = schema["paths"]["/api/v1/concerns/"]["post"]["responses"]
+    assert {"200", "201"} <= created.keys()  # 200: the same client_key sent again
+
+
 def test_the_referral_list_documents_its_filters(schema):
     documented = parameters(schema, "/api/v1/referrals/")
     assert {"status", "service", "council_area", "urgency", "page"} <= documented.keys()
@@ -96,6 +117,8 @@ def test_the_referral_list_documents_its_filters(schema):
         ("/api/v1/assessments/", {"timepoint": "someday"}),
         ("/api/v1/matches/", {"status": "nope"}),
         ("/api/v1/concerns/", {"status": ""}),
+        ("/api/v1/concerns/", {"urgency": "soon"}),
+        ("/api/v1/concerns/", {"owner": "0"}),
         ("/api/v1/group-sessions/", {"upcoming": "maybe"}),
         ("/api/v1/bookings/", {"session": "x"}),
         ("/api/v1/conflicts/", {"parent": "-1"}),

@@ -11,7 +11,6 @@ from operations.core.api import ScopedViewSetMixin, ServiceViewSet
 from operations.groups.api import BookingViewSet, GroupViewSet
 from tests.core.test_api import api_client_for
 from volunteers.matching.api import (
-    ConcernViewSet,
     ConflictViewSet,
     ContactLogViewSet,
     DirectoryViewSet,
@@ -20,6 +19,7 @@ from volunteers.matching.api import (
     VisitViewSet,
 )
 from volunteers.matching.models import DirectoryEntry
+from volunteers.safeguarding.api import ConcernViewSet
 
 VIEWSETS = [
     ServiceViewSet,

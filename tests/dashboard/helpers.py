@@ -16,6 +16,7 @@ from tests.factories import (
     AssessmentFactory,
     BookingChildFactory,
     BookingFactory,
+    ConcernFactory,
     ContactLogFactory,
     GroupSessionFactory,
     HeadCountFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
 )
 from tests.volunteers.helpers import make_profile
 from volunteers.matching.models import Match, MatchStatus
+from volunteers.safeguarding.models import Concern, ConcernStatus
 
 #: The period most tests ask about.
 FROM, TO = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
@@ -126,3 +128,26 @@ def group_session_with(
     if drop_in_adults:
         HeadCountFactory(session=session, mothers=drop_in_adults, fathers=0, children=0)
     return session
+
+
+#: When the concerns of most tests are raised: inside PERIOD.
+RAISED_AT = dt.datetime(2026, 2, 10, 10, 0, tzinfo=dt.UTC)
+
+
+def concern(
+    match: Match,
+    *,
+    raised_at: dt.datetime = RAISED_AT,
+    acknowledged_after: dt.timedelta | None = None,
+    outcome: str = "",
+    **fields,
+) -> Concern:
+    """A concern on ``match``: new, or acknowledged ``acknowledged_after`` it
+    was raised, and closed with ``outcome`` if given."""
+    worked = {}
+    if acknowledged_after is not None or outcome:
+        acknowledged_at = raised_at + (acknowledged_after or dt.timedelta(minutes=10))
+        worked = {"status": ConcernStatus.ACKNOWLEDGED, "acknowledged_at": acknowledged_at}
+        if outcome:
+            worked.update(status=ConcernStatus.CLOSED, outcome=outcome, closed_at=acknowledged_at)
+    return ConcernFactory(match=match, raised_at=raised_at, **worked, **fields)

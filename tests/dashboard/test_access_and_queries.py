@@ -14,6 +14,7 @@ from operations.dashboard.cache import forget_all
 from tests.dashboard.helpers import (
     PERIOD,
     before_and_after,
+    concern,
     consenting_referral,
     group_session_with,
     referral,
@@ -29,10 +30,11 @@ pytestmark = pytest.mark.django_db
 # parent, 5 parents supported (a count), 6 contacts (count and minutes),
 # 7 referrals' waits (received and started), 8 volunteer settings,
 # 9 volunteers with supervision and PVG, 10 group sessions by month (head
-# counts), 11 group attendance by month, 12 assessments before and after; the
-# pages end with 13 the bell and 14 the services (the filter form). Filtered
-# by a service, the chosen service is read after the membership.
-FIGURES = 9
+# counts), 11 group attendance by month, 12 concerns raised (kind, urgency,
+# outcome and time to acknowledge, issue 20), 13 assessments before and after;
+# the pages end with 14 the bell and 15 the services (the filter form).
+# Filtered by a service, the chosen service is read after the membership.
+FIGURES = 10
 PAGE_QUERIES = 3 + FIGURES + 2
 API_QUERIES = 3 + FIGURES
 # The figures kept from the last view: 1 session, 2 user, 3 membership,
@@ -79,7 +81,7 @@ def test_the_page_carries_its_chart_data_and_a_table_for_every_chart(manager_cli
     assert '<script id="dashboard-charts" type="application/json">' in page
     assert "vendor/chartjs/chart.umd.min.js" in page
     charts = page.count("<canvas data-chart=")
-    assert charts == 7
+    assert charts == 10  # 7, and concerns by kind, urgency and outcome
     assert page.count("<caption>") >= charts
     assert '<th scope="col">Source</th>' in page
 
@@ -96,7 +98,8 @@ def _fill(organisation, service, *, copies: int) -> None:
         made = consenting_referral(
             organisation, service, received_on=dt.date(2026, 2, 1 + index % 27), started_on=dt.date(2026, 3, 1)
         )
-        supported(made)
+        match = supported(made)
+        concern(match, acknowledged_after=dt.timedelta(minutes=20 + index), outcome="advice" if index % 2 else "")
         before_and_after(made, measure="epds", baseline=18, latest=10)
         make_profile(organisation=organisation, today=today)
         group_session_with(

@@ -1,7 +1,6 @@
-"""API for the coordinator's matching records: concerns (read, record the
-action taken), match reviews (record, list) and conflicts of interest
-(record, list, remove). Staff only; bad input is a 400 with field errors
-and writes nothing."""
+"""API for the coordinator's matching records: match reviews (record, list)
+and conflicts of interest (record, list, remove). Staff only; bad input is a
+400 with field errors and writes nothing. (Concerns: tests/safeguarding/test_api.py.)"""
 
 from __future__ import annotations
 
@@ -13,8 +12,7 @@ from django.utils import timezone
 from operations.core.audit import AuditEvent
 from tests.factories import MatchFactory, council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
-from volunteers.matching import services
-from volunteers.matching.models import Concern, ConcernStatus, ConflictOfInterest, Match, MatchReview, MatchStatus
+from volunteers.matching.models import ConflictOfInterest, Match, MatchReview, MatchStatus
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -36,54 +34,6 @@ def match(organisation, service, area, volunteer) -> Match:
         status=MatchStatus.ACTIVE,
         started_on=None,  # no contact logged yet
     )
-
-
-@pytest.fixture
-def concern(match, volunteer) -> Concern:
-    log = services.contact_log_create(
-        actor=volunteer,
-        match=match,
-        data={
-            "contact_date": timezone.localdate(),
-            "duration_minutes": 30,
-            "mode": "phone",
-            "has_concern": True,
-            "note": "Sounded very low",
-        },
-    )
-    return log.concern
-
-
-def test_a_coordinator_reads_concerns_and_records_the_action_taken(coordinator_client, concern) -> None:
-    listed = coordinator_client.get("/api/v1/concerns/?status=open").json()
-    assert [c["id"] for c in listed["results"]] == [concern.pk]
-    one = coordinator_client.get(f"/api/v1/concerns/{concern.pk}/").json()
-    assert one["details"] == "Sounded very low"
-    assert AuditEvent.objects.filter(action="view", object_id=str(concern.pk)).exists()
-    closed = coordinator_client.post(
-        f"/api/v1/concerns/{concern.pk}/close/", {"action_taken": "Called her GP with consent"}, content_type=JSON
-    )
-    assert closed.status_code == 200
-    assert (closed.json()["status"], closed.json()["action_taken"]) == ("closed", "Called her GP with consent")
-    assert coordinator_client.get("/api/v1/concerns/?status=open").json()["results"] == []
-
-
-def test_closing_a_concern_without_an_action_is_refused_and_it_stays_open(coordinator_client, concern) -> None:
-    response = coordinator_client.post(
-        f"/api/v1/concerns/{concern.pk}/close/", {"action_taken": " "}, content_type=JSON
-    )
-    assert response.status_code == 400
-    assert "action_taken" in response.json()
-    concern.refresh_from_db()
-    assert concern.status == ConcernStatus.OPEN
-
-
-def test_concerns_are_not_for_volunteers_nor_another_organisation(
-    volunteer_client, other_coordinator_client, concern
-) -> None:
-    assert volunteer_client.get("/api/v1/concerns/").status_code == 403
-    assert other_coordinator_client.get(f"/api/v1/concerns/{concern.pk}/").status_code == 404
-    assert other_coordinator_client.get("/api/v1/concerns/").json()["count"] == 0
 
 
 def test_recording_a_review_sets_the_next_one_and_lists_it(coordinator_client, match) -> None:

@@ -129,12 +129,19 @@ def concern_raise(*, actor: User, data: dict[str, Any]) -> Concern:
     themself, and tells the leads, the supervisor and the coordinators in the
     same transaction. ``client_key``, when given, makes it happen once: the
     same key again returns the concern already kept, and writes nothing."""
+    return concern_raise_once(actor=actor, data=data)[0]
+
+
+def concern_raise_once(*, actor: User, data: dict[str, Any]) -> tuple[Concern, bool]:
+    """``concern_raise``, saying whether the concern was made now (False: the
+    same ``client_key`` was sent before and that concern is returned), so the
+    API can answer a resent concern 200 rather than 201."""
     membership = active_membership(actor)
     key = data.get("client_key")
     if key and membership is not None:
-        kept = Concern.objects.filter(organisation_id=membership.organisation_id, client_key=key).first()
+        kept = _kept(membership.organisation_id, key, actor)
         if kept is not None:
-            return kept
+            return kept, False
     errors = raise_errors(actor=actor, membership=membership, data=data)
     if errors:
         raise ValidationError(errors)
@@ -142,7 +149,7 @@ def concern_raise(*, actor: User, data: dict[str, Any]) -> Concern:
     volunteer = _volunteer_for(actor, membership, match, data)
     try:
         with transaction.atomic():
-            return _write_concern(
+            concern = _write_concern(
                 actor=actor,
                 organisation_id=membership.organisation_id,
                 match=match,
@@ -154,12 +161,23 @@ def concern_raise(*, actor: User, data: dict[str, Any]) -> Concern:
                 client_key=key,
                 source=Source.FORM,
             )
+            return concern, True
     except IntegrityError:
         # The same concern arrived twice at once: the other request kept it.
-        kept = Concern.objects.filter(organisation_id=membership.organisation_id, client_key=key).first()
-        if key and kept is not None:
-            return kept
+        kept = _kept(membership.organisation_id, key, actor) if key else None
+        if kept is not None:
+            return kept, False
         raise
+
+
+def _kept(organisation_id: int, key, actor: User) -> Concern | None:
+    """The concern already sent with ``key``. A key is the sender's own: the
+    same key from someone else is refused rather than answered with a
+    concern they may not see."""
+    kept = Concern.objects.filter(organisation_id=organisation_id, client_key=key).first()
+    if kept is not None and kept.raised_by_id != actor.pk:
+        raise ValidationError({"client_key": "This key was already used for another concern; send a new one."})
+    return kept
 
 
 def _volunteer_for(actor, membership, match, data) -> VolunteerProfile | None:

@@ -1,5 +1,5 @@
 """Rows of the matching sub-app (issue 5): candidates, matches, visits,
-contact logs, concerns, conflicts of interest and the directory."""
+contact logs, conflicts of interest and the directory (concerns: safeguarding)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from tests.security.matrix.answers import (
 # their organisation; a volunteer or PSO opens only their OWN matches (another
 # volunteer's family is "not found"), and logs contacts and plans visits only
 # on them. Candidates, needs, conflicts, confirming, proposals, moves,
-# extensions, reviews and closing concerns are staff only (403 first).
+# extensions and reviews are staff only (403 first).
 OWN_MATCH = answers(LOGIN, 200, 404, 200, 200, 404)
 STRANGER_MATCH = answers(LOGIN, 404, 404, 200, 200, 404)
 
@@ -94,8 +94,6 @@ PAGES: dict[str, list[Case]] = {
     "matching:match-move": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-extend": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-review": staff_post("match", "other_match", answer=REDIRECT),
-    # Asks first (the confirmation page is the form); an empty action taken is a field error.
-    "matching:concern-close": staff_confirm("concern", "other_concern", answer=400),
     "matching:match-end": staff_confirm("match", "other_match", answer=400),
     # Managers edit their organisation's signposting directory and matching settings in the admin.
     **admin_model(
@@ -182,11 +180,7 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/contact-logs/{id}/": api_member_match(
         "contact_log", "pso_contact_log", "stranger_contact_log", "other_contact_log"
     ),
-    # Concerns, match reviews and conflicts of interest are staff records.
-    "GET /api/v1/concerns/": [Case(API_STAFF)],
-    "GET /api/v1/concerns/{id}/": api_staff_object("concern", "other_concern"),
-    # No action given: a field error, the concern stays open.
-    "POST /api/v1/concerns/{id}/close/": api_staff_write("concern", "other_concern"),
+    # Match reviews and conflicts of interest are staff records.
     "GET /api/v1/match-reviews/": [Case(API_STAFF)],
     "POST /api/v1/match-reviews/": [
         Case(API_STAFF_BAD_INPUT, data={}),

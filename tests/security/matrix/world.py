@@ -364,9 +364,6 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "pso_contact_log": lambda world: ContactLogFactory(match=made(world, "pso_match")),
     "stranger_contact_log": lambda world: ContactLogFactory(match=made(world, "stranger_match")),
     "other_contact_log": lambda world: ContactLogFactory(match=made(world, "other_match")),
-    # Raised by the persona volunteer on their own match.
-    "concern": lambda world: ConcernFactory(match=made(world, "match")),
-    "other_concern": lambda world: ConcernFactory(match=made(world, "other_match")),
     "conflict": lambda world: ConflictOfInterestFactory(
         organisation=world.organisation, parent=made(world, "parent"), volunteer=made(world, "stranger_profile")
     ),
@@ -386,6 +383,19 @@ MATCHING_OBJECTS: dict[str, Callable[[Any], Any]] = {
     # Dates for request bodies, as the API takes them.
     "today": lambda world: timezone.localdate().isoformat(),
     "soon": lambda world: (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+}
+
+
+# --- Safeguarding (issue 20) ---------------------------------------------------
+# "concern" was raised by the persona volunteer about their own match's
+# family; the persona PSO, their supervisor, may see and work it.
+# "stranger_concern" was raised by the stranger on the stranger's match:
+# neither the persona volunteer nor the persona PSO may see it.
+
+SAFEGUARDING_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "concern": lambda world: ConcernFactory(match=made(world, "match")),
+    "stranger_concern": lambda world: ConcernFactory(match=made(world, "stranger_match")),
+    "other_concern": lambda world: ConcernFactory(match=made(world, "other_match")),
 }
 
 
@@ -466,6 +476,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **APP_OBJECTS,
     **GROUP_OBJECTS,
     **MATCHING_OBJECTS,
+    **SAFEGUARDING_OBJECTS,
     **OUTCOME_OBJECTS,
     **EVALUATION_OBJECTS,
 }
