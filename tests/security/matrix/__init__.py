@@ -33,9 +33,6 @@ own organisation (``service``) and one of the other organisation
 (``other_service``), so guessing an id is covered. Objects are made by the
 functions in ``OBJECTS``; any other argument is used as is.
 
-A case with ``pending`` (the reason) runs as an expected failure: a page
-whose view is still a placeholder. Empty it when the view is written.
-
 Answers: a status code (200, 201, 400 = passed the permission check and was
 refused as bad input, nothing written; 403; 404; 405), ``LOGIN`` (302 to a
 sign-in page) or ``REDIRECT`` (302 anywhere else).

@@ -28,9 +28,6 @@ class Case:
     method: str = "GET"
     data: dict[str, Any] | None = None
     note: str = ""
-    # Why the row is expected to fail for now (a page whose view is still a
-    # placeholder): the case runs as an expected failure until it is emptied.
-    pending: str = ""
 
 
 # --- Common answers --------------------------------------------------------

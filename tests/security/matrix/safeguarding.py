@@ -27,17 +27,6 @@ from tests.security.matrix.answers import (
     answers,
 )
 
-#: The pages' views are written on another branch (wt-raise: raising and
-#: "My concerns"; wt-work: the worklist, a concern, its steps and the
-#: settings); here they are placeholders that answer 404. The rows say what
-#: those views answer; empty this when they are merged, and every page row
-#: below runs for real.
-PAGES_PENDING = "safeguarding pages are placeholders on this branch (wt-raise and wt-work write them)"
-
-
-def _pending(cases: list[Case]) -> list[Case]:
-    return [Case(**{**case.__dict__, "pending": PAGES_PENDING}) for case in cases]
-
 
 def concern_step(*, empty_post: int | str) -> list[Case]:
     """A POST-only step on a concern (acknowledge, plan, close). The persona
@@ -54,29 +43,26 @@ def concern_step(*, empty_post: int | str) -> list[Case]:
 
 PAGES: dict[str, list[Case]] = {
     # Any member raises a concern; an empty form is a field error, nothing sent.
-    "safeguarding:concern-new": _pending(
-        [Case(MEMBERS), Case(answers(LOGIN, 400, 400, 400, 400, 400), method="POST", data={})]
-    ),
-    "safeguarding:concern-mine": _pending([Case(MEMBERS, note="each sees the concerns they raised")]),
+    "safeguarding:concern-new": [Case(MEMBERS), Case(answers(LOGIN, 400, 400, 400, 400, 400), method="POST", data={})],
+    "safeguarding:concern-mine": [Case(MEMBERS, note="each sees the concerns they raised")],
     # A volunteer works no concerns: the worklist sends them to "My concerns".
-    "safeguarding:concern-list": _pending(
-        [Case(answers(LOGIN, REDIRECT, 200, 200, 200, 200), note="each sees what visible_to gives them")]
-    ),
+    "safeguarding:concern-list": [
+        Case(answers(LOGIN, REDIRECT, 200, 200, 200, 200), note="each sees what visible_to gives them")
+    ],
     # The volunteer who raised it reads its status on "My concerns", never its notes.
-    "safeguarding:concern-detail": _pending(
-        [
-            Case(answers(LOGIN, REDIRECT, 200, 200, 200, 404), args=("concern",), note="the persona volunteer's"),
-            Case(answers(LOGIN, 404, 404, 200, 200, 404), args=("stranger_concern",), note="another volunteer's"),
-            Case(OTHER_ORGANISATION, args=("other_concern",)),
-        ]
-    ),
+    "safeguarding:concern-detail": [
+        Case(answers(LOGIN, REDIRECT, 200, 200, 200, 404), args=("concern",), note="the persona volunteer's"),
+        Case(answers(LOGIN, 404, 404, 200, 200, 404), args=("stranger_concern",), note="another volunteer's"),
+        Case(OTHER_ORGANISATION, args=("other_concern",)),
+    ],
     # Acknowledging one already acknowledged changes nothing and goes back to it.
-    "safeguarding:concern-acknowledge": _pending(concern_step(empty_post=REDIRECT)),
-    "safeguarding:concern-plan": _pending(concern_step(empty_post=400)),
-    "safeguarding:concern-close": _pending(concern_step(empty_post=400)),
-    "safeguarding:settings": _pending(
-        [Case(MANAGERS_ONLY), Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={})]
-    ),
+    "safeguarding:concern-acknowledge": concern_step(empty_post=REDIRECT),
+    "safeguarding:concern-plan": concern_step(empty_post=400),
+    "safeguarding:concern-close": concern_step(empty_post=400),
+    "safeguarding:settings": [
+        Case(MANAGERS_ONLY),
+        Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}),
+    ],
 }
 
 
