@@ -1,7 +1,10 @@
 """Browser journey of issue 20: a volunteer on a phone raises a "danger now"
 concern, sees the organisation's 999 and on-call instructions before
 sending anything, loses the reply on a poor connection and sends again (kept
-once), and sees it in "My concerns"; the safeguarding lead's home lists it.
+once), and sees it in "My concerns"; the safeguarding lead's home lists it and
+their bell counts it once a real worker has delivered it; the lead opens it
+from the bell, acknowledges it and closes it with an outcome, and the
+volunteer then reads "Closed: action taken".
 Each page is checked with axe-core; screenshots of each step go to
 tests/e2e/artifacts/ (or E2E_SHOTS)."""
 
@@ -15,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from operations.core.models import Organisation, Role
-from tests.e2e.conftest import ARTIFACTS, check_accessibility, sign_in
+from tests.e2e.conftest import ARTIFACTS, check_accessibility, reload_until_visible, sign_in
 from tests.factories import member
 from volunteers.matching.models import Match
 from volunteers.safeguarding.models import Concern, ConcernEvent, SafeguardingSettings, Urgency
@@ -55,7 +58,10 @@ def lose_the_reply(route: Route) -> None:
         route.continue_()
 
 
-def test_a_volunteer_raises_a_danger_now_concern_on_a_phone_and_the_lead_sees_it(lead, new_page, live_server):
+@pytest.mark.worker
+def test_a_volunteer_raises_a_danger_now_concern_on_a_phone_and_the_lead_sees_it(
+    lead, new_page, live_server, live_worker
+):
     match = Match.objects.open().filter(volunteer__user__username="volunteer").order_by("pk").first()
     assert match is not None, "the demo volunteer supports families"
     family = match.parent.preferred_name or match.parent.first_name
@@ -154,3 +160,32 @@ def test_a_volunteer_raises_a_danger_now_concern_on_a_phone_and_the_lead_sees_it
     expect(panel).to_contain_text("Someone is in danger now")
     check_accessibility(desk, "journey concern lead home")
     shot(desk, "7-lead-home")
+
+    # The bell counts it once the worker has delivered it; opening it reads it
+    # and goes to the concern itself.
+    bell = desk.get_by_role("link", name=re.compile(r"Notifications \d+ unread"))
+    reload_until_visible(desk, bell)
+    bell.click()
+    item = desk.get_by_role("listitem").filter(has_text=f"Concern #{concern.pk}")
+    expect(item).to_contain_text(family)
+    shot(desk, "8-lead-bell")
+    item.get_by_role("button", name=re.compile("^Open")).click()
+    expect(desk).to_have_url(re.compile(rf"/concerns/{concern.pk}/$"))
+    desk.get_by_role("button", name="Acknowledge").click()
+    expect(desk.get_by_text("Acknowledged").first).to_be_visible()
+    close = desk.get_by_role("region", name=re.compile("^Close"))
+    close.get_by_role("radio", name="Referred to GP, midwife or health visitor").check()
+    close.get_by_label("What was done").fill("Called her GP, who is seeing her this afternoon.")
+    check_accessibility(desk, "journey concern lead closing")
+    close.get_by_role("button", name=re.compile("^Close")).click()
+    expect(desk.get_by_text("Concern closed.", exact=False)).to_be_visible()
+    shot(desk, "9-lead-closed")
+    concern.refresh_from_db()
+    assert (concern.status, concern.outcome) == ("closed", "health")
+
+    # The volunteer sees that it was heard and closed, never the note.
+    phone.goto(f"{live_server.url}/concerns/mine/")
+    mine = phone.get_by_role("listitem").filter(has_text="Mental health or risk to self")
+    expect(mine).to_contain_text("Closed: action taken")
+    expect(phone.get_by_text("Called her GP")).to_have_count(0)
+    shot(phone, "10-volunteer-sees-closed")
