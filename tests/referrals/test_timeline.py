@@ -145,7 +145,7 @@ EXPECTED = [
     ("booking", "Booked on"),  # day 10 09:00
     ("concern", "Concern (domestic abuse) closed"),  # day 9 12:00
     ("concern", "Concern raised (domestic abuse)"),  # day 8 14:05
-    ("contact", "Phone with"),  # day 7
+    ("contact", "Phone call with"),  # day 7
     ("visit", "Home visit with"),  # day 6 11:00
     ("match", "Support with"),  # started, day 5
     ("match", "Introduced to"),  # day 4
@@ -178,7 +178,7 @@ def test_every_kind_appears_in_date_order_in_plain_words(coordinator_client, his
     text = timeline_text(response)
     # A moment with its time, a day without one: "14 Feb 2028 14:05", "14 Feb 2028".
     assert f"{short_date(day(8))} 14:05" in text
-    assert f"{short_date(day(7))} Contact logs" in text
+    assert f"{short_date(day(7))} Contact logs Phone call with" in text
     assert "Concern raised (domestic abuse); urgency: today" in text
     assert "Concern (domestic abuse) closed. Outcome: Referred to GP, midwife or health visitor" in text
     assert re.search(r"Match with [\w ]+ ended: planned ending", text)

@@ -16,6 +16,14 @@ from operations.core.models import STAFF_ROLES
 from operations.core.timeline import Entry, at, on
 from volunteers.matching.models import ContactLog, ContactMode, Match, MatchReview, MatchStatus, Topic, Visit
 
+#: The modes as a line of the timeline says them ("Phone call with Jo", not "Phone with Jo").
+MODE_WORDS = {
+    **dict(ContactMode.choices),
+    ContactMode.PHONE: "Phone call",
+    ContactMode.VIDEO: "Video call",
+    ContactMode.CAFE: "Café meeting",
+}
+
 KINDS = {
     "match": "Matches and reviews",
     "visit": "Planned visits",
@@ -105,7 +113,6 @@ def _visits(parent, *, user, limit: int) -> list[Entry]:
         # A visit without a time sorts at the start of its day, as the merge orders it.
         .order_by("-planned_for", F("at_time").desc(nulls_last=True), "-pk")[:limit]
     )
-    modes = dict(ContactMode.choices)
     found = []
     for visit in visits:
         state = " (cancelled)" if visit.cancelled else ""
@@ -114,7 +121,7 @@ def _visits(parent, *, user, limit: int) -> list[Entry]:
                 visit.planned_for,
                 visit.at_time,
                 kind="visit",
-                label=f"{modes.get(visit.mode, 'Visit')} with {visit.match.volunteer.user} planned{state}",
+                label=f"{MODE_WORDS.get(visit.mode, 'Visit')} with {visit.match.volunteer.user} planned{state}",
                 link=_match_url(visit.match_id),
                 detail=visit.place,
             )
@@ -138,7 +145,6 @@ def _contacts(parent, *, user, limit: int) -> list[Entry]:
         .select_related("match__volunteer__user")
         .order_by("-contact_date", "-pk")[:limit]
     )
-    modes = dict(ContactMode.choices)
     topics = dict(Topic.choices)
     found = []
     for log in logs:
@@ -151,11 +157,12 @@ def _contacts(parent, *, user, limit: int) -> list[Entry]:
         )
         detail = " · ".join(part for part in (about, note) if part)
         concern = "; a concern was raised" if log.has_concern else ""
+        label = f"{MODE_WORDS.get(log.mode, 'Contact')} with {volunteer.user}, {log.duration_minutes} min{concern}"
         found.append(
             on(
                 log.contact_date,
                 kind="contact",
-                label=f"{modes.get(log.mode, 'Contact')} with {volunteer.user}, {log.duration_minutes} min{concern}",
+                label=label,
                 link=_match_url(log.match_id),
                 detail=detail,
             )
