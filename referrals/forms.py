@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -432,3 +433,31 @@ class LiftRestrictionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: the record was corrected and the parent was told.",
     )
+
+
+class TimelineFilterForm(forms.Form):
+    """The kinds of entry the parent's timeline shows; none ticked shows every kind."""
+
+    kind = forms.MultipleChoiceField(
+        label="Show",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose from the kinds listed.",
+        },
+    )
+
+    def __init__(self, *args, kinds: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds.items())
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(InlineCheckboxes("kind"))
+
+    def chosen(self) -> list[str]:
+        """The kinds ticked, or every kind when none is (or the choice was not understood)."""
+        every = [code for code, _ in self.fields["kind"].choices]
+        if self.is_valid() and self.cleaned_data["kind"]:
+            return self.cleaned_data["kind"]
+        return every

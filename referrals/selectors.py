@@ -1,11 +1,11 @@
-"""Reads of the referrals app: board, waiting list, home panels, timeline."""
+"""Reads of the referrals app: board, waiting list, home panels (the parent's timeline is in timeline.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from statistics import median
 from typing import NamedTuple
 
@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 
 from operations.core.dates import short_date
 from operations.core.working_days import subtract_working_days
-from referrals.models import Child, Parent, Referral, ReferralTransition, Urgency, parent_name
+from referrals.models import Child, Parent, Referral, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_choices
 
 ENDING_SOON_WEEKS = 8
@@ -380,40 +380,6 @@ def coordinator_panels(user, today: date | None = None) -> dict:
     found = _share_out(fetched, _referral_panel_tests(**dates), PANEL_ROWS)
     found |= _share_out(list(_child_panel_rows(user, today=today)), CHILD_PANEL_TESTS, PANEL_ROWS)
     return {"today": today, "panel_rows": PANEL_ROWS, **found}
-
-
-@dataclass
-class TimelineEntry:
-    at: datetime | date
-    title: str
-    detail: str = ""
-
-
-def parent_timeline(parent: Parent) -> list[TimelineEntry]:
-    """Everything that happened for a family, newest first. Later apps
-    (contacts, matches) will add their entries here."""
-    labels = dict(Status.choices)
-    entries: list[TimelineEntry] = []
-    transitions = ReferralTransition.objects.filter(referral__parent=parent).select_related("referral__service", "by")
-    for t in transitions:
-        if t.from_status:
-            title = f"{t.referral.service.name}: {labels[t.from_status]} → {labels[t.to_status]}"
-        else:
-            title = f"{t.referral.service.name}: referral received"
-        entries.append(TimelineEntry(t.at, title, f"by {t.by or 'someone removed'}. {t.reason}".strip()))
-    for child in parent.children.all():
-        if child.birth_date:
-            entries.append(TimelineEntry(child.birth_date, "Birth", child.name))
-        if child.loss_date:
-            entries.append(TimelineEntry(child.loss_date, f"Baby loss ({child.get_loss_kind_display().lower()})"))
-
-    def key(entry: TimelineEntry) -> datetime:
-        at = entry.at
-        if isinstance(at, datetime):
-            return at
-        return timezone.make_aware(datetime.combine(at, time.min))
-
-    return sorted(entries, key=key, reverse=True)
 
 
 def referral_counts_by_state(user) -> dict[str, int]:

@@ -8,12 +8,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
 from operations.core.page_panels import panels_for
+from operations.core.timeline import kinds as timeline_kinds
+from operations.core.timeline import timeline_page
 from referrals import selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
 from referrals.checklist import intake_checklist
@@ -30,6 +33,7 @@ from referrals.forms import (
     ReferralForm,
     RestrictionForm,
     SubjectAccessForm,
+    TimelineFilterForm,
     TransitionForm,
 )
 from referrals.models import ProcessingRestriction, Referral
@@ -37,6 +41,9 @@ from referrals.workflow import Status
 
 #: Rows per page of the waiting list; the place number runs on across pages.
 WAITING_PAGE_SIZE = 25
+#: Entries per page of a parent's timeline; a page number past the last here reads as the first page.
+TIMELINE_PAGE_SIZE = 50
+TIMELINE_LAST_PAGE = 1000
 
 
 @staff_required
@@ -189,6 +196,17 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_log(action=AuditAction.VIEW, actor=request.user, obj=parent, summary="Parent record viewed")
     children = list(parent.children.all())
     today = timezone.localdate()
+    timeline_filter = TimelineFilterForm(request.GET or None, kinds=timeline_kinds())
+    chosen = timeline_filter.chosen()
+    timeline = timeline_page(
+        parent,
+        user=request.user,
+        kinds=chosen,
+        number=_page_number(request.GET.get("page"), last=TIMELINE_LAST_PAGE),
+        size=TIMELINE_PAGE_SIZE,
+    )
+    # The kinds ticked travel with the page links (none ticked: every kind, no parameter).
+    filtered = timeline_filter.is_valid() and timeline_filter.cleaned_data["kind"]
     return render(
         request,
         "referrals/parent_detail.html",
@@ -197,13 +215,20 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "births_to_confirm": _unconfirmed(children, today),
             "referrals": parent.referrals.select_related("service"),
-            "timeline": selectors.parent_timeline(parent),
+            "timeline": timeline,
+            "timeline_filter": timeline_filter,
+            "timeline_query": urlencode([("kind", kind) for kind in chosen]) if filtered else "",
             # Panels of the layers above (the outcome measures), found by convention.
             "panels": panels_for("parent", request, parent),
             "contact": contact_permissions(parent),
             "today": today,
         },
     )
+
+
+def _page_number(value: str | None, *, last: int) -> int:
+    """A page number from the address: anything not a number from 1 to ``last`` is the first page."""
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= last else 1
 
 
 def _unconfirmed(children, today):

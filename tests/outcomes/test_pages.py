@@ -177,12 +177,14 @@ def test_the_parent_page_query_count_does_not_grow_with_assessments(
         add_assessments(referral, coordinator, count)
         parent_page(coordinator_client, referral.parent)  # warm-up: the first view fills per-process caches
         # 1 session, 2 user, 3 membership, 4 the parent, 5 the audit event of
-        # the view, 6 the children, 7 the timeline's referral moves and 8 its
-        # children's events, 9 the assessments with their alerts, 10 the bell,
-        # 11 the referrals with their service.
-        with django_assert_num_queries(11):
+        # the view, 6 the children, 7 the assessments with their alerts, 8 the
+        # bell, 9 the referrals with their service; the timeline (one query per
+        # kind of row: referral moves, births, matches, reviews, visits, contact
+        # logs, concern steps, bookings, assessments, alerts, messages) 10-20.
+        with django_assert_num_queries(20):
             page = parent_page(coordinator_client, referral.parent)
-    assert page.count("outcomes/assessments/") == 22
+    # Each assessment is linked twice: from the panel and from the timeline.
+    assert page.count("outcomes/assessments/") == 2 * 22
 
 
 # --- alerts ---------------------------------------------------------------------------

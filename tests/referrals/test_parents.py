@@ -126,7 +126,7 @@ def test_timeline_shows_transitions_and_births(coordinator, coordinator_client, 
     referral = ReferralFactory(organisation=organisation, parent=parent, service=service)
     services.referral_transition(actor=coordinator, referral=referral, to_status="contacted")
     page = coordinator_client.get(reverse("referrals:parent-detail", args=[parent.pk])).content.decode()
-    assert "Received → Contacted" in page
+    assert "Referral for Befriending moved from received to contacted" in page
     assert "Birth" in page
 
 
