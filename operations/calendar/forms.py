@@ -59,7 +59,9 @@ class CalendarForm(forms.Form):
         self.fields["group"].queryset = Group.objects.visible_to(user).order_by("name")
         if is_staff:
             self.fields["volunteer"].queryset = (
-                VolunteerProfile.objects.visible_to(user).select_related("user").order_by("user__first_name", "pk")
+                VolunteerProfile.objects.visible_to(user)
+                .select_related("user")
+                .order_by("user__first_name", "user__last_name", "pk")
             )
         else:
             # A volunteer or PSO sees their own calendar: nobody to choose.
@@ -75,9 +77,7 @@ class CalendarForm(forms.Form):
         try:
             return dt.date(int(year), int(month), 1)
         except ValueError:
-            raise forms.ValidationError(
-                "A month is written like 2028-02 (the calendar shows this month instead)."
-            ) from None
+            raise forms.ValidationError("The month in that address could not be read: showing this month.") from None
 
     def valid(self, name: str):
         """The field's value when it read, else None: a bad date does not

@@ -304,6 +304,7 @@ def _add_supervision_due(found: Entries, user, *, membership: Membership, first,
     session, or becoming active, plus the organisation's interval: the rule
     the compliance report and fitness to match use)."""
     settings = settings_for(membership.organisation_id)
+    today = timezone.localdate()
     people = VolunteerProfile.objects.visible_to(user).filter(status=Status.ACTIVE)
     if filters.volunteer_id is not None:
         people = people.filter(pk=filters.volunteer_id)
@@ -318,14 +319,17 @@ def _add_supervision_due(found: Entries, user, *, membership: Membership, first,
         )
         if due is None or not first <= due <= last:
             continue
-        own = user_id == user.pk
+        # Past its day with no session since, it is overdue: the compliance report's word.
+        state = "overdue" if due < today else "due"
+        if user_id == user.pk:
+            title = f"Your supervision is {state}"
+        else:
+            title = f"Supervision {state}: {_person(first_name, last_name, username)}"
         found.add(
             Entry(
                 day=due,
                 kind=Kind.SUPERVISION_DUE,
-                title="Your supervision is due"
-                if own
-                else f"Supervision due: {_person(first_name, last_name, username)}",
+                title=title,
                 url=record_url("volunteers:detail", pk),
                 detail=(f"Last supervised {short_date(last_held)}" if last_held else "Not supervised yet"),
             )

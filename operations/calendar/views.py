@@ -15,7 +15,7 @@ from operations.calendar.forms import CalendarForm
 from operations.calendar.periods import Period, View
 from operations.calendar.selectors import Entry, Filters, calendar_entries
 from operations.core.access import require_membership
-from operations.core.dates import MONTHS, WEEKDAYS, short_date
+from operations.core.dates import MONTHS, WEEKDAYS, day_month, short_date
 from operations.core.models import STAFF_ROLES
 
 #: Dates the calendar can show; beyond them the arithmetic of the next
@@ -37,6 +37,11 @@ class Day:
     def heading(self) -> str:
         """``Mon 14 Feb 2028``: planning needs the weekday."""
         return f"{WEEKDAYS[self.date.weekday()]} {short_date(self.date)}"
+
+    @property
+    def short_heading(self) -> str:
+        """``Mon 14 Feb``: a week's column, under a title with the year."""
+        return f"{WEEKDAYS[self.date.weekday()]} {day_month(self.date)}"
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
@@ -74,8 +79,16 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         )
         for day in period.days()
     ]
+    # The filter form as shown: what was understood, with the period's view
+    # and date, so choosing a filter keeps the period on screen. Unbound: the
+    # problems are listed above it, and showing it checks nothing again.
+    shown_form = CalendarForm(
+        user=request.user,
+        is_staff=is_staff,
+        initial={"view": view.value, "date": anchor, **_filter_params(filters)},
+    )
     context = {
-        "form": form,
+        "form": shown_form,
         "problems": problems,
         "period": period,
         "title": _title(period),

@@ -267,8 +267,8 @@ class TestWhoSeesWhat:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"month": "13"}, "A month is written like 2028-02"),
-        ({"month": "2028-13"}, "A month is written like 2028-02"),
+        ({"month": "13"}, "The month in that address could not be read"),
+        ({"month": "2028-13"}, "The month in that address could not be read"),
         ({"date": "garbage"}, "Enter a date like 14/02/2028"),
         ({"date": "2028-02-30"}, "Enter a date like 14/02/2028"),
         ({"view": "fortnight"}, "Choose a month, week or day view."),
@@ -302,3 +302,41 @@ def test_signed_out_is_sent_to_sign_in(client):
     response = client.get("/calendar/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["coordinator_client", "volunteer_client"])
+def test_every_entry_opens_its_record(request, persona, world, pso):
+    from tests.factories import SupervisorPairingFactory
+
+    SupervisorPairingFactory(volunteer=world["profile"], supervisor=pso)
+    client = request.getfixturevalue(persona)
+    urls = set()
+    for anchor in ("2028-02-01", "2028-03-01"):
+        response = client.get("/calendar/", {"view": "month", "date": anchor})
+        urls |= {entry.url for day in response.context["days"] for entry in day.entries}
+    # The visit's and the on-call window's match, the session, the supervision, the due date's profile.
+    assert len(urls) == (5 if persona == "coordinator_client" else 4)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_overdue_supervision_says_so(coordinator_client, organisation):
+    profile = VolunteerProfileFactory(organisation=organisation)
+    SupervisionSessionFactory(organisation=organisation, held_on=dt.date(2020, 1, 2), volunteers=[profile])
+    response = coordinator_client.get("/calendar/", {"view": "day", "date": "2020-02-13"})
+    assert titles(response, dt.date(2020, 2, 13)) == [f"Supervision overdue: {profile.user}"]
+
+
+def test_an_empty_period_says_so(coordinator_client, world):
+    response = coordinator_client.get("/calendar/", {"view": "month", "date": "2031-05-01"})
+    assert "Nothing planned this month." in response.content.decode()
+    response = coordinator_client.get(
+        "/calendar/",
+        {
+            "view": "week",
+            "date": "2028-02-14",
+            "group": world["group"].pk,
+            "service": world["match"].referral.service_id,
+        },
+    )
+    assert "Nothing planned this week with these filters." in response.content.decode()
