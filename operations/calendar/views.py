@@ -102,7 +102,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "previous": _url(view, period.previous(), kept),
             "next": _url(view, period.next(), kept),
             "today": _url(view, today, kept),
-            "views": [(choice, _url(choice, anchor, kept)) for choice in View],
+            # From a period holding today, another view opens on today (not the 1st).
+            "views": [(choice, _url(choice, today if period.contains(today) else anchor, kept)) for choice in View],
             "clear": _url(view, anchor, {}),
         },
         "period_noun": view.value,

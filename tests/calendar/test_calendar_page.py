@@ -276,6 +276,8 @@ class TestWhoSeesWhat:
         ({"date": "9999-12-31", "view": "day"}, "The calendar runs from 1900 to 2200"),
         ({"service": "abc"}, "That service is not one of yours"),
         ({"group": "99999999"}, "That group is not one you can see"),
+        ({"volunteer": "99999999999999999999999"}, "That person is not one you can see"),
+        ({"service": "-1"}, "That service is not one of yours"),
     ],
 )
 def test_a_bad_address_shows_the_current_period_with_a_message(coordinator_client, query, message):
@@ -340,3 +342,10 @@ def test_an_empty_period_says_so(coordinator_client, world):
         },
     )
     assert "Nothing planned this week with these filters." in response.content.decode()
+
+
+def test_switching_view_from_the_month_of_today_opens_today(coordinator_client):
+    today = timezone.localdate()
+    response = coordinator_client.get("/calendar/", {"view": "month", "date": today.replace(day=1).isoformat()})
+    views = dict(response.context["links"]["views"])
+    assert f"date={today.isoformat()}" in views["day"]
