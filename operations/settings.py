@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "operations.groups",
     "operations.dashboard",
     "operations.evaluation",
+    # The calendar reads matching, groups and volunteers: the top layer.
+    "operations.calendar",
     # The home page reads every app above: the top layer.
     "operations.home",
     "operations.core.apps.OperationsAdminConfig",

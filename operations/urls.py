@@ -26,6 +26,7 @@ urlpatterns = [
     path("concerns/", include("volunteers.safeguarding.urls")),
     path("notifications/", include("operations.notifications.urls")),
     path("groups/", include("operations.groups.urls")),
+    path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("admin/", admin.site.urls),

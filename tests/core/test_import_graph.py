@@ -56,6 +56,7 @@ TOP_LAYER = (
     "operations.groups",
     "operations.dashboard",
     "operations.evaluation",
+    "operations.calendar",
     "operations.home",
 )
 

@@ -18,7 +18,7 @@ Where things are:
   pages), ``admin`` (Django's admin site and the base layer's and
   third-party models in it; an app's admin models go in the app's module),
   ``referrals``, ``outcomes``, ``volunteers``, ``matching``, ``safeguarding``, ``groups``,
-  ``notifications``, ``dashboard``, ``evaluation``. A new row goes in the
+  ``notifications``, ``dashboard``, ``evaluation``, ``calendars``. A new row goes in the
   module of the app whose ``urls.py`` or ``api.py`` serves the route; a new
   app gets a module, listed in ``MODULES`` below.
 
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from tests.security.matrix import (
     admin,
+    calendars,
     core,
     dashboard,
     evaluation,
@@ -68,6 +69,7 @@ MODULES = (
     dashboard,
     outcomes,
     evaluation,
+    calendars,
 )
 
 
