@@ -1,0 +1,66 @@
+"""The shared helper: streams as it reads, writes words, refuses non-staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+
+from operations.core import downloads
+from operations.core.downloads import Column
+from tests.downloads.conftest import csv_rows, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user):
+    request = RequestFactory().get("/anything/", {"download": "csv"})
+    request.user = user
+    return request
+
+
+def test_csv_streams_while_the_rows_are_read(coordinator):
+    read = []
+
+    def rows():
+        for number in range(3 * downloads.CSV_BATCH):
+            read.append(number)
+            yield number
+
+    response = downloads.download(
+        _request(coordinator), fmt="csv", title="Numbers", filename="numbers",
+        columns=[Column("Number", lambda n: n)], rows=rows(),
+    )  # fmt: skip
+
+    assert response.streaming
+    assert read == []  # nothing is read before the response starts
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith("\ufeffNumber".encode())
+    assert len(read) <= downloads.CSV_BATCH + 1  # the first chunk went with the first batch only
+    assert len(list(chunks)) >= 2
+
+
+def test_cells_are_written_in_words(coordinator):
+    row = {"day": dt.date(2028, 2, 14), "flag": True, "none": None, "parts": ["a", "b"], "n": 3}
+    columns = [Column(name.capitalize(), lambda r, name=name: r[name]) for name in row]
+
+    response = downloads.download(
+        _request(coordinator), fmt="csv", title="Words", filename="words", columns=columns, rows=[row]
+    )
+    assert csv_rows(response)[1] == ["14 Feb 2028", "Yes", "", "a; b", "3"]
+
+    response = downloads.download(
+        _request(coordinator), fmt="xlsx", title="Words", filename="words", columns=columns, rows=[row]
+    )
+    day, *rest = xlsx_rows(response)[1]
+    assert day.date() == dt.date(2028, 2, 14)  # a real date cell, shown "14 Feb 2028"
+    assert rest == ["Yes", None, "a; b", 3]
+
+
+def test_only_coordinators_and_managers_may_download(volunteer, pso):
+    for user in (volunteer, pso):
+        with pytest.raises(PermissionDenied):
+            downloads.download(_request(user), fmt="csv", title="Numbers", filename="numbers", columns=[], rows=[])
