@@ -31,11 +31,9 @@ workbook (so a coordinator can sort and filter by date). Every text cell goes
 through ``spreadsheet_safe.neutralise``: a value a spreadsheet would run as a
 formula starts with a quote.
 
-Streaming: CSV is written in batches of rows as they are read, so a long
-list starts at once. The workbook is written row by row by openpyxl's
-write-only mode, which keeps each sheet in a temporary file rather than in
-memory, then sent in chunks: its memory stays flat, but the first byte goes
-once the workbook is complete (an xlsx is a ZIP whose directory comes last).
+Streaming: both formats are written in batches of rows as the rows are
+read and sent as they are written, so a long list starts at once and its
+memory stays flat (the workbook through ``operations.core.xlsx_stream``).
 """
 
 from __future__ import annotations
@@ -43,7 +41,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,6 +51,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from operations.core import xlsx_stream
 from operations.core.audit import AuditAction, audit_log
 from operations.core.dates import short_date
 from operations.core.models import STAFF_ROLES, active_membership
@@ -67,11 +65,6 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 #: CSV rows per chunk sent: one chunk per row would cost a write per row.
 CSV_BATCH = 500
-#: Bytes per chunk when sending the finished workbook.
-FILE_CHUNK = 64 * 1024
-#: How the workbook shows dates and times: as the pages write them.
-XLSX_DATE = "d mmm yyyy"
-XLSX_DATETIME = "d mmm yyyy hh:mm"
 
 
 @dataclass(frozen=True)
@@ -202,31 +195,22 @@ def _csv_chunks(columns: Sequence[Column], rows: Iterable[Any], notes: Mapping[s
     yield buffer.getvalue()
 
 
-def _xlsx_value(sheet, value: object):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
+def _xlsx_value(value: object) -> object:
+    """A value as a workbook cell: dates stay dates (the local time the page
+    shows: a workbook has no time zones), numbers stay numbers, text is
+    spreadsheet-safe words."""
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return value
     if isinstance(value, dt.datetime):
-        # Excel has no time zones: the local time the page shows.
-        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=local)
-        cell.number_format = XLSX_DATETIME
-        return cell
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = XLSX_DATE
-        return cell
-    if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, list | tuple):
         value = "; ".join(str(part) for part in value)
     return neutralise(_plain_text(value))
 
 
-def _sheet_title(title: str) -> str:
+def _sheet_name(title: str) -> str:
     # Excel's sheet names: at most 31 characters, none of []:*?/\
     cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
     return cleaned[:31] or "List"
@@ -235,32 +219,16 @@ def _sheet_title(title: str) -> str:
 def _xlsx_chunks(
     columns: Sequence[Column], rows: Iterable[Any], *, sheet: str, about: Mapping[str, str]
 ) -> Iterator[bytes]:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    table = workbook.create_sheet(_sheet_title(sheet))
-    table.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        table.column_dimensions[get_column_letter(index)].width = max(12, min(len(column.header) + 4, 40))
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(table, value=neutralise(column.header))
-        cell.font = bold
-        header.append(cell)
-    table.append(header)
-    for row in rows:
-        table.append([_xlsx_value(table, column.value(row)) for column in columns])
-    notes = workbook.create_sheet("About")
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 80
-    for label, text in about.items():
-        notes.append([neutralise(label), neutralise(text)])
-    with tempfile.TemporaryFile() as spool:
-        workbook.save(spool)
-        spool.seek(0)
-        while chunk := spool.read(FILE_CHUNK):
-            yield chunk
+    table = xlsx_stream.Sheet(
+        name=_sheet_name(sheet),
+        header=[neutralise(column.header) for column in columns],
+        rows=([_xlsx_value(column.value(row)) for column in columns] for row in rows),
+        widths=[max(12, min(len(column.header) + 4, 40)) for column in columns],
+    )
+    notes = xlsx_stream.Sheet(
+        name="About",
+        header=["About this download", ""],
+        rows=[[neutralise(label), neutralise(text)] for label, text in about.items()],
+        widths=[20, 90],
+    )
+    return xlsx_stream.workbook_chunks([table, notes])

@@ -312,3 +312,23 @@ def test_an_unknown_format_shows_the_page(coordinator_client):
     response = coordinator_client.get(reverse("referrals:waiting-list"), {"download": "pdf"})
     assert response.status_code == 200
     assert not response.streaming
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "fmt"),
+    [("referrals:waiting-list", Status.WAITING, "csv"), ("referrals:board", Status.CONTACTED, "xlsx")],
+)
+def test_the_queries_of_a_download_do_not_grow_with_its_rows(
+    coordinator_client, organisation, service, name, status, fmt
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        ReferralFactory.create_batch(count, organisation=organisation, service=service, status=status)
+        with CaptureQueriesContext(connection) as captured:
+            response = coordinator_client.get(reverse(name), {"download": fmt})
+            b"".join(response.streaming_content)  # the rows are read while the file is written
+        return len(captured)
+
+    assert queries_for(2) == queries_for(8)
