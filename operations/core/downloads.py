@@ -135,7 +135,7 @@ def download(
         action=AuditAction.DOWNLOAD,
         actor=request.user,
         organisation=membership.organisation_id,
-        summary=f"Downloaded the {title.lower()} as {kind}; filters: {applied}",
+        summary=f"Downloaded {title} as {kind}; filters: {applied}",
     )
     if fmt == "csv":
         body = _csv_chunks(columns, rows, notes)
@@ -182,6 +182,11 @@ def _csv_chunks(columns: Sequence[Column], rows: Iterable[Any], notes: Mapping[s
     # The byte-order mark makes Excel read the file as UTF-8 (names with accents).
     buffer.write("\ufeff")
     writer.writerow([text_cell(column.header) for column in columns])
+    # The heading goes at once: the browser shows the download starting
+    # while the rows are still being read.
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for count, row in enumerate(rows, start=1):
         writer.writerow([text_cell(column.value(row)) for column in columns])
         if count % CSV_BATCH == 0:

@@ -38,8 +38,10 @@ def test_csv_streams_while_the_rows_are_read(coordinator):
     assert read == []  # nothing is read before the response starts
     chunks = iter(response.streaming_content)
     first = next(chunks)
-    assert first.startswith("\ufeffNumber".encode())
-    assert len(read) <= downloads.CSV_BATCH + 1  # the first chunk went with the first batch only
+    assert first == "\ufeffNumber\r\n".encode()  # the heading, before any row is read
+    assert read == []
+    assert next(chunks).startswith(b"0\r\n1\r\n")
+    assert len(read) <= downloads.CSV_BATCH + 1  # a batch at a time
     assert len(list(chunks)) >= 2
 
 

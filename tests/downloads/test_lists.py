@@ -255,7 +255,7 @@ def test_the_download_is_audited_without_personal_data(coordinator_client, coord
     event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD)
     assert event.actor == coordinator
     assert event.organisation == organisation
-    assert event.summary == "Downloaded the referral triage as Excel; filters: Service: Befriending"
+    assert event.summary == "Downloaded Referral triage as Excel; filters: Service: Befriending"
     assert "Jean" not in event.summary
     assert "Orr" not in event.summary
 
