@@ -19,9 +19,9 @@ One helper for every list. A list page adds a download in three steps:
    buttons belong (they keep the page's querystring, less the page number).
 3. A test in ``tests/downloads/``.
 
-Who may download: coordinators and managers only (``download`` refuses
-everyone else with a 403, whatever the page lets them see), and only the rows
-the page's own selector gives them. Every download is audited: who, which
+Who may download: coordinators and managers (``download`` refuses everyone
+else with a 403, whatever the page lets them see, unless the list names other
+roles), and only the rows the page's own selector gives them. Every download is audited: who, which
 list, which filters (names and plain values, never a person's details).
 
 Cells are written as a person reads them: choice labels, "Yes"/"No", dates
@@ -41,7 +41,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -118,13 +118,16 @@ def download(
     rows: Iterable[Any],
     filters: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
+    roles: Collection[str] = STAFF_ROLES,
 ) -> StreamingHttpResponse:
     """The list as a file, audited. ``notes`` (label -> text) say what a
     reader of the file must know that the rows do not (the dashboard's
-    suppression mode): after the rows in a CSV, on an About sheet in Excel."""
+    suppression mode): after the rows in a CSV, on an About sheet in Excel.
+    ``roles``: who may download it (coordinators and managers unless a list
+    says otherwise; the page's ``download_links`` takes the same roles)."""
     membership = active_membership(request.user)
-    if membership is None or membership.role not in STAFF_ROLES:
-        raise PermissionDenied("Only coordinators and managers may download lists.")
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied("Your role may not download this list.")
     if fmt not in FORMATS:
         raise ValueError(f"Unknown download format {fmt!r}")
     filters = dict(filters or {})

@@ -98,3 +98,17 @@ def test_the_workbook_streams_while_the_rows_are_read(coordinator):
     assert len(table) == 1 + 3 * downloads.CSV_BATCH
     # 09:30 UTC in February is 09:30 in Scotland; a character XML cannot hold is dropped.
     assert table[1] == [0, dt.datetime(2028, 2, 14, 9, 30), "ab"]  # noqa: DTZ001 (a workbook's time has no zone)
+
+
+def test_a_list_may_name_other_roles(pso, volunteer):
+    from operations.core.models import Role
+
+    roles = {Role.COORDINATOR, Role.MANAGER, Role.PSO}
+    response = downloads.download(
+        _request(pso), fmt="csv", title="Numbers", filename="numbers", columns=[], rows=[], roles=roles
+    )
+    assert response.status_code == 200
+    with pytest.raises(PermissionDenied):
+        downloads.download(
+            _request(volunteer), fmt="csv", title="Numbers", filename="numbers", columns=[], rows=[], roles=roles
+        )
