@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
@@ -154,6 +154,25 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     ]
 
 
+def triage_board_all_rows(user, params) -> Iterator[Card]:
+    """Every open referral the board's filters find, column by column (the
+    board's order of states), the most pressing first in each; read in
+    chunks as they are written out."""
+    today = timezone.localdate()
+    in_board_order = Case(
+        *(When(status=status, then=Value(place)) for place, status in enumerate(OPEN_STATUSES)),
+        default=Value(len(OPEN_STATUSES)),
+    )
+    rows = (
+        referrals_filtered(Referral.objects.visible_to(user).open(), params)
+        .annotate(column=in_board_order)
+        .order_by("column", "urgency", "eligibility_end", "received_on", "pk")
+        .values_list(*BOARD_CARD_FIELDS)
+    )
+    for *shown, first_name, preferred_name, last_name in rows.iterator(chunk_size=2000):
+        yield Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
+
+
 #: The typical wait for a service is measured over the support that started in this many days before today.
 TYPICAL_WAIT_WINDOW_DAYS = 365
 
@@ -232,18 +251,28 @@ class WaitingRow(NamedTuple):
 def waiting_list_rows(page: QuerySet[Referral], *, today: date, waits: dict[int, int]) -> list[WaitingRow]:
     """A page of ``waiting_list`` as plain rows. The page, not the whole
     list, so the paginator's count joins nothing."""
-    return [
-        WaitingRow(
+    return list(_waiting_rows(page.values_list(*WAITING_ROW_FIELDS), today=today, waits=waits))
+
+
+def waiting_list_all_rows(user, *, today: date) -> Iterator[WaitingRow]:
+    """The whole waiting list in priority order, read in chunks as it is
+    written out (the download): never held whole."""
+    waits = typical_waits(user, today=today)
+    queryset = waiting_list(user, today=today, waits=waits).values_list(*WAITING_ROW_FIELDS)
+    return _waiting_rows(queryset.iterator(chunk_size=2000), today=today, waits=waits)
+
+
+def _waiting_rows(values: Iterable[tuple], *, today: date, waits: dict[int, int]) -> Iterator[WaitingRow]:
+    for (
+        pk, urgency, received_on, start, end, reason, estimated, service_id, service_name,
+        first_name, preferred_name, last_name, ageing_out,
+    ) in values:  # fmt: skip
+        yield WaitingRow(
             pk, urgency, received_on, start, end, reason, estimated, service_name,
             parent_name(first_name, preferred_name, last_name),
             None if end is None else (end - today).days,
             ageing_out_text(end, waits[service_id]) if ageing_out else "",
-        )
-        for (
-            pk, urgency, received_on, start, end, reason, estimated, service_id, service_name,
-            first_name, preferred_name, last_name, ageing_out,
-        ) in page.values_list(*WAITING_ROW_FIELDS)
-    ]  # fmt: skip
+        )  # fmt: skip
 
 
 #: Rows per home-page panel. A full panel says "10+" and links to the rest.

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from operations.core import downloads
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.audit import AuditAction, audit_log
+from operations.core.downloads import Column
 from operations.core.forms import apply_service_errors
 from operations.core.page_panels import panels_for
 from operations.core.timeline import kinds as timeline_kinds
@@ -46,11 +48,58 @@ TIMELINE_PAGE_SIZE = 50
 TIMELINE_LAST_PAGE = 1000
 
 
+def _eligibility_words(row) -> str:
+    """The eligibility column as the page words it (referrals/_eligibility.html)."""
+    if row.eligibility_end is None:
+        return row.eligibility_reason or "No end date yet"
+    return f"Eligible {row.eligibility_reason}"
+
+
+#: The board's download: every card the filters find, as the cards word them.
+BOARD_COLUMNS = [
+    Column("Record number", lambda card: card.pk),
+    Column("Parent", lambda card: card.parent_name),
+    Column("Service", lambda card: card.service_name),
+    Column("State", lambda card: card.status_label),
+    Column("Urgency", lambda card: card.urgency_label),
+    Column("Received", lambda card: card.received_on),
+    Column("Eligibility", _eligibility_words),
+    Column("Eligibility ends", lambda card: card.eligibility_end),
+    Column("End date estimated", lambda card: card.eligibility_estimated),
+]
+
+#: The waiting list's download, in priority order; rows are (place, WaitingRow).
+WAITING_COLUMNS = [
+    Column("Place", lambda item: item[0]),
+    Column("Record number", lambda item: item[1].pk),
+    Column("Parent", lambda item: item[1].parent_name),
+    Column("Service", lambda item: item[1].service_name),
+    Column("Urgency", lambda item: item[1].urgency_label),
+    Column("Received", lambda item: item[1].received_on),
+    Column("Days left", lambda item: item[1].days_left),
+    Column("Eligible from", lambda item: item[1].eligibility_start),
+    Column("Eligibility", lambda item: _eligibility_words(item[1])),
+    Column("Eligibility ends", lambda item: item[1].eligibility_end),
+    Column("End date estimated", lambda item: item[1].eligibility_estimated),
+    Column("At risk of ageing out", lambda item: item[1].ageing_out),
+]
+
+
 @staff_required
 def board(request: HttpRequest) -> HttpResponse:
     filters = BoardFilterForm(request.GET or None, user=request.user)
     params = filters.cleaned_data if filters.is_valid() else {}
     params = {key: value for key, value in params.items() if value not in (None, "")}
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Referral triage",
+            filename="referral-triage",
+            columns=BOARD_COLUMNS,
+            rows=selectors.triage_board_all_rows(request.user, params),
+            filters=downloads.filters_described(filters) if params else {},
+        )
     columns = selectors.triage_board(request.user, params)
     context = {"filters": filters, "columns": columns, "today": timezone.localdate()}
     if request.htmx:
@@ -61,6 +110,15 @@ def board(request: HttpRequest) -> HttpResponse:
 @staff_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Waiting list",
+            filename="waiting-list",
+            columns=WAITING_COLUMNS,
+            rows=enumerate(selectors.waiting_list_all_rows(request.user, today=today), start=1),
+        )
     waits = selectors.typical_waits(request.user, today=today)
     referrals = selectors.waiting_list(request.user, today=today, waits=waits)
     page = Paginator(referrals, WAITING_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -614,6 +614,25 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
     return page
 
 
+def volunteers_all(user, *, organisation_id: int, filters: dict) -> list[Person]:
+    """Every row of the volunteer list (its download): the page's filters,
+    everyone assessed, with their areas. A few thousand people at most, so
+    held as a list; the queries are the page's with the fit filter on."""
+    filtered = _profiles_filtered(user, filters)
+    everyone = people(people_rows(filtered, supervisors=True, details=True))
+    assess(
+        everyone,
+        inputs=fitness_inputs(filtered),
+        settings=settings_for(organisation_id),
+        required=required_course_ids(organisation_id),
+    )
+    if filters.get("fit"):
+        wanted = filters["fit"] == "yes"
+        everyone = [person for person in everyone if person.is_fit == wanted]
+    _add_area_names(everyone)
+    return everyone
+
+
 def _add_area_names(profiles: list[Person]) -> None:
     """``area_names`` of each profile, as text, by one query of plain rows
     rather than prefetched model instances."""

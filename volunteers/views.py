@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from operations.core import downloads
 from operations.core.access import require_membership, role_required, staff_required
+from operations.core.downloads import Column
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Role
 from volunteers import forms, selectors, services
@@ -30,6 +32,47 @@ supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 VOLUNTEER_PAGE_SIZE = 25
 
 
+def _fitness_words(person) -> str:
+    if person.is_fit:
+        return "Fit to match"
+    return "; ".join(reason.message for reason in person.fitness_reasons)
+
+
+#: The volunteer list's download: the page's columns, for everyone the filters find.
+VOLUNTEER_COLUMNS = [
+    Column("Name", lambda person: person.name),
+    Column("Kind", lambda person: person.kind_labels),
+    Column("Status", lambda person: person.status_label),
+    Column("Areas", lambda person: person.area_names),
+    Column("Languages", lambda person: person.languages),
+    Column("Supervisor", lambda person: person.supervisor_name),
+    Column("Next supervision", lambda person: person.next_supervision_on),
+    Column("Fit to match", lambda person: person.is_fit),
+    Column("Why not", lambda person: "" if person.is_fit else _fitness_words(person)),
+]
+
+#: The compliance report's download: its four tables as one, a row per thing to do.
+#: Rows are (check, person's name, detail, date, state).
+COMPLIANCE_COLUMNS = [
+    Column("Check", lambda row: row[0]),
+    Column("Person", lambda row: row[1]),
+    Column("Course or supervisor", lambda row: row[2]),
+    Column("Due, expires or left on", lambda row: row[3]),
+    Column("State", lambda row: row[4]),
+]
+
+
+def _compliance_rows(report: selectors.Compliance):
+    for person, due, label in report.pvg:
+        yield ("PVG", person.name, "", due, label)
+    for person, course, expires, label in report.training:
+        yield ("Training", person.name, course, expires, label)
+    for person, due, label in report.supervision:
+        yield ("Supervision", person.name, person.supervisor_name, due, label)
+    for task in report.disclosure_tasks:
+        yield ("Tell Disclosure Scotland", task.name, "", task.created_on, "Left: not yet told")
+
+
 @staff_or_pso
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
@@ -37,6 +80,16 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, areas=membership.organisation.council_areas.values_list("pk", "name")
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Volunteers and PSOs",
+            filename="volunteers",
+            columns=VOLUNTEER_COLUMNS,
+            rows=selectors.volunteers_all(request.user, organisation_id=membership.organisation_id, filters=filters),
+            filters=downloads.filters_described(filter_form) if filters else {},
+        )
     page = selectors.volunteers_page(
         request.user,
         organisation_id=membership.organisation_id,
@@ -265,6 +318,15 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def compliance(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     report = selectors.compliance_for(request.user, organisation_id=membership.organisation_id)
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Compliance",
+            filename="compliance",
+            columns=COMPLIANCE_COLUMNS,
+            rows=_compliance_rows(report),
+        )
     return render(request, "volunteers/compliance.html", {"report": report})
 
 

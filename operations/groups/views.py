@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from operations.core import downloads
 from operations.core.access import require_membership, staff_required
 from operations.core.confirm import Confirmation, confirm_page
-from operations.core.dates import short_date
+from operations.core.dates import short_date, time_since
 from operations.core.forms import apply_service_errors
 from operations.core.links import record_url
 from operations.groups import calendar, selectors, services
@@ -51,6 +52,45 @@ from referrals.models import parent_name
 from volunteers.matching.models import Visit
 
 UPCOMING_LIMIT = 12
+
+
+def _booking_columns(session: GroupSession) -> list[downloads.Column]:
+    """A session's bookings as the session page lists them; rows are (list, booking)."""
+
+    def children(item) -> str:
+        return ", ".join(
+            f"{child.first_name} ({time_since(child.date_of_birth, session.date)})" for child in item[1].children.all()
+        )
+
+    return [
+        downloads.Column("List", lambda item: item[0]),
+        downloads.Column("Who", lambda item: item[1].display_name),
+        downloads.Column("New attendee", lambda item: item[1].parent_id is None),
+        downloads.Column("Crèche children", children),
+        downloads.Column("Transport needed", lambda item: item[1].transport_needed),
+        downloads.Column("Status", lambda item: item[1].get_status_display()),
+        downloads.Column("Waiting since", lambda item: item[1].waiting_since),
+        downloads.Column("Booked on", lambda item: item[1].created_at),
+        downloads.Column("Outside the group's audience: reason", lambda item: item[1].audience_override_reason),
+    ]
+
+
+#: The register's download, from ``register_rows``.
+REGISTER_COLUMNS = [
+    downloads.Column("Who", lambda row: row["display_name"]),
+    downloads.Column("Walk-in", lambda row: row["walk_in"]),
+    downloads.Column("Transport needed", lambda row: row["transport_needed"]),
+    downloads.Column("Attendance", lambda row: row["status_label"]),
+    downloads.Column("Crèche children", lambda row: ", ".join(child["first_name"] for child in row["children"])),
+    downloads.Column(
+        "In the crèche", lambda row: ", ".join(child["first_name"] for child in row["children"] if child["present"])
+    ),
+]
+
+
+def _session_words(session: GroupSession) -> str:
+    """ "Bumps and babies, 14 Feb 2028 10:00": names a session in a file's title and audit entry."""
+    return f"{session.group.name}, {short_date(timezone.localtime(session.starts_at))}"
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -151,6 +191,23 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("children")
         .order_by("status", "waiting_since", "created_at", "pk")
     )
+    booked = [b for b in bookings if b.status in HOLDS_PLACE]
+    waiting = sorted((b for b in bookings if b.status == BookingStatus.WAITING), key=lambda b: (b.waiting_since, b.pk))
+    other = [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING]
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Session bookings",
+            filename=f"session-{session.pk}-bookings",
+            columns=_booking_columns(session),
+            rows=[
+                *(("Booked", b) for b in booked),
+                *(("Waiting list", b) for b in waiting),
+                *(("Cancelled or did not attend", b) for b in other),
+            ],
+            filters={"Session": _session_words(session)},
+        )
     load = selectors.load_of(session)
     undo_since = timezone.now() - services.UNDO_WINDOW
     return render(
@@ -159,11 +216,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "load": load,
-            "booked": [b for b in bookings if b.status in HOLDS_PLACE],
-            "waiting": sorted(
-                (b for b in bookings if b.status == BookingStatus.WAITING), key=lambda b: (b.waiting_since, b.pk)
-            ),
-            "other": [b for b in bookings if b.status not in HOLDS_PLACE and b.status != BookingStatus.WAITING],
+            "booked": booked,
+            "waiting": waiting,
+            "other": other,
             "rota": [(person, load.rota_fitness.get(person.pk, [])) for person in session.creche_adults.all()],
             # Cancelled in the last few minutes, while an adult place is free: "Undo" is offered
             # (booking_restore checks the crèche's room too, and says why when it refuses).
@@ -495,6 +550,21 @@ def _register_context(request: HttpRequest, session: GroupSession) -> dict:
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     require_membership(request)
     session = get_session_for(request.user, pk)
+    if fmt := downloads.requested_format(request):
+        rows = register_rows(
+            Booking.objects.visible_to(request.user).filter(
+                session=session, status__in=[*HOLDS_PLACE, BookingStatus.DID_NOT_ATTEND]
+            )
+        )
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Register",
+            filename=f"session-{session.pk}-register",
+            columns=REGISTER_COLUMNS,
+            rows=rows,
+            filters={"Session": _session_words(session)},
+        )
     return render(request, "groups/register.html", _register_context(request, session))
 
 

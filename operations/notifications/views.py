@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from operations.core import downloads
 from operations.core.access import manager_required, require_membership, staff_required
+from operations.core.downloads import Column
 from operations.notifications.concerns import concern_names
 from operations.notifications.forms import LogFilterForm, PreferenceForm, ReminderSettingsForm
 from operations.notifications.models import Notification, NotificationPreference, Status
@@ -23,6 +25,25 @@ LOG_ROW_FIELDS = [
 ]  # fmt: skip
 
 
+def _kind_words(kind: str) -> str:
+    # Kinds are codes ("visit_reminder"); a spreadsheet reader gets words.
+    return kind.replace("_", " ").capitalize()
+
+
+#: The log's download: the page's columns, and why a message failed or was cancelled.
+LOG_COLUMNS = [
+    Column("Due", lambda n: n.due_at),
+    Column("Kind", lambda n: _kind_words(n.kind)),
+    Column("Channel", lambda n: n.get_channel_display()),
+    Column("To", lambda n: str(n.recipient_user) if n.recipient_user_id else "a parent"),
+    Column("Status", lambda n: n.get_status_display()),
+    Column("Attempts", lambda n: n.attempts),
+    Column("Sent", lambda n: n.sent_at),
+    Column("Last error", lambda n: n.last_error),
+    Column("Cancelled because", lambda n: n.cancelled_reason),
+]
+
+
 @staff_required
 def notification_log(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user).select_related("recipient_user").only(*LOG_ROW_FIELDS)
@@ -35,6 +56,16 @@ def notification_log(request: HttpRequest) -> HttpResponse:
     for name in ("kind", "status", "channel"):
         if filters.get(name):
             notifications = notifications.filter(**{name: filters[name]})
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Notification log",
+            filename="notification-log",
+            columns=LOG_COLUMNS,
+            rows=notifications.order_by("-due_at", "-pk").iterator(chunk_size=2000),
+            filters=downloads.filters_described(filter_form),
+        )
     page = Paginator(notifications.order_by("-due_at", "-pk"), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/log.html", {"page": page, "filter_form": filter_form})
 
