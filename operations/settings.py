@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "operations.calendar",
     # The home page reads every app above: the top layer.
     "operations.home",
+    # The search box reads referrals, volunteers and groups: the top layer.
+    "operations.search",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

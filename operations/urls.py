@@ -29,6 +29,7 @@ urlpatterns = [
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
+    path("search/", include("operations.search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Service
+from operations.core.searching import MAX_QUERY_LENGTH
 from referrals import services
 from referrals.models import Child, Parent, Referral, Urgency
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
@@ -357,9 +358,13 @@ class BoardFilterForm(forms.Form):
 
 class ParentSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search by name or postcode",
+        label="Search by name, postcode or phone",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Name or postcode"}),
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": f"Search for at most {MAX_QUERY_LENGTH} characters: a name, a postcode or a phone."
+        },
+        widget=forms.TextInput(attrs={"placeholder": "Name, postcode or phone"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -74,8 +74,11 @@ def subject_access(parent: Parent) -> list[Section]:
     )
     transitions = ReferralTransition.objects.filter(referral__in=referrals).select_related("by").order_by("at", "pk")
     restrictions = ProcessingRestriction.objects.filter(parent=parent).select_related("recorded_by", "lifted_by")
+    # The search text only repeats the names, postcode and phone shown above.
     parent_row = readable(
-        Parent.objects.select_related("council_area").get(pk=parent.pk), exclude=["organisation"], labels=LABELS
+        Parent.objects.select_related("council_area").get(pk=parent.pk),
+        exclude=["organisation", "search_text"],
+        labels=LABELS,
     )
     return [
         Section("Personal details, safe contact, needs and consent", [parent_row], source="referrals.Parent"),
@@ -127,6 +130,7 @@ def erase(parent: Parent) -> None:
         safe_phone=False,
         safe_voicemail=False,
         ethnicity="",
+        search_text="",
         erased_at=timezone.now(),
     )
     Child.objects.filter(parent=parent).update(name="")

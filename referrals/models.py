@@ -21,6 +21,7 @@ from operations.core.models import (
     Service,
     StaffOnlyQuerySet,
 )
+from operations.core.searching import Query, searchable_text
 from referrals.validators import validate_postcode, validate_uk_phone
 from referrals.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -66,8 +67,26 @@ def parent_name(first_name: str, preferred_name: str, last_name: str) -> str:
     return f"{preferred_name or first_name} {last_name}"
 
 
+def parent_search_text(parent: Parent) -> str:
+    """What a parent is found by (``Parent.search_text``): every name, the
+    postcode and the phone number, folded (``operations.core.searching``)."""
+    return searchable_text(
+        names=[parent.first_name, parent.preferred_name, parent.last_name], postcode=parent.postcode, phone=parent.phone
+    )
+
+
 class ParentQuerySet(StaffOnlyQuerySet):
-    pass
+    def matching(self, query: Query) -> ParentQuerySet:
+        """Parents whose search text holds every term of ``query``, in any
+        order, or whose record number it is. On PostgreSQL a trigram index
+        (migration 0009) answers these ``LIKE '%term%'`` filters without
+        reading every row."""
+        if query.is_empty:
+            return self.none()
+        found = Q.create([("search_text__contains", term) for term in query.terms])
+        if query.record_number is not None:
+            found = found | Q(pk=query.record_number) if query.terms else Q(pk=query.record_number)
+        return self.filter(found)
 
 
 class Parent(models.Model):
@@ -131,6 +150,9 @@ class Parent(models.Model):
     # new is recorded or sent. Set and cleared only with a ProcessingRestriction
     # row (referrals.services); the higher layers read this flag.
     processing_restricted = models.BooleanField(default=False, editable=False)
+    # Names, postcode and phone folded for the search box (parent_search_text):
+    # written by the services that change them, blanked by erasure.
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

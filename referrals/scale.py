@@ -12,7 +12,7 @@ from django.utils import timezone
 from operations.core.models import CouncilArea
 from operations.core.scale import BATCH, ScaleContext
 from referrals import eligibility
-from referrals.models import Child, Parent, ParentRole, Referral, Source, Urgency
+from referrals.models import Child, Parent, ParentRole, Referral, Source, Urgency, parent_search_text
 from referrals.services import policy_of
 from referrals.workflow import OPEN_STATUSES, Status
 
@@ -58,6 +58,8 @@ def seed(context: ScaleContext) -> None:
             lawful_basis_article9="not_for_profit",
             evaluation_consent_given_on=received if index % 10 < 7 else None,
         )
+        # Filled as the services fill it: bulk inserts skip them.
+        parent.search_text = parent_search_text(parent)
         due = received + timedelta(days=rng.randint(-200, 180))
         born = due + timedelta(days=rng.randint(-21, 14)) if due < today else None
         child = Child(parent=parent, due_date=due, birth_date=born)

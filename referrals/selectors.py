@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from operations.core.dates import short_date
+from operations.core.searching import read_query
 from operations.core.working_days import subtract_working_days
 from referrals.models import Child, Parent, Referral, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_choices
@@ -417,12 +418,18 @@ def referral_counts_by_state(user) -> dict[str, int]:
 
 
 def parents_search(user, query: str) -> QuerySet[Parent]:
+    """The parent list's search: every word of the query somewhere in the
+    parent's names, postcode or phone number, in any order ("Yasmin
+    Turnbull", "turnbull yasmin", "td74eg", "+44 7700 900123"), accents and
+    case ignored; a record number ("#41") finds that parent."""
     parents = Parent.objects.visible_to(user).select_related("council_area")
-    if query:
-        parents = parents.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(preferred_name__icontains=query)
-            | Q(postcode__icontains=query)
-        )
-    return parents
+    read = read_query(query)
+    return parents.matching(read) if not read.is_empty else parents
+
+
+def referral_numbered(user, number: int | None) -> Referral | None:
+    """The referral of that number, if ``user`` may see it (the search box's
+    "#41")."""
+    if number is None:
+        return None
+    return Referral.objects.visible_to(user).select_related("parent", "service").filter(pk=number).first()

@@ -21,7 +21,7 @@ from operations.core.dates import short_date
 from operations.core.models import Organisation, Service, User
 from referrals import eligibility, signals
 from referrals.checklist import safe_contact_recorded
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, parent_search_text
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
 
@@ -234,6 +234,7 @@ def parent_update(*, actor: User, parent: Parent, data: dict[str, Any]) -> Paren
     for field, value in cleaned.items():
         setattr(parent, field, value)
     parent.full_clean(exclude=["organisation"])
+    parent.search_text = parent_search_text(parent)
     parent.save()
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, summary="Parent details changed")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
@@ -413,6 +414,7 @@ def referral_create(
             if contact_safety_answered(safety):
                 _apply_contact_safety(parent, safety)
             parent.full_clean(exclude=["organisation"])
+            parent.search_text = parent_search_text(parent)
             parent.save()
             audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, summary="Parent added")
         else:

@@ -244,7 +244,8 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def parent_list(request: HttpRequest) -> HttpResponse:
     form = ParentSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    parents = selectors.parents_search(request.user, query)[:100]
+    # A refused search lists nobody rather than everybody.
+    parents = [] if form.errors else selectors.parents_search(request.user, query)[:100]
     return render(request, "referrals/parent_list.html", {"parents": parents, "form": form})
 
 

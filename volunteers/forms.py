@@ -8,6 +8,7 @@ from django import forms
 
 from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Membership, Role, User
+from operations.core.searching import MAX_QUERY_LENGTH
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.models import (
     Course,
@@ -226,6 +227,11 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
 class VolunteerFilterForm(forms.Form):
+    name = forms.CharField(
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"Type at most {MAX_QUERY_LENGTH} characters of the name."},
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
     # Choices are the organisation's areas as (id, name) rows, set by the view:

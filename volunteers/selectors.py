@@ -28,6 +28,7 @@ from django.utils import timezone
 from operations.core.links import record_url
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
+from operations.core.searching import Query, read_query, searchable_text
 from volunteers import fitness
 from volunteers.models import (
     Course,
@@ -649,6 +650,8 @@ def _add_area_names(profiles: list[Person]) -> None:
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     queryset = VolunteerProfile.objects.visible_to(user)
+    if filters.get("name"):
+        queryset = profiles_named(queryset, read_query(filters["name"]))
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("kind"):
@@ -659,6 +662,31 @@ def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     if filters.get("language"):
         queryset = queryset.filter(languages__icontains=filters["language"])
     return queryset
+
+
+def profiles_named(queryset: QuerySet[VolunteerProfile], query: Query) -> QuerySet[VolunteerProfile]:
+    """The profiles of ``queryset`` whose person's name holds every word of
+    ``query``, in any order, accents and case ignored (as a parent is
+    found). The names are compared in Python, on one query of plain rows:
+    an organisation has hundreds of volunteers at most, and folding accents
+    this way works on SQLite and PostgreSQL alike."""
+    if not query.terms:
+        return queryset.none()
+    named = [
+        pk
+        for pk, first_name, last_name, username in queryset.order_by().values_list(
+            "pk", "user__first_name", "user__last_name", "user__username"
+        )
+        if query.matches(searchable_text(names=[_person_name(first_name, last_name, username)]))
+    ]
+    return queryset.filter(pk__in=named)
+
+
+def people_found(user, query: Query, *, limit: int) -> list[Person]:
+    """The search box's volunteers and PSOs: those ``user`` may see whose
+    name matches, at most ``limit``, as plain ``Person`` rows."""
+    found = profiles_named(VolunteerProfile.objects.visible_to(user), query)
+    return people(people_rows(found, details=True)[:limit])
 
 
 def fitness_of(profile: VolunteerProfile, *, today: dt.date | None = None) -> list[fitness.FitnessReason]:

@@ -58,6 +58,7 @@ TOP_LAYER = (
     "operations.evaluation",
     "operations.calendar",
     "operations.home",
+    "operations.search",
 )
 
 

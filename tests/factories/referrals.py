@@ -7,7 +7,15 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, Source
+from referrals.models import (
+    Child,
+    Parent,
+    ProcessingRestriction,
+    Referral,
+    ReferralTransition,
+    Source,
+    parent_search_text,
+)
 from tests.factories.core import OrganisationFactory, ServiceFactory, member_of
 
 
@@ -20,6 +28,14 @@ class ParentFactory(factory.django.DjangoModelFactory):
     last_name = "Example"
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365 * 28))
     postcode = "TD1 1AA"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The app's services write the search text; a factory writes the row itself.
+        parent = model_class(*args, **kwargs)
+        parent.search_text = parent_search_text(parent)
+        parent.save()
+        return parent
 
 
 class ChildFactory(factory.django.DjangoModelFactory):

@@ -52,6 +52,7 @@ from tests.security.matrix import (
     outcomes,
     referrals,
     safeguarding,
+    search,
     volunteers,
 )
 from tests.security.matrix.answers import LOGIN, PERSONAS, REDIRECT, Case
@@ -70,6 +71,7 @@ MODULES = (
     outcomes,
     evaluation,
     calendars,
+    search,
 )
 
 
