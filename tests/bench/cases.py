@@ -128,6 +128,14 @@ PAGES: list[tuple] = [
     # (every kept figure forgotten before each request) and as kept.
     ("manager dashboard (counted afresh)", "bench-manager", "/dashboard/", _forget_dashboards),
     ("manager dashboard (figures kept)", "bench-manager", "/dashboard/"),
+    # The search box (issue 22), among 50,000 parents: a name of a dozen
+    # matches ("Parent40 Scale" and Parent400…), a postcode every parent of
+    # the scale data shares (the worst case: all match, 20 shown), a
+    # referral number, and a volunteer (who searches no parent).
+    ("search: a parent's name", "bench-coordinator", "/search/?q=scale+parent40"),
+    ("search: a postcode everyone shares", "bench-coordinator", "/search/?q=eh11aa"),
+    ("search: a referral number", "bench-coordinator", "/search/?q=%2341"),
+    ("search: as a volunteer", "bench-volunteer", "/search/?q=scale"),
 ]
 
 
