@@ -1,7 +1,9 @@
 """Statistical disclosure control for aggregate counts: pure rules, no database.
 
 Every count the dashboard (page, printable summary and API) publishes goes
-through here. The rules, following domain.md ("Evaluation exports"):
+through here; its internal mode, for managers who may see every record
+anyway, shows the same counts exact (``exact``), marked as not for
+publishing. The rules, following domain.md ("Evaluation exports"):
 
 Primary suppression
     A count from 1 to ``threshold - 1`` (default 1–9) is shown as "<10".
@@ -105,6 +107,20 @@ def protect(value: int, threshold: int | None = None) -> Figure:
     if value < 0:
         raise ValueError("A count cannot be negative.")
     return Figure(value, SMALL if 0 < value < threshold else SHOWN, threshold)
+
+
+def exact(value: int, threshold: int | None = None) -> Figure:
+    """A count shown as it is: for staff who may see every record anyway
+    (the dashboard's internal mode), never for anything published."""
+    threshold = threshold if threshold is not None else default_threshold()
+    if value < 0:
+        raise ValueError("A count cannot be negative.")
+    return Figure(value, SHOWN, threshold)
+
+
+def exact_line(values: Sequence[int], threshold: int | None = None) -> Line:
+    """A line shown as it is (see ``exact``)."""
+    return Line(cells=tuple(exact(v, threshold) for v in values), total=exact(sum(values), threshold))
 
 
 def protect_line(values: Sequence[int], threshold: int | None = None, *, hide_total: bool = False) -> Line:

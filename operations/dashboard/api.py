@@ -1,6 +1,7 @@
 """GET /api/v1/dashboard/: the figures behind the dashboard's charts, with
-the same filters and already suppressed (the true small counts never leave
-the server). Managers only."""
+the same filters. Suppressed by default (``?mode=publication``: the true
+small counts never leave the server); ``?mode=internal`` gives a manager the
+exact figures, and every answer says which it is. Managers only."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from operations.core.api_fields import QueryParameters, id_field
 from operations.core.models import Service
 from operations.core.permissions import IsManager
 from operations.dashboard.figures import Dashboard
+from operations.dashboard.modes import API_DEFAULT, INVALID, Mode, mode_from
 from operations.dashboard.period import Filters, default_period, period_errors
 from operations.dashboard.selectors import dashboard_for
 
@@ -27,6 +29,13 @@ class DashboardQuerySerializer(QueryParameters):
     date_from = serializers.DateField(required=False, help_text="First day (default: 12 months ago, 1st).")
     date_to = serializers.DateField(required=False, help_text="Last day, included (default: today).")
     service = id_field(required=False, help_text="A service of your organisation (default: every service).")
+    mode = serializers.ChoiceField(
+        choices=Mode.choices,
+        required=False,
+        error_messages={"invalid_choice": INVALID},
+        help_text='publication (the default): counts under the threshold as "<10" (the threshold), and '
+        'those that would reveal one as "suppressed"; internal: exact figures, not to be published.',
+    )
 
     def validate_service(self, value: int) -> Service:
         service = Service.objects.visible_to(self.context["request"].user).filter(pk=value).first()
@@ -38,6 +47,7 @@ class DashboardQuerySerializer(QueryParameters):
         default_from, default_to = default_period()
         attrs.setdefault("date_from", default_from)
         attrs.setdefault("date_to", default_to)
+        attrs["mode"] = mode_from(attrs, default=API_DEFAULT)
         errors = period_errors(attrs["date_from"], attrs["date_to"])
         if errors:
             raise serializers.ValidationError(errors)
@@ -87,6 +97,12 @@ DASHBOARD_SCHEMA = {
             },
             "required": ["date_from", "date_to", "service"],
         },
+        "mode": {
+            "type": "string",
+            "enum": list(Mode.values),
+            "description": "publication: small counts suppressed; internal: exact figures, not to be published.",
+        },
+        "mode_notice": {"type": "string", "description": "What the mode means, in the words the pages show."},
         "threshold": {"type": "integer"},
         "generated_at": {"type": "string", "format": "date-time"},
         "headline": _COUNTS,
@@ -129,7 +145,18 @@ DASHBOARD_SCHEMA = {
             },
         },
     },
-    "required": ["period", "threshold", "headline", "waiting", "reach", "tables", "outcomes", "concerns_acknowledged"],
+    "required": [
+        "period",
+        "mode",
+        "mode_notice",
+        "threshold",
+        "headline",
+        "waiting",
+        "reach",
+        "tables",
+        "outcomes",
+        "concerns_acknowledged",
+    ],
 }
 
 
@@ -141,6 +168,8 @@ def dashboard_json(board: Dashboard) -> dict:
             "date_to": filters.date_to.isoformat(),
             "service": filters.service_id,
         },
+        "mode": board.mode.value,
+        "mode_notice": board.mode.notice,
         "threshold": board.threshold,
         "generated_at": timezone.now().isoformat(),
         "headline": {name: figure.as_json() for name, figure in board.headline.items()},
@@ -160,11 +189,12 @@ def dashboard_json(board: Dashboard) -> dict:
 @extend_schema(
     parameters=[DashboardQuerySerializer],
     responses={200: DASHBOARD_SCHEMA},
-    description="The dashboard's figures for a period and service, small counts already suppressed.",
+    description="The dashboard's figures for a period and service: small counts suppressed, "
+    "or exact with mode=internal.",
 )
 @api_view(["GET"])
 @permission_classes([ManagersOnly])
 def dashboard(request: Request) -> Response:
     data = DashboardQuerySerializer.of(request)
     filters = Filters(date_from=data["date_from"], date_to=data["date_to"], service=data.get("service"))
-    return Response(dashboard_json(dashboard_for(request.user, filters)))
+    return Response(dashboard_json(dashboard_for(request.user, filters, mode=data["mode"])))

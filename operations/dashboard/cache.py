@@ -5,9 +5,10 @@ thousands of rows at scale): a manager moving between the dashboard, the
 summary and back, or several managers of one organisation, would otherwise
 repeat the same seconds of counting. They are kept for
 ``DASHBOARD_CACHE_SECONDS`` (0 turns the cache off) under a key of the
-organisation, the viewer's role, the filters, the day and the disclosure
-threshold, so nobody is shown figures built for another organisation or
-scope. Nothing invalidates them on a write: a figure may be that many
+organisation, the viewer's role, the filters, the mode (exact figures are
+never served to a view asking for suppressed ones), the day and the
+disclosure threshold, so nobody is shown figures built for another
+organisation, scope or mode. Nothing invalidates them on a write: a figure may be that many
 seconds old, which the page says."""
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from operations.core.models import active_membership
+from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters
 
 GENERATION_KEY = "dashboard:generation"
 
 
-def cached_figures(user, filters: Filters, variant: str, build: Callable[[], str]) -> str:
-    """The rendered figures for ``user``'s organisation and ``filters``, built
+def cached_figures(user, filters: Filters, mode: Mode, variant: str, build: Callable[[], str]) -> str:
+    """The rendered figures for ``user``'s organisation, ``filters`` and ``mode``, built
     by ``build`` when not kept (or when caching is off)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     membership = active_membership(user)
@@ -41,6 +43,7 @@ def cached_figures(user, filters: Filters, variant: str, build: Callable[[], str
             membership.organisation_id,
             membership.role,
             variant,
+            mode.value,
             filters.date_from.isoformat(),
             filters.date_to.isoformat(),
             filters.service_id or "all",

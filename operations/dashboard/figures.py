@@ -1,6 +1,7 @@
 """The shapes the dashboard publishes: tables of protected counts, and their
 JSON for the API and the charts. Every count here is a ``Figure`` that has
-been through ``operations.core.disclosure``: nothing else reaches a page."""
+been through ``operations.core.disclosure`` (exact or suppressed, as the
+mode chose: ``operations.dashboard.modes``): nothing else reaches a page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from operations.core.disclosure import Figure, protect_line
+from operations.core.disclosure import SMALL, Figure
+from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters
 
 
@@ -37,16 +39,31 @@ class Table:
         }
 
     def chart_data(self) -> dict:
-        """What the chart script plots: hidden counts are gaps (null)."""
+        """What the chart script plots: shown counts as numbers, hidden ones
+        as null with a mark saying what to draw instead (``chart_mark``)."""
         return {
             "key": self.key,
             "type": self.chart,
             "labels": [label for _, label, _ in self.rows],
             "series": [
-                {"label": column, "values": [figures[index].public for _, _, figures in self.rows]}
+                {
+                    "label": column,
+                    "values": [figures[index].public for _, _, figures in self.rows],
+                    "marks": [chart_mark(figures[index]) for _, _, figures in self.rows],
+                }
                 for index, column in enumerate(self.columns)
             ],
         }
+
+
+def chart_mark(figure: Figure) -> dict | None:
+    """How a chart shows a hidden count, so that it is never a silent gap:
+    "<10" is a hatched bar up to the threshold (it is somewhere under it)
+    with its label; "suppressed" is at least the threshold by an unknown
+    amount, so it is its label only, with no bar to misread."""
+    if not figure.hidden:
+        return None
+    return {"text": figure.display, "up_to": figure.threshold if figure.status == SMALL else None}
 
 
 def table(
@@ -56,12 +73,13 @@ def table(
     row_heading: str,
     rows: Sequence[tuple[str, str]],
     columns: dict[str, Sequence[int]],
+    mode: Mode,
     chart: str = "bar",
     hide_totals: bool = False,
 ) -> Table:
     """Builds a table from raw counts (``columns``: series name -> one count
-    per row), protecting each column with its total."""
-    lines = [protect_line(values, hide_total=hide_totals) for values in columns.values()]
+    per row), protecting each column with its total (or exact, in internal mode)."""
+    lines = [mode.protect_line(values, hide_total=hide_totals) for values in columns.values()]
     return Table(
         key=key,
         caption=caption,
@@ -169,6 +187,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Dashboard:
     filters: Filters
+    mode: Mode
     threshold: int
     headline: dict[str, Figure]
     contact_hours: Decimal | None
@@ -180,7 +199,8 @@ class Dashboard:
 
     def charts(self) -> list[dict]:
         """What the page's chart script draws: every table, and the mean
-        improvement of each measure with enough people."""
+        improvement of each measure with enough people (a measure without
+        is marked with its number of people, as the table says)."""
         outcomes = {
             "key": "outcomes",
             "type": "bar",
@@ -189,6 +209,10 @@ class Dashboard:
                 {
                     "label": "Mean improvement",
                     "values": [float(o.mean_change) if o.enough else None for o in self.outcomes],
+                    "marks": [
+                        None if o.enough else {"text": f"{o.people.display} people", "up_to": None}
+                        for o in self.outcomes
+                    ],
                 }
             ],
         }

@@ -3,20 +3,32 @@ from __future__ import annotations
 from django import forms
 
 from operations.core.models import Service
+from operations.dashboard.modes import PAGE_DEFAULT, Mode, mode_from
 from operations.dashboard.period import Filters, default_period, period_errors
 
 
 class DashboardFilterForm(forms.Form):
-    """The period and service. Empty dates mean the last 12 months; a
-    service of another organisation is not a choice (a field error)."""
+    """The period, service and figures (exact or suppressed). Empty dates
+    mean the last 12 months; an empty mode is the page's default; a service
+    of another organisation or an unknown mode is a field error."""
 
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, empty_label="All services")
+    # A plain field, not a ChoiceField: ``mode_from`` is the one reading of
+    # ``?mode=``, shared with the API and the downloads.
+    mode = forms.CharField(label="Figures", required=False, widget=forms.RadioSelect(choices=Mode.choices))
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, default_mode: Mode = PAGE_DEFAULT, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.default_mode = default_mode
         self.fields["service"].queryset = Service.objects.visible_to(user).order_by("name")
+
+    def clean_mode(self) -> Mode:
+        try:
+            return mode_from(self.cleaned_data, default=self.default_mode)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -28,6 +40,9 @@ class DashboardFilterForm(forms.Form):
         for field, message in period_errors(cleaned["date_from"], cleaned["date_to"]).items():
             self.add_error(field, message)
         return cleaned
+
+    def chosen_mode(self) -> Mode:
+        return self.cleaned_data["mode"]
 
     def filters(self) -> Filters:
         data = self.cleaned_data

@@ -1,5 +1,7 @@
 """Reads behind the manager dashboard: a fixed number of queries whatever
-the number of rows, every one scoped with the model's ``visible_to``.
+the number of rows, every one scoped with the model's ``visible_to``. Every
+count is suppressed for publication, or exact in the internal mode
+(``operations.dashboard.modes``): the same queries either way.
 
 Definitions (what each figure counts, for a period of whole days and an
 optional service):
@@ -42,12 +44,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from operations.core.ages import age_in_years
-from operations.core.disclosure import protect, protect_line
 from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
 from operations.core.plans import planned_for_the_values
 from operations.dashboard import stats
 from operations.dashboard.figures import Acknowledging, Dashboard, Outcome, Table, Waiting, table
+from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters, months_between
 from operations.groups.models import Booking, BookingStatus, GroupSession, SessionStatus
 from operations.outcomes import measures
@@ -64,39 +66,42 @@ from volunteers.safeguarding.models import Source as ConcernSource
 NOT_RECORDED = "Not recorded"
 
 
-def dashboard_for(user, filters: Filters, *, today: dt.date | None = None) -> Dashboard:
+def dashboard_for(user, filters: Filters, *, mode: Mode = Mode.PUBLICATION, today: dt.date | None = None) -> Dashboard:
+    """The figures, suppressed unless ``mode`` asks for them exact: a caller
+    that forgets the mode publishes nothing it should not."""
     # Counts over the chosen period: planned for its dates, never a generic plan.
     with planned_for_the_values():
-        return _dashboard(user, filters, today=today or timezone.localdate())
+        return _dashboard(user, filters, mode=mode, today=today or timezone.localdate())
 
 
-def _dashboard(user, filters: Filters, *, today: dt.date) -> Dashboard:
-    referral_tables, referrals_total, reach, areas = _referrals_and_reach(user, filters)
+def _dashboard(user, filters: Filters, *, mode: Mode, today: dt.date) -> Dashboard:
+    referral_tables, referrals_total, reach, areas = _referrals_and_reach(user, filters, mode)
     supported, active_matches = _matches(user, filters)
     contacts, minutes = _contacts(user, filters)
-    contacts_figure = protect(contacts)
-    concern_tables, acknowledging = _concerns(user, filters)
+    contacts_figure = mode.protect(contacts)
+    concern_tables, acknowledging = _concerns(user, filters, mode)
     return Dashboard(
         filters=filters,
+        mode=mode,
         threshold=django_settings.DISCLOSURE_SUPPRESS_BELOW,
         headline={
             "referrals": referrals_total,
             "parents_reached": reach["parents_reached"],
-            "parents_supported": protect(supported),
-            "active_matches": protect(active_matches),
+            "parents_supported": mode.protect(supported),
+            "active_matches": mode.protect(active_matches),
             "contacts": contacts_figure,
         },
         # Hours of a handful of contacts would say too much about them.
         contact_hours=None if contacts_figure.hidden else (Decimal(minutes) / 60).quantize(Decimal("0.1")),
-        waiting=_waiting(user, filters),
+        waiting=_waiting(user, filters, mode),
         tables={
             **referral_tables,
             "council_areas": areas,
-            **_volunteer_checks(user, today),
-            "groups": _groups(user, filters),
+            **_volunteer_checks(user, today, mode),
+            "groups": _groups(user, filters, mode),
             **concern_tables,
         },
-        outcomes=_outcomes(user, filters),
+        outcomes=_outcomes(user, filters, mode),
         reach=reach,
         acknowledging=acknowledging,
     )
@@ -106,7 +111,7 @@ def _for_service(queryset: QuerySet, filters: Filters, field: str) -> QuerySet:
     return queryset.filter(**{field: filters.service}) if filters.service else queryset
 
 
-def _referrals_and_reach(user, filters: Filters):
+def _referrals_and_reach(user, filters: Filters, mode: Mode):
     """Referrals by month and source, and who they reached: one query."""
     rows = (
         _for_service(Referral.objects.visible_to(user), filters, "service")
@@ -138,6 +143,7 @@ def _referrals_and_reach(user, filters: Filters):
         row_heading="Month",
         rows=[(f"{m:%Y-%m}", f"{m:%b %Y}") for m in months],
         columns={"Referrals": [by_month[m] for m in months]},
+        mode=mode,
     )
     source_table = table(
         key="referrals_by_source",
@@ -146,13 +152,14 @@ def _referrals_and_reach(user, filters: Filters):
         rows=list(Source.choices),
         columns={"Referrals": [by_source[value] for value, _ in Source.choices]},
         chart="horizontal",
+        mode=mode,
     )
     if month_table.totals[0].hidden or source_table.totals[0].hidden:
         # The same total in both tables: hidden in one, it must be hidden in the other.
-        month_table = _rebuild_hiding_totals(month_table, [by_month[m] for m in months])
-        source_table = _rebuild_hiding_totals(source_table, [by_source[v] for v, _ in Source.choices])
+        month_table = _rebuild_hiding_totals(month_table, [by_month[m] for m in months], mode)
+        source_table = _rebuild_hiding_totals(source_table, [by_source[v] for v, _ in Source.choices], mode)
 
-    reach, areas = _reach(parents)
+    reach, areas = _reach(parents, mode)
     return (
         {"referrals_by_month": month_table, "referrals_by_source": source_table},
         month_table.totals[0],
@@ -161,7 +168,7 @@ def _referrals_and_reach(user, filters: Filters):
     )
 
 
-def _rebuild_hiding_totals(built: Table, values: list[int]) -> Table:
+def _rebuild_hiding_totals(built: Table, values: list[int], mode: Mode) -> Table:
     return table(
         key=built.key,
         caption=built.caption,
@@ -170,6 +177,7 @@ def _rebuild_hiding_totals(built: Table, values: list[int]) -> Table:
         columns={built.columns[0]: values},
         chart=built.chart,
         hide_totals=True,
+        mode=mode,
     )
 
 
@@ -184,7 +192,7 @@ REACH = (
 )
 
 
-def _reach(parents: dict[int, tuple]) -> tuple[dict, Table]:
+def _reach(parents: dict[int, tuple], mode: Mode) -> tuple[dict, Table]:
     counts: dict[str, Counter] = {key: Counter() for key, _ in REACH}
     for received_on, role, born, needs_interpreter, refugee_or_asylum, area in parents.values():
         area = area or NOT_RECORDED
@@ -204,20 +212,21 @@ def _reach(parents: dict[int, tuple]) -> tuple[dict, Table]:
         rows=[(name, name) for name in names],
         columns={heading: [counts[key][name] for name in names] for key, heading in REACH},
         chart="horizontal",
+        mode=mode,
     )
     # The headline reach figures are the table's totals: one figure, one rule.
-    reach = {key: areas.totals[index] if names else protect(0) for index, (key, _) in enumerate(REACH)}
+    reach = {key: areas.totals[index] if names else mode.protect(0) for index, (key, _) in enumerate(REACH)}
     return reach, areas
 
 
-def _waiting(user, filters: Filters) -> Waiting:
+def _waiting(user, filters: Filters, mode: Mode) -> Waiting:
     days = [
         max((started - received).days, 0)
         for received, started in _for_service(Referral.objects.visible_to(user), filters, "service")
         .filter(support_started_on__range=(filters.date_from, filters.date_to))
         .values_list("received_on", "support_started_on")
     ]
-    referrals = protect(len(days))
+    referrals = mode.protect(len(days))
     if not days or referrals.hidden:
         return Waiting(referrals=referrals, median_days=None, p90_days=None)
     return Waiting(
@@ -252,7 +261,7 @@ def _contacts(user, filters: Filters) -> tuple[int, int]:
     return totals["contacts"], totals["minutes"] or 0
 
 
-def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
+def _volunteer_checks(user, today: dt.date, mode: Mode) -> dict[str, Table]:
     membership = active_membership(user)
     organisation_id = membership.organisation_id if membership else None
     # Unsaved defaults when a manager has not set any: reading never writes.
@@ -290,6 +299,7 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
             row_heading="Supervision",
             rows=supervision_rows,
             columns={"People": [supervision[key] for key, _ in supervision_rows]},
+            mode=mode,
         ),
         "pvg": table(
             key="pvg",
@@ -297,6 +307,7 @@ def _volunteer_checks(user, today: dt.date) -> dict[str, Table]:
             row_heading="PVG",
             rows=pvg_rows,
             columns={"People": [pvg[key] for key, _ in pvg_rows]},
+            mode=mode,
         ),
     }
 
@@ -308,7 +319,7 @@ def _local_day_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _groups(user, filters: Filters) -> Table:
+def _groups(user, filters: Filters, mode: Mode) -> Table:
     start, end = _local_day_bounds(filters)
     held = Q(starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
     sessions = {
@@ -357,6 +368,7 @@ def _groups(user, filters: Filters) -> Table:
             ],
         },
         chart="line",
+        mode=mode,
     )
 
 
@@ -371,7 +383,7 @@ def _as_month(value: dt.date | dt.datetime) -> dt.date:
 NOT_CLOSED = ("open", "Not closed yet")
 
 
-def _concerns(user, filters: Filters) -> tuple[dict[str, Table], Acknowledging]:
+def _concerns(user, filters: Filters, mode: Mode) -> tuple[dict[str, Table], Acknowledging]:
     """Concerns raised in the period by kind, urgency and outcome, and the
     time to acknowledge them: one query."""
     start, end = _local_day_bounds(filters)
@@ -409,6 +421,7 @@ def _concerns(user, filters: Filters) -> tuple[dict[str, Table], Acknowledging]:
                 columns={"Concerns": [counted[value] for value, _ in rows]},
                 chart="horizontal",
                 hide_totals=hide_totals,
+                mode=mode,
             )
             for key, (caption, heading, rows, counted) in counts.items()
         }
@@ -418,7 +431,7 @@ def _concerns(user, filters: Filters) -> tuple[dict[str, Table], Acknowledging]:
         # One total in three tables: hidden in one, it must be hidden in all.
         tables = build(hide_totals=True)
 
-    acknowledged = protect(len(minutes))
+    acknowledged = mode.protect(len(minutes))
     if not minutes or acknowledged.hidden:
         return tables, Acknowledging(concerns=acknowledged)
     return tables, Acknowledging(
@@ -428,7 +441,7 @@ def _concerns(user, filters: Filters) -> tuple[dict[str, Table], Acknowledging]:
     )
 
 
-def _outcomes(user, filters: Filters) -> list[Outcome]:
+def _outcomes(user, filters: Filters, mode: Mode) -> list[Outcome]:
     membership = active_membership(user)
     organisation_id = membership.organisation_id if membership else None
     # Naming the organisation on the parents and the subquery too (visible_to
@@ -456,12 +469,12 @@ def _outcomes(user, filters: Filters) -> list[Outcome]:
         if not later or later[-1][1] < filters.date_from:
             continue
         pairs[code].append((baseline[2], later[-1][2]))
-    return [_outcome(measure, pairs.get(code, [])) for code, measure in measures.MEASURES.items()]
+    return [_outcome(measure, pairs.get(code, []), mode) for code, measure in measures.MEASURES.items()]
 
 
-def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]]) -> Outcome:
+def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]], mode: Mode) -> Outcome:
     """``pairs``: (baseline, latest) totals, one per parent."""
-    people = protect(len(pairs))
+    people = mode.protect(len(pairs))
     common = {
         "code": measure.code,
         "name": measure.name,
@@ -474,7 +487,7 @@ def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]]) ->
     improved = sum(1 for baseline, latest in pairs if measures.reliably_improved(measure, baseline, latest))
     # Improved and not improved add up to the people shown: protected as one
     # line, whose total is the number of people (hidden there, hidden here).
-    line = protect_line([improved, len(pairs) - improved])
+    line = mode.protect_line([improved, len(pairs) - improved])
     common["people"] = line.total
     share = None if line.cells[0].hidden or line.cells[1].hidden else round(100 * improved / len(pairs))
     return Outcome(

@@ -1,4 +1,5 @@
-"""The manager dashboard and its printable summary for funders."""
+"""The manager dashboard and its printable summary for funders: exact
+figures or suppressed, as chosen (operations/dashboard/modes.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from operations.core.disclosure import Figure
 from operations.dashboard.cache import cached_figures
 from operations.dashboard.figures import Dashboard
 from operations.dashboard.forms import DashboardFilterForm
+from operations.dashboard.modes import DOWNLOAD_DEFAULT, PAGE_DEFAULT, PARAMETER, SUMMARY_DEFAULT, Mode, mode_from
 from operations.dashboard.period import default_period
 from operations.dashboard.selectors import dashboard_for
 
@@ -28,9 +30,6 @@ DOWNLOADABLE_TABLES = {
     "pvg": "Volunteers and PSOs today: PVG membership",
     "groups": "Peer support groups by month",
 }
-#: The dashboard publishes suppressed counts only, so every download says so.
-#: When managers may choose exact figures (issue 22), the mode chosen goes here.
-PUBLICATION_MODE = "For publication (suppressed)"
 
 
 def _cell(figure: Figure) -> int | str:
@@ -62,19 +61,19 @@ def _table_rows(board: Dashboard, key: str) -> tuple[list[downloads.Column], lis
     return [downloads.Column(name, lambda row, index=index: row[index]) for index, name in enumerate(header)], rows
 
 
-def _download_table(request: HttpRequest, form: DashboardFilterForm, fmt: str) -> HttpResponse:
+def _download_table(request: HttpRequest, form: DashboardFilterForm, fmt: str, mode: Mode) -> HttpResponse:
     key = request.GET.get("table", "")
     if key not in DOWNLOADABLE_TABLES:
         raise Http404("No such table on the dashboard.")
     filters = form.filters()
-    board = dashboard_for(request.user, filters)
+    board = dashboard_for(request.user, filters, mode=mode)
     columns, rows = _table_rows(board, key)
     threshold = board.threshold
     return downloads.download(
         request,
         fmt=fmt,
         title=DOWNLOADABLE_TABLES[key],
-        filename=f"dashboard-{key.replace('_', '-')}-publication",
+        filename=f"dashboard-{key.replace('_', '-')}-{mode.value}",
         columns=columns,
         rows=rows,
         filters={
@@ -84,10 +83,16 @@ def _download_table(request: HttpRequest, form: DashboardFilterForm, fmt: str) -
             "Service": str(filters.service) if filters.service else "All services",
         },
         notes={
-            "Figures": PUBLICATION_MODE,
-            "Suppression": (
-                f"Counts from 1 to {threshold - 1} show as <{threshold}; "
-                "'suppressed' hides a count from which a small one could be worked out."
+            "Figures": mode.notice,
+            **(
+                {
+                    "Suppression": (
+                        f"Counts from 1 to {threshold - 1} show as <{threshold}; "
+                        "'suppressed' hides a count from which a small one could be worked out."
+                    )
+                }
+                if mode.suppressed
+                else {}
             ),
             "Period": f"{short_date(filters.date_from)} to {short_date(filters.date_to)}",
             "Service": str(filters.service) if filters.service else "All services",
@@ -95,21 +100,30 @@ def _download_table(request: HttpRequest, form: DashboardFilterForm, fmt: str) -
     )
 
 
-def _page(request: HttpRequest, template: str) -> HttpResponse:
-    # Always bound, with the default period filled in so the date fields show it.
+def _page(request: HttpRequest, template: str, *, default_mode: Mode) -> HttpResponse:
+    # Always bound, with the default period and mode filled in so the fields show them.
     default_from, default_to = default_period()
     data = {"date_from": default_from.isoformat(), "date_to": default_to.isoformat(), **request.GET.dict()}
-    form = DashboardFilterForm(data, user=request.user)
+    data[PARAMETER] = data.get(PARAMETER) or default_mode.value
+    form = DashboardFilterForm(data, user=request.user, default_mode=default_mode)
+    # The links between the page and the summary keep the period and service
+    # but not the mode: each starts at its own default, so exact figures
+    # chosen on the page never ride into the summary printed for funders.
+    elsewhere = request.GET.copy()
+    elsewhere.pop(PARAMETER, None)
+    context = {"form": form, "elsewhere": elsewhere.urlencode()}
     if not form.is_valid():
         # Field errors beside the filters, and no figures for a period that makes no sense.
-        return render(request, template, {"form": form, "board": None})
+        return render(request, template, {**context, "board": None})
     if fmt := downloads.requested_format(request):
-        return _download_table(request, form, fmt)
+        # A download says its mode; one asked for without a mode is for publication.
+        return _download_table(request, form, fmt, mode_from(request.GET, default=DOWNLOAD_DEFAULT))
     filters = form.filters()
+    mode = form.chosen_mode()
     with_charts = template == "dashboard/dashboard.html"
 
     def build() -> str:
-        board = dashboard_for(request.user, filters)
+        board = dashboard_for(request.user, filters, mode=mode)
         return render_to_string(
             "dashboard/_figures.html",
             {
@@ -120,19 +134,15 @@ def _page(request: HttpRequest, template: str) -> HttpResponse:
             },
         )
 
-    figures = cached_figures(request.user, filters, "charts" if with_charts else "summary", build)
-    return render(
-        request,
-        template,
-        {"form": form, "figures": figures, "tables": DOWNLOADABLE_TABLES, "mode": PUBLICATION_MODE},
-    )
+    figures = cached_figures(request.user, filters, mode, "charts" if with_charts else "summary", build)
+    return render(request, template, {**context, "figures": figures, "mode": mode, "tables": DOWNLOADABLE_TABLES})
 
 
 @manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/dashboard.html")
+    return _page(request, "dashboard/dashboard.html", default_mode=PAGE_DEFAULT)
 
 
 @manager_required
 def summary(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/summary.html")
+    return _page(request, "dashboard/summary.html", default_mode=SUMMARY_DEFAULT)

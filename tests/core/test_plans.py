@@ -32,9 +32,9 @@ def test_the_dashboard_counts_with_plans_for_the_chosen_dates(manager, monkeypat
     modes = []
     real_groups = selectors._groups
 
-    def groups_noting_the_mode(user, filters):
+    def groups_noting_the_mode(user, filters, mode):
         modes.append(_plan_cache_mode())
-        return real_groups(user, filters)
+        return real_groups(user, filters, mode)
 
     monkeypatch.setattr(selectors, "_groups", groups_noting_the_mode)
     selectors.dashboard_for(manager, Filters(*default_period()))

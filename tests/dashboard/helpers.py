@@ -31,6 +31,8 @@ from volunteers.safeguarding.models import Concern, ConcernStatus
 #: The period most tests ask about.
 FROM, TO = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
 PERIOD = {"date_from": FROM.isoformat(), "date_to": TO.isoformat()}
+#: The page shows exact figures unless asked for the suppressed ones (issue 22).
+PUBLISHED = {**PERIOD, "mode": "publication"}
 
 _numbers = itertools.count(1)
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from operations.dashboard.figures import minutes_in_words
-from tests.dashboard.helpers import PERIOD, RAISED_AT, concern, referral, supported
+from tests.dashboard.helpers import PERIOD, PUBLISHED, RAISED_AT, concern, referral, supported
 from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_a_few_concerns_show_as_under_ten_and_no_time_to_acknowledge(manager_cli
     for key in ("concerns_by_kind", "concerns_by_urgency", "concerns_by_outcome"):
         assert set(_rows(body, key).values()) == {"<10"}, key
     assert body["concerns_acknowledged"] == {"concerns": "<10", "median_minutes": None, "p90_minutes": None}
-    page = manager_client.get(reverse("dashboard:index"), PERIOD).content.decode()
+    page = manager_client.get(reverse("dashboard:index"), PUBLISHED).content.decode()
     assert "not enough concerns to show (&lt;10 acknowledged)" in page
     assert "12\xa0minutes" not in page
 

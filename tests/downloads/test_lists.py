@@ -215,7 +215,7 @@ def test_dashboard_table_download_is_suppressed_and_says_so(manager_client, orga
     assert rows[1] == [f"{today:%b %Y}", "<10"]
     assert rows[2] == ["Total", "<10"]  # three referrals: never shown as 3
     assert "3" not in [cell for row in rows for cell in row[1:]]
-    assert ["Figures", "For publication (suppressed)"] in rows
+    assert ["Figures", "For publication: counts from 1 to 9 shown as <10"] in rows
     assert "publication" in as_csv["Content-Disposition"]
 
     as_xlsx = manager_client.get(reverse("dashboard:index"), {**query, "download": "xlsx"})
@@ -225,7 +225,12 @@ def test_dashboard_table_download_is_suppressed_and_says_so(manager_client, orga
     assert workbook[1][1] == "<10"
     as_xlsx.streaming_content = iter([content])
     about = dict(row[:2] for row in xlsx_sheet(as_xlsx, "About"))
-    assert about["Figures"] == "For publication (suppressed)"
+    assert about["Figures"] == "For publication: counts from 1 to 9 shown as <10"
+
+    # The mode chosen on the page rides along and is said: exact figures, not for publishing.
+    exact = csv_rows(manager_client.get(reverse("dashboard:index"), {**query, "download": "csv", "mode": "internal"}))
+    assert exact[1] == [f"{today:%b %Y}", "3"]
+    assert ["Figures", "Internal: exact figures — do not publish"] in exact
 
     assert (
         manager_client.get(reverse("dashboard:index"), {**query, "table": "nope", "download": "csv"}).status_code == 404

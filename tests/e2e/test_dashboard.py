@@ -33,7 +33,23 @@ def test_a_manager_opens_the_dashboard_and_its_charts_are_drawn(demo, browser, n
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => window.Chart.getChart(c)).length"
     )
-    assert drawn == 7
+    assert drawn == 10  # 7, and concerns by kind, urgency and outcome (issue 20)
+    assert "Internal: exact figures — do not publish" in page.locator(".dashboard-mode").inner_text()
+
+    # For publication (issue 22): the demo's small counts are drawn as "<10"
+    # hatched bars standing at the threshold, not left as gaps.
+    page.get_by_label("For publication (suppressed)").check()
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    assert "For publication: counts from 1 to 9 shown as <10" in page.locator(".dashboard-mode").inner_text()
+    small_bars = page.evaluate(
+        """() => {
+            const chart = window.Chart.getChart(document.querySelector('canvas[data-chart="referrals_by_source"]'));
+            const dataset = chart.data.datasets[0];
+            return dataset.marks.filter((mark, i) => mark && mark.text === "<10" && dataset.data[i] === 10).length;
+        }"""
+    )
+    assert small_bars > 0
     assert not refused, refused
     context.close()
 
