@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from operations.core.links import record_url
-from operations.core.models import active_membership
+from operations.core.models import Role, active_membership
 from operations.core.months import add_months_clamped
 from volunteers import fitness
 from volunteers.models import (
@@ -630,6 +630,10 @@ def _add_area_names(profiles: list[Person]) -> None:
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     queryset = VolunteerProfile.objects.visible_to(user)
+    membership = active_membership(user)
+    if membership is not None and membership.role == Role.PSO:
+        # A PSO's list is "Your supervisees": she sees her own profile, but is not her own supervisee.
+        queryset = queryset.exclude(user_id=user.pk)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("kind"):
