@@ -595,6 +595,10 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
     Fitness is assessed for the rows shown only, unless the fit filter has
     to look at everyone."""
     filtered = _profiles_filtered(user, filters)
+    membership = active_membership(user)
+    if membership is not None and membership.role == Role.PSO:
+        # A PSO's list is "Your supervisees": she may open her own profile, but is not her own supervisee.
+        filtered = filtered.exclude(user_id=user.pk)
     rows = people_rows(filtered, supervisors=True, details=True)
     inputs = {"settings": settings_for(organisation_id), "required": required_course_ids(organisation_id)}
     if filters.get("fit"):
@@ -630,10 +634,6 @@ def _add_area_names(profiles: list[Person]) -> None:
 
 def _profiles_filtered(user, filters: dict) -> QuerySet[VolunteerProfile]:
     queryset = VolunteerProfile.objects.visible_to(user)
-    membership = active_membership(user)
-    if membership is not None and membership.role == Role.PSO:
-        # A PSO's list is "Your supervisees": she sees her own profile, but is not her own supervisee.
-        queryset = queryset.exclude(user_id=user.pk)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("kind"):
