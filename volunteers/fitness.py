@@ -40,6 +40,17 @@ def invalid_availability_cells(cells: Iterable[str]) -> list[str]:
     return [cell for cell in cells if cell not in valid]
 
 
+def availability_grid(cells: Iterable[str]) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """The week as a profile shows it: one row per weekday, each with
+    (part of day, available) for morning, afternoon and evening, so nobody
+    has to read codes such as "sat_am". Unknown cells are ignored."""
+    chosen = set(cells)
+    return [
+        (day_label, [(part_label, f"{day}_{part}" in chosen) for part, part_label in PARTS_OF_DAY])
+        for day, day_label in WEEKDAYS
+    ]
+
+
 def pvg_default_renewal_due(issued_on: dt.date) -> dt.date | None:
     """Five years for memberships from 1 April 2026; older records have no
     rule to guess from, so their renewal date must be entered."""

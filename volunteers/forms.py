@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.db.models import Q
 
 from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Membership, Role, User
@@ -248,8 +249,14 @@ class VolunteerFilterForm(forms.Form):
         self.helper = row_helper(self, column="col-6 col-md")
 
 
-def owners_for(organisation_id: int):
-    """People who may own a supervision action: members of the organisation."""
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(organisation_id=organisation_id, is_active=True).values("user_id")
-    ).order_by("last_name", "first_name")
+def owners_for(organisation_id: int, *, supervisors, volunteers):
+    """People who may own a supervision action: the supervisors and the
+    volunteers the form offers, if still members of the organisation. The
+    service holds the owner to the session's own participants; offering
+    managers or people who have left only led to a refusal after typing."""
+    current = Membership.objects.filter(organisation_id=organisation_id, is_active=True).values("user_id")
+    return (
+        User.objects.filter(pk__in=current)
+        .filter(Q(pk__in=supervisors.order_by().values("pk")) | Q(pk__in=volunteers.order_by().values("user_id")))
+        .order_by("last_name", "first_name")
+    )

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from operations.core.links import record_url
-from operations.core.models import active_membership
+from operations.core.models import Role, active_membership
 from operations.core.months import add_months_clamped
 from operations.core.searching import Query, read_query, searchable_text
 from volunteers import fitness
@@ -596,6 +596,10 @@ def volunteers_page(user, *, organisation_id: int, filters: dict, number, per_pa
     Fitness is assessed for the rows shown only, unless the fit filter has
     to look at everyone."""
     filtered = _profiles_filtered(user, filters)
+    membership = active_membership(user)
+    if membership is not None and membership.role == Role.PSO:
+        # A PSO's list is "Your supervisees": she may open her own profile, but is not her own supervisee.
+        filtered = filtered.exclude(user_id=user.pk)
     rows = people_rows(filtered, supervisors=True, details=True)
     inputs = {"settings": settings_for(organisation_id), "required": required_course_ids(organisation_id)}
     if filters.get("fit"):

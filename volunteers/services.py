@@ -403,11 +403,21 @@ def supervision_session_create(
     if wellbeing not in Wellbeing.values:
         errors["wellbeing"] = "Choose how the volunteer is doing."
     participants = {v.user_id for v in volunteers} | ({supervisor.pk} if supervisor else set())
+    # A volunteer who has left can still be on an old pairing: her action would go to nobody.
+    current = set(
+        Membership.objects.filter(
+            organisation_id=organisation.pk, is_active=True, user_id__in=participants
+        ).values_list("user_id", flat=True)
+    )
     for action in actions:
         if not str(action.get("description", "")).strip():
             errors["actions"] = "Each action needs a description."
         elif action.get("owner") is None or action["owner"].pk not in participants:
             errors["actions"] = "Each action's owner must be the supervisor or one of the volunteers."
+        elif action["owner"].pk not in current:
+            errors["actions"] = (
+                f"{action['owner']} is no longer a member of this organisation: choose a current person."
+            )
     if errors:
         raise ValidationError(errors)
     session = SupervisionSession.objects.create(

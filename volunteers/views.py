@@ -15,7 +15,8 @@ from operations.core.access import require_membership, role_required, staff_requ
 from operations.core.downloads import Column
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Role
-from volunteers import forms, selectors, services
+from operations.core.page_panels import panels_for
+from volunteers import fitness, forms, selectors, services
 from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
 from volunteers.models import (
     Status,
@@ -129,6 +130,10 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pairings": SupervisorPairing.objects.filter(volunteer=profile).select_related("supervisor"),
         "status_changes": profile.status_changes.select_related("changed_by"),
         "disclosure_tasks": profile.disclosure_tasks.all() if is_staff else [],
+        "availability": fitness.availability_grid(profile.availability),
+        "part_labels": [label for _, label in fitness.PARTS_OF_DAY],
+        # Her current families come from matching (a higher app) through its page_panels.py.
+        "panels": panels_for("volunteer", request, profile),
     }
     return render(request, "volunteers/volunteer_detail.html", context)
 
@@ -273,7 +278,6 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
         .exclude(status=Status.LEFT)
         .select_related("user")
     )
-    owners = forms.owners_for(membership.organisation_id)
     initial = {"held_on": timezone.localdate()}
     if request.GET.get("volunteer"):
         initial["volunteers"] = [request.GET["volunteer"]]
@@ -284,6 +288,9 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
         organisation_id=membership.organisation_id,
         volunteers=volunteers,
         is_staff=is_staff,
+    )
+    owners = forms.owners_for(
+        membership.organisation_id, supervisors=form.fields["supervisor"].queryset, volunteers=volunteers
     )
     formset = forms.ActionFormSet(request.POST or None, prefix="actions", form_kwargs={"owners": owners})
     if request.method == "POST" and form.is_valid() and formset.is_valid():

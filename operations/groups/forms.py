@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
+from operations.core.dates import short_date
 from operations.core.models import CouncilArea, Role, Service, User
 from operations.core.validators import single_line
 from operations.groups import creche
@@ -22,7 +24,7 @@ from operations.groups.models import (
     Weekday,
     WeekOfMonth,
 )
-from referrals.models import Parent
+from referrals.models import Child, Parent
 from volunteers.selectors import creche_fitness
 
 
@@ -244,6 +246,16 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session = session
         self.fields["parent"].queryset = Parent.objects.visible_to(user).order_by("first_name", "last_name", "pk")
+        if session.creche_on:
+            # Choosing a parent brings her recorded children in as tick boxes (groups/_recorded_children.html).
+            self.fields["parent"].widget.attrs.update(
+                {
+                    "hx-get": reverse("groups:booking-new", args=[session.pk]),
+                    "hx-trigger": "change",
+                    "hx-target": "#recorded-children",
+                    "hx-swap": "outerHTML",
+                }
+            )
         if not session.group.transport_offered:
             del self.fields["transport_needed"]
         if not staff or session.group.audience == Audience.PARENTS_AND_CARERS:
@@ -282,6 +294,58 @@ class CrecheChildForm(forms.Form):
 
 
 CrecheChildFormSet = forms.formset_factory(CrecheChildForm, extra=3, max_num=6)
+
+
+def recorded_child_name(child: Child) -> str:
+    """The name a crèche child is booked under: a baby not yet named is "Baby"."""
+    return child.name.strip() or "Baby"
+
+
+class RecordedChildrenForm(forms.Form):
+    """The known parent's children on record (born, no loss recorded) as
+    tick boxes, so nobody retypes a name and date of birth the referral
+    already holds; a child too old for the crèche on the session date is
+    named in the help text rather than offered."""
+
+    recorded_children = forms.ModelMultipleChoiceField(
+        queryset=Child.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Children on record",
+    )
+
+    def __init__(self, *args, user, parent_id: int | None, session_date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recorded_children"]
+        field.label_from_instance = lambda child: f"{recorded_child_name(child)}, born {short_date(child.birth_date)}"
+        self.has_parent = parent_id is not None
+        self.offered: list[Child] = []
+        if parent_id is None:
+            return
+        # Children are staff-only records: visible_to keeps them to the coordinator's organisation.
+        recorded = list(
+            Child.objects.visible_to(user)
+            .filter(parent_id=parent_id, birth_date__isnull=False, loss_date__isnull=True)
+            .only("pk", "name", "birth_date", "parent_id")
+            .order_by("birth_date", "pk")
+        )
+        offered = [child for child in recorded if not creche.date_of_birth_problem(child.birth_date, session_date)]
+        too_old = [recorded_child_name(child) for child in recorded if child not in offered]
+        field.queryset = Child.objects.visible_to(user).filter(pk__in=[child.pk for child in offered])
+        self.offered = offered
+        if too_old:
+            field.help_text = (
+                f"Not offered: {', '.join(too_old)} "
+                f"(crèche places are for children under {creche.MAX_CRECHE_AGE_YEARS} on the session date)."
+            )
+
+    def children(self) -> list:
+        from operations.groups.services import CrecheChild
+
+        return [
+            CrecheChild(first_name=recorded_child_name(child), date_of_birth=child.birth_date, child_id=child.pk)
+            for child in self.cleaned_data.get("recorded_children", [])
+        ]
 
 
 class WalkInForm(forms.Form):

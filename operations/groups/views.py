@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from operations.core import downloads
 from operations.core.access import require_membership, staff_required
+from operations.core.api_fields import MAX_ID
 from operations.core.confirm import Confirmation, confirm_page
 from operations.core.dates import short_date, time_since
 from operations.core.forms import apply_service_errors
@@ -34,6 +35,7 @@ from operations.groups.forms import (
     CrecheChildFormSet,
     GroupForm,
     HeadCountForm,
+    RecordedChildrenForm,
     SessionForm,
     WalkInForm,
 )
@@ -333,11 +335,23 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
     if session.group.format == Format.DROP_IN:
         messages.info(request, "Drop-in sessions take head counts on the register, not bookings.")
         return redirect("groups:register", session.pk)
-    form = BookingForm(request.POST or None, user=request.user, session=session, staff=is_staff(request.user))
+    initial = {}
+    chosen = _chosen_parent_id(request.POST if request.method == "POST" else request.GET)
+    if request.method == "GET" and chosen is not None:
+        initial["parent"] = chosen
+    form = BookingForm(
+        request.POST or None, initial=initial, user=request.user, session=session, staff=is_staff(request.user)
+    )
     formset = CrecheChildFormSet(request.POST or None, prefix="children", form_kwargs={"session_date": session.date})
+    recorded = RecordedChildrenForm(
+        request.POST or None, user=request.user, parent_id=chosen, session_date=session.date
+    )
+    if request.htmx and request.method == "GET":
+        # The parent was chosen: her recorded children replace the tick boxes.
+        return render(request, "groups/_recorded_children.html", {"recorded": recorded, "session": session})
     children_errors: list[str] = []
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        children = [
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and recorded.is_valid():
+        children = recorded.children() + [
             services.CrecheChild(first_name=f.cleaned_data["first_name"], date_of_birth=f.cleaned_data["date_of_birth"])
             for f in formset
             if f.cleaned_data.get("date_of_birth")
@@ -369,8 +383,25 @@ def booking_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/booking_form.html",
-        {"form": form, "formset": formset, "children_errors": children_errors, "session": session},
+        {
+            "form": form,
+            "formset": formset,
+            "recorded": recorded,
+            "children_errors": children_errors,
+            "session": session,
+        },
     )
+
+
+def _chosen_parent_id(data) -> int | None:
+    """The known parent picked on the booking form, if any: her recorded
+    children are offered (the form itself checks she may be booked)."""
+    try:
+        chosen = int(data.get("parent", ""))
+    except ValueError:
+        return None
+    # An id the database cannot hold would be its error, not "no children".
+    return chosen if 1 <= chosen <= MAX_ID else None
 
 
 @staff_required

@@ -71,6 +71,8 @@ class VolunteerFacts:
     max_caseload: int = 2
     council_area_ids: frozenset[int] = frozenset()
     localities: frozenset[str] = frozenset()  # lower case
+    #: Where the volunteer works, for people to read: the profile's towns, then its council areas' names.
+    places: str = ""
     languages: frozenset[str] = frozenset()  # lower case
     gender: str = ""
     availability: frozenset[str] = frozenset()
@@ -101,6 +103,8 @@ class Assessment:
     volunteer: VolunteerFacts
     exclusions: list[Exclusion] = field(default_factory=list)
     components: list[Component] = field(default_factory=list)
+    #: Why this candidate is below the one above with the same score ("" when the scores differ).
+    tie_note: str = ""
 
     @property
     def eligible(self) -> bool:
@@ -319,10 +323,13 @@ def rank_candidates(
     others = np.flatnonzero(failed > 0)
     others = others[np.lexsort((ids[others], -score[others], failed[others]))]
     facts = arrays.facts
-    ranked = [
-        Assessment(volunteer=facts[i], components=score_components(parent, facts[i], weights, today=today))
-        for i in eligible[:top]
-    ]
+    # Ties on score are broken by fewer current families, then the profile's number; each tie is said on the page.
+    ranked = _note_ties(
+        [
+            Assessment(volunteer=facts[i], components=score_components(parent, facts[i], weights, today=today))
+            for i in eligible[:top]
+        ]
+    )
     excluded = [
         Assessment(
             volunteer=facts[i],
@@ -333,6 +340,29 @@ def rank_candidates(
         for i in others[:excluded_top]
     ]
     return Candidates(ranked=ranked, excluded=excluded)
+
+
+def tie_break_note(above: VolunteerFacts, below: VolunteerFacts) -> str:
+    """Why ``below`` is listed under ``above`` when both have the same score,
+    in the order ``rank_candidates`` breaks ties: fewer current families
+    first (the work is spread), then whoever was added first (the profile's
+    number), so the same list always comes out the same way."""
+    if above.caseload != below.caseload:
+        return (
+            f"Same score as {above.name}, who is listed first for having fewer current families "
+            f"({above.caseload}, against {below.caseload})."
+        )
+    return (
+        f"Same score and number of current families as {above.name}, who is listed first "
+        "for having been added to the system earlier."
+    )
+
+
+def _note_ties(ranked: list[Assessment]) -> list[Assessment]:
+    for above, below in zip(ranked, ranked[1:], strict=False):
+        if above.score == below.score:
+            below.tie_note = tie_break_note(above.volunteer, below.volunteer)
+    return ranked
 
 
 def priority_key(parent: ParentFacts, *, today: dt.date) -> tuple:

@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
-from operations.core.models import CouncilArea, Organisation, ServiceKind
+from operations.core.models import STAFF_ROLES, CouncilArea, Organisation, ServiceKind
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
@@ -149,14 +149,17 @@ def volunteer_facts(
     rows = _volunteer_fact_rows(organisation_id, volunteer_ids)
     inputs = volunteer_selectors.fitness_inputs(_fact_profiles(organisation_id, volunteer_ids))
     areas: dict[int, set[int]] = defaultdict(set)
-    for profile_id, area_id in _of_these_profiles(
+    # The names come in the same read: the candidates page says where each volunteer works.
+    area_names: dict[int, str] = {}
+    for profile_id, area_id, area_name in _of_these_profiles(
         VolunteerProfile.council_areas.through.objects,
         "volunteerprofile",
         organisation_id,
         volunteer_ids,
-        ["volunteerprofile_id", "councilarea_id"],
+        ["volunteerprofile_id", "councilarea_id", "councilarea__name"],
     ):
         areas[profile_id].add(area_id)
+        area_names[area_id] = area_name
     lived: dict[int, set[int]] = defaultdict(set)
     for profile_id, experience_id in _of_these_profiles(
         VolunteerProfile.lived_experience.through.objects,
@@ -185,6 +188,7 @@ def volunteer_facts(
                 max_caseload=max_caseload,
                 council_area_ids=frozenset(areas.get(pk, ())),
                 localities=scoring.split_words(localities),
+                places=_places(localities, sorted(area_names[a] for a in areas.get(pk, ()))),
                 languages=scoring.split_words(languages),
                 gender=gender,
                 availability=frozenset(availability or []),
@@ -192,6 +196,15 @@ def volunteer_facts(
             )
         )
     return facts
+
+
+def _places(localities: str, area_names: list[str]) -> str:
+    """Where a volunteer works, in words: "Peebles, Galashiels (Scottish
+    Borders)", or whichever of the two the profile holds."""
+    towns, areas = localities.strip(), ", ".join(area_names)
+    if towns and areas:
+        return f"{towns} ({areas})"
+    return towns or areas
 
 
 def _fact_profiles(organisation_id: int, volunteer_ids: tuple[int, ...] | None) -> QuerySet:
@@ -347,6 +360,25 @@ def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date 
 
 def matches_for(user) -> QuerySet[Match]:
     return Match.objects.visible_to(user).select_related("parent", "volunteer__user", "referral__service")
+
+
+def current_families(user, profile: VolunteerProfile) -> list[Match] | None:
+    """The open matches of ``profile`` for her page, oldest first; None when
+    ``user`` is not to be shown them. Staff see anyone's and a volunteer her
+    own; a PSO looking at a supervisee's profile gets None rather than an
+    empty list, as matches are not hers to see and "no families" would be untrue."""
+    membership = user.active_membership
+    if membership is None:
+        return None
+    if membership.role not in STAFF_ROLES and profile.user_id != user.pk:
+        return None
+    return list(
+        Match.objects.visible_to(user)
+        .open()
+        .filter(volunteer_id=profile.pk)
+        .select_related("parent")
+        .order_by("confirmed_at", "pk")
+    )
 
 
 class NextVisit(NamedTuple):

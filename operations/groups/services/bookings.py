@@ -26,7 +26,7 @@ from operations.groups.models import (
     GroupSession,
     HeadCount,
 )
-from referrals.models import Parent
+from referrals.models import Child, Parent
 from referrals.services import RESTRICTED_MESSAGE
 
 OVERRIDE_REASON_MAX = Booking._meta.get_field("audience_override_reason").max_length
@@ -70,6 +70,8 @@ def booking_create(
         group = Group.objects.only("format", "transport_offered", "audience", "young_parent_age_limit").get(
             pk=session.group_id
         )
+        # A child picked from the parent's record is booked as the record says, never as the caller typed it.
+        children = _as_recorded(children, parent=parent, organisation_id=session.organisation_id)
         override = _booking_errors(
             session=session,
             group=group,
@@ -146,6 +148,41 @@ def booking_create(
                 summary=f"Booked outside the group's audience ({group.get_audience_display()}) by override",
             )
     return booking
+
+
+def _as_recorded(children: Sequence[CrecheChild], *, parent: Parent | None, organisation_id: int) -> list[CrecheChild]:
+    """``children`` with each recorded child's name and date of birth read
+    from her record; refused when a recorded child is not this parent's, not
+    of this organisation, not yet born, lost, or chosen twice."""
+    wanted = [child.child_id for child in children if child.child_id is not None]
+    if not wanted:
+        return list(children)
+    records = {}
+    if parent is not None:
+        records = {
+            child.pk: child
+            for child in Child.objects.filter(
+                pk__in=wanted,
+                parent_id=parent.pk,
+                parent__organisation_id=organisation_id,
+                birth_date__isnull=False,
+                loss_date__isnull=True,
+            ).only("pk", "name", "birth_date")
+        }
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"children": "Each recorded child can be booked once."})
+    if any(child_id not in records for child_id in wanted):
+        raise ValidationError({"children": "Choose children recorded for this parent."})
+    return [
+        child
+        if child.child_id is None
+        else CrecheChild(
+            first_name=records[child.child_id].name.strip() or "Baby",
+            date_of_birth=records[child.child_id].birth_date,
+            child_id=child.child_id,
+        )
+        for child in children
+    ]
 
 
 def _booking_errors(
