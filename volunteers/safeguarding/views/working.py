@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
+from operations.core import downloads
 from operations.core.access import require_membership
 from operations.core.audit import AuditAction, audit_log
 from operations.core.forms import apply_service_errors
@@ -71,6 +72,23 @@ def _supervisee_ids(user: User, membership: Membership) -> frozenset[int]:
     )
 
 
+#: The worklist as a file: what its rows show, never what was seen or the notes.
+CONCERN_COLUMNS = [
+    downloads.Column("Concern", lambda c: f"#{c.pk}"),
+    downloads.Column("Raised", lambda c: c.raised_at),
+    downloads.Column("Urgency", lambda c: c.get_urgency_display()),
+    downloads.Column("Kind", lambda c: c.get_kind_display()),
+    downloads.Column("About", lambda c: c.get_about_display()),
+    downloads.Column("Family", lambda c: c.parent.display_name if c.parent else ""),
+    downloads.Column("Volunteer", lambda c: str(c.volunteer.user) if c.volunteer else ""),
+    downloads.Column("Status", lambda c: c.get_status_display()),
+    downloads.Column("Acknowledged", lambda c: c.acknowledged_at),
+    downloads.Column("Owner", lambda c: str(c.owner) if c.owner else ""),
+    downloads.Column("Follow up on", lambda c: c.follow_up_on),
+    downloads.Column("Outcome", lambda c: c.get_outcome_display()),
+]
+
+
 def concern_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     if membership.role == Role.VOLUNTEER:
@@ -81,6 +99,16 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     filter_form = ConcernFilterForm(data, owners=selectors.owners(request.user))
     filter_form.is_valid()
     now = timezone.now()
+    if fmt := downloads.requested_format(request):
+        return downloads.download(
+            request,
+            fmt=fmt,
+            title="Concerns",
+            filename="concerns",
+            columns=CONCERN_COLUMNS,
+            rows=selectors.worklist(request.user, filter_form.filters(), now=now).iterator(chunk_size=2000),
+            filters=downloads.filters_described(filter_form),
+        )
     page = Paginator(selectors.worklist(request.user, filter_form.filters(), now=now), WORKLIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
