@@ -104,7 +104,7 @@ def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_pag
         .get_by_role("row")
         .nth(1)
     )
-    volunteer_name = best.get_by_role("cell").first.inner_text().strip()
+    volunteer_name = best.get_by_role("cell").first.get_by_role("link").inner_text().strip()
     best.get_by_role("link", name="Match").click()
 
     # Asked once; the volunteer is told.
