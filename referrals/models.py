@@ -316,6 +316,80 @@ class Source(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Channel(models.TextChoices):
+    """How a referral came in; the triage board marks the online ones."""
+
+    STAFF = "staff", "Typed by staff"
+    SELF_ONLINE = "self_online", "Online self-referral form"
+    PROFESSIONAL_ONLINE = "professional_online", "Online professional referral form"
+    PARTNER_API = "partner_api", "Partner system"
+
+
+class ReferrerKind(models.TextChoices):
+    HEALTH_VISITING = "health_visiting", "Health visiting team"
+    MIDWIFERY = "midwifery", "Midwifery team"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PERINATAL_MENTAL_HEALTH = "perinatal_mh", "Perinatal mental health team"
+    SOCIAL_WORK = "social_work", "Social work office"
+    CHARITY = "charity", "Charity or voluntary organisation"
+    OTHER = "other", "Other"
+
+
+class ReferringOrganisation(models.Model):
+    """A team that refers to the charity (an NHS board's health visiting team,
+    a GP practice …): kept by the charity's coordinators, in its own directory."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="referring_organisations")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=ReferrerKind.choices, default=ReferrerKind.OTHER)
+    email = models.EmailField("Team email", blank=True)
+    phone = models.CharField("Team phone", max_length=30, blank=True, validators=[validate_uk_phone])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"),
+                "organisation",
+                name="one_referring_organisation_per_name",
+                violation_error_message="This team is already in the directory.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Referrer(models.Model):
+    """A person who refers: a named midwife, health visitor, GP … at work.
+    Their work details only; never the parent's."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="referrers")
+    referring_organisation = models.ForeignKey(
+        ReferringOrganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    name = models.CharField(max_length=150)
+    role = models.CharField("Role", max_length=100, blank=True, help_text="For example: health visitor, midwife.")
+    email = models.EmailField("Work email", blank=True)
+    phone = models.CharField("Work phone", max_length=30, blank=True, validators=[validate_uk_phone])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["organisation", "email"], name="referrer_org_email_idx")]
+
+    def __str__(self) -> str:
+        team = f", {self.referring_organisation}" if self.referring_organisation_id else ""
+        return f"{self.name}{team}"
+
+
 class Urgency(models.IntegerChoices):
     # Lower sorts first on the waiting list.
     URGENT = 1, "Urgent"
@@ -349,6 +423,14 @@ class Referral(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices)
     referrer_name = models.CharField(max_length=150, blank=True)
     referrer_contact = models.CharField(max_length=150, blank=True, help_text="Phone or email of the referrer.")
+    channel = models.CharField("Came in by", max_length=20, choices=Channel.choices, default=Channel.STAFF)
+    referrer = models.ForeignKey(
+        Referrer, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals", verbose_name="Referrer"
+    )
+    # The professional form asks it; staff record it when the parent agrees on the phone.
+    referrer_updates_consent = models.BooleanField(
+        "The parent agreed the referrer may hear how the referral goes", default=False
+    )
     reason = models.TextField("Reason for referral", blank=True)
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.ROUTINE)
     received_on = models.DateField(default=timezone.localdate)

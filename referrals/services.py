@@ -78,7 +78,17 @@ CHILD_FIELDS = (
     "loss_kind",
     "loss_date",
 )
-REFERRAL_FIELDS = ("source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on")
+REFERRAL_FIELDS = (
+    "source",
+    "channel",
+    "referrer",
+    "referrer_name",
+    "referrer_contact",
+    "referrer_updates_consent",
+    "reason",
+    "urgency",
+    "received_on",
+)
 
 
 class DuplicateReferral(ValidationError):
@@ -332,8 +342,12 @@ def _check_service(service: Service, organisation: Organisation) -> None:
         raise ValidationError({"service": "This service has ended and takes no new referrals."})
 
 
-def _clean_referral_data(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_referral_data(data: dict[str, Any], *, organisation: Organisation) -> dict[str, Any]:
     cleaned = {key: value for key, value in data.items() if key in REFERRAL_FIELDS}
+    referrer = cleaned.get("referrer")
+    if referrer is not None and referrer.organisation_id != organisation.pk:
+        # Only reachable by a forged id: the pickers offer the organisation's own directory.
+        raise ValidationError({"referrer": "Choose a referrer from your organisation's directory."})
     received = cleaned.get("received_on")
     if received is not None and received > timezone.localdate():
         raise ValidationError({"received_on": "The date received cannot be in the future."})
@@ -398,7 +412,7 @@ def referral_create(
     coordinator records the referral as not eligible (``record_not_eligible``)
     or overrides with a reason (stored on the referral and audited)."""
     _check_service(service, organisation)
-    cleaned_referral = _clean_referral_data(referral_data)
+    cleaned_referral = _clean_referral_data(referral_data, organisation=organisation)
     cleaned_child = _clean_child_data(child_data) if child_data else None
     override_reason = (eligibility_override_reason or "").strip()
     if record_not_eligible and override_reason:
@@ -521,8 +535,10 @@ def _fill_intake_answers(*, actor: User, parent: Parent, cleaned: dict[str, Any]
 def referral_update(*, actor: User, referral: Referral, data: dict[str, Any]) -> Referral:
     """Changes a referral's details (not its state). Works on a fresh, locked
     copy: a form may already have written its values onto ``referral``."""
-    cleaned = _clean_referral_data(data)
     locked = Referral.objects.select_for_update().select_related("service", "organisation").get(pk=referral.pk)
+    cleaned = _clean_referral_data(data, organisation=locked.organisation)
+    # How it came in is a fact of its arrival, never edited afterwards.
+    cleaned.pop("channel", None)
     service = data.get("service")
     if service is not None and service.pk != locked.service_id:
         _check_service(service, locked.organisation)
