@@ -110,6 +110,7 @@ def test_on_a_phone_the_folded_bar_opens_its_menus_and_the_search_stays_outside(
     expect(page.get_by_role("heading", name="Waiting list", exact=True)).to_be_visible()
     expect(nav.get_by_role("searchbox", name="Search")).to_be_visible()
     nav.get_by_role("button", name="Show navigation").click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bcollapse show\b"))  # unfolded, not unfolding
     expect(nav.get_by_role("button", name="Referrals", exact=True)).to_have_attribute("aria-current", "true")
     check_accessibility(page, "coordinator top bar open on a phone")
 
