@@ -83,6 +83,14 @@ def sign_in(page: Page, live_server, username: str, password: str | None = None)
     page.wait_for_load_state("networkidle")
 
 
+def open_from_menu(page: Page, menu: str, link: str) -> None:
+    """Opens one of the top bar's menus (templates/components/nav.html) and follows one of its links."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name=menu, exact=True).click()
+    nav.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
 def check_accessibility(page: Page, name: str) -> None:
     """Runs axe-core on the current page and fails on serious or critical
     violations; saves a screenshot named after the step."""

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.conftest import check_accessibility, open_from_menu, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,8 +27,7 @@ def test_a_manager_opens_the_dashboard_and_its_charts_are_drawn(demo, browser, n
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
     sign_in(page, live_server, "manager")
-    page.get_by_role("link", name="Dashboard", exact=True).first.click()
-    page.wait_for_load_state("networkidle")
+    open_from_menu(page, "Reports", "Dashboard")
     assert page.get_by_role("heading", name="Dashboard", exact=True).is_visible()
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => window.Chart.getChart(c)).length"

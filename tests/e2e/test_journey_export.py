@@ -15,7 +15,7 @@ from django.test import override_settings
 from operations.evaluation import services
 from operations.evaluation.tasks import build_export
 from referrals.models import Child, Parent, Referral
-from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.conftest import check_accessibility, open_from_menu, sign_in
 from tests.worker import RealWorker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,8 +61,7 @@ def identifiers_in_database() -> set[str]:
 def test_a_manager_exports_anonymised_data_and_it_identifies_nobody(demo, export_worker, new_page, live_server):
     page = new_page()
     sign_in(page, live_server, "manager")
-    page.get_by_role("link", name="Evaluation").click()
-    page.wait_for_load_state("networkidle")
+    open_from_menu(page, "Reports", "Evaluation")
     check_accessibility(page, "journey 4 evaluation projects")
     page.get_by_role("link", name="Demo wellbeing evaluation").click()
     check_accessibility(page, "journey 4 export request form")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.conftest import check_accessibility, open_from_menu, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ def test_a_coordinator_signs_in_and_reaches_their_home_page(demo, new_page, live
     sign_in(page, live_server, "coordinator")
     assert page.get_by_role("heading", name="Hello, Morag").is_visible()
     check_accessibility(page, "coordinator home")
-    page.get_by_role("link", name="Services").click()
+    open_from_menu(page, "Admin", "Services")
     assert page.get_by_role("heading", name="Services").is_visible()
     check_accessibility(page, "services list")
 

@@ -24,7 +24,7 @@ from operations.groups.models import Booking, BookingStatus, Format, Recurrence
 from operations.notifications.models import Channel, Notification
 from referrals.models import Parent, Referral
 from referrals.workflow import Status
-from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
+from tests.e2e.conftest import check_accessibility, open_from_menu, reload_until_visible, sign_in
 from volunteers.matching.models import Match
 from volunteers.safeguarding.models import Concern, ConcernStatus
 from volunteers.selectors import creche_fitness
@@ -58,7 +58,7 @@ def move_on_board(page: Page, referral_pk: int, source: str, target: str) -> Non
 def test_a_coordinator_triages_a_new_referral_and_confirms_a_match(demo, new_page, live_server):
     page = new_page()
     sign_in(page, live_server, "coordinator")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals", exact=True).click()
+    open_from_menu(page, "Referrals", "Triage board")
     expect(page.get_by_role("heading", name="Referral triage")).to_be_visible()
     check_accessibility(page, "journey 1 triage board")
 

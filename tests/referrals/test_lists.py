@@ -249,7 +249,7 @@ def test_a_card_shows_the_referral_its_moves_and_the_answer_to_a_move(coordinato
         {"to_status": "contacted", "reason": "Rang her"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
-    assert "Moved to contacted." in moved
+    assert f"Referral #{referral.pk} moved to Contacted." in moved
     refused = coordinator_client.post(
         reverse("referrals:referral-transition", args=[referral.pk]),
         {"to_status": "closed", "reason": "<b>typed</b>"},
