@@ -38,6 +38,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "operations.core",
     "referrals",
+    # The public online referral forms (issue 21): the referrals layer.
+    "referrals.online",
     "volunteers",
     "volunteers.matching",
     "volunteers.safeguarding",
