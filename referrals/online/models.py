@@ -70,6 +70,7 @@ class Outcome(models.TextChoices):
 
 class HeldReason(models.TextChoices):
     DUPLICATE = "duplicate", "May be someone with an open referral for this service"
+    PAST_END = "past_end", "Past the service's end date, by the dates given"
     NOT_ADDED = "not_added", "Could not be added as a new referral"
 
 
@@ -84,6 +85,10 @@ class OnlineSubmission(models.Model):
     form = models.CharField(max_length=20, choices=FormKind.choices)
     #: What the submitter was told ("R-7KQ4M9PX"): finds the submission when she phones.
     reference = models.CharField(max_length=12, unique=True)
+    #: The service she asked for (none for spam: nothing it says is trusted).
+    service = models.ForeignKey(
+        "core.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="online_submissions"
+    )
     received_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     held_reason = models.CharField(max_length=20, choices=HeldReason.choices, blank=True)
@@ -110,7 +115,7 @@ class OnlineSubmission(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome="held", held_reason__in=["duplicate", "not_added"])
+                condition=Q(outcome="held", held_reason__in=["duplicate", "past_end", "not_added"])
                 | (~Q(outcome="held") & Q(held_reason="")),
                 name="online_submission_held_has_reason",
             ),

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: A form was submitted and kept (on the board, or held as a possible
-#: duplicate; never for spam). Sent inside the submission's transaction with
-#: ``submission_id`` and ``acknowledge_to``: the address the submitter asked
-#: the acknowledgement to go to ("" for none). The address travels in the
-#: signal, in process, so the submission row need not keep it.
+#: A form was sent and kept (on the board, or held for a coordinator; never
+#: for spam). Sent inside the submission's transaction with
+#: ``submission_id``, ``acknowledge_to`` (the address the acknowledgement
+#: goes to, "" for none) and ``names_service`` (whether it may say who it is
+#: from). The address travels in the signal, in process, so the submission
+#: row need not keep it.
 submission_received = Signal()
