@@ -97,7 +97,7 @@ def precheck(
     if estimated:
         when += ", counted from the due date"
     sentence = f"{organisation_name} can support {voice.whom} {rule} ({when})."
-    if start is not None and start > today:
+    if policy.start_rule == "gestation_week" and start is not None and start > today:
         sentence = (
             f"{organisation_name} can support {voice.whom} from {short_date(start)} "
             f"(week {policy.start_gestation_weeks} of the pregnancy) {rule} ({when})."
