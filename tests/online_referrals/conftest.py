@@ -4,8 +4,10 @@ forms open, a clean rate-limit counter, and a form filled in as a mother would."
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from referrals.online.models import OnlineReferralSettings
@@ -18,6 +20,13 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """10 May 2027: her baby, born on 4 May 2027, turns one on 4 May 2028."""
+    with time_machine.travel(date(2027, 5, 10), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -21,13 +20,6 @@ from tests.factories import DirectoryEntryFactory, ParentFactory, ReferralFactor
 from tests.online_referrals.conftest import professional_form, reference_in, self_form, without_tokens
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    """10 May 2027: her baby, born on 4 May 2027, turns one on 4 May 2028."""
-    with time_machine.travel(date(2027, 5, 10), tick=False):
-        yield
 
 
 def self_url(organisation) -> str:
