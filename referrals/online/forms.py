@@ -54,12 +54,15 @@ CHANNELS = ("safe_sms", "safe_email", "safe_phone", "safe_voicemail")
 REFERRER_FIELDS = ("referrer_name", "referrer_role", "referrer_team", "referrer_team_kind", "referrer_email")
 
 
-def _text(label: str, max_length: int, *, required: bool = True, help_text: str = "", **attrs: Any) -> forms.CharField:
+def _text(
+    label: str, max_length: int, *, required: bool = True, help_text: str = "", initial: str = "", **attrs: Any
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=help_text,
+        initial=initial or None,
         widget=forms.TextInput(attrs={"maxlength": max_length, **attrs}),
         error_messages={"max_length": f"Keep this to {max_length} characters or fewer."},
     )
