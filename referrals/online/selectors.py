@@ -12,6 +12,9 @@ from django.urls import reverse
 from operations.core.models import Organisation, Service
 from referrals.online.models import FormKind, OnlineReferralSettings, OnlineSubmission, Outcome
 
+#: Held forms and spam shown on the page at once, oldest held first, newest spam first:
+#: a bot that fills the spam hold must not make the page unreadable.
+SHOWN_AT_ONCE = 50
 #: What the "sent" page promises when no service says otherwise.
 DEFAULT_REPLY_DAYS = 10
 

@@ -191,7 +191,17 @@ def to_check(request: HttpRequest) -> HttpResponse:
     held = selectors.held_to_check(request.user)
     spam = selectors.spam_held(request.user)
     audit_log(action=AuditAction.VIEW, actor=request.user, summary="Held online submissions viewed")
-    return render(request, "online_referrals/to_check.html", {"held": held, "spam": spam})
+    return render(
+        request,
+        "online_referrals/to_check.html",
+        {
+            "held": held[: selectors.SHOWN_AT_ONCE],
+            "held_count": held.count(),
+            "spam": spam[: selectors.SHOWN_AT_ONCE],
+            "spam_count": spam.count(),
+            "shown_at_once": selectors.SHOWN_AT_ONCE,
+        },
+    )
 
 
 @staff_required

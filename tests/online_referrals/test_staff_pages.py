@@ -101,3 +101,20 @@ def test_subject_access_lists_her_forms_and_erasure_deletes_them(client, manager
 
     referral_services.parent_erase(actor=manager, parent=parent)
     assert not OnlineSubmission.objects.exists()
+
+
+def test_the_held_forms_page_query_count_does_not_grow_with_rows(
+    organisation, coordinator_client, django_assert_num_queries
+):
+    from referrals.online.models import HeldReason, Outcome
+    from tests.factories import OnlineSubmissionFactory
+
+    url = reverse("online_referrals:to-check")
+    for rows in (2, 60):
+        for _ in range(rows):
+            OnlineSubmissionFactory(organisation=organisation)
+            OnlineSubmissionFactory(organisation=organisation, outcome=Outcome.HELD, held_reason=HeldReason.DUPLICATE)
+        coordinator_client.get(url)  # warm-up: the first view fills per-process caches
+        # 1 session, 2 user, 3 membership, 4 audit, 5-6 held and its count, 7-8 spam and its count, 9 the bell.
+        with django_assert_num_queries(9):
+            assert coordinator_client.get(url).status_code == 200
