@@ -376,3 +376,13 @@ def test_every_submission_is_audited_without_personal_data(client, organisation,
     summaries = " ".join(AuditEvent.objects.values_list("summary", flat=True))
     assert "Isla" not in summaries
     assert "Onlinetest" not in summaries
+
+
+def test_the_referral_page_says_it_came_through_the_online_form(
+    client, organisation, service, forms_open, coordinator_client
+):
+    client.post(self_url(organisation), self_form(service))
+    referral = Referral.objects.get()
+    page = coordinator_client.get(reverse("referrals:referral-detail", args=[referral.pk])).content.decode()
+    assert "Received through the online self-referral form" in page
+    assert "someone removed" not in page
