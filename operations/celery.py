@@ -90,6 +90,13 @@ app.conf.beat_schedule = {
         "task": "operations.groups.tasks.generate_group_sessions",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Deletes online referral forms held apart as spam 30 days after they
+    # came in: a bot's text is kept only long enough for a person to spot a
+    # real parent among it. Idempotent: a second run finds nothing older.
+    "online-referrals-purge-spam": {
+        "task": "referrals.online.tasks.purge_spam",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Deletes evaluation export files (and their records) past their
     # retention date: pseudonymised health data must not outlive it.
     "evaluation-purge-expired-exports": {

@@ -38,6 +38,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "operations.core",
     "referrals",
+    # The public online referral forms (issue 21): the referrals layer.
+    "referrals.online",
     "volunteers",
     "volunteers.matching",
     "volunteers.safeguarding",
@@ -337,6 +339,14 @@ NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_Q
 DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 # How long the dashboard's rendered figures are kept per organisation and filters (0: not kept).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
+
+# --- Online referral forms (referrals.online) ------------------------------
+# Form posts (checks and sends) accepted per hour from one address, and for
+# one organisation from everywhere; more is answered 429 and nothing is written.
+ONLINE_REFERRAL_LIMIT_PER_ADDRESS = env_int("ONLINE_REFERRAL_LIMIT_PER_ADDRESS", 20, minimum=1)
+ONLINE_REFERRAL_LIMIT_PER_ORGANISATION = env_int("ONLINE_REFERRAL_LIMIT_PER_ORGANISATION", 200, minimum=1)
+# A form post larger than this (bytes) is refused with 413: the forms have no upload.
+ONLINE_REFERRAL_MAX_BYTES = env_int("ONLINE_REFERRAL_MAX_BYTES", 32768, minimum=4096)
 
 # --- Evaluation exports ---------------------------------------------------
 # Built files hold pseudonymised health data: kept in a private folder that is

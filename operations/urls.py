@@ -20,6 +20,8 @@ urlpatterns = [
     path("audit/", views.audit_log_list, name="audit-log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
+    # The public online referral forms (/refer/<slug>/) and their staff pages (/online-referrals/).
+    path("", include("referrals.online.urls")),
     path("outcomes/", include("operations.outcomes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("matching/", include("volunteers.matching.urls")),

@@ -19,7 +19,7 @@ from django.utils.timesince import timesince
 from operations.core.dates import short_date
 from operations.core.searching import read_query
 from operations.core.working_days import subtract_working_days
-from referrals.models import Child, Parent, Referral, Urgency, parent_name
+from referrals.models import Channel, Child, Parent, Referral, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_choices
 
 ENDING_SOON_WEEKS = 8
@@ -39,6 +39,8 @@ def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referra
 
 
 STATUS_LABELS = dict(Status.choices)
+#: The public forms' channels: their cards say "Online".
+ONLINE_CHANNELS = frozenset({Channel.SELF_ONLINE, Channel.PROFESSIONAL_ONLINE})
 URGENCY_LABELS = dict(Urgency.choices)
 
 
@@ -59,6 +61,8 @@ class Card(NamedTuple):
     eligibility_reason: str
     eligibility_estimated: bool
     service_name: str
+    #: How it came in (``Channel``): the card marks the online forms.
+    channel: str
     parent_name: str
     #: "Received 2 Nov 2026 (1 month ago)": plain text worked out here, as the
     #: board shows 42 cards and every filter in a template costs render time.
@@ -75,6 +79,7 @@ class Card(NamedTuple):
             referral.eligibility_reason,
             referral.eligibility_estimated,
             referral.service.name,
+            referral.channel,
             referral.parent.display_name,
             received_text(referral.received_on, timezone.localdate()),
         )
@@ -100,6 +105,10 @@ class Card(NamedTuple):
         return self.status in OPEN_STATUSES
 
     @property
+    def came_online(self) -> bool:
+        return self.channel in ONLINE_CHANNELS
+
+    @property
     def moves(self) -> list[tuple[str, str]]:
         """The card's "Move to" choices: the states it may move to."""
         return move_choices(self.status)
@@ -120,7 +129,7 @@ BOARD_CARDS_ONE_STATE = 100
 #: What a card shows (Card), in its order, then the parent's name.
 BOARD_CARD_FIELDS = [
     "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
-    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "service__name", "channel", "parent__first_name", "parent__preferred_name", "parent__last_name",
 ]  # fmt: skip
 
 

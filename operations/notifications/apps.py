@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
         from operations.groups.signals import place_offered, session_changed
         from operations.notifications import receivers
         from operations.outcomes.signals import safety_alert_raised
+        from referrals.online.signals import submission_received
         from referrals.signals import parent_contact_changed
         from volunteers.matching.signals import match_confirmed
         from volunteers.safeguarding import signals as safeguarding
@@ -29,6 +30,7 @@ class NotificationsConfig(AppConfig):
             receivers.tell_raiser_concern_closed, dispatch_uid="notifications-concern-closed"
         )
         safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
+        submission_received.connect(receivers.tell_of_online_submission, dispatch_uid="notifications-online-referral")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")
         place_offered.connect(receivers.tell_parent_of_place, dispatch_uid="notifications-place-offered")

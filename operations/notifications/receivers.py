@@ -1,12 +1,13 @@
 """What the notifications app does on another app's event (a parent's
 contact details changed, a concern raised, escalated, acknowledged or
 closed, a safety alert raised, a match confirmed, an organisation created,
-a group place offered, a session cancelled or moved): it calls its own
+a group place offered, a session cancelled or moved, a form sent
+through the online referral forms): it calls its own
 code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import concerns, due, group_messages, services
+from operations.notifications import concerns, due, group_messages, online_referrals, services
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -48,3 +49,11 @@ def tell_parent_of_place(sender, *, booking_id: int, session_id: int, **kwargs) 
 
 def tell_attendees_of_session_change(sender, *, session_id: int, cancelled: bool, **kwargs) -> None:
     group_messages.session_change_write(session_id=session_id, cancelled=cancelled)
+
+
+def tell_of_online_submission(
+    sender, *, submission_id: int, acknowledge_to: str, names_service: bool, **kwargs
+) -> None:
+    online_referrals.online_submission_write(
+        submission_id=submission_id, acknowledge_to=acknowledge_to, names_service=names_service
+    )

@@ -38,6 +38,7 @@ from tests.factories.matching import (
     VisitFactory,
 )
 from tests.factories.notifications import NotificationFactory, NotificationPreferenceFactory, ReminderSettingsFactory
+from tests.factories.online import OnlineReferralSettingsFactory, OnlineSubmissionFactory
 from tests.factories.outcomes import (
     EPDS_ITEM_10_ALERT,
     AssessmentFactory,
@@ -102,6 +103,8 @@ __all__ = [
     "MeasureWordingFactory",
     "MembershipFactory",
     "NotificationFactory",
+    "OnlineReferralSettingsFactory",
+    "OnlineSubmissionFactory",
     "NotificationPreferenceFactory",
     "OrganisationFactory",
     "ParentFactory",

@@ -27,6 +27,7 @@ PAGES_BY_ROLE = {
         "referrals:board",
         "referrals:waiting-list",
         "referrals:parent-list",
+        "online_referrals:to-check",
         "outcomes:alert-list",
         "volunteers:list",
         "volunteers:compliance",

@@ -18,7 +18,8 @@ Where things are:
   pages), ``admin`` (Django's admin site and the base layer's and
   third-party models in it; an app's admin models go in the app's module),
   ``referrals``, ``outcomes``, ``volunteers``, ``matching``, ``safeguarding``, ``groups``,
-  ``notifications``, ``dashboard``, ``evaluation``, ``calendars``. A new row goes in the
+  ``notifications``, ``dashboard``, ``evaluation``, ``calendars``, ``online`` (the
+  public online referral forms). A new row goes in the
   module of the app whose ``urls.py`` or ``api.py`` serves the route; a new
   app gets a module, listed in ``MODULES`` below.
 
@@ -49,6 +50,7 @@ from tests.security.matrix import (
     groups,
     matching,
     notifications,
+    online,
     outcomes,
     referrals,
     safeguarding,
@@ -62,6 +64,7 @@ MODULES = (
     core,
     admin,
     referrals,
+    online,
     volunteers,
     notifications,
     groups,

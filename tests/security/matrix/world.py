@@ -471,6 +471,39 @@ EVALUATION_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# --- The online referral forms (referrals/online) ---------------------------
+
+
+def _open_forms(world) -> str:
+    """The personas' organisation with both public forms open: its slug, the forms' address."""
+    from referrals.online.models import OnlineReferralSettings
+
+    OnlineReferralSettings.objects.update_or_create(
+        organisation=world.organisation, defaults={"self_form_open": True, "professional_form_open": True}
+    )
+    return world.organisation.slug
+
+
+def _held_submission(organisation, reference: str):
+    from referrals.online.models import HeldReason, OnlineSubmission, Outcome
+
+    return OnlineSubmission.objects.create(
+        organisation=organisation,
+        form="self",
+        reference=reference,
+        outcome=Outcome.HELD,
+        held_reason=HeldReason.NOT_ADDED,
+        answers={"First name": "Matrix"},
+    )
+
+
+ONLINE_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "online_forms": _open_forms,
+    "held_submission": lambda world: _held_submission(world.organisation, "R-MATRIX01"),
+    "other_held_submission": lambda world: _held_submission(world.other_organisation, "R-MATRIX02"),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     **CORE_OBJECTS,
     **APP_OBJECTS,
@@ -479,4 +512,5 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **SAFEGUARDING_OBJECTS,
     **OUTCOME_OBJECTS,
     **EVALUATION_OBJECTS,
+    **ONLINE_OBJECTS,
 }
