@@ -19,7 +19,7 @@ from django.utils.timesince import timesince
 from operations.core.dates import short_date
 from operations.core.searching import read_query
 from operations.core.working_days import subtract_working_days
-from referrals.models import Child, Parent, Referral, Urgency, parent_name
+from referrals.models import Channel, Child, Parent, Referral, Urgency, parent_name
 from referrals.workflow import OPEN_STATUSES, Status, move_choices
 
 ENDING_SOON_WEEKS = 8
@@ -40,6 +40,8 @@ def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referra
 
 STATUS_LABELS = dict(Status.choices)
 URGENCY_LABELS = dict(Urgency.choices)
+CHANNEL_LABELS = dict(Channel.choices)
+ONLINE_CHANNELS = {Channel.SELF_ONLINE, Channel.PROFESSIONAL_ONLINE}
 
 
 def received_text(received_on: date, today: date) -> str:
@@ -63,9 +65,16 @@ class Card(NamedTuple):
     #: "Received 2 Nov 2026 (1 month ago)": plain text worked out here, as the
     #: board shows 42 cards and every filter in a template costs render time.
     received_text: str = ""
+    #: How it came in (``Channel``), and who referred: the directory's referrer and their team.
+    channel: str = Channel.STAFF
+    referrer_id: int | None = None
+    referrer_name: str = ""
+    referrer_team: str = ""
 
     @classmethod
     def of(cls, referral: Referral) -> Card:
+        referrer = referral.referrer
+        team = referrer.referring_organisation if referrer is not None else None
         return cls(
             referral.pk,
             referral.status,
@@ -77,11 +86,42 @@ class Card(NamedTuple):
             referral.service.name,
             referral.parent.display_name,
             received_text(referral.received_on, timezone.localdate()),
+            referral.channel,
+            referral.referrer_id,
+            referrer.name if referrer is not None else "",
+            team.name if team is not None else "",
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple, today: date) -> Card:
+        """A card from a row of ``BOARD_CARD_FIELDS``."""
+        *shown, first_name, preferred_name, last_name, channel, referrer_id, referrer_name, team = row
+        return cls(
+            *shown,
+            parent_name(first_name, preferred_name, last_name),
+            received_text(shown[3], today),
+            channel,
+            referrer_id,
+            referrer_name or "",
+            team or "",
         )
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, "")
+
+    @property
+    def came_online(self) -> bool:
+        """Sent through one of the online forms: the card says "Online"."""
+        return self.channel in ONLINE_CHANNELS
+
+    @property
+    def referrer_url(self) -> str:
+        return reverse("referrals:referrer-detail", args=[self.referrer_id]) if self.referrer_id else ""
 
     @property
     def detail_url(self) -> str:
@@ -117,10 +157,11 @@ class BoardColumn:
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
-#: What a card shows (Card), in its order, then the parent's name.
+#: What a card shows (Card), in its order: the parent's name, then how it came in and who referred.
 BOARD_CARD_FIELDS = [
     "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
     "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "channel", "referrer_id", "referrer__name", "referrer__referring_organisation__name",
 ]  # fmt: skip
 
 
@@ -146,8 +187,8 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     )
     cards: dict[str, list[Card]] = {status: [] for status in OPEN_STATUSES}
     counts: dict[str, int] = {}
-    for *shown, first_name, preferred_name, last_name, in_state in rows:
-        card = Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
+    for *shown, in_state in rows:
+        card = Card.from_row(shown, today)
         cards[card.status].append(card)
         counts[card.status] = in_state
     return [
@@ -170,8 +211,8 @@ def triage_board_all_rows(user, params) -> Iterator[Card]:
         .order_by("column", "urgency", "eligibility_end", "received_on", "pk")
         .values_list(*BOARD_CARD_FIELDS)
     )
-    for *shown, first_name, preferred_name, last_name in rows.iterator(chunk_size=2000):
-        yield Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
+    for row in rows.iterator(chunk_size=2000):
+        yield Card.from_row(row, today)
 
 
 #: The typical wait for a service is measured over the support that started in this many days before today.
