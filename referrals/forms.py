@@ -128,12 +128,12 @@ class ReferrerPicker:
             help_text="The people of your referrer directory, by team. Not there? Add them below.",
         )
         teams = team_choices(user)
-        self.fields["new_referrer_name"] = forms.CharField(label="Name", required=False, max_length=150)
+        self.fields["new_referrer_name"] = forms.CharField(label="Referrer's name", required=False, max_length=150)
         self.fields["new_referrer_role"] = forms.CharField(
-            label="Role", required=False, max_length=100, help_text="For example: health visitor, midwife."
+            label="Their role", required=False, max_length=100, help_text="For example: health visitor, midwife."
         )
         self.fields["new_referrer_team"] = forms.TypedChoiceField(
-            label="Team",
+            label="Their team",
             required=False,
             coerce=int,
             empty_value=None,

@@ -54,6 +54,8 @@ from tests.factories.referrals import (
     ProcessingRestrictionFactory,
     ReferralFactory,
     ReferralTransitionFactory,
+    ReferrerFactory,
+    ReferringOrganisationFactory,
 )
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
 from tests.factories.volunteers import (
@@ -112,6 +114,8 @@ __all__ = [
     "ReferenceFactory",
     "ReferralFactory",
     "ReferralTransitionFactory",
+    "ReferrerFactory",
+    "ReferringOrganisationFactory",
     "ReminderSettingsFactory",
     "RetentionRunFactory",
     "RetentionSettingFactory",
