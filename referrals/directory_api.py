@@ -8,7 +8,7 @@ broken rule is a 400 with field errors. Nothing is deleted: set
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from operations.core.api import ScopedViewSetMixin
@@ -43,9 +43,7 @@ class ReferrerSerializer(ModelSerializer):
         },
         help_text="The referrer's team (GET /api/v1/referring-organisations/), or null.",
     )
-    team = serializers.CharField(
-        source="referring_organisation.name", read_only=True, default="", help_text="The team's name."
-    )
+    team = serializers.SerializerMethodField(help_text="The team's name; blank without a team.")
     referrals_made = serializers.IntegerField(read_only=True, help_text="How many referrals they made.")
 
     class Meta:
@@ -66,6 +64,10 @@ class ReferrerSerializer(ModelSerializer):
         validators: list = []
         extra_kwargs = {"phone": {"validators": []}}
 
+    def get_team(self, referrer: Referrer) -> str:
+        team = referrer.referring_organisation
+        return team.name if team is not None else ""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
@@ -73,13 +75,27 @@ class ReferrerSerializer(ModelSerializer):
             self.fields["referring_organisation"].queryset = ReferringOrganisation.objects.visible_to(request.user)
 
 
+#: Some text that is not only spaces, without the control characters no
+#: query string may carry (``RefuseControlCharacters``): what ``q`` accepts.
+_NOT_CONTROL = r"[^\x00-\x1f\x7f]"
+SEARCH_PATTERN = rf"^{_NOT_CONTROL}*[^\s\x00-\x1f\x7f]{_NOT_CONTROL}*$"
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": SEARCH_PATTERN})
+class SearchField(serializers.CharField):
+    """Part of a name, case ignored; an empty search is a mistake, as for every filter."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, max_length=MAX_QUERY_LENGTH, **kwargs)
+
+
 class ReferringOrganisationFilters(QueryParameters):
-    q = serializers.CharField(required=False, max_length=MAX_QUERY_LENGTH, help_text="Part of the team's name.")
+    q = SearchField(help_text="Part of the team's name.")
     is_active = serializers.BooleanField(required=False, help_text="true: active teams only; false: deactivated.")
 
 
 class ReferrerFilters(QueryParameters):
-    q = serializers.CharField(required=False, max_length=MAX_QUERY_LENGTH, help_text="Part of the person's name.")
+    q = SearchField(help_text="Part of the person's name.")
     referring_organisation = id_field(required=False, help_text="A team's id: its people.")
     is_active = serializers.BooleanField(required=False, help_text="true: active referrers only; false: deactivated.")
 

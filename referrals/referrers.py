@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
@@ -254,6 +255,19 @@ def _locked_pair(model, keep, duplicate, *, noun: str):
     return keep, duplicate
 
 
+def _delete_merged(duplicate, *, noun: str) -> None:
+    """Removes the merged duplicate; should another app still hold rows that
+    protect it (one that does not move them on the merge signal), the merge
+    is refused as a whole rather than failing half-way."""
+    try:
+        with transaction.atomic():
+            duplicate.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"keep": f"This {noun} is still named by other records that could not be moved: nothing was merged."}
+        ) from None
+
+
 def _fill_gaps(keep, duplicate, fields: Iterable[str]) -> list[str]:
     """What the kept record lacks, taken from the duplicate (the kept one's own details win)."""
     filled = []
@@ -283,7 +297,7 @@ def referrer_merge(*, actor: User, keep: Referrer, duplicate: Referrer) -> int:
         obj=duplicate,
         summary=f"Referrer merged into referrer #{keep.pk} as a duplicate",
     )
-    duplicate.delete()
+    _delete_merged(duplicate, noun="referrer")
     audit_log(
         action=AuditAction.CHANGE,
         actor=actor,
@@ -317,7 +331,7 @@ def referring_organisation_merge(*, actor: User, keep: ReferringOrganisation, du
         obj=duplicate,
         summary=f"Referring team merged into team #{keep.pk} as a duplicate",
     )
-    duplicate.delete()
+    _delete_merged(duplicate, noun="team")
     audit_log(
         action=AuditAction.CHANGE,
         actor=actor,

@@ -192,3 +192,11 @@ def test_query_count_does_not_grow_with_the_directory(
         coordinator_client.get(reverse(url_name))
         with django_assert_num_queries(5):
             assert coordinator_client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize(("q", "answer"), [("mor", 200), ("   ", 400), ("mo%09r", 400), ("x" * 101, 400)])
+def test_a_search_is_some_text_without_control_characters(coordinator_client, morag, q, answer):
+    response = coordinator_client.get(reverse("api-referrer-list") + "?q=" + q)
+    assert response.status_code == answer
+    if answer == 400:
+        assert "q" in response.json()
