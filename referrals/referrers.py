@@ -163,6 +163,8 @@ def referring_organisation_save(
     cleaned = _clean_team_data(data, organisation=organisation, team=team)
     created = team is None
     if created:
+        if not cleaned.get("name"):
+            raise ValidationError({"name": "Give the name."})
         team = ReferringOrganisation(organisation=organisation)
     for field, value in cleaned.items():
         setattr(team, field, value)

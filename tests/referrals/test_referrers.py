@@ -96,6 +96,14 @@ def test_a_bad_referrer_is_refused_and_nothing_is_written(coordinator, organisat
 
 
 @pytest.mark.django_db
+def test_a_team_needs_a_name(coordinator, organisation):
+    with pytest.raises(ValidationError) as refused:
+        referrers.referring_organisation_save(actor=coordinator, organisation=organisation, data={"kind": "other"})
+    assert "name" in refused.value.message_dict
+    assert not ReferringOrganisation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_team_of_another_organisation_is_refused(coordinator, organisation, other_organisation):
     theirs = ReferringOrganisationFactory(organisation=other_organisation)
     with pytest.raises(ValidationError) as refused:
