@@ -426,6 +426,9 @@ SPECTACULAR_SETTINGS = {
         "BookingStatusEnum": "operations.groups.models.BookingStatus.choices",
         # Assessments' "measure" and exports' "measures" filter share one enum.
         "MeasureCodeEnum": "operations.outcomes.models.MeasureCode.choices",
+        # A referral's "channel" and a team's "kind", beside notifications' channels and other kinds.
+        "ReferralChannelEnum": "referrals.models.Channel.choices",
+        "ReferrerKindEnum": "referrals.models.ReferrerKind.choices",
     },
 }
 

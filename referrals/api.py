@@ -7,6 +7,7 @@ the services; their ValidationErrors become 400s with field errors."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,13 +21,17 @@ from operations.core.permissions import IsManager, IsStaffRole
 from referrals import services
 from referrals.checklist import missing_before_matching
 from referrals.contact import contact_permissions
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, Urgency
+from referrals.models import Channel, Child, Parent, ProcessingRestriction, Referral, Referrer, Urgency
 from referrals.selectors import referrals_filtered
 from referrals.workflow import Status
 
 _SERVICE_ERRORS = {
     "does_not_exist": "Choose a service of your organisation.",
     "incorrect_type": "Give the service's id.",
+}
+_REFERRER_ERRORS = {
+    "does_not_exist": "Choose an active referrer from your organisation's directory.",
+    "incorrect_type": "Give the referrer's id.",
 }
 
 
@@ -105,9 +110,34 @@ class NewChildSerializer(Serializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
 
 
+class ReferrerSummarySerializer(Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    team_id = serializers.IntegerField(allow_null=True, help_text="The referrer's team (referring organisation).")
+    team = serializers.CharField(help_text="The team's name; blank without a team.")
+
+
 class ReferralSerializer(ModelSerializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.none(), error_messages=_SERVICE_ERRORS)
     parent_name = serializers.CharField(source="parent.display_name", read_only=True)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        read_only=True,
+        help_text="How the referral came in (the labels the pages show are in the enum's description); "
+        "set when it arrives, never changed.",
+    )
+    referrer = serializers.PrimaryKeyRelatedField(
+        queryset=Referrer.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages=_REFERRER_ERRORS,
+        help_text="Who referred: the id of an active referrer of your directory (GET /api/v1/referrers/).",
+    )
+    referrer_details = serializers.SerializerMethodField(
+        help_text="The referrer and their team; null when none is recorded (referrals made before the "
+        "directory may have referrer_name and referrer_contact instead)."
+    )
     days_left = serializers.SerializerMethodField()
     missing_before_matching = serializers.SerializerMethodField(
         help_text="What is still missing on the parent's record before they can be matched, in plain words."
@@ -121,6 +151,10 @@ class ReferralSerializer(ModelSerializer):
             "parent_name",
             "service",
             "source",
+            "channel",
+            "referrer",
+            "referrer_details",
+            "referrer_updates_consent",
             "referrer_name",
             "referrer_contact",
             "reason",
@@ -157,6 +191,25 @@ class ReferralSerializer(ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["service"].queryset = Service.objects.visible_to(request.user)
+            # Active referrers only, but a referral keeps the one it has even once deactivated.
+            current = self.instance.referrer_id if isinstance(self.instance, Referral) else None
+            self.fields["referrer"].queryset = Referrer.objects.visible_to(request.user).filter(
+                Q(is_active=True) | Q(pk=current or 0)
+            )
+
+    @extend_schema_field(ReferrerSummarySerializer(allow_null=True))
+    def get_referrer_details(self, referral: Referral) -> dict | None:
+        referrer = referral.referrer
+        if referrer is None:
+            return None
+        team = referrer.referring_organisation
+        return {
+            "id": referrer.pk,
+            "name": referrer.name,
+            "role": referrer.role,
+            "team_id": team.pk if team is not None else None,
+            "team": team.name if team is not None else "",
+        }
 
     def get_days_left(self, referral: Referral) -> int | None:
         return referral.days_left()
@@ -236,7 +289,9 @@ class ReferralViewSet(
     permission_classes = [IsStaffRole]
 
     def get_queryset(self):
-        queryset = Referral.objects.visible_to(self.request.user).select_related("parent", "service")
+        queryset = Referral.objects.visible_to(self.request.user).select_related(
+            "parent", "service", "referrer__referring_organisation"
+        )
         if self.action == "list":
             queryset = referrals_filtered(queryset, ReferralFilters.of(self.request))
         return queryset

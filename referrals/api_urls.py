@@ -2,11 +2,15 @@
 
 from rest_framework.routers import DefaultRouter
 
-from referrals import api
+from referrals import api, directory_api
 
 router = DefaultRouter()
 router.register("referrals", api.ReferralViewSet, basename="api-referral")
 router.register("parents", api.ParentViewSet, basename="api-parent")
 router.register("children", api.ChildViewSet, basename="api-child")
+router.register(
+    "referring-organisations", directory_api.ReferringOrganisationViewSet, basename="api-referring-organisation"
+)
+router.register("referrers", directory_api.ReferrerViewSet, basename="api-referrer")
 
 urlpatterns = router.urls

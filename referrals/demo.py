@@ -7,7 +7,10 @@ state up to waiting (the matching demo confirms matches for some and logs
 their contacts, which makes them matched, active, ending or closed), with
 pregnancies, births, a birth to confirm, a baby loss under review, an older
 under-five with an expected baby, and parents whose contact safety is not
-yet recorded. Phone numbers are in Ofcom's drama range."""
+yet recorded. Phone numbers are in Ofcom's drama range. Each organisation
+has a small referrer directory (teams and their people, one likely
+duplicate to merge); most professional referrals name one of its people,
+and a few came in through the online forms."""
 
 from __future__ import annotations
 
@@ -64,6 +67,49 @@ LATE_REFERRAL_REASON = "Referred late by the unit; the manager agreed to a short
 BEFORE_WAITING = {Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, *EXIT_REASONS}
 FAMILIES_PER_ORGANISATION = {"tweed-valley": 16, "family-start-east-lothian": 12, "capital-peer-network": 12}
 
+#: Each organisation's referrer directory: teams (name, kind) and their people
+#: (name, role, work email, work phone in Ofcom's drama range). Tweed Valley
+#: also has "fiona gilmour", typed again by someone in a hurry: the directory
+#: flags her as a likely duplicate of Fiona Gilmour, to merge.
+DIRECTORY = {
+    "tweed-valley": [
+        (("Borders General Hospital midwifery", "midwifery"), [
+            ("Fiona Gilmour", "Community midwife", "fiona.gilmour@example.org", "01632 960101"),
+            ("fiona gilmour", "Midwife", "", ""),
+            ("Catriona Elliot", "Specialist midwife", "catriona.elliot@example.org", "01632 960102"),
+        ]),
+        (("Galashiels health visiting team", "health_visiting"), [
+            ("Morag Henderson", "Health visitor", "morag.henderson@example.org", "01632 960111"),
+            ("Jamie Scott", "Health visitor", "jamie.scott@example.org", ""),
+        ]),
+        (("Tweed GP practice", "gp_practice"), [("Dr Alan Rutherford", "GP", "", "01632 960121")]),
+        (("Borders perinatal mental health team", "perinatal_mh"), [
+            ("Hannah Murray", "Community psychiatric nurse", "hannah.murray@example.org", ""),
+        ]),
+        (("Galashiels social work office", "social_work"), [("Euan Laidlaw", "Social worker", "", "01632 960131")]),
+    ],
+    "family-start-east-lothian": [
+        (("East Lothian health visiting team", "health_visiting"), [
+            ("Kirsty Baird", "Health visitor", "kirsty.baird@example.org", "01632 960141"),
+        ]),
+        (("Roodlands midwifery", "midwifery"), [("Shona Main", "Community midwife", "", "01632 960142")]),
+    ],
+    "capital-peer-network": [
+        (("Royal Infirmary midwifery", "midwifery"), [
+            ("Aisha Rahman", "Specialist midwife", "aisha.rahman@example.org", ""),
+        ]),
+        (("Leith GP practice", "gp_practice"), [("Dr Neil Fraser", "GP", "", "01632 960151")]),
+    ],
+}  # fmt: skip
+#: The source of a referral and the kind of team that makes it.
+TEAM_KIND_OF_SOURCE = {
+    "midwife": "midwifery",
+    "health_visitor": "health_visiting",
+    "gp": "gp_practice",
+    "perinatal_mh": "perinatal_mh",
+    "social_work": "social_work",
+}
+
 
 def seed(*, organisations: dict, users: dict) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo variety, not security
@@ -75,6 +121,7 @@ def seed(*, organisations: dict, users: dict) -> None:
         actor = users[COORDINATOR[slug]]
         service_list = list(Service.objects.filter(organisation=organisation).order_by("pk"))
         area_code, postcodes = POSTCODES[slug]
+        directory = _seed_directory(organisation, actor, DIRECTORY[slug])
         for i in range(count):
             number += 1
             while True:
@@ -92,6 +139,7 @@ def seed(*, organisations: dict, users: dict) -> None:
                 "age": rng.randint(17, 41),
                 "safe": number % 5 != 0,
                 "extra": rng.randint(10, 200),
+                "directory": directory,
             }
             _seed_family(organisation, actor, name, area_code, plan, today, number)
         _seed_restriction(organisation, users[MANAGER[slug]], today)
@@ -148,6 +196,47 @@ def _seed_eligibility_examples(organisation, actor, today) -> None:
             referral = services.referral_transition(actor=actor, referral=referral, to_status=target)
 
 
+@transaction.atomic
+def _seed_directory(organisation, actor, teams: list) -> dict[str, list]:
+    """The organisation's referrer directory (left alone once there), and its
+    people by the kind of their team, for the demo referrals to name."""
+    from referrals import referrers
+    from referrals.models import Referrer, ReferringOrganisation
+
+    if not ReferringOrganisation.objects.filter(organisation=organisation).exists():
+        for (team_name, kind), people in teams:
+            team = referrers.referring_organisation_save(
+                actor=actor, organisation=organisation, data={"name": team_name, "kind": kind}
+            )
+            for name, role, email, phone in people:
+                referrers.referrer_save(
+                    actor=actor,
+                    organisation=organisation,
+                    data={"name": name, "role": role, "email": email, "phone": phone, "referring_organisation": team},
+                )
+    by_kind: dict[str, list] = {}
+    for referrer in Referrer.objects.filter(organisation=organisation).select_related("referring_organisation"):
+        by_kind.setdefault(referrer.referring_organisation.kind, []).append(referrer)
+    return by_kind
+
+
+def _referrer_of(plan: dict, source: str, number: int) -> dict:
+    """Who made a demo referral: a person of the directory whose team makes
+    referrals of this source (their agreement to updates on every other one),
+    else the free text of referrals made before the directory. A few
+    self-referrals and professional ones came in through the online forms."""
+    people = plan["directory"].get(TEAM_KIND_OF_SOURCE.get(source, ""), [])
+    if source == "self":
+        return {"referrer_name": "", "channel": "self_online" if number % 4 == 0 else "staff"}
+    if not people:
+        return {"referrer_name": "Fictional referrer"}
+    return {
+        "referrer": people[number % len(people)],
+        "referrer_updates_consent": number % 2 == 0,
+        "channel": "professional_online" if number % 5 == 0 else "staff",
+    }
+
+
 def _intake_answers(received) -> dict:
     """Consent and lawful basis as a referrer's form would give them."""
     return {
@@ -194,6 +283,7 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
         born = today - timedelta(days=340 if family == 7 else plan["extra"] + 20)
         child = {"due_date": born + timedelta(days=(number % 5) - 2), "birth_date": born}
     received = today - timedelta(days=plan["received_days_ago"])
+    source = ["midwife", "health_visitor", "self", "gp", "perinatal_mh", "social_work"][number % 6]
     referral = services.referral_create(
         actor=actor,
         organisation=organisation,
@@ -214,8 +304,8 @@ def _seed_family(organisation, actor, name, area_code, plan, today, number) -> N
         },
         child_data=child,
         referral_data={
-            "source": ["midwife", "health_visitor", "self", "gp", "perinatal_mh", "social_work"][number % 6],
-            "referrer_name": "" if number % 6 == 2 else "Fictional referrer",
+            "source": source,
+            **_referrer_of(plan, source, number),
             "reason": "Feeling isolated and low since moving to the area.",
             "urgency": plan["urgency"],
             "received_on": received,

@@ -13,7 +13,8 @@ from operations.core.forms import row_helper
 from operations.core.models import CouncilArea, Service
 from operations.core.searching import MAX_QUERY_LENGTH
 from referrals import services
-from referrals.models import Child, Parent, Referral, Urgency
+from referrals.directory import referrer_choices, team_choices
+from referrals.models import Child, Parent, Referral, Referrer, ReferrerKind, ReferringOrganisation, Urgency
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import Status, move_choices
 
@@ -22,7 +23,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INTAKE_PARENT_FIELDS = list(services.PARENT_DETAIL_FIELDS)
 # The edit form offers exactly what the service accepts: one list, no drift.
 PARENT_EDIT_FIELDS = list(services.PARENT_FIELDS)
-REFERRAL_FIELDS = ["source", "referrer_name", "referrer_contact", "reason", "urgency", "received_on"]
+# The referrer is picked from the directory or added (``ReferrerPicker``); the
+# free-text referrer of referrals made before the directory stays editable on them.
+REFERRAL_FIELDS = ["source", "referrer_updates_consent", "reason", "urgency", "received_on"]
+LEGACY_REFERRER_FIELDS = ["referrer_name", "referrer_contact"]
+REFERRER_UPDATES_HELP = (
+    "Only then is the referrer told how the referral goes (received, waiting, support started, ended): "
+    "never what the parent said."
+)
 SAFETY_FIELDS = list(services.CONTACT_SAFETY_FIELDS)
 SAFETY_HELP = {
     "contact_through_referrer": "Nothing is sent to the parent: we reach them through the referrer.",
@@ -82,7 +90,145 @@ class _ParentCleaning:
         return born
 
 
-class IntakeForm(_ParentCleaning, forms.Form):
+#: The new-referrer fields of the referral form and the field of the
+#: directory's services each stands for (``referrers.referrer_add_inline``).
+NEW_REFERRER_FIELDS = {
+    "new_referrer_name": "name",
+    "new_referrer_role": "role",
+    "new_referrer_team": "referring_organisation",
+    "new_team_name": "team_name",
+    "new_team_kind": "team_kind",
+    "new_referrer_email": "email",
+    "new_referrer_phone": "phone",
+}
+REFERRER_INVALID = "Choose a referrer from your organisation's directory."
+TEAM_INVALID = "Choose a team from your organisation's directory."
+
+
+class ReferrerPicker:
+    """The referral form's referrer: a person of the organisation's
+    directory (a select grouped by team: works without JavaScript, and a
+    browser's select finds a name as it is typed), or a new one added there
+    and then, with their team (one of the directory, or a new one by name).
+    The view adds the new one through the directory's service in the
+    referral's own transaction."""
+
+    def _add_referrer_fields(self, user, *, current: Referrer | None = None) -> None:
+        self._user = user
+        self.fields["referrer"] = forms.TypedChoiceField(
+            label="Referrer from the directory",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", "None, or not in the directory yet"),
+                *referrer_choices(user, current=current and current.pk),
+            ],
+            error_messages={"invalid_choice": REFERRER_INVALID},
+            help_text="The people of your referrer directory, by team. Not there? Add them below.",
+        )
+        teams = team_choices(user)
+        self.fields["new_referrer_name"] = forms.CharField(label="Referrer's name", required=False, max_length=150)
+        self.fields["new_referrer_role"] = forms.CharField(
+            label="Their role", required=False, max_length=100, help_text="For example: health visitor, midwife."
+        )
+        self.fields["new_referrer_team"] = forms.TypedChoiceField(
+            label="Their team",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "Choose a team, or type a new one below"), *teams],
+            error_messages={"invalid_choice": TEAM_INVALID},
+        )
+        self.fields["new_team_name"] = forms.CharField(
+            label="Or a team not in the directory yet", required=False, max_length=150
+        )
+        self.fields["new_team_kind"] = forms.ChoiceField(
+            label="Kind of team", required=False, choices=[("", "Choose the kind"), *ReferrerKind.choices]
+        )
+        self.fields["new_referrer_email"] = forms.EmailField(label="Work email", required=False, max_length=254)
+        self.fields["new_referrer_phone"] = forms.CharField(label="Work phone", required=False, max_length=30)
+        consent = self.fields.get("referrer_updates_consent")
+        if consent is not None:
+            consent.help_text = REFERRER_UPDATES_HELP
+
+    def referrer_layout(self) -> list:
+        """The referrer's part of the form's layout: the select, then the new
+        referrer's fields in a <details> (open when they were filled in)."""
+        return [
+            "referrer",
+            HTML(
+                '<details class="mb-3 border rounded p-2"{% if form.adds_referrer %} open{% endif %}>'
+                '<summary class="fw-semibold">Add a referrer to the directory</summary>'
+                '<p class="form-text">Their work details only. They join the directory with this referral.</p>'
+            ),
+            *NEW_REFERRER_FIELDS,
+            HTML("</details>"),
+        ]
+
+    @property
+    def adds_referrer(self) -> bool:
+        return self.is_bound and any((self.data.get(name) or "").strip() for name in NEW_REFERRER_FIELDS)
+
+    def clean_referrer(self) -> Referrer | None:
+        pk = self.cleaned_data.get("referrer")
+        if pk is None:
+            return None
+        referrer = (
+            Referrer.objects.visible_to(self._user).select_related("referring_organisation").filter(pk=pk).first()
+        )
+        if referrer is None:
+            raise ValidationError(REFERRER_INVALID)
+        return referrer
+
+    def clean_new_referrer_team(self) -> ReferringOrganisation | None:
+        pk = self.cleaned_data.get("new_referrer_team")
+        if pk is None:
+            return None
+        team = ReferringOrganisation.objects.visible_to(self._user).filter(pk=pk).first()
+        if team is None:
+            raise ValidationError(TEAM_INVALID)
+        return team
+
+    def clean_new_referrer_phone(self) -> str:
+        return normalise_uk_phone(self.cleaned_data.get("new_referrer_phone", ""))
+
+    def _clean_referrer_choice(self, data: dict) -> None:
+        adding = any(data.get(name) for name in NEW_REFERRER_FIELDS if name != "new_team_kind")
+        if data.get("referrer") is not None and adding:
+            self.add_error("new_referrer_name", "Choose a referrer from the directory, or add a new one: not both.")
+        elif adding and not data.get("new_referrer_name"):
+            self.add_error("new_referrer_name", "Give the new referrer's name.")
+        if data.get("new_referrer_team") is not None and data.get("new_team_name"):
+            self.add_error("new_team_name", "Choose a team from the directory, or type a new one: not both.")
+        if data.get("new_team_name") and not data.get("new_team_kind"):
+            self.add_error("new_team_kind", "Choose the kind of team.")
+
+    def new_referrer(self) -> dict | None:
+        """The person to add to the directory, or None."""
+        if not self.cleaned_data.get("new_referrer_name"):
+            return None
+        return {
+            "name": self.cleaned_data["new_referrer_name"],
+            "role": self.cleaned_data.get("new_referrer_role", ""),
+            "referring_organisation": self.cleaned_data.get("new_referrer_team"),
+            "email": self.cleaned_data.get("new_referrer_email", ""),
+            "phone": self.cleaned_data.get("new_referrer_phone", ""),
+        }
+
+    def new_team(self) -> dict | None:
+        name = self.cleaned_data.get("new_team_name")
+        return {"name": name, "kind": self.cleaned_data.get("new_team_kind")} if name else None
+
+    def new_referrer_errors(self, exc: ValidationError) -> ValidationError:
+        """The directory service's refusal, keyed by this form's fields."""
+        fields = {service: form for form, service in NEW_REFERRER_FIELDS.items()}
+        if not hasattr(exc, "error_dict"):
+            return ValidationError({"new_referrer_name": exc.messages})
+        return ValidationError({fields.get(field, "__all__"): messages for field, messages in exc.message_dict.items()})
+
+
+class IntakeForm(ReferrerPicker, _ParentCleaning, forms.Form):
     """A new referral: the parent (unless already chosen), a pregnancy or child, and the referral."""
 
     def __init__(self, *args, user, parent: Parent | None = None, **kwargs) -> None:
@@ -118,6 +264,7 @@ class IntakeForm(_ParentCleaning, forms.Form):
             for name, text in SAFETY_LABELS.items():
                 self.fields[name].label = text
         self.fields.update(_dates(forms.fields_for_model(Referral, fields=REFERRAL_FIELDS)))
+        self._add_referrer_fields(user)
         self.fields["urgency"].initial = Urgency.ROUTINE
         self._widen_postcode()
         self.fields["received_on"].initial = timezone.localdate
@@ -163,7 +310,7 @@ class IntakeForm(_ParentCleaning, forms.Form):
                     "lawful_basis_article9",
                 ),
             ]
-        parts.append(Fieldset("The referral", *REFERRAL_FIELDS))
+        parts.append(Fieldset("The referral", *_referral_layout(self)))
         if self.show_past_end:
             # First, where the warning above it is read.
             parts.insert(
@@ -197,6 +344,7 @@ class IntakeForm(_ParentCleaning, forms.Form):
             self.add_error("received_on", "The date received cannot be in the future.")
         if self.parent is None:
             _safety_clean(self, data)
+        self._clean_referrer_choice(data)
         return data
 
     def parent_data(self) -> dict:
@@ -233,7 +381,19 @@ class IntakeForm(_ParentCleaning, forms.Form):
         return {"due_date": due, "birth_date": born}
 
     def referral_data(self) -> dict:
-        return {f: self.cleaned_data[f] for f in REFERRAL_FIELDS if f in self.cleaned_data}
+        """The referral's details, with the directory's referrer (or None: a
+        referrer added on the form is set by the view once it is saved)."""
+        data = {f: self.cleaned_data[f] for f in REFERRAL_FIELDS if f in self.cleaned_data}
+        data["referrer"] = self.cleaned_data.get("referrer")
+        return data
+
+
+def _referral_layout(form: ReferrerPicker) -> list:
+    """The referral's fields: how it came, who referred (the directory's
+    picker), the parent's agreement to updates, then the rest."""
+    legacy = [name for name in LEGACY_REFERRER_FIELDS if name in form.fields]
+    rest = [name for name in REFERRAL_FIELDS if name not in ("source", "referrer_updates_consent")]
+    return ["source", *form.referrer_layout(), *legacy, "referrer_updates_consent", *rest]
 
 
 class ParentForm(_ParentCleaning, forms.ModelForm):
@@ -388,18 +548,35 @@ class EraseConfirmForm(forms.Form):
         return self.cleaned_data["confirm"]
 
 
-class ReferralForm(forms.ModelForm):
-    """Changes to a referral's details; the state moves only through transitions."""
+class ReferralForm(ReferrerPicker, forms.ModelForm):
+    """Changes to a referral's details; the state moves only through transitions.
+    How it came in is not among them: it is a fact of its arrival."""
 
     class Meta:
         model = Referral
-        fields = ["service", *REFERRAL_FIELDS]
+        fields = ["service", *REFERRAL_FIELDS, *LEGACY_REFERRER_FIELDS]
         widgets = {"received_on": DATE}
+        labels = {"referrer_name": "Referrer (as typed before the directory)", "referrer_contact": "Their contact"}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.visible_to(user)
         self.fields["service"].error_messages["invalid_choice"] = "Choose a service of your organisation."
+        referral = self.instance
+        if not (referral.referrer_name or referral.referrer_contact):
+            # Only a referral made before the directory has these to correct.
+            for name in LEGACY_REFERRER_FIELDS:
+                del self.fields[name]
+        self._add_referrer_fields(user, current=referral.referrer)
+        self.initial["referrer"] = referral.referrer_id
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.layout = Layout("service", *_referral_layout(self))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._clean_referrer_choice(data)
+        return data
 
     def validate_unique(self) -> None:
         # The one-open-referral rule is checked by the service, which names the existing referral.

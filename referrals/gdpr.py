@@ -1,8 +1,9 @@
 """What the referrals app holds about a parent, and how it is erased.
 
-Erasure anonymises rather than deletes: the referral's service, source,
-states and dates stay (anonymous statistics), everything that identifies the
-person or describes them in words goes."""
+Erasure anonymises rather than deletes: the referral's service, source, how
+it came in, states and dates stay (anonymous statistics), everything that
+identifies the person or describes them in words goes, and so does the link
+to the referrer who named her."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ LABELS = {
     "eligibility_reason": "Why these eligibility dates",
     "created_by": "Recorded by",
     "source": "Referred by (kind)",
+    "referrer": "Referrer (from the directory)",
     "from_status": "From",
     "to_status": "To",
     "at": "When",
@@ -68,9 +70,9 @@ LABELS = {
 
 def subject_access(parent: Parent) -> list[Section]:
     referrals = list(
-        parent.referrals.select_related("service", "created_by", "eligibility_override_by").order_by(
-            "received_on", "pk"
-        )
+        parent.referrals.select_related(
+            "service", "created_by", "eligibility_override_by", "referrer__referring_organisation"
+        ).order_by("received_on", "pk")
     )
     transitions = ReferralTransition.objects.filter(referral__in=referrals).select_related("by").order_by("at", "pk")
     restrictions = ProcessingRestriction.objects.filter(parent=parent).select_related("recorded_by", "lifted_by")
@@ -134,8 +136,10 @@ def erase(parent: Parent) -> None:
         erased_at=timezone.now(),
     )
     Child.objects.filter(parent=parent).update(name="")
+    # Who referred goes with the rest that could point to her (the named
+    # professional beside dates in a small place); how it came in stays.
     Referral.objects.filter(parent=parent).update(
-        referrer_name="", referrer_contact="", reason="", eligibility_override_reason=""
+        referrer_name="", referrer_contact="", referrer=None, reason="", eligibility_override_reason=""
     )
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")

@@ -12,7 +12,19 @@ from django.utils import timezone
 from operations.core.models import CouncilArea
 from operations.core.scale import BATCH, ScaleContext
 from referrals import eligibility
-from referrals.models import Child, Parent, ParentRole, Referral, Source, Urgency, parent_search_text
+from referrals.models import (
+    Channel,
+    Child,
+    Parent,
+    ParentRole,
+    Referral,
+    Referrer,
+    ReferrerKind,
+    ReferringOrganisation,
+    Source,
+    Urgency,
+    parent_search_text,
+)
 from referrals.services import policy_of
 from referrals.workflow import OPEN_STATUSES, Status
 
@@ -32,6 +44,7 @@ def seed(context: ScaleContext) -> None:
         for organisation in context.organisations
     }
     all_areas = list(CouncilArea.objects.values_list("pk", flat=True))
+    directories = _seed_directories(context)
     parents, children, referrals = [], [], []
     for index in range(total):
         organisation = context.organisations[index % len(context.organisations)]
@@ -85,6 +98,10 @@ def seed(context: ScaleContext) -> None:
             eligibility_end=result.end,
             eligibility_estimated=result.estimated,
             eligibility_reason=result.reason[:300],
+            # Two in three name a referrer of the directory; some came in online.
+            # By index, not drawn: the random stream of the apps above is unchanged.
+            referrer_id=_referrer_for(directories[organisation.pk], index),
+            channel=CHANNELS[index % len(CHANNELS)],
         )
         parents.append(parent)
         children.append(child)
@@ -94,6 +111,41 @@ def seed(context: ScaleContext) -> None:
             parents, children, referrals = [], [], []
     _flush(parents, children, referrals, context)
     context.log(f"  referrals: {total} parents, children and referrals")
+
+
+#: A referral's channel by its index: mostly typed by staff, some through the online forms.
+CHANNELS = [Channel.STAFF] * 7 + [Channel.SELF_ONLINE, Channel.PROFESSIONAL_ONLINE, Channel.STAFF]
+#: Per organisation, one team of each kind with this many people.
+PEOPLE_PER_TEAM = 4
+
+
+def _seed_directories(context: ScaleContext) -> dict[int, list[int]]:
+    """Each organisation's referrer directory: a team of each kind and a few
+    people in each. Returns the people's ids per organisation."""
+    teams = ReferringOrganisation.objects.bulk_create(
+        ReferringOrganisation(organisation_id=organisation.pk, name=f"{label} {number}", kind=kind)
+        for number, organisation in enumerate(context.organisations, start=1)
+        for kind, label in ReferrerKind.choices
+    )
+    people = Referrer.objects.bulk_create(
+        Referrer(
+            organisation_id=team.organisation_id,
+            referring_organisation=team,
+            name=f"Referrer{team.pk}-{person} Scale",
+            email=f"referrer{team.pk}-{person}@example.org",
+        )
+        for team in teams
+        for person in range(PEOPLE_PER_TEAM)
+    )
+    directories: dict[int, list[int]] = {organisation.pk: [] for organisation in context.organisations}
+    for person in people:
+        directories[person.organisation_id].append(person.pk)
+    context.log(f"  referrer directories: {len(teams)} teams, {len(people)} people")
+    return directories
+
+
+def _referrer_for(people: list[int], index: int) -> int | None:
+    return people[index % len(people)] if people and index % 3 else None
 
 
 def _flush(parents: list, children: list, referrals: list, context: ScaleContext) -> None:

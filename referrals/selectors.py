@@ -39,9 +39,9 @@ def referrals_filtered(queryset: QuerySet[Referral], params) -> QuerySet[Referra
 
 
 STATUS_LABELS = dict(Status.choices)
-#: The public forms' channels: their cards say "Online".
-ONLINE_CHANNELS = frozenset({Channel.SELF_ONLINE, Channel.PROFESSIONAL_ONLINE})
 URGENCY_LABELS = dict(Urgency.choices)
+CHANNEL_LABELS = dict(Channel.choices)
+ONLINE_CHANNELS = {Channel.SELF_ONLINE, Channel.PROFESSIONAL_ONLINE}
 
 
 def received_text(received_on: date, today: date) -> str:
@@ -61,15 +61,20 @@ class Card(NamedTuple):
     eligibility_reason: str
     eligibility_estimated: bool
     service_name: str
-    #: How it came in (``Channel``): the card marks the online forms.
-    channel: str
     parent_name: str
     #: "Received 2 Nov 2026 (1 month ago)": plain text worked out here, as the
     #: board shows 42 cards and every filter in a template costs render time.
     received_text: str = ""
+    #: How it came in (``Channel``), and who referred: the directory's referrer and their team.
+    channel: str = Channel.STAFF
+    referrer_id: int | None = None
+    referrer_name: str = ""
+    referrer_team: str = ""
 
     @classmethod
     def of(cls, referral: Referral) -> Card:
+        referrer = referral.referrer
+        team = referrer.referring_organisation if referrer is not None else None
         return cls(
             referral.pk,
             referral.status,
@@ -79,14 +84,44 @@ class Card(NamedTuple):
             referral.eligibility_reason,
             referral.eligibility_estimated,
             referral.service.name,
-            referral.channel,
             referral.parent.display_name,
             received_text(referral.received_on, timezone.localdate()),
+            referral.channel,
+            referral.referrer_id,
+            referrer.name if referrer is not None else "",
+            team.name if team is not None else "",
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple, today: date) -> Card:
+        """A card from a row of ``BOARD_CARD_FIELDS``."""
+        *shown, first_name, preferred_name, last_name, channel, referrer_id, referrer_name, team = row
+        return cls(
+            *shown,
+            parent_name(first_name, preferred_name, last_name),
+            received_text(shown[3], today),
+            channel,
+            referrer_id,
+            referrer_name or "",
+            team or "",
         )
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, "")
+
+    @property
+    def came_online(self) -> bool:
+        """Sent through one of the online forms: the card says "Online"."""
+        return self.channel in ONLINE_CHANNELS
+
+    @property
+    def referrer_url(self) -> str:
+        return reverse("referrals:referrer-detail", args=[self.referrer_id]) if self.referrer_id else ""
 
     @property
     def detail_url(self) -> str:
@@ -103,10 +138,6 @@ class Card(NamedTuple):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def came_online(self) -> bool:
-        return self.channel in ONLINE_CHANNELS
 
     @property
     def moves(self) -> list[tuple[str, str]]:
@@ -126,10 +157,11 @@ class BoardColumn:
 #: column of hundreds helps nobody triage, and every card costs render time.
 BOARD_CARDS = 6
 BOARD_CARDS_ONE_STATE = 100
-#: What a card shows (Card), in its order, then the parent's name.
+#: What a card shows (Card), in its order: the parent's name, then how it came in and who referred.
 BOARD_CARD_FIELDS = [
     "pk", "status", "urgency", "received_on", "eligibility_end", "eligibility_reason", "eligibility_estimated",
-    "service__name", "channel", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "service__name", "parent__first_name", "parent__preferred_name", "parent__last_name",
+    "channel", "referrer_id", "referrer__name", "referrer__referring_organisation__name",
 ]  # fmt: skip
 
 
@@ -155,8 +187,8 @@ def triage_board(user, params, *, per_column: int | None = None) -> list[BoardCo
     )
     cards: dict[str, list[Card]] = {status: [] for status in OPEN_STATUSES}
     counts: dict[str, int] = {}
-    for *shown, first_name, preferred_name, last_name, in_state in rows:
-        card = Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
+    for *shown, in_state in rows:
+        card = Card.from_row(shown, today)
         cards[card.status].append(card)
         counts[card.status] = in_state
     return [
@@ -179,8 +211,8 @@ def triage_board_all_rows(user, params) -> Iterator[Card]:
         .order_by("column", "urgency", "eligibility_end", "received_on", "pk")
         .values_list(*BOARD_CARD_FIELDS)
     )
-    for *shown, first_name, preferred_name, last_name in rows.iterator(chunk_size=2000):
-        yield Card(*shown, parent_name(first_name, preferred_name, last_name), received_text(shown[3], today))
+    for row in rows.iterator(chunk_size=2000):
+        yield Card.from_row(row, today)
 
 
 #: The typical wait for a service is measured over the support that started in this many days before today.

@@ -21,7 +21,14 @@ from operations.core.dates import short_date
 from operations.core.models import Organisation, Service, User
 from referrals import eligibility, signals
 from referrals.checklist import safe_contact_recorded
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, parent_search_text
+from referrals.models import (
+    Child,
+    Parent,
+    ProcessingRestriction,
+    Referral,
+    ReferralTransition,
+    parent_search_text,
+)
 from referrals.validators import normalise_postcode, normalise_uk_phone, pregnancy_date_errors
 from referrals.workflow import OPEN_STATUSES, Status, transition_error
 
@@ -354,6 +361,17 @@ def _clean_referral_data(data: dict[str, Any], *, organisation: Organisation) ->
     return cleaned
 
 
+def _check_updates_consent(*, consent: bool, has_referrer: bool) -> None:
+    """Updates go to a referrer of the directory: agreeing to them needs one."""
+    if consent and not has_referrer:
+        raise ValidationError(
+            {
+                "referrer_updates_consent": "Choose or add the referrer first: updates go to a referrer of the "
+                "directory, who needs to be recorded on the referral."
+            }
+        )
+
+
 def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) -> Parent | None:
     """The same person already on file: same names and date of birth in the organisation."""
     if not data.get("date_of_birth") or not data.get("first_name") or not data.get("last_name"):
@@ -413,6 +431,10 @@ def referral_create(
     or overrides with a reason (stored on the referral and audited)."""
     _check_service(service, organisation)
     cleaned_referral = _clean_referral_data(referral_data, organisation=organisation)
+    _check_updates_consent(
+        consent=cleaned_referral.get("referrer_updates_consent", False),
+        has_referrer=cleaned_referral.get("referrer") is not None,
+    )
     cleaned_child = _clean_child_data(child_data) if child_data else None
     override_reason = (eligibility_override_reason or "").strip()
     if record_not_eligible and override_reason:
@@ -552,6 +574,7 @@ def referral_update(*, actor: User, referral: Referral, data: dict[str, Any]) ->
         locked.service = service
     for field, value in cleaned.items():
         setattr(locked, field, value)
+    _check_updates_consent(consent=locked.referrer_updates_consent, has_referrer=locked.referrer_id is not None)
     _apply_eligibility(locked, list(Child.objects.filter(parent_id=locked.parent_id)))
     locked.save()
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary="Referral changed")

@@ -10,3 +10,13 @@ from django.dispatch import Signal
 #: restricted or the restriction lifted. Sent inside the service's
 #: transaction with ``parent_id``.
 parent_contact_changed = Signal()
+
+#: A duplicate referrer is being merged into another, inside the merge's
+#: transaction, after the referrals moved and before the duplicate is
+#: deleted: a higher layer holding rows about the duplicate (updates sent to
+#: it …) moves them to ``keep_id``. Sent with ``keep_id`` and ``duplicate_id``.
+referrers_merged = Signal()
+
+#: The same for a referring team (``keep_id``, ``duplicate_id``): its people
+#: have joined the kept team; credentials or settings held per team move too.
+referring_organisations_merged = Signal()

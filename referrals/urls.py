@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import directory_views, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -22,4 +22,21 @@ urlpatterns = [
     path("parents/<int:pk>/children/new/", views.child_add, name="child-add"),
     path("children/<int:pk>/", views.child_edit, name="child-edit"),
     path("children/<int:pk>/review-loss/", views.child_review_loss, name="child-review-loss"),
+    # The referrer directory: teams that refer and their people.
+    path("referrers/", directory_views.directory_page, name="referrers"),
+    path("referrers/new/", directory_views.referrer_new, name="referrer-new"),
+    path("referrers/<int:pk>/", directory_views.referrer_detail, name="referrer-detail"),
+    path("referrers/<int:pk>/edit/", directory_views.referrer_edit, name="referrer-edit"),
+    path("referrers/<int:pk>/merge/", directory_views.referrer_merge, name="referrer-merge"),
+    path("referrers/teams/new/", directory_views.referring_organisation_new, name="referring-organisation-new"),
+    path(
+        "referrers/teams/<int:pk>/edit/",
+        directory_views.referring_organisation_edit,
+        name="referring-organisation-edit",
+    ),
+    path(
+        "referrers/teams/<int:pk>/merge/",
+        directory_views.referring_organisation_merge,
+        name="referring-organisation-merge",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from operations.core.forms import apply_service_errors
 from operations.core.page_panels import panels_for
 from operations.core.timeline import kinds as timeline_kinds
 from operations.core.timeline import timeline_page
-from referrals import selectors, services
+from referrals import referrers, selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
 from referrals.checklist import intake_checklist
 from referrals.contact import contact_permissions
@@ -33,12 +34,13 @@ from referrals.forms import (
     ParentForm,
     ParentSearchForm,
     ReferralForm,
+    ReferrerPicker,
     RestrictionForm,
     SubjectAccessForm,
     TimelineFilterForm,
     TransitionForm,
 )
-from referrals.models import ProcessingRestriction, Referral
+from referrals.models import ProcessingRestriction, Referral, Referrer
 from referrals.workflow import Status
 
 #: Rows per page of the waiting list; the place number runs on across pages.
@@ -66,6 +68,9 @@ BOARD_COLUMNS = [
     Column("Eligibility", _eligibility_words),
     Column("Eligibility ends", lambda card: card.eligibility_end),
     Column("End date estimated", lambda card: card.eligibility_estimated),
+    Column("Came in by", lambda card: card.channel_label),
+    Column("Referrer", lambda card: card.referrer_name),
+    Column("Referrer's team", lambda card: card.referrer_team),
 ]
 
 #: The waiting list's download, in priority order; rows are (place, WaitingRow).
@@ -136,17 +141,21 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
-                actor=request.user,
-                organisation=membership.organisation,
-                service=form.cleaned_data["service"],
-                parent=parent,
-                parent_data=form.parent_data() if parent is None else None,
-                child_data=form.child_data(),
-                referral_data=form.referral_data(),
-                safety_data=form.safety_data(),
-                **form.past_end_data(),
-            )
+            # A referrer added on the form joins the directory with the referral, or not at all.
+            with transaction.atomic():
+                referral_data = form.referral_data()
+                referral_data["referrer"] = _added_referrer(request, form) or referral_data["referrer"]
+                referral = services.referral_create(
+                    actor=request.user,
+                    organisation=membership.organisation,
+                    service=form.cleaned_data["service"],
+                    parent=parent,
+                    parent_data=form.parent_data() if parent is None else None,
+                    child_data=form.child_data(),
+                    referral_data=referral_data,
+                    safety_data=form.safety_data(),
+                    **form.past_end_data(),
+                )
         except services.DuplicateReferral as exc:
             duplicate = exc.existing
             form.add_error("service", "This parent already has an open referral for this service.")
@@ -161,6 +170,23 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Referral #{referral.pk} received.")
             return redirect("referrals:referral-detail", referral.pk)
     return render(request, "referrals/referral_form.html", {"form": form, "parent": parent, "duplicate": duplicate})
+
+
+def _added_referrer(request: HttpRequest, form: ReferrerPicker) -> Referrer | None:
+    """The referrer the referral form adds to the directory (None when it
+    adds none); the caller's transaction holds it with the referral."""
+    new = form.new_referrer()
+    if new is None:
+        return None
+    try:
+        return referrers.referrer_add_inline(
+            actor=request.user,
+            organisation=require_membership(request).organisation,
+            data=new,
+            new_team=form.new_team(),
+        )
+    except ValidationError as exc:
+        raise form.new_referrer_errors(exc) from None
 
 
 def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict:
@@ -192,7 +218,10 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, instance=referral, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_update(actor=request.user, referral=referral, data=form.cleaned_data)
+            with transaction.atomic():
+                data = {**form.cleaned_data}
+                data["referrer"] = _added_referrer(request, form) or data["referrer"]
+                services.referral_update(actor=request.user, referral=referral, data=data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -116,9 +116,12 @@ DASHBOARD_SCHEMA = {
         "tables": {
             "type": "object",
             "additionalProperties": _TABLE,
-            "description": "Keyed by table: referrals_by_month, referrals_by_source, council_areas, supervision, "
-            "pvg, groups, concerns_by_kind, concerns_by_urgency, concerns_by_outcome (the three concern tables "
-            "count the concerns raised in the period, and share one total).",
+            "description": "Keyed by table: referrals_by_month, referrals_by_source, referrals_by_channel (how "
+            "they came in: typed by staff, an online form, a partner system), referrals_by_referrer_kind (the "
+            "kind of the referrer's team; not_recorded without one), council_areas, supervision, pvg, groups, "
+            "concerns_by_kind, concerns_by_urgency, concerns_by_outcome (the four referral tables count the "
+            "referrals received in the period and share one total; so do the three concern tables for the "
+            "concerns raised in it).",
         },
         "concerns_acknowledged": {
             "type": "object",

@@ -6,7 +6,10 @@ count is suppressed for publication, or exact in the internal mode
 Definitions (what each figure counts, for a period of whole days and an
 optional service):
 
-- referrals: received in the period, by month received and by source;
+- referrals: received in the period, by month received, by source, by how
+  they came in (typed by staff, the online forms, a partner system) and by
+  referrer type (the kind of the referrer's team in the directory; "not
+  recorded" without a referrer or a team); the four tables share one total;
 - waiting: days from received to support starting, for referrals whose
   support started in the period (median and 90th percentile);
 - parents reached: distinct parents with a referral received in the period;
@@ -54,7 +57,7 @@ from operations.dashboard.period import Filters, months_between
 from operations.groups.models import Booking, BookingStatus, GroupSession, SessionStatus
 from operations.outcomes import measures
 from operations.outcomes.models import Assessment, Timepoint
-from referrals.models import YOUNG_PARENT_UNDER, Referral, Source
+from referrals.models import YOUNG_PARENT_UNDER, Channel, Referral, ReferrerKind, Source
 from volunteers.fitness import next_supervision_due
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import Status as VolunteerStatus
@@ -111,8 +114,12 @@ def _for_service(queryset: QuerySet, filters: Filters, field: str) -> QuerySet:
     return queryset.filter(**{field: filters.service}) if filters.service else queryset
 
 
+#: The referrer type table's row for referrals without a referrer (or whose referrer has no team).
+NO_REFERRER_KIND = ("not_recorded", NOT_RECORDED)
+
+
 def _referrals_and_reach(user, filters: Filters, mode: Mode):
-    """Referrals by month and source, and who they reached: one query."""
+    """Referrals by month, source, channel and referrer type, and who they reached: one query."""
     rows = (
         _for_service(Referral.objects.visible_to(user), filters, "service")
         .filter(received_on__range=(filters.date_from, filters.date_to))
@@ -120,6 +127,8 @@ def _referrals_and_reach(user, filters: Filters, mode: Mode):
         .values_list(
             "received_on",
             "source",
+            "channel",
+            "referrer__referring_organisation__kind",
             "parent_id",
             "parent__role",
             "parent__date_of_birth",
@@ -130,55 +139,72 @@ def _referrals_and_reach(user, filters: Filters, mode: Mode):
     )
     by_month: Counter = Counter()
     by_source: Counter = Counter()
+    by_channel: Counter = Counter()
+    by_referrer_kind: Counter = Counter()
     parents: dict[int, tuple] = {}
-    for received_on, source, parent_id, *parent in rows:
+    for received_on, source, channel, referrer_kind, parent_id, *parent in rows:
         by_month[received_on.replace(day=1)] += 1
         by_source[source] += 1
+        by_channel[channel] += 1
+        by_referrer_kind[referrer_kind or NO_REFERRER_KIND[0]] += 1
         parents.setdefault(parent_id, (received_on, *parent))  # the first referral in the period
 
     months = list(months_between(filters.date_from, filters.date_to))
-    month_table = table(
-        key="referrals_by_month",
-        caption="Referrals received by month",
-        row_heading="Month",
-        rows=[(f"{m:%Y-%m}", f"{m:%b %Y}") for m in months],
-        columns={"Referrals": [by_month[m] for m in months]},
-        mode=mode,
-    )
-    source_table = table(
-        key="referrals_by_source",
-        caption="Referrals received by source",
-        row_heading="Source",
-        rows=list(Source.choices),
-        columns={"Referrals": [by_source[value] for value, _ in Source.choices]},
-        chart="horizontal",
-        mode=mode,
-    )
-    if month_table.totals[0].hidden or source_table.totals[0].hidden:
-        # The same total in both tables: hidden in one, it must be hidden in the other.
-        month_table = _rebuild_hiding_totals(month_table, [by_month[m] for m in months], mode)
-        source_table = _rebuild_hiding_totals(source_table, [by_source[v] for v, _ in Source.choices], mode)
+    kinds = [*ReferrerKind.choices, NO_REFERRER_KIND]
+    # key: (caption, row heading, rows, counts, chart)
+    counts = {
+        "referrals_by_month": (
+            "Referrals received by month",
+            "Month",
+            [(f"{m:%Y-%m}", f"{m:%b %Y}") for m in months],
+            {f"{m:%Y-%m}": by_month[m] for m in months},
+            "bar",
+        ),
+        "referrals_by_source": (
+            "Referrals received by source",
+            "Source",
+            list(Source.choices),
+            by_source,
+            "horizontal",
+        ),
+        "referrals_by_channel": (
+            "Referrals by how they came in",
+            "Came in by",
+            list(Channel.choices),
+            by_channel,
+            "horizontal",
+        ),
+        "referrals_by_referrer_kind": (
+            "Referrals by referrer type",
+            "Referrer type",
+            kinds,
+            by_referrer_kind,
+            "horizontal",
+        ),
+    }
+
+    def build(hide_totals: bool) -> dict[str, Table]:
+        return {
+            key: table(
+                key=key,
+                caption=caption,
+                row_heading=heading,
+                rows=table_rows,
+                columns={"Referrals": [counted[value] for value, _ in table_rows]},
+                chart=chart,
+                hide_totals=hide_totals,
+                mode=mode,
+            )
+            for key, (caption, heading, table_rows, counted, chart) in counts.items()
+        }
+
+    tables = build(hide_totals=False)
+    if any(built.totals[0].hidden for built in tables.values()):
+        # One total in four tables: hidden in one, it must be hidden in all.
+        tables = build(hide_totals=True)
 
     reach, areas = _reach(parents, mode)
-    return (
-        {"referrals_by_month": month_table, "referrals_by_source": source_table},
-        month_table.totals[0],
-        reach,
-        areas,
-    )
-
-
-def _rebuild_hiding_totals(built: Table, values: list[int], mode: Mode) -> Table:
-    return table(
-        key=built.key,
-        caption=built.caption,
-        row_heading=built.row_heading,
-        rows=[(key, label) for key, label, _ in built.rows],
-        columns={built.columns[0]: values},
-        chart=built.chart,
-        hide_totals=True,
-        mode=mode,
-    )
+    return tables, tables["referrals_by_month"].totals[0], reach, areas
 
 
 #: Reach columns: (key, heading). Each is counted per council area and is

@@ -24,6 +24,8 @@ from operations.dashboard.selectors import dashboard_for
 DOWNLOADABLE_TABLES = {
     "referrals_by_month": "Referrals received by month",
     "referrals_by_source": "Referrals received by source",
+    "referrals_by_channel": "Referrals by how they came in",
+    "referrals_by_referrer_kind": "Referrals by referrer type",
     "council_areas": "Parents reached by council area",
     "outcomes": "Outcomes by measure",
     "supervision": "Volunteers and PSOs today: supervision",

@@ -45,6 +45,7 @@ STAFF_BAR: tuple[Menu, ...] = (
             Link("Parents", "referrals:parent-list"),
             # Online forms held for a coordinator's eye (duplicates, past the end); managers open the forms there.
             Link("Online forms", "online_referrals:to-check"),
+            Link("Referrers", "referrals:referrers"),
             Link("Safety alerts", "outcomes:alert-list"),
             Link("Concerns", "safeguarding:concern-list"),
         ),

@@ -82,7 +82,7 @@ def test_the_page_carries_its_chart_data_and_a_table_for_every_chart(manager_cli
     assert '<script id="dashboard-charts" type="application/json">' in page
     assert "vendor/chartjs/chart.umd.min.js" in page
     charts = page.count("<canvas data-chart=")
-    assert charts == 10  # 7, and concerns by kind, urgency and outcome
+    assert charts == 12  # 9 (referrals by month, source, channel and referrer type …), and the three concern tables
     assert page.count("<caption>") >= charts
     assert '<th scope="col">Source</th>' in page
 

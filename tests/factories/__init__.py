@@ -55,6 +55,8 @@ from tests.factories.referrals import (
     ProcessingRestrictionFactory,
     ReferralFactory,
     ReferralTransitionFactory,
+    ReferrerFactory,
+    ReferringOrganisationFactory,
 )
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
 from tests.factories.volunteers import (
@@ -115,6 +117,8 @@ __all__ = [
     "ReferenceFactory",
     "ReferralFactory",
     "ReferralTransitionFactory",
+    "ReferrerFactory",
+    "ReferringOrganisationFactory",
     "ReminderSettingsFactory",
     "RetentionRunFactory",
     "RetentionSettingFactory",

@@ -13,6 +13,9 @@ from referrals.models import (
     ProcessingRestriction,
     Referral,
     ReferralTransition,
+    Referrer,
+    ReferrerKind,
+    ReferringOrganisation,
     Source,
     parent_search_text,
 )
@@ -82,3 +85,29 @@ class ProcessingRestrictionFactory(factory.django.DjangoModelFactory):
     parent = factory.SubFactory(ParentFactory)
     requested_on = factory.LazyFunction(timezone.localdate)
     reason = "Contests the accuracy of the record"
+
+
+class ReferringOrganisationFactory(factory.django.DjangoModelFactory):
+    """A team of an organisation's referrer directory."""
+
+    class Meta:
+        model = ReferringOrganisation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Test health visiting team {n}")
+    kind = ReferrerKind.HEALTH_VISITING
+
+
+class ReferrerFactory(factory.django.DjangoModelFactory):
+    """A person of an organisation's referrer directory, in a team of the same organisation."""
+
+    class Meta:
+        model = Referrer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    referring_organisation = factory.SubFactory(
+        ReferringOrganisationFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    name = factory.Sequence(lambda n: f"Testreferrer{n} Example")
+    role = "Health visitor"
+    email = factory.Sequence(lambda n: f"referrer{n}@example.org")

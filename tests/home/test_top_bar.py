@@ -28,6 +28,7 @@ PAGES_BY_ROLE = {
         "referrals:waiting-list",
         "referrals:parent-list",
         "online_referrals:to-check",
+        "referrals:referrers",
         "outcomes:alert-list",
         "volunteers:list",
         "volunteers:compliance",

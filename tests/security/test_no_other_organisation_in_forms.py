@@ -23,6 +23,8 @@ from tests.factories import (
     MatchFactory,
     ParentFactory,
     ReferralFactory,
+    ReferrerFactory,
+    ReferringOrganisationFactory,
 )
 from tests.volunteers.helpers import make_profile
 from volunteers.matching.models import Match
@@ -35,7 +37,9 @@ OTHER_VOCABULARY = "OTHER-ORG-EXPERIENCE"
 OTHER_COURSE = "OTHER-ORG-COURSE"
 OTHER_SERVICE = "OTHER-ORG-SERVICE"
 OTHER_DIRECTORY = "OTHER-ORG-DIRECTORY-ENTRY"
-OTHER_NAMES = (OTHER_PERSON, OTHER_VOCABULARY, OTHER_COURSE, OTHER_SERVICE, OTHER_DIRECTORY)
+OTHER_REFERRER = "OTHER-ORG-REFERRER"
+OTHER_TEAM = "OTHER-ORG-REFERRING-TEAM"
+OTHER_NAMES = (OTHER_PERSON, OTHER_VOCABULARY, OTHER_COURSE, OTHER_SERVICE, OTHER_DIRECTORY, OTHER_REFERRER, OTHER_TEAM)
 
 
 @pytest.fixture
@@ -51,6 +55,12 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
         organisation=other_organisation, today=timezone.localdate(), supervisor=other_coordinator
     )
     DirectoryEntryFactory(organisation=other_organisation, name=OTHER_DIRECTORY)
+    ReferrerFactory(
+        organisation=other_organisation,
+        name=OTHER_REFERRER,
+        referring_organisation=ReferringOrganisationFactory(organisation=other_organisation, name=OTHER_TEAM),
+    )
+    referrer = ReferrerFactory(organisation=organisation, name="Own referrer")
     other_service = other_organisation.services.get(name=OTHER_SERVICE)
     other_referral = ReferralFactory(organisation=other_organisation, service=other_service)
     other_match = _match(other_organisation, other_referral, other_profile)
@@ -73,6 +83,8 @@ def records(organisation, other_organisation, service, volunteer, pso, other_coo
         "referral": referral.pk,
         "match": _match(organisation, referral, profile).pk,
         "other_match": other_match.pk,
+        "referrer": referrer.pk,
+        "team": referrer.referring_organisation_id,
     }
 
 
@@ -125,6 +137,11 @@ PAGES = [
     "/referrals/",
     "/referrals/new/",
     "/referrals/{referral}/edit/",
+    "/referrals/referrers/",
+    "/referrals/referrers/new/",
+    "/referrals/referrers/{referrer}/edit/",
+    "/referrals/referrers/{referrer}/merge/",
+    "/referrals/referrers/teams/{team}/merge/",
     "/matching/referrals/{referral}/candidates/",
     "/matching/proposals/",
     "/matching/matches/{match}/",
@@ -145,6 +162,9 @@ BROWSABLE_API = [
     "/api/v1/referrals/{referral}/",
     "/api/v1/parents/{parent}/",
     "/api/v1/children/{child}/",
+    "/api/v1/referrers/",
+    "/api/v1/referrers/{referrer}/",
+    "/api/v1/referring-organisations/",
     "/api/v1/services/",
     "/api/v1/groups/",
     "/api/v1/groups/{group}/",
@@ -170,7 +190,7 @@ def test_browsable_api_forms_offer_nothing_of_another_organisation(records, volu
     url = url.format(**records)
     users = (
         [manager, coordinator]
-        if url.startswith(("/api/v1/referrals/", "/api/v1/parents/", "/api/v1/children/"))
+        if url.startswith(("/api/v1/referrals/", "/api/v1/parents/", "/api/v1/children/", "/api/v1/referr"))
         else [manager, coordinator, volunteer]
     )
     _assert_nothing_of_the_other_organisation(users, url + "?format=api", records["other_match"])

@@ -1,4 +1,4 @@
-"""Rows of the referrals app (issue 3): coordinators and managers only
+"""Rows of the referrals app (issue 3) and its referrer directory (issue 21): coordinators and managers only
 (``staff_required`` and ``StaffOnlyQuerySet``); the volunteer and the PSO get
 403 on every page."""
 
@@ -14,6 +14,7 @@ from tests.security.matrix.answers import (
     answers,
     api_staff_object,
     api_staff_write,
+    staff_confirm,
     staff_object,
     staff_post,
 )
@@ -51,6 +52,18 @@ PAGES: dict[str, list[Case]] = {
         # Without a reason nothing is restricted: the form comes back with the field error.
         Case(answers(LOGIN, 403, 403, 403, 200, 403), args=("parent",), method="POST", data={"reason": ""}),
     ],
+    # The referrer directory (issue 21): coordinators and managers of the organisation.
+    "referrals:referrers": [Case(STAFF)],
+    "referrals:referrer-new": [Case(STAFF)],
+    "referrals:referrer-detail": staff_object("referrer", "other_referrer"),
+    "referrals:referrer-edit": staff_object("referrer", "other_referrer"),
+    # Merging asks which record to keep: without one the form comes back (200), nothing merged.
+    "referrals:referrer-merge": staff_confirm("referrer", "other_referrer", answer=200),
+    "referrals:referring-organisation-new": [Case(STAFF)],
+    "referrals:referring-organisation-edit": staff_object("referring_organisation", "other_referring_organisation"),
+    "referrals:referring-organisation-merge": staff_confirm(
+        "referring_organisation", "other_referring_organisation", answer=200
+    ),
 }
 
 # Referrals, parents and children: coordinators and managers only (``IsStaffRole``).
@@ -79,4 +92,21 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/children/{id}/": api_staff_object("child", "other_child"),
     "PUT /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
     "PATCH /api/v1/children/{id}/": api_staff_write("child", "other_child", answer=200),
+    # The referrer directory: an empty body lacks the name (400, nothing written).
+    "GET /api/v1/referring-organisations/": [Case(API_STAFF)],
+    "POST /api/v1/referring-organisations/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/referring-organisations/{id}/": api_staff_object(
+        "referring_organisation", "other_referring_organisation"
+    ),
+    "PUT /api/v1/referring-organisations/{id}/": api_staff_write(
+        "referring_organisation", "other_referring_organisation"
+    ),
+    "PATCH /api/v1/referring-organisations/{id}/": api_staff_write(
+        "referring_organisation", "other_referring_organisation", answer=200
+    ),
+    "GET /api/v1/referrers/": [Case(API_STAFF)],
+    "POST /api/v1/referrers/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/referrers/{id}/": api_staff_object("referrer", "other_referrer"),
+    "PUT /api/v1/referrers/{id}/": api_staff_write("referrer", "other_referrer"),
+    "PATCH /api/v1/referrers/{id}/": api_staff_write("referrer", "other_referrer", answer=200),
 }

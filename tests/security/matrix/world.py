@@ -45,6 +45,8 @@ from tests.factories import (
     QuestionnaireFactory,
     QuestionnaireItemFactory,
     ReferralFactory,
+    ReferrerFactory,
+    ReferringOrganisationFactory,
     ServiceFactory,
     SupervisionActionFactory,
     VisitFactory,
@@ -196,6 +198,15 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     ),
     "other_referral": lambda world: ReferralFactory(
         organisation=world.other_organisation, parent=made(world, "other_parent"), service=made(world, "other_service")
+    ),
+    # The referrer directory: a team and a person in it, of each organisation.
+    "referring_organisation": lambda world: ReferringOrganisationFactory(organisation=world.organisation),
+    "other_referring_organisation": lambda world: ReferringOrganisationFactory(organisation=world.other_organisation),
+    "referrer": lambda world: ReferrerFactory(
+        organisation=world.organisation, referring_organisation=made(world, "referring_organisation")
+    ),
+    "other_referrer": lambda world: ReferrerFactory(
+        organisation=world.other_organisation, referring_organisation=made(world, "other_referring_organisation")
     ),
     # The persona volunteer's own profile, supervised by the persona PSO.
     "volunteer_profile": lambda world: _profile(
