@@ -10,3 +10,10 @@ from django.dispatch import Signal
 #: restricted or the restriction lifted. Sent inside the service's
 #: transaction with ``parent_id``.
 parent_contact_changed = Signal()
+
+#: A referral was received (``from_status`` "") or moved to a new state, by
+#: whatever path (a page, the board, the API, matching, a partner system).
+#: Sent inside the service's transaction, after the move is recorded, with
+#: ``referral_id``, ``from_status`` and ``to_status``: a receiver that writes
+#: commits or rolls back with the move.
+referral_moved = Signal()
