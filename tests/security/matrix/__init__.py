@@ -50,7 +50,9 @@ from tests.security.matrix import (
     matching,
     notifications,
     outcomes,
+    partners,
     referrals,
+    referrer_updates,
     safeguarding,
     search,
     volunteers,
@@ -72,6 +74,8 @@ MODULES = (
     evaluation,
     calendars,
     search,
+    referrer_updates,
+    partners,
 )
 
 
