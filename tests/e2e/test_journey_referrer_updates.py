@@ -21,7 +21,7 @@ from operations.core.models import Organisation, Service, ServiceKind, User
 from referrals import services as referral_services
 from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
 from tests.e2e.test_journeys_core import move_on_board
-from tests.factories.referrers import ReferrerFactory, ReferringOrganisationFactory
+from tests.factories import ReferrerFactory, ReferringOrganisationFactory
 from tests.worker import RealWorker, point_publisher_at, publisher_settings
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

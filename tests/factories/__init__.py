@@ -48,6 +48,7 @@ from tests.factories.outcomes import (
     make_assessment_for_export,
     positions_for_total,
 )
+from tests.factories.partners import PartnerCredentialFactory, PartnerReferralFactory
 from tests.factories.referrals import (
     ChildFactory,
     ParentFactory,
@@ -55,6 +56,8 @@ from tests.factories.referrals import (
     ReferralFactory,
     ReferralTransitionFactory,
 )
+from tests.factories.referrer_updates import ReferrerUpdateFactory, ReferrerUpdateSettingsFactory
+from tests.factories.referrers import ReferrerFactory, ReferringOrganisationFactory
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
 from tests.factories.volunteers import (
     CourseFactory,
@@ -105,6 +108,8 @@ __all__ = [
     "NotificationPreferenceFactory",
     "OrganisationFactory",
     "ParentFactory",
+    "PartnerCredentialFactory",
+    "PartnerReferralFactory",
     "ProcessingRestrictionFactory",
     "PvgRecordFactory",
     "QuestionnaireFactory",
@@ -112,6 +117,10 @@ __all__ = [
     "ReferenceFactory",
     "ReferralFactory",
     "ReferralTransitionFactory",
+    "ReferrerFactory",
+    "ReferrerUpdateFactory",
+    "ReferrerUpdateSettingsFactory",
+    "ReferringOrganisationFactory",
     "ReminderSettingsFactory",
     "RetentionRunFactory",
     "RetentionSettingFactory",

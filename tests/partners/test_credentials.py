@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from operations.core.audit import AuditEvent
 from referrals.partners.models import PartnerCredential
-from tests.factories.referrers import PartnerCredentialFactory, ReferrerFactory, ReferringOrganisationFactory
+from tests.factories import PartnerCredentialFactory, ReferrerFactory, ReferringOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from operations.notifications.models import Notification
 from referrals.models import Channel, Parent, Referral, Source
 from referrals.partners.models import PartnerReferral
 from referrals.workflow import Status
-from tests.factories import ReferralFactory
-from tests.factories.referrers import PartnerCredentialFactory, ReferrerFactory, ReferringOrganisationFactory
+from tests.factories import PartnerCredentialFactory, ReferralFactory, ReferrerFactory, ReferringOrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

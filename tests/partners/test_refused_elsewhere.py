@@ -11,7 +11,7 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from tests.factories.referrers import PartnerCredentialFactory
+from tests.factories import PartnerCredentialFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from referrals import services as referral_services
 from referrals.models import Referral
-from tests.factories.referrers import ReferrerFactory
+from tests.factories import ReferrerFactory
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from operations.referrer_updates.status_link import status_token
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.workflow import Status
-from tests.factories.referrers import ReferrerFactory
+from tests.factories import ReferrerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,7 @@ from operations.referrer_updates.wording import Event
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.workflow import Status
-from tests.factories import ProcessingRestrictionFactory, ReferralFactory, ReferralTransitionFactory
-from tests.factories.referrers import ReferrerFactory
+from tests.factories import ProcessingRestrictionFactory, ReferralFactory, ReferralTransitionFactory, ReferrerFactory
 from tests.referrer_updates.conftest import make_referral
 
 pytestmark = pytest.mark.django_db

@@ -42,9 +42,11 @@ from tests.factories import (
     MatchingSettingsFactory,
     NotificationFactory,
     ParentFactory,
+    PartnerCredentialFactory,
     QuestionnaireFactory,
     QuestionnaireItemFactory,
     ReferralFactory,
+    ReferrerFactory,
     ServiceFactory,
     SupervisionActionFactory,
     VisitFactory,
@@ -477,7 +479,6 @@ EVALUATION_OBJECTS: dict[str, Callable[[Any], Any]] = {
 def _referrer_status_token(world) -> str:
     """The link in an update to the referrer of a referral whose parent agreed."""
     from operations.referrer_updates.status_link import status_token
-    from tests.factories.referrers import ReferrerFactory
 
     referrer = ReferrerFactory(organisation=world.organisation)
     referral = ReferralFactory(
@@ -490,8 +491,6 @@ def _referrer_status_token(world) -> str:
 
 
 def _partner_credential(organisation):
-    from tests.factories.referrers import PartnerCredentialFactory
-
     return PartnerCredentialFactory(organisation=organisation)
 
 
