@@ -7,7 +7,7 @@ from tests.security.matrix.answers import MANAGERS_ONLY, PUBLIC, Case, answers, 
 
 PAGES: dict[str, list[Case]] = {
     # The signed link is the only key: no sign-in; any failure is the same 404 page for everyone.
-    # (The page is rate-limited per address: these rows open it 24 times, under the limit of 30.)
+    # (The page is rate-limited per address; tests/security/conftest.py empties the cache before each case.)
     "referrer_updates:status": [
         Case(PUBLIC, args=("referrer_status_token",), note="a link from an update, opened by anyone"),
         Case(answers(*[404] * 6), args=("not-a-valid-token",)),
