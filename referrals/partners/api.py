@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
@@ -139,10 +141,8 @@ class PartnerReferralSerializer(Serializer):
     def get_status_text(self, record: PartnerReferral) -> str:
         return status_for_referrer(record.referral.status)
 
-    def get_last_changed_on(self, record: PartnerReferral) -> str:
-        from django.utils import timezone
-
-        return timezone.localtime(record.referral.status_changed_at).date().isoformat()
+    def get_last_changed_on(self, record: PartnerReferral) -> date:
+        return timezone.localtime(record.referral.status_changed_at).date()
 
 
 def request_hash(data) -> str:

@@ -55,3 +55,19 @@ def test_a_partner_token_is_no_sign_in_for_the_pages(organisation):
         assert response.status_code in (302, 401, 403), path
         if response.status_code == 302:
             assert "login" in response["Location"], path
+
+
+def test_the_schema_documents_the_partner_api_with_its_own_token_and_examples():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert schema["components"]["securitySchemes"]["partnerToken"]["scheme"] == "bearer"
+    create = schema["paths"][f"{PARTNER_PREFIX}referrals/"]["post"]
+    assert create["security"] == [{"partnerToken": []}]
+    (key,) = [parameter for parameter in create["parameters"] if parameter["name"] == "Idempotency-Key"]
+    assert (key["in"], key["required"]) == ("header", True)
+    assert "examples" in create["requestBody"]["content"]["application/json"]
+    assert {"201", "401", "409", "422"} <= create["responses"].keys()
+    assert create["responses"]["401"]["headers"]["WWW-Authenticate"]["description"] == "``Bearer``"
+    read = schema["paths"][f"{PARTNER_PREFIX}referrals/{{id}}/"]["get"]
+    assert "examples" in read["responses"]["200"]["content"]["application/json"]
+    schemas = schema["components"]["schemas"]
+    assert schemas["PartnerReferral"]["properties"]["last_changed_on"]["format"] == "date"
