@@ -81,3 +81,29 @@ def test_only_managers_of_the_organisation_make_or_revoke_credentials(
     foreign.refresh_from_db()
     assert foreign.is_active
     assert not PartnerCredential.objects.filter(organisation=team.organisation).exists()
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_credentials_page_and_the_partner_list_read_in_a_fixed_number_of_queries(
+    manager_client, organisation, team, service
+):
+    from tests.factories import PartnerReferralFactory
+
+    credential = PartnerCredentialFactory(organisation=organisation, referring_organisation=team)
+    partner = APIClient()
+    partner.credentials(HTTP_AUTHORIZATION=f"Bearer {credential.token}")
+    PartnerReferralFactory(credential=credential, referral__service=service)
+    few = (count_queries(manager_client, "/partners/"), count_queries(partner, "/api/v1/partner/referrals/"))
+    for _ in range(5):
+        PartnerCredentialFactory(organisation=organisation, referring_organisation=team)
+        PartnerReferralFactory(credential=credential, referral__service=service)
+    many = (count_queries(manager_client, "/partners/"), count_queries(partner, "/api/v1/partner/referrals/"))
+    assert many == few
