@@ -14,6 +14,8 @@ urlpatterns = [
     path("auth/token/", core_api.obtain_token, name="api-token"),
     path("me/", core_api.me, name="api-me"),
     path("", include("referrals.api_urls")),
+    # A referring team's system, with its partner token only: referrals it makes, and their state.
+    path("", include("referrals.partners.api_urls")),
     path("", include("operations.outcomes.api_urls")),
     path("", include("volunteers.api_urls")),
     path("", include("volunteers.matching.api_urls")),

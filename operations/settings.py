@@ -40,12 +40,16 @@ INSTALLED_APPS = [
     "referrals",
     # The public online referral forms (issue 21): the referrals layer.
     "referrals.online",
+    # Partner systems' credentials and their referrals (referrals.partners): the referrals layer.
+    "referrals.partners",
     "volunteers",
     "volunteers.matching",
     "volunteers.safeguarding",
     # The outcome measures read a PSO's caseload from matching: top layer.
     "operations.outcomes",
     "operations.notifications",
+    # Word back to referrers writes to the outbox: above notifications.
+    "operations.referrer_updates",
     "operations.groups",
     "operations.dashboard",
     "operations.evaluation",
@@ -333,6 +337,19 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 # Only for the delivery tests' worker processes, which may run at night: never in production.
 NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
+
+# --- Word back to referrers -------------------------------------------------
+# Emails to people without an account (a referrer's status link) need the site's full address.
+SITE_URL = env_url(
+    "SITE_URL",
+    "http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+    schemes=("https", "http"),
+)
+# The private status link in each update to a referrer works this many days.
+REFERRER_STATUS_LINK_DAYS = env_int("REFERRER_STATUS_LINK_DAYS", 90, minimum=1)
+# Status pages one address may open per window (then 429): links are signed, this keeps guessing slow.
+REFERRER_STATUS_RATE_LIMIT = env_int("REFERRER_STATUS_RATE_LIMIT", 30, minimum=1)
+REFERRER_STATUS_RATE_WINDOW_SECONDS = env_int("REFERRER_STATUS_RATE_WINDOW_SECONDS", 600, minimum=1)
 
 # --- Dashboard and aggregate figures ----------------------------------------
 # Counts from 1 to this minus one are published as "<10" (domain.md, "Evaluation exports").

@@ -32,6 +32,9 @@ urlpatterns = [
     path("dashboard/", include("operations.dashboard.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("search/", include("operations.search.urls")),
+    path("partners/", include("referrals.partners.urls")),
+    # The referrer's public status page, a note to the referrer, the wording of the updates.
+    path("", include("operations.referrer_updates.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("operations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -496,6 +496,7 @@ def referral_create(
         referral=referral, from_status="", to_status=Status.RECEIVED, by=actor, at=referral.status_changed_at
     )
     audit_log(action=AuditAction.CREATE, actor=actor, obj=referral, summary="Referral received")
+    signals.referral_moved.send(sender=Referral, referral_id=referral.pk, from_status="", to_status=Status.RECEIVED)
     if past_end and record_not_eligible:
         referral = referral_transition(
             actor=actor,
@@ -650,6 +651,7 @@ def _move(
         obj=locked,
         summary=f"Referral moved from {from_status} to {to_status}",
     )
+    signals.referral_moved.send(sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status)
     return locked
 
 

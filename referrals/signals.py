@@ -20,3 +20,9 @@ referrers_merged = Signal()
 #: The same for a referring team (``keep_id``, ``duplicate_id``): its people
 #: have joined the kept team; credentials or settings held per team move too.
 referring_organisations_merged = Signal()
+#: A referral was received (``from_status`` "") or moved to a new state, by
+#: whatever path (a page, the board, the API, matching, a partner system).
+#: Sent inside the service's transaction, after the move is recorded, with
+#: ``referral_id``, ``from_status`` and ``to_status``: a receiver that writes
+#: commits or rolls back with the move.
+referral_moved = Signal()

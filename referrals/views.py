@@ -189,9 +189,11 @@ def _added_referrer(request: HttpRequest, form: ReferrerPicker) -> Referrer | No
         raise form.new_referrer_errors(exc) from None
 
 
-def _detail_context(referral: Referral, transition_form: TransitionForm) -> dict:
+def _detail_context(request: HttpRequest, referral: Referral, transition_form: TransitionForm) -> dict:
     return {
         "referral": referral,
+        # Higher layers' panels (what the referrer was told, from operations.referrer_updates).
+        "panels": panels_for("referral", request, referral),
         "transitions": referral.transitions.select_related("by"),
         "transition_form": transition_form,
         "checklist": intake_checklist(referral.parent, referral_pk=referral.pk),
@@ -208,7 +210,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
     audit_log(action=AuditAction.VIEW, actor=request.user, obj=referral, summary="Referral viewed")
     return render(
-        request, "referrals/referral_detail.html", _detail_context(referral, TransitionForm(referral=referral))
+        request, "referrals/referral_detail.html", _detail_context(request, referral, TransitionForm(referral=referral))
     )
 
 
@@ -264,7 +266,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Trigger"] = "referral-moved"
         return response
     if form.errors:
-        return render(request, "referrals/referral_detail.html", _detail_context(referral, form), status=400)
+        return render(request, "referrals/referral_detail.html", _detail_context(request, referral, form), status=400)
     messages.success(request, f"Referral #{referral.pk} is now {referral.get_status_display().lower()}.")
     return redirect("referrals:referral-detail", referral.pk)
 

@@ -30,6 +30,10 @@ _BAD_INPUT = (
     "stored, and for a body that is not JSON (``detail``)."
 )
 _UNAUTHENTICATED = "No token, or a token that is not valid (``Authorization: Token <key>``)."
+#: The partner API (referrals.partners) takes a partner system's token instead, and nothing else does.
+_PARTNER_UNAUTHENTICATED = (
+    "No partner token, or one that is not valid or was revoked (``Authorization: Bearer <token>``)."
+)
 _FORBIDDEN = "Signed in, but the caller's role may not do this (or the role needs two-factor authentication first)."
 _NOT_FOUND = "No such record among those the caller may see (records of other organisations are not found)."
 _PAGE_NOT_FOUND = "The page is beyond the last page of the results."
@@ -63,10 +67,15 @@ def document_common_responses(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             responses.setdefault("400", _bad_input())
             if operation.get("security") != [{}]:
-                unauthenticated = _json("Detail", _UNAUTHENTICATED)
+                partner = any("partnerToken" in scheme for scheme in operation.get("security", []))
+                unauthenticated = _json("Detail", _PARTNER_UNAUTHENTICATED if partner else _UNAUTHENTICATED)
+                challenge = "``Bearer``" if partner else "``Token``"
                 unauthenticated["headers"] = {
-                    "WWW-Authenticate": {"schema": {"type": "string"}, "description": "``Token``", "required": True}
+                    "WWW-Authenticate": {"schema": {"type": "string"}, "description": challenge, "required": True}
                 }
+                if partner and "401" in responses:
+                    # The operation's own 401 gets the challenge header too.
+                    responses["401"].setdefault("headers", unauthenticated["headers"])
                 responses.setdefault("401", unauthenticated)
                 responses.setdefault("403", _json("Detail", _FORBIDDEN))
             # Refusals an operation documents by description only get the body they have.

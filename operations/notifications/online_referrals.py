@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from operations.core.models import Membership, Organisation, Role, User
-from operations.notifications.models import Channel
+from operations.notifications.models import Channel, Notification
 from operations.notifications.services import notification_write
 from referrals.online.models import FormKind, OnlineSubmission, Outcome
 from referrals.online.selectors import reply_within_days
@@ -52,7 +52,7 @@ def online_submission_write(*, submission_id: int, acknowledge_to: str, names_se
     if submission.outcome == Outcome.SPAM:
         return
     organisation = submission.organisation
-    if acknowledge_to:
+    if acknowledge_to and not _referrer_already_told(submission, acknowledge_to):
         subject, body = acknowledgement_words(
             organisation=organisation, submission=submission, names_service=names_service
         )
@@ -68,6 +68,17 @@ def online_submission_write(*, submission_id: int, acknowledge_to: str, names_se
             about=submission,
         )
     _tell_coordinators(submission)
+
+
+def _referrer_already_told(submission: OnlineSubmission, address: str) -> bool:
+    """A professional whose referral is followed by word back (the parent
+    agreed) already has the "received" update, with the reference and the
+    status link, written by the same move: one email, not two."""
+    if submission.referral_id is None:
+        return False
+    return Notification.objects.filter(
+        key=f"referrer-update:{submission.referral_id}:received", recipient_address__iexact=address
+    ).exists()
 
 
 def _tell_coordinators(submission: OnlineSubmission) -> None:

@@ -53,6 +53,7 @@ def test_notifications_imports_groups_so_the_graph_has_one_direction() -> None:
 TOP_LAYER = (
     "operations.outcomes",
     "operations.notifications",
+    "operations.referrer_updates",
     "operations.groups",
     "operations.dashboard",
     "operations.evaluation",

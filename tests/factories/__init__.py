@@ -49,6 +49,7 @@ from tests.factories.outcomes import (
     make_assessment_for_export,
     positions_for_total,
 )
+from tests.factories.partners import PartnerCredentialFactory, PartnerReferralFactory
 from tests.factories.referrals import (
     ChildFactory,
     ParentFactory,
@@ -58,6 +59,7 @@ from tests.factories.referrals import (
     ReferrerFactory,
     ReferringOrganisationFactory,
 )
+from tests.factories.referrer_updates import ReferrerUpdateFactory, ReferrerUpdateSettingsFactory
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
 from tests.factories.volunteers import (
     CourseFactory,
@@ -110,6 +112,8 @@ __all__ = [
     "NotificationPreferenceFactory",
     "OrganisationFactory",
     "ParentFactory",
+    "PartnerCredentialFactory",
+    "PartnerReferralFactory",
     "ProcessingRestrictionFactory",
     "PvgRecordFactory",
     "QuestionnaireFactory",
@@ -118,6 +122,8 @@ __all__ = [
     "ReferralFactory",
     "ReferralTransitionFactory",
     "ReferrerFactory",
+    "ReferrerUpdateFactory",
+    "ReferrerUpdateSettingsFactory",
     "ReferringOrganisationFactory",
     "ReminderSettingsFactory",
     "RetentionRunFactory",

@@ -346,9 +346,18 @@ def test_no_acknowledgement_when_email_is_not_safe_and_none_naming_the_service_w
 
 
 def test_the_referrer_is_acknowledged_at_work(client, organisation, service, forms_open):
+    client.post(professional_url(organisation), professional_form(service, referrer_updates_consent=None))
+    email = Notification.objects.get(channel=NotificationChannel.EMAIL)
+    assert (email.kind, email.recipient_address) == ("online_referral_acknowledgement", "helen.visitor@nhs.example")
+    assert "Isla" not in email.body
+
+
+def test_a_referrer_who_will_hear_how_it_goes_gets_one_email_not_two(client, organisation, service, forms_open):
+    # The parent agreed: the word-back "received" update (reference and status link) is the acknowledgement.
     client.post(professional_url(organisation), professional_form(service))
     email = Notification.objects.get(channel=NotificationChannel.EMAIL)
-    assert email.recipient_address == "helen.visitor@nhs.example"
+    assert (email.kind, email.recipient_address) == ("referrer_update", "helen.visitor@nhs.example")
+    assert "/referral-status/" in email.body
     assert "Isla" not in email.body
 
 

@@ -52,7 +52,9 @@ from tests.security.matrix import (
     notifications,
     online,
     outcomes,
+    partners,
     referrals,
+    referrer_updates,
     safeguarding,
     search,
     volunteers,
@@ -75,6 +77,8 @@ MODULES = (
     evaluation,
     calendars,
     search,
+    referrer_updates,
+    partners,
 )
 
 

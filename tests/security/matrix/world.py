@@ -42,6 +42,7 @@ from tests.factories import (
     MatchingSettingsFactory,
     NotificationFactory,
     ParentFactory,
+    PartnerCredentialFactory,
     QuestionnaireFactory,
     QuestionnaireItemFactory,
     ReferralFactory,
@@ -515,6 +516,34 @@ ONLINE_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# --- Word back to referrers and the partner API ------------------------------
+
+
+def _referrer_status_token(world) -> str:
+    """The link in an update to the referrer of a referral whose parent agreed."""
+    from operations.referrer_updates.status_link import status_token
+
+    referrer = ReferrerFactory(organisation=world.organisation)
+    referral = ReferralFactory(
+        organisation=world.organisation,
+        service=made(world, "service"),
+        referrer=referrer,
+        referrer_updates_consent=True,
+    )
+    return status_token(referral_id=referral.pk, referrer_id=referrer.pk)
+
+
+def _partner_credential(organisation):
+    return PartnerCredentialFactory(organisation=organisation)
+
+
+WORDBACK_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "referrer_status_token": _referrer_status_token,
+    "partner_credential": lambda world: _partner_credential(world.organisation),
+    "other_partner_credential": lambda world: _partner_credential(world.other_organisation),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     **CORE_OBJECTS,
     **APP_OBJECTS,
@@ -524,4 +553,5 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **OUTCOME_OBJECTS,
     **EVALUATION_OBJECTS,
     **ONLINE_OBJECTS,
+    **WORDBACK_OBJECTS,
 }
