@@ -609,7 +609,7 @@ def _move(
         action=AuditAction.TRANSITION,
         actor=actor,
         obj=locked,
-        summary=f"Referral moved from {from_status} to {to_status}",
+        summary=f"Referral moved from {Status(from_status).label} to {Status(to_status).label}",
     )
     return locked
 
