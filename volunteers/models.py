@@ -232,6 +232,7 @@ class PvgRecord(models.Model):
     )
 
     class Meta:
+        verbose_name = "PVG record"
         constraints = [
             models.CheckConstraint(
                 condition=Q(renewal_due__isnull=True) | Q(renewal_due__gt=models.F("issued_on")),

@@ -90,8 +90,14 @@ def _namers() -> dict[str, Namer]:
     return found
 
 
+#: Other apps' models, in this project's words.
+SIGN_IN_RECORDS = {"otp_totp.TOTPDevice": "Authenticator app", "otp_static.StaticDevice": "Recovery codes"}
+
+
 def type_words(label: str) -> str:
     """``referrals.Referral`` -> "Referral", ``outcomes.SafetyAlert`` -> "Safety alert"."""
+    if label in SIGN_IN_RECORDS:
+        return SIGN_IN_RECORDS[label]
     try:
         name = str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
@@ -122,15 +128,14 @@ def record_names(user, records: Iterable[tuple[str, str]]) -> dict[tuple[str, st
     return names
 
 
-#: The apps whose records the project audits: its own, and django-otp's
-#: authenticators and recovery codes.
-AUDITED_APPS = ("operations.", "referrals", "volunteers", "django_otp")
+#: The apps whose records the project audits (besides the sign-in devices).
+AUDITED_APPS = ("operations.", "referrals", "volunteers")
 
 
 def type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The kinds of record the audit log's filter offers, in words, grouped
     by the part of the system they belong to (its app's name): the project's
-    own models and the authenticators (the two-factor pages audit them)."""
+    own models and the two-factor sign-in devices (their pages audit them)."""
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for config in apps.get_app_configs():
         if not config.name.startswith(AUDITED_APPS):
@@ -141,4 +146,5 @@ def type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         )
         if models:
             groups.append((str(config.verbose_name), models))
+    groups.append(("Two-factor sign-in", list(SIGN_IN_RECORDS.items())))
     return groups

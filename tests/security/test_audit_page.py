@@ -150,6 +150,11 @@ def test_the_record_filter_offers_words_and_finds_by_kind(manager_client, coordi
     assert choices["referrals.Parent"] == "Parent"
     assert choices["core.Service"] == "Service"
     assert choices["outcomes.SafetyAlert"] == "Safety alert"
+    assert choices["volunteers.PvgRecord"] == "PVG record"
+    assert choices["otp_totp.TOTPDevice"] == "Authenticator app"
+    groups = [group for group, _options in response.context["form"].fields["object_type"].choices[1:]]
+    for words in [*groups, *choices.values()]:
+        assert not re.search(r"[_.]", words), words
     page = response.content.decode()
     assert '<option value="core.Service">Service</option>' in page
     assert "For example core.Service" not in page
