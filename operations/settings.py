@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 
 from operations.env import SettingError, env_bool, env_int, env_list, env_prefixed, env_str, env_url
+from operations.formats.en import formats as _formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -383,6 +384,15 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# Dates read "14 Feb 2028" everywhere, times "14:05". With translation on,
+# Django takes formats from the format module first (operations/formats/en),
+# then its en-GB locale; the settings say the same for code that reads them.
+FORMAT_MODULE_PATH = ["operations.formats"]
+DATE_FORMAT = _formats.DATE_FORMAT
+SHORT_DATE_FORMAT = _formats.SHORT_DATE_FORMAT
+DATETIME_FORMAT = _formats.DATETIME_FORMAT
+SHORT_DATETIME_FORMAT = _formats.SHORT_DATETIME_FORMAT
+TIME_FORMAT = _formats.TIME_FORMAT
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "static/"

@@ -142,11 +142,17 @@ def _child_age_end(policy: Policy, children: tuple[ChildFacts, ...]) -> _End | N
     if youngest is None:
         return None
     birthday = add_months_rolling_forward(youngest.anchor, policy.end_child_age_months)
+    last_day = birthday - timedelta(days=1)
     estimated = youngest.birth_date is None
-    reason = f"until the youngest child {describe_age(policy.end_child_age_months)} on {short_date(birthday)}"
+    # The reason names the last day of support, as every other end and every
+    # page does ("eligible until 13 Feb 2028"): naming the birthday here made
+    # the board (which shows the reason) say a day later than the candidates
+    # page (which shows the end date) for the same referral.
+    age = describe_age(policy.end_child_age_months)
+    reason = f"until {short_date(last_day)}, the day before the youngest child {age}"
     if estimated:
         reason += " (estimated from the due date)"
-    return _End(birthday - timedelta(days=1), estimated, reason)
+    return _End(last_day, estimated, reason)
 
 
 def _support_length_end(policy: Policy, facts: Facts, start: date | None) -> _End | None:

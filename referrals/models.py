@@ -524,7 +524,7 @@ class ReferralTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or 'new'} → {self.to_status}"
+        return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
 
 
 class ProcessingRestriction(models.Model):

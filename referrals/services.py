@@ -649,7 +649,7 @@ def _move(
         action=AuditAction.TRANSITION,
         actor=actor,
         obj=locked,
-        summary=f"Referral moved from {from_status} to {to_status}",
+        summary=f"Referral moved from {Status(from_status).label} to {Status(to_status).label}",
     )
     signals.referral_moved.send(sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status)
     return locked

@@ -127,7 +127,7 @@ class PvgForm(forms.Form):
     renewal_due = forms.DateField(
         required=False,
         widget=DateInput,
-        help_text="Empty for memberships from 1 April 2026 (five years is filled in). Enter it for older records.",
+        help_text="Empty for memberships from 1 Apr 2026 (five years is filled in). Enter it for older records.",
     )
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.dates import short_date
 from operations.core.links import record_url
 from operations.core.models import (
     STAFF_ROLES,
@@ -188,7 +189,7 @@ class StatusChange(models.Model):
         ordering = ["-changed_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status} on {self.changed_on}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()} on {short_date(self.changed_on)}"
 
 
 class TrainingRecord(models.Model):
@@ -207,7 +208,7 @@ class TrainingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} on {self.completed_on}"
+        return f"{self.course} on {short_date(self.completed_on)}"
 
 
 class PvgScheme(models.TextChoices):
@@ -227,10 +228,11 @@ class PvgRecord(models.Model):
     renewal_due = models.DateField(
         null=True,
         blank=True,
-        help_text="Five years from issue for memberships from 1 April 2026; enter it for older records.",
+        help_text="Five years from issue for memberships from 1 Apr 2026; enter it for older records.",
     )
 
     class Meta:
+        verbose_name = "PVG record"
         constraints = [
             models.CheckConstraint(
                 condition=Q(renewal_due__isnull=True) | Q(renewal_due__gt=models.F("issued_on")),

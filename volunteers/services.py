@@ -232,7 +232,7 @@ def volunteer_change_status(
         action=AuditAction.TRANSITION,
         actor=actor,
         obj=profile,
-        summary=f"Volunteer status {previous} → {status}",
+        summary=f"Volunteer status {Status(previous).label} → {Status(status).label}",
     )
     return profile
 

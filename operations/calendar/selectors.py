@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from operations.core.dates import day_month, short_date
+from operations.core.dates import short_date
 from operations.core.links import record_url
 from operations.core.models import STAFF_ROLES, Membership
 from operations.groups.models import Group, GroupSession, SessionStatus
@@ -193,7 +193,7 @@ def _add_on_call(found: Entries, user, *, is_staff: bool, first, last, filters: 
         family = _family(is_staff, user, volunteer_user_id, parent_first, parent_preferred, match_id)
         url = record_url("matching:match-detail", match_id)
         companion = "" if volunteer_user_id == user.pk else _person(volunteer_first, volunteer_last, volunteer_username)
-        window = f"On call {day_month(on_call_from)} – {short_date(on_call_to)}" if on_call_from else ""
+        window = f"On call {short_date(on_call_from)} – {short_date(on_call_to)}" if on_call_from else ""
         detail = " · ".join(part for part in (window, companion) if part)
         start = max(on_call_from or due_date, first)
         end = min(on_call_to or due_date, last)

@@ -15,7 +15,8 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils import timezone
 
-from operations.core import context
+from operations.core import context, record_names
+from operations.core.dates import date_time
 from operations.core.models import Organisation, User, active_membership
 
 
@@ -101,9 +102,10 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
-        )
+        # The admin's title for an entry: in words, as the audit page says it.
+        record = f" {record_names.type_words(self.object_type)} #{self.object_id}" if self.object_type else ""
+        when = date_time(timezone.localtime(self.created_at))
+        return f"{when} {self.actor_username} {self.get_action_display()}{record}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -18,23 +18,31 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def day_month(day: date) -> str:
-    """``7 Nov``: the ``date`` filter's "j M"."""
+    """``7 Nov``: the ``date`` filter's "j M", for a week's column under a title with the year."""
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
-def day_month_time(moment: datetime) -> str:
-    """``7 Nov 10:00``: the ``date`` filter's "j M H:i" (local time given)."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment:%H:%M}"
-
-
-def weekday_day_month_time(moment: datetime) -> str:
-    """``Tue 1 Dec, 10:00``: the ``date`` filter's "D j M, H:i" (local time given)."""
-    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}, {moment:%H:%M}"
-
-
 def short_date(day: date) -> str:
-    """``7 Nov 2026``: the ``date`` filter's "j M Y"."""
+    """``7 Nov 2026``: the ``date`` filter's "j M Y", the project's DATE_FORMAT."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday_date(day: date) -> str:
+    """``Mon 14 Feb 2028``: the ``date`` filter's "D j M Y", where planning
+    matters (visits, sessions, supervisions, calendar entries)."""
+    return f"{WEEKDAYS[day.weekday()]} {short_date(day)}"
+
+
+def date_time(moment: datetime) -> str:
+    """``14 Feb 2028 14:05``: the ``date`` filter's "j M Y H:i", the
+    project's DATETIME_FORMAT (local time given)."""
+    return f"{short_date(moment.date())} {moment:%H:%M}"
+
+
+def weekday_date_time(moment: datetime) -> str:
+    """``Mon 14 Feb 2028, 10:00``: the ``date`` filter's "D j M Y, H:i"
+    (local time given), for a session or a visit."""
+    return f"{weekday_date(moment.date())}, {moment:%H:%M}"
 
 
 def time_since(start: date, today: date) -> str:

@@ -7,6 +7,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
+from operations.core import record_names
 from operations.core.audit import AuditAction
 
 
@@ -76,11 +77,14 @@ class AuditFilterForm(forms.Form):
 
     actor = forms.CharField(label="Username", max_length=150, required=False)
     action = forms.ChoiceField(label="Action", choices=[("", "Any action"), *AuditAction.choices], required=False)
-    object_type = forms.CharField(
-        label="Record type", max_length=60, required=False, help_text="For example core.Service or core.Membership."
-    )
+    object_type = forms.ChoiceField(label="Record type", required=False)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Words grouped by part of the system ("Referrals: Referral"), the model label as the value.
+        self.fields["object_type"].choices = [("", "Any record"), *record_names.type_choices()]
 
     def clean(self) -> dict:
         cleaned = super().clean()

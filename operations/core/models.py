@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from operations.core.dates import date_time
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -322,7 +324,7 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.name} seen at {date_time(timezone.localtime(self.seen_at))}"
 
 
 def active_membership(user) -> Membership | None:

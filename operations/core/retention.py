@@ -78,7 +78,8 @@ class RetentionSetting(models.Model):
         constraints = [models.UniqueConstraint(fields=["organisation", "rule"], name="one_retention_setting_per_rule")]
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.months} months"
+        rule = rules().get(self.rule)
+        return f"{rule.label if rule else self.rule.replace('_', ' ')}: {self.months} months"
 
 
 class RetentionRun(models.Model):

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import CouncilArea, Membership, Organisation, Service, User
+from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, User
 from operations.core.signals import organisation_created, service_changed
 
 
@@ -64,12 +64,12 @@ def membership_update(
     membership.full_clean()
     membership.save()
     if before is None:
-        summary = f"Membership created with role {role}"
+        summary = f"Membership created with the role {Role(role).label}"
     else:
         old_role, was_active = before
         changes = []
         if old_role != role:
-            changes.append(f"role {old_role} -> {role}")
+            changes.append(f"role {Role(old_role).label} -> {Role(role).label}")
         if was_active != is_active:
             changes.append("reactivated" if is_active else "deactivated")
         if not changes:

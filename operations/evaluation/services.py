@@ -85,6 +85,11 @@ def project_has_exports(project: EvaluationProject) -> bool:
     return EvaluationExport.objects.filter(project=project).exists()
 
 
+def _field_words(name: str) -> str:
+    """A project field as the form calls it ("minimum group size k"), never its name."""
+    return str(EvaluationProject._meta.get_field(name).verbose_name)
+
+
 @transaction.atomic
 def project_update(*, project: EvaluationProject, by: User, **changes) -> EvaluationProject:
     """Renames or re-describes a project; its privacy settings change only
@@ -131,7 +136,7 @@ def project_update(*, project: EvaluationProject, by: User, **changes) -> Evalua
         action=AuditAction.CHANGE,
         actor=by,
         obj=locked,
-        summary=f"Evaluation project changed: {', '.join(changed)}",
+        summary=f"Evaluation project changed: {', '.join(_field_words(field) for field in changed)}",
     )
     return locked
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.dates import weekday_date
 from operations.core.links import record_url
 from operations.core.models import (
     CouncilArea,
@@ -298,7 +299,7 @@ class GroupSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} on {timezone.localtime(self.starts_at):%d %b %Y}"
+        return f"{self.group} on {weekday_date(timezone.localtime(self.starts_at).date())}"
 
     @property
     def date(self) -> date:

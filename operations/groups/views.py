@@ -18,7 +18,7 @@ from operations.core import downloads
 from operations.core.access import require_membership, staff_required
 from operations.core.api_fields import MAX_ID
 from operations.core.confirm import Confirmation, confirm_page
-from operations.core.dates import short_date, time_since
+from operations.core.dates import time_since, weekday_date
 from operations.core.forms import apply_service_errors
 from operations.core.links import record_url
 from operations.groups import calendar, selectors, services
@@ -88,11 +88,6 @@ REGISTER_COLUMNS = [
         "In the crèche", lambda row: ", ".join(child["first_name"] for child in row["children"] if child["present"])
     ),
 ]
-
-
-def _session_words(session: GroupSession) -> str:
-    """ "Bumps and babies, 14 Feb 2028 10:00": names a session in a file's title and audit entry."""
-    return f"{session.group.name}, {short_date(timezone.localtime(session.starts_at))}"
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -274,9 +269,9 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def _session_words(session: GroupSession) -> str:
-    """ "Tea and Tots on Tuesday 14 Feb 2028 at 10:00"."""
+    """ "Tea and Tots on Tue 14 Feb 2028 at 10:00": in a question, a file's filters and an audit entry."""
     starts = timezone.localtime(session.starts_at)
-    return f"{session.group.name} on {starts:%A} {short_date(starts.date())} at {starts:%H:%M}"
+    return f"{session.group.name} on {weekday_date(starts.date())} at {starts:%H:%M}"
 
 
 def _session_cancel_consequences(session: GroupSession) -> list[str]:

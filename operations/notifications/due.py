@@ -25,7 +25,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from operations.core.dates import short_date
+from operations.core.dates import short_date, weekday_date
 from operations.core.models import Membership, Role, Service
 from operations.core.working_days import subtract_working_days
 from operations.notifications import group_messages
@@ -104,7 +104,7 @@ def pvg_renewals(today: dt.date, config: ReminderConfig | None = None) -> Iterat
                     kind=f"pvg_renewal_{label}",
                     organisation_id=record.profile.organisation_id,
                     subject="A PVG membership is due for renewal",
-                    body=f"Volunteer record {record.profile_id}: PVG renewal due on {record.renewal_due:%d %B %Y}.",
+                    body=f"Volunteer record {record.profile_id}: PVG renewal due on {short_date(record.renewal_due)}.",
                     link=link("volunteers:detail", record.profile_id),
                     roles=coordinators(),
                     about=record.profile,
@@ -137,7 +137,10 @@ def training_expiring(today: dt.date, config: ReminderConfig | None = None) -> I
             kind="training_expiring",
             organisation_id=record.profile.organisation_id,
             subject="Required training is expiring",
-            body=f"Volunteer record {record.profile_id}: {record.course.name} expires on {record.expires_on:%d %B %Y}.",
+            body=(
+                f"Volunteer record {record.profile_id}: {record.course.name} expires on "
+                f"{short_date(record.expires_on)}."
+            ),
             link=link("volunteers:detail", record.profile_id),
             roles=coordinators(),
             about=record.profile,
@@ -172,9 +175,9 @@ def supervision_due(today: dt.date, config: ReminderConfig | None = None) -> Ite
             kind="supervision_overdue" if overdue else "supervision_due",
             organisation_id=profile.organisation_id,
             subject="Supervision is overdue" if overdue else "Supervision is due soon",
-            body=f"Supervision for volunteer record {profile.pk} was due on {next_due:%d %B %Y}."
+            body=f"Supervision for volunteer record {profile.pk} was due on {short_date(next_due)}."
             if overdue
-            else f"Supervision for volunteer record {profile.pk} is due on {next_due:%d %B %Y}.",
+            else f"Supervision for volunteer record {profile.pk} is due on {short_date(next_due)}.",
             link=link("volunteers:detail", profile.pk),
             user_ids=recipients,
             about=profile,
@@ -212,7 +215,7 @@ def eligibility_ending(today: dt.date, config: ReminderConfig | None = None) -> 
                     kind=f"eligibility_end_{label}",
                     organisation_id=referral.organisation_id,
                     subject="Support is ending: plan the ending",
-                    body=f"Referral {referral.pk}: eligibility ends on {referral.eligibility_end:%d %B %Y}.",
+                    body=f"Referral {referral.pk}: eligibility ends on {short_date(referral.eligibility_end)}.",
                     link=link("referrals:referral-detail", referral.pk),
                     roles=coordinators(),
                     user_ids=tuple(volunteers.get(referral.pk, ())),
@@ -237,7 +240,7 @@ def births_to_confirm(today: dt.date, config: ReminderConfig | None = None) -> I
             kind="birth_to_confirm",
             organisation_id=child.parent.organisation_id,
             subject="Please confirm a birth",
-            body=f"Family record {child.parent_id}: due {child.due_date:%d %B %Y}, no birth recorded yet.",
+            body=f"Family record {child.parent_id}: due {short_date(child.due_date)}, no birth recorded yet.",
             link=link("referrals:parent-detail", child.parent_id),
             roles=coordinators(),
             about=child.parent,
@@ -286,7 +289,7 @@ def visits_tomorrow(today: dt.date, config: ReminderConfig | None = None) -> Ite
             kind="visit_reminder",
             organisation_id=visit.organisation_id,
             subject="A visit tomorrow" if visit.planned_for == today + dt.timedelta(days=1) else "A visit soon",
-            body=f"You have a visit planned for {visit.planned_for:%A %d %B}"
+            body=f"You have a visit planned for {weekday_date(visit.planned_for)}"
             + (f" at {visit.at_time:%H:%M}." if visit.at_time else "."),
             link=link("matching:match-detail", visit.match_id),
             user_ids=(visit.match.volunteer.user_id,),
@@ -319,7 +322,7 @@ def contact_logs_missing(today: dt.date, config: ReminderConfig | None = None) -
             kind="contact_log_missing",
             organisation_id=visit.organisation_id,
             subject="Please log your visit",
-            body=f"No contact is logged since the visit planned for {visit.planned_for:%A %d %B}.",
+            body=f"No contact is logged since the visit planned for {weekday_date(visit.planned_for)}.",
             link=link("matching:contact-log-new", visit.match_id),
             user_ids=(visit.match.volunteer.user_id,),
             about=visit,
@@ -346,7 +349,7 @@ def match_reviews_due(today: dt.date, config: ReminderConfig | None = None) -> I
             kind="match_review_due",
             organisation_id=match.organisation_id,
             subject="A match review is due",
-            body=f"Match {match.pk} is due for review on {match.next_review_on:%d %B %Y}.",
+            body=f"Match {match.pk} is due for review on {short_date(match.next_review_on)}.",
             link=link("matching:match-detail", match.pk),
             roles=coordinators(),
             about=match,

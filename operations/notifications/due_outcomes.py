@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from operations.core.dates import short_date
 from operations.core.months import add_months_rolling_forward
 from operations.notifications.due import Due, coordinators, link
 from operations.notifications.reminder_settings import ReminderConfig
@@ -65,7 +66,7 @@ def outcome_baseline_due(today: dt.date, config: ReminderConfig | None = None) -
             key=f"outcome-baseline:{referral.pk}:{referral.support_started_on}",
             kind="outcome_baseline_due",
             subject="A baseline outcome measure is due",
-            body=f"Referral {referral.pk}: support started on {referral.support_started_on:%d %B %Y} "
+            body=f"Referral {referral.pk}: support started on {short_date(referral.support_started_on)} "
             "and no baseline measure is recorded.",
         )
 
@@ -94,11 +95,11 @@ def outcome_review_due(today: dt.date, config: ReminderConfig | None = None) -> 
             key=f"outcome-review:{referral.pk}:{since}",
             kind="outcome_review_due",
             subject="A review outcome measure is due",
-            body=f"Referral {referral.pk}: the last measure was on {since:%d %B %Y}; a review measure was due on "
-            f"{due_on:%d %B %Y}."
+            body=f"Referral {referral.pk}: the last measure was on {short_date(since)}; a review measure was due on "
+            f"{short_date(due_on)}."
             if referral.last_measured_on
-            else f"Referral {referral.pk}: support started on {since:%d %B %Y}; a review measure was due on "
-            f"{due_on:%d %B %Y}.",
+            else f"Referral {referral.pk}: support started on {short_date(since)}; a review measure was due on "
+            f"{short_date(due_on)}.",
         )
 
 

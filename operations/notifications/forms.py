@@ -1,6 +1,7 @@
 from django import forms
 
 from operations.core.forms import row_helper
+from operations.notifications.kinds import kind_label
 from operations.notifications.models import Channel, NotificationPreference, ReminderSettings, Status
 from operations.notifications.reminder_settings import SWITCHES
 
@@ -15,7 +16,8 @@ class LogFilterForm(forms.Form):
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         # The page's ids were f-kind, f-status and f-channel: kept.
         super().__init__(*args, auto_id="f-%s", **kwargs)
-        self.fields["kind"].choices = [("", "All kinds"), *((kind, kind) for kind in kinds)]
+        named = sorted(((kind, kind_label(kind)) for kind in kinds), key=lambda choice: choice[1])
+        self.fields["kind"].choices = [("", "All kinds"), *named]
         self.helper = row_helper(self, column="col-sm-3", columns={"kind": "col-sm-4"})
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.core.dates import weekday_date
 from operations.core.models import Membership, Organisation, Role, User
 from operations.groups import selectors
 from operations.groups.models import Booking, BookingStatus, Group, GroupSession, SessionStatus
@@ -87,6 +88,12 @@ def attendees_tell(
         )
 
 
+def _when(session: GroupSession) -> str:
+    """``Mon 14 Feb 2028 at 10:00``: the day and local time a parent plans by."""
+    local = timezone.localtime(session.starts_at)
+    return f"{weekday_date(local.date())} at {local:%H:%M}"
+
+
 def place_offered_write(*, booking_id: int, session_id: int) -> None:
     """Tells the parent on a channel their contact safety allows, naming the
     group only where they said messages may name the service; with no safe
@@ -94,7 +101,7 @@ def place_offered_write(*, booking_id: int, session_id: int) -> None:
     booking = Booking.objects.select_related("parent", "session").get(pk=booking_id, session_id=session_id)
     session = booking.session
     group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
-    when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+    when = _when(session)
     attendees_tell(
         bookings=[booking],
         session=session,
@@ -119,7 +126,7 @@ def session_change_write(*, session_id: int, cancelled: bool) -> None:
         return
     session = bookings[0].session
     group_name = Group.objects.values_list("name", flat=True).get(pk=session.group_id)
-    when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+    when = _when(session)
     if cancelled:
         key, kind = f"session-cancelled-{session.pk}", "session_cancelled"
         message = Message(
@@ -171,7 +178,7 @@ def session_reminders_write(
         if not bookings:
             continue
         considered += len(bookings)
-        when = f"{timezone.localtime(session.starts_at):%A %d %B at %H:%M}"
+        when = _when(session)
         attendees_tell(
             bookings=bookings,
             session=session,

@@ -15,11 +15,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.models import Organisation, OrganisationScopedQuerySet
+from operations.notifications.kinds import kind_label
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+    SMS = "sms", "Text message"
     IN_APP = "in_app", "In the app"
 
 
@@ -129,7 +130,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} via {self.channel} ({self.status})"
+        return f"{self.kind_label} ({self.get_channel_display()}, {self.get_status_display().lower()})"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words: "Visit reminder", not "visit_reminder"."""
+        return kind_label(self.kind)
 
 
 class NotificationPreference(models.Model):

@@ -17,7 +17,7 @@ from operations.notifications.models import Channel
 from referrals.contact import contact_permissions
 from referrals.models import Parent
 
-CHANNEL_NAMES = {Channel.SMS: "SMS", Channel.EMAIL: "Email"}
+CHANNEL_NAMES = {Channel.SMS: "Text message", Channel.EMAIL: "Email"}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
 from operations.notifications import channels, rules, safety
 from operations.notifications.models import Channel, Notification, ReminderSettings, Status
+from operations.notifications.reminder_settings import SWITCHES
 from referrals.models import Parent
 from referrals.services import check_not_restricted
 
@@ -313,9 +314,10 @@ def reminder_settings_save(*, form, actor: User) -> ReminderSettings:
     and values of settings only: nothing personal)."""
     reminder_settings = form.save()
     changed = [name for name in form.changed_data if name != "send"]
-    summary = ", ".join(f"{name}={form.cleaned_data[name]}" for name in changed)
+    # Said in the form's words ("Hours before a visit: 24"), not as field names.
+    summary = ", ".join(f"{form.fields[name].label}: {form.cleaned_data[name]}" for name in changed)
     if "send" in form.changed_data:
-        off = ", ".join(reminder_settings.turned_off) or "none"
+        off = ", ".join(SWITCHES.get(name, name) for name in reminder_settings.turned_off) or "none"
         summary = f"{summary}; turned off: {off}" if summary else f"turned off: {off}"
     audit_log(
         action=AuditAction.CHANGE,

@@ -12,6 +12,7 @@ from operations.core.access import manager_required, require_membership, staff_r
 from operations.core.downloads import Column
 from operations.notifications.concerns import concern_names
 from operations.notifications.forms import LogFilterForm, PreferenceForm, ReminderSettingsForm
+from operations.notifications.kinds import kind_label
 from operations.notifications.models import Notification, NotificationPreference, Status
 from operations.notifications.reminder_settings import reminder_settings_for
 from operations.notifications.services import notification_mark_read, notification_retry, reminder_settings_save
@@ -25,15 +26,10 @@ LOG_ROW_FIELDS = [
 ]  # fmt: skip
 
 
-def _kind_words(kind: str) -> str:
-    # Kinds are codes ("visit_reminder"); a spreadsheet reader gets words.
-    return kind.replace("_", " ").capitalize()
-
-
 #: The log's download: the page's columns, and why a message failed or was cancelled.
 LOG_COLUMNS = [
     Column("Due", lambda n: n.due_at),
-    Column("Kind", lambda n: _kind_words(n.kind)),
+    Column("Kind", lambda n: kind_label(n.kind)),
     Column("Channel", lambda n: n.get_channel_display()),
     Column("To", lambda n: str(n.recipient_user) if n.recipient_user_id else "a parent"),
     Column("Status", lambda n: n.get_status_display()),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
+from operations.core.dates import short_date
 from operations.core.models import Organisation, User
 from operations.outcomes import measures
 from operations.outcomes.models import (
@@ -80,7 +81,8 @@ def _check_assessment(
     elif taken_on > timezone.localdate():
         errors["taken_on"] = "The date cannot be in the future."
     elif referral is not None and "referral" not in errors and taken_on < referral.received_on:
-        errors["taken_on"] = f"The date cannot be before the referral was received ({referral.received_on:%d/%m/%Y})."
+        received = short_date(referral.received_on)
+        errors["taken_on"] = f"The date cannot be before the referral was received ({received})."
     return errors
 
 
@@ -138,7 +140,10 @@ def assessment_create(
         action=AuditAction.CREATE,
         actor=actor,
         obj=assessment,
-        summary=f"Assessment entered for parent #{parent.pk} ({measure}, {timepoint})",
+        summary=(
+            f"Assessment entered for parent #{parent.pk} "
+            f"({assessment.get_measure_display()}, {assessment.get_timepoint_display()})"
+        ),
     )
     for item in scored.alert_items:
         alert = SafetyAlert.objects.create(

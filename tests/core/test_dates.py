@@ -48,14 +48,28 @@ def test_short_date_is_the_date_filters_j_m_y():
         assert short_date(day) == format_date(day, "j M Y")
 
 
-def test_day_month_and_the_session_time_are_the_date_filters():
+def test_the_other_helpers_are_the_date_filters_of_the_house_formats():
     from datetime import UTC, datetime
 
-    from operations.core.dates import day_month, day_month_time, weekday_day_month_time
+    from operations.core.dates import date_time, day_month, weekday_date, weekday_date_time
 
     for offset in range(0, 400, 3):
         day = date(2026, 1, 1) + timedelta(days=offset)
         assert day_month(day) == format_date(day, "j M")
+        assert weekday_date(day) == format_date(day, "D j M Y")
         moment = datetime(day.year, day.month, day.day, 9, 5, tzinfo=UTC)
-        assert weekday_day_month_time(moment) == format_date(moment, "D j M, H:i")
-        assert day_month_time(moment) == format_date(moment, "j M H:i")
+        assert weekday_date_time(moment) == format_date(moment, "D j M Y, H:i")
+        assert date_time(moment) == format_date(moment, "j M Y H:i")
+
+
+def test_a_date_in_a_template_reads_the_house_format_without_a_format_given():
+    """DATE_FORMAT and DATETIME_FORMAT (operations/formats/en): the admin and
+    ``{{ date }}`` write "14 Feb 2028", never "Feb. 14, 2028" or "2:30 p.m."."""
+    from datetime import UTC, datetime, time
+
+    from django.template import Context, Template
+
+    page = Template("{{ day }}|{{ moment }}|{{ at }}").render(
+        Context({"day": date(2028, 2, 14), "moment": datetime(2028, 2, 14, 14, 30, tzinfo=UTC), "at": time(14, 30)})
+    )
+    assert page == "14 Feb 2028|14 Feb 2028 14:30|14:30"

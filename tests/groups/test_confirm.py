@@ -57,7 +57,7 @@ def test_the_session_cancel_page_says_who_will_be_told_and_changes_nothing(coord
     assert "1 has no safe channel: the coordinators will be asked in the app to tell them." in page
     assert "Yes, cancel the session" in page
     assert f'href="{reverse("groups:session", args=[session.pk])}"' in page  # "Keep it"
-    assert "on Friday 27 Nov 2026 at 10:00?" in page  # a date a person reads
+    assert "on Fri 27 Nov 2026 at 10:00?" in page  # a date a person reads
     session.refresh_from_db()
     assert session.status == SessionStatus.SCHEDULED
     assert not Notification.objects.exists()

@@ -333,7 +333,7 @@ def test_the_own_panel_lists_the_next_five_sessions_escaped(volunteer_client, vo
     panel = html.split('id="groups-own-heading"')[1].split("</section>")[0]
     assert panel.count("&lt;b&gt;Dads&lt;/b&gt; &amp; co") == min(5, len(upcoming))
     assert "<b>Dads" not in html
-    first = date_format(timezone.localtime(upcoming[0].starts_at), "D j M, H:i")
+    first = date_format(timezone.localtime(upcoming[0].starts_at), "D j M Y, H:i")
     assert f'/groups/sessions/{upcoming[0].pk}/register/">&lt;b&gt;Dads&lt;/b&gt; &amp; co</a> · {first}' in panel
     assert panel.count("Cancelled") == 1
 

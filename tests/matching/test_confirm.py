@@ -43,7 +43,7 @@ def visit(organisation, match) -> Visit:
 def test_the_visit_cancel_page_says_nobody_is_told_and_changes_nothing(volunteer_client, match, visit) -> None:
     url = reverse("matching:visit-cancel", args=[visit.pk])
     page = volunteer_client.get(url).content.decode()
-    assert "Cancel the visit on Thursday 14 Feb 2030 at 10:30 (home visit)?" in page
+    assert "Cancel the visit on Thu 14 Feb 2030 at 10:30 (home visit)?" in page
     assert "Nobody is sent a message" in page
     assert "Yes, cancel the visit" in page
     visit.refresh_from_db()

@@ -246,7 +246,7 @@ def test_the_home_names_each_family_once_with_its_soonest_visit(volunteer_client
     home = volunteer_client.get("/").content.decode()
     families = home.split('id="families-heading"')[1].split("</section>")[0]
     assert families.count(reverse("matching:contact-log-new", args=[match.pk])) == 1
-    assert f"next visit {date_format(tomorrow, 'D j M')} 10:30 (café)" in families
+    assert f"next visit {date_format(tomorrow, 'D j M Y')} 10:30 (café)" in families
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in families
     assert "<script>alert(1)" not in home
 

@@ -59,7 +59,7 @@ def test_the_log_shows_a_page_and_the_total(organisation, coordinator, coordinat
     first = coordinator_client.get("/notifications/log/").content.decode()
     assert f"{LOG_PAGE_SIZE + 1} notifications" in first
     assert first.count("Something is due") == 0  # the body is not on the log
-    assert first.count("<td>visit_reminder</td>") + first.count("<td>pvg_renewal</td>") == LOG_PAGE_SIZE
+    assert first.count("<td>Visit reminder</td>") + first.count("<td>PVG renewal</td>") == LOG_PAGE_SIZE
     assert "Page 1 of 2" in first
     second = coordinator_client.get("/notifications/log/?page=2").content.decode()
     assert "Page 2 of 2" in second

@@ -83,7 +83,7 @@ def test_sms_made_unsafe_while_waiting_cancels_the_message_at_once_and_tells_the
 
     notification.refresh_from_db()
     assert notification.status == Status.CANCELLED
-    assert notification.cancelled_reason == "SMS is no longer recorded as safe."
+    assert notification.cancelled_reason == "Text message is no longer recorded as safe."
     # Due now, a worker given the row anyway sends nothing.
     Notification.objects.filter(pk=notification.pk).update(due_at=timezone.now())
     assert notification_send(notification_id=notification.pk) == "not-claimed"
@@ -106,7 +106,7 @@ def test_a_message_claimed_just_before_the_change_is_not_sent(parent, coordinato
     notification.refresh_from_db()
     assert (notification.status, notification.cancelled_reason) == (
         Status.CANCELLED,
-        "SMS is no longer recorded as safe.",
+        "Text message is no longer recorded as safe.",
     )
     assert coordinator_notes(coordinator).count() == 1
 
@@ -188,4 +188,4 @@ def test_messages_to_the_parent_are_in_their_subject_access_report(parent, manag
     sections = referral_services.parent_subject_access(actor=manager, parent=parent)
     messages = next(section for section in sections if section.title == "Messages sent to the parent")
     assert messages.rows[0]["Subject"] == "Tweed Valley Mums tomorrow"
-    assert messages.rows[0]["How"] == "SMS"
+    assert messages.rows[0]["How"] == "Text message"

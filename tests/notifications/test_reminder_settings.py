@@ -86,8 +86,10 @@ def test_a_manager_changes_offsets_and_turns_a_reminder_off_and_it_is_audited(ma
     assert (settings.visit_hours_before, settings.pvg_first_months_before) == (48, 2)
     assert settings.turned_off == ["births_to_confirm"]
     event = AuditEvent.objects.get(object_type="notifications.ReminderSettings")
-    assert "visit_hours_before=48" in event.summary
-    assert "turned off: births_to_confirm" in event.summary
+    # In the page's words, not field or switch names.
+    assert "Planned visit: hours before: 48" in event.summary
+    assert f"turned off: {SWITCHES['births_to_confirm']}" in event.summary
+    assert "_" not in event.summary
 
 
 @pytest.mark.django_db

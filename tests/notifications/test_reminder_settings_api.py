@@ -58,8 +58,8 @@ def test_a_manager_changes_one_setting_and_turns_a_reminder_off(manager_client, 
     assert stored.contact_log_hours_after == 48  # untouched by a PATCH
     assert stored.turned_off == ["births_to_confirm"]
     event = AuditEvent.objects.filter(summary__startswith="Reminder settings").latest("pk")
-    assert "visit_hours_before=48" in event.summary
-    assert "turned off: births_to_confirm" in event.summary
+    assert "Planned visit: hours before: 48" in event.summary
+    assert "turned off: Birth to confirm after the due date (to coordinators)" in event.summary
 
 
 @pytest.mark.django_db

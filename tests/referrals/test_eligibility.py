@@ -55,7 +55,7 @@ CASES = [
         None,
         "2027-05-02",
         False,
-        "until the youngest child turns 1 on 3 May 2027",
+        "until 2 May 2027, the day before the youngest child turns 1",
     ),
     (
         "turns 1 before birth is estimated",
@@ -66,8 +66,24 @@ CASES = [
         True,
         "(estimated from the due date)",
     ),
-    ("turns 2", UNTIL_TWO, (born("2026-05-03"),), None, "2028-05-02", False, "turns 2 on 2028-05-03"),
-    ("turns 5", UNDER_FIVE, (born("2026-05-03"),), None, "2031-05-02", False, "turns 5 on 2031-05-03"),
+    (
+        "turns 2",
+        UNTIL_TWO,
+        (born("2026-05-03"),),
+        None,
+        "2028-05-02",
+        False,
+        "until 2028-05-02, the day before the youngest child turns 2",
+    ),
+    (
+        "turns 5",
+        UNDER_FIVE,
+        (born("2026-05-03"),),
+        None,
+        "2031-05-02",
+        False,
+        "until 2031-05-02, the day before the youngest child turns 5",
+    ),
     (
         "born 29 February, common year",
         UNTIL_ONE,
@@ -75,7 +91,7 @@ CASES = [
         None,
         "2025-02-28",
         False,
-        "turns 1 on 2025-03-01",
+        "until 2025-02-28, the day before the youngest child turns 1",
     ),
     (
         "born 29 February, leap year",
@@ -84,10 +100,10 @@ CASES = [
         None,
         "2028-02-28",
         False,
-        "turns 4 on 2028-02-29",
+        "until 2028-02-28, the day before the youngest child turns 4",
     ),
-    ("born 29 February, turns 2", UNTIL_TWO, (born("2024-02-29"),), None, "2026-02-28", False, "2026-03-01"),
-    ("due 29 February, estimated", UNTIL_ONE, (expected("2028-02-29"),), None, "2029-02-28", True, "2029-03-01"),
+    ("born 29 February, turns 2", UNTIL_TWO, (born("2024-02-29"),), None, "2026-02-28", False, "until 2026-02-28,"),
+    ("due 29 February, estimated", UNTIL_ONE, (expected("2028-02-29"),), None, "2029-02-28", True, "until 2029-02-28,"),
     (
         "born before the due date counts from the birth",
         UNTIL_ONE,
@@ -95,7 +111,7 @@ CASES = [
         None,
         "2027-04-19",
         False,
-        "2027-04-20",
+        "until 2027-04-19,",
     ),
     (
         "born after the due date counts from the birth",
@@ -104,7 +120,7 @@ CASES = [
         None,
         "2027-06-11",
         False,
-        "2027-06-12",
+        "until 2027-06-11,",
     ),
     (
         "youngest child: an under-five and an expected baby",
@@ -113,7 +129,7 @@ CASES = [
         None,
         "2031-08-31",
         True,
-        "turns 5 on 2031-09-01",
+        "until 2031-08-31, the day before the youngest child turns 5",
     ),
     (
         "youngest child: two born",
@@ -122,7 +138,7 @@ CASES = [
         None,
         "2027-07-03",
         False,
-        "2027-07-04",
+        "until 2027-07-03,",
     ),
     (
         "fixed length from the start of support",
@@ -158,7 +174,7 @@ CASES = [
         D("2026-05-01"),
         "2027-02-28",
         False,
-        "turns 1 on 2027-03-01, whichever comes first",
+        "until 2027-02-28, the day before the youngest child turns 1, whichever comes first",
     ),
     (
         "bereavement continuation after a miscarriage",
@@ -219,6 +235,10 @@ def test_end_dates(policy, children, started, end, estimated, reason):
     assert result.estimated is estimated
     # The cases write dates as ISO for legibility; a reason says them as people read them.
     assert re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: short_date(D(m[0])), reason) in result.reason
+    # Whatever the rule, a reason that says "until" names the last day itself:
+    # the board shows the reason, other pages the end date, and they agree.
+    if "until " in result.reason:
+        assert f"until {short_date(result.end)}" in result.reason
 
 
 @pytest.mark.parametrize(

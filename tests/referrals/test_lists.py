@@ -350,7 +350,7 @@ def test_home_panel_rows_name_the_parent_link_the_record_and_escape_names(coordi
     assert "<script>x</script>" not in page
     assert (
         f'<li><a href="{reverse("referrals:referral-detail", args=[referral.pk])}">&lt;script&gt;x&lt;/script&gt;'
-        f" O&#x27;Neil</a>, {service.name} (urgent, received 24 Nov)</li>"
+        f" O&#x27;Neil</a>, {service.name} (urgent, received 24 Nov 2026)</li>"
     ) in page
     assert f'<a href="{reverse("referrals:referral-detail", args=[ending.pk])}">' in page
     assert f"{service.name}: ends 5 Jan 2027</li>" in page

@@ -115,7 +115,7 @@ def test_the_report_holds_every_apps_records_in_words_a_parent_reads(parent_in_e
     assert alert["Action taken"] == "Rang Morag back"
     (message,) = report["Messages sent to the parent"]
     assert (message["How"], message["Subject"], message["Status"]) == (
-        "SMS",
+        "Text message",
         "Morag, your group is tomorrow",
         "Waiting to be sent",
     )

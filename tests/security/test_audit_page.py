@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.urls import reverse
 from operations.core.audit import AuditAction, AuditEvent, audit_log
 from operations.core.models import Membership, Role
 from operations.core.services import membership_update
-from tests.factories import UserFactory
+from tests.factories import ReferralFactory, UserFactory
 
 URL = reverse("audit-log")
 
@@ -44,7 +45,7 @@ def test_a_manager_sees_only_their_organisations_events(manager_client, coordina
     # The manager's own sign-in (force_login) is in the log too.
     assert {event.actor_username for event in rows(response)} == {"coordinator", "manager"}
     assert "elsewhere" not in response.content.decode()
-    assert "core.Service" in response.content.decode()
+    assert f"Service {service.name} (#{service.pk})" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_search_by_username_action_record_type_and_dates(manager_client, coordin
     assert found() == 4  # with the manager's own sign-in today
     assert found(actor="COORDINATOR") == 2
     assert found(action="change") == 1
-    assert found(object_type="core.service") == 2
+    assert found(object_type="core.Service") == 2
     assert found(date_from="2026-02-01", action="view") == 1
     assert found(date_from="2026-02-01", date_to="2026-02-28") == 1
     assert found(actor="pso", action="view", date_to="2026-03-10") == 1
@@ -98,15 +99,68 @@ def test_pages_of_fifty(manager_client, coordinator):
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_events(manager_client, coordinator, service, django_assert_num_queries):
-    for events in (3, 120):
+def test_query_count_does_not_grow_with_events(
+    manager_client, coordinator, organisation, service, django_assert_num_queries
+):
+    """Each record is named in words with one query per kind of record on
+    the page, however many events there are of each."""
+    for events in (3, 40):
         for _ in range(events):
+            referral = ReferralFactory(organisation=organisation, service=service)
             audit_log(action=AuditAction.VIEW, actor=coordinator, obj=service)
+            audit_log(action=AuditAction.CHANGE, actor=coordinator, obj=referral)
+            audit_log(action=AuditAction.VIEW, actor=coordinator, obj=referral.parent)
         manager_client.get(URL)  # warm-up: the first view fills per-process caches
         # 1 session, 2 user, 3 membership, 4 count of events (the pager),
-        # 5 the bell, 6 the page of events.
-        with django_assert_num_queries(6):
+        # 5 the bell, 6 the page of events, 7-9 the services, referrals
+        # (with their parents) and parents named on it.
+        with django_assert_num_queries(9):
             assert manager_client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_records_are_named_in_words_with_a_link_to_what_the_manager_may_open(
+    manager_client, coordinator, organisation, other_organisation, service
+):
+    referral = ReferralFactory(organisation=organisation, service=service, parent__preferred_name="Yaz")
+    elsewhere = ReferralFactory(organisation=other_organisation)
+    audit_log(action=AuditAction.CHANGE, actor=coordinator, obj=referral)
+    # Another organisation's record in this organisation's log (as after a
+    # move between branches): named by its kind and number, no link.
+    audit_log(action=AuditAction.VIEW, actor=coordinator, obj=elsewhere, organisation=organisation)
+    audit_log(action=AuditAction.LOGIN, actor=coordinator)
+    page = manager_client.get(URL).content.decode()
+    detail = reverse("referrals:referral-detail", args=[referral.pk])
+    assert f'<a href="{detail}">Referral of Yaz {referral.parent.last_name} (#{referral.pk})</a>' in page
+    assert f"<td>Referral #{elsewhere.pk}</td>" in page
+    assert reverse("referrals:referral-detail", args=[elsewhere.pk]) not in page
+    assert "referrals.Referral" not in re.sub(r"<[^>]*>", " ", page)  # only in the filter's option values
+
+
+@pytest.mark.django_db
+def test_the_record_filter_offers_words_and_finds_by_kind(manager_client, coordinator, organisation, service):
+    referral = ReferralFactory(organisation=organisation, service=service)
+    audit_log(action=AuditAction.CHANGE, actor=coordinator, obj=referral)
+    audit_log(action=AuditAction.VIEW, actor=coordinator, obj=service)
+    response = manager_client.get(URL)
+    choices = dict(
+        choice for _group, options in response.context["form"].fields["object_type"].choices[1:] for choice in options
+    )
+    assert choices["referrals.Referral"] == "Referral"
+    assert choices["referrals.Parent"] == "Parent"
+    assert choices["core.Service"] == "Service"
+    assert choices["outcomes.SafetyAlert"] == "Safety alert"
+    assert choices["volunteers.PvgRecord"] == "PVG record"
+    assert choices["otp_totp.TOTPDevice"] == "Authenticator app"
+    groups = [group for group, _options in response.context["form"].fields["object_type"].choices[1:]]
+    for words in [*groups, *choices.values()]:
+        assert not re.search(r"[_.]", words), words
+    page = response.content.decode()
+    assert '<option value="core.Service">Service</option>' in page
+    assert "For example core.Service" not in page
+    found = manager_client.get(URL, {"object_type": "referrals.Referral"})
+    assert [event.object_id for event in rows(found)] == [str(referral.pk)]
+    assert "object_type" in manager_client.get(URL, {"object_type": "core.service"}).context["form"].errors
 
 
 @pytest.mark.django_db
@@ -135,7 +189,7 @@ def test_a_role_change_in_the_admin_is_audited_without_names(manager, manager_cl
     assert event.actor == manager
     assert event.object_type == "core.Membership"
     assert event.object_id == str(membership.pk)
-    assert event.summary == "Membership role volunteer -> pso"
+    assert event.summary == "Membership role Volunteer -> Perinatal Support Officer"
     assert volunteer.first_name not in event.summary
 
 
@@ -197,4 +251,4 @@ def test_a_new_membership_is_audited_with_its_role(manager, organisation):
     )
     event = AuditEvent.objects.get(action=AuditAction.PERMISSION)
     assert event.object_id == str(membership.pk)
-    assert event.summary == "Membership created with role coordinator"
+    assert event.summary == "Membership created with the role Coordinator"

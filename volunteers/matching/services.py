@@ -280,7 +280,7 @@ def match_transition(
             action=AuditAction.TRANSITION,
             actor=actor,
             obj=locked,
-            summary=f"Match {locked.pk} moved from {from_status} to {to_status}",
+            summary=f"Match {locked.pk} moved from {MatchStatus(from_status).label} to {MatchStatus(to_status).label}",
         )
         return locked
 
@@ -425,7 +425,7 @@ def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) ->
         last_day = match.last_day_for_logs()
         if last_day is not None and contact_date > last_day:
             errors["contact_date"] = (
-                f"Support ended on {last_day:%-d %b %Y}: ask your coordinator to record an extension with a reason."
+                f"Support ended on {short_date(last_day)}: ask your coordinator to record an extension with a reason."
             )
         elif contact_date < timezone.localdate(match.confirmed_at):
             # The first contact starts support, which cannot start before the match was confirmed.

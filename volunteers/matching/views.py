@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.confirm import Confirmation, confirm_page
-from operations.core.dates import short_date
+from operations.core.dates import weekday_date
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
 from referrals.contact import contact_permissions
@@ -317,9 +317,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This visit is already cancelled.")
         return redirect(match.get_absolute_url())
     match = get_match_for(request.user, match.pk)
-    when = f"{visit.planned_for:%A} {short_date(visit.planned_for)}" + (
-        f" at {visit.at_time:%H:%M}" if visit.at_time else ""
-    )
+    when = weekday_date(visit.planned_for) + (f" at {visit.at_time:%H:%M}" if visit.at_time else "")
     contact = contact_permissions(match.parent)
     if contact.any_safe:
         safe = contact.safe_channel_words

@@ -348,7 +348,7 @@ def booking_mark_attendance(
     locked.save(update_fields=["status"])
     if not attended:
         locked.children.update(present=False)
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary=f"Attendance: {locked.status}")
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=locked, summary=f"Attendance: {locked.get_status_display()}")
     booking.status = locked.status
     return locked
 

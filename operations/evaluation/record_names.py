@@ -1,0 +1,21 @@
+"""Evaluation projects and their exports named in words on the audit log
+(operations.core.record_names)."""
+
+from __future__ import annotations
+
+from operations.core.links import record_url
+from operations.core.record_names import Namer
+from operations.evaluation.models import EvaluationExport, EvaluationProject
+
+NAMES = {
+    "evaluation.EvaluationProject": Namer(
+        records=lambda user: EvaluationProject.objects.visible_to(user),
+        words=lambda project: f"Evaluation project {project.name}",
+        url=lambda project: record_url("evaluation:project-detail", project.pk),
+    ),
+    "evaluation.EvaluationExport": Namer(
+        records=lambda user: EvaluationExport.objects.visible_to(user).select_related("project"),
+        words=lambda export: f"Export of {export.project.name}",
+        url=lambda export: record_url("evaluation:export-detail", export.pk),
+    ),
+}
