@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from operations.core.dates import short_date
+from operations.core.form_choices import choices_for
 from operations.core.models import CouncilArea, Organisation, Service
 from referrals.models import ParentRole, ReferrerKind, Source
 from referrals.online.models import FormKind, OnlineReferralSettings
@@ -50,6 +51,8 @@ PARENT_FIELDS = (
     "language",
     "interpreter_needed",
 )
+#: The organisation's lived-experience list, offered by the volunteers layer (operations.core.form_choices).
+LIVED_EXPERIENCE_LIST = "lived-experience"
 CHANNELS = ("safe_sms", "safe_email", "safe_phone", "safe_voicemail")
 REFERRER_FIELDS = ("referrer_name", "referrer_role", "referrer_team", "referrer_team_kind", "referrer_email")
 
@@ -107,6 +110,14 @@ class OnlineReferralForm(forms.Form):
         required=False,
         help_text="For example: weekday mornings; never after 5pm.",
     )
+    lived_experience = forms.TypedMultipleChoiceField(
+        label="Would you like a volunteer who has been through something similar? (optional)",
+        help_text="Tick any that matter to you. The team will try, but cannot always promise.",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"invalid_choice": "Choose from the list."},
+    )
     reason = forms.CharField(
         label="Anything you would like us to know (optional)",
         max_length=2000,
@@ -135,6 +146,11 @@ class OnlineReferralForm(forms.Form):
         self.fields["council_area"].error_messages["invalid_choice"] = "Choose your council area from the list."
         consent = self.fields["contact_consent"]
         consent.label = consent.label.format(organisation=organisation.name)
+        lived = choices_for(LIVED_EXPERIENCE_LIST, organisation)
+        if lived:
+            self.fields["lived_experience"].choices = lived
+        else:
+            del self.fields["lived_experience"]  # nothing to ask
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     # --- the honeypot --------------------------------------------------------
@@ -220,6 +236,10 @@ class OnlineReferralForm(forms.Form):
     def referrer_data(self) -> dict[str, Any] | None:
         return None
 
+    def lived_experience_ids(self) -> list[int]:
+        """The lived experience she would like her volunteer to share (ids of the organisation's list)."""
+        return list(self.cleaned_data.get("lived_experience") or [])
+
     def acknowledge_to(self) -> str:
         """Where the acknowledgement goes: her email, only when she said email is safe."""
         return self.cleaned_data.get("email", "") if self.cleaned_data.get("safe_email") else ""
@@ -239,6 +259,8 @@ class OnlineReferralForm(forms.Form):
                 value = self.chosen_service.name
             elif name == "council_area":
                 value = dict(self.fields["council_area"].choices).get(value or "", "")
+            elif isinstance(value, list):
+                value = ", ".join(str(dict(field.choices).get(item, item)) for item in value)
             elif hasattr(field, "choices") and value:
                 value = dict(field.choices).get(value, value)
             if isinstance(value, bool):
@@ -293,6 +315,7 @@ class ProfessionalReferralForm(OnlineReferralForm):
         "language": "Language she would like to speak",
         "interpreter_needed": "She would like an interpreter",
         "best_contact_times": "When is it safe to contact her, and when not?",
+        "lived_experience": "Would she like a volunteer who has been through something similar? (optional)",
         "reason": "Reason for the referral, and anything we should know",
         "contact_consent": "The parent agreed that {organisation} may contact her",
     }
@@ -300,10 +323,16 @@ class ProfessionalReferralForm(OnlineReferralForm):
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, organisation=organisation, **kwargs)
         for name, label in self.LABELS.items():
+            if name not in self.fields:
+                continue
             self.fields[name].label = label.format(organisation=organisation.name)
         self.fields["contact_consent"].error_messages["required"] = (
             "Refer a parent only when she has agreed that we may contact her."
         )
+        if "lived_experience" in self.fields:
+            self.fields[
+                "lived_experience"
+            ].help_text = "Tick any that matter to her. The team will try, but cannot always promise."
 
     def clean_referrer_phone(self) -> str:
         return normalise_uk_phone(self.cleaned_data.get("referrer_phone", ""))

@@ -11,6 +11,7 @@ else (no enumeration). Everything is audited without personal data.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -130,6 +131,7 @@ def online_submission_receive(
     answers: dict[str, str],
     acknowledge_to: str = "",
     acknowledgement_names_service: bool = False,
+    lived_experience_ids: Sequence[int] = (),
 ) -> OnlineSubmission:
     """Takes a validated form in: a ``received`` referral on the board, or,
     when it cannot be one, a submission held for a coordinator (with what
@@ -172,6 +174,7 @@ def online_submission_receive(
         submission_id=submission.pk,
         acknowledge_to=acknowledge_to,
         names_service=acknowledgement_names_service,
+        lived_experience_ids=tuple(lived_experience_ids),
     )
     return submission
 

@@ -85,6 +85,7 @@ def _public_form(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             answers=form.answers(),
             acknowledge_to=form.acknowledge_to(),
             acknowledgement_names_service=form.acknowledgement_names_service(),
+            lived_experience_ids=form.lived_experience_ids(),
         )
         return _sent(request, submission.reference, context)
     return _form_page(request, form, {**context, **_checked(request, form, organisation, kind)})

@@ -9,6 +9,10 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from operations.core.signals import organisation_created
+        from referrals.online.signals import submission_received
         from volunteers.matching import receivers
 
         organisation_created.connect(receivers.make_matching_settings, dispatch_uid="matching-settings")
+        submission_received.connect(
+            receivers.record_online_lived_experience, dispatch_uid="matching-online-lived-experience"
+        )

@@ -1,9 +1,14 @@
-"""What the matching app does when an organisation is created: it calls a service."""
+"""What the matching app does when an organisation is created, and when a
+public online form was sent: it calls a service."""
 
 from __future__ import annotations
 
-from volunteers.matching.services import matching_settings_create
+from volunteers.matching.services import matching_needs_from_online_form, matching_settings_create
 
 
 def make_matching_settings(sender, *, organisation, **kwargs) -> None:
     matching_settings_create(organisation_id=organisation.pk)
+
+
+def record_online_lived_experience(sender, *, submission_id: int, lived_experience_ids=(), **kwargs) -> None:
+    matching_needs_from_online_form(submission_id=submission_id, lived_experience_ids=lived_experience_ids)

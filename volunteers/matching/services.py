@@ -518,7 +518,7 @@ def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, s
     return created
 
 
-def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]):
+def matching_needs_save(*, actor: User | None, referral: Referral, data: dict[str, Any]):
     """Records what matching must respect for one referral."""
     from volunteers.matching.models import MatchingNeeds
     from volunteers.models import Gender, LivedExperience
@@ -555,6 +555,35 @@ def matching_needs_save(*, actor: User, referral: Referral, data: dict[str, Any]
             summary=f"Matching needs of referral {referral.pk}",
         )
     return needs
+
+
+@transaction.atomic
+def matching_needs_from_online_form(*, submission_id: int, lived_experience_ids: Sequence[int]):
+    """The lived experience asked for on a public online form, on the new
+    referral's matching needs. Only a form that became a new referral
+    (never spam, nor one held for a coordinator, nor the open referral a
+    duplicate may repeat), only ids of the organisation's own list (others
+    are ignored); nothing asked, nothing recorded. Returns the needs, or None."""
+    from referrals.online.models import OnlineSubmission, Outcome
+    from volunteers.models import LivedExperience
+
+    if not lived_experience_ids:
+        return None
+    submission = (
+        OnlineSubmission.objects.select_related("referral")
+        .filter(pk=submission_id, outcome=Outcome.REFERRED, referral__isnull=False)
+        .first()
+    )
+    if submission is None:
+        return None
+    own = list(
+        LivedExperience.objects.filter(
+            organisation_id=submission.organisation_id, pk__in=list(lived_experience_ids)
+        ).values_list("pk", flat=True)
+    )
+    if not own:
+        return None
+    return matching_needs_save(actor=None, referral=submission.referral, data={"lived_experience": own})
 
 
 def conflict_record(*, actor: User, parent: Parent, volunteer_id: int, note: str = ""):
