@@ -25,7 +25,7 @@ from referrals.models import Parent, Urgency
 from referrals.partners import services
 from referrals.partners.auth import IsPartner, PartnerTokenAuthentication
 from referrals.partners.models import PartnerReferral
-from referrals.services import CONTACT_SAFETY_FIELDS
+from referrals.services import CONTACT_SAFETY_FIELDS, PARENT_DETAIL_FIELDS
 from referrals.workflow import Status
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -35,20 +35,8 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 #: What a partner may say about the parent: who she is, where, how to reach her safely.
 PARTNER_PARENT_FIELDS = (
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "pronouns",
-    "date_of_birth",
-    "phone",
-    "email",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "council_area",
-    "language",
-    "interpreter_needed",
+    # The intake's parent details, but not her role in the family (partners refer mothers).
+    *(field for field in PARENT_DETAIL_FIELDS if field != "role"),
     *CONTACT_SAFETY_FIELDS,
 )
 
