@@ -290,21 +290,13 @@ def referrer_merge(*, actor: User, keep: Referrer, duplicate: Referrer) -> int:
     moved = Referral.objects.filter(referrer=duplicate).update(referrer=keep, updated_at=timezone.now())
     if _fill_gaps(keep, duplicate, ("role", "email", "phone", "referring_organisation")):
         keep.save()
-    # The layers above move what they hold of the duplicate (their receivers), before it goes.
-    signals.referrers_merged.send(sender=Referrer, keep_id=keep.pk, duplicate_id=duplicate.pk)
-    duplicate_pk = duplicate.pk
-    audit_log(
-        action=AuditAction.DELETE,
+    _remove_merged(
         actor=actor,
-        obj=duplicate,
-        summary=f"Referrer merged into referrer #{keep.pk} as a duplicate",
-    )
-    _delete_merged(duplicate, noun="referrer")
-    audit_log(
-        action=AuditAction.CHANGE,
-        actor=actor,
-        obj=keep,
-        summary=f"Duplicate referrer #{duplicate_pk} merged in; {moved} referrals moved",
+        keep=keep,
+        duplicate=duplicate,
+        merged=signals.referrers_merged,
+        noun="referrer",
+        moved=f"{moved} referrals moved",
     )
     return moved
 
@@ -323,21 +315,34 @@ def referring_organisation_merge(*, actor: User, keep: ReferringOrganisation, du
         filled.append("kind")
     if filled:
         keep.save()
-    signals.referring_organisations_merged.send(
-        sender=ReferringOrganisation, keep_id=keep.pk, duplicate_id=duplicate.pk
+    _remove_merged(
+        actor=actor,
+        keep=keep,
+        duplicate=duplicate,
+        merged=signals.referring_organisations_merged,
+        noun="team",
+        moved=f"{moved} people moved",
     )
+    return moved
+
+
+def _remove_merged(*, actor: User, keep, duplicate, merged, noun: str, moved: str) -> None:
+    """The end of a merge: the layers above move what they hold of the
+    duplicate (their receivers of ``merged``), before it goes; then it is
+    deleted, with an audit entry on each side."""
+    merged.send(sender=type(duplicate), keep_id=keep.pk, duplicate_id=duplicate.pk)
     duplicate_pk = duplicate.pk
+    label = "Referrer" if noun == "referrer" else "Referring team"
     audit_log(
         action=AuditAction.DELETE,
         actor=actor,
         obj=duplicate,
-        summary=f"Referring team merged into team #{keep.pk} as a duplicate",
+        summary=f"{label} merged into {noun} #{keep.pk} as a duplicate",
     )
-    _delete_merged(duplicate, noun="team")
+    _delete_merged(duplicate, noun=noun)
     audit_log(
         action=AuditAction.CHANGE,
         actor=actor,
         obj=keep,
-        summary=f"Duplicate referring team #{duplicate_pk} merged in; {moved} people moved",
+        summary=f"Duplicate {label.lower()} #{duplicate_pk} merged in; {moved}",
     )
-    return moved
