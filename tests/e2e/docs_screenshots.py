@@ -53,6 +53,11 @@ def _volunteer_match(username: str = "volunteer") -> Match:
     )
 
 
+def _match_page(url_name: str) -> str:
+    """A page of the demo volunteer's first open match."""
+    return reverse(url_name, args=[_volunteer_match().pk])
+
+
 def _session_of(username: str) -> GroupSession:
     """The next session of a group this person facilitates (else any of their organisation's)."""
     user = _user(username)
@@ -77,7 +82,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("referral", "coordinator", lambda: reverse("referrals:referral-detail", args=[_waiting_referral().pk])),
     Shot("waiting-list", "coordinator", lambda: reverse("referrals:waiting-list")),
     Shot(
-        "candidates", "coordinator", lambda: reverse("matching:candidates", kwargs={"referral_pk": _waiting_referral().pk})
+        "candidates",
+        "coordinator",
+        lambda: reverse("matching:candidates", kwargs={"referral_pk": _waiting_referral().pk}),
     ),
     Shot("matching-proposals", "coordinator", lambda: reverse("matching:proposals")),
     Shot("parent", "coordinator", lambda: reverse("referrals:parent-detail", args=[_waiting_referral().parent_id])),
@@ -98,12 +105,17 @@ SHOTS: tuple[Shot, ...] = (
     Shot("volunteer-home-phone", "volunteer", lambda: "/", phone=True),
     Shot("my-families-phone", "volunteer", lambda: reverse("matching:match-list"), phone=True),
     Shot(
+        "match-phone", "volunteer", lambda: reverse("matching:match-detail", args=[_volunteer_match().pk]), phone=True
+    ),
+    Shot(
         "contact-log-phone",
         "volunteer",
-        lambda: reverse("matching:contact-log-new", args=[_volunteer_match().pk]),
+        lambda: _match_page("matching:contact-log-new"),
         phone=True,
     ),
-    Shot("visit-new-phone", "volunteer", lambda: reverse("matching:visit-new", args=[_volunteer_match().pk]), phone=True),
+    Shot(
+        "visit-new-phone", "volunteer", lambda: reverse("matching:visit-new", args=[_volunteer_match().pk]), phone=True
+    ),
     Shot("raise-concern-phone", "volunteer", lambda: reverse("safeguarding:concern-new"), phone=True),
     Shot("my-concerns-phone", "volunteer", lambda: reverse("safeguarding:concern-mine"), phone=True),
     Shot("calendar-phone", "volunteer", lambda: reverse("calendar:index"), phone=True),
@@ -146,7 +158,10 @@ def test_take_the_screenshots_the_guides_show(demo, browser, live_server):
         for shot in SHOTS:
             key = (shot.username, shot.phone)
             if key not in pages:
-                context = browser.new_context(viewport=PHONE if shot.phone else DESKTOP)
+                # British English and UK time, as the charity's staff browse.
+                context = browser.new_context(
+                    viewport=PHONE if shot.phone else DESKTOP, locale="en-GB", timezone_id="Europe/London"
+                )
                 pages[key] = context.new_page()
                 pages[key].set_default_timeout(15_000)
                 sign_in(pages[key], live_server, shot.username)
