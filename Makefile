@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format e2e bench install lock clean help
+.PHONY: run test lint format e2e bench docs screenshots install lock clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + beat on http://127.0.0.1:8000"
@@ -15,6 +15,8 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make e2e    - browser journeys in headless Chromium (apt-get install chromium)"
 	@echo "make bench  - benchmark suite (needs DATABASE_URL and REDIS_URL)"
+	@echo "make docs   - build the documentation site into site/ (MkDocs, strict, offline)"
+	@echo "make screenshots - take the pictures the guides show (docs/images/) from the demo data"
 	@echo "make lock   - re-pin constraints.txt from pyproject.toml"
 
 $(BIN)/python:
@@ -54,6 +56,19 @@ e2e: install
 bench: install
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
+# The documentation site (docs/ -> site/, ignored by git). Strict: any
+# warning (a broken link, a missing picture, a page left out of the nav)
+# fails the build. The settings page is generated from .env.example by the
+# hook in docs_build/. Not --quiet: MkDocs counts warnings only when it
+# logs them, so --quiet would let a strict build pass with broken links.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The pictures in docs/images/: Playwright (Chromium at /usr/bin/chromium)
+# against a live server on the demo data, desktop 1280x800 and phone 360x740.
+screenshots: install
+	$(BIN)/python -m pytest tests/e2e/docs_screenshots.py -p no:cacheprovider -q $(PYTEST_ARGS)
+
 # Re-pin every dependency (run after changing pyproject.toml, then commit).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -63,4 +78,4 @@ lock:
 	rm -rf .lock-venv build
 
 clean:
-	rm -rf $(VENV) var/broker var/*.sqlite3* var/celerybeat-schedule*
+	rm -rf $(VENV) site var/broker var/*.sqlite3* var/celerybeat-schedule*
