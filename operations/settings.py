@@ -3,7 +3,8 @@
 Defaults are safe for production (DEBUG off, secure cookies, HSTS). `make run`
 and the test suite switch development mode on explicitly with DEBUG=1, which
 also supplies throwaway values for the settings production must be given.
-Every variable is listed in .env.example and the README.
+Every variable is described in .env.example, the one source of the
+documentation's settings reference (docs/admin/settings.md, built from it).
 """
 
 from __future__ import annotations
