@@ -112,7 +112,7 @@ def backup_create(*, destination: Path | None = None) -> BackupMade:
         raise
     made = BackupMade(path, database_bytes, file_count, file_bytes, time.monotonic() - started)
     logger.info(
-        "Backup written to %s: database %s, %d private files %s, file %s, in %.1f s",
+        "Backup written to %s: database %s, private files: %d (%s), backup file %s, in %.1f s",
         path.name,
         filesizeformat(database_bytes),
         file_count,
@@ -149,7 +149,7 @@ def backup_restore(*, source: Path, replace: bool = False) -> BackupRestored:
         file_count = _place_private_files(staging / FILES, manifest["private_folders"], replace=replace)
     made_at = datetime.fromisoformat(manifest["made_at"])
     restored = BackupRestored(made_at, file_count, time.monotonic() - started)
-    logger.info("Backup restored: %d private files, in %.1f s", file_count, restored.seconds)
+    logger.info("Backup restored: private files: %d, in %.1f s", file_count, restored.seconds)
     made_on = formats.date_format(timezone.localtime(made_at), "DATETIME_FORMAT")
     audit_log(action=AuditAction.CHANGE, summary=f"Database and private files restored from the backup of {made_on}")
     return restored
