@@ -65,13 +65,7 @@ def dump(connection: BaseDatabaseWrapper, destination: Path) -> None:
             env=_libpq_environment(connection),
         )
     else:
-        source = sqlite3.connect(connection.settings_dict["NAME"])
-        target = sqlite3.connect(destination)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(Path(connection.settings_dict["NAME"]), destination)
 
 
 def load(connection: BaseDatabaseWrapper, source: Path, *, replace: bool) -> None:
@@ -82,13 +76,20 @@ def load(connection: BaseDatabaseWrapper, source: Path, *, replace: bool) -> Non
     if engine_of(connection) == POSTGRESQL:
         _load_postgresql(connection, source, replace=replace)
     else:
-        backup = sqlite3.connect(source)
-        target = sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
-        try:
-            backup.backup(target)
-        finally:
-            target.close()
-            backup.close()
+        _sqlite_copy(source, Path(connection.settings_dict["NAME"]))
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup: a consistent copy while others have either
+    file open; the target's pages are replaced in one transaction (waiting
+    up to 20 s, as the app does, for a writer to finish)."""
+    reading = sqlite3.connect(source, timeout=20)
+    writing = sqlite3.connect(target, timeout=20)
+    try:
+        reading.backup(writing)
+    finally:
+        writing.close()
+        reading.close()
 
 
 def _load_postgresql(connection: BaseDatabaseWrapper, source: Path, *, replace: bool) -> None:
