@@ -92,7 +92,7 @@ def backup_create(*, destination: Path | None = None) -> BackupMade:
             dump = Path(staging) / databases.dump_file_name(engine)
             databases.dump(connection, dump)
             writer = EncryptingWriter(raw, key)
-            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                 manifest = {
                     "format": FORMAT,
                     "engine": engine,
@@ -139,7 +139,7 @@ def backup_restore(*, source: Path, replace: bool = False) -> BackupRestored:
         staging = Path(name)
         reader = DecryptingReader(raw, key)
         try:
-            with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+            with tarfile.open(fileobj=reader, mode="r|") as tar:
                 tar.extractall(staging, filter="data")
         except tarfile.TarError:
             raise DamagedBackup("This backup's contents cannot be read: nothing was restored.") from None
