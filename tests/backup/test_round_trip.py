@@ -303,13 +303,23 @@ def test_postgresql_round_trip_into_a_fresh_database(tmp_path, fresh_postgres_da
     target = tmp_path / "target"
     database_url = worker.test_database_url().rsplit("/", 1)[0] + f"/{fresh_postgres_database}"
 
-    result = manage(
-        "restore",
-        str(backup),
-        env={"DATABASE_URL": database_url, "DATA_DIR": str(target), "EXPORTS_DIR": str(target / "exports")},
-    )
+    env = {"DATABASE_URL": database_url, "DATA_DIR": str(target), "EXPORTS_DIR": str(target / "exports")}
+
+    result = manage("restore", str(backup), env=env)
 
     assert result.returncode == 0, result.stderr
+    with psycopg.connect(**connection_kwargs(fresh_postgres_database)) as raw:
+        assert_restored(before, snapshot(raw))
+    assert files_in(target / "exports") == files_in(exports)
+
+    # Again over the restored installation: refused, then --replace swaps it
+    # for the backup's state in one go (one restore entry in the audit log, not two).
+    refused = manage("restore", str(backup), env=env)
+    replaced = manage("restore", "--replace", str(backup), env=env)
+
+    assert refused.returncode != 0
+    assert "already holds" in refused.stderr
+    assert replaced.returncode == 0, replaced.stderr
     with psycopg.connect(**connection_kwargs(fresh_postgres_database)) as raw:
         assert_restored(before, snapshot(raw))
     assert files_in(target / "exports") == files_in(exports)
