@@ -380,6 +380,20 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 2000, minimum=1)
 # An export at national scale takes minutes, not the default task's seconds.
 EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
 
+# --- Private files and backups ---------------------------------------------
+# Every folder of people's files the app keeps privately (never served as
+# static or media files), by name: `manage.py backup` copies each one, and
+# `restore` puts each back where this setting says. A new private folder
+# (expense receipts, say) is added here and is backed up from then on.
+PRIVATE_FILE_DIRS: dict[str, Path] = {"exports": EXPORTS_DIR}
+# The key that encrypts backups (`manage.py backup --new-key` makes one).
+# Backups refuse to run without it; keep a copy away from the backups.
+BACKUP_KEY = env_str("BACKUP_KEY", "")
+# Where `manage.py backup` writes its dated files when no --output is given.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+# How many dated backups to keep in BACKUP_DIR; older ones are deleted after each backup (0: keep all).
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=0)
+
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

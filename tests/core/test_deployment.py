@@ -58,3 +58,33 @@ def test_compose_publishes_gunicorn_on_this_host_only_by_default():
     (published,) = compose()["services"]["web"]["ports"]
     assert published == "${WEB_BIND:-127.0.0.1}:8000:8000"
     assert "WEB_BIND" in (ROOT / ".env.example").read_text()
+
+
+def test_compose_has_a_backup_service_that_up_does_not_start():
+    backup = compose()["services"]["backup"]
+    assert backup["profiles"] == ["backup"]  # run on a schedule, never by `docker compose up`
+    assert backup["command"] == ["python", "manage.py", "backup"]
+    assert backup["restart"] == "no"
+    assert "${BACKUP_VOLUME:-backups}:/app/var/backups" in backup["volumes"]
+    assert "backups" in compose()["volumes"]
+    assert "BACKUP_VOLUME" in (ROOT / ".env.example").read_text()
+
+
+def test_the_backup_service_sees_every_private_folder_the_app_writes():
+    # A private folder mounted on the web app or the worker but not on the
+    # backup service would silently be missing from every backup.
+    services = compose()["services"]
+    backup_mounts = set(services["backup"]["volumes"])
+    for name in ("web", "worker"):
+        for mount in services[name].get("volumes", []):
+            assert mount in backup_mounts, f"{name} mounts {mount}, the backup service does not"
+
+
+def test_the_image_has_pg_dump_of_the_compose_servers_major_version():
+    # pg_dump refuses a server newer than itself: the image's client and the
+    # compose server are upgraded together.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    (client_major,) = re.findall(r"^ARG POSTGRES_MAJOR=(\d+)$", dockerfile, flags=re.MULTILINE)
+    assert "postgresql-client-${POSTGRES_MAJOR}" in dockerfile
+    server_image = compose()["services"]["postgres"]["image"]
+    assert server_image.startswith(f"postgres:{client_major}-") or server_image == f"postgres:{client_major}"
