@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "volunteers",
     "volunteers.matching",
     "volunteers.safeguarding",
+    # Volunteer expenses (issue 23): claims against contacts, paid in batches.
+    "volunteers.expenses",
     # The outcome measures read a PSO's caseload from matching: top layer.
     "operations.outcomes",
     "operations.notifications",
@@ -357,6 +359,13 @@ REFERRER_STATUS_RATE_WINDOW_SECONDS = env_int("REFERRER_STATUS_RATE_WINDOW_SECON
 DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 # How long the dashboard's rendered figures are kept per organisation and filters (0: not kept).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
+
+# --- Volunteer expenses (volunteers.expenses) ------------------------------
+# Photos of receipts: kept in a private folder that is never served as static
+# or media files, shown only through the app to the claimant and her staff.
+EXPENSE_RECEIPTS_DIR = Path(env_str("EXPENSE_RECEIPTS_DIR", str(DATA_DIR / "receipts"))).resolve()
+# A receipt photo larger than this (bytes) is refused with a field error.
+EXPENSE_RECEIPT_MAX_BYTES = env_int("EXPENSE_RECEIPT_MAX_BYTES", 5 * 1024 * 1024, minimum=10240)
 
 # --- Online referral forms (referrals.online) ------------------------------
 # Form posts (checks and sends) accepted per hour from one address, and for
