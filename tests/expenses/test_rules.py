@@ -17,7 +17,7 @@ from operations.core.audit import AuditEvent
 from operations.core.models import Membership, Role
 from operations.notifications.models import Notification
 from tests.expenses.conftest import cost, mileage, photo, photo_bytes
-from tests.factories import VolunteerProfileFactory, member
+from tests.factories import VolunteerProfileFactory
 from volunteers.expenses import services
 from volunteers.expenses.models import ClaimStatus, ExpenseCategory, ExpenseClaim, PaymentBatch
 
