@@ -41,8 +41,6 @@ def _claim_data(form: ClaimForm) -> tuple[dict, object, int | None]:
 @require_http_methods(["GET", "POST"])
 def claim_new(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    if services.claimant_profile(request.user) is None:
-        raise PermissionDenied("Only volunteers and PSOs claim expenses.")
     config = services.settings_for(membership.organisation_id)
     form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, config=config)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +53,9 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Claim #{claim.pk} for {claim.amount_words} sent to your coordinator.")
             return redirect("expenses:mine")
     status = 400 if request.method == "POST" else 200
-    return render(request, "expenses/claim_form.html", {"form": form, "config": config}, status=status)
+    # Without a volunteer or PSO profile here (a coordinator who befriends no one) the page says why.
+    context = {"form": form, "config": config, "can_claim": services.claimant_profile(request.user) is not None}
+    return render(request, "expenses/claim_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +79,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Claim #{claim.pk} sent again to your coordinator.")
             return redirect("expenses:mine")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "config": config, "claim": claim}
+    context = {"form": form, "config": config, "claim": claim, "can_claim": True}
     return render(request, "expenses/claim_form.html", context, status=status)
 
 

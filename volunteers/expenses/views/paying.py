@@ -44,8 +44,8 @@ def _messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@require_POST
 @staff_required
+@require_POST
 def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     claim = get_claim_for(request.user, pk)
     form = DecisionForm(request.POST)
@@ -66,8 +66,8 @@ def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     return redirect("expenses:list")
 
 
-@require_POST
 @staff_required
+@require_POST
 def batch_new(request: HttpRequest) -> HttpResponse:
     try:
         batch = services.batch_create(actor=request.user)
@@ -121,8 +121,8 @@ def batch_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required
+@require_POST
 def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for(request.user, pk)
     form = PaidForm(request.POST)
