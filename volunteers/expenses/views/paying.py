@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from operations.core import downloads
@@ -81,7 +82,9 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for(request.user, pk)
-    context = {"batch": batch, "payees": _payees_in_pounds(batch), "paid_form": PaidForm()}
+    # Most batches are marked paid the day the money goes: today, unless changed.
+    paid_form = PaidForm(initial={"paid_on": timezone.localdate()})
+    context = {"batch": batch, "payees": _payees_in_pounds(batch), "paid_form": paid_form}
     return render(request, "expenses/batch_detail.html", context)
 
 
