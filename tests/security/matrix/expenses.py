@@ -24,6 +24,7 @@ from tests.security.matrix.answers import (
     REDIRECT,
     STAFF_POST_ONLY,
     Case,
+    admin_model,
     answers,
     api_staff_object,
     staff_object,
@@ -76,6 +77,17 @@ PAGES: dict[str, list[Case]] = {
         Case(MANAGERS_ONLY),
         Case(answers(LOGIN, 403, 403, 403, 400, 403), method="POST", data={}),
     ],
+    # Managers record each volunteer's finance reference in the admin.
+    **admin_model(
+        "expenses_payeereference",
+        "payee_reference",
+        changelist=200,
+        add=200,
+        change=200,
+        history=200,
+        delete=403,
+        other_organisation_obj="other_payee_reference",
+    ),
 }
 
 MILEAGE = {"kind": "mileage", "contact_log": "{contact_log}", "miles": "3"}

@@ -59,7 +59,7 @@ from tests.factories import (
 )
 from tests.volunteers.helpers import make_profile
 from volunteers.expenses import receipts
-from volunteers.expenses.models import ExpenseCategory, ExpenseClaim, PaymentBatch
+from volunteers.expenses.models import ExpenseCategory, ExpenseClaim, PayeeReference, PaymentBatch
 
 
 def made(world, name: str):
@@ -585,6 +585,12 @@ EXPENSE_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "other_expense_claim": lambda world: _expense_claim(world, "other_contact_log"),
     "expense_batch": lambda world: _payment_batch(world.organisation),
     "other_expense_batch": lambda world: _payment_batch(world.other_organisation),
+    "payee_reference": lambda world: PayeeReference.objects.create(
+        organisation=world.organisation, volunteer=made(world, "volunteer_profile"), reference="SUP-1"
+    ),
+    "other_payee_reference": lambda world: PayeeReference.objects.create(
+        organisation=world.other_organisation, volunteer=made(world, "other_volunteer_profile"), reference="SUP-2"
+    ),
 }
 
 
