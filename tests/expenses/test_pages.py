@@ -165,3 +165,12 @@ def test_the_worklist_reads_a_fixed_number_of_queries(organisation, coordinator_
     with CaptureQueriesContext(connection) as more:
         assert coordinator_client.get(reverse("expenses:list")).status_code == 200
     assert len(more) == len(few)
+
+
+def test_the_audit_log_names_claims_in_words(volunteer, coordinator, manager_client, log) -> None:
+    claim = services.claim_submit(actor=volunteer, data=mileage(log))
+    services.claim_approve(actor=coordinator, claim=claim)
+    page = manager_client.get(reverse("audit-log"))
+    assert f"Expense claim of {volunteer} for £5.63" in page.text
+    assert reverse("expenses:claim-detail", args=[claim.pk]) in page.text
+    assert ">expenses.ExpenseClaim" not in page.text
