@@ -32,55 +32,46 @@ def expenses_mine(request: HttpRequest) -> HttpResponse:
     return render(request, "expenses/mine.html", context)
 
 
-def _claim_data(form: ClaimForm) -> tuple[dict, object, int | None]:
-    data = dict(form.cleaned_data)
-    upload = data.pop("receipt", None)
-    return data, upload, (upload.size if upload is not None else None)
-
-
-@require_http_methods(["GET", "POST"])
-def claim_new(request: HttpRequest) -> HttpResponse:
+def _claim_page(request: HttpRequest, *, claim: ExpenseClaim | None) -> HttpResponse:
+    """The claim form, new (``claim`` None) or changing one: one form, one
+    service call (a claim made, or sent again), back to "My expenses"."""
     membership = require_membership(request)
     config = services.settings_for(membership.organisation_id)
-    form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, config=config)
+    form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, config=config, claim=claim)
     if request.method == "POST" and form.is_valid():
-        data, upload, size = _claim_data(form)
+        data = dict(form.cleaned_data)
+        upload = data.pop("receipt", None)
+        sent = {"actor": request.user, "data": data, "upload": upload, "upload_size": upload.size if upload else None}
         try:
-            claim = services.claim_submit(actor=request.user, data=data, upload=upload, upload_size=size)
+            saved = services.claim_resubmit(claim=claim, **sent) if claim else services.claim_submit(**sent)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Claim #{claim.pk} for {claim.amount_words} sent to your coordinator.")
+            words = "sent again" if claim else f"for {saved.amount_words} sent"
+            messages.success(request, f"Claim #{saved.pk} {words} to your coordinator.")
             return redirect("expenses:mine")
     status = 400 if request.method == "POST" else 200
     # Without a volunteer or PSO profile here (a coordinator who befriends no one) the page says why.
-    context = {"form": form, "config": config, "can_claim": services.claimant_profile(request.user) is not None}
+    can_claim = claim is not None or services.claimant_profile(request.user) is not None
+    context = {"form": form, "config": config, "claim": claim, "can_claim": can_claim}
     return render(request, "expenses/claim_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
+def claim_new(request: HttpRequest) -> HttpResponse:
+    return _claim_page(request, claim=None)
+
+
+@require_http_methods(["GET", "POST"])
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = require_membership(request)
+    require_membership(request)
     claim = get_claim_for(request.user, pk)
     if claim.volunteer.user_id != request.user.pk:
         raise PermissionDenied("Only the person who made a claim can change it.")
     if not claim.is_editable:
         messages.info(request, f"This claim is {claim.get_status_display().lower()}: it can no longer be changed.")
         return redirect(claim)
-    config = services.settings_for(membership.organisation_id)
-    form = ClaimForm(request.POST or None, request.FILES or None, user=request.user, config=config, claim=claim)
-    if request.method == "POST" and form.is_valid():
-        data, upload, size = _claim_data(form)
-        try:
-            claim = services.claim_resubmit(actor=request.user, claim=claim, data=data, upload=upload, upload_size=size)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Claim #{claim.pk} sent again to your coordinator.")
-            return redirect("expenses:mine")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "config": config, "claim": claim, "can_claim": True}
-    return render(request, "expenses/claim_form.html", context, status=status)
+    return _claim_page(request, claim=claim)
 
 
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
