@@ -37,6 +37,8 @@ def expense_list(request: HttpRequest) -> HttpResponse:
         "to_batch": to_batch,
         "to_batch_total": pounds(sum(claim.amount_pence for claim in to_batch)),
         "batches": selectors.batches_for(request.user)[:20],
+        # A coordinator who also supports a family claims like a volunteer, and someone else decides.
+        "claims_too": services.claimant_profile(request.user) is not None,
     }
     return render(request, "expenses/list.html", context)
 
