@@ -39,7 +39,7 @@ RUN pip install -c constraints.txt .
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 STATIC_ROOT=/app/static \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/exports /app/var/backups && chown -R app:app /app/var
+    && mkdir -p /app/var/exports /app/var/receipts /app/var/backups && chown -R app:app /app/var
 
 ENV STATIC_ROOT=/app/static DATA_DIR=/app/var
 USER app

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("volunteers.api_urls")),
     path("", include("volunteers.matching.api_urls")),
     path("", include("volunteers.safeguarding.api_urls")),
+    path("", include("volunteers.expenses.api_urls")),
     path("", include("operations.groups.api_urls")),
     path("", include("operations.dashboard.api_urls")),
     path("", include("operations.notifications.api_urls")),

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "volunteers",
     "volunteers.matching",
     "volunteers.safeguarding",
+    # Volunteer expenses (issue 23): claims against contacts, paid in batches.
+    "volunteers.expenses",
     # The outcome measures read a PSO's caseload from matching: top layer.
     "operations.outcomes",
     "operations.notifications",
@@ -359,6 +361,13 @@ DISCLOSURE_SUPPRESS_BELOW = env_int("DISCLOSURE_SUPPRESS_BELOW", 10, minimum=2)
 # How long the dashboard's rendered figures are kept per organisation and filters (0: not kept).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
+# --- Volunteer expenses (volunteers.expenses) ------------------------------
+# Photos of receipts: kept in a private folder that is never served as static
+# or media files, shown only through the app to the claimant and her staff.
+EXPENSE_RECEIPTS_DIR = Path(env_str("EXPENSE_RECEIPTS_DIR", str(DATA_DIR / "receipts"))).resolve()
+# A receipt photo larger than this (bytes) is refused with a field error.
+EXPENSE_RECEIPT_MAX_BYTES = env_int("EXPENSE_RECEIPT_MAX_BYTES", 5 * 1024 * 1024, minimum=10240)
+
 # --- Online referral forms (referrals.online) ------------------------------
 # Form posts (checks and sends) accepted per hour from one address, and for
 # one organisation from everywhere; more is answered 429 and nothing is written.
@@ -384,8 +393,8 @@ EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 1800, minim
 # Every folder of people's files the app keeps privately (never served as
 # static or media files), by name: `manage.py backup` copies each one, and
 # `restore` puts each back where this setting says. A new private folder
-# (expense receipts, say) is added here and is backed up from then on.
-PRIVATE_FILE_DIRS: dict[str, Path] = {"exports": EXPORTS_DIR}
+# is added here and is backed up from then on.
+PRIVATE_FILE_DIRS: dict[str, Path] = {"exports": EXPORTS_DIR, "receipts": EXPENSE_RECEIPTS_DIR}
 # The key that encrypts backups (`manage.py backup --new-key` makes one).
 # Backups refuse to run without it; keep a copy away from the backups.
 BACKUP_KEY = env_str("BACKUP_KEY", "")

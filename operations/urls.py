@@ -26,6 +26,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("matching/", include("volunteers.matching.urls")),
     path("concerns/", include("volunteers.safeguarding.urls")),
+    path("expenses/", include("volunteers.expenses.urls")),
     path("notifications/", include("operations.notifications.urls")),
     path("groups/", include("operations.groups.urls")),
     path("calendar/", include("operations.calendar.urls")),

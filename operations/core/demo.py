@@ -137,3 +137,13 @@ def seed_base() -> tuple[dict[str, Organisation], dict[str, User]]:
         Membership.objects.get_or_create(user=user, organisation=organisations[slug], defaults={"role": role})
         users[username] = user
     return organisations, users
+
+
+def work_in(user: User, organisation: Organisation) -> None:
+    """Services act in the actor's active organisation, as a signed-in person
+    would: an app's demo puts its actors there before calling them."""
+    if user.active_organisation_id != organisation.pk:
+        user.active_organisation = organisation
+        user.save(update_fields=["active_organisation"])
+    user.__dict__.pop("active_membership", None)
+    user.__dict__.pop("active_memberships", None)

@@ -50,6 +50,10 @@ NOT_PERSONAL: dict[str, str] = {
     "matching.MatchingNeeds": (
         "What the volunteer must offer (gender, times of day, interpreter arranged): no text about the parent"
     ),
+    "expenses.ExpenseClaim": (
+        "A volunteer's claim for her own costs (miles, a fare, a receipt): it points at the contact it was for, "
+        "a link emptied when that log is erased, and holds nothing about the parent"
+    ),
 }
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from operations.core.disclosure import SMALL, Figure
 from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters
+
+if TYPE_CHECKING:
+    from operations.dashboard.expenses import ExpenseTotals
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class Dashboard:
     outcomes: list[Outcome] = field(default_factory=list)
     reach: dict[str, Figure] = field(default_factory=dict)
     acknowledging: Acknowledging | None = None
+    #: Volunteer expenses approved or paid in the period (operations.dashboard.expenses).
+    expenses: ExpenseTotals | None = None
 
     def charts(self) -> list[dict]:
         """What the page's chart script draws: every table, and the mean
@@ -216,4 +222,5 @@ class Dashboard:
                 }
             ],
         }
-        return [table.chart_data() for table in self.tables.values()] + [outcomes]
+        expenses = self.expenses.charts() if self.expenses is not None else []
+        return [table.chart_data() for table in self.tables.values()] + [outcomes] + expenses

@@ -32,7 +32,9 @@ optional service):
   (not those about a volunteer's own wellbeing). Time to acknowledge: clock
   minutes from raised to acknowledged, for those raised in the period and
   acknowledged since, leaving out those opened from supervision (owned, so
-  acknowledged, by the supervisor who wrote them).
+  acknowledged, by the supervisor who wrote them);
+- expenses: claims approved or paid, spent in the period, in pounds by
+  month, service and kind (``operations.dashboard.expenses``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from operations.core.models import active_membership
 from operations.core.months import add_months_clamped
 from operations.core.plans import planned_for_the_values
 from operations.dashboard import stats
+from operations.dashboard.expenses import expense_totals
 from operations.dashboard.figures import Acknowledging, Dashboard, Outcome, Table, Waiting, table
 from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters, months_between
@@ -107,6 +110,7 @@ def _dashboard(user, filters: Filters, *, mode: Mode, today: dt.date) -> Dashboa
         outcomes=_outcomes(user, filters, mode),
         reach=reach,
         acknowledging=acknowledging,
+        expenses=expense_totals(user, filters),
     )
 
 

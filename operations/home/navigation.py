@@ -52,12 +52,14 @@ STAFF_BAR: tuple[Menu, ...] = (
     ),
     Menu(
         "People",
-        pages=("volunteers:", "matching:"),
+        pages=("volunteers:", "matching:", "expenses:"),
         links=(
             Link("Volunteers", "volunteers:list"),
             Link("Compliance", "volunteers:compliance"),
             Link("Matching", "matching:proposals"),
             Link("Matches", "matching:match-list"),
+            # Claims to decide and payment batches; the manager's expense settings open from that page.
+            Link("Expenses", "expenses:list"),
         ),
     ),
     Menu(
@@ -118,6 +120,7 @@ PSO_BAR: tuple[Link | Menu, ...] = (
             Link("Calendar", "calendar:index"),
         ),
     ),
+    Link("Expenses", "expenses:mine", pages=("expenses:",)),
 )
 
 # A volunteer's concerns are reached from their home page.
@@ -125,6 +128,7 @@ VOLUNTEER_BAR: tuple[Link, ...] = (
     Link("My families", "matching:match-list", pages=("matching:", "outcomes:assessment-")),
     Link("My groups", "groups:list", pages=("groups:",)),
     Link("Calendar", "calendar:index", pages=("calendar:",)),
+    Link("Expenses", "expenses:mine", pages=("expenses:",)),
 )
 
 BARS: dict[str, tuple[Link | Menu, ...]] = {

@@ -15,6 +15,7 @@ class NotificationsConfig(AppConfig):
         from operations.outcomes.signals import safety_alert_raised
         from referrals.online.signals import submission_received
         from referrals.signals import parent_contact_changed
+        from volunteers.expenses import signals as expenses
         from volunteers.matching.signals import match_confirmed
         from volunteers.safeguarding import signals as safeguarding
 
@@ -29,6 +30,10 @@ class NotificationsConfig(AppConfig):
         safeguarding.concern_closed.connect(
             receivers.tell_raiser_concern_closed, dispatch_uid="notifications-concern-closed"
         )
+        expenses.claim_decided.connect(
+            receivers.tell_claimant_of_decision, dispatch_uid="notifications-expense-decided"
+        )
+        expenses.batch_paid.connect(receivers.tell_claimants_of_payment, dispatch_uid="notifications-expense-paid")
         safety_alert_raised.connect(receivers.tell_coordinators_of_safety_alert, dispatch_uid="notifications-alert")
         submission_received.connect(receivers.tell_of_online_submission, dispatch_uid="notifications-online-referral")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")

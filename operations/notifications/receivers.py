@@ -7,7 +7,7 @@ code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import concerns, due, group_messages, online_referrals, services
+from operations.notifications import concerns, due, expenses, group_messages, online_referrals, services
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -57,3 +57,11 @@ def tell_of_online_submission(
     online_referrals.online_submission_write(
         submission_id=submission_id, acknowledge_to=acknowledge_to, names_service=names_service
     )
+
+
+def tell_claimant_of_decision(sender, *, claim_id: int, **kwargs) -> None:
+    expenses.claim_decided(claim_id)
+
+
+def tell_claimants_of_payment(sender, *, batch_id: int, **kwargs) -> None:
+    expenses.batch_paid(batch_id)

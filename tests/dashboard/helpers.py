@@ -25,6 +25,7 @@ from tests.factories import (
     ReferralFactory,
 )
 from tests.volunteers.helpers import make_profile
+from volunteers.expenses.models import ClaimStatus, ExpenseCategory, ExpenseClaim, Kind
 from volunteers.matching.models import Match, MatchStatus
 from volunteers.safeguarding.models import Concern, ConcernStatus
 
@@ -153,3 +154,24 @@ def concern(
         if outcome:
             worked.update(status=ConcernStatus.CLOSED, outcome=outcome, closed_at=acknowledged_at)
     return ConcernFactory(match=match, raised_at=raised_at, **worked, **fields)
+
+
+def approved_expense(
+    match: Match, *, spent_on: dt.date, kind: str = Kind.MILEAGE, pence: int = 450, category: str = "Parking"
+) -> ExpenseClaim:
+    """An approved claim of ``match``'s volunteer for its first contact: 10 miles at 45p unless told."""
+    log = match.contact_logs.first()
+    cost = kind == Kind.OUT_OF_POCKET
+    return ExpenseClaim.objects.create(
+        organisation=match.organisation,
+        volunteer=match.volunteer,
+        kind=kind,
+        contact_log=log,
+        service_id=match.referral.service_id,
+        spent_on=spent_on,
+        miles=None if cost else 10,
+        pence_per_mile=None if cost else 45,
+        category=ExpenseCategory.objects.get(organisation=match.organisation, name=category) if cost else None,
+        amount_pence=pence,
+        status=ClaimStatus.APPROVED,
+    )

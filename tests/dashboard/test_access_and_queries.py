@@ -14,6 +14,7 @@ from operations.dashboard.cache import forget_all
 from tests.dashboard.helpers import (
     PERIOD,
     PUBLISHED,
+    approved_expense,
     before_and_after,
     concern,
     consenting_referral,
@@ -32,10 +33,11 @@ pytestmark = pytest.mark.django_db
 # 7 referrals' waits (received and started), 8 volunteer settings,
 # 9 volunteers with supervision and PVG, 10 group sessions by month (head
 # counts), 11 group attendance by month, 12 concerns raised (kind, urgency,
-# outcome and time to acknowledge, issue 20), 13 assessments before and after;
-# the pages end with 14 the bell and 15 the services (the filter form).
+# outcome and time to acknowledge, issue 20), 13 assessments before and after,
+# 14 expenses by month, service and kind (issue 23);
+# the pages end with 15 the bell and 16 the services (the filter form).
 # Filtered by a service, the chosen service is read after the membership.
-FIGURES = 10
+FIGURES = 11
 PAGE_QUERIES = 3 + FIGURES + 2
 API_QUERIES = 3 + FIGURES
 # The figures kept from the last view: 1 session, 2 user, 3 membership,
@@ -82,7 +84,9 @@ def test_the_page_carries_its_chart_data_and_a_table_for_every_chart(manager_cli
     assert '<script id="dashboard-charts" type="application/json">' in page
     assert "vendor/chartjs/chart.umd.min.js" in page
     charts = page.count("<canvas data-chart=")
-    assert charts == 12  # 9 (referrals by month, source, channel and referrer type …), and the three concern tables
+    # 9 (referrals by month, source, channel and referrer type …), the three concern tables
+    # and expenses by month and by service (issue 23).
+    assert charts == 14
     assert page.count("<caption>") >= charts
     assert '<th scope="col">Source</th>' in page
 
@@ -102,6 +106,7 @@ def _fill(organisation, service, *, copies: int) -> None:
         match = supported(made)
         concern(match, acknowledged_after=dt.timedelta(minutes=20 + index), outcome="advice" if index % 2 else "")
         before_and_after(made, measure="epds", baseline=18, latest=10)
+        approved_expense(match, spent_on=dt.date(2026, 3, 1 + index % 27))
         make_profile(organisation=organisation, today=today)
         group_session_with(
             organisation, service, day=dt.date(2026, 3, 2) + dt.timedelta(days=index), attended=[made.parent]

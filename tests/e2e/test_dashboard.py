@@ -32,8 +32,9 @@ def test_a_manager_opens_the_dashboard_and_its_charts_are_drawn(demo, browser, n
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => window.Chart.getChart(c)).length"
     )
-    # 7, concerns by kind, urgency and outcome (issue 20), referrals by channel and referrer type (issue 21)
-    assert drawn == 12
+    # 7, concerns by kind, urgency and outcome (issue 20), referrals by channel and referrer type (issue 21),
+    # volunteer expenses by month and by service (issue 23)
+    assert drawn == 14
     assert "Internal: exact figures — do not publish" in page.locator(".dashboard-mode").inner_text()
 
     # For publication (issue 22): the demo's small counts are drawn as "<10"

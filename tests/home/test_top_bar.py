@@ -14,7 +14,7 @@ from operations.home.navigation import Shown, top_bar
 
 #: The bar's pages per role, as the per-app links offered them before the menus (issue 22).
 PAGES_BY_ROLE = {
-    Role.VOLUNTEER: {"matching:match-list", "groups:list", "calendar:index"},
+    Role.VOLUNTEER: {"matching:match-list", "groups:list", "calendar:index", "expenses:mine"},
     Role.PSO: {
         "volunteers:list",
         "volunteers:supervision-new",
@@ -22,6 +22,7 @@ PAGES_BY_ROLE = {
         "safeguarding:concern-list",
         "groups:list",
         "calendar:index",
+        "expenses:mine",
     },
     Role.COORDINATOR: {
         "referrals:board",
@@ -34,6 +35,7 @@ PAGES_BY_ROLE = {
         "volunteers:compliance",
         "matching:proposals",
         "matching:match-list",
+        "expenses:list",
         "safeguarding:concern-list",
         "groups:list",
         "calendar:index",
@@ -67,8 +69,19 @@ def test_staff_get_menus_by_section_and_a_volunteer_plain_links():
     sections = [("Referrals", True), ("People", True), ("Groups", True), ("Reports", True), ("Admin", True)]
     assert labels(Role.MANAGER) == sections
     assert labels(Role.COORDINATOR) == sections
-    assert labels(Role.PSO) == [("My families", False), ("Concerns", False), ("Supervision", True), ("Groups", True)]
-    assert labels(Role.VOLUNTEER) == [("My families", False), ("My groups", False), ("Calendar", False)]
+    assert labels(Role.PSO) == [
+        ("My families", False),
+        ("Concerns", False),
+        ("Supervision", True),
+        ("Groups", True),
+        ("Expenses", False),
+    ]
+    assert labels(Role.VOLUNTEER) == [
+        ("My families", False),
+        ("My groups", False),
+        ("Calendar", False),
+        ("Expenses", False),
+    ]
 
 
 def test_the_page_is_marked_and_so_is_its_section():
@@ -101,9 +114,9 @@ def test_the_page_is_marked_and_so_is_its_section():
 
 def test_a_lone_link_marks_the_pages_behind_it():
     bar = {entry.label: entry.current for entry in top_bar(role=Role.VOLUNTEER, view_name="matching:match-list")}
-    assert bar == {"My families": "page", "My groups": "", "Calendar": ""}
+    assert bar == {"My families": "page", "My groups": "", "Calendar": "", "Expenses": ""}
     bar = {entry.label: entry.current for entry in top_bar(role=Role.VOLUNTEER, view_name="matching:contact-log-new")}
-    assert bar == {"My families": "true", "My groups": "", "Calendar": ""}
+    assert bar == {"My families": "true", "My groups": "", "Calendar": "", "Expenses": ""}
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from operations.core.demo import work_in
 from operations.core.models import Organisation, User
 from volunteers.matching.models import Match
 from volunteers.safeguarding import services
@@ -49,8 +50,8 @@ def _concerns(organisation: Organisation, users: dict[str, User], lead: str) -> 
     if match is None:
         return
     volunteer = match.volunteer.user
-    _as(volunteer, organisation)
-    _as(users[lead], organisation)
+    work_in(volunteer, organisation)
+    work_in(users[lead], organisation)
     planned = services.concern_raise(
         actor=volunteer,
         data={
@@ -84,12 +85,3 @@ def _concerns(organisation: Organisation, users: dict[str, User], lead: str) -> 
         outcome=Outcome.HEALTH,
         note="Spoke to the health visitor, who is visiting tomorrow.",
     )
-
-
-def _as(user: User, organisation: Organisation) -> None:
-    """Services act in the actor's active organisation, as a signed-in person would."""
-    if user.active_organisation_id != organisation.pk:
-        user.active_organisation = organisation
-        user.save(update_fields=["active_organisation"])
-    user.__dict__.pop("active_membership", None)
-    user.__dict__.pop("active_memberships", None)

@@ -18,7 +18,7 @@ Where things are:
   pages), ``admin`` (Django's admin site and the base layer's and
   third-party models in it; an app's admin models go in the app's module),
   ``referrals``, ``outcomes``, ``volunteers``, ``matching``, ``safeguarding``, ``groups``,
-  ``notifications``, ``dashboard``, ``evaluation``, ``calendars``, ``online`` (the
+  ``notifications``, ``dashboard``, ``evaluation``, ``calendars``, ``expenses``, ``online`` (the
   public online referral forms). A new row goes in the
   module of the app whose ``urls.py`` or ``api.py`` serves the route; a new
   app gets a module, listed in ``MODULES`` below.
@@ -47,6 +47,7 @@ from tests.security.matrix import (
     core,
     dashboard,
     evaluation,
+    expenses,
     groups,
     matching,
     notifications,
@@ -79,6 +80,7 @@ MODULES = (
     search,
     referrer_updates,
     partners,
+    expenses,
 )
 
 

@@ -16,12 +16,14 @@ has the same records, named ``other_...``."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from PIL import Image
 
 from operations.core.audit import AuditAction
 from operations.core.models import Membership, Role, Service, ServiceKind
@@ -56,6 +58,8 @@ from tests.factories import (
     member,
 )
 from tests.volunteers.helpers import make_profile
+from volunteers.expenses import receipts
+from volunteers.expenses.models import ExpenseCategory, ExpenseClaim, PayeeReference, PaymentBatch
 
 
 def made(world, name: str):
@@ -544,6 +548,52 @@ WORDBACK_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# --- Expenses (issue 23) ---------------------------------------------------------
+# "expense_claim" is the persona volunteer's (a cost with a receipt photo, on
+# her own contact); "stranger_expense_claim" another volunteer's of the same
+# organisation; "other_expense_claim" one of the other organisation. The
+# batches are unpaid, one per organisation.
+
+
+def _expense_claim(world, log_name: str):
+    log = made(world, log_name)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(image, "PNG")
+    stored = receipts.receipt_store(
+        receipts.Receipt(content=image.getvalue(), content_type="image/png", extension="png")
+    )
+    return ExpenseClaim.objects.create(
+        organisation=log.organisation,
+        volunteer=log.match.volunteer,
+        kind="out_of_pocket",
+        contact_log=log,
+        spent_on=log.contact_date,
+        category=ExpenseCategory.objects.filter(organisation=log.organisation).first(),
+        amount_pence=350,
+        receipt_file=stored,
+        receipt_content_type="image/png",
+    )
+
+
+def _payment_batch(organisation):
+    return PaymentBatch.objects.create(organisation=organisation)
+
+
+EXPENSE_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "expense_claim": lambda world: _expense_claim(world, "contact_log"),
+    "stranger_expense_claim": lambda world: _expense_claim(world, "stranger_contact_log"),
+    "other_expense_claim": lambda world: _expense_claim(world, "other_contact_log"),
+    "expense_batch": lambda world: _payment_batch(world.organisation),
+    "other_expense_batch": lambda world: _payment_batch(world.other_organisation),
+    "payee_reference": lambda world: PayeeReference.objects.create(
+        organisation=world.organisation, volunteer=made(world, "volunteer_profile"), reference="SUP-1"
+    ),
+    "other_payee_reference": lambda world: PayeeReference.objects.create(
+        organisation=world.other_organisation, volunteer=made(world, "other_volunteer_profile"), reference="SUP-2"
+    ),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     **CORE_OBJECTS,
     **APP_OBJECTS,
@@ -554,4 +604,5 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **EVALUATION_OBJECTS,
     **ONLINE_OBJECTS,
     **WORDBACK_OBJECTS,
+    **EXPENSE_OBJECTS,
 }
