@@ -121,6 +121,15 @@ def test_a_volunteer_s_pages_are_thumb_friendly_on_a_phone(demo, new_page, live_
         phone.goto(f"{live_server.url}{register_url}")
         assert_thumb_friendly(phone, "tap targets group register")
 
+    # On a desktop the same pages keep one narrow column for the log.
+    desktop = new_page()
+    sign_in(desktop, live_server, "volunteer")
+    expect(desktop.get_by_role("region", name="Your families")).to_be_in_viewport()
+    check_accessibility(desktop, "tap targets volunteer home desktop")
+    desktop.goto(f"{live_server.url}/matching/matches/{match.pk}/log/")
+    desktop.get_by_text("More: topics, signposting, note").click()
+    check_accessibility(desktop, "tap targets contact log desktop")
+
 
 def test_the_signposting_list_puts_the_family_s_area_first_and_filters_as_she_types(demo, new_page, live_server):
     match = (
