@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.db.models import F
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -220,7 +221,7 @@ class MatchSerializer(ModelSerializer):
         request = self.context.get("request")
         if request is None:
             return None
-        details = contact_details_for(request.user, match, setting=self.context.get("contact_details_setting"))
+        details = contact_details_for(request.user, match, setting=getattr(match, "contact_details_setting", None))
         return asdict(details) if details else None
 
 
@@ -253,13 +254,12 @@ class MatchViewSet(
     def scoped(self):
         return selectors.matches_for(self.request.user)
 
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if self.organisation_id is not None:
-            # Read once for the whole list, not once a match.
-            settings = selectors.matching_settings_for(self.organisation_id)
-            context["contact_details_setting"] = settings.volunteer_contact_details
-        return context
+    def shape(self, queryset):
+        # The organisation's contact-details setting comes with each match,
+        # not in one more query a match (``get_parent_contact``).
+        return queryset.annotate(
+            contact_details_setting=F("organisation__matching_settings__volunteer_contact_details")
+        )
 
     @extend_schema(request=MatchConfirmSerializer, responses=MatchSerializer)
     def create(self, request: Request, *args, **kwargs) -> Response:
