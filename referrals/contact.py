@@ -46,6 +46,29 @@ class ContactPermissions:
         return channel in self.safe_channels
 
 
+def safe_contact_summary(permissions: ContactPermissions, *, sender: str = "") -> str:
+    """The safe-contact answers in one line of words, the same wherever a
+    volunteer or a coordinator reads them: "Text message: yes; phone call:
+    yes; email: no; voicemail: no. Best times: after 10am. Messages must not
+    say who they are from." A channel reads "yes" only when it is recorded
+    safe and the parent has that detail (``contact_permissions``). With a
+    ``sender`` (the organisation's name), the last sentence names it as the
+    parent would hear it."""
+    if not permissions.recorded:
+        return "Nothing is recorded as safe yet: ask your coordinator before any contact."
+    if permissions.through_referrer:
+        return "None is safe: contact through the referrer."
+    channels = "; ".join(
+        f"{words}: {'yes' if permissions.allows(name) else 'no'}" for name, words in CHANNEL_WORDS.items()
+    )
+    sentences = [channels[0].upper() + channels[1:] + "."]
+    if permissions.best_times:
+        sentences.append(f"Best times: {permissions.best_times}.")
+    who = f"they are from {sender}" if sender else "who they are from"
+    sentences.append(f"Messages may say {who}." if permissions.may_name_service else f"Messages must not say {who}.")
+    return " ".join(sentences)
+
+
 NOTHING_SAFE = ContactPermissions(
     sms=False, email=False, phone=False, voicemail=False, may_name_service=False, best_times="", recorded=False
 )

@@ -23,7 +23,7 @@ from operations.core.timeline import timeline_page
 from referrals import referrers, selectors, services
 from referrals.access import get_child_for, get_parent_for, get_referral_for
 from referrals.checklist import intake_checklist
-from referrals.contact import contact_permissions
+from referrals.contact import contact_permissions, safe_contact_summary
 from referrals.forms import (
     BoardFilterForm,
     ChildForm,
@@ -311,6 +311,7 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Panels of the layers above (the outcome measures), found by convention.
             "panels": panels_for("parent", request, parent),
             "contact": contact_permissions(parent),
+            "safe_contact": safe_contact_summary(contact_permissions(parent)),
             "today": today,
         },
     )

@@ -56,6 +56,7 @@ def test_a_volunteer_s_draft_survives_a_database_outage(demo, new_page, live_ser
     form_url = phone.url
     phone.get_by_label("How long (minutes)").fill("50")
     phone.get_by_label("Phone", exact=True).check()
+    phone.get_by_text("More: topics, signposting, note").click()
     phone.get_by_label("Short note").fill(NOTE)
 
     with database_away():

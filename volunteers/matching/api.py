@@ -4,6 +4,9 @@ through ``visible_to``; a service's ValidationError becomes a 400."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from django.db.models import F
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -19,6 +22,7 @@ from referrals.models import Parent
 from volunteers.matching import selectors, services
 from volunteers.matching.access import get_referral_for_matching
 from volunteers.matching.assignment import MODE_SCORE, MODES
+from volunteers.matching.contact_details import contact_details_for
 from volunteers.matching.models import (
     ConflictOfInterest,
     ContactLog,
@@ -166,8 +170,18 @@ def proposals_confirm(request: Request) -> Response:
     return Response(body, status=status.HTTP_200_OK if body["confirmed"] else status.HTTP_400_BAD_REQUEST)
 
 
+class ParentContactSerializer(Serializer):
+    phone = serializers.CharField()
+    address = serializers.CharField(help_text="Empty unless the organisation shares the address too.")
+    safe_contact = serializers.CharField(help_text="The safe-contact answers in words.")
+
+
 class MatchSerializer(ModelSerializer):
     parent_name = serializers.SerializerMethodField()
+    parent_contact = serializers.SerializerMethodField(
+        help_text="The parent's phone number (and address) for the volunteer of an open match, when her "
+        "organisation shares them; null otherwise. Each time it is given, the audit log records it."
+    )
     volunteer_name = serializers.CharField(source="volunteer.user.get_full_name", read_only=True)
     status = pattern_choice(MatchStatus.choices, read_only=True)
     ending_type = serializers.ChoiceField(
@@ -195,11 +209,20 @@ class MatchSerializer(ModelSerializer):
             "on_call_from",
             "on_call_to",
             "extended_until",
+            "parent_contact",
         ]
         read_only_fields = fields
 
     def get_parent_name(self, match: Match) -> str:
         return match.parent.preferred_name or match.parent.first_name
+
+    @extend_schema_field(ParentContactSerializer(allow_null=True))
+    def get_parent_contact(self, match: Match) -> dict | None:
+        request = self.context.get("request")
+        if request is None:
+            return None
+        details = contact_details_for(request.user, match, setting=getattr(match, "contact_details_setting", None))
+        return asdict(details) if details else None
 
 
 class MatchTransitionSerializer(Serializer):
@@ -230,6 +253,13 @@ class MatchViewSet(
 
     def scoped(self):
         return selectors.matches_for(self.request.user)
+
+    def shape(self, queryset):
+        # The organisation's contact-details setting comes with each match,
+        # not in one more query a match (``get_parent_contact``).
+        return queryset.annotate(
+            contact_details_setting=F("organisation__matching_settings__volunteer_contact_details")
+        )
 
     @extend_schema(request=MatchConfirmSerializer, responses=MatchSerializer)
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -359,7 +389,10 @@ class ContactLogViewSet(
 class DirectoryEntrySerializer(ModelSerializer):
     class Meta:
         model = DirectoryEntry
-        fields = ["id", "name", "description", "website", "is_active"]
+        fields = ["id", "name", "description", "website", "is_active", "council_areas"]
+        extra_kwargs = {
+            "council_areas": {"help_text": "Ids of the council areas the service serves; empty for a national one."}
+        }
 
     def validate_name(self, name: str) -> str:
         organisation_id = self.context["organisation_id"]
@@ -384,6 +417,9 @@ class DirectoryViewSet(
     model = DirectoryEntry
     serializer_class = DirectoryEntrySerializer
     permission_classes = [ManagersWrite]
+
+    def shape(self, queryset):
+        return queryset.prefetch_related("council_areas")
 
 
 class MatchReviewSerializer(ModelSerializer):

@@ -33,25 +33,43 @@ from volunteers.matching.services import (
 )
 from volunteers.models import VolunteerProfile
 
-#: Organisations named in the evidence review, to signpost families to.
+#: Organisations named in the evidence review, to signpost families to,
+#: with the council areas each serves (none: anywhere in Scotland or online).
+GLASGOW = ("Glasgow City",)
 DIRECTORY = [
-    ("Home-Start Scotland", "Home-visiting family support for families with a child under 5 or expecting."),
-    ("Aberlour", "Perinatal befriending from pregnancy to the first birthday."),
-    ("Juno Perinatal Mental Health Support", "Peer support groups for mothers across Edinburgh."),
-    ("Nurture the Borders", "Perinatal Support Officers and befrienders in the Scottish Borders."),
-    ("Blank Canvas", "Creative workshops in Lanarkshire for mothers affected by perinatal mental illness."),
-    ("PANDAS Foundation Scotland", "Peer support groups and online support for parents."),
-    ("Paisley Abbey Talk it Over", "Weekly group for mothers with postnatal depression, with a free crèche."),
-    ("Quarriers Maternal Mental Wellbeing Service", "Antenatal and postnatal groups in North East Glasgow."),
-    ("3D Drumchapel Tea & Tots", "Weekly postnatal group for new parents in Drumchapel."),
-    ("Café Stork", "Drop-in group for parents and carers."),
-    ("Dads Rock", "Groups for dads with creative, music-based activities."),
-    ("Fathers Network Scotland", "Support for the wellbeing of fathers."),
-    ("PND and Me", "Online peer support for postnatal depression."),
-    ("Amma Birth Companions", "Birth companions for refugee and asylum-seeking women in Glasgow."),
-    ("Young Parents Support Base", "Peer support for school-age parents in Glasgow."),
-    ("Mellow Bumps", "Antenatal groups for parents-to-be."),
-    ("Scottish Families Affected by Alcohol and Drugs", "Advice and support for families."),
+    ("Home-Start Scotland", "Home-visiting family support for families with a child under 5 or expecting.", ()),
+    ("Aberlour", "Perinatal befriending from pregnancy to the first birthday.", ()),
+    (
+        "Juno Perinatal Mental Health Support",
+        "Peer support groups for mothers across Edinburgh.",
+        ("City of Edinburgh",),
+    ),
+    (
+        "Nurture the Borders",
+        "Perinatal Support Officers and befrienders in the Scottish Borders.",
+        ("Scottish Borders",),
+    ),
+    (
+        "Blank Canvas",
+        "Creative workshops in Lanarkshire for mothers affected by perinatal mental illness.",
+        ("North Lanarkshire", "South Lanarkshire"),
+    ),
+    ("PANDAS Foundation Scotland", "Peer support groups and online support for parents.", ()),
+    (
+        "Paisley Abbey Talk it Over",
+        "Weekly group for mothers with postnatal depression, with a free crèche.",
+        ("Renfrewshire",),
+    ),
+    ("Quarriers Maternal Mental Wellbeing Service", "Antenatal and postnatal groups in North East Glasgow.", GLASGOW),
+    ("3D Drumchapel Tea & Tots", "Weekly postnatal group for new parents in Drumchapel.", GLASGOW),
+    ("Café Stork", "Drop-in group for parents and carers.", ()),
+    ("Dads Rock", "Groups for dads with creative, music-based activities.", ()),
+    ("Fathers Network Scotland", "Support for the wellbeing of fathers.", ()),
+    ("PND and Me", "Online peer support for postnatal depression.", ()),
+    ("Amma Birth Companions", "Birth companions for refugee and asylum-seeking women in Glasgow.", GLASGOW),
+    ("Young Parents Support Base", "Peer support for school-age parents in Glasgow.", GLASGOW),
+    ("Mellow Bumps", "Antenatal groups for parents-to-be.", ()),
+    ("Scottish Families Affected by Alcohol and Drugs", "Advice and support for families.", ()),
 ]
 NAMED = {
     "tweed-valley": ("volunteer", "pso"),
@@ -74,7 +92,7 @@ NOTES = [
 
 def seed(*, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     for slug, organisation in organisations.items():
-        directory_entries_seed(organisation_id=organisation.pk, names=DIRECTORY)
+        directory_entries_seed(organisation_id=organisation.pk, entries=DIRECTORY)
         if slug in NAMED and not Match.objects.filter(organisation=organisation).exists():
             _seed_organisation(organisation, users, slug, random.Random(f"matching-{slug}"))  # noqa: S311 - demo variety
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from operations.core.forms import row_helper
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
-from volunteers.matching.models import ContactMode, DirectoryEntry, EndingType, MatchStatus, Topic
+from volunteers.matching.models import ContactMode, EndingType, MatchStatus, Topic
 from volunteers.matching.services import MAX_CONTACT_MINUTES, OVERRIDE_REASON_MAX_LENGTH
+from volunteers.matching.signposting import active_signposts, signpost_sections
 from volunteers.models import Gender, LivedExperience
 
 
@@ -30,7 +31,12 @@ class TimeInput(forms.TimeInput):
 
 
 class ContactLogForm(forms.Form):
-    """Phone-first: big touch targets, native date and number pickers."""
+    """Phone-first: big touch targets, native date and number pickers. The
+    page shows the date, length and how first, and folds the rest under
+    "More" (``more_open`` says when to unfold it)."""
+
+    #: Under the page's "More" disclosure.
+    MORE_FIELDS = ("topics", "signposted_to", "note")
 
     contact_date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
     duration_minutes = forms.IntegerField(
@@ -59,13 +65,40 @@ class ContactLogForm(forms.Form):
     # No "I have a concern" tick box: the page's "Raise a concern" button asks
     # the three questions. The API still takes ``has_concern`` (older apps).
 
-    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+    def __init__(self, *args, organisation_id: int, council_area_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signposted_to"].choices = list(
-            DirectoryEntry.objects.filter(organisation_id=organisation_id, is_active=True)
-            .order_by("name", "pk")
-            .values_list("pk", "name")
+        self.signposts = signpost_sections(active_signposts(organisation_id), council_area_id=council_area_id)
+        self.fields["signposted_to"].choices = [(s.pk, s.name) for s in self.signposts.in_order]
+
+    @property
+    def more_open(self) -> bool:
+        """Unfolded when something under "More" has an error or a value, so
+        nothing typed or wrong is hidden."""
+        if not self.is_bound:
+            return False
+        if any(name in self.errors for name in self.MORE_FIELDS):
+            return True
+        return any(
+            any(value.strip() for value in self.data.getlist(self.add_prefix(name)))
+            if hasattr(self.data, "getlist")
+            else bool(self.data.get(self.add_prefix(name)))
+            for name in self.MORE_FIELDS
         )
+
+    @property
+    def elsewhere_ticked(self) -> bool:
+        """A service from another area was ticked: its folded list stays open."""
+        ticked = set(self["signposted_to"].value() or [])
+        return any(str(s.pk) in ticked for s in self.signposts.elsewhere)
+
+    def signpost_boxes(self) -> dict[str, list]:
+        """The signposting tick boxes by section ("local", "national",
+        "elsewhere"), for the page to show each under its heading."""
+        boxes = {str(widget.data["value"]): widget for widget in self["signposted_to"]}
+        return {
+            section: [boxes[str(s.pk)] for s in getattr(self.signposts, section)]
+            for section in ("local", "national", "elsewhere")
+        }
 
 
 class VisitForm(forms.Form):

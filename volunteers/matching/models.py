@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from operations.core.models import (
     STAFF_ROLES,
+    CouncilArea,
     Organisation,
     OrganisationScopedQuerySet,
     StaffOnlyQuerySet,
@@ -76,6 +77,16 @@ class Topic(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class VolunteerContactDetails(models.TextChoices):
+    """What a matched volunteer sees of her family's contact details: many
+    befriending services give her the mother's number, others keep every
+    contact going through the coordinator (the default, as before)."""
+
+    NONE = "none", "Nothing: contact goes through the coordinator"
+    PHONE = "phone", "The phone number"
+    PHONE_AND_ADDRESS = "phone_and_address", "The phone number and the address"
+
+
 class MatchingSettings(models.Model):
     """Per-organisation weights of the soft scores (points out of 100 in
     total by default) and the review rhythm, created with the defaults on
@@ -91,6 +102,13 @@ class MatchingSettings(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(default=3)
     on_call_days_before_due = models.PositiveSmallIntegerField(default=21)
     on_call_days_after_due = models.PositiveSmallIntegerField(default=14)
+    volunteer_contact_details = models.CharField(
+        "What volunteers see of a parent's contact details",
+        max_length=20,
+        choices=VolunteerContactDetails.choices,
+        default=VolunteerContactDetails.NONE,
+        help_text="Shown to the volunteer of an open match only, on the family's page; each view is audited.",
+    )
 
     class Meta:
         verbose_name_plural = "matching settings"
@@ -327,6 +345,14 @@ class DirectoryEntry(models.Model):
     description = models.CharField(max_length=300, blank=True)
     website = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
+    # Where the service is open to families; none means anywhere in Scotland.
+    council_areas = models.ManyToManyField(
+        CouncilArea,
+        blank=True,
+        related_name="+",
+        verbose_name="council areas served",
+        help_text="Leave empty for a national service.",
+    )
 
     objects = OrganisationScopedQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from operations.core.models import STAFF_ROLES, CouncilArea, Organisation, ServiceKind
@@ -23,6 +23,7 @@ from volunteers.matching import assignment, scoring
 from volunteers.matching.models import (
     OPEN_MATCH_STATUSES,
     ConflictOfInterest,
+    ContactLog,
     ContactMode,
     Match,
     MatchingNeeds,
@@ -359,7 +360,9 @@ def proposals_for(service, *, mode: str = assignment.MODE_SCORE, today: dt.date 
 
 
 def matches_for(user) -> QuerySet[Match]:
-    return Match.objects.visible_to(user).select_related("parent", "volunteer__user", "referral__service")
+    return Match.objects.visible_to(user).select_related(
+        "parent", "volunteer__user", "referral__service", "organisation"
+    )
 
 
 def current_families(user, profile: VolunteerProfile) -> list[Match] | None:
@@ -400,6 +403,7 @@ class OwnMatch(NamedTuple):
     parent_name: str
     council_area: str
     next_visit: NextVisit | None
+    last_contact: dt.date | None = None
 
     @property
     def role_label(self) -> str:
@@ -408,13 +412,13 @@ class OwnMatch(NamedTuple):
 
 def own_open_matches(user) -> list[OwnMatch]:
     """A volunteer's or PSO's open matches, each with what their home panel
-    shows of the family: name, council area and the next visit. One query
-    of plain rows: each match comes once per upcoming visit (once when none
-    is planned), soonest first, and the first row of a match names its next
-    visit."""
+    shows of the family: name, council area, the next visit and the last
+    contact. One query of plain rows: each match comes once per upcoming
+    visit (once when none is planned), soonest first, and the first row of
+    a match names its next visit."""
     rows = _own_match_rows(user, today=timezone.localdate())
     matches: dict[int, OwnMatch] = {}
-    for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode in rows:
+    for pk, parent_id, role, first_name, preferred_name, area, planned_for, at_time, mode, last_contact in rows:
         if pk not in matches:
             matches[pk] = OwnMatch(
                 pk=pk,
@@ -423,21 +427,23 @@ def own_open_matches(user) -> list[OwnMatch]:
                 parent_name=preferred_name or first_name,
                 council_area=area or "",
                 next_visit=NextVisit(planned_for, at_time, mode) if planned_for else None,
+                last_contact=last_contact,
             )
     return list(matches.values())
 
 
 def _own_match_rows(user, *, today: dt.date) -> QuerySet:
     upcoming = FilteredRelation("visits", condition=Q(visits__planned_for__gte=today, visits__cancelled=False))
+    last_contact = ContactLog.objects.filter(match_id=OuterRef("pk")).order_by("-contact_date").values("contact_date")
     return (
         Match.objects.visible_to(user)
         # Whoever's home shows it, the panel lists the person's own families.
         .filter(volunteer__user_id=user.pk, status__in=OPEN_MATCH_STATUSES)
-        .annotate(upcoming=upcoming)
+        .annotate(upcoming=upcoming, last_contact=Subquery(last_contact[:1]))
         .order_by("pk", "upcoming__planned_for", "upcoming__at_time", "upcoming__pk")
         .values_list(
             "pk", "parent_id", "role", "parent__first_name", "parent__preferred_name", "parent__council_area__name",
-            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode",
+            "upcoming__planned_for", "upcoming__at_time", "upcoming__mode", "last_contact",
         )
     )  # fmt: skip
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.dates import short_date
-from operations.core.models import STAFF_ROLES, User, active_membership
+from operations.core.models import STAFF_ROLES, CouncilArea, User, active_membership
 from operations.core.months import add_months_clamped
 from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
@@ -507,14 +507,19 @@ def matching_settings_create(*, organisation_id: int) -> MatchingSettings:
     return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
 
 
-def directory_entries_seed(*, organisation_id: int, names: Iterable[tuple[str, str]]) -> int:
-    """Adds directory entries not there yet (idempotent)."""
+def directory_entries_seed(*, organisation_id: int, entries: Iterable[tuple[str, str, Iterable[str]]]) -> int:
+    """Adds directory entries not there yet (idempotent), each with the
+    council areas it serves, by name; an entry already there without areas
+    is given them (a directory seeded before entries had areas)."""
     created = 0
-    for name, description in names:
-        _, was_created = DirectoryEntry.objects.get_or_create(
+    areas_by_name = dict(CouncilArea.objects.values_list("name", "pk"))
+    for name, description, area_names in entries:
+        entry, was_created = DirectoryEntry.objects.get_or_create(
             organisation_id=organisation_id, name=name, defaults={"description": description}
         )
         created += was_created
+        if area_names and (was_created or not entry.council_areas.exists()):
+            entry.council_areas.set([areas_by_name[area] for area in area_names])
     return created
 
 

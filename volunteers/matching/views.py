@@ -15,12 +15,13 @@ from operations.core.confirm import Confirmation, confirm_page
 from operations.core.dates import weekday_date
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Service
-from referrals.contact import contact_permissions
+from referrals.contact import contact_permissions, safe_contact_summary
 from referrals.eligibility import outside_eligibility
 from referrals.models import Referral
 from volunteers.matching import forms, selectors, services
 from volunteers.matching.access import get_match_for, get_referral_for_matching, get_visit_for
 from volunteers.matching.assignment import MODE_SCORE, MODES
+from volunteers.matching.contact_details import contact_details_for
 from volunteers.matching.models import MatchingNeeds, MatchStatus
 from volunteers.models import VolunteerProfile
 
@@ -255,7 +256,9 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "match": match,
         "is_staff": is_staff,
-        "contact": contact_permissions(match.parent),
+        "safe_contact": safe_contact_summary(contact_permissions(match.parent), sender=match.organisation.name),
+        # The phone number (and address) when the organisation shares them with the matched volunteer.
+        "contact_details": contact_details_for(request.user, match),
         "children": list(match.parent.children.order_by("pk")),
         "logs": match.contact_logs.prefetch_related("signposted_to").select_related("logged_by")[:50],
         "visits": match.visits.filter(cancelled=False).order_by("planned_for", "at_time")[:20],
@@ -271,7 +274,9 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contact_log_new(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_match_for(request.user, pk)
-    form = forms.ContactLogForm(request.POST or None, organisation_id=match.organisation_id)
+    form = forms.ContactLogForm(
+        request.POST or None, organisation_id=match.organisation_id, council_area_id=match.parent.council_area_id
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_log_create(actor=request.user, match=match, data=form.cleaned_data)
