@@ -108,7 +108,7 @@ def subject_access(parent) -> list[Section]:
         Section(
             "Planned visits",
             [
-                readable(visit, exclude=["organisation"], labels=LABELS)
+                readable(visit, exclude=["organisation", "client_key"], labels=LABELS)
                 for visit in visits.order_by("planned_for", "at_time", "pk")
             ],
             source="matching.Visit",
@@ -118,7 +118,7 @@ def subject_access(parent) -> list[Section]:
             [
                 readable(
                     log,
-                    exclude=["organisation"],
+                    exclude=["organisation", "client_key"],
                     labels=LABELS,
                     values={"topics": [TOPICS.get(topic, topic) for topic in log.topics]},
                 )
