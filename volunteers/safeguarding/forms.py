@@ -3,7 +3,6 @@ services (``volunteers.safeguarding.services``) enforce the rules and write."""
 
 from __future__ import annotations
 
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
