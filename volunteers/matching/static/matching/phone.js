@@ -55,9 +55,7 @@
   }
   function about(item) { return item.what + (item.family ? " for " + item.family : ""); }
   function typedText(item) {
-    // What she wrote, to copy: the free-text fields, then the rest.
-    return item.fields.filter(function (pair) { return pair[0] !== "client_key" && pair[1]; })
-      .map(function (pair) { return (item.labels[pair[0]] || pair[0]) + ": " + pair[1]; }).join("\n");
+    return item.readable.map(function (pair) { return pair[0] + ": " + pair[1]; }).join("\n");
   }
 
   // --- The status area (top of the page) ------------------------------------------
@@ -85,7 +83,8 @@
       var area = statusArea();
       area.querySelectorAll("[data-outbox]").forEach(function (el) { el.remove(); });
       var waiting = items.filter(function (item) { return item.state !== "refused"; });
-      if (waiting.length) {
+      // Just saved: that line already says it.
+      if (waiting.length && !area.querySelector("[data-just-saved]")) {
         var line = note(counted(waiting) + " saved on this phone — will send when you're back online.", "warning");
         line.setAttribute("data-outbox", "");
         if (waiting.some(function (item) { return item.state === "sign-in"; })) {
@@ -103,6 +102,8 @@
     box.setAttribute("data-outbox", "");
     var heading = document.createElement("h2");
     heading.className = "h6";
+    heading.id = "not-sent-" + item.key;
+    box.setAttribute("aria-labelledby", heading.id);
     heading.textContent = "Not sent: " + about(item);
     var why = document.createElement("ul");
     item.reasons.forEach(function (reason) {
@@ -125,7 +126,7 @@
     label.htmlFor = text.id;
     var discard = document.createElement("button");
     discard.type = "button";
-    discard.className = "btn btn-outline-danger";
+    discard.className = "btn btn-danger";
     discard.textContent = "Discard it from this phone";
     discard.addEventListener("click", function () {
       if (window.confirm("Discard this " + item.what + " from this phone? It cannot be brought back.")) {
@@ -184,7 +185,8 @@
     });
   }
   function sendWaiting() {
-    if (sending || !navigator.onLine) { return Promise.resolve(); }
+    if (sending) { return Promise.resolve(); }
+    if (!navigator.onLine) { return showOutbox(); }
     sending = true;
     return allItems().then(function (items) {
       var waiting = items.filter(function (item) { return item.state !== "refused"; });
@@ -221,13 +223,32 @@
       return raw ? JSON.parse(raw).client_key : null;
     } catch (e) { return null; }
   }
-  function labelsOf(form) {
-    var labels = {};
-    form.querySelectorAll("label[for]").forEach(function (label) {
-      var field = document.getElementById(label.htmlFor);
-      if (field && field.name) { labels[field.name] = label.textContent.replace(/\*/g, "").trim(); }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function words(el) { return el ? el.textContent.replace(/\*/g, "").replace(/\s+/g, " ").trim() : ""; }
+  function labelFor(el) { return el.id ? words(document.querySelector('label[for="' + el.id + '"]')) : ""; }
+  // What she typed and chose, as she would read it ("How: Home visit", "Date: 7 Dec 2026"),
+  // shown back if the server refuses it.
+  function readableOf(form) {
+    var pairs = [];
+    var groups = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "button") { return; }
+      if (el.type === "radio" || el.type === "checkbox") {
+        if (!el.checked) { return; }
+        var legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+        var name = words(legend) || el.name;
+        if (!(name in groups)) { groups[name] = []; pairs.push([name, groups[name]]); }
+        groups[name].push(labelFor(el));
+        return;
+      }
+      var value = el.tagName === "SELECT" ? words(el.options[el.selectedIndex]) : el.value.trim();
+      if (el.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        var d = value.split("-");
+        value = Number(d[2]) + " " + MONTHS[Number(d[1]) - 1] + " " + d[0];
+      }
+      if (value) { pairs.push([labelFor(el) || el.name, value]); }
     });
-    return labels;
+    return pairs.map(function (pair) { return [pair[0], Array.isArray(pair[1]) ? pair[1].join(", ") : pair[1]]; });
   }
   function fieldsOf(form) {
     var fields = [];
@@ -242,9 +263,10 @@
       key: keyField.value,
       url: form.getAttribute("action") || window.location.pathname + window.location.search,
       what: form.getAttribute("data-phone-queue"),
-      family: form.getAttribute("data-family") || "",
+      // The family named by the page, or the one chosen on it (a concern opened from home).
+      family: form.getAttribute("data-family") || labelFor(form.querySelector("input[name=match]:checked") || {}),
       fields: fieldsOf(form),
-      labels: labelsOf(form),
+      readable: readableOf(form),
       savedAt: new Date().toISOString(),
       state: "waiting",
       reasons: []
