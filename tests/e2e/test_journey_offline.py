@@ -140,6 +140,7 @@ def test_a_queued_log_the_server_refuses_says_why_and_keeps_the_words(demo, new_
     expect(refused).to_be_visible(timeout=20_000)
     expect(refused).to_contain_text("This match has ended: contacts can no longer be logged.")
     expect(refused).to_contain_text("call your coordinator")
+    expect(phone.get_by_text(SAVED, exact=True)).to_have_count(0)
     expect(refused.get_by_label("What you wrote")).to_have_value(re.compile(re.escape(note)))
     check_accessibility(phone, "offline refused item")
     shot(phone, "4-refused")

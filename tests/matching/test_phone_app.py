@@ -5,6 +5,7 @@ contact — nothing more) and their forms; sign-out clears what the phone kept."
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import pytest
 from django.urls import reverse
@@ -117,3 +118,11 @@ def test_the_three_forms_can_wait_on_the_phone(volunteer_client, match) -> None:
         assert 'type="hidden" name="client_key"' in page, url
         assert 'data-phone-queue="' in page, url
         assert 'data-family="Ro"' in page, url
+
+
+def test_the_volunteers_pages_are_light_on_a_slow_network(volunteer_client, match) -> None:
+    """Compressed when the phone accepts it, and no dashboard charts on her pages."""
+    for url in (reverse("home"), reverse("matching:contact-log-new", args=[match.pk])):
+        response = volunteer_client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response["Content-Encoding"] == "gzip", url
+        assert b"chart" not in gzip.decompress(response.content).lower(), url

@@ -83,6 +83,8 @@
       var area = statusArea();
       area.querySelectorAll("[data-outbox]").forEach(function (el) { el.remove(); });
       var waiting = items.filter(function (item) { return item.state !== "refused"; });
+      // Nothing waits any more (sent, or refused): "Saved on this phone" is no longer true.
+      if (!waiting.length) { area.querySelectorAll("[data-just-saved]").forEach(function (el) { el.remove(); }); }
       // Just saved: that line already says it.
       if (waiting.length && !area.querySelector("[data-just-saved]")) {
         var line = note(counted(waiting) + " saved on this phone — will send when you're back online.", "warning");
