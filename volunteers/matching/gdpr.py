@@ -23,7 +23,9 @@ RESTRICTION_REFUSES = (
     "match_review_record",
     "match_record_extension",
     "visit_plan",
+    "visit_plan_once",
     "contact_log_create",
+    "contact_log_create_once",
 )
 RESTRICTION_ALLOWS = {
     "visit_cancel": "Cancelling a visit winds processing down.",
