@@ -93,6 +93,11 @@ MIDDLEWARE = [
     # Near the top, so redirects and lockout pages made further in get the CSP too.
     "operations.core.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for phones on a slow rural network (issue 23: a page
+    # weighs a quarter as much). Django's GZip adds random padding against
+    # BREACH, and CSRF tokens are masked per response. Static files come
+    # compressed from whitenoise, above.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "operations.core.middleware.SessionIdleRefresh",
     # Before anything reads a form or query: a control character is a 400.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("account/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("account/two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two-factor-recovery-codes"),
     path("audit/", views.audit_log_list, name="audit-log"),
+    # Signing out clears what the phone app kept (before the auth views' own logout).
+    path("accounts/logout/", views.sign_out),
     path("accounts/", include("django.contrib.auth.urls")),
     path("referrals/", include("referrals.urls")),
     # The public online referral forms (/refer/<slug>/) and their staff pages (/online-referrals/).
@@ -25,6 +27,8 @@ urlpatterns = [
     path("outcomes/", include("operations.outcomes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("matching/", include("volunteers.matching.urls")),
+    # The volunteer's phone app: /sw.js, /manifest.webmanifest, /offline/, /phone/families.json.
+    path("", include("volunteers.matching.phone_urls")),
     path("concerns/", include("volunteers.safeguarding.urls")),
     path("expenses/", include("volunteers.expenses.urls")),
     path("notifications/", include("operations.notifications.urls")),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
@@ -9,6 +10,30 @@ from django.core.exceptions import ValidationError
 
 from operations.core import record_names
 from operations.core.audit import AuditAction
+
+
+def new_client_key() -> str:
+    return str(uuid.uuid4())
+
+
+class ClientKeyField(forms.CharField):
+    """The hidden key a form carries so that, sent twice (a lost reply on a
+    poor connection, the phone's offline queue retrying), it is kept once
+    (operations.core.sent_once). Made when the form is first shown; the
+    phone's script keeps it with the draft and makes a fresh one for the next
+    record. A missing or mangled key only loses the protection against a
+    duplicate: it is no reason to refuse the record."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, initial=new_client_key, **kwargs)
+
+    def clean(self, value) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(str(value))
+        except (TypeError, ValueError):
+            return None
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -6,6 +6,7 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LogoutView
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -287,3 +288,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+_logout = LogoutView.as_view()
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Django's sign-out, which also tells the browser to forget what the
+    phone app kept (its caches, its queue and its worker): on a shared phone
+    the next person finds nothing of the families. The phone's page warns
+    first when something is not sent yet (matching/phone.js)."""
+    response = _logout(request)
+    if request.method == "POST":
+        response["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -454,6 +454,12 @@ def _http_load(repeat: int) -> list[dict]:
     return http_load(repeat)
 
 
+def _phone_weight(repeat: int) -> list[dict]:
+    from tests.bench.phone_weight import phone_weight
+
+    return phone_weight(repeat)
+
+
 #: Other measurements (matching, exports, …) register here as functions returning rows.
 EXTRA_CASES: list[Callable[[int], list[dict]]] = [
     beat_scan,
@@ -461,6 +467,7 @@ EXTRA_CASES: list[Callable[[int], list[dict]]] = [
     booking_throughput,
     booking_race,
     _http_load,
+    _phone_weight,
 ]
 
 

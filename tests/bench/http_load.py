@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -89,9 +91,10 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def http_load(repeat: int) -> list[dict]:
-    if shutil.which("wrk") is None:
-        return [{"case": "HTTP load", "kind": "http", "median_ms": "—", "p95_ms": "—", "target": "skipped: no wrk"}]
+@contextmanager
+def gunicorn_server() -> Iterator[str]:
+    """gunicorn serving the benchmark database on a free loopback port, with
+    the production settings the bench configured; yields its base URL."""
     port = free_port()
     workers = str(max(2, (os.cpu_count() or 2)))
     server = subprocess.Popen(  # noqa: S603
@@ -108,6 +111,17 @@ def http_load(repeat: int) -> list[dict]:
                 break
             except OSError:
                 time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def http_load(repeat: int) -> list[dict]:
+    if shutil.which("wrk") is None:
+        return [{"case": "HTTP load", "kind": "http", "median_ms": "—", "p95_ms": "—", "target": "skipped: no wrk"}]
+    workers = str(max(2, (os.cpu_count() or 2)))
+    with gunicorn_server() as base:
         rows, floor_rps = [], None
         for name, username, path in TARGETS:
             path = path() if callable(path) else path
@@ -117,7 +131,7 @@ def http_load(repeat: int) -> list[dict]:
                 continue
             cookie = session_cookie(username)
             command = ["wrk", "-t", "2", "-c", CONNECTIONS, "-d", DURATION, "--latency", "-H", f"Cookie: {cookie}",
-                       f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+                       f"{base}{path}"]  # fmt: skip
             result = parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)  # noqa: S603
             floor_rps = floor_rps or result["rps"]
             rows.append(
@@ -134,6 +148,3 @@ def http_load(repeat: int) -> list[dict]:
                 }
             )
         return rows
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)

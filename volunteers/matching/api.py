@@ -296,10 +296,17 @@ class VisibleMatchField(serializers.PrimaryKeyRelatedField):
 class VisitSerializer(ModelSerializer):
     match = VisibleMatchField()
     mode = pattern_choice(ContactMode.choices, default=ContactMode.HOME_VISIT)
+    client_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Made by the app before sending: the same visit sent again with the same key is kept "
+        "once (the answer is then 200 with the visit already kept, not 201).",
+    )
 
     class Meta:
         model = Visit
-        fields = ["id", "match", "planned_for", "at_time", "mode", "place", "cancelled"]
+        fields = ["id", "match", "planned_for", "at_time", "mode", "place", "cancelled", "client_key"]
         read_only_fields = ["cancelled"]
 
 
@@ -315,10 +322,8 @@ class VisitViewSet(
     serializer_class = VisitSerializer
     permission_classes = [IsMember]
 
-    def perform_create(self, serializer) -> None:
-        data = dict(serializer.validated_data)
-        match = data.pop("match")
-        serializer.instance = services.visit_plan(actor=self.request.user, match=match, data=data)
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        return _create_once(self, request, services.visit_plan_once)
 
 
 class ContactLogSerializer(ModelSerializer):
@@ -336,6 +341,13 @@ class ContactLogSerializer(ModelSerializer):
             "min_value": "Give how long the contact lasted (at least 1 minute).",
             "max_value": "A contact lasts 12 hours at most.",
         },
+    )
+    client_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Made by the app before sending: the same log sent again with the same key is kept "
+        "once (the answer is then 200 with the log already kept, not 201).",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -357,6 +369,7 @@ class ContactLogSerializer(ModelSerializer):
             "note",
             "has_concern",
             "created_at",
+            "client_key",
         ]
         read_only_fields = ["created_at"]
 
@@ -380,10 +393,20 @@ class ContactLogViewSet(
     def shape(self, queryset):
         return queryset.prefetch_related("signposted_to")
 
-    def perform_create(self, serializer) -> None:
-        data = dict(serializer.validated_data)
-        match = data.pop("match")
-        serializer.instance = services.contact_log_create(actor=self.request.user, match=match, data=data)
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        return _create_once(self, request, services.contact_log_create_once)
+
+
+def _create_once(view, request: Request, write_once) -> Response:
+    """Creates through a ``*_once`` service: 201 when made now, 200 with the
+    record kept before when the same ``client_key`` was sent again."""
+    serializer = view.get_serializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    match = data.pop("match")
+    record, made = write_once(actor=request.user, match=match, data=data)
+    answer = view.get_serializer(record).data
+    return Response(answer, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 
 
 class DirectoryEntrySerializer(ModelSerializer):

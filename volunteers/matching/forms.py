@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from operations.core.forms import row_helper
+from operations.core.forms import ClientKeyField, row_helper
 from volunteers.fitness import AVAILABILITY_CHOICES
 from volunteers.matching.assignment import MODE_COUNT, MODE_SCORE
 from volunteers.matching.models import ContactMode, EndingType, MatchStatus, Topic
@@ -64,6 +64,7 @@ class ContactLogForm(forms.Form):
     )
     # No "I have a concern" tick box: the page's "Raise a concern" button asks
     # the three questions. The API still takes ``has_concern`` (older apps).
+    client_key = ClientKeyField()
 
     def __init__(self, *args, organisation_id: int, council_area_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +107,7 @@ class VisitForm(forms.Form):
     at_time = forms.TimeField(label="Time", required=False, widget=TimeInput())
     mode = forms.ChoiceField(label="How", choices=ContactMode.choices, initial=ContactMode.HOME_VISIT)
     place = forms.CharField(max_length=150, required=False)
+    client_key = ClientKeyField()
 
 
 class MatchMoveForm(forms.Form):

@@ -23,7 +23,9 @@ RESTRICTION_REFUSES = (
     "match_review_record",
     "match_record_extension",
     "visit_plan",
+    "visit_plan_once",
     "contact_log_create",
+    "contact_log_create_once",
 )
 RESTRICTION_ALLOWS = {
     "visit_cancel": "Cancelling a visit winds processing down.",
@@ -108,7 +110,7 @@ def subject_access(parent) -> list[Section]:
         Section(
             "Planned visits",
             [
-                readable(visit, exclude=["organisation"], labels=LABELS)
+                readable(visit, exclude=["organisation", "client_key"], labels=LABELS)
                 for visit in visits.order_by("planned_for", "at_time", "pk")
             ],
             source="matching.Visit",
@@ -118,7 +120,7 @@ def subject_access(parent) -> list[Section]:
             [
                 readable(
                     log,
-                    exclude=["organisation"],
+                    exclude=["organisation", "client_key"],
                     labels=LABELS,
                     values={"topics": [TOPICS.get(topic, topic) for topic in log.topics]},
                 )

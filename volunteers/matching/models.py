@@ -324,6 +324,9 @@ class Visit(models.Model):
     mode = models.CharField(max_length=20, choices=ContactMode.choices, default=ContactMode.HOME_VISIT)
     place = models.CharField(max_length=150, blank=True)
     cancelled = models.BooleanField(default=False)
+    #: Made on the phone before sending: the same visit sent twice (a lost
+    #: reply, the offline queue retrying) is kept once (operations.core.sent_once).
+    client_key = models.UUIDField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -332,6 +335,11 @@ class Visit(models.Model):
     class Meta:
         ordering = ["planned_for", "at_time", "pk"]
         indexes = [models.Index(fields=["match", "planned_for"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "client_key"], condition=Q(client_key__isnull=False), name="visit_sent_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Visit {self.pk}"
@@ -376,6 +384,9 @@ class ContactLog(models.Model):
     signposted_to = models.ManyToManyField(DirectoryEntry, blank=True, related_name="+")
     note = models.CharField(max_length=1000, blank=True)
     has_concern = models.BooleanField(default=False)
+    #: Made on the phone before sending: the same log sent twice (a lost
+    #: reply, the offline queue retrying) is kept once (operations.core.sent_once).
+    client_key = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ByMatchQuerySet.as_manager()
@@ -398,7 +409,12 @@ class ContactLog(models.Model):
                 condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),
                 name="contact_log_duration_sane",
                 violation_error_message="The duration is between 1 minute and 12 hours.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "client_key"],
+                condition=Q(client_key__isnull=False),
+                name="contact_log_sent_once",
+            ),
         ]
 
     def __str__(self) -> str:

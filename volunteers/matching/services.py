@@ -22,6 +22,7 @@ from operations.core.audit import AuditAction, audit_log
 from operations.core.dates import short_date
 from operations.core.models import STAFF_ROLES, CouncilArea, User, active_membership
 from operations.core.months import add_months_clamped
+from operations.core.sent_once import kept_for_key, write_once
 from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_follow_match, referral_transition
@@ -387,6 +388,31 @@ def _require_own_or_staff(actor: User, match: Match, field: str = "match") -> No
 
 
 def visit_plan(*, actor: User, match: Match, data: dict[str, Any]) -> Visit:
+    """Plans a visit or call on the actor's own match (or any, for staff).
+    ``client_key``, when given, makes it happen once: the same key again
+    returns the visit already planned and writes nothing."""
+    return visit_plan_once(actor=actor, match=match, data=data)[0]
+
+
+def visit_plan_once(*, actor: User, match: Match, data: dict[str, Any]) -> tuple[Visit, bool]:
+    """``visit_plan``, saying whether the visit was planned now (False: sent
+    before with the same ``client_key``), so the API can answer 200, not 201."""
+    key = data.get("client_key")
+
+    def kept() -> Visit | None:
+        return kept_for_key(
+            Visit.objects.all(),
+            organisation_id=match.organisation_id,
+            key=key,
+            sender_id=actor.pk,
+            sender_field="created_by_id",
+            what="visit",
+        )
+
+    # Sent before (its reply lost): the visit stands even if the match ended since.
+    already = kept()
+    if already is not None:
+        return already, False
     _require_own_or_staff(actor, match)
     check_not_restricted(match.parent, field="match")
     errors = {}
@@ -401,7 +427,8 @@ def visit_plan(*, actor: User, match: Match, data: dict[str, Any]) -> Visit:
         errors["match"] = "This match has ended."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+
+    def write() -> Visit:
         return Visit.objects.create(
             organisation_id=match.organisation_id,
             match=match,
@@ -409,8 +436,11 @@ def visit_plan(*, actor: User, match: Match, data: dict[str, Any]) -> Visit:
             at_time=data.get("at_time"),
             mode=data.get("mode") or ContactMode.HOME_VISIT,
             place=(data.get("place") or "").strip(),
+            client_key=key or None,
             created_by=actor,
         )
+
+    return write_once(write, kept=kept)
 
 
 def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) -> dict[str, str]:
@@ -450,7 +480,31 @@ def contact_log_errors(*, match: Match, data: dict[str, Any], today: dt.date) ->
 
 def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> ContactLog:
     """Logs a contact on the actor's own match. The first one makes the match
-    active (and its referral); a ticked concern is raised at once (safeguarding)."""
+    active (and its referral); a ticked concern is raised at once (safeguarding).
+    ``client_key``, when given, makes it happen once: the same key again
+    returns the log already kept and writes nothing (no audit entry, no concern)."""
+    return contact_log_create_once(actor=actor, match=match, data=data)[0]
+
+
+def contact_log_create_once(*, actor: User, match: Match, data: dict[str, Any]) -> tuple[ContactLog, bool]:
+    """``contact_log_create``, saying whether the log was made now (False:
+    sent before with the same ``client_key``), so the API can answer 200, not 201."""
+    key = data.get("client_key")
+
+    def kept() -> ContactLog | None:
+        return kept_for_key(
+            ContactLog.objects.all(),
+            organisation_id=match.organisation_id,
+            key=key,
+            sender_id=actor.pk,
+            sender_field="logged_by_id",
+            what="contact log",
+        )
+
+    # Sent before (its reply lost): the log stands even if the match ended since.
+    already = kept()
+    if already is not None:
+        return already, False
     _require_own_or_staff(actor, match)
     check_not_restricted(match.parent, field="match")
     today = timezone.localdate()
@@ -462,43 +516,49 @@ def contact_log_create(*, actor: User, match: Match, data: dict[str, Any]) -> Co
         errors["signposted_to"] = "Choose services from your organisation's directory."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
-        log = ContactLog.objects.create(
-            organisation_id=locked.organisation_id,
-            match=locked,
-            logged_by=actor,
-            contact_date=data["contact_date"],
-            duration_minutes=data["duration_minutes"],
-            mode=data["mode"],
-            topics=sorted(set(data.get("topics") or [])),
-            note=(data.get("note") or "").strip(),
-            has_concern=bool(data.get("has_concern")),
-        )
-        if entries:
-            log.signposted_to.set(entries)
-        if locked.status in (MatchStatus.CONFIRMED, MatchStatus.INTRODUCED):
-            locked.status = MatchStatus.ACTIVE
-            locked.started_on = locked.started_on or log.contact_date
-            locked.status_changed_at = timezone.now()
-            locked.save(update_fields=["status", "started_on", "status_changed_at"])
-            if locked.referral.status == ReferralStatus.MATCHED:
-                referral_follow_match(
-                    actor=actor,
-                    referral=locked.referral,
-                    to_status=ReferralStatus.ACTIVE,
-                    reason="First contact logged",
-                    on=log.contact_date,
-                )
-        if log.has_concern:
-            # The safeguarding app raises the concern in this transaction.
-            signals.contact_log_concern_flagged.send(sender=ContactLog, log=log, actor=actor)
-        audit_log(
-            action=AuditAction.CREATE,
-            actor=actor,
-            obj=log,
-            summary=f"Contact logged on match {locked.pk}",
-        )
+    return write_once(lambda: _write_contact_log(actor=actor, match=match, data=data, entries=entries), kept=kept)
+
+
+def _write_contact_log(*, actor: User, match: Match, data: dict[str, Any], entries: list[DirectoryEntry]) -> ContactLog:
+    """Writes the log and what follows from it, in the caller's savepoint;
+    the match is locked so the first contact starts it once."""
+    locked = Match.objects.select_for_update().select_related("referral").get(pk=match.pk)
+    log = ContactLog.objects.create(
+        organisation_id=locked.organisation_id,
+        match=locked,
+        logged_by=actor,
+        contact_date=data["contact_date"],
+        duration_minutes=data["duration_minutes"],
+        mode=data["mode"],
+        topics=sorted(set(data.get("topics") or [])),
+        note=(data.get("note") or "").strip(),
+        has_concern=bool(data.get("has_concern")),
+        client_key=data.get("client_key") or None,
+    )
+    if entries:
+        log.signposted_to.set(entries)
+    if locked.status in (MatchStatus.CONFIRMED, MatchStatus.INTRODUCED):
+        locked.status = MatchStatus.ACTIVE
+        locked.started_on = locked.started_on or log.contact_date
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "started_on", "status_changed_at"])
+        if locked.referral.status == ReferralStatus.MATCHED:
+            referral_follow_match(
+                actor=actor,
+                referral=locked.referral,
+                to_status=ReferralStatus.ACTIVE,
+                reason="First contact logged",
+                on=log.contact_date,
+            )
+    if log.has_concern:
+        # The safeguarding app raises the concern in this transaction.
+        signals.contact_log_concern_flagged.send(sender=ContactLog, log=log, actor=actor)
+    audit_log(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=log,
+        summary=f"Contact logged on match {locked.pk}",
+    )
     return log
 
 

@@ -301,7 +301,14 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Visit planned.")
             return redirect(match.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "matching/form.html", {"form": form, "match": match, "title": "Plan a visit"}, status=status)
+    context = {
+        "form": form,
+        "match": match,
+        "title": "Plan a visit",
+        # Without signal it waits on the phone and is sent later (matching/phone.js).
+        "phone_queue": {"what": "planned visit", "draft_key": f"visit-new-{match.pk}"},
+    }
+    return render(request, "matching/form.html", context, status=status)
 
 
 #: Channel names as a person reads them.

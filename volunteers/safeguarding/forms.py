@@ -3,13 +3,11 @@ services (``volunteers.safeguarding.services``) enforce the rules and write."""
 
 from __future__ import annotations
 
-import uuid
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from operations.core.forms import row_helper
+from operations.core.forms import ClientKeyField, row_helper
 from operations.core.models import Membership, User
 from volunteers.matching.forms import DateInput
 from volunteers.safeguarding import selectors
@@ -95,27 +93,15 @@ class RaiseConcernForm(forms.Form):
             "max_length": f"Keep it to {DETAILS_MAX_LENGTH} characters; the coordinator will call you for more.",
         },
     )
-    # Made when the form is first shown and kept in the phone's draft: a form
-    # sent again (a lost reply on a poor connection) is kept once.
-    client_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    client_key = ClientKeyField()
 
     def __init__(self, *args, families: list[tuple[int, str]] | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("client_key", str(uuid.uuid4()))
         if families:
             self.fields["match"].choices = families
         else:
             # Opened from a family (the view knows it), or no family to choose.
             del self.fields["match"]
-
-    def clean_client_key(self) -> uuid.UUID | None:
-        # A missing or mangled key only loses the protection against a
-        # duplicate; it is no reason to refuse a concern.
-        try:
-            return uuid.UUID(self.cleaned_data["client_key"])
-        except (TypeError, ValueError):
-            return None
 
 
 # --- The worklist's filters ---------------------------------------------------

@@ -18,11 +18,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, Membership, Role, User, active_membership
+from operations.core.sent_once import kept_for_key, write_once
 from volunteers.matching.models import ContactLog, Match
 from volunteers.models import SupervisionSession, SupervisorPairing, VolunteerProfile
 from volunteers.safeguarding import signals
@@ -138,46 +139,41 @@ def concern_raise_once(*, actor: User, data: dict[str, Any]) -> tuple[Concern, b
     API can answer a resent concern 200 rather than 201."""
     membership = active_membership(actor)
     key = data.get("client_key")
+
+    def kept() -> Concern | None:
+        return kept_for_key(
+            Concern.objects.all(),
+            organisation_id=membership.organisation_id,
+            key=key,
+            sender_id=actor.pk,
+            sender_field="raised_by_id",
+            what="concern",
+        )
+
     if key and membership is not None:
-        kept = _kept(membership.organisation_id, key, actor)
-        if kept is not None:
-            return kept, False
+        already = kept()
+        if already is not None:
+            return already, False
     errors = raise_errors(actor=actor, membership=membership, data=data)
     if errors:
         raise ValidationError(errors)
     match: Match | None = data.get("match")
     volunteer = _volunteer_for(actor, membership, match, data)
-    try:
-        with transaction.atomic():
-            concern = _write_concern(
-                actor=actor,
-                organisation_id=membership.organisation_id,
-                match=match,
-                volunteer=volunteer,
-                about=data["about"],
-                kind=data["kind"],
-                urgency=data["urgency"],
-                details=data["details"].strip(),
-                client_key=key,
-                source=Source.FORM,
-            )
-            return concern, True
-    except IntegrityError:
-        # The same concern arrived twice at once: the other request kept it.
-        kept = _kept(membership.organisation_id, key, actor) if key else None
-        if kept is not None:
-            return kept, False
-        raise
-
-
-def _kept(organisation_id: int, key, actor: User) -> Concern | None:
-    """The concern already sent with ``key``. A key is the sender's own: the
-    same key from someone else is refused rather than answered with a
-    concern they may not see."""
-    kept = Concern.objects.filter(organisation_id=organisation_id, client_key=key).first()
-    if kept is not None and kept.raised_by_id != actor.pk:
-        raise ValidationError({"client_key": "This key was already used for another concern; send a new one."})
-    return kept
+    return write_once(
+        lambda: _write_concern(
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            match=match,
+            volunteer=volunteer,
+            about=data["about"],
+            kind=data["kind"],
+            urgency=data["urgency"],
+            details=data["details"].strip(),
+            client_key=key,
+            source=Source.FORM,
+        ),
+        kept=kept,
+    )
 
 
 def _volunteer_for(actor, membership, match, data) -> VolunteerProfile | None:

@@ -51,6 +51,11 @@ PAGES: dict[str, list[Case]] = {
     # Django's auth pages.
     "login": [Case(PUBLIC)],
     "logout": [Case(answers(LOGIN, 405, 405, 405, 405, 405)), Case(answers(*[LOGIN] * 6), method="POST")],
+    # The same sign-out, answering with Clear-Site-Data (the phone app's copies).
+    "accounts/logout/": [
+        Case(answers(LOGIN, 405, 405, 405, 405, 405), path="/accounts/logout/"),
+        Case(answers(*[LOGIN] * 6), path="/accounts/logout/", method="POST"),
+    ],
     "password_change": [Case(MEMBERS)],
     "password_change_done": [Case(MEMBERS)],
     "password_reset": [Case(PUBLIC)],

@@ -15,6 +15,7 @@ from tests.security.matrix.answers import (
     LOGIN,
     MEMBERS,
     OTHER_ORGANISATION,
+    PUBLIC,
     REDIRECT,
     STAFF,
     STAFF_OTHER,
@@ -95,6 +96,13 @@ PAGES: dict[str, list[Case]] = {
     "matching:match-extend": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-review": staff_post("match", "other_match", answer=REDIRECT),
     "matching:match-end": staff_confirm("match", "other_match", answer=400),
+    # The phone app (issue 23): the worker, the manifest and the "no signal"
+    # page hold nothing personal; the families the phone keeps are each
+    # member's own (none for staff), so every member gets 200 with their own.
+    "phone-service-worker": [Case(PUBLIC)],
+    "phone-manifest": [Case(PUBLIC)],
+    "phone-offline": [Case(PUBLIC)],
+    "phone-families": [Case(MEMBERS, note="each member's own open families only")],
     # Managers edit their organisation's signposting directory and matching settings in the admin.
     **admin_model(
         "matching_directoryentry",
