@@ -31,3 +31,9 @@ def get_own_action_for(user, pk: int) -> SupervisionAction:
         SupervisionAction.objects.filter(session__in=SupervisionSession.objects.visible_to(user), owner_id=user.pk),
         pk=pk,
     )
+
+
+def get_own_profile_for(user) -> VolunteerProfile:
+    """The signed-in person's own profile in her active organisation, for her
+    "My details" page and API: a member without one is "not found"."""
+    return get_object_or_404(VolunteerProfile.objects.visible_to(user).select_related("organisation"), user_id=user.pk)
