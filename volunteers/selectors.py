@@ -757,6 +757,8 @@ class Compliance:
     disclosure_tasks: list = field(default_factory=list)
     #: Everyone whose checks were looked at, as ``Person`` rows with their fitness.
     profiles: list = field(default_factory=list)
+    #: ``BreakRow``s: people who paused themselves from matching (loaded with ``names``).
+    on_break: list = field(default_factory=list)
 
 
 #: Statuses whose checks must be kept up to date.
@@ -807,7 +809,37 @@ def compliance_for(
         ]
     else:
         result.disclosure_tasks = list(tasks)  # counted only
+    if names:
+        result.on_break = on_break_for(user, today=today)
     return result
+
+
+class BreakRow(NamedTuple):
+    """A volunteer on a break she set herself, as the compliance report lists it."""
+
+    pk: int
+    name: str
+    back_on: dt.date
+    reason: str
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("volunteers:detail", self.pk)
+
+
+def on_break_for(user, *, today: dt.date) -> list[BreakRow]:
+    """Everyone ``user`` may see who paused herself and is not back yet
+    (``fitness.on_break``), soonest back first."""
+    rows = (
+        VolunteerProfile.objects.visible_to(user)
+        .filter(unavailable_until__gt=today)
+        .order_by("unavailable_until", "pk")
+        .values_list("pk", *(f"user__{name}" for name in _NAME_FIELDS), "unavailable_until", "unavailable_reason")
+    )
+    return [
+        BreakRow(pk, _person_name(first, last, username), back, reason)
+        for pk, first, last, username, back, reason in rows
+    ]
 
 
 def _checked(user) -> QuerySet[VolunteerProfile]:
