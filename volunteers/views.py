@@ -19,6 +19,7 @@ from operations.core.models import STAFF_ROLES, Role
 from operations.core.page_panels import panels_for
 from volunteers import fitness, forms, selectors, services
 from volunteers.access import (
+    find_own_profile_for,
     get_disclosure_task_for,
     get_own_action_for,
     get_own_profile_for,
@@ -388,7 +389,10 @@ def _my_details_page(
 @matched_people
 def my_details(request: HttpRequest) -> HttpResponse:
     """Her own week, areas and languages, her break and her checks."""
-    profile = get_own_profile_for(request.user)
+    profile = find_own_profile_for(request.user)
+    if profile is None:
+        # Reached from the top bar before a coordinator has made her record.
+        return render(request, "volunteers/my_details_missing.html")
     form = forms.OwnDetailsForm(request.POST or None, initial=forms.OwnDetailsForm.initial_for(profile))
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -264,14 +266,17 @@ def test_a_volunteer_never_sees_another_volunteers_reason(organisation, own, vol
     assert volunteer_client.get(reverse("volunteers:detail", args=[other.pk])).status_code == 404
 
 
-def test_staff_use_the_profile_pages_and_someone_without_a_profile_is_not_found(
+def test_staff_use_the_profile_pages_and_someone_without_a_profile_is_told_why(
     organisation, coordinator_client
 ) -> None:
     assert coordinator_client.get(reverse("volunteers:me")).status_code == 403
     newcomer = member(username="newcomer", organisation=organisation, role=Role.VOLUNTEER)
     client = APIClient()
     client.force_login(newcomer)
-    assert client.get(reverse("volunteers:me")).status_code == 404
+    page = client.get(reverse("volunteers:me"))
+    assert b"has not been set up yet" in page.content
+    assert client.post(reverse("volunteers:me-break"), {"unavailable_until": "2027-01-01"}).status_code == 404
+    assert client.get("/api/v1/volunteers/me/").status_code == 404
 
 
 # --- API ----------------------------------------------------------------------
@@ -333,3 +338,19 @@ def test_staff_are_refused_the_own_details_api(coordinator) -> None:
     client.force_authenticate(coordinator)
     assert client.get(ME).status_code == 403
     assert client.patch(ME, {"availability": []}, format="json").status_code == 403
+
+
+def test_my_details_page_query_count_does_not_grow_with_her_records(organisation, own, volunteer_client) -> None:
+    counts = []
+    for more in (1, 6):
+        for number in range(more):
+            course = Course.objects.create(organisation=organisation, name=f"Course {more}-{number}", is_required=False)
+            TrainingRecordFactory(profile=own, course=course, completed_on=TODAY - dt.timedelta(days=10))
+            own.references.create(name=f"Referee {more}-{number}", relationship="Friend")
+        own.council_areas.add(*council_area(BORDERS).neighbours.all()[:more])
+        volunteer_client.get(reverse("volunteers:me"))  # warm-up: per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert volunteer_client.get(reverse("volunteers:me")).status_code == 200
+        counts.append(len(captured))
+    # Her training, references and areas are read once each, however many.
+    assert counts == [counts[0], counts[0]]
