@@ -631,14 +631,14 @@ def volunteer_break_changed(*, profile_id: int, event_id: int) -> None:
         kind = "volunteer_break"
         subject = "A volunteer is taking a break from matching"
         body = (
-            f"A volunteer (record {profile.pk}) has paused herself from new matches. She is back in matching on "
-            f"{short_date(profile.unavailable_until)}. Her current families are not changed: open her record to "
-            "see more."
+            f"A volunteer (record {profile.pk}) has paused new matches for a while and is back in matching on "
+            f"{short_date(profile.unavailable_until)}. Their current families are not changed: open the record "
+            "to see more."
         )
     else:
         kind = "volunteer_back"
         subject = "A volunteer is back in matching"
-        body = f"A volunteer (record {profile.pk}) has ended her break early and is back in matching today."
+        body = f"A volunteer (record {profile.pk}) has ended their break early and is back in matching today."
     reminders_write(
         [
             Due(
