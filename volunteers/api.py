@@ -135,6 +135,7 @@ class VolunteerSerializer(ModelSerializer):
             "max_caseload",
             "preferences",
             "coordinator_notes",
+            "unavailable_until",
             "fit_to_match",
             "fitness_reasons",
             "next_supervision_on",
@@ -147,7 +148,9 @@ class VolunteerSerializer(ModelSerializer):
             "last_name",
             "role",
         ]
-        read_only_fields = ["status", "status_changed_on", "user_id"]
+        # Her break is hers to set (``me``); others read the day she is back.
+        # Her reason is read on her profile page and the compliance page.
+        read_only_fields = ["status", "status_changed_on", "user_id", "unavailable_until"]
 
     def _evaluated(self, profile: VolunteerProfile) -> VolunteerProfile:
         if not hasattr(profile, "fitness_reasons"):

@@ -354,3 +354,31 @@ def test_my_details_page_query_count_does_not_grow_with_her_records(organisation
         counts.append(len(captured))
     # Her training, references and areas are read once each, however many.
     assert counts == [counts[0], counts[0]]
+
+
+def test_staff_read_her_break_through_the_api_and_cannot_set_it(own, volunteer, coordinator) -> None:
+    services.volunteer_break_start(profile=own, actor=volunteer, until=dt.date(2027, 3, 3), reason="Exams")
+    client = APIClient()
+    client.force_authenticate(coordinator)
+    record = client.get(f"/api/v1/volunteers/{own.pk}/").json()
+    assert record["unavailable_until"] == "2027-03-03"
+    assert "Exams" not in str(record)  # her reason is read on her profile page
+    assert {"code": "on_break", "message": "On a break: back in matching on 3 Mar 2027"} in record["fitness_reasons"]
+    assert client.patch(f"/api/v1/volunteers/{own.pk}/", {"unavailable_until": None}, format="json").status_code == 200
+    own.refresh_from_db()
+    assert own.unavailable_until == dt.date(2027, 3, 3)  # read-only for staff: still her break
+
+
+def test_the_reason_goes_when_the_record_of_someone_who_left_is_anonymised(organisation, own, volunteer) -> None:
+    from volunteers.retention import anonymise_left_volunteers, left_volunteers_due
+
+    services.volunteer_break_start(profile=own, actor=volunteer, until=TODAY + dt.timedelta(days=9), reason="Exams")
+    VolunteerProfile.objects.filter(pk=own.pk).update(
+        status="left", status_changed_on=TODAY - dt.timedelta(days=900), phone="", email="", unavailable_until=None
+    )
+    own.pvg.delete()
+    due = left_volunteers_due(organisation.pk, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert list(due) == [own]
+    anonymise_left_volunteers(due)
+    own.refresh_from_db()
+    assert own.unavailable_reason == ""
