@@ -3,6 +3,7 @@ of reach, with the ``select_related`` each page needs."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from volunteers.models import DisclosureTask, SupervisionAction, SupervisionSession, VolunteerProfile
@@ -31,3 +32,17 @@ def get_own_action_for(user, pk: int) -> SupervisionAction:
         SupervisionAction.objects.filter(session__in=SupervisionSession.objects.visible_to(user), owner_id=user.pk),
         pk=pk,
     )
+
+
+def find_own_profile_for(user) -> VolunteerProfile | None:
+    """The signed-in person's own profile in her active organisation, for her
+    "My details" page and API; None before a coordinator has made it."""
+    return VolunteerProfile.objects.visible_to(user).select_related("organisation").filter(user_id=user.pk).first()
+
+
+def get_own_profile_for(user) -> VolunteerProfile:
+    """``find_own_profile_for``, "not found" for a member without a profile."""
+    profile = find_own_profile_for(user)
+    if profile is None:
+        raise Http404("No volunteer record yet.")
+    return profile

@@ -5,8 +5,9 @@ left out of the response for roles that must not see them."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from operations.core.api_fields import ModelSerializer, Serializer
 from operations.core.models import STAFF_ROLES, CouncilArea, Role, User, active_membership
 from operations.core.permissions import IsMember
 from volunteers import selectors, services
+from volunteers.access import get_own_profile_for
 from volunteers.models import (
     Kind,
     LivedExperience,
@@ -133,6 +135,7 @@ class VolunteerSerializer(ModelSerializer):
             "max_caseload",
             "preferences",
             "coordinator_notes",
+            "unavailable_until",
             "fit_to_match",
             "fitness_reasons",
             "next_supervision_on",
@@ -145,7 +148,9 @@ class VolunteerSerializer(ModelSerializer):
             "last_name",
             "role",
         ]
-        read_only_fields = ["status", "status_changed_on", "user_id"]
+        # Her break is hers to set (``me``); others read the day she is back.
+        # Her reason is read on her profile page and the compliance page.
+        read_only_fields = ["status", "status_changed_on", "user_id", "unavailable_until"]
 
     def _evaluated(self, profile: VolunteerProfile) -> VolunteerProfile:
         if not hasattr(profile, "fitness_reasons"):
@@ -184,6 +189,42 @@ class VolunteerSerializer(ModelSerializer):
         if not _is_staff(self.context["request"]):
             for name in STAFF_ONLY_PROFILE_FIELDS:
                 data.pop(name, None)
+        return data
+
+
+class CheckLineSerializer(Serializer):
+    label = serializers.CharField()
+    words = serializers.CharField()
+    attention = serializers.BooleanField()
+
+
+class OwnDetailsSerializer(Serializer):
+    """A volunteer's or PSO's own details, as "My details" shows them.
+
+    ``unavailable_until`` is the day she is back in matching (out of
+    matching before it); null ends a break. Her ``unavailable_reason`` is
+    written here and read by coordinators only. ``checks`` are read-only."""
+
+    # The grid is checked by the service, so the error names the bad cells.
+    availability = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
+    council_areas = serializers.SlugRelatedField(
+        slug_field="gss_code", many=True, queryset=CouncilArea.objects.all(), required=False
+    )
+    languages = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    unavailable_until = serializers.DateField(allow_null=True, required=False)
+    unavailable_reason = serializers.CharField(max_length=300, allow_blank=True, required=False, write_only=True)
+    on_break = serializers.BooleanField(read_only=True)
+    checks = serializers.SerializerMethodField()
+
+    @extend_schema_field(CheckLineSerializer(many=True))
+    def get_checks(self, profile) -> list[dict]:
+        return [line._asdict() for line in selectors.own_checks(profile).lines]
+
+    def to_representation(self, profile) -> dict:
+        data = super().to_representation(profile)
+        # A break that ended is no break: the stored date is history.
+        if not profile.on_break:
+            data["unavailable_until"] = None
         return data
 
 
@@ -228,6 +269,22 @@ class VolunteerViewSet(
     def _reloaded(self, pk: int) -> VolunteerProfile:
         return self.get_queryset().get(pk=pk)
 
+    @extend_schema(methods=["GET"], responses=OwnDetailsSerializer)
+    @extend_schema(methods=["PATCH"], request=OwnDetailsSerializer, responses=OwnDetailsSerializer)
+    @action(detail=False, methods=["get", "patch"], url_path="me", serializer_class=OwnDetailsSerializer)
+    def me(self, request: Request) -> Response:
+        """The caller's own week, areas, languages and break, and her checks:
+        for volunteers and PSOs (staff change profiles on their records)."""
+        if active_membership(request.user).role not in (Role.VOLUNTEER, Role.PSO):
+            raise PermissionDenied("My details are for volunteers and PSOs.")
+        profile = get_own_profile_for(request.user)
+        if request.method == "PATCH":
+            body = OwnDetailsSerializer(data=request.data, partial=True)
+            body.is_valid(raise_exception=True)
+            _own_details_apply(profile=profile, actor=request.user, values=body.validated_data)
+            profile = get_own_profile_for(request.user)
+        return Response(OwnDetailsSerializer(profile).data)
+
     def create(self, request: Request, *args, **kwargs) -> Response:
         self._require_staff()
         serializer = self.get_serializer(data=request.data)
@@ -270,6 +327,30 @@ class VolunteerViewSet(
         body.is_valid(raise_exception=True)
         services.pvg_record_save(profile=profile, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(self._reloaded(profile.pk)).data)
+
+
+@transaction.atomic
+def _own_details_apply(*, profile: VolunteerProfile, actor: User, values: dict) -> None:
+    """One PATCH, all of it or nothing: her details through their service,
+    then her break through its own (a refused break leaves the details as
+    they were)."""
+    details = {name: values[name] for name in ("availability", "council_areas", "languages") if name in values}
+    if details:
+        current = {
+            "availability": profile.availability,
+            "council_areas": list(profile.council_areas.all()),
+            "languages": profile.languages,
+        }
+        services.volunteer_own_details_save(profile=profile, actor=actor, **{**current, **details})
+    if "unavailable_until" not in values:
+        return
+    until = values["unavailable_until"]
+    if until is not None:
+        services.volunteer_break_start(
+            profile=profile, actor=actor, until=until, reason=values.get("unavailable_reason", "")
+        )
+    elif profile.on_break:  # null when not on a break: nothing to end
+        services.volunteer_break_end(profile=profile, actor=actor)
 
 
 class ActionSerializer(ModelSerializer):

@@ -29,6 +29,15 @@ AVAILABILITY_CHOICES = [
     for part, part_label in PARTS_OF_DAY
 ]
 
+#: A volunteer may pause herself for at most this long: a longer break is a
+#: change of status (paused, or left) that her coordinator makes with her,
+#: so that nobody drops out of matching for years by a mistyped year.
+LONGEST_BREAK_DAYS = 365
+
+#: A PVG or training expiring within this many months is "due soon" (the
+#: compliance report's horizon, and what a volunteer is told on her page).
+RENEW_SOON_MONTHS = 3
+
 #: PVG membership lasts five years for members joining on or after this date.
 PVG_FIVE_YEAR_RULE_FROM = dt.date(2026, 4, 1)
 PVG_MEMBERSHIP_YEARS = 5
@@ -76,7 +85,43 @@ def next_supervision_due(
     return base + dt.timedelta(weeks=interval_weeks)
 
 
+def on_break(*, today: dt.date, unavailable_until: dt.date | None) -> bool:
+    """A volunteer who paused herself "until 3 Mar" is out of matching on
+    every day before 3 Mar and back in on 3 Mar itself: the date she gives
+    is the day she is back, said so on her page."""
+    return unavailable_until is not None and today < unavailable_until
+
+
+def break_refusal(*, today: dt.date, until: dt.date) -> str:
+    """Why a break "until ``until``" cannot be taken ("" when it can): the
+    day she is back must be after today and at most a year ahead."""
+    if until <= today:
+        return "Choose the day you will be back: a day after today."
+    latest = today + dt.timedelta(days=LONGEST_BREAK_DAYS)
+    if until > latest:
+        return (
+            f"A break can last a year at most (back by {short_date(latest)}). "
+            "For a longer break, ask your coordinator to change your status."
+        )
+    return ""
+
+
+def expiry_words(expires_on: dt.date | None, *, today: dt.date, verb: str = "expires") -> str:
+    """A check's expiry in words: "expires 3 Mar 2027" (or ``verb`` such as
+    "renewal due"), with ", renew soon" within ``RENEW_SOON_MONTHS``;
+    "expired on 3 Mar 2026"; "does not expire". A check is valid up to and
+    including its date."""
+    if expires_on is None:
+        return "does not expire"
+    if expires_on < today:
+        return f"expired on {short_date(expires_on)}"
+    if expires_on <= add_months_clamped(today, RENEW_SOON_MONTHS):
+        return f"{verb} {short_date(expires_on)}, renew soon"
+    return f"{verb} {short_date(expires_on)}"
+
+
 class Reason:
+    ON_BREAK = "on_break"
     STATUS_NOT_ACTIVE = "status_not_active"
     CORE_TRAINING_INCOMPLETE = "core_training_incomplete"
     PVG_MISSING = "pvg_missing"
@@ -96,6 +141,7 @@ REASON_LABELS = {
     Reason.CASELOAD_FULL: "Caseload full",
     Reason.PVG_NOT_FOR_CHILDREN: "PVG does not cover work with children",
     Reason.NO_VOLUNTEER_RECORD: "No volunteer record",
+    Reason.ON_BREAK: "On a break",
 }
 
 
@@ -119,12 +165,19 @@ def fitness_reasons(
     supervision_grace_weeks: int,
     caseload: int,
     max_caseload: int,
+    unavailable_until: dt.date | None = None,
 ) -> list[FitnessReason]:
     """Every reason a person may not be matched now; empty means fit.
 
     ``valid_course_ids`` are courses completed on or before today and not
-    expired. A PVG is valid up to and including its renewal date."""
+    expired. A PVG is valid up to and including its renewal date. Her own
+    break (``on_break``) keeps her out until the day she is back: the
+    matching pages, proposals and confirming a match all read this rule."""
     reasons: list[FitnessReason] = []
+    if on_break(today=today, unavailable_until=unavailable_until):
+        reasons.append(
+            FitnessReason(Reason.ON_BREAK, f"On a break: back in matching on {short_date(unavailable_until)}")
+        )
     if status != "active":
         reasons.append(FitnessReason(Reason.STATUS_NOT_ACTIVE, REASON_LABELS[Reason.STATUS_NOT_ACTIVE]))
     missing = set(required_course_ids) - set(valid_course_ids)

@@ -260,3 +260,53 @@ def owners_for(organisation_id: int, *, supervisors, volunteers):
         .filter(Q(pk__in=supervisors.order_by().values("pk")) | Q(pk__in=volunteers.order_by().values("user_id")))
         .order_by("last_name", "first_name")
     )
+
+
+class OwnDetailsForm(forms.Form):
+    """Her week, areas and languages on "My details": the week is drawn as a
+    grid of big toggles by the template, one checkbox per cell."""
+
+    availability = forms.MultipleChoiceField(
+        choices=AVAILABILITY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, label="When I'm free"
+    )
+    council_areas = forms.ModelMultipleChoiceField(
+        queryset=CouncilArea.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Council areas I cover",
+    )
+    languages = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Languages I speak",
+        help_text="Separated by commas, e.g. English, Polish.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Drawn as big toggle buttons (Bootstrap's btn-check): easy to hit with a thumb.
+        for name in ("availability", "council_areas"):
+            self.fields[name].widget.attrs["class"] = "btn-check"
+
+    @staticmethod
+    def initial_for(profile: VolunteerProfile) -> dict:
+        return {
+            "availability": profile.availability,
+            "council_areas": list(profile.council_areas.all()),
+            "languages": profile.languages,
+        }
+
+
+class BreakForm(forms.Form):
+    unavailable_until = forms.DateField(
+        widget=DateInput,
+        label="I'm unavailable until",
+        help_text="The day you are back: you are back in matching on that day. At most a year ahead.",
+    )
+    unavailable_reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Reason (optional)",
+        help_text="Seen by coordinators only.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -23,6 +23,7 @@ from operations.core.models import (
     StaffOnlyQuerySet,
     active_membership,
 )
+from volunteers import fitness
 
 
 class Kind(models.TextChoices):
@@ -150,6 +151,12 @@ class VolunteerProfile(models.Model):
     lived_experience = models.ManyToManyField(LivedExperience, blank=True, related_name="profiles")
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True, default="")
     max_caseload = models.PositiveSmallIntegerField(default=2)
+    # Her own break, set by her ("I'm unavailable until"): out of matching on
+    # every day before this date, back on it. A past date means no break; no
+    # job clears it, the fitness rule compares it with today.
+    unavailable_until = models.DateField(null=True, blank=True)
+    # Why, in her words: seen by coordinators and managers only.
+    unavailable_reason = models.CharField(max_length=300, blank=True)
     # Restricted to coordinators and managers.
     preferences = models.TextField(blank=True)
     coordinator_notes = models.TextField(blank=True)
@@ -175,6 +182,11 @@ class VolunteerProfile(models.Model):
     def kind_labels(self) -> list[str]:
         labels = dict(Kind.choices)
         return [labels.get(kind, kind) for kind in self.kinds]
+
+    @property
+    def on_break(self) -> bool:
+        """On her own break today (the rule: ``fitness.on_break``)."""
+        return fitness.on_break(today=timezone.localdate(), unavailable_until=self.unavailable_until)
 
 
 class StatusChange(models.Model):

@@ -18,6 +18,7 @@ def left_volunteers_due(organisation_id: int, cutoff) -> QuerySet[VolunteerProfi
         | ~Q(email="")
         | ~Q(coordinator_notes="")
         | ~Q(preferences="")
+        | ~Q(unavailable_reason="")
         | Exists(has_pvg)
         | Exists(has_reference)
     )
@@ -30,13 +31,15 @@ def anonymise_left_volunteers(profiles: QuerySet[VolunteerProfile]) -> int:
     ids = list(profiles.values_list("pk", flat=True))
     PvgRecord.objects.filter(profile_id__in=ids).delete()
     Reference.objects.filter(profile_id__in=ids).delete()
-    VolunteerProfile.objects.filter(pk__in=ids).update(phone="", email="", coordinator_notes="", preferences="")
+    VolunteerProfile.objects.filter(pk__in=ids).update(
+        phone="", email="", coordinator_notes="", preferences="", unavailable_reason=""
+    )
     return len(ids)
 
 
 RULE = RetentionRule(
     key="left_volunteers",
-    label="Volunteers and PSOs who left (contact details, notes, PVG, references)",
+    label="Volunteers and PSOs who left (contact details, notes, break reason, PVG, references)",
     default_months=24,
     due=left_volunteers_due,
     apply=anonymise_left_volunteers,

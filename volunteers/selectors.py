@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from operations.core.dates import short_date
 from operations.core.links import record_url
 from operations.core.models import Role, active_membership
 from operations.core.months import add_months_clamped
@@ -187,6 +188,8 @@ class FitnessInputs:
     pvg_renewal_due: dt.date | None
     pvg_scheme: str
     training: tuple[TrainingRow, ...] = ()
+    #: Her own break: out of matching before this day (``fitness.on_break``).
+    unavailable_until: dt.date | None = None
 
     def valid_course_ids(self, today: dt.date) -> set[int]:
         return {
@@ -212,6 +215,7 @@ class FitnessInputs:
             supervision_grace_weeks=settings.supervision_grace_weeks,
             caseload=self.caseload,
             max_caseload=self.max_caseload,
+            unavailable_until=self.unavailable_until,
         )
 
     def creche_reasons(self, *, required: set[int], today: dt.date) -> list[fitness.FitnessReason]:
@@ -245,7 +249,7 @@ def fitness_inputs(profiles: QuerySet[VolunteerProfile]) -> dict[int, FitnessInp
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
         .values_list(
             "pk", "user_id", "status", "active_since", "max_caseload", "current_caseload", "last_supervised_on",
-            "pvg__id", "pvg__renewal_due", "pvg__scheme", named=True,
+            "pvg__id", "pvg__renewal_due", "pvg__scheme", "unavailable_until", named=True,
         )
     )  # fmt: skip
     training: dict[int, list[TrainingRow]] = {}
@@ -268,6 +272,7 @@ def fitness_inputs(profiles: QuerySet[VolunteerProfile]) -> dict[int, FitnessInp
             pvg_renewal_due=row.pvg__renewal_due,
             pvg_scheme=row.pvg__scheme or "",
             training=tuple(training.get(row.pk, ())),
+            unavailable_until=row.unavailable_until,
         )
         for row in rows
     }
@@ -312,6 +317,7 @@ def _inputs_of(profile: VolunteerProfile) -> FitnessInputs:
             TrainingRow(record.course_id, record.completed_on, record.expires_on)
             for record in profile.training_records.all()
         ),
+        unavailable_until=profile.unavailable_until,
     )
 
 
@@ -751,6 +757,8 @@ class Compliance:
     disclosure_tasks: list = field(default_factory=list)
     #: Everyone whose checks were looked at, as ``Person`` rows with their fitness.
     profiles: list = field(default_factory=list)
+    #: ``BreakRow``s: people who paused themselves from matching (loaded with ``names``).
+    on_break: list = field(default_factory=list)
 
 
 #: Statuses whose checks must be kept up to date.
@@ -766,7 +774,7 @@ def compliance_for(
     People are ``Person`` rows. Without ``supervisors`` and ``names`` (counts
     on a home page) people's supervisors and names are not loaded."""
     today = today or timezone.localdate()
-    horizon = add_months_clamped(today, 3)
+    horizon = add_months_clamped(today, fitness.RENEW_SOON_MONTHS)
     settings = settings_for(organisation_id)
     courses_kept = course_rows(organisation_id)
     courses = {pk: name for pk, name, _ in courses_kept}
@@ -801,7 +809,37 @@ def compliance_for(
         ]
     else:
         result.disclosure_tasks = list(tasks)  # counted only
+    if names:
+        result.on_break = on_break_for(user, today=today)
     return result
+
+
+class BreakRow(NamedTuple):
+    """A volunteer on a break she set herself, as the compliance report lists it."""
+
+    pk: int
+    name: str
+    back_on: dt.date
+    reason: str
+
+    @property
+    def detail_url(self) -> str:
+        return record_url("volunteers:detail", self.pk)
+
+
+def on_break_for(user, *, today: dt.date) -> list[BreakRow]:
+    """Everyone ``user`` may see who paused herself and is not back yet
+    (``fitness.on_break``), soonest back first."""
+    rows = (
+        VolunteerProfile.objects.visible_to(user)
+        .filter(unavailable_until__gt=today)
+        .order_by("unavailable_until", "pk")
+        .values_list("pk", *(f"user__{name}" for name in _NAME_FIELDS), "unavailable_until", "unavailable_reason")
+    )
+    return [
+        BreakRow(pk, _person_name(first, last, username), back, reason)
+        for pk, first, last, username, back, reason in rows
+    ]
 
 
 def _checked(user) -> QuerySet[VolunteerProfile]:
@@ -842,3 +880,101 @@ def creche_fitness(
     for person in inputs.values():
         reasons[person.user_id] = person.creche_reasons(required=required, today=today)
     return reasons
+
+
+class CheckLine(NamedTuple):
+    """One of a person's own checks in words: "First aid", "expires 3 Mar
+    2027, renew soon"; ``attention`` when she should act (renew soon,
+    expired, missing, overdue)."""
+
+    label: str
+    words: str
+    attention: bool = False
+
+
+@dataclass
+class OwnChecks:
+    """A volunteer's or PSO's own checks as her "My details" page shows them:
+    built from the loaders and rules the profile and compliance pages use
+    (``with_checks``, ``evaluate``, ``fitness.expiry_words``)."""
+
+    pvg: CheckLine
+    training: list[CheckLine]
+    supervision: CheckLine
+    references: CheckLine | None
+
+    @property
+    def lines(self) -> list[CheckLine]:
+        return [self.pvg, *self.training, self.supervision, *([self.references] if self.references else [])]
+
+
+def own_checks(profile: VolunteerProfile, *, today: dt.date | None = None) -> OwnChecks:
+    """Her PVG renewal, each course's latest training with its expiry (and
+    required courses not done), her next supervision and her references.
+    ``profile`` comes from ``access.get_own_profile_for``."""
+    today = today or timezone.localdate()
+    courses = course_rows(profile.organisation_id)
+    (loaded,) = evaluate(
+        with_checks(VolunteerProfile.objects.filter(pk=profile.pk), areas=False).prefetch_related("references"),
+        settings=settings_for(profile.organisation_id),
+        required={pk for pk, _, is_required in courses if is_required},
+        today=today,
+    )
+    return OwnChecks(
+        pvg=_pvg_line(_pvg_of(loaded), today=today),
+        training=_training_lines(loaded, courses, today=today),
+        supervision=_supervision_line(loaded, today=today),
+        references=_references_line(list(loaded.references.all())),
+    )
+
+
+def _attention(words: str) -> bool:
+    return words.endswith("renew soon") or words.startswith("expired")
+
+
+def _pvg_line(pvg: PvgRecord | None, *, today: dt.date) -> CheckLine:
+    if pvg is None:
+        return CheckLine("PVG", "not recorded yet: your coordinator arranges it", attention=True)
+    if pvg.renewal_due is None:
+        return CheckLine("PVG", "renewal date not recorded: ask your coordinator")
+    words = fitness.expiry_words(pvg.renewal_due, today=today, verb="renewal due")
+    return CheckLine("PVG", words, attention=_attention(words))
+
+
+def _training_lines(profile: VolunteerProfile, courses: list, *, today: dt.date) -> list[CheckLine]:
+    """The latest record of each course (records come newest first), then
+    each required course she has not done or whose training expired."""
+    names = {pk: name for pk, name, _ in courses}
+    lines, seen = [], set()
+    for record in profile.training_records.all():
+        if record.course_id in seen:
+            continue
+        seen.add(record.course_id)
+        words = fitness.expiry_words(record.expires_on, today=today)
+        lines.append(CheckLine(names.get(record.course_id, ""), words, attention=_attention(words)))
+    for course_id in sorted(profile.missing_course_ids - seen, key=lambda pk: names[pk]):
+        lines.append(CheckLine(names[course_id], "not done yet: needed before matching", attention=True))
+    return lines
+
+
+def _supervision_line(profile: VolunteerProfile, *, today: dt.date) -> CheckLine:
+    due = profile.next_supervision_on
+    supervisor = profile.supervisor
+    with_whom = f" with {supervisor}" if supervisor else ""
+    if due is None:
+        return CheckLine("Next supervision", "not yet planned")
+    if due < today:
+        return CheckLine(
+            "Next supervision", f"was due {short_date(due)}{with_whom}: ask your supervisor", attention=True
+        )
+    return CheckLine("Next supervision", f"due by {short_date(due)}{with_whom}")
+
+
+def _references_line(references: list) -> CheckLine | None:
+    """Only while some are awaited: once in, they matter to nobody's week."""
+    if not references:
+        return None
+    received = sum(1 for reference in references if reference.received_on is not None)
+    if received == len(references):
+        return CheckLine("References", f"all {received} received")
+    return CheckLine("References", f"{received} of {len(references)} received", attention=True)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import Membership, Organisation, Role, User
+from operations.core.dates import short_date
+from operations.core.models import CouncilArea, Membership, Organisation, Role, User
 from operations.core.months import add_months_clamped
 from volunteers import fitness, signals
 from volunteers.models import (
@@ -194,6 +195,129 @@ def volunteer_update(
     if lived_experience is not None:
         profile.lived_experience.set(lived_experience)
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=profile, summary="Volunteer profile changed")
+    return profile
+
+
+def _require_herself(*, profile: VolunteerProfile, actor: User) -> None:
+    """ "My details" are hers alone: staff change a profile on its edit page."""
+    if profile.user_id != actor.pk:
+        raise PermissionDenied("Only the volunteer herself changes her details here.")
+
+
+def _tidy_languages(text: str) -> str:
+    """ "english,polish , English" -> "english, polish": one separator, no
+    repeats (compared without case), so matching's word split finds each."""
+    kept: dict[str, str] = {}
+    for part in text.split(","):
+        word = " ".join(part.split())
+        if word:
+            kept.setdefault(word.lower(), word)
+    return ", ".join(kept.values())
+
+
+def _cells_in_words(cells: Iterable[str]) -> str:
+    labels = dict(fitness.AVAILABILITY_CHOICES)
+    return ", ".join(labels[cell] for cell in fitness.AVAILABILITY_CELLS if cell in set(cells))
+
+
+@transaction.atomic
+def volunteer_own_details_save(
+    *,
+    profile: VolunteerProfile,
+    actor: User,
+    availability: list[str],
+    council_areas: Sequence[CouncilArea],
+    languages: str,
+) -> VolunteerProfile:
+    """A volunteer or PSO keeps her own week, council areas and languages.
+
+    Matching reads them fresh on every page and proposal, so a change counts
+    at once. The audit entry says which of the three changed (and, for the
+    week, which times in words); languages and areas are not spelt out."""
+    _require_herself(profile=profile, actor=actor)
+    errors = _profile_errors(organisation_id=profile.organisation_id, values={"availability": availability})
+    languages = _tidy_languages(languages or "")
+    if len(languages) > VolunteerProfile._meta.get_field("languages").max_length:
+        errors["languages"] = "Keep the list of languages under 200 characters."
+    if any(not isinstance(area, CouncilArea) for area in council_areas):
+        errors["council_areas"] = "Choose council areas from the list."
+    if errors:
+        raise ValidationError(errors)
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    before_cells, after_cells = set(profile.availability), set(availability)
+    before_areas = set(profile.council_areas.values_list("pk", flat=True))
+    changed = []
+    if before_cells != after_cells:
+        added, removed = _cells_in_words(after_cells - before_cells), _cells_in_words(before_cells - after_cells)
+        said = "; ".join(part for part in (added and f"added {added}", removed and f"removed {removed}") if part)
+        changed.append(f"availability ({said})")
+    if before_areas != {area.pk for area in council_areas}:
+        changed.append("council areas")
+    if languages != profile.languages:
+        changed.append("languages")
+    if not changed:
+        return profile
+    # The grid's order, whatever order the cells came in: the profile page reads it so.
+    profile.availability = [cell for cell in fitness.AVAILABILITY_CELLS if cell in after_cells]
+    profile.languages = languages
+    profile.save(update_fields=["availability", "languages"])
+    profile.council_areas.set(council_areas)
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=profile, summary=f"Own details changed: {', '.join(changed)}")
+    return profile
+
+
+@transaction.atomic
+def volunteer_break_start(
+    *, profile: VolunteerProfile, actor: User, until: dt.date, reason: str = "", today: dt.date | None = None
+) -> VolunteerProfile:
+    """She pauses herself: out of matching (candidates, proposals, confirming
+    a match) until ``until``, the day she is back (``fitness.on_break``).
+    Her coordinators and supervisor are told; the reason is for coordinators
+    only and is never written to the audit log or a message."""
+    _require_herself(profile=profile, actor=actor)
+    today = today or timezone.localdate()
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    errors: dict[str, str] = {}
+    if until is None:
+        errors["unavailable_until"] = "Choose the day you will be back."
+    elif refusal := fitness.break_refusal(today=today, until=until):
+        errors["unavailable_until"] = refusal
+    reason = (reason or "").strip()
+    if len(reason) > VolunteerProfile._meta.get_field("unavailable_reason").max_length:
+        errors["unavailable_reason"] = "Keep the reason under 300 characters."
+    if profile.status == Status.LEFT:
+        errors["unavailable_until"] = "You have left the service: there is no matching to pause."
+    if errors:
+        raise ValidationError(errors)
+    profile.unavailable_until = until
+    profile.unavailable_reason = reason
+    profile.save(update_fields=["unavailable_until", "unavailable_reason"])
+    event = audit_log(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        obj=profile,
+        summary=f"Paused from matching: back on {short_date(until)}",
+    )
+    signals.volunteer_break_changed.send(sender=VolunteerProfile, profile_id=profile.pk, event_id=event.pk)
+    return profile
+
+
+@transaction.atomic
+def volunteer_break_end(*, profile: VolunteerProfile, actor: User, today: dt.date | None = None) -> VolunteerProfile:
+    """She ends her break early: back in matching today; her coordinators
+    and supervisor are told."""
+    _require_herself(profile=profile, actor=actor)
+    today = today or timezone.localdate()
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    if not fitness.on_break(today=today, unavailable_until=profile.unavailable_until):
+        raise ValidationError({"unavailable_until": "You are not on a break."})
+    profile.unavailable_until = None
+    profile.unavailable_reason = ""
+    profile.save(update_fields=["unavailable_until", "unavailable_reason"])
+    event = audit_log(
+        action=AuditAction.CHANGE, actor=actor, obj=profile, summary="Break ended early: back in matching"
+    )
+    signals.volunteer_break_changed.send(sender=VolunteerProfile, profile_id=profile.pk, event_id=event.pk)
     return profile
 
 

@@ -10,3 +10,10 @@ from django.dispatch import Signal
 #: safeguarding app opens a concern about each volunteer, owned by the
 #: supervisor, and it commits with the session, or not at all.
 supervision_concern_noted = Signal()
+
+#: A volunteer or PSO paused herself from matching, or ended her break early
+#: (``profile_id``, and ``event_id``: the audit event that recorded it, so
+#: each occasion is told once). Sent inside the service's transaction: the
+#: notifications app tells her coordinators and supervisor, and the rows
+#: commit with the change, or not at all.
+volunteer_break_changed = Signal()

@@ -12,12 +12,20 @@ from django.views.decorators.http import require_POST
 
 from operations.core import downloads
 from operations.core.access import require_membership, role_required, staff_required
+from operations.core.dates import short_date
 from operations.core.downloads import Column
 from operations.core.forms import apply_service_errors
 from operations.core.models import STAFF_ROLES, Role
 from operations.core.page_panels import panels_for
 from volunteers import fitness, forms, selectors, services
-from volunteers.access import get_disclosure_task_for, get_own_action_for, get_session_for, get_volunteer_for
+from volunteers.access import (
+    find_own_profile_for,
+    get_disclosure_task_for,
+    get_own_action_for,
+    get_own_profile_for,
+    get_session_for,
+    get_volunteer_for,
+)
 from volunteers.models import (
     Status,
     SupervisionAction,
@@ -28,6 +36,8 @@ from volunteers.models import (
 
 staff_or_pso = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
 supervisors = role_required(Role.COORDINATOR, Role.MANAGER, Role.PSO)
+#: "My details" is for the people matched with families; staff use the profile pages.
+matched_people = role_required(Role.VOLUNTEER, Role.PSO)
 
 #: Rows per page of the volunteer list: every row costs render time.
 VOLUNTEER_PAGE_SIZE = 25
@@ -357,3 +367,75 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     services.supervision_action_done(action=action, actor=request.user)
     messages.success(request, "Action marked as done.")
     return redirect("home")
+
+
+def _my_details_page(
+    request: HttpRequest, profile: VolunteerProfile, *, details_form=None, break_form=None
+) -> HttpResponse:
+    details_form = details_form or forms.OwnDetailsForm(initial=forms.OwnDetailsForm.initial_for(profile))
+    # The grid's rows: each weekday with its (checkbox, part of day); the cells come in the grid's order.
+    cells = iter(details_form["availability"])
+    week = [(day, [(next(cells), part) for _, part in fitness.PARTS_OF_DAY]) for _, day in fitness.WEEKDAYS]
+    context = {
+        "profile": profile,
+        "details_form": details_form,
+        "week": week,
+        "break_form": break_form or forms.BreakForm(),
+        "checks": selectors.own_checks(profile),
+    }
+    return render(request, "volunteers/my_details.html", context)
+
+
+@matched_people
+def my_details(request: HttpRequest) -> HttpResponse:
+    """Her own week, areas and languages, her break and her checks."""
+    profile = find_own_profile_for(request.user)
+    if profile is None:
+        # Reached from the top bar before a coordinator has made her record.
+        return render(request, "volunteers/my_details_missing.html")
+    form = forms.OwnDetailsForm(request.POST or None, initial=forms.OwnDetailsForm.initial_for(profile))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_own_details_save(profile=profile, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Your details are saved: matching uses them from now on.")
+            return redirect("volunteers:me")
+    return _my_details_page(request, profile, details_form=form)
+
+
+@matched_people
+@require_POST
+def my_break(request: HttpRequest) -> HttpResponse:
+    profile = get_own_profile_for(request.user)
+    form = forms.BreakForm(request.POST)
+    if form.is_valid():
+        try:
+            profile = services.volunteer_break_start(
+                profile=profile,
+                actor=request.user,
+                until=form.cleaned_data["unavailable_until"],
+                reason=form.cleaned_data["unavailable_reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"You are on a break. Back in matching on {short_date(profile.unavailable_until)}."
+            )
+            return redirect("volunteers:me")
+    return _my_details_page(request, profile, break_form=form)
+
+
+@matched_people
+@require_POST
+def my_break_end(request: HttpRequest) -> HttpResponse:
+    profile = get_own_profile_for(request.user)
+    try:
+        services.volunteer_break_end(profile=profile, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Welcome back: you are in matching again from today.")
+    return redirect("volunteers:me")

@@ -2,8 +2,8 @@
 
 The bar keeps to one row at 1280 px. Coordinators and managers reach some
 twenty pages, so theirs are grouped in menus by section, the same menus for
-both so a page is where a colleague says it is. A PSO's seven fit once
-supervision and groups fold into two small menus; a volunteer's four are
+both so a page is where a colleague says it is. A PSO's eight fit once
+supervision and groups fold into two small menus; a volunteer's five are
 plain links.
 
 A link is shown to the roles whose views open it (the views refuse everyone
@@ -103,10 +103,12 @@ STAFF_BAR: tuple[Menu, ...] = (
 
 PSO_BAR: tuple[Link | Menu, ...] = (
     Link("My families", "matching:match-list", pages=("matching:", "outcomes:assessment-")),
+    # Her own week, areas, languages, break and checks.
+    Link("My details", "volunteers:me", pages=("volunteers:me",)),
     Link("Concerns", "safeguarding:concern-list", pages=("safeguarding:",)),
     Menu(
         "Supervision",
-        pages=("volunteers:",),
+        pages=("volunteers:list", "volunteers:detail", "volunteers:supervision"),
         links=(
             Link("Supervisees", "volunteers:list"),
             Link("Log supervision", "volunteers:supervision-new"),
@@ -129,6 +131,7 @@ VOLUNTEER_BAR: tuple[Link, ...] = (
     Link("My groups", "groups:list", pages=("groups:",)),
     Link("Calendar", "calendar:index", pages=("calendar:",)),
     Link("Expenses", "expenses:mine", pages=("expenses:",)),
+    Link("My details", "volunteers:me", pages=("volunteers:me",)),
 )
 
 BARS: dict[str, tuple[Link | Menu, ...]] = {

@@ -18,6 +18,7 @@ class NotificationsConfig(AppConfig):
         from volunteers.expenses import signals as expenses
         from volunteers.matching.signals import match_confirmed
         from volunteers.safeguarding import signals as safeguarding
+        from volunteers.signals import volunteer_break_changed
 
         parent_contact_changed.connect(receivers.recheck_waiting_messages, dispatch_uid="notifications-recheck")
         safeguarding.concern_raised.connect(receivers.tell_of_concern, dispatch_uid="notifications-concern")
@@ -38,6 +39,7 @@ class NotificationsConfig(AppConfig):
         submission_received.connect(receivers.tell_of_online_submission, dispatch_uid="notifications-online-referral")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")
+        volunteer_break_changed.connect(receivers.tell_of_volunteer_break, dispatch_uid="notifications-volunteer-break")
         place_offered.connect(receivers.tell_parent_of_place, dispatch_uid="notifications-place-offered")
         session_changed.connect(
             receivers.tell_attendees_of_session_change, dispatch_uid="notifications-session-changed"

@@ -613,3 +613,45 @@ def match_confirmed(*, match_id: int) -> None:
         ],
         enqueue=True,
     )
+
+
+def volunteer_break_changed(*, profile_id: int, event_id: int) -> None:
+    """A volunteer or PSO paused herself from matching, or came back early:
+    the organisation's coordinators and her supervisor (if she has one), in
+    the app and by email. Neutral words that name nobody and never her
+    reason (coordinators read it on her record, through the link). Keyed by
+    the audit event, so each occasion is told once."""
+    profile = VolunteerProfile.objects.get(pk=profile_id)
+    supervisors = tuple(
+        SupervisorPairing.objects.filter(volunteer_id=profile_id, ended_on__isnull=True).values_list(
+            "supervisor_id", flat=True
+        )
+    )
+    if profile.on_break:
+        kind = "volunteer_break"
+        subject = "A volunteer is taking a break from matching"
+        body = (
+            f"A volunteer (record {profile.pk}) has paused new matches for a while and is back in matching on "
+            f"{short_date(profile.unavailable_until)}. Their current families are not changed: open the record "
+            "to see more."
+        )
+    else:
+        kind = "volunteer_back"
+        subject = "A volunteer is back in matching"
+        body = f"A volunteer (record {profile.pk}) has ended their break early and is back in matching today."
+    reminders_write(
+        [
+            Due(
+                key=f"volunteer-break:{event_id}",
+                kind=kind,
+                organisation_id=profile.organisation_id,
+                subject=subject,
+                body=body,
+                link=link("volunteers:detail", profile.pk),
+                roles=coordinators(),
+                user_ids=supervisors,
+                about=profile,
+            )
+        ],
+        enqueue=True,
+    )

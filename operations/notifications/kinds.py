@@ -25,6 +25,8 @@ KIND_LABELS: dict[str, str] = {
     "referral_not_contacted": "Referral not contacted in time",
     "match_review_due": "Match review due",
     "match_confirmed": "Match confirmed",
+    "volunteer_break": "Volunteer paused from matching",
+    "volunteer_back": "Volunteer back in matching early",
     "quiet_match": "Match gone quiet",
     "concern_raised": "Concern raised",
     "concern_escalated": "Concern not acknowledged in time",

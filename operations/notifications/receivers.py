@@ -1,6 +1,6 @@
 """What the notifications app does on another app's event (a parent's
 contact details changed, a concern raised, escalated, acknowledged or
-closed, a safety alert raised, a match confirmed, an organisation created,
+closed, a safety alert raised, a match confirmed, a volunteer's own break, an organisation created,
 a group place offered, a session cancelled or moved, a form sent
 through the online referral forms): it calls its own
 code, which holds the rules."""
@@ -41,6 +41,10 @@ def tell_coordinators_of_safety_alert(sender, *, alert, **kwargs) -> None:
 
 def tell_volunteer_of_match(sender, *, match_id: int, **kwargs) -> None:
     due.match_confirmed(match_id=match_id)
+
+
+def tell_of_volunteer_break(sender, *, profile_id: int, event_id: int, **kwargs) -> None:
+    due.volunteer_break_changed(profile_id=profile_id, event_id=event_id)
 
 
 def tell_parent_of_place(sender, *, booking_id: int, session_id: int, **kwargs) -> None:

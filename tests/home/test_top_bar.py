@@ -14,8 +14,10 @@ from operations.home.navigation import Shown, top_bar
 
 #: The bar's pages per role, as the per-app links offered them before the menus (issue 22).
 PAGES_BY_ROLE = {
-    Role.VOLUNTEER: {"matching:match-list", "groups:list", "calendar:index", "expenses:mine"},
+    # "My details" and "Expenses" (issue 23): her own week, break and checks; her claims.
+    Role.VOLUNTEER: {"matching:match-list", "groups:list", "calendar:index", "expenses:mine", "volunteers:me"},
     Role.PSO: {
+        "volunteers:me",
         "volunteers:list",
         "volunteers:supervision-new",
         "matching:match-list",
@@ -71,6 +73,7 @@ def test_staff_get_menus_by_section_and_a_volunteer_plain_links():
     assert labels(Role.COORDINATOR) == sections
     assert labels(Role.PSO) == [
         ("My families", False),
+        ("My details", False),
         ("Concerns", False),
         ("Supervision", True),
         ("Groups", True),
@@ -81,6 +84,7 @@ def test_staff_get_menus_by_section_and_a_volunteer_plain_links():
         ("My groups", False),
         ("Calendar", False),
         ("Expenses", False),
+        ("My details", False),
     ]
 
 
@@ -114,9 +118,9 @@ def test_the_page_is_marked_and_so_is_its_section():
 
 def test_a_lone_link_marks_the_pages_behind_it():
     bar = {entry.label: entry.current for entry in top_bar(role=Role.VOLUNTEER, view_name="matching:match-list")}
-    assert bar == {"My families": "page", "My groups": "", "Calendar": "", "Expenses": ""}
+    assert bar == {"My families": "page", "My groups": "", "Calendar": "", "Expenses": "", "My details": ""}
     bar = {entry.label: entry.current for entry in top_bar(role=Role.VOLUNTEER, view_name="matching:contact-log-new")}
-    assert bar == {"My families": "true", "My groups": "", "Calendar": "", "Expenses": ""}
+    assert bar == {"My families": "true", "My groups": "", "Calendar": "", "Expenses": "", "My details": ""}
 
 
 @pytest.mark.django_db

@@ -47,8 +47,9 @@ QUERIES = {
     "/volunteers/": LIST_QUERIES,
     # 1 session, 2 user, 3 membership, 4 volunteer settings, 5 courses, 6 the
     # people, then the fitness loader: 7 their training and 8 their last
-    # supervision, PVG and caseload; 9 open Disclosure tasks, 10 the bell.
-    "/volunteers/compliance/": 10,
+    # supervision, PVG and caseload; 9 open Disclosure tasks, 10 people on a
+    # break they set themselves, 11 the bell.
+    "/volunteers/compliance/": 11,
     # As the list, without the pager's count: fitness is worked out on every
     # row before paging.
     "/volunteers/?fit=no&status=active": LIST_QUERIES - 1,

@@ -27,7 +27,32 @@ STAFF_OR_PSO = answers(LOGIN, 403, 200, 200, 200, 200)
 OWN_PROFILE = answers(LOGIN, 200, 200, 200, 200, 404)
 STRANGER = answers(LOGIN, 404, 404, 200, 200, 404)
 
+# "My details" (issue 23): a volunteer's and PSO's own page, about herself
+# only (no id to try); coordinators and managers use the profile pages.
+# ``own_profiles`` in the body makes the personas' own profiles first.
+OWN = {"made": "{own_profiles}"}
+OWN_PAGE = answers(LOGIN, 200, 200, 403, 403, 403)
+OWN_POST_ONLY = answers(LOGIN, 405, 405, 403, 403, 403)
+
 PAGES: dict[str, list[Case]] = {
+    "volunteers:me": [
+        Case(OWN_PAGE, data=OWN),
+        Case(OWN_PAGE, note="without a profile yet: a page saying so"),
+        Case(OWN_PAGE, method="POST", data={**OWN, "availability": "someday"}, note="re-shown with field errors"),
+    ],
+    "volunteers:me-break": [
+        Case(OWN_POST_ONLY, data=OWN),
+        Case(OWN_PAGE, method="POST", data={**OWN, "unavailable_until": ""}, note="re-shown with field errors"),
+    ],
+    "volunteers:me-break-end": [
+        Case(OWN_POST_ONLY, data=OWN),
+        Case(
+            answers(LOGIN, REDIRECT, REDIRECT, 403, 403, 403),
+            method="POST",
+            data=OWN,
+            note="not on a break: back to the page with a message",
+        ),
+    ],
     "volunteers:list": [Case(STAFF_OR_PSO, note="a PSO's list holds their supervisees")],
     "volunteers:create": [Case(STAFF)],
     "volunteers:compliance": [Case(STAFF)],
@@ -97,6 +122,10 @@ API_OWN_PROFILE = answers(401, 200, 200, 200, 200, 404)
 API_STRANGER = answers(401, 404, 404, 200, 200, 404)
 
 API: dict[str, list[Case]] = {
+    "GET /api/v1/volunteers/me/": [Case(answers(401, 200, 200, 403, 403, 403), data=OWN)],
+    "PATCH /api/v1/volunteers/me/": [
+        Case(answers(401, 400, 400, 403, 403, 403), data={**OWN, "availability": ["someday"]}),
+    ],
     "GET /api/v1/volunteers/": [Case(API_MEMBERS, note="each sees only the profiles visible_to them")],
     "POST /api/v1/volunteers/": [Case(API_STAFF_BAD_INPUT, data={})],
     "GET /api/v1/volunteers/{id}/": [

@@ -218,6 +218,9 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
         world.organisation, user=world.users["volunteer"], supervisor=world.users["pso"]
     ),
     "stranger_profile": _stranger_profile,
+    # "My details" (issue 23) has no id in its address: naming this in a
+    # row's body makes the persona volunteer's and PSO's own profiles.
+    "own_profiles": lambda world: (made(world, "volunteer_profile"), made(world, "pso_profile")) and "",
     "other_volunteer_profile": lambda world: _profile(
         world.other_organisation, supervisor=world.users["other_coordinator"]
     ),
