@@ -7,6 +7,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from operations.core import record_names
 from operations.core.audit import AuditAction
@@ -44,6 +46,20 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for field, messages in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+#: The header the phone's offline queue (volunteers/matching/static/matching/phone.js) sends its forms with.
+PHONE_QUEUE_HEADER = "X-Phone-Queue"
+
+
+def saved_answer(request: HttpRequest, url: str) -> HttpResponse:
+    """The answer to a form that was saved: the page it leads to (``url``), or,
+    when the phone's queue sent it, 204 No Content. The queue then never takes
+    a redirect for "saved": a redirect it gets is the sign-in page (signed out
+    while the phone was away), and what she typed is kept until she signs in."""
+    if request.headers.get(PHONE_QUEUE_HEADER) == "1":
+        return HttpResponse(status=204)
+    return redirect(url)
 
 
 def row_helper(form: forms.BaseForm, *, column: str, columns: dict[str, str] | None = None) -> FormHelper:

@@ -57,6 +57,9 @@ def open_the_log_form_and_lose_the_signal(page: Page, live_server, match: Match)
 def fill_the_log(page: Page, note: str) -> None:
     page.get_by_label("How long (minutes)").fill("50")
     page.get_by_role("radio", name="Home visit").check()
+    # The note is folded under "More" (with topics and signposting) until opened.
+    if not page.get_by_label("Short note").is_visible():
+        page.get_by_text("More: topics, signposting, note").click()
     page.get_by_label("Short note").fill(note)
     page.get_by_role("button", name="Save").click()
 
@@ -173,11 +176,16 @@ def test_signing_out_warns_of_what_is_not_sent_and_then_clears_the_phone(demo, n
         dialog.dismiss() if len(warnings) == 1 else dialog.accept()
 
     def sign_out() -> None:
-        if not phone.get_by_role("button", name="Sign out").is_visible():
+        button = phone.get_by_role("button", name="Sign out")
+        # The menus open with Bootstrap's script, which a busy phone may still be reading: try again.
+        for _ in range(5):
+            if button.is_visible():
+                break
             if not phone.get_by_role("button", name="Kirsty").is_visible():
                 phone.get_by_role("button", name="Show navigation").click()
             phone.get_by_role("button", name="Kirsty").click()
-        phone.get_by_role("button", name="Sign out").click()
+            phone.wait_for_timeout(500)
+        button.click()
 
     phone.on("dialog", answer)
     sign_out()

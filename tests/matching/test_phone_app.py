@@ -126,3 +126,26 @@ def test_the_volunteers_pages_are_light_on_a_slow_network(volunteer_client, matc
         response = volunteer_client.get(url, HTTP_ACCEPT_ENCODING="gzip")
         assert response["Content-Encoding"] == "gzip", url
         assert b"chart" not in gzip.decompress(response.content).lower(), url
+
+
+def _log(when: dt.date) -> dict:
+    return {"contact_date": when.isoformat(), "duration_minutes": "30", "mode": "phone", "note": "Talked about sleep"}
+
+
+def test_a_log_sent_by_the_phone_is_answered_204_so_only_a_sign_in_redirects(volunteer_client, match) -> None:
+    url = reverse("matching:contact-log-new", args=[match.pk])
+    answer = volunteer_client.post(url, _log(timezone.localdate()), headers={"X-Phone-Queue": "1"})
+    assert answer.status_code == 204
+    assert match.contact_logs.count() == 1
+    # The same form from a plain browser (no script) still lands on the family's page.
+    answer = volunteer_client.post(url, _log(timezone.localdate()))
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{match.get_absolute_url()}?logged=1"
+
+
+def test_signed_out_the_phone_gets_the_sign_in_redirect_and_nothing_is_written(client, match) -> None:
+    url = reverse("matching:contact-log-new", args=[match.pk])
+    answer = client.post(url, _log(timezone.localdate()), headers={"X-Phone-Queue": "1"})
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("login"))
+    assert match.contact_logs.count() == 0

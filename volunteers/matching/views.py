@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from operations.core.access import get_service_for, require_membership, staff_required
 from operations.core.confirm import Confirmation, confirm_page
 from operations.core.dates import weekday_date
-from operations.core.forms import apply_service_errors
+from operations.core.forms import apply_service_errors, saved_answer
 from operations.core.models import STAFF_ROLES, Service
 from referrals.contact import contact_permissions, safe_contact_summary
 from referrals.eligibility import outside_eligibility
@@ -284,7 +284,7 @@ def contact_log_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Contact logged. Thank you.")
-            return redirect(f"{match.get_absolute_url()}?logged=1")
+            return saved_answer(request, f"{match.get_absolute_url()}?logged=1")
     status = 400 if request.method == "POST" else 200
     return render(request, "matching/contact_log_form.html", {"form": form, "match": match}, status=status)
 
@@ -299,7 +299,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Visit planned.")
-            return redirect(match.get_absolute_url())
+            return saved_answer(request, match.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from operations.core.access import require_membership
-from operations.core.forms import apply_service_errors
+from operations.core.forms import apply_service_errors, saved_answer
 from volunteers.matching import selectors as matching_selectors
 from volunteers.matching.access import get_match_for
 from volunteers.matching.models import Match
@@ -60,7 +60,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 config = services.settings_for(membership.organisation_id)
                 messages.warning(request, f"If anyone is still in danger, call {config.emergency_number} now.")
             # The phone's draft of this form is cleared by the page it lands on.
-            return redirect(f"{reverse('safeguarding:concern-mine')}?sent={match.pk if match else 0}")
+            return saved_answer(request, f"{reverse('safeguarding:concern-mine')}?sent={match.pk if match else 0}")
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,

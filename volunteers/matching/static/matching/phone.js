@@ -160,8 +160,10 @@
     var body = new FormData();
     fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
     body.append("csrfmiddlewaretoken", token);
-    // A redirect is the form's "saved": not followed, so the page it leads to keeps its message.
-    return timed(url, { method: "POST", body: body, redirect: "manual" });
+    // Sent with X-Phone-Queue, a saved form answers 204 (operations/core/forms.py saved_answer), so
+    // a redirect here is never "saved": it is the sign-in page. Not followed, so the page the form
+    // leads to keeps its message.
+    return timed(url, { method: "POST", body: body, redirect: "manual", headers: { "X-Phone-Queue": "1" } });
   }
   // Sends one waiting item: resolves "sent", "refused", "sign-in" or "later".
   function sendItem(item) {
@@ -177,7 +179,8 @@
         var input = parse(html).querySelector("input[name=csrfmiddlewaretoken]");
         if (!input) { return "later"; }
         return post(item.url, item.fields, input.value).then(function (answer) {
-          if (answer.type === "opaqueredirect" || (answer.status >= 300 && answer.status < 400)) { return "sent"; }
+          if (answer.status === 204) { return "sent"; }
+          if (answer.type === "opaqueredirect" || (answer.status >= 300 && answer.status < 400)) { return "sign-in"; }
           if (answer.status === 400) {
             return answer.text().then(function (body) { item.reasons = reasonsIn(parse(body)); return "refused"; });
           }
@@ -300,7 +303,7 @@
       var url = form.getAttribute("action") || window.location.pathname + window.location.search;
       var token = form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
       post(url, fieldsOf(form), token).then(function (answer) {
-        if (answer.type === "opaqueredirect") {
+        if (answer.status === 204) {
           window.location.assign(form.getAttribute("data-done-url"));
         } else if (answer.status === 400) {
           // Field errors, nothing written: the server's own page shows them beside the fields.
