@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.dates import short_date
+from operations.dashboard.expenses import expense_totals
+from operations.dashboard.period import Filters
 from operations.groups.models import SessionExpenseClaim, SessionStatus
 from tests.expenses.conftest import mileage, posted
 from tests.expenses.test_api import CLAIMS, api
@@ -59,7 +61,7 @@ def nothing_written() -> bool:
 
 
 def test_she_claims_for_her_session_on_the_page_and_everyone_reads_it(
-    volunteer, volunteer_client, coordinator, coordinator_client, her_group, session, session_words, log
+    volunteer, volunteer_client, coordinator, coordinator_client, manager, her_group, session, session_words, log
 ) -> None:
     form = volunteer_client.get(reverse("expenses:claim-new"))
     assert "What is this for?" in form.text
@@ -83,6 +85,11 @@ def test_she_claims_for_her_session_on_the_page_and_everyone_reads_it(
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert rows[0][-1] == "For"
     assert rows[1][-1] == f"#{claim.pk} {session_words}"
+
+    # The dashboard counts the approved claim under the group's service.
+    period = Filters(date_from=session.date - dt.timedelta(days=1), date_to=timezone.localdate(), service=None)
+    by_service = {row.label: row.mileage for row in expense_totals(manager, period).by_service}
+    assert by_service == {her_group.service.name: "£1.80"}
 
 
 def test_she_changes_a_queried_session_claim_into_a_contact_claim(
