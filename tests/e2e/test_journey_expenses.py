@@ -104,7 +104,7 @@ def test_a_volunteer_claims_on_her_phone_and_her_coordinator_pays(
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download for the finance system (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers"]
+    assert rows[0] == ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers", "For"]
     theirs = next(row for row in rows if row[0] == claimant.get_full_name())
     assert {str(cost.pk), str(mileage.pk)} <= set(theirs[4].split("; "))
     assert rows[-1][0] == "Total"
