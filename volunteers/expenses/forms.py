@@ -87,7 +87,7 @@ class ClaimForm(forms.Form):
         for name, target in targets.targets().items():
             groups.append((target.label, [(f"{name}:{pk}", words) for pk, words in target.options(user)]))
         groups = [(label, options) for label, options in groups if options]
-        self.has_logs = bool(groups)
+        self.has_choices = bool(groups)
         self.fields["for_what"].choices = [("", "Choose a contact or a session")] + groups
         categories = ExpenseCategory.objects.filter(organisation_id=config.organisation_id, is_active=True)
         self.fields["category"].choices = [("", "Choose one")] + [(c.pk, c.name) for c in categories]
