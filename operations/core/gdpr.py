@@ -54,6 +54,9 @@ NOT_PERSONAL: dict[str, str] = {
         "A volunteer's claim for her own costs (miles, a fare, a receipt): it points at the contact it was for, "
         "a link emptied when that log is erased, and holds nothing about the parent"
     ),
+    "groups.SessionExpenseClaim": (
+        "Which group session a volunteer's expense claim was for: a claim and a session, nothing about a parent"
+    ),
 }
 
 

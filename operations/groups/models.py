@@ -489,3 +489,18 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed #{self.pk}"
+
+
+class SessionExpenseClaim(models.Model):
+    """A volunteer's expense claim made for a group session she helped at.
+    Kept here, pointing down at the claim, because volunteers/ never imports
+    groups (``operations.groups.expense_targets`` offers the sessions to
+    the claim form). A session deleted takes the link with it; the claim,
+    a record of money, stays and reads "No longer on record"."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    claim = models.OneToOneField("expenses.ExpenseClaim", on_delete=models.CASCADE, related_name="group_session_link")
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="expense_claims")
+
+    def __str__(self) -> str:
+        return f"Expense claim {self.claim_id} for session {self.session_id}"

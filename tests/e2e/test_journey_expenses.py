@@ -52,7 +52,7 @@ def test_a_volunteer_claims_on_her_phone_and_her_coordinator_pays(
     # Mileage: the cost fields are hidden once "Mileage" is ticked (CSS only).
     phone.get_by_label("Mileage").check()
     expect(phone.get_by_label("Amount (£)")).to_be_hidden()
-    phone.get_by_label("For which contact?").select_option(index=1)
+    phone.get_by_label("What is this for?").select_option(index=1)
     phone.get_by_label("Miles").fill("9.5")
     phone.get_by_label("From (optional)").fill("Home")
     phone.get_by_label("To (optional)").fill("Denholm")
@@ -64,7 +64,7 @@ def test_a_volunteer_claims_on_her_phone_and_her_coordinator_pays(
     phone.get_by_role("link", name="Claim expenses").click()
     phone.get_by_label("Out-of-pocket cost").check()
     expect(phone.get_by_label("Miles")).to_be_hidden()
-    phone.get_by_label("For which contact?").select_option(index=1)
+    phone.get_by_label("What is this for?").select_option(index=1)
     phone.get_by_label("What was it for?").select_option(label="Parking")
     phone.get_by_label("Amount (£)").fill("3.20")
     phone.get_by_label("Photo of the receipt").set_input_files(str(receipt_photo))
@@ -104,7 +104,7 @@ def test_a_volunteer_claims_on_her_phone_and_her_coordinator_pays(
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download for the finance system (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers"]
+    assert rows[0] == ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers", "For"]
     theirs = next(row for row in rows if row[0] == claimant.get_full_name())
     assert {str(cost.pk), str(mileage.pk)} <= set(theirs[4].split("; "))
     assert rows[-1][0] == "Total"

@@ -57,3 +57,13 @@ def mileage(log, **extra) -> dict:
 
 def cost(log, category, **extra) -> dict:
     return {"kind": "out_of_pocket", "contact_log": log.pk, "category": category.pk, "amount": "4.20"} | extra
+
+
+def posted(data: dict) -> dict:
+    """The claim form's answers for the service's ``data``: what the claim is
+    for is one choice, ``for_what`` ("contact_log:12", "group_session:5")."""
+    answers = dict(data)
+    for name in ("contact_log", "group_session"):
+        if name in answers:
+            answers["for_what"] = f"{name}:{answers.pop(name)}"
+    return answers

@@ -15,8 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from operations.core.dates import short_date
 from operations.core.models import Role
-from tests.expenses.conftest import cost, mileage, photo
+from tests.expenses.conftest import cost, mileage, photo, posted
 from tests.factories import ContactLogFactory, MatchFactory, VolunteerProfileFactory, member
 from volunteers.expenses import services
 from volunteers.expenses.models import ClaimStatus, ExpenseCategory, ExpenseClaim, PayeeReference
@@ -34,9 +35,9 @@ def test_she_claims_mileage_and_a_cost_with_a_photo_and_sees_them(volunteer_clie
     assert page.status_code == 200
     assert "Paid at 45p a mile." in page.text
 
-    sent = volunteer_client.post(reverse("expenses:claim-new"), mileage(log))
+    sent = volunteer_client.post(reverse("expenses:claim-new"), posted(mileage(log)))
     assert sent.status_code == 302
-    sent = volunteer_client.post(reverse("expenses:claim-new"), cost(log, parking) | {"receipt": photo()})
+    sent = volunteer_client.post(reverse("expenses:claim-new"), posted(cost(log, parking)) | {"receipt": photo()})
     assert sent.status_code == 302
 
     mine = volunteer_client.get(reverse("expenses:mine"))
@@ -50,10 +51,10 @@ def test_she_claims_mileage_and_a_cost_with_a_photo_and_sees_them(volunteer_clie
 
 def test_a_bad_receipt_is_a_field_error_and_nothing_is_written(volunteer_client, log, parking) -> None:
     not_a_photo = SimpleUploadedFile("receipt.jpg", b"<html>not a photo</html>", content_type="image/jpeg")
-    page = volunteer_client.post(reverse("expenses:claim-new"), cost(log, parking) | {"receipt": not_a_photo})
+    page = volunteer_client.post(reverse("expenses:claim-new"), posted(cost(log, parking)) | {"receipt": not_a_photo})
     assert page.status_code == 400
     assert "Send a photo of the receipt (JPEG, PNG or WebP)." in page.text
-    page = volunteer_client.post(reverse("expenses:claim-new"), {"kind": "mileage", "contact_log": "abc"})
+    page = volunteer_client.post(reverse("expenses:claim-new"), {"kind": "mileage", "for_what": "abc"})
     assert page.status_code == 400
     assert not ExpenseClaim.objects.exists()
 
@@ -96,10 +97,11 @@ def test_the_coordinator_approves_batches_downloads_and_marks_paid(volunteer, co
     assert download["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     name = volunteer.get_full_name()
+    visit = f"Home visit, {short_date(log.contact_date)}"
     assert rows == [
-        ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers"],
-        [name, "'=SUP-0042", "2", "9.83", f"{first.pk}; {second.pk}"],
-        ["Total", "", "2", "9.83", ""],
+        ["Name", "Payee reference", "Claims", "Total (GBP)", "Claim numbers", "For"],
+        [name, "'=SUP-0042", "2", "9.83", f"{first.pk}; {second.pk}", f"#{first.pk} {visit}; #{second.pk} {visit}"],
+        ["Total", "", "2", "9.83", "", ""],
     ]
 
     paid = coordinator_client.post(reverse("expenses:batch-paid", args=[batch.pk]), {"paid_on": "2020-01-01"})
@@ -132,7 +134,7 @@ def test_the_queried_volunteer_reads_the_question_and_sends_again(
     detail = volunteer_client.get(reverse("expenses:claim-detail", args=[claim.pk]))
     assert "Which route did you take?" in detail.text
     assert "Answer and send again" in detail.text
-    edit = volunteer_client.post(reverse("expenses:claim-edit", args=[claim.pk]), mileage(log, miles="11"))
+    edit = volunteer_client.post(reverse("expenses:claim-edit", args=[claim.pk]), posted(mileage(log, miles="11")))
     assert edit.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.amount_pence) == (ClaimStatus.SUBMITTED, 495)

@@ -18,6 +18,13 @@ from tests.factories.core import (
     member,
 )
 from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
+from tests.factories.expenses import (
+    ExpenseCategoryFactory,
+    ExpenseClaimFactory,
+    ExpenseSettingsFactory,
+    PayeeReferenceFactory,
+    PaymentBatchFactory,
+)
 from tests.factories.groups import (
     BookingChildFactory,
     BookingFactory,
@@ -26,6 +33,7 @@ from tests.factories.groups import (
     GroupSessionFactory,
     GroupSettingsFactory,
     HeadCountFactory,
+    SessionExpenseClaimFactory,
 )
 from tests.factories.matching import (
     ConflictOfInterestFactory,
@@ -90,6 +98,12 @@ __all__ = [
     "ConflictOfInterestFactory",
     "ContactLogFactory",
     "CouncilAreaFactory",
+    "ExpenseCategoryFactory",
+    "ExpenseClaimFactory",
+    "ExpenseSettingsFactory",
+    "PayeeReferenceFactory",
+    "PaymentBatchFactory",
+    "SessionExpenseClaimFactory",
     "CourseFactory",
     "DirectoryEntryFactory",
     "DisclosureTaskFactory",

@@ -19,8 +19,10 @@ from operations.groups.models import (
     GroupSession,
     GroupSettings,
     HeadCount,
+    SessionExpenseClaim,
 )
 from tests.factories.core import OrganisationFactory, ServiceFactory, UserFactory
+from tests.factories.expenses import ExpenseClaimFactory
 
 
 class GroupSettingsFactory(factory.django.DjangoModelFactory):
@@ -131,3 +133,15 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory, active_organisation=factory.SelfAttribute("..organisation"))
+
+
+class SessionExpenseClaimFactory(factory.django.DjangoModelFactory):
+    """A claim's link to a session of its organisation (the claim service makes
+    real ones, checking the session is the claimant's)."""
+
+    class Meta:
+        model = SessionExpenseClaim
+
+    session = factory.SubFactory(GroupSessionFactory)
+    organisation = factory.SelfAttribute("session.organisation")
+    claim = factory.SubFactory(ExpenseClaimFactory, organisation=factory.SelfAttribute("..organisation"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from volunteers.expenses import targets
 from volunteers.expenses.models import ExpenseClaim, PaymentBatch
 
 
@@ -13,7 +14,13 @@ def get_claim_for(user, pk: int) -> ExpenseClaim:
     volunteer or PSO: only her own."""
     return get_object_or_404(
         ExpenseClaim.objects.visible_to(user).select_related(
-            "volunteer__user", "category", "contact_log__match__parent", "service", "decided_by", "batch"
+            "volunteer__user",
+            "category",
+            "contact_log__match__parent",
+            "service",
+            "decided_by",
+            "batch",
+            *targets.related_paths(),
         ),
         pk=pk,
     )

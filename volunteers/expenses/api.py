@@ -22,9 +22,22 @@ from rest_framework.response import Response
 from operations.core.api import ScopedViewSetMixin
 from operations.core.api_fields import ModelSerializer, Serializer
 from operations.core.permissions import IsMember, IsStaffRole
-from volunteers.expenses import receipts, selectors, services
+from volunteers.expenses import receipts, selectors, services, targets
 from volunteers.expenses.models import ClaimStatus, ExpenseClaim, Kind, PaymentBatch
 from volunteers.matching.api import pattern_choice
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class LinkedIdField(serializers.Field):
+    """The id of the plug-in's record a claim is for (``volunteers.expenses.targets``), or null."""
+
+    def __init__(self, target_name: str, **kwargs) -> None:
+        self.target_name = target_name
+        super().__init__(source="*", allow_null=True, **kwargs)
+
+    def to_representation(self, claim: ExpenseClaim) -> int | None:
+        linked = targets.targets()[self.target_name].linked(claim)
+        return linked[0] if linked else None
 
 
 class ClaimSerializer(ModelSerializer):
@@ -32,6 +45,11 @@ class ClaimSerializer(ModelSerializer):
     status = pattern_choice(ClaimStatus.choices, read_only=True)
     status_words = serializers.CharField(source="get_status_display", read_only=True)
     what = serializers.CharField(source="what_words", read_only=True)
+    for_what = serializers.CharField(
+        source="for_words",
+        read_only=True,
+        help_text='In words: "Home visit, 2 Mar 2027" or "Bumps and Babies, 3 Mar 2027".',
+    )
     amount = serializers.SerializerMethodField()
     category = serializers.CharField(source="category.name", read_only=True, default=None)
     volunteer_name = serializers.SerializerMethodField()
@@ -45,6 +63,7 @@ class ClaimSerializer(ModelSerializer):
             "status",
             "status_words",
             "what",
+            "for_what",
             "volunteer",
             "volunteer_name",
             "contact_log",
@@ -67,6 +86,13 @@ class ClaimSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_fields(self):
+        # Each plug-in's id (``group_session``) beside ``contact_log``: null when not claimed against one.
+        fields = super().get_fields()
+        for name in targets.targets():
+            fields[name] = LinkedIdField(name, read_only=True)
+        return fields
+
     def get_amount(self, claim: ExpenseClaim) -> str:
         """In pounds, as a decimal string: "5.63"."""
         return f"{claim.amount_pence / 100:.2f}"
@@ -81,10 +107,14 @@ class ClaimSerializer(ModelSerializer):
 
 class ClaimCreateSerializer(Serializer):
     """A claim: mileage (``miles``) or an out-of-pocket cost (``amount`` in
-    pounds, ``category`` id, ``receipt`` photo sent as multipart form data)."""
+    pounds, ``category`` id, ``receipt`` photo sent as multipart form data),
+    for one of the caller's contact logs (``contact_log``) or one of her
+    group sessions (``group_session``), exactly one."""
 
     kind = pattern_choice(Kind.choices)
-    contact_log = serializers.IntegerField(help_text="One of the caller's own contact logs.")
+    contact_log = serializers.IntegerField(
+        required=False, allow_null=True, help_text="One of the caller's own contact logs."
+    )
     miles = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True)
     from_place = serializers.CharField(max_length=100, required=False, allow_blank=True)
     to_place = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -93,6 +123,17 @@ class ClaimCreateSerializer(Serializer):
     spent_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
     receipt = serializers.FileField(required=False, allow_null=True)
+
+    def get_fields(self):
+        # What a plug-in offers to claim against (``group_session``), instead of ``contact_log``.
+        fields = super().get_fields()
+        for name, target in targets.targets().items():
+            fields[name] = serializers.IntegerField(
+                required=False,
+                allow_null=True,
+                help_text=f"Instead of contact_log: one of the caller's {target.label.lower()}.",
+            )
+        return fields
 
 
 class QuestionSerializer(Serializer):
@@ -120,7 +161,7 @@ class ClaimViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def shape(self, queryset):
-        return queryset.select_related("volunteer__user", "category")
+        return queryset.select_related(*selectors.ROW, *targets.related_paths())
 
     def _answer(self, claim: ExpenseClaim, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=claim.pk)

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from operations.core.dates import short_date
+from volunteers.expenses import targets
 from volunteers.expenses.models import ExpenseCategory, ExpenseClaim, ExpenseSettings, Kind, pounds
 from volunteers.expenses.services import NOTE_MAX_LENGTH, own_contact_logs
 from volunteers.matching.forms import DateInput
@@ -26,14 +27,18 @@ def _first_name(log) -> str:
     return parent.preferred_name or parent.first_name
 
 
+#: The claim field of a contact log, beside the plug-ins' (``targets``): ``for_what`` is "contact_log:12".
+CONTACT = "contact_log"
+
+
 class ClaimForm(forms.Form):
-    """Phone-first: what for (mileage or a cost), which contact, then the
-    miles or the amount and the receipt photo. The page shows the mileage
-    fields or the cost fields as the first answer says (app JS); without
-    JS both show and the service keeps what the kind needs."""
+    """Phone-first: what for (mileage or a cost), which contact or group
+    session, then the miles or the amount and the receipt photo. The page
+    shows the mileage fields or the cost fields as the first answer says
+    (CSS); without it both show and the service keeps what the kind needs."""
 
     kind = forms.ChoiceField(label="What are you claiming?", choices=Kind.choices, widget=forms.RadioSelect)
-    contact_log = forms.TypedChoiceField(label="For which contact?", coerce=int)
+    for_what = forms.ChoiceField(label="What is this for?")
     miles = forms.DecimalField(label="Miles", required=False, min_value=Decimal("0.1"), max_digits=5, decimal_places=1)
     from_place = forms.CharField(label="From (optional)", max_length=100, required=False)
     to_place = forms.CharField(label="To (optional)", max_length=100, required=False)
@@ -52,10 +57,11 @@ class ClaimForm(forms.Form):
     )
 
     def __init__(self, *args, user, config: ExpenseSettings, claim: ExpenseClaim | None = None, **kwargs) -> None:
-        if claim is not None and not kwargs.get("data") and not args:
+        # The page passes ``request.POST or None``: a GET's form is (None, None), and starts from the claim.
+        if claim is not None and not kwargs.get("data") and not any(args):
             kwargs["initial"] = {
                 "kind": claim.kind,
-                "contact_log": claim.contact_log_id,
+                "for_what": _chosen(claim),
                 "miles": claim.miles,
                 "from_place": claim.from_place,
                 "to_place": claim.to_place,
@@ -66,10 +72,23 @@ class ClaimForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         logs = list(own_contact_logs(user).order_by("-contact_date", "-pk")[:30])
-        self.has_logs = bool(logs)
-        self.fields["contact_log"].choices = [("", "Choose a contact")] + [
-            (log.pk, f"{short_date(log.contact_date)} · {_first_name(log)} · {log.get_mode_display()}") for log in logs
+        groups = [
+            (
+                "Contacts with families",
+                [
+                    (
+                        f"{CONTACT}:{log.pk}",
+                        f"{short_date(log.contact_date)} · {_first_name(log)} · {log.get_mode_display()}",
+                    )
+                    for log in logs
+                ],
+            )
         ]
+        for name, target in targets.targets().items():
+            groups.append((target.label, [(f"{name}:{pk}", words) for pk, words in target.options(user)]))
+        groups = [(label, options) for label, options in groups if options]
+        self.has_choices = bool(groups)
+        self.fields["for_what"].choices = [("", "Choose a contact or a session")] + groups
         categories = ExpenseCategory.objects.filter(organisation_id=config.organisation_id, is_active=True)
         self.fields["category"].choices = [("", "Choose one")] + [(c.pk, c.name) for c in categories]
         self.fields["miles"].help_text = f"Paid at {config.rate_words}."
@@ -82,10 +101,36 @@ class ClaimForm(forms.Form):
             self.fields["receipt"].help_text = "A new photo replaces the one you sent; leave empty to keep it."
         self.helper = _no_form_tag(self)
 
+    def clean(self):
+        """The service's field of the choice: ``contact_log`` or a plug-in's (``group_session``) with its id."""
+        cleaned = super().clean()
+        chosen = cleaned.pop("for_what", "")
+        if chosen:
+            name, _, pk = chosen.partition(":")
+            cleaned[name] = int(pk)
+        return cleaned
+
+    def add_error(self, field, error):
+        # The service names what the claim is for by its own field; here it is one choice.
+        if field == CONTACT or field in targets.targets():
+            field = "for_what"
+        super().add_error(field, error)
+
     def clean_receipt(self):
         # A ClearableFileInput's "clear" box is not offered: False would mean "remove".
         receipt = self.cleaned_data.get("receipt")
         return receipt or None
+
+
+def _chosen(claim: ExpenseClaim) -> str | None:
+    """The ``for_what`` value of what a claim is for now, when it is still on record."""
+    if claim.contact_log_id:
+        return f"{CONTACT}:{claim.contact_log_id}"
+    for name, target in targets.targets().items():
+        linked = target.linked(claim)
+        if linked is not None:
+            return f"{name}:{linked[0]}"
+    return None
 
 
 class DecisionForm(forms.Form):

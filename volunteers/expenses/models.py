@@ -169,8 +169,10 @@ class ExpenseClaim(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.PROTECT, related_name="expense_claims")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    #: The contact it was spent for. Kept empty if that log is erased: the
-    #: claim is a record of money paid, and holds nothing of the family.
+    #: The contact it was spent for, unless it was for something a plug-in
+    #: offers (a group session: ``volunteers.expenses.targets``). Kept empty if
+    #: that log is erased: the claim is a record of money paid, and holds
+    #: nothing of the family.
     contact_log = models.ForeignKey(
         ContactLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="expense_claims"
     )
@@ -249,6 +251,14 @@ class ExpenseClaim(models.Model):
             miles = f"{self.miles.normalize():f}" if self.miles is not None else ""
             return f"{miles} miles" + (f" ({route})" if route else "")
         return self.category.name if self.category_id else self.get_kind_display()
+
+    @property
+    def for_words(self) -> str:
+        """What it was for, without naming the family: "Home visit, 2 Mar 2027"
+        or "Bumps and Babies, 3 Mar 2027" (a group session, through its plug-in)."""
+        from volunteers.expenses.targets import for_words
+
+        return for_words(self)
 
     @property
     def is_editable(self) -> bool:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from volunteers.expenses import targets
 from volunteers.expenses.models import ClaimStatus, ExpenseClaim, PaymentBatch
+
+#: What a row of a list shows: who, what, and what it was for (``ExpenseClaim.for_words``).
+ROW = ("volunteer__user", "category", "service", "contact_log")
 
 
 def claims_for(user) -> QuerySet[ExpenseClaim]:
     """Every claim ``user`` may see, with what a row shows."""
-    return ExpenseClaim.objects.visible_to(user).select_related("volunteer__user", "category", "service")
+    return ExpenseClaim.objects.visible_to(user).select_related(*ROW, *targets.related_paths())
 
 
 def own_claims(user) -> QuerySet[ExpenseClaim]:
@@ -31,11 +35,11 @@ def batches_for(user) -> QuerySet[PaymentBatch]:
 
 def batch_payees(batch: PaymentBatch) -> list[dict]:
     """One row per person paid in ``batch``: her name, her finance reference
-    (if any), how many claims, their total and their numbers."""
+    (if any), how many claims, their total, their numbers and what each was for."""
     rows: dict[int, dict] = {}
     claims = (
         ExpenseClaim.objects.filter(batch=batch)
-        .select_related("volunteer__user", "volunteer__payee_reference")
+        .select_related("volunteer__user", "volunteer__payee_reference", "contact_log", *targets.related_paths())
         .order_by("volunteer__user__last_name", "volunteer__user__first_name", "volunteer_id", "pk")
     )
     for claim in claims:
@@ -46,9 +50,11 @@ def batch_payees(batch: PaymentBatch) -> list[dict]:
                 "name": volunteer.user.get_full_name() or volunteer.user.get_username(),
                 "reference": getattr(getattr(volunteer, "payee_reference", None), "reference", ""),
                 "claims": [],
+                "for_what": [],
                 "total_pence": 0,
             },
         )
         row["claims"].append(claim.pk)
+        row["for_what"].append(f"#{claim.pk} {claim.for_words}")
         row["total_pence"] += claim.amount_pence
     return list(rows.values())

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import STAFF_ROLES, User, active_membership
-from volunteers.expenses import receipts, signals
+from volunteers.expenses import receipts, signals, targets
 from volunteers.expenses.models import (
     DEFAULT_CATEGORIES,
     TO_DECIDE,
@@ -161,18 +161,14 @@ def _checked(
     kind = data.get("kind")
     if kind not in Kind.values:
         errors["kind"] = "Say whether you are claiming mileage or a cost."
-    log = data.get("contact_log")
-    log_id = log.pk if isinstance(log, ContactLog) else log
-    log = own_contact_logs(actor).filter(pk=log_id).first() if log_id else None
-    if log is None:
-        errors["contact_log"] = "Choose one of your own contacts with a family."
+    log, chosen, found = _claimed_for(actor, data, errors)
     pence, miles = _amount(data, config, errors)
     fields: dict[str, Any] = {
         "organisation_id": profile.organisation_id,
         "volunteer": profile,
         "kind": kind,
         "contact_log": log,
-        "service_id": log.match.referral.service_id if log else None,
+        "service_id": log.match.referral.service_id if log else (found.service_id if found else None),
         "amount_pence": pence,
         "note": (data.get("note") or "").strip(),
         "miles": None,
@@ -183,7 +179,7 @@ def _checked(
     }
     if len(fields["note"]) > 300:
         errors["note"] = "Keep the note to 300 characters."
-    spent_on = data.get("spent_on") or (log.contact_date if log else None)
+    spent_on = data.get("spent_on") or (log.contact_date if log else (found.day if found else None))
     if spent_on is not None and spent_on > timezone.localdate():
         errors["spent_on"] = "The date cannot be in the future."
     fields["spent_on"] = spent_on
@@ -220,15 +216,54 @@ def _checked(
             )
     if errors:
         raise ValidationError(errors)
-    return fields, receipt
+    return fields, chosen, receipt
+
+
+def _claimed_for(actor: User, data: dict[str, Any], errors: dict[str, str]):
+    """What the claim is for: exactly one of her own contact logs
+    (``contact_log``) or of a plug-in's targets (``group_session``...).
+    Returns the log, the plug-in's ``(field, id)`` and what it found."""
+    plugged = {name: data.get(name) for name in targets.targets() if data.get(name) not in (None, "")}
+    log = data.get("contact_log")
+    log_id = log.pk if isinstance(log, ContactLog) else log
+    if bool(log_id) + len(plugged) != 1:
+        kinds = " or ".join(["your contacts", *(f"your {t.label.lower()}" for t in targets.targets().values())])
+        errors["contact_log"] = (
+            f"Choose only one thing the claim is for: one of {kinds}."
+            if plugged
+            else f"Choose what the claim is for: one of {kinds}."
+        )
+        return None, None, None
+    if log_id:
+        log = own_contact_logs(actor).filter(pk=log_id).first()
+        if log is None:
+            errors["contact_log"] = "Choose one of your own contacts with a family."
+        return log, None, None
+    name, target_id = next(iter(plugged.items()))
+    target = targets.targets()[name]
+    found = target.find(actor, target_id) if isinstance(target_id, int) else None
+    if found is None:
+        errors[name] = target.refused
+        return None, None, None
+    return None, (name, target_id), found
+
+
+def _attach(claim: ExpenseClaim, chosen: tuple[str, int] | None, actor: User) -> None:
+    """Links the claim to the plug-in target chosen and unlinks it from any
+    other (a claim changed from a session to a contact); in the claim's transaction."""
+    for name, target in targets.targets().items():
+        target.attach(claim, chosen[1] if chosen and chosen[0] == name else None, actor)
 
 
 def claim_submit(*, actor: User, data: dict[str, Any], upload=None, upload_size: int | None = None) -> ExpenseClaim:
     """A claim for mileage (``miles``, optional ``from_place``/``to_place``;
     the amount is the miles at the organisation's rate now, kept on the
     claim) or an out-of-pocket cost (``amount`` in pounds, ``category``, a
-    receipt photo ``upload``), against one of her own contact logs."""
-    fields, receipt = _checked(actor=actor, data=data, upload=upload, upload_size=upload_size, keeps_receipt=False)
+    receipt photo ``upload``), against one of her own contact logs
+    (``contact_log``) or one thing a plug-in offers (``targets``), never both."""
+    fields, chosen, receipt = _checked(
+        actor=actor, data=data, upload=upload, upload_size=upload_size, keeps_receipt=False
+    )
     stored = receipts.receipt_store(receipt) if receipt else ""
     try:
         with transaction.atomic():
@@ -237,6 +272,7 @@ def claim_submit(*, actor: User, data: dict[str, Any], upload=None, upload_size:
                 receipt_file=stored,
                 receipt_content_type=receipt.content_type if receipt else "",
             )
+            _attach(claim, chosen, actor)
             audit_log(
                 action=AuditAction.CREATE,
                 actor=actor,
@@ -257,7 +293,7 @@ def claim_resubmit(
     again: it is Submitted again and waits for a decision. A new receipt
     photo replaces the old one; without one, the old one stays."""
     keeps_receipt = bool(claim.receipt_file)
-    fields, receipt = _checked(
+    fields, chosen, receipt = _checked(
         actor=actor, data=data, upload=upload, upload_size=upload_size, keeps_receipt=keeps_receipt
     )
     stored = receipts.receipt_store(receipt) if receipt else ""
@@ -283,6 +319,7 @@ def claim_resubmit(
             locked.status = ClaimStatus.SUBMITTED
             locked.submitted_at = timezone.now()
             locked.save()
+            _attach(locked, chosen, actor)
             audit_log(
                 action=AuditAction.CHANGE,
                 actor=actor,

@@ -102,6 +102,8 @@ PAYMENT_COLUMNS = [
     downloads.Column("Claims", lambda row: row.get("count", len(row["claims"]))),
     downloads.Column("Total (GBP)", lambda row: f"{row['total_pence'] / 100:.2f}"),
     downloads.Column("Claim numbers", lambda row: "; ".join(str(pk) for pk in row["claims"])),
+    # A contact by its kind and day, a group session by its name and day: never the family.
+    downloads.Column("For", lambda row: "; ".join(row.get("for_what", []))),
 ]
 
 
