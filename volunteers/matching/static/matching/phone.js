@@ -304,6 +304,11 @@
       var token = form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
       post(url, fieldsOf(form), token).then(function (answer) {
         if (answer.status === 204) {
+          // Kept on the server: say so at once (on a slow network the next page takes a while),
+          // then open the page the form leads to, which carries the server's own message.
+          var family = form.getAttribute("data-family");
+          note("Saved: " + form.getAttribute("data-phone-queue") + (family ? " for " + family : "") + ".", "success");
+          try { window.localStorage.removeItem(form.getAttribute("data-draft-key")); } catch (e) { /* ignore */ }
           window.location.assign(form.getAttribute("data-done-url"));
         } else if (answer.status === 400) {
           // Field errors, nothing written: the server's own page shows them beside the fields.
