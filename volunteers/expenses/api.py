@@ -9,7 +9,7 @@ her organisation's staff), never cached; nothing else links to the file."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -216,12 +216,7 @@ class ClaimViewSet(
     def receipt(self, request: Request, pk=None) -> FileResponse:
         """The receipt photo: to the claimant and her organisation's coordinators and managers only."""
         claim = self.get_object()
-        path = receipts.receipt_path(claim.receipt_file)
-        if path is None:
-            raise Http404("This claim has no receipt photo.")
-        response = FileResponse(path.open("rb"), content_type=claim.receipt_content_type)
-        response["Cache-Control"] = "no-store"
-        return response
+        return receipts.receipt_response(claim.receipt_file, content_type=claim.receipt_content_type, claim_id=claim.pk)
 
 
 class PayeeSerializer(Serializer):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from PIL import Image, UnidentifiedImageError
 
 #: Pillow's name of a format -> (content type served, file extension).
@@ -80,6 +81,20 @@ def receipt_path(name: str) -> Path | None:
         return None
     path = folder() / name
     return path if path.is_file() else None
+
+
+def receipt_response(name: str, *, content_type: str, claim_id: int) -> FileResponse:
+    """The stored photo as an answer (page and API alike): shown inline, never
+    cached on the way or kept by the browser, its type never guessed from the
+    content. Whoever calls this has checked who may see the claim."""
+    path = receipt_path(name)
+    if path is None:
+        raise Http404("This claim has no receipt photo.")
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="receipt-{claim_id}.{path.suffix.lstrip(".")}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def receipt_remove(name: str) -> None:

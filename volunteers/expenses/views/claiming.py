@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -91,11 +91,4 @@ def claim_receipt(request: HttpRequest, pk: int) -> FileResponse:
     managers only (``get_claim_for``); never cached on the way or kept by the browser."""
     require_membership(request)
     claim: ExpenseClaim = get_claim_for(request.user, pk)
-    path = receipts.receipt_path(claim.receipt_file)
-    if path is None:
-        raise Http404("This claim has no receipt photo.")
-    response = FileResponse(path.open("rb"), content_type=claim.receipt_content_type)
-    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}.{path.suffix.lstrip(".")}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return receipts.receipt_response(claim.receipt_file, content_type=claim.receipt_content_type, claim_id=claim.pk)
