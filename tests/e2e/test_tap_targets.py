@@ -103,6 +103,8 @@ def test_a_volunteer_s_pages_are_thumb_friendly_on_a_phone(demo, new_page, live_
     assert_thumb_friendly(phone, "tap targets contact log folded")
     phone.get_by_text("More: topics, signposting, note").click()
     expect(phone.get_by_label("Short note")).to_be_visible()
+    # Checked once the button's colour change (Bootstrap's 0.15 s transition) has ended, not halfway.
+    phone.wait_for_timeout(400)
     assert_thumb_friendly(phone, "tap targets contact log with more")
 
     phone.goto(f"{live_server.url}/matching/matches/{match.pk}/visits/new/")
