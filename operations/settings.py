@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "operations.referrer_updates",
     "operations.groups",
     "operations.dashboard",
+    "operations.coverage",
     "operations.evaluation",
     # The calendar reads matching, groups and volunteers: the top layer.
     "operations.calendar",

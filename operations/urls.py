@@ -35,6 +35,7 @@ urlpatterns = [
     path("groups/", include("operations.groups.urls")),
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
+    path("coverage/", include("operations.coverage.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),

@@ -17,6 +17,7 @@ from tests.factories.core import (
     council_area,
     member,
 )
+from tests.factories.coverage import AreaBirthsFactory
 from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
 from tests.factories.expenses import (
     ExpenseCategoryFactory,
@@ -85,6 +86,7 @@ from tests.factories.volunteers import (
 )
 
 __all__ = [
+    "AreaBirthsFactory",
     "ConcernEventFactory",
     "ConcernFactory",
     "SafeguardingSettingsFactory",

@@ -22,3 +22,12 @@ PAGES: dict[str, list[Case]] = {
 API: dict[str, list[Case]] = {
     "GET /api/v1/dashboard/": [Case(answers(401, 403, 403, 403, 200, 403))],
 }
+
+# Coverage by council area and the births behind its rates: managers only.
+PAGES |= {
+    "coverage:index": [
+        Case(MANAGERS_ONLY),
+        Case(MANAGERS_ONLY, path="/coverage/?measure=everything", note="re-shown with a field error"),
+    ],
+    "coverage:births": [Case(MANAGERS_ONLY)],
+}
