@@ -55,20 +55,21 @@ def test_a_text_is_kept_once_and_announced_once_even_when_the_provider_retries(o
 
     text_received.connect(receiver)
     try:
-        arguments = dict(
-            provider="twilio",
-            provider_message_id="SM123",
-            from_number="07700 900555",
-            to_number="447700900001",
-            body="YES",
-            received_at=RECEIVED,
-        )
+        arguments = {
+            "provider": "twilio",
+            "provider_message_id": "SM123",
+            "from_number": "07700 900555",
+            "to_number": "447700900001",
+            "body": "YES",
+            "received_at": RECEIVED,
+        }
         first, created = receive_text(**arguments)
         again, created_again = receive_text(**arguments)
     finally:
         text_received.disconnect(receiver)
 
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.pk == first.pk
     assert InboundText.objects.count() == 1
     assert heard == [first.pk]
@@ -86,7 +87,8 @@ def test_a_text_to_a_number_no_organisation_uses_is_kept_without_one(organisatio
         body="Hello",
         received_at=RECEIVED,
     )
-    assert created and inbound.organisation_id is None
+    assert created
+    assert inbound.organisation_id is None
 
 
 @pytest.mark.django_db
