@@ -21,17 +21,16 @@ from operations.notifications.models import Channel, DeliveryStatus, InboundText
 from operations.notifications.reminder_settings import reminder_settings_create
 from operations.notifications.services import notification_send, notification_write
 from tests.notifications.fake_sms_provider import (
+    PUBLIC_BASE_URL,
     TWILIO_SID,
     TWILIO_TOKEN,
-    VONAGE_KEY,
-    VONAGE_SIGNATURE_SECRET,
     FakeSmsProvider,
     Sent,
     twilio_signature,
 )
 
 MIDDAY = datetime(2028, 2, 14, 12, 0, tzinfo=UTC)
-PUBLIC = "https://ops.example.org"
+PUBLIC = PUBLIC_BASE_URL
 PARENT = "+447700900123"
 OURS = "+447700900001"
 
@@ -42,20 +41,6 @@ def _midday_and_a_fresh_count():
     with time_machine.travel(MIDDAY, tick=True):
         yield
     cache.clear()
-
-
-@pytest.fixture
-def provider(settings):
-    with FakeSmsProvider() as fake:
-        settings.TWILIO_API_URL = fake.url
-        settings.TWILIO_ACCOUNT_SID = TWILIO_SID
-        settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
-        settings.VONAGE_API_URL = fake.url
-        settings.VONAGE_API_KEY = VONAGE_KEY
-        settings.VONAGE_SIGNATURE_SECRET = VONAGE_SIGNATURE_SECRET
-        settings.VONAGE_SIGNATURE_METHOD = "sha256"
-        settings.SMS_PUBLIC_BASE_URL = PUBLIC
-        yield fake
 
 
 @pytest.fixture
