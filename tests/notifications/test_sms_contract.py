@@ -142,3 +142,10 @@ def test_texts_received_are_kept_for_their_own_retention_period(organisation, ot
     assert set(rule.due(organisation.pk, cutoff)) == {old, nobodys}
     assert rule.apply(rule.due(organisation.pk, cutoff)) == 2
     assert InboundText.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_number_typed_with_spaces_and_brackets_is_taken(manager_client, organisation):
+    response = manager_client.post(reverse("notifications:settings"), form_data(sms_number="+44 (0) 7700 900 001"))
+    assert response.status_code == 302
+    assert ReminderSettings.objects.get(organisation=organisation).sms_number == "+447700900001"
