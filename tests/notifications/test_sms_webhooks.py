@@ -79,7 +79,9 @@ def url(name: str) -> str:
 
 @pytest.mark.django_db
 def test_a_twilio_receipt_marks_the_text_delivered_on_the_log(settings, provider, organisation, coordinator_client):
-    sent = sent_text(settings, provider, organisation, "twilio")
+    # A key as the reminders write them, colons and all: it rides in the signed callback address.
+    sent = sent_text(settings, provider, organisation, "twilio", key="pvg-renewal:7:2028-05-01:3m:12:sms")
+    assert sent.fields["StatusCallback"].endswith("?ref=pvg-renewal%3A7%3A2028-05-01%3A3m%3A12%3Asms")
     response = provider.twilio_status(coordinator_client, sent, "delivered")
     assert response.status_code == 204
     notification = Notification.objects.get(provider_message_id=sent.message_id)
