@@ -36,6 +36,16 @@ PAGES: dict[str, list[Case]] = {
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
     # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
     "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
+    # The SMS providers' webhooks: public by design (the provider calls them),
+    # POST only, and believed only with the provider's signature: an unsigned
+    # post is refused whoever sends it (signed ones: tests/notifications/test_sms_webhooks.py).
+    **{
+        f"sms:{route}": [
+            Case(answers(405, 405, 405, 405, 405, 405)),
+            Case(answers(403, 403, 403, 403, 403, 403), method="POST", data={}, note="unsigned"),
+        ]
+        for route in ("twilio-status", "twilio-inbound", "vonage-status", "vonage-inbound")
+    },
     # Managers read (never change) the outbox in the admin.
     **admin_model(
         "notifications_notification",
