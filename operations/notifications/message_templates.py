@@ -41,9 +41,7 @@ class TemplateBook:
             named_body=row.named_body or row.body,
         )
 
-    def render(
-        self, *, language: str, named: bool, values: dict[str, str], link_sentence: str = ""
-    ) -> tuple[str, str]:
+    def render(self, *, language: str, named: bool, values: dict[str, str], link_sentence: str = "") -> tuple[str, str]:
         """(subject, body) filled in. With ``link_sentence`` ("Join online:
         {link}") and a link among the values, a body that does not place the
         link itself ends with that sentence."""
