@@ -51,7 +51,7 @@ def parent_sms_refusal(parent: Parent) -> str:
         return "Processing of her record is restricted: no message can be sent. A manager can lift the restriction."
     permissions = contact_permissions(parent)
     if not permissions.recorded:
-        return "Nothing is recorded as safe for her yet: ask her how she can be contacted and record it under Safe contact."
+        return "Nothing is recorded as safe for her yet: ask her how to contact her and record it under Safe contact."
     if permissions.through_referrer:
         return "No channel is safe for her: contact her through her referrer."
     if not parent.safe_sms:
