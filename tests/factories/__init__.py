@@ -47,6 +47,7 @@ from tests.factories.matching import (
 )
 from tests.factories.notifications import (
     InboundTextFactory,
+    MessageTemplateFactory,
     NotificationFactory,
     NotificationPreferenceFactory,
     ReminderSettingsFactory,
@@ -119,6 +120,7 @@ __all__ = [
     "GroupSettingsFactory",
     "HeadCountFactory",
     "InboundTextFactory",
+    "MessageTemplateFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",
