@@ -361,6 +361,12 @@ class MessageTemplate(models.Model):
         label = self.name or self.get_purpose_display()
         return f"{label} ({self.language})"
 
+    @property
+    def audit_name(self) -> str:
+        """ "Group session reminder, in Polish": a quick text by number, since its name is free text."""
+        what = f"quick text {self.pk}" if self.name else self.get_purpose_display()
+        return f"{what}, in {self.language}"
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         self.language = " ".join(self.language.split())

@@ -358,12 +358,11 @@ def message_template_save(*, form, actor: User) -> MessageTemplate:
     organisation's, not personal, but the log says what changed, not the words."""
     created = form.instance.pk is None
     template = form.save()
-    what = template.name and f"quick text {template.pk}" or template.get_purpose_display()
     audit_log(
         action=AuditAction.CREATE if created else AuditAction.CHANGE,
         actor=actor,
         obj=template,
-        summary=f"Message template {'added' if created else 'changed'}: {what}, in {template.language}",
+        summary=f"Message template {'added' if created else 'changed'}: {template.audit_name}",
     )
     return template
 
@@ -371,11 +370,10 @@ def message_template_save(*, form, actor: User) -> MessageTemplate:
 @transaction.atomic
 def message_template_delete(*, template: MessageTemplate, actor: User) -> None:
     """Removes a template: that message goes in the English template or the built-in wording again."""
-    what = template.name and f"quick text {template.pk}" or template.get_purpose_display()
     audit_log(
         action=AuditAction.DELETE,
         actor=actor,
         obj=template,
-        summary=f"Message template removed: {what}, in {template.language}",
+        summary=f"Message template removed: {template.audit_name}",
     )
     template.delete()
