@@ -160,6 +160,9 @@ def staff_text_send(
         about=parent or profile,
         link=link,
     )
+    if not created and notification.body != body:
+        # The same form sent again with other words (the browser's Back): not a repeat of the first.
+        raise ValidationError("This form was sent already: open Send a text again to write another message.")
     if created:
         audit_log(
             action=AuditAction.CREATE,

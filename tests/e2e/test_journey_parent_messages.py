@@ -67,7 +67,7 @@ def test_a_manager_writes_a_quick_text_and_a_coordinator_sends_it_in_polish(
     coordinator.get_by_role("link", name="Send a text").click()
     expect(coordinator.get_by_role("heading", name="Send a text")).to_be_visible()
     coordinator.get_by_label("Quick text").select_option("On my way")
-    expect(coordinator.get_by_label("Message")).to_have_value("Już jadę, Ola: będę za 10 minut.")
+    expect(coordinator.get_by_label("Message", exact=True)).to_have_value("Już jadę, Ola: będę za 10 minut.")
     expect(coordinator.get_by_text("characters: 1 text message.")).to_be_visible()
     check_accessibility(coordinator, "parent-messages-03-send-a-text")
     coordinator.get_by_role("button", name="Send the text").click()

@@ -478,3 +478,33 @@ def test_the_api_refuses_with_400_and_writes_nothing(coordinator_client, organis
     assert coordinator_client.post(url, {"quick_text": "Nope"}, content_type="application/json").status_code == 400
     assert coordinator_client.post(url, {"body": 5}, content_type="application/json").status_code == 400
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_form_sent_again_with_other_words_is_refused_not_dropped(coordinator_client, organisation):
+    parent = sms_parent(organisation)
+    token = "6f1c1d55-57a4-4a43-9b06-6b1f7e1f3b7e"
+    coordinator_client.post(text_url(parent), {"body": "Hello", "token": token})
+    response = coordinator_client.post(text_url(parent), {"body": "Another thing", "token": token})
+    assert "sent already" in " ".join(response.context["form"].non_field_errors())
+    assert list(Notification.objects.values_list("body", flat=True)) == ["Hello"]
+
+
+@pytest.mark.django_db
+def test_the_volunteer_page_offers_a_text_and_the_api_sends_one(coordinator_client, organisation):
+    profile = VolunteerProfileFactory(organisation=organisation, phone="07700900456")
+    page = coordinator_client.get(reverse("volunteers:detail", args=[profile.pk])).content.decode()
+    assert reverse("notifications:text-volunteer", args=[profile.pk]) in page
+    response = coordinator_client.post(
+        f"/api/v1/volunteers/{profile.pk}/text/", {"body": "Thank you"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    assert Notification.objects.get(kind="text_from_staff").recipient_address == "+447700900456"
+
+
+@pytest.mark.django_db
+def test_a_restricted_parent_cannot_be_texted(coordinator_client, organisation):
+    parent = sms_parent(organisation, processing_restricted=True)
+    response = coordinator_client.post(text_url(parent), {"body": "Hello"})
+    assert "restricted" in " ".join(response.context["form"].non_field_errors())
+    assert not Notification.objects.exists()
