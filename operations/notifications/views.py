@@ -229,7 +229,7 @@ def message_template_new(request: HttpRequest) -> HttpResponse:
     purposes = dict(MessagePurpose.choices)
     initial = {
         "purpose": request.GET.get("purpose") if request.GET.get("purpose") in purposes else "",
-        "language": (request.GET.get("language") or "")[:60],
+        "language": (request.GET.get("language") or "English")[:60],
         "name": (request.GET.get("name") or "")[:80],
     }
     source = request.GET.get("from")
@@ -237,7 +237,7 @@ def message_template_new(request: HttpRequest) -> HttpResponse:
         # A translation starts from the wording it translates.
         original = MessageTemplate.objects.visible_to(request.user).filter(pk=source).first()
         if original is not None:
-            initial.update(purpose=original.purpose, name=original.name, body=original.body)
+            initial.update(purpose=original.purpose, name=original.name, body=original.body, language="")
             initial.update(named_body=original.named_body, subject=original.subject)
     return _template_page(request, MessageTemplate(), initial=initial)
 

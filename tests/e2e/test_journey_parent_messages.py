@@ -47,8 +47,8 @@ def test_a_manager_writes_a_quick_text_and_a_coordinator_sends_it_in_polish(
     check_accessibility(desk, "parent-messages-01-templates")
 
     desk.get_by_role("link", name="Add a quick text").click()
-    desk.get_by_label("Name").fill("On my way")
-    desk.get_by_label("Wording", exact=True).fill("On my way, {first_name}: with you in 10 minutes.")
+    desk.get_by_label("Name", exact=True).fill("On my way")
+    desk.locator("#id_body").fill("On my way, {first_name}: with you in 10 minutes.")
     desk.get_by_role("button", name="Preview").click()
     expect(desk.get_by_text("On my way, Sam: with you in 10 minutes.")).to_be_visible()
     check_accessibility(desk, "parent-messages-02-preview")
@@ -57,7 +57,7 @@ def test_a_manager_writes_a_quick_text_and_a_coordinator_sends_it_in_polish(
 
     desk.get_by_role("link", name="Add a translation of On my way").click()
     desk.get_by_label("Language").fill("Polish")
-    desk.get_by_label("Wording", exact=True).fill("Już jadę, {first_name}: będę za 10 minut.")
+    desk.locator("#id_body").fill("Już jadę, {first_name}: będę za 10 minut.")
     desk.get_by_role("button", name="Save template").click()
     expect(desk.get_by_text("Już jadę, {first_name}: będę za 10 minut.")).to_be_visible()
 
