@@ -28,7 +28,7 @@ from django.utils import timezone
 from operations.core.dates import short_date, weekday_date
 from operations.core.models import Membership, Role, Service
 from operations.core.working_days import subtract_working_days
-from operations.notifications import group_messages
+from operations.notifications import group_messages, visit_messages
 from operations.notifications.models import Channel, Notification, NotificationPreference
 from operations.notifications.reminder_settings import ReminderConfig
 from operations.notifications.services import enqueue_send
@@ -537,9 +537,15 @@ def _session_reminders(now: dt.datetime, config: ReminderConfig) -> int:
     )
 
 
+def _parent_visit_reminders(now: dt.datetime, config: ReminderConfig) -> int:
+    return visit_messages.parent_visit_reminders_write(
+        now=now, is_on=lambda organisation_id: config.is_on(organisation_id, "parent_visit_reminders")
+    )
+
+
 #: Reminders to parents, written by their own app with the parent's safe
 #: contact (they are not addressed to users, so they do not go through Due).
-PARENT_WRITERS: list[Callable[[dt.datetime, ReminderConfig], int]] = [_session_reminders]
+PARENT_WRITERS: list[Callable[[dt.datetime, ReminderConfig], int]] = [_session_reminders, _parent_visit_reminders]
 
 
 def missing_keys(keys: list[str]) -> set[str]:

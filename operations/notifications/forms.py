@@ -1,10 +1,19 @@
 from django import forms
 
-from operations.core.forms import row_helper
+from operations.core.forms import ClientKeyField, row_helper
 from operations.notifications.kinds import kind_label
-from operations.notifications.models import Channel, NotificationPreference, ReminderSettings, Status
+from operations.notifications.models import (
+    Channel,
+    MessagePurpose,
+    MessageTemplate,
+    NotificationPreference,
+    ReminderSettings,
+    Status,
+)
 from operations.notifications.numbers import normalise_number
 from operations.notifications.reminder_settings import SWITCHES
+from operations.notifications.staff_texts import MAX_LENGTH
+from operations.notifications.wording import PLACEHOLDERS
 
 
 class LogFilterForm(forms.Form):
@@ -85,3 +94,60 @@ class ReminderSettingsForm(forms.ModelForm):
     def save(self, commit: bool = True) -> ReminderSettings:
         self.instance.turned_off = [name for name in SWITCHES if name not in self.cleaned_data["send"]]
         return super().save(commit=commit)
+
+
+class MessageTemplateForm(forms.ModelForm):
+    """A template's wording in one language. The placeholders are checked
+    by the model's clean (an unknown one is a field error); one template per
+    message and language is checked here, against the organisation's own."""
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["purpose", "name", "language", "subject", "body", "named_body"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "named_body": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+        }
+
+    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organisation_id = organisation_id
+        self.fields["purpose"].label = "Message"
+        if self.instance.pk:
+            # A template stays the message it was written for; a new language is a new template.
+            self.fields["purpose"].disabled = True
+        usable = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        self.fields[
+            "body"
+        ].help_text = f"{self.fields['body'].help_text} Placeholders: {usable} ({{group}} and {{service}} only below)."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        purpose, language = cleaned.get("purpose"), " ".join((cleaned.get("language") or "").split())
+        name = " ".join((cleaned.get("name") or "").split()) if purpose == MessagePurpose.QUICK_TEXT else ""
+        if purpose and language:
+            same = MessageTemplate.objects.filter(
+                organisation_id=self.instance.organisation_id, purpose=purpose, name=name, language__iexact=language
+            ).exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("language", "There is already a template for this message in this language.")
+        return cleaned
+
+
+class StaffTextForm(forms.Form):
+    """A text to a parent or a volunteer: a quick text, or one's own words."""
+
+    quick_text = forms.ChoiceField(label="Quick text", required=False)
+    body = forms.CharField(
+        label="Message",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_LENGTH, "data-sms-counter": "1"}),
+        help_text="Up to 160 characters is one text message; longer ones are sent as two or three.",
+    )
+    token = ClientKeyField()
+
+    def __init__(self, *args, quick_texts: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quick_text"].choices = [("", "None: write my own"), *((name, name) for name in quick_texts)]
+        if not quick_texts:
+            self.fields["quick_text"].widget = forms.HiddenInput()

@@ -12,6 +12,8 @@ KIND_LABELS: dict[str, str] = {
     "visit_reminder": "Visit reminder",
     "contact_log_missing": "Contact log missing after a visit",
     "session_reminder": "Group session reminder",
+    "parent_visit_reminder": "Visit reminder to the parent",
+    "text_from_staff": "Text from staff",
     "session_cancelled": "Group session cancelled",
     "session_moved": "Group session moved",
     "booking_place_offered": "Group place offered from the waiting list",

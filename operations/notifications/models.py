@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from operations.core.dates import date_time
-from operations.core.models import Organisation, OrganisationScopedQuerySet
+from operations.core.models import Organisation, OrganisationScopedQuerySet, StaffOnlyQuerySet
 from operations.notifications.kinds import kind_label
+from operations.notifications.wording import placeholder_errors
 
 
 class Channel(models.TextChoices):
@@ -303,3 +305,90 @@ class InboundText(models.Model):
 
     def __str__(self) -> str:
         return f"Text received {date_time(timezone.localtime(self.received_at))}"
+
+
+class MessagePurpose(models.TextChoices):
+    """What a message template is for: the parent-facing messages, and the
+    named quick texts staff pick from when they text someone from a record."""
+
+    SESSION_REMINDER = "session_reminder", "Group session reminder"
+    SESSION_CANCELLED = "session_cancelled", "Group session cancelled"
+    SESSION_MOVED = "session_moved", "Group session moved"
+    PLACE_OFFERED = "booking_place_offered", "Group place offered from the waiting list"
+    PARENT_VISIT_REMINDER = "parent_visit_reminder", "Visit reminder (to the parent)"
+    QUICK_TEXT = "text_from_staff", "Quick text from staff"
+
+
+class MessageTemplate(models.Model):
+    """An organisation's own wording of a message, in one language. A
+    parent's language (``Parent.language``) picks the template in it where
+    there is one, the English one otherwise, and the built-in wording
+    (``wording.DEFAULTS``) where there is neither. The placeholders are
+    checked on save (``clean``): an unknown one is a field error."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="message_templates")
+    purpose = models.CharField(max_length=40, choices=MessagePurpose.choices)
+    name = models.CharField(
+        max_length=80, blank=True, help_text="Quick texts only: the name staff pick it by, e.g. Running late."
+    )
+    language = models.CharField(
+        max_length=60, default="English", help_text="As it is written on the parent's record, e.g. Polish."
+    )
+    subject = models.CharField(
+        max_length=150, blank=True, help_text="Emails only; left blank, the usual subject in English."
+    )
+    body = models.TextField(
+        "Wording", max_length=600, help_text="Neutral: it must not say who it is from. Sent to every parent."
+    )
+    named_body = models.TextField(
+        "Wording that may name the service",
+        max_length=600,
+        blank=True,
+        help_text="Sent only where the parent's record says messages may name the service; blank: the wording above.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["purpose", "name", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                "purpose",
+                "name",
+                Lower("language"),
+                name="message_template_one_per_language",
+                violation_error_message="There is already a template for this message in this language.",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="text_from_staff") ^ Q(name=""),
+                name="message_template_quick_texts_named",
+                violation_error_message="A quick text needs a name; other messages have none.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.name or self.get_purpose_display()
+        return f"{label} ({self.language})"
+
+    @property
+    def audit_name(self) -> str:
+        """ "Group session reminder, in Polish": a quick text by number, since its name is free text."""
+        what = f"quick text {self.pk}" if self.name else self.get_purpose_display()
+        return f"{what}, in {self.language}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        self.language = " ".join(self.language.split())
+        self.name = " ".join(self.name.split())
+        if self.purpose == MessagePurpose.QUICK_TEXT and not self.name:
+            errors["name"] = ["Give the quick text a name staff will recognise."]
+        if self.purpose and self.purpose != MessagePurpose.QUICK_TEXT:
+            self.name = ""
+        for field, named in (("subject", False), ("body", False), ("named_body", True)):
+            if found := placeholder_errors(getattr(self, field), purpose=self.purpose, named=named):
+                errors[field] = found
+        if errors:
+            raise ValidationError(errors)

@@ -15,6 +15,7 @@ SWITCHES: dict[str, str] = {
     "visits_tomorrow": "Planned visit (to the volunteer)",
     "contact_logs_missing": "Contact log missing after a visit (to the volunteer)",
     "session_reminders": "Booked group session (to parents, on safe channels only)",
+    "parent_visit_reminders": "Planned visit, the day before (to the parent, on safe channels only)",
     "supervision_due": "Supervision due and overdue (to the volunteer and supervisor)",
     "pvg_renewals": "PVG renewal (to coordinators)",
     "training_expiring": "Required training expiring (to coordinators)",

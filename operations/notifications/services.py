@@ -19,7 +19,7 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
 from operations.notifications import channels, rules, safety
-from operations.notifications.models import Channel, DeliveryStatus, Notification, ReminderSettings, Status
+from operations.notifications.models import Channel, DeliveryStatus, MessageTemplate, Notification, ReminderSettings, Status
 from operations.notifications.reminder_settings import SWITCHES
 from referrals.models import Parent
 from referrals.services import check_not_restricted
@@ -374,3 +374,31 @@ def reminder_settings_save(*, form, actor: User) -> ReminderSettings:
         summary=f"Reminder settings: {summary or 'saved unchanged'}",
     )
     return reminder_settings
+
+
+@transaction.atomic
+def message_template_save(*, form, actor: User) -> MessageTemplate:
+    """Saves a valid ``MessageTemplateForm`` (a new template, a translation
+    or a change) and audits it by message and language: the wording is the
+    organisation's, not personal, but the log says what changed, not the words."""
+    created = form.instance.pk is None
+    template = form.save()
+    audit_log(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        actor=actor,
+        obj=template,
+        summary=f"Message template {'added' if created else 'changed'}: {template.audit_name}",
+    )
+    return template
+
+
+@transaction.atomic
+def message_template_delete(*, template: MessageTemplate, actor: User) -> None:
+    """Removes a template: that message goes in the English template or the built-in wording again."""
+    audit_log(
+        action=AuditAction.DELETE,
+        actor=actor,
+        obj=template,
+        summary=f"Message template removed: {template.audit_name}",
+    )
+    template.delete()

@@ -48,6 +48,7 @@ from tests.factories.matching import (
 )
 from tests.factories.notifications import (
     InboundTextFactory,
+    MessageTemplateFactory,
     NotificationFactory,
     NotificationPreferenceFactory,
     ReminderSettingsFactory,
@@ -121,6 +122,7 @@ __all__ = [
     "GroupSettingsFactory",
     "HeadCountFactory",
     "InboundTextFactory",
+    "MessageTemplateFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from operations.notifications.models import (
     Channel,
     InboundText,
+    MessageTemplate,
     Notification,
     NotificationPreference,
     ReminderSettings,
@@ -64,3 +65,15 @@ class InboundTextFactory(factory.django.DjangoModelFactory):
     to_number = "+447700900001"
     body = "YES"
     received_at = factory.LazyFunction(timezone.now)
+
+
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    """An organisation's session reminder in Polish."""
+
+    class Meta:
+        model = MessageTemplate
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    purpose = "session_reminder"
+    language = "Polish"
+    body = "Przypomnienie: spotkanie {when}."

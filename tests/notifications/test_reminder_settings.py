@@ -137,7 +137,8 @@ def test_a_manager_edits_only_their_own_organisations_settings(manager_client, o
 
 
 def test_every_rule_has_a_switch():
-    assert {rule.__name__ for rule in RULES} | {"session_reminders"} == set(SWITCHES)
+    # The rules, and the two reminders to parents (written by due.PARENT_WRITERS).
+    assert {rule.__name__ for rule in RULES} | {"session_reminders", "parent_visit_reminders"} == set(SWITCHES)
 
 
 def set_pvg_renewal(profile, days: int) -> None:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from tests.security.matrix.answers import (
     LOGIN,
+    MANAGER_OTHER,
+    MANAGER_OWN,
     MANAGERS_ONLY,
     MEMBERS,
     POST_ONLY,
     REDIRECT,
     STAFF,
+    STAFF_OTHER,
+    STAFF_OWN,
     Case,
     admin_model,
     answers,
+    api_staff_write,
+    staff_object,
     staff_post,
 )
 
@@ -46,6 +52,28 @@ PAGES: dict[str, list[Case]] = {
         ]
         for route in ("twilio-status", "twilio-inbound", "vonage-status", "vonage-inbound")
     },
+    # Message templates and quick texts: managers only, their own organisation's.
+    "notifications:templates": [Case(MANAGERS_ONLY)],
+    "notifications:template-new": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST", note="field errors")],
+    "notifications:template-edit": [
+        Case(MANAGER_OWN, args=("message_template",)),
+        Case(MANAGER_OTHER, args=("other_message_template",)),
+    ],
+    "notifications:template-delete": [
+        Case(answers(LOGIN, 403, 403, 403, 405, 403), args=("message_template",)),
+        Case(answers(LOGIN, 403, 403, 403, REDIRECT, 403), args=("message_template",), method="POST"),
+        Case(MANAGER_OTHER, args=("other_message_template",), method="POST"),
+    ],
+    # Texting a parent or a volunteer from the record: coordinators and managers (an empty POST: field errors).
+    "notifications:text-parent": [
+        *staff_object("parent", "other_parent"),
+        Case(STAFF_OWN, args=("parent",), method="POST"),
+        Case(STAFF_OTHER, args=("other_parent",), method="POST"),
+    ],
+    "notifications:text-volunteer": [
+        *staff_object("volunteer_profile", "other_volunteer_profile"),
+        Case(STAFF_OWN, args=("volunteer_profile",), method="POST"),
+    ],
     # Managers read (never change) the outbox in the admin.
     **admin_model(
         "notifications_notification",
@@ -64,4 +92,7 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403))],
     "PUT /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 400, 403), data={})],
     "PATCH /api/v1/reminder-settings/": [Case(answers(401, 403, 403, 403, 200, 403), data={}, note="no change")],
+    # A text from the record: coordinators and managers; an empty body is a 400, nothing written.
+    "POST /api/v1/parents/{id}/text/": api_staff_write("parent", "other_parent"),
+    "POST /api/v1/volunteers/{id}/text/": api_staff_write("volunteer_profile", "other_volunteer_profile"),
 }

@@ -42,6 +42,7 @@ from tests.factories import (
     GroupSettingsFactory,
     MatchFactory,
     MatchingSettingsFactory,
+    MessageTemplateFactory,
     NotificationFactory,
     ParentFactory,
     PartnerCredentialFactory,
@@ -246,6 +247,8 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "other_notification": lambda world: _failed_notification(
         world.other_organisation, world.users["other_coordinator"]
     ),
+    "message_template": lambda world: MessageTemplateFactory(organisation=world.organisation),
+    "other_message_template": lambda world: MessageTemplateFactory(organisation=world.other_organisation),
     # In the persona volunteer's inbox (delivered in the app), and in the other organisation's coordinator's.
     "inbox_notification": lambda world: _inbox_notification(world.organisation, world.users["volunteer"]),
     "other_inbox_notification": lambda world: _inbox_notification(
