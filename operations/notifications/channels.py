@@ -39,6 +39,8 @@ class Outgoing:
     to: str
     subject: str
     body: str
+    # Who an SMS comes from (the organisation's number or the default sender).
+    sender: str = ""
 
 
 def send_email(message: Outgoing) -> None:
@@ -89,7 +91,9 @@ class HttpSms:
     token and the outbox key as Idempotency-Key. 5xx and 429 are transient."""
 
     def send(self, message: Outgoing) -> None:
-        payload = json.dumps({"to": message.to, "from": settings.SMS_SENDER, "body": message.body}).encode()
+        payload = json.dumps(
+            {"to": message.to, "from": message.sender or settings.SMS_SENDER, "body": message.body}
+        ).encode()
         request = urllib.request.Request(  # noqa: S310 - the URL is an operator's setting
             settings.SMS_HTTP_URL,
             data=payload,
@@ -120,5 +124,6 @@ def sms_backend():
     return backend()
 
 
-def send_sms(message: Outgoing) -> None:
-    sms_backend().send(message)
+def send_sms(message: Outgoing) -> str | None:
+    """Sends one SMS; returns the provider's message id when it gives one."""
+    return sms_backend().send(message)

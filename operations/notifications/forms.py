@@ -3,6 +3,7 @@ from django import forms
 from operations.core.forms import row_helper
 from operations.notifications.kinds import kind_label
 from operations.notifications.models import Channel, NotificationPreference, ReminderSettings, Status
+from operations.notifications.numbers import normalise_number
 from operations.notifications.reminder_settings import SWITCHES
 
 
@@ -57,11 +58,22 @@ class ReminderSettingsForm(forms.ModelForm):
             "outcome_review_months",
             "outcome_ending_days",
             "quiet_match_days",
+            "sms_number",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["send"].initial = [name for name in SWITCHES if self.instance.is_on(name)]
+
+    def clean_sms_number(self) -> str:
+        """Kept in E.164 ("07700 900123" -> "+447700900123"), as replies are matched by it."""
+        text = self.cleaned_data.get("sms_number", "").strip()
+        if not text:
+            return ""
+        number = normalise_number(text)
+        if not number:
+            raise forms.ValidationError("Enter a mobile number, for example 07700 900123 or +44 7700 900123.")
+        return number
 
     def save(self, commit: bool = True) -> ReminderSettings:
         self.instance.turned_off = [name for name in SWITCHES if name not in self.cleaned_data["send"]]

@@ -23,7 +23,7 @@ RESTRICTION_ALLOWS = {
 #: The outbox's own bookkeeping (codes, keys, links, retries): nothing about the parent.
 INTERNAL = [
     "organisation", "kind", "recipient_user", "recipient_parent", "about_type", "about_id", "link", "key",
-    "attempts", "last_error", "claimed_at", "read_at",
+    "attempts", "last_error", "claimed_at", "read_at", "provider_message_id",
 ]  # fmt: skip
 
 #: Clearer labels than the fields' verbose names, for the subject access report.
@@ -36,6 +36,9 @@ LABELS = {
     "due_at": "Due to be sent",
     "sent_at": "Sent",
     "created_at": "Written",
+    "delivery_status": "Delivery",
+    "delivery_detail": "Delivery, in the provider's words",
+    "delivered_at": "Delivered",
 }
 
 

@@ -32,6 +32,15 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class DeliveryStatus(models.TextChoices):
+    """What the provider said happened after it accepted the message (its
+    delivery receipt). Blank until a receipt arrives (or for channels without)."""
+
+    UNKNOWN = "", "Not known"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Not delivered"
+
+
 class NotificationQuerySet(OrganisationScopedQuerySet):
     def visible_to_member(self, scoped, *, user, membership):
         """Coordinators and managers see the organisation's log; everyone
@@ -81,6 +90,13 @@ class Notification(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's id for the message it accepted (SmsBackend.send's answer):
+    # how its delivery receipt finds this row.
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    delivery_status = models.CharField(max_length=10, choices=DeliveryStatus.choices, blank=True, default="")
+    # The provider's reason in words ("number not in service"), never a code alone.
+    delivery_detail = models.CharField(max_length=200, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -116,6 +132,12 @@ class Notification(models.Model):
                 fields=["recipient_parent"],
                 name="notification_parent_pending",
                 condition=Q(status__in=["pending", "sending"]),
+            ),
+            # A delivery receipt finds its message by the provider's id.
+            models.Index(
+                fields=["provider_message_id"],
+                name="notification_provider_id",
+                condition=~Q(provider_message_id=""),
             ),
         ]
         constraints = [
@@ -181,6 +203,17 @@ class ReminderSettings(models.Model):
     outcome_review_months = _bounded(3, 1, 12, "Review measure: months since the last measure")
     outcome_ending_days = _bounded(28, 1, 90, "Ending measure: days after ending or closing it is still asked for")
     quiet_match_days = _bounded(21, 7, 90, "Match gone quiet: days without a logged contact")
+    # The number the organisation's texts come from, and parents' replies go to
+    # (E.164). Blank: the default sender (SMS_SENDER).
+    sms_number = models.CharField(
+        "Text messages come from",
+        max_length=20,
+        blank=True,
+        help_text=(
+            "The mobile number your provider gave you, for example 07700 900123. "
+            "Leave blank to use the service's default sender."
+        ),
+    )
     # Names of the rules (operations.notifications.scan.RULES) this organisation turned off.
     turned_off = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -197,6 +230,13 @@ class ReminderSettings(models.Model):
                 condition=Q(eligibility_second_weeks_before__lt=models.F("eligibility_first_weeks_before")),
                 name="reminder_eligibility_second_after_first",
                 violation_error_message="The second eligibility reminder must come after the first.",
+            ),
+            # A reply is filed with the organisation whose number it was sent to: one each.
+            models.UniqueConstraint(
+                fields=["sms_number"],
+                condition=~Q(sms_number=""),
+                name="reminder_sms_number_unique",
+                violation_error_message="Another organisation already uses this number.",
             ),
         ]
 
@@ -216,3 +256,38 @@ class ReminderSettings(models.Model):
 
     def is_on(self, rule: str) -> bool:
         return rule not in self.turned_off
+
+
+class InboundTextQuerySet(OrganisationScopedQuerySet):
+    """Texts people sent to an organisation's number: its staff only."""
+
+    def visible_to_member(self, scoped, *, user, membership) -> InboundTextQuerySet:
+        return scoped.none()
+
+
+class InboundText(models.Model):
+    """A text message received from a provider's inbound webhook, kept once
+    per provider message id (a provider retrying its webhook stores nothing
+    more). The organisation is the one whose SMS number it was sent to; None
+    when no organisation uses that number."""
+
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=20)
+    provider_message_id = models.CharField(max_length=100)
+    from_number = models.CharField(max_length=20)
+    to_number = models.CharField(max_length=20)
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InboundTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-received_at"], name="inbound_text_org_recent")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_message_id"], name="inbound_text_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Text received {self.received_at:%d %b %Y %H:%M} ({self.provider})"

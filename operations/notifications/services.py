@@ -159,12 +159,15 @@ def notification_deliver_claimed(*, notification_id: int, now: datetime) -> str:
                 return Status.CANCELLED
             notification.recipient_address = verdict.address
         try:
-            _deliver(notification)
+            provider_message_id = _deliver(notification)
         except (channels.TransientSendError, channels.PermanentSendError) as exc:
             failure = exc
         else:
             Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-                status=Status.SENT, sent_at=timezone.now(), last_error=""
+                status=Status.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                provider_message_id=(provider_message_id or "")[:100],
             )
     if failure is not None:
         permanent = isinstance(failure, channels.PermanentSendError)
@@ -236,19 +239,39 @@ def notifications_forget_parent(*, parent_id: int) -> None:
     )
 
 
-def _deliver(notification: Notification) -> None:
+def _deliver(notification: Notification) -> str | None:
+    """Hands the message to its channel; returns the provider's message id
+    when the channel has one (an SMS provider's, for its delivery receipt)."""
     if notification.channel == Channel.IN_APP:
-        return  # delivered by being marked sent: the bell shows it
+        return None  # delivered by being marked sent: the bell shows it
     address = notification.recipient_address
     if not address and notification.recipient_user is not None:
         address = notification.recipient_user.email if notification.channel == Channel.EMAIL else ""
     if not address:
         raise channels.PermanentSendError("no address for this channel")
-    message = channels.Outgoing(key=notification.key, to=address, subject=notification.subject, body=notification.body)
     if notification.channel == Channel.EMAIL:
+        message = channels.Outgoing(
+            key=notification.key, to=address, subject=notification.subject, body=notification.body
+        )
         channels.send_email(message)
-    else:
-        channels.send_sms(message)
+        return None
+    message = channels.Outgoing(
+        key=notification.key,
+        to=address,
+        subject=notification.subject,
+        body=notification.body,
+        sender=sms_sender_for(notification.organisation_id),
+    )
+    return channels.send_sms(message)
+
+
+def sms_sender_for(organisation_id: int) -> str:
+    """Who an organisation's texts come from: its own SMS number, else the
+    default sender (SMS_SENDER). (Never a volunteer's number.)"""
+    number = (
+        ReminderSettings.objects.filter(organisation_id=organisation_id).values_list("sms_number", flat=True).first()
+    )
+    return number or settings.SMS_SENDER
 
 
 def _record_failure(notification: Notification, error: str, *, permanent: bool, now: datetime) -> str:

@@ -45,7 +45,12 @@ from tests.factories.matching import (
     MatchReviewFactory,
     VisitFactory,
 )
-from tests.factories.notifications import NotificationFactory, NotificationPreferenceFactory, ReminderSettingsFactory
+from tests.factories.notifications import (
+    InboundTextFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    ReminderSettingsFactory,
+)
 from tests.factories.online import OnlineReferralSettingsFactory, OnlineSubmissionFactory
 from tests.factories.outcomes import (
     EPDS_ITEM_10_ALERT,
@@ -113,6 +118,7 @@ __all__ = [
     "GroupSessionFactory",
     "GroupSettingsFactory",
     "HeadCountFactory",
+    "InboundTextFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",

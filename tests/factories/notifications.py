@@ -5,7 +5,14 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from operations.notifications.models import Channel, Notification, NotificationPreference, ReminderSettings, Status
+from operations.notifications.models import (
+    Channel,
+    InboundText,
+    Notification,
+    NotificationPreference,
+    ReminderSettings,
+    Status,
+)
 from tests.factories.core import OrganisationFactory, UserFactory
 
 
@@ -42,3 +49,18 @@ class ReminderSettingsFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("organisation",)
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class InboundTextFactory(factory.django.DjangoModelFactory):
+    """A text received on the organisation's number (a test provider's id)."""
+
+    class Meta:
+        model = InboundText
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    provider = "twilio"
+    provider_message_id = factory.Sequence(lambda n: f"SM{n:032d}")
+    from_number = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    to_number = "+447700900001"
+    body = "YES"
+    received_at = factory.LazyFunction(timezone.now)
