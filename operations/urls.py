@@ -32,6 +32,8 @@ urlpatterns = [
     path("concerns/", include("volunteers.safeguarding.urls")),
     path("expenses/", include("volunteers.expenses.urls")),
     path("notifications/", include("operations.notifications.urls")),
+    # Texts received from parents and volunteers: the coordinators' inbox.
+    path("messages/", include("operations.notifications.inbox_urls")),
     path("groups/", include("operations.groups.urls")),
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),

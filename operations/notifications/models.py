@@ -295,9 +295,7 @@ class InboundText(models.Model):
     # Who sent it (operations.notifications.senders), and what became of it
     # (operations.notifications.replies): the receiver of ``text_received``
     # fills these in once, a coordinator links or closes it in the inbox.
-    parent = models.ForeignKey(
-        "referrals.Parent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    parent = models.ForeignKey("referrals.Parent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     volunteer = models.ForeignKey(
         "volunteers.VolunteerProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

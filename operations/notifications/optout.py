@@ -39,9 +39,7 @@ def sms_stopped(number: str) -> bool:
 
 def stopped_reason(number: str) -> str:
     """Why a text to ``number`` is withheld, in words with the date (no number in it)."""
-    stopped_at = (
-        SmsOptOut.objects.filter(number=normalise_number(number)).values_list("stopped_at", flat=True).first()
-    )
+    stopped_at = SmsOptOut.objects.filter(number=normalise_number(number)).values_list("stopped_at", flat=True).first()
     when = f" on {short_date(timezone.localdate(stopped_at))}" if stopped_at else ""
     return f"The number texted STOP{when}: no texts until it texts START or new consent is recorded."
 

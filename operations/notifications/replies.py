@@ -98,7 +98,10 @@ def _organisation_that_last_texted(number: str, now: datetime) -> int | None:
         return None
     return (
         Notification.objects.filter(
-            channel=Channel.SMS, status=Status.SENT, recipient_address__in=forms, sent_at__gte=now - SHARED_NUMBER_WITHIN
+            channel=Channel.SMS,
+            status=Status.SENT,
+            recipient_address__in=forms,
+            sent_at__gte=now - SHARED_NUMBER_WITHIN,
         )
         .order_by("-sent_at", "-pk")
         .values_list("organisation_id", flat=True)
@@ -165,7 +168,9 @@ def _answer_booking(inbound: InboundText, booking_id: int, answer: Answer, now: 
             )
         promoted = groups.booking_cancel(booking=booking, actor=None, now=now)
     except ValidationError as refusal:
-        return Done(outcome=f"Answered {answer.upper()} to the reminder for {group}, {when}: {_words(refusal)}", acted=False)
+        return Done(
+            outcome=f"Answered {answer.upper()} to the reminder for {group}, {when}: {_words(refusal)}", acted=False
+        )
     offered = " The place was offered to the waiting list." if promoted else ""
     return Done(
         outcome=f"Place cancelled for {group}, {when}.{offered}",

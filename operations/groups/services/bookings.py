@@ -314,7 +314,9 @@ def booking_confirm(*, booking: Booking, actor: User | None, now: datetime | Non
             return False
         locked.confirmed_at = now
         locked.save(update_fields=["confirmed_at"])
-        audit_log(action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group booking confirmed by the parent")
+        audit_log(
+            action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group booking confirmed by the parent"
+        )
     booking.refresh_from_db()
     return True
 

@@ -10,6 +10,7 @@ from tests.security.matrix.answers import (
     POST_ONLY,
     REDIRECT,
     STAFF,
+    staff_object,
     Case,
     admin_model,
     answers,
@@ -36,6 +37,18 @@ PAGES: dict[str, list[Case]] = {
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
     # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
     "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
+    # The inbox of texts received (/messages/): the organisation's coordinators and managers only;
+    # volunteers and PSOs never see what parents write, nor a volunteer's number.
+    "messages:inbox": [Case(STAFF)],
+    # Who sent a text: its page, and a POST naming nobody (400, nothing written).
+    "messages:link": [
+        *staff_object("inbound_text", "other_inbound_text"),
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("inbound_text",), method="POST"),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_inbound_text",), method="POST"),
+    ],
+    "messages:done": staff_post("inbound_text", "other_inbound_text", answer=REDIRECT),
+    # "She has agreed to texts again" on the parent's page.
+    "messages:texts-again": staff_post("parent", "other_parent", answer=REDIRECT),
     # Managers read (never change) the outbox in the admin.
     **admin_model(
         "notifications_notification",

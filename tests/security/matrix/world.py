@@ -42,6 +42,7 @@ from tests.factories import (
     GroupSettingsFactory,
     MatchFactory,
     MatchingSettingsFactory,
+    InboundTextFactory,
     NotificationFactory,
     ParentFactory,
     PartnerCredentialFactory,
@@ -246,6 +247,9 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "other_notification": lambda world: _failed_notification(
         world.other_organisation, world.users["other_coordinator"]
     ),
+    # A text received on each organisation's number (the coordinators' inbox at /messages/).
+    "inbound_text": lambda world: InboundTextFactory(organisation=world.organisation, body="Matrix"),
+    "other_inbound_text": lambda world: InboundTextFactory(organisation=world.other_organisation, body="Matrix"),
     # In the persona volunteer's inbox (delivered in the app), and in the other organisation's coordinator's.
     "inbox_notification": lambda world: _inbox_notification(world.organisation, world.users["volunteer"]),
     "other_inbox_notification": lambda world: _inbox_notification(
