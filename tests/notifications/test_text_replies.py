@@ -250,4 +250,5 @@ def test_no_to_a_visit_reminder_asks_the_volunteer_to_plan_again(
         "The family answered NO to the reminder of the visit on Fri 4 Dec 2026: please agree another time with them."
     )
     visit.refresh_from_db()
-    assert visit.confirmed_at is None and not visit.cancelled
+    assert visit.confirmed_at is None
+    assert not visit.cancelled

@@ -10,10 +10,10 @@ from tests.security.matrix.answers import (
     POST_ONLY,
     REDIRECT,
     STAFF,
-    staff_object,
     Case,
     admin_model,
     answers,
+    staff_object,
     staff_post,
 )
 
