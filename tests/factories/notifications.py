@@ -11,6 +11,7 @@ from operations.notifications.models import (
     Notification,
     NotificationPreference,
     ReminderSettings,
+    SmsOptOut,
     Status,
 )
 from tests.factories.core import OrganisationFactory, UserFactory
@@ -64,3 +65,13 @@ class InboundTextFactory(factory.django.DjangoModelFactory):
     to_number = "+447700900001"
     body = "YES"
     received_at = factory.LazyFunction(timezone.now)
+
+
+class SmsOptOutFactory(factory.django.DjangoModelFactory):
+    """A number that texted STOP."""
+
+    class Meta:
+        model = SmsOptOut
+
+    number = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    stopped_at = factory.LazyFunction(timezone.now)

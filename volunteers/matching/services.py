@@ -705,11 +705,13 @@ def visit_cancel(*, actor: User, visit: Visit) -> Visit:
 
 def visit_confirm_by_parent(*, visit: Visit, now: dt.datetime | None = None) -> bool:
     """The parent says the planned visit suits her (a YES to her visit
-    reminder). Refused for a cancelled visit or one already past; confirming
-    twice keeps the first confirmation. Returns whether this call confirmed it."""
+    reminder). Refused while her processing is restricted, for a cancelled
+    visit or one already past; confirming twice keeps the first
+    confirmation. Returns whether this call confirmed it."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        locked = Visit.objects.select_for_update().select_related("match__parent").get(pk=visit.pk)
+        check_not_restricted(locked.match.parent, field="visit")
         if locked.cancelled:
             raise ValidationError({"visit": "This visit is cancelled."})
         if locked.planned_for < timezone.localdate(now):

@@ -305,7 +305,9 @@ def booking_confirm(*, booking: Booking, actor: User | None, now: datetime | Non
     this call confirmed it."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+        locked = Booking.objects.select_for_update().select_related("session", "parent").get(pk=booking.pk)
+        if locked.parent is not None and locked.parent.processing_restricted:
+            raise ValidationError({"__all__": RESTRICTED_MESSAGE})
         if locked.status != BookingStatus.BOOKED:
             raise ValidationError({"__all__": "This booking does not hold a place any more."})
         if locked.session.is_cancelled or locked.session.starts_at <= now:
