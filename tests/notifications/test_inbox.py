@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations.core.audit import AuditEvent
-from operations.notifications.models import InboundText, TextHandling
+from operations.notifications.models import TextHandling
 from tests.factories import InboundTextFactory, ParentFactory
 from tests.volunteers.helpers import make_profile
 
