@@ -34,6 +34,8 @@ urlpatterns = [
     path("notifications/", include("operations.notifications.urls")),
     # Texts received from parents and volunteers: the coordinators' inbox.
     path("messages/", include("operations.notifications.inbox_urls")),
+    # The SMS providers' webhooks: delivery receipts and texts sent to an organisation's number.
+    path("sms/", include("operations.notifications.sms_urls")),
     path("groups/", include("operations.groups.urls")),
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.core.dates import date_time
 from operations.core.models import Organisation, OrganisationScopedQuerySet
 from operations.notifications.kinds import kind_label
 
@@ -164,6 +165,17 @@ class Notification(models.Model):
     def kind_label(self) -> str:
         """The kind in words: "Visit reminder", not "visit_reminder"."""
         return kind_label(self.kind)
+
+    @property
+    def delivery_in_words(self) -> str:
+        """What the provider's delivery receipt said: "Delivered 14 Feb 2028
+        10:02", "Not delivered: number not in service", or '' before one came."""
+        if self.delivery_status == DeliveryStatus.DELIVERED:
+            when = f" {date_time(timezone.localtime(self.delivered_at))}" if self.delivered_at else ""
+            return f"Delivered{when}"
+        if self.delivery_status == DeliveryStatus.FAILED:
+            return f"Not delivered: {self.delivery_detail}" if self.delivery_detail else "Not delivered"
+        return ""
 
 
 class NotificationPreference(models.Model):

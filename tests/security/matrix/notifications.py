@@ -49,6 +49,16 @@ PAGES: dict[str, list[Case]] = {
     "messages:done": staff_post("inbound_text", "other_inbound_text", answer=REDIRECT),
     # "She has agreed to texts again" on the parent's page.
     "messages:texts-again": staff_post("parent", "other_parent", answer=REDIRECT),
+    # The SMS providers' webhooks: public by design (the provider calls them),
+    # POST only, and believed only with the provider's signature: an unsigned
+    # post is refused whoever sends it (signed ones: tests/notifications/test_sms_webhooks.py).
+    **{
+        f"sms:{route}": [
+            Case(answers(405, 405, 405, 405, 405, 405)),
+            Case(answers(403, 403, 403, 403, 403, 403), method="POST", data={}, note="unsigned"),
+        ]
+        for route in ("twilio-status", "twilio-inbound", "vonage-status", "vonage-inbound")
+    },
     # Managers read (never change) the outbox in the admin.
     **admin_model(
         "notifications_notification",
