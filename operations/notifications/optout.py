@@ -44,10 +44,27 @@ def stopped_reason(number: str) -> str:
     return f"The number texted STOP{when}: no texts until it texts START or new consent is recorded."
 
 
-def _parents_with(number: str, organisation_id: int | None):
+def _set_on_parents(
+    number: str, organisation_id: int | None, *, stopped_at: datetime | None, summary: str
+) -> list[int]:
+    """Writes the stop (or its end) on the records of the organisation's
+    parents with this number, auditing each record it changes; returns their ids."""
     if organisation_id is None:
-        return Parent.objects.none()
-    return Parent.objects.filter(organisation_id=organisation_id, phone__in=stored_forms(number))
+        return []
+    parent_ids = list(
+        Parent.objects.filter(organisation_id=organisation_id, phone__in=stored_forms(number))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for parent_id in parent_ids:
+        changed = Parent.objects.filter(pk=parent_id, sms_stopped_at__isnull=stopped_at is not None).update(
+            sms_stopped_at=stopped_at
+        )
+        if changed:
+            audit_log(
+                action=AuditAction.CHANGE, obj=Parent(pk=parent_id, organisation_id=organisation_id), summary=summary
+            )
+    return parent_ids
 
 
 @transaction.atomic
@@ -61,15 +78,9 @@ def sms_stop(*, number: str, organisation_id: int | None, now: datetime | None =
     if not number:
         return []
     SmsOptOut.objects.get_or_create(number=number, defaults={"stopped_at": now, "organisation_id": organisation_id})
-    parent_ids = list(_parents_with(number, organisation_id).order_by("pk").values_list("pk", flat=True))
-    for parent_id in parent_ids:
-        if Parent.objects.filter(pk=parent_id, sms_stopped_at__isnull=True).update(sms_stopped_at=now):
-            audit_log(
-                action=AuditAction.CHANGE,
-                obj=Parent(pk=parent_id, organisation_id=organisation_id),
-                summary="Texts stopped by the parent (she texted STOP)",
-            )
-    return parent_ids
+    return _set_on_parents(
+        number, organisation_id, stopped_at=now, summary="Texts stopped by the parent (she texted STOP)"
+    )
 
 
 @transaction.atomic
@@ -81,15 +92,9 @@ def sms_start(*, number: str, organisation_id: int | None) -> list[int]:
     if not number:
         return []
     SmsOptOut.objects.filter(number=number).delete()
-    parent_ids = list(_parents_with(number, organisation_id).order_by("pk").values_list("pk", flat=True))
-    for parent_id in parent_ids:
-        if Parent.objects.filter(pk=parent_id, sms_stopped_at__isnull=False).update(sms_stopped_at=None):
-            audit_log(
-                action=AuditAction.CHANGE,
-                obj=Parent(pk=parent_id, organisation_id=organisation_id),
-                summary="Texts started again by the parent (she texted START)",
-            )
-    return parent_ids
+    return _set_on_parents(
+        number, organisation_id, stopped_at=None, summary="Texts started again by the parent (she texted START)"
+    )
 
 
 @transaction.atomic

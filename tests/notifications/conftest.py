@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import time_machine
 
 from tests.factories import council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
+from tests.notifications.helpers_texts import THURSDAY, use_number
 from volunteers.matching import services as matching_services
 
 
@@ -32,3 +34,17 @@ def sms_file(settings, tmp_path):
 
 def sent_sms(path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture
+def thursday():
+    """Thursday 3 Dec 2026, midday, the clock still (the two-way text tests: helpers_texts)."""
+    with time_machine.travel(THURSDAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def numbered(organisation):
+    """The personas' organisation, texting from its own number."""
+    use_number(organisation)
+    return organisation

@@ -37,6 +37,13 @@ def safe_parent(organisation, *, phone="07700900123", may_name_service=False, **
     )
 
 
+def textable(parent):
+    """A matched family's parent (tests.notifications.conftest's ``match``), made safe to text on her phone."""
+    parent.phone, parent.safe_sms, parent.contact_safety_recorded_at = "07700900123", True, timezone.now()
+    parent.save()
+    return parent
+
+
 def fridays_session(organisation, **group) -> GroupSession:
     made = make_group(organisation, starts_on=dt.date(2026, 11, 1), **group)
     return made.sessions.get(starts_at__date=FRIDAY)

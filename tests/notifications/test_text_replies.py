@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from operations.groups.models import Booking, BookingStatus
 from operations.notifications.answers import Answer, answer_of
@@ -24,24 +23,12 @@ from tests.notifications.helpers_texts import (
     remind,
     safe_parent,
     text_in,
-    use_number,
+    textable,
     visit_reminder,
 )
 from tests.volunteers.helpers import make_profile
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _thursday():
-    with time_machine.travel(THURSDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def numbered(organisation):
-    use_number(organisation)
-    return organisation
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thursday")]
 
 
 @pytest.mark.parametrize(
@@ -218,10 +205,7 @@ def test_a_text_to_the_shared_sender_belongs_to_the_organisation_that_last_texte
 
 
 def test_yes_to_a_visit_reminder_confirms_the_visit(match, numbered, sms_file, django_capture_on_commit_callbacks):
-    parent = match.parent
-    parent.phone, parent.safe_sms = "07700900123", True
-    parent.contact_safety_recorded_at = THURSDAY
-    parent.save()
+    parent = textable(match.parent)
     visit = VisitFactory(match=match, organisation=numbered, planned_for=FRIDAY, at_time=dt.time(14, 0))
     visit_reminder(visit, parent)
     inbound = text_in(django_capture_on_commit_callbacks, body="yes")
@@ -234,10 +218,7 @@ def test_yes_to_a_visit_reminder_confirms_the_visit(match, numbered, sms_file, d
 def test_no_to_a_visit_reminder_asks_the_volunteer_to_plan_again(
     match, numbered, volunteer, sms_file, django_capture_on_commit_callbacks
 ):
-    parent = match.parent
-    parent.phone, parent.safe_sms = "07700900123", True
-    parent.contact_safety_recorded_at = THURSDAY
-    parent.save()
+    parent = textable(match.parent)
     visit = VisitFactory(match=match, organisation=numbered, planned_for=FRIDAY)
     visit_reminder(visit, parent)
     text_in(django_capture_on_commit_callbacks, body="No")

@@ -5,7 +5,6 @@ record of new consent, lifts it."""
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from operations.core.audit import AuditEvent
@@ -26,25 +25,13 @@ from tests.notifications.helpers_texts import (
     safe_parent,
     send_due,
     text_in,
-    use_number,
+    textable,
     visit_reminder,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thursday")]
 
 NUMBER = "+447700900123"
-
-
-@pytest.fixture(autouse=True)
-def _thursday():
-    with time_machine.travel(THURSDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def numbered(organisation):
-    use_number(organisation)
-    return organisation
 
 
 @pytest.fixture
@@ -123,9 +110,7 @@ def test_a_pending_text_is_withheld_at_once_with_the_reason(parent, coordinator,
 
 
 def test_a_visit_reminder_after_stop_is_withheld(match, numbered, sms_file, django_capture_on_commit_callbacks):
-    parent = match.parent
-    parent.phone, parent.safe_sms, parent.contact_safety_recorded_at = "07700900123", True, THURSDAY
-    parent.save()
+    parent = textable(match.parent)
     stop(django_capture_on_commit_callbacks)
     reminder = visit_reminder(VisitFactory(match=match, organisation=numbered, planned_for=FRIDAY), parent)
     reminder.refresh_from_db()
