@@ -28,15 +28,14 @@ def get_text_for(user, pk: int) -> InboundText:
 
 def texts_for(user, *, to_deal_with: bool) -> QuerySet[InboundText]:
     """Newest first; only those waiting for someone when ``to_deal_with``."""
-    texts = InboundText.objects.visible_to(user).select_related("parent", "volunteer__user", "handled_by")
-    if to_deal_with:
-        texts = texts.filter(handling=TextHandling.NEW)
+    texts = texts_to_deal_with(user) if to_deal_with else InboundText.objects.visible_to(user)
+    texts = texts.select_related("parent", "volunteer__user", "handled_by")
     return texts.order_by("-received_at", "-pk")
 
 
-def to_deal_with_count(user) -> int:
-    """The top bar's badge: texts nobody has dealt with (an index-only count)."""
-    return InboundText.objects.visible_to(user).filter(handling=TextHandling.NEW).count()
+def texts_to_deal_with(user) -> QuerySet[InboundText]:
+    """Texts nobody has dealt with yet: the top bar counts them (an index-only count)."""
+    return InboundText.objects.visible_to(user).filter(handling=TextHandling.NEW)
 
 
 @dataclass(frozen=True)
