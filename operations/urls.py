@@ -32,6 +32,8 @@ urlpatterns = [
     path("concerns/", include("volunteers.safeguarding.urls")),
     path("expenses/", include("volunteers.expenses.urls")),
     path("notifications/", include("operations.notifications.urls")),
+    # Texts received from parents and volunteers: the coordinators' inbox.
+    path("messages/", include("operations.notifications.inbox_urls")),
     # The SMS providers' webhooks: delivery receipts and texts sent to an organisation's number.
     path("sms/", include("operations.notifications.sms_urls")),
     path("groups/", include("operations.groups.urls")),

@@ -7,7 +7,12 @@ message on any channel and the service is never named.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from operations.core.dates import short_date
 
 if TYPE_CHECKING:
     from referrals.models import Parent
@@ -28,6 +33,8 @@ class ContactPermissions:
     recorded: bool
     #: The recorded answer "none is safe": every contact goes through the referrer.
     through_referrer: bool = False
+    #: The day she texted STOP: no text goes, whatever "SMS is safe" says.
+    sms_stopped_on: date | None = None
 
     @property
     def safe_channels(self) -> tuple[str, ...]:
@@ -62,6 +69,8 @@ def safe_contact_summary(permissions: ContactPermissions, *, sender: str = "") -
         f"{words}: {'yes' if permissions.allows(name) else 'no'}" for name, words in CHANNEL_WORDS.items()
     )
     sentences = [channels[0].upper() + channels[1:] + "."]
+    if permissions.sms_stopped_on is not None:
+        sentences.append(f"Texts stopped by the parent on {short_date(permissions.sms_stopped_on)}.")
     if permissions.best_times:
         sentences.append(f"Best times: {permissions.best_times}.")
     who = f"they are from {sender}" if sender else "who they are from"
@@ -79,8 +88,9 @@ def contact_permissions(parent: Parent) -> ContactPermissions:
     if parent.contact_safety_recorded_at is None:
         return NOTHING_SAFE
     return ContactPermissions(
-        # A channel is only safe when it is recorded safe and the parent has that contact detail.
-        sms=parent.safe_sms and bool(parent.phone),
+        # A channel is only safe when it is recorded safe and the parent has that contact detail;
+        # a text is never safe after she texted STOP, however the record is edited since.
+        sms=parent.safe_sms and bool(parent.phone) and parent.sms_stopped_at is None,
         email=parent.safe_email and bool(parent.email),
         phone=parent.safe_phone and bool(parent.phone),
         voicemail=parent.safe_voicemail and bool(parent.phone),
@@ -88,6 +98,7 @@ def contact_permissions(parent: Parent) -> ContactPermissions:
         best_times=parent.best_contact_times,
         recorded=True,
         through_referrer=parent.contact_through_referrer,
+        sms_stopped_on=timezone.localdate(parent.sms_stopped_at) if parent.sms_stopped_at else None,
     )
 
 

@@ -124,6 +124,10 @@ class Parent(models.Model):
     # Set when safe contact was asked and answered (a channel, or none safe); None means not asked yet.
     contact_safety_recorded_at = models.DateTimeField(null=True, blank=True)
     contact_consent_given_on = models.DateField("Agreed to be contacted on", null=True, blank=True)
+    # She texted STOP (set by the notifications app's opt-out): no text goes to
+    # her, whatever "SMS is safe" says, until she texts START or a coordinator
+    # records that she agreed to texts again. Not on any form.
+    sms_stopped_at = models.DateTimeField("Texts stopped by the parent", null=True, blank=True, editable=False)
 
     # Needs: recorded only with the parent's agreement.
     needs_agreed = models.BooleanField("The parent agreed to record these needs", default=False)
@@ -161,7 +165,11 @@ class Parent(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["organisation", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            # A text received is matched to the parent by the number it came from.
+            models.Index(fields=["organisation", "phone"], name="parent_by_phone", condition=~Q(phone="")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(needs_agreed=True)

@@ -252,10 +252,19 @@ def parent_update(*, actor: User, parent: Parent, data: dict[str, Any]) -> Paren
         setattr(parent, field, value)
     parent.full_clean(exclude=["organisation"])
     parent.search_text = parent_search_text(parent)
-    parent.save()
+    _save_edited(parent)
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, summary="Parent details changed")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent
+
+
+def _save_edited(parent: Parent) -> None:
+    """Saves an edit of her record without its stop of texts: that is
+    written only by her STOP and START, or a coordinator's record of new
+    consent (operations.notifications.optout), and the copy a form edited
+    may have been read before she texted STOP."""
+    kept = {"id", "sms_stopped_at"}
+    parent.save(update_fields=[field.name for field in Parent._meta.concrete_fields if field.name not in kept])
 
 
 def _apply_contact_safety(parent: Parent, data: dict[str, Any]) -> None:
@@ -283,7 +292,7 @@ def contact_safety_answered(data: dict[str, Any]) -> bool:
 @transaction.atomic
 def parent_record_contact_safety(*, actor: User, parent: Parent, data: dict[str, Any]) -> Parent:
     _apply_contact_safety(parent, data)
-    parent.save()
+    _save_edited(parent)
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=parent, summary="Contact safety recorded")
     signals.parent_contact_changed.send(sender=Parent, parent_id=parent.pk)
     return parent

@@ -10,7 +10,7 @@ from operations.groups.models import Booking, BookingChild
 HOLDS = [Booking, BookingChild]
 
 #: What a restriction of processing (Article 18) refuses (see referrals.gdpr).
-RESTRICTION_REFUSES = ("booking_create", "booking_restore")
+RESTRICTION_REFUSES = ("booking_create", "booking_restore", "booking_confirm")
 RESTRICTION_ALLOWS = {
     "booking_cancel": "Cancelling a booking winds processing down (the parent is not told while restricted).",
     "booking_mark_attendance": "The register of a session booked before the restriction must say who was in "

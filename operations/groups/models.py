@@ -367,6 +367,8 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The parent said she is coming (answered YES to the session reminder).
+    confirmed_at = models.DateTimeField("Confirmed by the parent", null=True, blank=True)
     # Set only when a coordinator booked a parent outside the group's audience.
     audience_override_reason = models.CharField(
         "Reason for booking outside the group's audience", max_length=300, blank=True

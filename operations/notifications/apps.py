@@ -12,6 +12,7 @@ class NotificationsConfig(AppConfig):
         from operations.core.signals import organisation_created
         from operations.groups.signals import place_offered, session_changed
         from operations.notifications import receivers
+        from operations.notifications.inbound import text_received
         from operations.outcomes.signals import safety_alert_raised
         from referrals.online.signals import submission_received
         from referrals.signals import parent_contact_changed
@@ -40,6 +41,7 @@ class NotificationsConfig(AppConfig):
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")
         volunteer_break_changed.connect(receivers.tell_of_volunteer_break, dispatch_uid="notifications-volunteer-break")
+        text_received.connect(receivers.act_on_text, dispatch_uid="notifications-text-received")
         place_offered.connect(receivers.tell_parent_of_place, dispatch_uid="notifications-place-offered")
         session_changed.connect(
             receivers.tell_attendees_of_session_change, dispatch_uid="notifications-session-changed"

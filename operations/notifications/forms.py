@@ -151,3 +151,34 @@ class StaffTextForm(forms.Form):
         self.fields["quick_text"].choices = [("", "None: write my own"), *((name, name) for name in quick_texts)]
         if not quick_texts:
             self.fields["quick_text"].widget = forms.HiddenInput()
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's one filter: the texts waiting for someone (the default), or all."""
+
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "To deal with"), ("all", "All texts")],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, auto_id="f-%s", **kwargs)
+        self.helper = row_helper(self, column="col-sm-4")
+
+    @property
+    def to_deal_with(self) -> bool:
+        return not (self.is_valid() and self.cleaned_data["show"] == "all")
+
+
+class TextLinkForm(forms.Form):
+    """Who sent a text: one parent or one volunteer (the buttons of the link page)."""
+
+    parent = forms.IntegerField(required=False, min_value=1)
+    volunteer = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("parent")) == bool(cleaned.get("volunteer")):
+            raise forms.ValidationError("Choose one person: a parent or a volunteer.")
+        return cleaned

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from operations.core.gdpr import Section, readable
 from operations.notifications import services
-from operations.notifications.models import Notification
+from operations.notifications.models import InboundText, Notification
 
-HOLDS = [Notification]
+HOLDS = [Notification, InboundText]
 
 #: What a restriction of processing (Article 18) refuses (see referrals.gdpr):
 #: no message is written to a restricted parent, and notifications.safety
@@ -42,11 +42,33 @@ LABELS = {
 }
 
 
+#: A text's bookkeeping: the provider's ids, the organisation, the receiver's claim, who closed it.
+TEXT_INTERNAL = [
+    "organisation", "provider", "provider_message_id", "parent", "volunteer", "candidates", "processed_at",
+    "handled_by", "handled_at", "created_at",
+]  # fmt: skip
+TEXT_LABELS = {
+    "from_number": "From",
+    "to_number": "To",
+    "body": "Text",
+    "received_at": "Received",
+    "handling": "Dealt with",
+    "outcome": "What was done",
+}
+
+
 def subject_access(parent) -> list[Section]:
     messages = Notification.objects.filter(recipient_parent_id=parent.pk).order_by("due_at", "pk")
     rows = [readable(message, exclude=INTERNAL, labels=LABELS) for message in messages]
-    return [Section("Messages sent to the parent", rows, source="notifications.Notification")]
+    texts = InboundText.objects.filter(parent_id=parent.pk).order_by("received_at", "pk")
+    text_rows = [readable(text, exclude=TEXT_INTERNAL, labels=TEXT_LABELS) for text in texts]
+    return [
+        Section("Messages sent to the parent", rows, source="notifications.Notification"),
+        Section("Texts received from the parent", text_rows, source="notifications.InboundText"),
+    ]
 
 
 def erase(parent) -> None:
     services.notifications_forget_parent(parent_id=parent.pk)
+    # Her texts keep that a text came and what was done (for the counts), without her number or her words.
+    InboundText.objects.filter(parent_id=parent.pk).update(from_number="", body="", outcome="", candidates=[])

@@ -45,6 +45,8 @@ KIND_LABELS: dict[str, str] = {
     "outcome_baseline_due": "Baseline outcome measure due",
     "outcome_review_due": "Review outcome measure due",
     "outcome_ending_due": "Ending outcome measure due",
+    "text_reply": "Answer to a text received",
+    "visit_replan": "Visit to plan again (the family said no)",
 }
 
 #: Reminders sent twice, each kind ending with how long before: "pvg_renewal_3m", "eligibility_end_8w".

@@ -136,6 +136,12 @@ class Notification(models.Model):
                 name="notification_parent_pending",
                 condition=Q(status__in=["pending", "sending"]),
             ),
+            # A YES or NO texted back finds the reminder it answers: the latest sent to that parent.
+            models.Index(
+                fields=["recipient_parent", "kind", "-sent_at"],
+                name="notification_answered_by_text",
+                condition=Q(channel="sms", status="sent"),
+            ),
             # A delivery receipt finds its message by the provider's id.
             models.Index(
                 fields=["provider_message_id"],
@@ -272,6 +278,12 @@ class ReminderSettings(models.Model):
         return rule not in self.turned_off
 
 
+class TextHandling(models.TextChoices):
+    NEW = "new", "To deal with"
+    ACTED = "acted", "Answered automatically"
+    DONE = "done", "Done"
+
+
 class InboundTextQuerySet(OrganisationScopedQuerySet):
     """Texts people sent to an organisation's number: its staff only."""
 
@@ -294,11 +306,38 @@ class InboundText(models.Model):
     received_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Who sent it (operations.notifications.senders), and what became of it
+    # (operations.notifications.replies): the receiver of ``text_received``
+    # fills these in once, a coordinator links or closes it in the inbox.
+    parent = models.ForeignKey("referrals.Parent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    volunteer = models.ForeignKey(
+        "volunteers.VolunteerProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Several people have this number: ["parent:12", "volunteer:3"], for a coordinator to choose from.
+    candidates = models.JSONField(default=list, blank=True)
+    handling = models.CharField(max_length=10, choices=TextHandling.choices, default=TextHandling.NEW)
+    #: What was done, in words ("Place confirmed for Mon 14 Feb 2028 at 10:00"): never a code.
+    outcome = models.CharField(max_length=200, blank=True)
+    #: When the receiver took it (a conditional UPDATE: a second run does nothing).
+    processed_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     objects = InboundTextQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "-received_at"], name="inbound_text_org_recent")]
+        indexes = [
+            models.Index(fields=["organisation", "-received_at"], name="inbound_text_org_recent"),
+            # Every coordinator's page counts the texts waiting for someone (the top bar's badge).
+            models.Index(
+                fields=["organisation", "-received_at"], name="inbound_text_to_deal_with", condition=Q(handling="new")
+            ),
+            # A parent's timeline lists the texts from her.
+            models.Index(fields=["parent", "-received_at"], name="inbound_text_of_parent"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["provider", "provider_message_id"], name="inbound_text_once"),
         ]
@@ -392,3 +431,23 @@ class MessageTemplate(models.Model):
                 errors[field] = found
         if errors:
             raise ValidationError(errors)
+
+
+class SmsOptOut(models.Model):
+    """A number that texted STOP (or STOPALL, UNSUBSCRIBE …): no text goes to
+    it from this system, whichever organisation writes it, until the number
+    texts START or a coordinator records that the person agreed to texts
+    again (``operations.notifications.optout``). Kept by number, not by
+    person, so a stop holds however a record is edited or whoever the number
+    belongs to later."""
+
+    number = models.CharField(max_length=20, unique=True)
+    stopped_at = models.DateTimeField()
+    #: The organisation whose number received the STOP (None: not known).
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "stopped number"
+
+    def __str__(self) -> str:
+        return f"Texts stopped on {self.stopped_at:%d %b %Y}"

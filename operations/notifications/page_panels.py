@@ -1,13 +1,19 @@
 """Panels this app adds to lower layers' pages (found by
-``operations.core.page_panels``): "Send a text" on a parent's and a
-volunteer's page, for coordinators and managers, saying at once when a text
-cannot go to her and why."""
+``operations.core.page_panels``), without the referrals or volunteers apps
+importing this one: "Send a text" on a parent's and a volunteer's page, for
+coordinators and managers, saying at once when a text cannot go to her and
+why; and on a parent's page the texts she sent and, after she texted STOP,
+the coordinator's button to record that she agreed to texts again."""
 
 from __future__ import annotations
 
 from operations.core.models import STAFF_ROLES, active_membership
 from operations.core.page_panels import PagePanel
 from operations.notifications import staff_texts
+from operations.notifications.models import InboundText
+
+#: The newest texts from her shown on her page (the rest are in the inbox and her timeline).
+SHOWN = 5
 
 
 def _is_staff(user) -> bool:
@@ -35,7 +41,15 @@ def _volunteer_context(user, profile) -> dict:
     }
 
 
+def _parent_texts(user, parent) -> dict:
+    texts = list(InboundText.objects.visible_to(user).filter(parent=parent).order_by("-received_at", "-pk")[:SHOWN])
+    return {"parent": parent, "texts": texts}
+
+
 PANELS = {
-    "parent": [PagePanel(template="notifications/_text_panel.html", context=_parent_context)],
+    "parent": [
+        PagePanel(template="notifications/_text_panel.html", context=_parent_context),
+        PagePanel(template="notifications/_parent_texts.html", context=_parent_texts),
+    ],
     "volunteer": [PagePanel(template="notifications/_text_panel.html", context=_volunteer_context)],
 }

@@ -7,7 +7,7 @@ code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import concerns, due, expenses, group_messages, online_referrals, services
+from operations.notifications import concerns, due, expenses, group_messages, online_referrals, replies, services
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -69,3 +69,7 @@ def tell_claimant_of_decision(sender, *, claim_id: int, **kwargs) -> None:
 
 def tell_claimants_of_payment(sender, *, batch_id: int, **kwargs) -> None:
     expenses.batch_paid(batch_id)
+
+
+def act_on_text(sender, *, inbound, **kwargs) -> None:
+    replies.text_handle(inbound_id=inbound.pk)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from operations.core.dates import short_date
 from operations.notifications.models import Channel
 from referrals.contact import contact_permissions
 from referrals.models import Parent
@@ -41,6 +42,12 @@ def verdict_for(*, channel: str, names_service: bool, parent: Parent) -> Verdict
         return Verdict(allowed=False, reason="Processing of the parent's record is restricted.")
     permissions = contact_permissions(parent)
     name = CHANNEL_NAMES.get(channel, channel)
+    if channel == Channel.SMS and permissions.sms_stopped_on is not None:
+        return Verdict(
+            allowed=False,
+            reason=f"The parent texted STOP on {short_date(permissions.sms_stopped_on)}.",
+            tell_coordinators=True,
+        )
     if channel not in (Channel.SMS, Channel.EMAIL) or not permissions.allows(channel):
         return Verdict(allowed=False, reason=f"{name} is no longer recorded as safe.", tell_coordinators=True)
     if names_service and not permissions.may_name_service:

@@ -18,9 +18,17 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
-from operations.notifications import channels, rules, safety
-from operations.notifications.models import Channel, DeliveryStatus, MessageTemplate, Notification, ReminderSettings, Status
+from operations.notifications import channels, optout, rules, safety
+from operations.notifications.models import (
+    Channel,
+    DeliveryStatus,
+    MessageTemplate,
+    Notification,
+    ReminderSettings,
+    Status,
+)
 from operations.notifications.reminder_settings import SWITCHES
+from operations.notifications.senders import stored_forms
 from referrals.models import Parent
 from referrals.services import check_not_restricted
 
@@ -158,6 +166,11 @@ def notification_deliver_claimed(*, notification_id: int, now: datetime) -> str:
                 _withhold(notification, verdict)
                 return Status.CANCELLED
             notification.recipient_address = verdict.address
+        if notification.channel == Channel.SMS and optout.sms_stopped(notification.recipient_address):
+            # The number texted STOP: whoever the text is for, and whatever wrote it.
+            reason = optout.stopped_reason(notification.recipient_address)
+            _withhold(notification, safety.Verdict(allowed=False, reason=reason, tell_coordinators=False))
+            return Status.CANCELLED
         try:
             provider_message_id = _deliver(notification)
         except (channels.TransientSendError, channels.PermanentSendError) as exc:
@@ -224,6 +237,22 @@ def notifications_recheck_for_parent(*, parent_id: int) -> int:
         if not verdict.allowed:
             _withhold(notification, verdict)
             cancelled += 1
+    return cancelled
+
+
+def notifications_withhold_sms_to(*, number: str, parent_ids: list[int]) -> int:
+    """A STOP from ``number``: every text still waiting for it is cancelled at
+    once, with the reason, those to its parents (``parent_ids``) through
+    their records (the coordinators are asked to reach them another way if
+    no other channel is left), and any other (a volunteer's, the on-call
+    phone) by its address. Rows being sent right now are checked by their
+    sender. Returns how many were cancelled."""
+    cancelled = sum(notifications_recheck_for_parent(parent_id=parent_id) for parent_id in parent_ids)
+    forms = stored_forms(number)
+    if forms:
+        cancelled += Notification.objects.filter(
+            channel=Channel.SMS, status=Status.PENDING, recipient_parent__isnull=True, recipient_address__in=forms
+        ).update(status=Status.CANCELLED, cancelled_reason=optout.stopped_reason(number)[:200], claimed_at=None)
     return cancelled
 
 

@@ -1,6 +1,7 @@
 """The outbox's entries on a parent's timeline (found by
 ``operations.core.timeline``): every message written to her, sent or not,
-with its subject. One query, whatever the number of messages.
+with its subject, and every text received from her (with what was done
+about it). One query per kind, whatever the number of messages.
 
 Messages to her referrer would belong here too, but none is written: when no
 channel is safe and contact goes through the referrer, the coordinators are
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 from django.db.models.functions import Coalesce
 
-from operations.core.timeline import Entry, at
-from operations.notifications.models import Channel, Notification, Status
+from operations.core.timeline import Entry, at, newest_first
+from operations.notifications.models import Channel, InboundText, Notification, Status
 
-KINDS = {"message": "Messages sent to her"}
+KINDS = {"message": "Messages sent to her", "text": "Texts from her"}
 
 CHANNEL_WORDS = {Channel.EMAIL: "Email", Channel.SMS: "Text message", Channel.IN_APP: "Message in the app"}
 STATUS_WORDS = {
@@ -27,6 +28,27 @@ STATUS_WORDS = {
 
 
 def entries(parent, *, user, kinds: frozenset[str], limit: int) -> list[Entry]:
+    found = _sent(parent, user=user, limit=limit) if "message" in kinds else []
+    if "text" in kinds:
+        found = newest_first([*found, *_received(parent, user=user, limit=limit)])[:limit]
+    return found
+
+
+def _received(parent, *, user, limit: int) -> list[Entry]:
+    """The texts she sent (matched to her, or linked by a coordinator), with what was done."""
+    texts = (
+        InboundText.objects.visible_to(user)
+        .filter(parent=parent)
+        .only("body", "outcome", "received_at")
+        .order_by("-received_at", "-pk")[:limit]
+    )
+    return [
+        at(text.received_at, kind="text", label=f"Text from her: “{text.body[:120]}”", detail=text.outcome)
+        for text in texts
+    ]
+
+
+def _sent(parent, *, user, limit: int) -> list[Entry]:
     messages = (
         Notification.objects.visible_to(user)
         .filter(recipient_parent=parent)

@@ -52,6 +52,7 @@ from tests.factories.notifications import (
     NotificationFactory,
     NotificationPreferenceFactory,
     ReminderSettingsFactory,
+    SmsOptOutFactory,
 )
 from tests.factories.online import OnlineReferralSettingsFactory, OnlineSubmissionFactory
 from tests.factories.outcomes import (
@@ -150,6 +151,7 @@ __all__ = [
     "ReferrerUpdateSettingsFactory",
     "ReferringOrganisationFactory",
     "ReminderSettingsFactory",
+    "SmsOptOutFactory",
     "RetentionRunFactory",
     "RetentionSettingFactory",
     "SafetyAlertFactory",

@@ -12,6 +12,7 @@ from operations.notifications.models import (
     Notification,
     NotificationPreference,
     ReminderSettings,
+    SmsOptOut,
     Status,
 )
 from tests.factories.core import OrganisationFactory, UserFactory
@@ -77,3 +78,13 @@ class MessageTemplateFactory(factory.django.DjangoModelFactory):
     purpose = "session_reminder"
     language = "Polish"
     body = "Przypomnienie: spotkanie {when}."
+
+
+class SmsOptOutFactory(factory.django.DjangoModelFactory):
+    """A number that texted STOP."""
+
+    class Meta:
+        model = SmsOptOut
+
+    number = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    stopped_at = factory.LazyFunction(timezone.now)

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from operations.core.models import Role
 from operations.home.navigation import Shown, top_bar
+from operations.notifications.models import TextHandling
+from tests.factories import InboundTextFactory
 
 #: The bar's pages per role, as the per-app links offered them before the menus (issue 22).
 PAGES_BY_ROLE = {
@@ -164,3 +166,35 @@ def test_the_person_menu_says_who_where_and_in_which_role(coordinator, coordinat
     assert 'Morag<span class="visually-hidden">: your account</span>' in nav
     assert "Coordinator at Tweed Valley Test" in nav
     assert "Sign out coordinator" in nav
+
+
+@pytest.mark.django_db
+def test_coordinators_and_managers_see_the_texts_waiting_in_their_inbox(
+    organisation, coordinator_client, manager_client
+):
+    """Texts received that nobody has dealt with (operations/notifications/inbox.py), counted in the bar."""
+    InboundTextFactory(organisation=organisation)
+    InboundTextFactory(organisation=organisation)
+    InboundTextFactory(organisation=organisation, handling=TextHandling.DONE)
+    for client in (coordinator_client, manager_client):
+        nav = nav_of(client.get(reverse("home")).content.decode())
+        assert (
+            'href="/messages/">Texts <span class="badge text-bg-danger">2<span class="visually-hidden"> to deal with'
+            in nav
+        )
+    nav = nav_of(coordinator_client.get(reverse("messages:inbox")).content.decode())
+    assert 'aria-current="page" href="/messages/">Texts' in nav
+
+
+@pytest.mark.django_db
+def test_no_badge_when_no_text_waits(coordinator_client):
+    nav = nav_of(coordinator_client.get(reverse("home")).content.decode())
+    assert 'href="/messages/">Texts</a>' in nav
+
+
+@pytest.mark.django_db
+def test_volunteers_and_psos_have_no_texts_link(organisation, volunteer_client, pso_client):
+    InboundTextFactory(organisation=organisation)
+    for client in (volunteer_client, pso_client):
+        nav = nav_of(client.get(reverse("home")).content.decode())
+        assert "/messages/" not in nav

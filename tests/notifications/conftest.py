@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import time_machine
 
 from tests.factories import council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
@@ -17,6 +18,7 @@ from tests.notifications.fake_sms_provider import (
     VONAGE_SIGNATURE_SECRET,
     FakeSmsProvider,
 )
+from tests.notifications.helpers_texts import THURSDAY, use_number
 from volunteers.matching import services as matching_services
 
 
@@ -57,3 +59,17 @@ def provider(settings):
 
 def sent_sms(path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture
+def thursday():
+    """Thursday 3 Dec 2026, midday, the clock still (the two-way text tests: helpers_texts)."""
+    with time_machine.travel(THURSDAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def numbered(organisation):
+    """The personas' organisation, texting from its own number."""
+    use_number(organisation)
+    return organisation

@@ -26,6 +26,7 @@ from tests.factories import (
     ConcernEventFactory,
     ConcernFactory,
     ContactLogFactory,
+    InboundTextFactory,
     MatchFactory,
     MatchReviewFactory,
     NotificationFactory,
@@ -110,6 +111,13 @@ def add_history(match, *, start: int = 0, organisation) -> None:
         due_at=moment(start + 14, 8),
         sent_at=moment(start + 14, 8),
     )
+    InboundTextFactory(
+        organisation=organisation,
+        parent=parent,
+        body="Yes",
+        outcome="Place confirmed.",
+        received_at=moment(start + 14, 9),
+    )
     MatchReviewFactory(match=match, held_on=day(start + 15), notes="Settling in", going_well=True)
 
 
@@ -137,6 +145,7 @@ def history(organisation, service):
 EXPECTED = [
     ("match", "Match with"),  # ended, day 16
     ("match", "Match with"),  # reviewed, day 15
+    ("text", "Text from her: “Yes”"),  # day 14 09:00
     ("message", "Text message sent"),  # day 14 08:00
     ("alert", "Safety alert actioned"),  # day 13 09:00
     ("alert", "Safety alert: EPDS"),  # day 12 15:00

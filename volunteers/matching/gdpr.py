@@ -24,6 +24,7 @@ RESTRICTION_REFUSES = (
     "match_record_extension",
     "visit_plan",
     "visit_plan_once",
+    "visit_confirm_by_parent",
     "contact_log_create",
     "contact_log_create_once",
 )

@@ -324,6 +324,8 @@ class Visit(models.Model):
     mode = models.CharField(max_length=20, choices=ContactMode.choices, default=ContactMode.HOME_VISIT)
     place = models.CharField(max_length=150, blank=True)
     cancelled = models.BooleanField(default=False)
+    #: The parent said the visit suits her (a YES to her visit reminder).
+    confirmed_at = models.DateTimeField("Confirmed by the parent", null=True, blank=True)
     #: Made on the phone before sending: the same visit sent twice (a lost
     #: reply, the offline queue retrying) is kept once (operations.core.sent_once).
     client_key = models.UUIDField(null=True, blank=True)

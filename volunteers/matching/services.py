@@ -701,3 +701,29 @@ def visit_cancel(*, actor: User, visit: Visit) -> Visit:
         )
     visit.cancelled = True
     return visit
+
+
+def visit_confirm_by_parent(*, visit: Visit, now: dt.datetime | None = None) -> bool:
+    """The parent says the planned visit suits her (a YES to her visit
+    reminder). Refused while her processing is restricted, for a cancelled
+    visit or one already past; confirming twice keeps the first
+    confirmation. Returns whether this call confirmed it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().select_related("match__parent").get(pk=visit.pk)
+        check_not_restricted(locked.match.parent, field="visit")
+        if locked.cancelled:
+            raise ValidationError({"visit": "This visit is cancelled."})
+        if locked.planned_for < timezone.localdate(now):
+            raise ValidationError({"visit": "This visit is in the past."})
+        if locked.confirmed_at is not None:
+            return False
+        Visit.objects.filter(pk=locked.pk).update(confirmed_at=now)
+        audit_log(
+            action=AuditAction.TRANSITION,
+            actor=None,
+            obj=locked,
+            summary=f"Visit {locked.pk} on match {locked.match_id} confirmed by the parent",
+        )
+    visit.confirmed_at = now
+    return True

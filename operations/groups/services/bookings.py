@@ -298,6 +298,31 @@ def booking_cancel(*, booking: Booking, actor: User | None, now: datetime | None
     return promoted
 
 
+def booking_confirm(*, booking: Booking, actor: User | None, now: datetime | None = None) -> bool:
+    """The parent says she is coming (a YES to her session reminder).
+    Refused for a booking that no longer holds a place or a session that has
+    begun; confirming twice keeps the first confirmation. Returns whether
+    this call confirmed it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().select_related("session", "parent").get(pk=booking.pk)
+        if locked.parent is not None and locked.parent.processing_restricted:
+            raise ValidationError({"__all__": RESTRICTED_MESSAGE})
+        if locked.status != BookingStatus.BOOKED:
+            raise ValidationError({"__all__": "This booking does not hold a place any more."})
+        if locked.session.is_cancelled or locked.session.starts_at <= now:
+            raise ValidationError({"__all__": "This session is cancelled or has begun."})
+        if locked.confirmed_at is not None:
+            return False
+        locked.confirmed_at = now
+        locked.save(update_fields=["confirmed_at"])
+        audit_log(
+            action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Group booking confirmed by the parent"
+        )
+    booking.refresh_from_db()
+    return True
+
+
 def _promote_waiting(*, session: GroupSession, now: datetime | None = None) -> list[Booking]:
     """Call with the session row locked. Offers free places in waiting order
     to each booking that fits: a place freed by a baby may go to a waiting

@@ -42,6 +42,18 @@ PAGES: dict[str, list[Case]] = {
     "notifications:retry": staff_post("notification", "other_notification", answer=REDIRECT),
     # Reminder offsets and switches: managers only (an empty POST re-renders with field errors).
     "notifications:settings": [Case(MANAGERS_ONLY), Case(MANAGERS_ONLY, method="POST")],
+    # The inbox of texts received (/messages/): the organisation's coordinators and managers only;
+    # volunteers and PSOs never see what parents write, nor a volunteer's number.
+    "messages:inbox": [Case(STAFF)],
+    # Who sent a text: its page, and a POST naming nobody (400, nothing written).
+    "messages:link": [
+        *staff_object("inbound_text", "other_inbound_text"),
+        Case(answers(LOGIN, 403, 403, 400, 400, 404), args=("inbound_text",), method="POST"),
+        Case(answers(LOGIN, 403, 403, 404, 404, 400), args=("other_inbound_text",), method="POST"),
+    ],
+    "messages:done": staff_post("inbound_text", "other_inbound_text", answer=REDIRECT),
+    # "She has agreed to texts again" on the parent's page.
+    "messages:texts-again": staff_post("parent", "other_parent", answer=REDIRECT),
     # The SMS providers' webhooks: public by design (the provider calls them),
     # POST only, and believed only with the provider's signature: an unsigned
     # post is refused whoever sends it (signed ones: tests/notifications/test_sms_webhooks.py).

@@ -40,6 +40,7 @@ from tests.factories import (
     EvaluationProjectFactory,
     GroupFactory,
     GroupSettingsFactory,
+    InboundTextFactory,
     MatchFactory,
     MatchingSettingsFactory,
     MessageTemplateFactory,
@@ -249,6 +250,9 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     ),
     "message_template": lambda world: MessageTemplateFactory(organisation=world.organisation),
     "other_message_template": lambda world: MessageTemplateFactory(organisation=world.other_organisation),
+    # A text received on each organisation's number (the coordinators' inbox at /messages/).
+    "inbound_text": lambda world: InboundTextFactory(organisation=world.organisation, body="Matrix"),
+    "other_inbound_text": lambda world: InboundTextFactory(organisation=world.other_organisation, body="Matrix"),
     # In the persona volunteer's inbox (delivered in the app), and in the other organisation's coordinator's.
     "inbox_notification": lambda world: _inbox_notification(world.organisation, world.users["volunteer"]),
     "other_inbox_notification": lambda world: _inbox_notification(
