@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
-from operations.notifications import rules
+from operations.notifications import optout, rules
 from operations.notifications.message_templates import TemplateBook
 from operations.notifications.models import Channel, MessagePurpose, MessageTemplate, Notification
 from operations.notifications.numbers import normalise_number
@@ -54,6 +54,11 @@ def parent_sms_refusal(parent: Parent) -> str:
         return "Nothing is recorded as safe for her yet: ask her how to contact her and record it under Safe contact."
     if permissions.through_referrer:
         return "No channel is safe for her: contact her through her referrer."
+    if parent.sms_stopped_at is not None or optout.sms_stopped(parent.phone):
+        return (
+            "She texted STOP: no texts go to her until she texts START, "
+            "or you record on her page that she has agreed to texts again."
+        )
     if not parent.safe_sms:
         others = permissions.safe_channel_words
         where = f"use a safe way instead ({others})" if others else "contact her through her referrer"
@@ -67,6 +72,8 @@ def volunteer_sms_refusal(profile: VolunteerProfile) -> str:
     """Why a text may not go to a volunteer ('' when it may)."""
     if not normalise_number(profile.phone):
         return "Their record has no mobile number a text can go to: add it to their details first."
+    if optout.sms_stopped(profile.phone):
+        return "Their number texted STOP: no texts go to it until it texts START. Call or email them instead."
     return ""
 
 
