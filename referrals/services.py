@@ -245,7 +245,9 @@ def _check_same_organisation(parent: Parent, organisation: Organisation) -> None
         raise ValidationError({"parent": "Choose a parent of your organisation."})
 
 
-def parent_check(*, organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None = None) -> None:
+def parent_check(
+    *, organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None = None
+) -> None:
     """Refuses, with field errors, a parent ``parent_create`` would refuse;
     writes nothing (an import's dry run checks every row with it)."""
     parent = Parent(organisation=organisation, **_clean_parent_data(data))

@@ -102,15 +102,31 @@ class ParentsKind(ImportKind):
         Column("Preferred name", "What the parent likes to be called.", "", aliases=("Known as", "Nick Name")),
         Column("Role", "Mother, Father or Other carer (blank: Mother).", "Mother", aliases=("Relationship",)),
         Column("Pronouns", "The parent's pronouns, if they gave them.", ""),
-        Column("Date of birth", "The parent's date of birth (finds them if already on file).", "14/02/1996",
-               aliases=("DOB", "Birth Date", "Birth date")),
-        Column("Phone", "A UK phone number.", "07700 900123",
-               aliases=("Mobile Phone", "Mobile", "Phone (Mobile)", "Telephone", "Phone Number", "Mobile Number")),
+        Column(
+            "Date of birth",
+            "The parent's date of birth (finds them if already on file).",
+            "14/02/1996",
+            aliases=("DOB", "Birth Date", "Birth date"),
+        ),
+        Column(
+            "Phone",
+            "A UK phone number.",
+            "07700 900123",
+            aliases=("Mobile Phone", "Mobile", "Phone (Mobile)", "Telephone", "Phone Number", "Mobile Number"),
+        ),
         Column("Email", "The parent's email address.", "", aliases=("Email Address", "E-mail", "Primary Email")),
-        Column("Address line 1", "First line of the address.", "4 Bank Street",
-               aliases=("Address 1", "Street Address", "Address Line1", "Address")),
-        Column("Address line 2", "Second line of the address.", "",
-               aliases=("Address 2", "Supplemental Address 1", "Address Line2")),
+        Column(
+            "Address line 1",
+            "First line of the address.",
+            "4 Bank Street",
+            aliases=("Address 1", "Street Address", "Address Line1", "Address"),
+        ),
+        Column(
+            "Address line 2",
+            "Second line of the address.",
+            "",
+            aliases=("Address 2", "Supplemental Address 1", "Address Line2"),
+        ),
         Column("Town", "Town or city.", "Galashiels", aliases=("City", "Town/City", "Town or City")),
         Column("Postcode", "A UK postcode.", "TD1 1EN", aliases=("Post Code", "Postal Code", "Post code")),
         Column(
@@ -119,8 +135,12 @@ class ParentsKind(ImportKind):
             "Scottish Borders",
             aliases=("Local Authority", "Council", "Local authority area"),
         ),
-        Column("Language", "The language the parent speaks best (blank: English).", "English",
-               aliases=("Preferred Language", "First Language", "Main language")),
+        Column(
+            "Language",
+            "The language the parent speaks best (blank: English).",
+            "English",
+            aliases=("Preferred Language", "First Language", "Main language"),
+        ),
         Column("Interpreter needed", "Yes when an interpreter is needed.", "No", aliases=("Interpreter",)),
         Column(
             "Children's dates of birth",
@@ -128,8 +148,12 @@ class ParentsKind(ImportKind):
             "03/05/2025",
             aliases=("Child DOB", "Children DOB", "Childrens dates of birth", "Baby DOB"),
         ),
-        Column("Due date", "The expected due date of a current pregnancy.", "",
-               aliases=("EDD", "Expected due date", "Estimated Due Date")),
+        Column(
+            "Due date",
+            "The expected due date of a current pregnancy.",
+            "",
+            aliases=("EDD", "Expected due date", "Estimated Due Date"),
+        ),
         Column(
             "Safe to contact by",
             "The channels that are safe: Text, Phone, Email, Voicemail (separated by ;), or None (contact "
@@ -138,15 +162,24 @@ class ParentsKind(ImportKind):
             aliases=("Safe contact", "Safe contact methods", "Contact preferences", "Preferred contact method"),
         ),
         Column("Messages may name the service", "Yes when texts and voicemails may say who they are from.", "No"),
-        Column("Best times to contact", "When it is best to get in touch.", "Weekday mornings",
-               aliases=("Best time to contact", "Contact times")),
-        Column("Agreed to be contacted on", "The day the parent agreed to be contacted.", "10/01/2026",
-               aliases=("Consent date", "Consent to contact date", "Date consent given")),
+        Column(
+            "Best times to contact",
+            "When it is best to get in touch.",
+            "Weekday mornings",
+            aliases=("Best time to contact", "Contact times"),
+        ),
+        Column(
+            "Agreed to be contacted on",
+            "The day the parent agreed to be contacted.",
+            "10/01/2026",
+            aliases=("Consent date", "Consent to contact date", "Date consent given"),
+        ),
         Column("Evaluation consent asked on", "The day the parent was asked about evaluation.", ""),
         Column("Evaluation consent given on", "The day the parent agreed to take part in evaluation.", ""),
         Column("Article 6 basis", "The lawful basis, for example Consent or Legitimate interests.", "Consent"),
-        Column("Article 9 condition", "The condition for health data, for example Explicit consent.",
-               "Explicit consent"),
+        Column(
+            "Article 9 condition", "The condition for health data, for example Explicit consent.", "Explicit consent"
+        ),
     )
 
     def check(self, row: dict[str, str], line: int, context: ImportContext) -> Checked:

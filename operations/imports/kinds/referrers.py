@@ -92,16 +92,28 @@ class ReferrersKind(ImportKind):
             required=True,
             aliases=("Contact ID", "Referrer ID", "Agency Contact ID", "Professional ID"),
         ),
-        Column("Name", "The referrer's full name.", "Fiona Gilmour", required=True,
-               aliases=("Full name", "Referrer name", "Display Name", "Contact Name")),
+        Column(
+            "Name",
+            "The referrer's full name.",
+            "Fiona Gilmour",
+            required=True,
+            aliases=("Full name", "Referrer name", "Display Name", "Contact Name"),
+        ),
         Column("Role", "Their job, for example Health visitor.", "Health visitor", aliases=("Job Title", "Job title")),
         Column("Work email", "Their work email.", "fiona.gilmour@nhs.scot", aliases=("Email", "Email Address")),
         Column("Work phone", "Their work phone.", "01896 000000", aliases=("Phone", "Phone Number", "Telephone")),
-        Column("Team", "The team or organisation they work in (added to the directory when new).",
-               "Galashiels health visiting team",
-               aliases=("Organisation", "Organization", "Organisation Name", "Current Employer", "Agency")),
-        Column("Kind of team", "Health visiting team, Midwifery team, GP practice, Social work office …",
-               "Health visiting team", aliases=("Organisation type", "Agency type")),
+        Column(
+            "Team",
+            "The team or organisation they work in (added to the directory when new).",
+            "Galashiels health visiting team",
+            aliases=("Organisation", "Organization", "Organisation Name", "Current Employer", "Agency"),
+        ),
+        Column(
+            "Kind of team",
+            "Health visiting team, Midwifery team, GP practice, Social work office …",
+            "Health visiting team",
+            aliases=("Organisation type", "Agency type"),
+        ),
         Column("Team email", "The team's shared email.", ""),
         Column("Team phone", "The team's phone.", ""),
     )
@@ -126,7 +138,11 @@ class ReferrersKind(ImportKind):
             read.add("Team", "The row gives the team's email or phone but not its name.", "Give the team's name.")
         existing = context.existing(self.key, external_id)
         seen = context.seen.setdefault(self.key, {})
-        same = (person["email"].casefold() or None, referrers.name_key(person["name"]), referrers.name_key(team["name"]))
+        same = (
+            person["email"].casefold() or None,
+            referrers.name_key(person["name"]),
+            referrers.name_key(team["name"]),
+        )
         for key in ((same[0],) if same[0] else ()) + ((same[1], same[2]),):
             if key in seen:
                 read.add("", f"The same referrer is also on line {seen[key]}.", "Keep one row for each person.")
@@ -143,16 +159,20 @@ class ReferrersKind(ImportKind):
                     f"{found} is already in the referrer directory.",
                     "Leave the row out: the person is in the directory already (change their details there).",
                 )
-        return Checked(line=line, external_id=external_id, data={"person": person, "team": team},
-                       problems=read.problems)
+        return Checked(
+            line=line, external_id=external_id, data={"person": person, "team": team}, problems=read.problems
+        )
 
     def _team(self, context: ImportContext, team: dict[str, Any]) -> ReferringOrganisation | None:
         if not team["name"]:
             return None
-        found = ReferringOrganisation.objects.filter(organisation=context.organisation, name__iexact=team["name"]).first()
+        found = ReferringOrganisation.objects.filter(
+            organisation=context.organisation, name__iexact=team["name"]
+        ).first()
         wanted = without_blanks(team)
-        if found is not None and all(getattr(found, field) == value for field, value in wanted.items()
-                                     if field != "name"):
+        if found is not None and all(
+            getattr(found, field) == value for field, value in wanted.items() if field != "name"
+        ):
             return found
         return referrers.referring_organisation_save(
             actor=context.user, organisation=context.organisation, data=wanted, team=found

@@ -187,9 +187,7 @@ def volunteer_users(context, references: Iterable[str]) -> tuple[list, list[str]
     users, missing = [], []
     for reference in references:
         is_email = "@" in reference
-        found = volunteer_for(
-            context, external_id="" if is_email else reference, email=reference if is_email else ""
-        )
+        found = volunteer_for(context, external_id="" if is_email else reference, email=reference if is_email else "")
         if found is None or isinstance(found, Planned):
             missing.append(reference)
         else:
