@@ -86,8 +86,9 @@ def test_a_bad_cell_is_a_problem_under_its_column_and_nothing_is_written(organis
 
 
 def test_a_parent_already_on_file_is_a_problem_naming_the_record(organisation, manager):
-    on_file = ParentFactory(organisation=organisation, first_name="AILEEN", last_name="tait",
-                            date_of_birth=dt.date(1996, 2, 14))
+    on_file = ParentFactory(
+        organisation=organisation, first_name="AILEEN", last_name="tait", date_of_birth=dt.date(1996, 2, 14)
+    )
 
     (checked,) = check("parents", [row()], context_for(organisation, manager, dry_run=True))
 
@@ -106,8 +107,9 @@ def test_the_same_person_twice_in_the_file_is_a_problem_on_the_second_row(organi
 
 
 def test_another_organisations_parent_is_not_a_duplicate(organisation, other_organisation, manager):
-    ParentFactory(organisation=other_organisation, first_name="Aileen", last_name="Tait",
-                  date_of_birth=dt.date(1996, 2, 14))
+    ParentFactory(
+        organisation=other_organisation, first_name="Aileen", last_name="Tait", date_of_birth=dt.date(1996, 2, 14)
+    )
 
     (checked,) = check("parents", [row()], context_for(organisation, manager, dry_run=True))
 
