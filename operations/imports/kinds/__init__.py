@@ -22,4 +22,4 @@ def kind_choices() -> list[tuple[str, str]]:
 
 # The kind modules register themselves (imported last: they import register from here).
 # Add a line for each kind module. imp-kinds adds theirs below.
-# from operations.imports.kinds import volunteers  (the engine's kind: added with it)
+from operations.imports.kinds import volunteers  # noqa: E402,F401
