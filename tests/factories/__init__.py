@@ -45,6 +45,7 @@ from tests.factories.matching import (
     MatchReviewFactory,
     VisitFactory,
 )
+from tests.factories.imports import ImportBatchFactory, ImportedRecordFactory, ImportProblemFactory
 from tests.factories.notifications import NotificationFactory, NotificationPreferenceFactory, ReminderSettingsFactory
 from tests.factories.online import OnlineReferralSettingsFactory, OnlineSubmissionFactory
 from tests.factories.outcomes import (
@@ -113,6 +114,9 @@ __all__ = [
     "GroupSessionFactory",
     "GroupSettingsFactory",
     "HeadCountFactory",
+    "ImportBatchFactory",
+    "ImportedRecordFactory",
+    "ImportProblemFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",

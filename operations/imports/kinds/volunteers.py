@@ -357,15 +357,15 @@ class VolunteersKind(ImportKind):
             return
         if not number:
             problems.append(Problem("PVG number", "The PVG number is blank.", "Give the membership number."))
-        if not scheme:
+        if not scheme and not row.get("PVG scheme", "").strip():
             problems.append(
                 Problem("PVG scheme", "The PVG scheme is blank.", "Write Children, Protected adults or both.")
             )
-        if not issued:
+        if not issued and not row.get("PVG issued", "").strip():
             problems.append(Problem("PVG issued", "The PVG issue date is blank.", "Give the date it was issued."))
-        elif issued > context.today:
+        elif issued and issued > context.today:
             problems.append(Problem("PVG issued", "The PVG date is in the future.", "Give the date it was issued."))
-        elif renewal is not None and renewal <= issued:
+        elif issued and renewal is not None and renewal <= issued:
             problems.append(
                 Problem("PVG renewal due", "The renewal date is not after the issue date.", "Correct either date.")
             )
