@@ -29,7 +29,9 @@ def provenance(record) -> str:
     )
     last = imported.last_batch
     if last is not None and last.pk != created.pk:
-        text += f"; updated from {last.file_name} on {short_date(timezone.localdate(last.applied_at or last.created_at))}"
+        text += (
+            f"; updated from {last.file_name} on {short_date(timezone.localdate(last.applied_at or last.created_at))}"
+        )
     return text
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
+from operations.imports.blank_files import EXAMPLE_ID
 from operations.imports.cells import fold
 from operations.imports.kinds import KINDS
 from operations.imports.kinds.base import Checked, ImportContext, ImportKind, Planned, Problem
@@ -294,6 +295,8 @@ class _Run:
             raise Cancelled
 
     def row(self, line: int, row: dict[str, str]) -> None:
+        if row.get("External ID", "").strip().upper() == EXAMPLE_ID:
+            return  # the template's example row
         self.outcome.rows += 1
         checked = self.kind.check(row, line, self.context)
         problems = list(checked.problems)

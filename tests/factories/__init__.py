@@ -35,6 +35,7 @@ from tests.factories.groups import (
     HeadCountFactory,
     SessionExpenseClaimFactory,
 )
+from tests.factories.imports import ImportBatchFactory, ImportedRecordFactory, ImportProblemFactory
 from tests.factories.matching import (
     ConflictOfInterestFactory,
     ContactLogFactory,
@@ -45,7 +46,6 @@ from tests.factories.matching import (
     MatchReviewFactory,
     VisitFactory,
 )
-from tests.factories.imports import ImportBatchFactory, ImportedRecordFactory, ImportProblemFactory
 from tests.factories.notifications import NotificationFactory, NotificationPreferenceFactory, ReminderSettingsFactory
 from tests.factories.online import OnlineReferralSettingsFactory, OnlineSubmissionFactory
 from tests.factories.outcomes import (

@@ -182,7 +182,13 @@ def test_duplicates_within_the_file_are_problems(organisation, manager, write):
 
 def test_lamplight_style_headers_are_recognised(organisation, manager, write):
     headers = ["Contact ID", "Forename", "Surname", "Email Address", "Mobile", "PVG No", "PVG Date", "PVG type"]
-    row = dict(zip(headers, ["L-1", "Ann", "Smith", "ann@example.org", "07700 900123", "555", "3/5/26", "Children"]))
+    row = dict(
+        zip(
+            headers,
+            ["L-1", "Ann", "Smith", "ann@example.org", "07700 900123", "555", "3/5/26", "Children"],
+            strict=True,
+        )
+    )
     batch = upload(organisation, manager, write, [row], headers=headers)
     assert list(batch.mapping.values()) == [
         "External ID",
@@ -201,7 +207,9 @@ def test_lamplight_style_headers_are_recognised(organisation, manager, write):
 
 def test_unrecognised_headers_are_mapped_by_the_manager(organisation, manager, write):
     headers = ["Ref", "Given", "Family"]
-    batch = upload(organisation, manager, write, [dict(zip(headers, ["X-1", "Ann", "Smith"]))], headers=headers)
+    batch = upload(
+        organisation, manager, write, [dict(zip(headers, ["X-1", "Ann", "Smith"], strict=True))], headers=headers
+    )
     assert batch.mapping == {"0": "", "1": "", "2": ""}
     batch = check(batch, manager)
     assert batch.problems.filter(line=0).count() == 3  # External ID, First name, Last name not in the file
