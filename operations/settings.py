@@ -224,6 +224,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "operations.notifications.*": {"queue": "reminders"},
     "operations.evaluation.*": {"queue": "exports"},
+    "operations.imports.*": {"queue": "exports"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
@@ -410,6 +411,8 @@ IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 30, minimum=1)
 IMPORT_PROGRESS_EVERY = env_int("IMPORT_PROGRESS_EVERY", 500, minimum=1)
 # A file with more data rows than this is checked and imported by the worker; smaller ones at once.
 IMPORT_WORKER_ROWS = env_int("IMPORT_WORKER_ROWS", 200, minimum=0)
+# A check or import of a national-sized file takes minutes, not the default task's seconds.
+IMPORT_TASK_SOFT_TIME_LIMIT = env_int("IMPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
 
 # --- Private files and backups ---------------------------------------------
 # Every folder of people's files the app keeps privately (never served as

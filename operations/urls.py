@@ -36,6 +36,7 @@ urlpatterns = [
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
+    path("import/", include("operations.imports.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),
     # The referrer's public status page, a note to the referrer, the wording of the updates.

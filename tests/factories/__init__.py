@@ -35,6 +35,7 @@ from tests.factories.groups import (
     HeadCountFactory,
     SessionExpenseClaimFactory,
 )
+from tests.factories.imports import ImportBatchFactory, ImportedRecordFactory, ImportProblemFactory
 from tests.factories.matching import (
     ConflictOfInterestFactory,
     ContactLogFactory,
@@ -113,6 +114,9 @@ __all__ = [
     "GroupSessionFactory",
     "GroupSettingsFactory",
     "HeadCountFactory",
+    "ImportBatchFactory",
+    "ImportedRecordFactory",
+    "ImportProblemFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",

@@ -22,12 +22,12 @@ def kind_choices() -> list[tuple[str, str]]:
 
 # The kind modules register themselves (imported last: they import register from here).
 # Add a line for each kind module. imp-kinds adds theirs below.
-# from operations.imports.kinds import volunteers  (the engine's kind: added with it)
-from operations.imports.kinds import (  # noqa: E402,F401  (imp-kinds: families, referrals, matches, groups …)
+from operations.imports.kinds import (  # noqa: E402,F401  (volunteers: the engine's; the others: imp-kinds)
     directory,
     groups,
     matches,
     parents,
     referrals,
     referrers,
+    volunteers,
 )

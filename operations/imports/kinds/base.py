@@ -57,12 +57,12 @@ class Applied:
 @dataclass(frozen=True)
 class Planned:
     """What ``ImportContext.existing`` returns in a dry run for a row checked
-    earlier in the same file: the record does not exist yet, but it will."""
+    earlier in the same file: the record does not exist yet, but it will.
+    (The row's data is not kept: memory stays flat for a large file.)"""
 
     kind: str
     external_id: str
     line: int
-    data: dict
 
 
 class ImportContext:
@@ -95,6 +95,9 @@ class ImportContext:
         if not external_id:
             return None
         found = self._this_run.get((kind_key, external_id))
+        if isinstance(found, tuple):  # (model, pk): fetched again, not held for every row
+            model, pk = found
+            return model._base_manager.filter(pk=pk).first()
         if found is not None:
             return found
         from operations.imports.models import ImportedRecord
@@ -108,8 +111,16 @@ class ImportContext:
 
     def remember(self, kind_key: str, external_id: str, record: Any) -> None:
         """The engine's note of a row handled in this run (a record, or a Planned in a dry run)."""
-        if external_id:
+        if not external_id:
+            return
+        if isinstance(record, Planned) or getattr(record, "pk", None) is None:
             self._this_run[(kind_key, external_id)] = record
+        else:
+            self._this_run[(kind_key, external_id)] = (type(record), record.pk)
+
+    def handled(self, kind_key: str, external_id: str) -> bool:
+        """Whether a row of this run already had that kind and external id."""
+        return (kind_key, external_id) in self._this_run
 
 
 class ImportKind:
