@@ -24,7 +24,7 @@ def check(kind_key: str, rows: list[dict], context: ImportContext) -> list[Check
         result = kind.check(row, line, context)
         checked.append(result)
         if result.ok and context.dry_run:
-            context.remember(kind_key, result.external_id, Planned(kind_key, result.external_id, line, result.data))
+            context.remember(kind_key, result.external_id, Planned(kind_key, result.external_id, line))
     return checked
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from referrals.models import Child, Parent
-from tests.factories import ParentFactory, ReferralFactory
+from tests.factories import ParentFactory, ReferralFactory, council_area
 from tests.imports.kind_runs import check, context_for, problems, run
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,7 @@ def row(**overrides) -> dict:
 
 def test_a_good_row_adds_the_parent_with_children_safe_contact_and_consent(organisation, manager):
     due = timezone.localdate() + dt.timedelta(days=90)
+    organisation.council_areas.set([council_area("S12000026")])
     context = context_for(organisation, manager)
 
     (applied,) = run("parents", [row(**{"Due date": due.strftime("%d/%m/%Y")})], context)
@@ -43,7 +44,7 @@ def test_a_good_row_adds_the_parent_with_children_safe_contact_and_consent(organ
     assert applied.action == "created"
     assert (parent.first_name, parent.phone, parent.postcode) == ("Aileen", "07700900123", "TD1 1EN")
     assert parent.council_area.name == "Scottish Borders"  # the organisation's only area
-    assert parent.safe_sms and parent.safe_phone and not parent.safe_email
+    assert (parent.safe_sms, parent.safe_phone, parent.safe_email) == (True, True, False)
     assert parent.contact_safety_recorded_at is not None
     assert parent.contact_consent_given_on == dt.date(2026, 1, 10)
     assert sorted(str(c.birth_date or c.due_date) for c in parent.children.all()) == sorted(["2025-05-03", str(due)])

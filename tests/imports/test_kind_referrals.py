@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from operations.imports.kinds import KINDS
-from referrals.models import Referral, Referrer, ReferralTransition
+from referrals.models import Referral, ReferralTransition, Referrer
 from referrals.workflow import Status
 from tests.factories import ReferralFactory
 from tests.imports.kind_runs import check, context_for, problems, run

@@ -234,6 +234,10 @@ class ParentsKind(ImportKind):
         if not read.problems:
             self._duplicates(read, parent_data, existing, line, context)
         data = {"parent": parent_data, "safety": safety, "children": children}
+        if not read.problems:
+            # What a referral of the same run needs to know of a parent not saved yet (a dry run).
+            planned = context.seen.setdefault(self.key, {}).setdefault("planned", {})
+            planned[external_id] = {"children": children, "safe_contact": safety is not None}
         return Checked(line=line, external_id=external_id, data=data, problems=read.problems)
 
     def _safety(self, read: RowReader) -> dict[str, Any] | None:
@@ -286,23 +290,18 @@ class ParentsKind(ImportKind):
         return children
 
     def _duplicates(self, read: RowReader, data: dict, existing, line: int, context: ImportContext) -> None:
-        """The same person twice: in the file (names and date of birth, or the
-        external id) or already on file under another record."""
-        seen = context.seen.setdefault(self.key, {"people": {}, "ids": {}})
+        """The same person twice: in the file (names and date of birth; the
+        engine catches a repeated External ID) or already on file under
+        another record."""
+        seen = context.seen.setdefault(self.key, {})
+        seen.setdefault("people", {})
         person = (fold(data.get("first_name", "")), fold(data.get("last_name", "")), data.get("date_of_birth"))
-        if read.row.get("External ID") in seen["ids"]:
-            read.add(
-                "External ID",
-                f"This External ID is also on line {seen['ids'][read.row['External ID']]}.",
-                "Give each parent their own External ID, or remove the repeated row.",
-            )
-        elif person[2] is not None and person in seen["people"]:
+        if person[2] is not None and person in seen["people"]:
             read.add(
                 "",
                 f"The same person (names and date of birth) is also on line {seen['people'][person]}.",
                 "Keep one row for the parent: put both rows' details on one, and remove the other.",
             )
-        seen["ids"].setdefault(read.row.get("External ID"), line)
         if person[2] is not None:
             seen["people"].setdefault(person, line)
         if isinstance(existing, Parent):

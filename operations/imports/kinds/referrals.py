@@ -235,7 +235,8 @@ class ReferralsKind(ImportKind):
             return None, None
         found = context.existing("parents", reference)
         if isinstance(found, Planned):
-            return None, found.data
+            # Checked earlier in this run: what the parents kind noted of them (children, safe contact).
+            return None, context.seen.get("parents", {}).get("planned", {}).get(reference, {})
         if found is None:
             read.add(
                 "Parent External ID",
@@ -278,8 +279,11 @@ class ReferralsKind(ImportKind):
                 "Fill in the Status reason.",
             )
         if status == Status.WAITING:
-            recorded = safe_contact_recorded(parent) if parent is not None else bool(planned and planned["safety"])
-            if (parent is not None or planned is not None) and not recorded:
+            if parent is not None:
+                recorded = safe_contact_recorded(parent)
+            else:
+                recorded = planned is None or planned.get("safe_contact", True)
+            if not recorded:
                 read.add(
                     "Status",
                     "Safe contact is not recorded for this parent, so they cannot join the waiting list.",
@@ -297,7 +301,7 @@ class ReferralsKind(ImportKind):
                 for c in Child.objects.filter(parent=parent)
             ]
         else:
-            children = [eligibility.ChildFacts(**child) for child in planned["children"]]
+            children = [eligibility.ChildFacts(**child) for child in planned.get("children", [])]
         result = eligibility.compute(
             services.policy_of(service), eligibility.Facts(received_on=received, children=tuple(children))
         )

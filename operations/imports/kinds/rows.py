@@ -153,13 +153,6 @@ def service_problem(header: str, text: str, organisation: Organisation) -> Probl
     )
 
 
-def planned_or_record(found: Any) -> tuple[Any, dict | None]:
-    """(a saved record or None, a dry run's planned row data or None)."""
-    if isinstance(found, Planned):
-        return None, found.data
-    return found, None
-
-
 def volunteer_for(context, *, external_id: str, email: str):
     """The volunteer a row names: by the external id the volunteers kind
     imported them with, or by their email in the organisation. Returns the
