@@ -71,15 +71,10 @@ class DirectoryKind(ImportKind):
         data = {
             "name": read.text("Name", max_length=150),
             "description": read.text("What it offers", max_length=300),
-            "phone": read.text("Phone"),
+            "phone": read.normalised("Phone", normalise_uk_phone),
             "website": website,
             "is_active": True if active is None else active,
         }
-        if data["phone"]:
-            try:
-                data["phone"] = normalise_uk_phone(data["phone"])
-            except ValidationError as error:
-                read.add("Phone", error.messages[0], "Correct the phone number, or leave it blank.")
         areas = []
         for name in read.items("Council areas"):
             area = council_area_named(name)

@@ -193,12 +193,12 @@ class ParentsKind(ImportKind):
             "pronouns": read.text("Pronouns", max_length=40),
             "role": read.choice("Role", ParentRole),
             "date_of_birth": read.date("Date of birth"),
-            "phone": read.text("Phone"),
+            "phone": read.normalised("Phone", normalise_uk_phone),
             "email": read.text("Email"),
             "address_line_1": read.text("Address line 1", max_length=150),
             "address_line_2": read.text("Address line 2", max_length=150),
             "town": read.text("Town", max_length=80),
-            "postcode": read.text("Postcode"),
+            "postcode": read.normalised("Postcode", normalise_postcode),
             "language": read.text("Language", max_length=60),
             "interpreter_needed": read.yes_no("Interpreter needed"),
             "contact_consent_given_on": read.date("Agreed to be contacted on"),
@@ -216,12 +216,6 @@ class ParentsKind(ImportKind):
             served = list(context.organisation.council_areas.all()[:2])
             parent_data["council_area"] = served[0] if len(served) == 1 else None
         parent_data = without_blanks(parent_data)
-        for field, normalise in (("phone", normalise_uk_phone), ("postcode", normalise_postcode)):
-            if field in parent_data:
-                try:
-                    parent_data[field] = normalise(parent_data[field])
-                except ValidationError as error:
-                    read.add(HEADERS[field], error.messages[0], f"Correct the {field}, or leave it blank.")
         safety = self._safety(read)
         children = self._children(read, context.today)
 

@@ -29,21 +29,14 @@ from operations.imports.kinds.rows import (
 from referrals import eligibility, services
 from referrals.checklist import safe_contact_recorded
 from referrals.models import Child, Parent, Referral, ReferralTransition, ReferrerKind, Source, Urgency
+from referrals.partners.services import SOURCE_OF_KIND
 from referrals.workflow import OPEN_STATUSES, Status
 
 #: The way in, then the exits: what an imported referral's status may be.
 PATH = (Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, Status.WAITING)
 EXITS = (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
-#: Where a referral comes from when the row does not say: its referrer's team.
-SOURCE_OF_TEAM = {
-    ReferrerKind.HEALTH_VISITING: Source.HEALTH_VISITOR,
-    ReferrerKind.MIDWIFERY: Source.MIDWIFE,
-    ReferrerKind.GP_PRACTICE: Source.GP,
-    ReferrerKind.PERINATAL_MENTAL_HEALTH: Source.PERINATAL_MENTAL_HEALTH,
-    ReferrerKind.SOCIAL_WORK: Source.SOCIAL_WORK,
-    ReferrerKind.CHARITY: Source.OTHER_CHARITY,
-}
-TEAM_OF_SOURCE = {source: kind for kind, source in SOURCE_OF_TEAM.items()}
+#: A new referrer's kind of team, from the referral's source (the partner API's mapping, read backwards).
+TEAM_OF_SOURCE = {source: kind for kind, source in SOURCE_OF_KIND.items() if kind != ReferrerKind.OTHER}
 HEADERS = {
     "service": "Service",
     "received_on": "Date received",
@@ -364,7 +357,7 @@ class ReferralsKind(ImportKind):
         if referrer is None:
             return Source.SELF
         team = referrer.referring_organisation
-        return SOURCE_OF_TEAM.get(team.kind if team else "", Source.OTHER)
+        return SOURCE_OF_KIND.get(team.kind if team else "", Source.OTHER)
 
     def apply(self, checked: Checked, context: ImportContext) -> Applied:
         data, actor = checked.data, context.user

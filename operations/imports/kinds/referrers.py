@@ -65,18 +65,13 @@ def read_work_details(read: RowReader, *, name: str, role: str, email: str, phon
         "name": read.text(name, max_length=150),
         "role": read.text(role, max_length=100),
         "email": read.text(email, max_length=254),
-        "phone": read.text(phone),
+        "phone": read.normalised(phone, normalise_uk_phone),
     }
     if details["email"]:
         try:
             validate_email(details["email"])
         except ValidationError:
             read.add(email, f"“{details['email']}” is not an email address.", "Correct the email, or leave it blank.")
-    if details["phone"]:
-        try:
-            details["phone"] = normalise_uk_phone(details["phone"])
-        except ValidationError as error:
-            read.add(phone, error.messages[0], "Correct the phone number, or leave it blank.")
     return details
 
 
@@ -127,13 +122,8 @@ class ReferrersKind(ImportKind):
             "name": read.text("Team", max_length=150),
             "kind": read.choice("Kind of team", ReferrerKind) or "",
             "email": read.text("Team email", max_length=254),
-            "phone": read.text("Team phone"),
+            "phone": read.normalised("Team phone", normalise_uk_phone),
         }
-        if team["phone"]:
-            try:
-                team["phone"] = normalise_uk_phone(team["phone"])
-            except ValidationError as error:
-                read.add("Team phone", error.messages[0], "Correct the phone number, or leave it blank.")
         if (team["email"] or team["phone"]) and not team["name"]:
             read.add("Team", "The row gives the team's email or phone but not its name.", "Give the team's name.")
         existing = context.existing(self.key, external_id)

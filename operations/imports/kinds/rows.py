@@ -71,6 +71,18 @@ class RowReader:
     def time(self, header: str) -> dt.time | None:
         return self._read(header, parse_time)
 
+    def normalised(self, header: str, normalise) -> str:
+        """The cell through a validator's normaliser (``normalise_uk_phone``,
+        ``normalise_postcode``); its refusal is a problem and the value ''."""
+        value = self.text(header)
+        if not value:
+            return ""
+        try:
+            return normalise(value)
+        except ValidationError as error:
+            self.add(header, error.messages[0], f"Correct the {header.lower()}, or leave it blank.")
+            return ""
+
     def not_future(self, header: str, day: dt.date | None, today: dt.date) -> None:
         if day is not None and day > today:
             self.add(header, f"{header} is in the future.", "Give the date it happened, today at the latest.")
