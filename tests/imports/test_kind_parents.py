@@ -152,3 +152,14 @@ def test_a_parent_with_a_referral_since_is_not_untouched(organisation, manager, 
     from operations.imports.kinds import KINDS
 
     assert not KINDS["parents"].untouched(applied.record, timezone.now())
+
+
+def test_a_parent_whose_processing_is_restricted_is_not_changed_by_an_import(organisation, manager):
+    context = context_for(organisation, manager)
+    (applied,) = run("parents", [row()], context)
+    Parent.objects.filter(pk=applied.record.pk).update(processing_restricted=True)
+
+    (checked,) = check("parents", [row(Phone="07700 900999")], context_for(organisation, manager, remembered=context))
+
+    assert "restricted" in problems(checked)[0]
+    assert Parent.objects.get(pk=applied.record.pk).phone == "07700900123"

@@ -225,6 +225,12 @@ class ParentsKind(ImportKind):
             except ValidationError as error:
                 read.service_errors(error, HEADERS)
         existing = context.existing(self.key, external_id)
+        if isinstance(existing, Parent) and (existing.processing_restricted or existing.erased_at is not None):
+            read.add(
+                "External ID",
+                services.RESTRICTED_MESSAGE if existing.erased_at is None else "This parent's record has been erased.",
+                "Leave the row out: the record cannot be changed by an import.",
+            )
         if not read.problems:
             self._duplicates(read, parent_data, existing, line, context)
         data = {"parent": parent_data, "safety": safety, "children": children}

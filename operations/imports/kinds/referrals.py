@@ -310,17 +310,17 @@ class ReferralsKind(ImportKind):
         return result
 
     def _duplicates(self, read, line, parent, service, status, known, context) -> None:
-        if status not in OPEN_STATUSES:
-            return
         seen = context.seen.setdefault(self.key, {})
         key = (read.text("Parent External ID"), service.pk)
-        if key in seen:
+        if status in OPEN_STATUSES and key in seen:
             read.add(
                 "Service",
                 f"The parent has another open referral for {service.name} on line {seen[key]}.",
                 "A parent has one open referral per service: keep one row.",
             )
-        seen.setdefault(key, line)
+        if status in OPEN_STATUSES:
+            seen.setdefault(key, line)
+        # Even a row that ends declined or withdrawn comes in as received first.
         if parent is None or known is not None:
             return
         other = Referral.objects.filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
