@@ -57,7 +57,7 @@ class DirectoryKind(ImportKind):
             "Scottish Borders",
             aliases=("Areas", "Areas served", "Local Authority", "Coverage"),
         ),
-        Column("Active", "No for a service that has closed (blank: Yes).", "Yes", aliases=("Is active", "Status")),
+        Column("Active", "No for a service that has closed (blank: Yes).", "Yes", aliases=("Is active",)),
     )
 
     def check(self, row: dict[str, str], line: int, context: ImportContext) -> Checked:
