@@ -233,7 +233,7 @@ def test_the_problem_report_is_spreadsheet_safe(client, organisation, manager, w
     rows = [volunteer_row(1, Status="=cmd|' /C calc'!A0")]
     batch = check(upload(organisation, manager, write, rows), manager)
     # A problem whose text starts with "=" (a service's message quoting a cell, say).
-    ImportProblemFactory(batch=batch, line=9, column="Notes", problem="=HYPERLINK(\"http://evil\")", fix="-1+2")
+    ImportProblemFactory(batch=batch, line=9, column="Notes", problem='=HYPERLINK("http://evil")', fix="-1+2")
     client.force_login(manager)
     response = client.get(f"/import/{batch.pk}/problems.csv")
     assert response.status_code == 200
@@ -241,7 +241,7 @@ def test_the_problem_report_is_spreadsheet_safe(client, organisation, manager, w
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "Line,Column,Problem,How to fix it"
     assert lines[1].startswith("2,Status,“=cmd")  # quoted in the message: never a formula
-    assert lines[2] == "9,Notes,\"'=HYPERLINK(\"\"http://evil\"\")\",'-1+2"
+    assert lines[2] == '9,Notes,"\'=HYPERLINK(""http://evil"")",\'-1+2'
 
 
 def test_undo_deletes_what_the_batch_created(organisation, manager, write):
