@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
@@ -645,20 +646,14 @@ def problem_rows(batch: ImportBatch) -> Iterator[list[str]]:
 def expired_batches_purge(*, now=None) -> int:
     """Deletes the files and problem lists of batches past IMPORT_RETENTION_DAYS
     (the batch's history row and its external ids stay). Returns how many."""
-    count = 0
-    for batch in ImportBatch.objects.expired(now).exclude(status__in=RUNNING_STATUSES).iterator():
-        if not batch.stored_file and not batch.problems.exists():
-            continue
-        _delete_file(batch)
-        batch.save(update_fields=["stored_file"])
-        batch.problems.all().delete()
-        count += 1
-    return count
+    expired = ImportBatch.objects.expired(now)
+    return batches_for_retention(expired.filter(Q(problems__isnull=False) | ~Q(stored_file="")).distinct())
 
 
 def batches_for_retention(batches) -> int:
+    """Deletes these batches' stored files and problem lists (not while they run)."""
     count = 0
-    for batch in batches.exclude(status__in=RUNNING_STATUSES):
+    for batch in batches.exclude(status__in=RUNNING_STATUSES).iterator():
         _delete_file(batch)
         batch.save(update_fields=["stored_file"])
         batch.problems.all().delete()

@@ -328,3 +328,28 @@ def test_expired_files_and_problem_lists_are_purged(organisation, manager, write
     batch.refresh_from_db()
     assert batch.stored_file == ""
     assert not ImportProblem.objects.filter(batch=batch).exists()
+
+
+def test_a_large_file_goes_to_the_worker_with_ids_only(
+    organisation, manager, write, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from operations.imports import tasks
+
+    settings.IMPORT_WORKER_ROWS = 2
+    sent = []
+    monkeypatch.setattr(tasks.check_batch, "delay", lambda *args: sent.append(("check", args)))
+    monkeypatch.setattr(tasks.apply_batch, "delay", lambda *args: sent.append(("apply", args)))
+    batch = upload(organisation, manager, write, three_good_rows())
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_check(batch=batch, actor=manager)
+    assert batch.status == BatchStatus.CHECKING
+    assert sent == [("check", (batch.pk, manager.pk))]  # ids, never a person's details
+    assert tasks.check_batch.run(batch.pk, manager.pk) == BatchStatus.CHECKED
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_apply(batch=batch, actor=manager, mode=ApplyMode.ALL_OR_NOTHING)
+    assert sent[1] == ("apply", (batch.pk, manager.pk))
+    assert tasks.apply_batch.run(batch.pk, manager.pk) == BatchStatus.APPLIED
+    assert VolunteerProfile.objects.count() == 3
+    # A second delivery of the same task (acks_late) finds nothing to do.
+    assert tasks.apply_batch.run(batch.pk, manager.pk) == "not-claimed"
+    assert VolunteerProfile.objects.count() == 3
