@@ -134,7 +134,8 @@ def _result_links(batch: ImportBatch, limit: int = 20) -> list[tuple[str, str]]:
     for item in ImportedRecord.objects.filter(last_batch=batch).select_related("content_type")[:limit]:
         record = item.record
         url = getattr(record, "detail_url", "") if record is not None else ""
-        links.append((f"Line {item.line}: {item.external_id}", url))
+        name = f": {record}" if record is not None else " (since deleted)"
+        links.append((f"Line {item.line} ({item.external_id}){name}", url))
     return links
 
 

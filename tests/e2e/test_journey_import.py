@@ -79,7 +79,7 @@ def test_a_manager_imports_volunteers_from_a_spreadsheet(demo, new_page, live_se
     check_accessibility(page, "import-01-start")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV template").first.click()
+        page.get_by_role("link", name="CSV template for Volunteers and PSOs").click()
     template = tmp_path / "template.csv"
     download.value.save_as(template)
     text = template.read_text(encoding="utf-8-sig")
