@@ -109,7 +109,7 @@ def import_cases(repeat: int) -> list[dict]:
             "p95_ms": round(seconds * 1000),
             "queries": "—",
             "ratio": "—",
-            "target": f"≤ {budget:.0f} s: {'ok' if seconds <= budget else 'OVER'}; peak {result['peak_mb']:.0f} MB "
+            "target": f"≤ {budget:.1f} s: {'ok' if seconds <= budget else 'OVER'}; peak {result['peak_mb']:.0f} MB "
             f"(baseline {result['baseline_mb']:.0f} MB) < {MEMORY_TARGET_MB} MB: "
             f"{'ok' if result['peak_mb'] < MEMORY_TARGET_MB else 'OVER'}",
         }
