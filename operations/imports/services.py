@@ -659,3 +659,31 @@ def batches_for_retention(batches) -> int:
         batch.problems.all().delete()
         count += 1
     return count
+
+
+# --- Data protection -------------------------------------------------------------------
+
+
+def imported_records_of_parent(parent_id: int):
+    """The ImportedRecord rows of a parent's records: her own, and any record
+    with a ``parent`` foreign key to her (children, pregnancies, referrals…)."""
+    from django.db.models import Q
+
+    from referrals.models import Parent
+
+    wanted = Q(content_type=ContentType.objects.get_for_model(Parent), object_id=parent_id)
+    for content_type_id in ImportedRecord.objects.values_list("content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or model is Parent:
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Parent), None)
+        if field is not None:
+            ids = model._base_manager.filter(**{field.name: parent_id}).values("pk")
+            wanted |= Q(content_type_id=content_type_id, object_id__in=ids)
+    return ImportedRecord.objects.filter(wanted)
+
+
+def imported_records_forget_parent(*, parent_id: int) -> int:
+    """Erasure: the external ids of her records go (the records themselves are erased by their apps)."""
+    deleted, _ = imported_records_of_parent(parent_id).delete()
+    return deleted

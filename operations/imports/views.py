@@ -34,8 +34,8 @@ HISTORY_ROWS = 30
 @manager_required
 def index(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.batch_create(
@@ -82,8 +82,8 @@ def batch_columns(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED):
         return redirect("imports:detail", batch.pk)
     kind = services.kind_for(batch.kind)
-    form = MappingForm(request.POST or None, batch=batch, kind=kind)
-    if request.method == "POST" and form.is_valid():
+    form = MappingForm(request.POST if request.method == "POST" else None, batch=batch, kind=kind)
+    if form.is_bound and form.is_valid():
         try:
             services.batch_map(batch=batch, actor=request.user, mapping=form.mapping())
             services.batch_check(batch=batch, actor=request.user)
