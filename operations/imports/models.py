@@ -13,15 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from operations.core.models import Organisation, OrganisationScopedQuerySet, Role, active_membership
+from operations.core.models import Organisation
 
-
-class ManagersOnlyQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        membership = active_membership(user)
-        if membership is None or membership.role != Role.MANAGER:
-            return self.none()
-        return self.in_active_organisation(user)
+# Managers of the organisation only, as the evaluation exports (the same top layer).
+from operations.evaluation.models import ManagersOnlyQuerySet
 
 
 class BatchStatus(models.TextChoices):

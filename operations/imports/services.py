@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
@@ -645,22 +646,44 @@ def problem_rows(batch: ImportBatch) -> Iterator[list[str]]:
 def expired_batches_purge(*, now=None) -> int:
     """Deletes the files and problem lists of batches past IMPORT_RETENTION_DAYS
     (the batch's history row and its external ids stay). Returns how many."""
-    count = 0
-    for batch in ImportBatch.objects.expired(now).exclude(status__in=RUNNING_STATUSES).iterator():
-        if not batch.stored_file and not batch.problems.exists():
-            continue
-        _delete_file(batch)
-        batch.save(update_fields=["stored_file"])
-        batch.problems.all().delete()
-        count += 1
-    return count
+    expired = ImportBatch.objects.expired(now)
+    return batches_for_retention(expired.filter(Q(problems__isnull=False) | ~Q(stored_file="")).distinct())
 
 
 def batches_for_retention(batches) -> int:
+    """Deletes these batches' stored files and problem lists (not while they run)."""
     count = 0
-    for batch in batches.exclude(status__in=RUNNING_STATUSES):
+    for batch in batches.exclude(status__in=RUNNING_STATUSES).iterator():
         _delete_file(batch)
         batch.save(update_fields=["stored_file"])
         batch.problems.all().delete()
         count += 1
     return count
+
+
+# --- Data protection -------------------------------------------------------------------
+
+
+def imported_records_of_parent(parent_id: int):
+    """The ImportedRecord rows of a parent's records: her own, and any record
+    with a ``parent`` foreign key to her (children, pregnancies, referrals…)."""
+    from django.db.models import Q
+
+    from referrals.models import Parent
+
+    wanted = Q(content_type=ContentType.objects.get_for_model(Parent), object_id=parent_id)
+    for content_type_id in ImportedRecord.objects.values_list("content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or model is Parent:
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Parent), None)
+        if field is not None:
+            ids = model._base_manager.filter(**{field.name: parent_id}).values("pk")
+            wanted |= Q(content_type_id=content_type_id, object_id__in=ids)
+    return ImportedRecord.objects.filter(wanted)
+
+
+def imported_records_forget_parent(*, parent_id: int) -> int:
+    """Erasure: the external ids of her records go (the records themselves are erased by their apps)."""
+    deleted, _ = imported_records_of_parent(parent_id).delete()
+    return deleted

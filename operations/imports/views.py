@@ -34,8 +34,8 @@ HISTORY_ROWS = 30
 @manager_required
 def index(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.batch_create(
@@ -82,8 +82,8 @@ def batch_columns(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED):
         return redirect("imports:detail", batch.pk)
     kind = services.kind_for(batch.kind)
-    form = MappingForm(request.POST or None, batch=batch, kind=kind)
-    if request.method == "POST" and form.is_valid():
+    form = MappingForm(request.POST if request.method == "POST" else None, batch=batch, kind=kind)
+    if form.is_bound and form.is_valid():
         try:
             services.batch_map(batch=batch, actor=request.user, mapping=form.mapping())
             services.batch_check(batch=batch, actor=request.user)
@@ -134,7 +134,8 @@ def _result_links(batch: ImportBatch, limit: int = 20) -> list[tuple[str, str]]:
     for item in ImportedRecord.objects.filter(last_batch=batch).select_related("content_type")[:limit]:
         record = item.record
         url = getattr(record, "detail_url", "") if record is not None else ""
-        links.append((f"Line {item.line}: {item.external_id}", url))
+        name = f": {record}" if record is not None else " (since deleted)"
+        links.append((f"Line {item.line} ({item.external_id}){name}", url))
     return links
 
 

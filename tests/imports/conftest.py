@@ -57,7 +57,7 @@ def volunteer_row(number: int, **changes) -> dict[str, str]:
 
 def csv_text(rows: list[dict[str, str]], headers: list[str] = HEADERS, delimiter: str = ",") -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=headers, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=headers, delimiter=delimiter, lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

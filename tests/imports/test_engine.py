@@ -228,13 +228,20 @@ def test_text_starting_with_equals_is_kept_as_text(organisation, manager, write)
 
 
 def test_the_problem_report_is_spreadsheet_safe(client, organisation, manager, write):
+    from tests.factories import ImportProblemFactory
+
     rows = [volunteer_row(1, Status="=cmd|' /C calc'!A0")]
     batch = check(upload(organisation, manager, write, rows), manager)
+    # A problem whose text starts with "=" (a service's message quoting a cell, say).
+    ImportProblemFactory(batch=batch, line=9, column="Notes", problem='=HYPERLINK("http://evil")', fix="-1+2")
     client.force_login(manager)
     response = client.get(f"/import/{batch.pk}/problems.csv")
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "\"'=cmd|' /C calc'!A0\"" in body or "'=cmd" in body
+    assert response["Content-Disposition"].startswith('attachment; filename="import-')
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Line,Column,Problem,How to fix it"
+    assert lines[1].startswith("2,Status,“=cmd")  # quoted in the message: never a formula
+    assert lines[2] == '9,Notes,"\'=HYPERLINK(""http://evil"")",\'-1+2'
 
 
 def test_undo_deletes_what_the_batch_created(organisation, manager, write):
@@ -321,3 +328,28 @@ def test_expired_files_and_problem_lists_are_purged(organisation, manager, write
     batch.refresh_from_db()
     assert batch.stored_file == ""
     assert not ImportProblem.objects.filter(batch=batch).exists()
+
+
+def test_a_large_file_goes_to_the_worker_with_ids_only(
+    organisation, manager, write, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from operations.imports import tasks
+
+    settings.IMPORT_WORKER_ROWS = 2
+    sent = []
+    monkeypatch.setattr(tasks.check_batch, "delay", lambda *args: sent.append(("check", args)))
+    monkeypatch.setattr(tasks.apply_batch, "delay", lambda *args: sent.append(("apply", args)))
+    batch = upload(organisation, manager, write, three_good_rows())
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_check(batch=batch, actor=manager)
+    assert batch.status == BatchStatus.CHECKING
+    assert sent == [("check", (batch.pk, manager.pk))]  # ids, never a person's details
+    assert tasks.check_batch.run(batch.pk, manager.pk) == BatchStatus.CHECKED
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_apply(batch=batch, actor=manager, mode=ApplyMode.ALL_OR_NOTHING)
+    assert sent[1] == ("apply", (batch.pk, manager.pk))
+    assert tasks.apply_batch.run(batch.pk, manager.pk) == BatchStatus.APPLIED
+    assert VolunteerProfile.objects.count() == 3
+    # A second delivery of the same task (acks_late) finds nothing to do.
+    assert tasks.apply_batch.run(batch.pk, manager.pk) == "not-claimed"
+    assert VolunteerProfile.objects.count() == 3

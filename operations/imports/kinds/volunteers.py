@@ -299,7 +299,7 @@ class VolunteersKind(ImportKind):
         data["availability"] = read("Availability", parse_availability) or []
         data["gender"] = read("Gender", parse_choice, Gender) or ""
         caseload = read("Maximum caseload", parse_int)
-        limit = settings_for(context.organisation.pk).max_caseload_limit
+        limit = _caseload_limit(context)
         if caseload is not None and not 0 <= caseload <= limit:
             problems.append(
                 Problem("Maximum caseload", f"{caseload} is more than allowed.", f"Give a number from 0 to {limit}.")
@@ -611,10 +611,19 @@ def _courses(context: ImportContext) -> list[Course]:
     return cached
 
 
+def _caseload_limit(context: ImportContext) -> int:
+    if "volunteers:limit" not in context.seen:
+        context.seen["volunteers:limit"] = settings_for(context.organisation.pk).max_caseload_limit
+    return context.seen["volunteers:limit"]
+
+
 def _email_taken(email: str, context: ImportContext) -> bool:
-    return VolunteerProfile.objects.filter(
-        Q(email__iexact=email) | Q(user__email__iexact=email), organisation=context.organisation
-    ).exists()
+    """Someone of the organisation has it (read once per run: one query, not one per row)."""
+    taken = context.seen.get("volunteers:emails")
+    if taken is None:
+        rows = VolunteerProfile.objects.filter(organisation=context.organisation).values_list("email", "user__email")
+        taken = context.seen["volunteers:emails"] = {email.lower() for pair in rows for email in pair if email}
+    return email in taken
 
 
 def _free_username(data: dict) -> str:
