@@ -345,6 +345,7 @@ def test_a_large_file_goes_to_the_worker_with_ids_only(
     assert batch.status == BatchStatus.CHECKING
     assert sent == [("check", (batch.pk, manager.pk))]  # ids, never a person's details
     assert tasks.check_batch.run(batch.pk, manager.pk) == BatchStatus.CHECKED
+    batch.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.batch_apply(batch=batch, actor=manager, mode=ApplyMode.ALL_OR_NOTHING)
     assert sent[1] == ("apply", (batch.pk, manager.pk))
@@ -353,3 +354,28 @@ def test_a_large_file_goes_to_the_worker_with_ids_only(
     # A second delivery of the same task (acks_late) finds nothing to do.
     assert tasks.apply_batch.run(batch.pk, manager.pk) == "not-claimed"
     assert VolunteerProfile.objects.count() == 3
+
+
+def test_an_excel_workbook_imports_with_real_dates_and_serial_day_numbers(organisation, manager, write):
+    import datetime as dt
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Volunteers exported from Charitylog"])  # a title above the headings
+    sheet.append(["Record ID", "Forename", "Surname", "Email Address", "PVG No", "PVG Date", "PVG type", "Notes"])
+    sheet.append(["C-1", "Ann", "Smith", "ann@example.org", 12345678, dt.datetime(2026, 4, 14), "Children", "=x"])  # noqa: DTZ001
+    sheet.append(["C-2", "Bea", "Jones", "bea@example.org", 87654321, 46126, "Children", ""])  # a lost date format
+    sheet["H3"].data_type = "s"  # text that starts with "=", as a spreadsheet keeps it
+    out = write("charitylog.xlsx", b"")
+    workbook.save(out)
+    batch = services.batch_create(
+        organisation=organisation, actor=manager, kind="volunteers", source=out, file_name="charitylog.xlsx"
+    )
+    batch = apply(check(batch, manager), manager)
+    assert batch.created_count == 2, list(batch.problems.values_list("problem", flat=True))
+    issued = dict(PvgRecord.objects.values_list("profile__email", "issued_on"))
+    assert issued == {"ann@example.org": dt.date(2026, 4, 14), "bea@example.org": dt.date(2026, 4, 14)}
+    assert VolunteerProfile.objects.get(email="ann@example.org").coordinator_notes == "=x"
+    assert PvgRecord.objects.get(profile__email="ann@example.org").membership_number == "12345678"

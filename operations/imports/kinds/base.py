@@ -66,7 +66,13 @@ class Planned:
 
 
 class ImportContext:
-    """Built by the engine, one per run (a dry run or an apply)."""
+    """Built by the engine, one per run (a dry run or an apply).
+
+    Beyond the interface: ``remember``/``handled`` are the engine's (a kind
+    need not call them); in a dry run ``existing`` returns a ``Planned``
+    (kind, external_id, line: no data, so memory stays flat) for a row
+    checked earlier in the file. A kind's tests build one directly:
+    ``ImportContext(organisation, user, dry_run=True)``."""
 
     def __init__(
         self,
