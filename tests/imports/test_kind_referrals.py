@@ -189,3 +189,17 @@ def test_a_referral_moved_since_the_import_is_not_untouched(families, organisati
     )
 
     assert not KINDS["referrals"].untouched(applied.record, imported_at)
+
+
+def test_the_referrer_is_not_written_to_about_the_moves_of_an_imported_referral(families, organisation, manager):
+    from operations.referrer_updates.models import ReferrerUpdate
+
+    (applied,) = run(
+        "referrals",
+        [row(**{"Referrer may hear how it goes": "Yes"})],
+        context_for(organisation, manager, remembered=families),
+    )
+
+    assert applied.record.referrer_updates_consent
+    assert not ReferrerUpdate.objects.exists()
+    assert KINDS["referrals"].untouched(applied.record, timezone.now())

@@ -377,12 +377,19 @@ class ReferralsKind(ImportKind):
                 actor=actor,
                 organisation=context.organisation,
                 service=data["service"],
-                referral_data=referral_data,
+                # The referrer's agreement is recorded once the referral stands where the
+                # old system left it: the referrer is not written to about moves made in the past.
+                referral_data={**referral_data, "referrer_updates_consent": False},
                 parent=parent,
                 eligibility_override_reason="" if data["status"] == Status.NOT_ELIGIBLE else data["override"],
                 record_not_eligible=past_end and data["status"] == Status.NOT_ELIGIBLE,
             )
-            return Applied(self._move(referral, data, actor), "created")
+            referral = self._move(referral, data, actor)
+            if referral_data["referrer_updates_consent"]:
+                referral = services.referral_update(
+                    actor=actor, referral=referral, data={"referrer_updates_consent": True}
+                )
+            return Applied(referral, "created")
         fields = {**referral_data, "service": data["service"]}
         fields.pop("channel")
         different = {key: value for key, value in fields.items() if getattr(existing, key) != value}
