@@ -428,15 +428,7 @@ def batch_check(*, batch: ImportBatch, actor: User | None, inline: bool | None =
     if not _claim(batch.pk, from_statuses=(BatchStatus.DRAFT, BatchStatus.CHECKED), to_status=BatchStatus.CHECKING):
         raise ValidationError({"status": "This import is already running or has run."})
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=batch, summary="Import checked (dry run)")
-    if inline is None:
-        inline = not _worker_wanted(batch)
-    if inline:
-        run_check(batch.pk, actor_id=actor.pk if actor else None)
-    else:
-        actor_id = actor.pk if actor else None
-        transaction.on_commit(lambda: _enqueue("check_batch", batch.pk, actor_id))
-    batch.refresh_from_db()
-    return batch
+    return _run_or_send(batch, actor, inline, run=run_check, task_name="check_batch")
 
 
 def batch_apply(*, batch: ImportBatch, actor: User | None, mode: str, inline: bool | None = None) -> ImportBatch:
@@ -451,13 +443,18 @@ def batch_apply(*, batch: ImportBatch, actor: User | None, mode: str, inline: bo
         )
     if not _claim(batch.pk, from_statuses=(BatchStatus.CHECKED,), to_status=BatchStatus.APPLYING, mode=mode):
         raise ValidationError({"status": "This import is already running or has run."})
+    return _run_or_send(batch, actor, inline, run=run_apply, task_name="apply_batch")
+
+
+def _run_or_send(batch: ImportBatch, actor: User | None, inline: bool | None, *, run, task_name: str) -> ImportBatch:
+    """Runs a claimed check or apply now (a small file), or sends its ids to the worker."""
+    actor_id = actor.pk if actor else None
     if inline is None:
         inline = not _worker_wanted(batch)
     if inline:
-        run_apply(batch.pk, actor_id=actor.pk if actor else None)
+        run(batch.pk, actor_id=actor_id)
     else:
-        actor_id = actor.pk if actor else None
-        transaction.on_commit(lambda: _enqueue("apply_batch", batch.pk, actor_id))
+        transaction.on_commit(lambda: _enqueue(task_name, batch.pk, actor_id))
     batch.refresh_from_db()
     return batch
 

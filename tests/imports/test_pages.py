@@ -166,3 +166,23 @@ def test_history_lists_the_batches(manager_client, manager, organisation):
     page = manager_client.get("/import/").content.decode()
     assert "first.csv" in page
     assert ImportBatch.objects.get().status == BatchStatus.DRAFT
+
+
+def test_where_a_record_came_from_is_shown_to_staff_only(client, manager, organisation, write):
+    from operations.imports import services
+
+    path = write("v.csv", csv_text([volunteer_row(1)]))
+    batch = services.batch_create(
+        organisation=organisation, actor=manager, kind="volunteers", source=path, file_name="v.csv"
+    )
+    services.batch_apply(
+        batch=services.batch_check(batch=batch, actor=manager), actor=manager, mode=ApplyMode.VALID_ONLY
+    )
+    profile = VolunteerProfile.objects.get()
+    coordinator = member(username="coord", organisation=organisation, role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    assert "Imported from v.csv, row 2, on 7 Dec 2026." in client.get(profile.detail_url).content.decode()
+    client.force_login(profile.user)
+    page = client.get(profile.detail_url)
+    assert page.status_code == 200
+    assert "Imported from" not in page.content.decode()
