@@ -5,6 +5,7 @@ mapped, checked (writing nothing), applied, and an import undone."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from operations.core.models import ServiceKind
 from operations.groups.models import Group, GroupSession
@@ -210,3 +211,13 @@ def test_groups_directory_come_in_and_an_untouched_group_import_is_undone(organi
     imported(organisation, manager, write, "directory", directory)
     entry = DirectoryEntry.objects.get()
     assert (entry.phone, entry.website) == ("01410000000", "https://example.org")
+
+
+def test_an_imported_parents_page_says_where_the_record_came_from(organisation, manager, write, client):
+    imported(organisation, manager, write, "parents", FAMILIES[:1])
+    parent = Parent.objects.get()
+    client.force_login(manager)
+
+    page = client.get(reverse("referrals:parent-detail", args=[parent.pk]))
+
+    assert "Imported from parents.csv, row 2, on 7 Dec 2026" in page.content.decode()
