@@ -103,4 +103,10 @@ app.conf.beat_schedule = {
         "task": "operations.evaluation.tasks.purge_expired_exports",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Deletes uploaded import files and their problem lists (which quote the
+    # file's cells) IMPORT_RETENTION_DAYS after the upload.
+    "imports-purge-expired": {
+        "task": "operations.imports.tasks.purge_expired_imports",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "operations.home",
     # The search box reads referrals, volunteers and groups: the top layer.
     "operations.search",
+    # Importing spreadsheets and other systems' exports (issue 25): the top layer.
+    "operations.imports",
     "operations.core.apps.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +225,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "operations.notifications.*": {"queue": "reminders"},
     "operations.evaluation.*": {"queue": "exports"},
+    "operations.imports.*": {"queue": "exports"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
@@ -419,12 +422,33 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 2000, minimum=1)
 # An export at national scale takes minutes, not the default task's seconds.
 EXPORT_TASK_SOFT_TIME_LIMIT = env_int("EXPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
 
+# --- Imports (operations.imports) -------------------------------------------
+# Uploaded files are kept in a private folder (never served as static or media
+# files) until the batch is imported, undone or past the retention period.
+IMPORTS_DIR = Path(env_str("IMPORTS_DIR", str(DATA_DIR / "imports"))).resolve()
+# A file larger than this (bytes) is refused on the page: use `manage.py import_data`.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# A file with more columns than this is refused with a clear message.
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=5)
+# Batches' files and problem lists are deleted this many days after upload.
+IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 30, minimum=1)
+# Progress is written, and a cancel looked for, every this many rows.
+IMPORT_PROGRESS_EVERY = env_int("IMPORT_PROGRESS_EVERY", 500, minimum=1)
+# A file with more data rows than this is checked and imported by the worker; smaller ones at once.
+IMPORT_WORKER_ROWS = env_int("IMPORT_WORKER_ROWS", 200, minimum=0)
+# A check or import of a national-sized file takes minutes, not the default task's seconds.
+IMPORT_TASK_SOFT_TIME_LIMIT = env_int("IMPORT_TASK_SOFT_TIME_LIMIT", 1800, minimum=10)
+
 # --- Private files and backups ---------------------------------------------
 # Every folder of people's files the app keeps privately (never served as
 # static or media files), by name: `manage.py backup` copies each one, and
 # `restore` puts each back where this setting says. A new private folder
 # is added here and is backed up from then on.
-PRIVATE_FILE_DIRS: dict[str, Path] = {"exports": EXPORTS_DIR, "receipts": EXPENSE_RECEIPTS_DIR}
+PRIVATE_FILE_DIRS: dict[str, Path] = {
+    "exports": EXPORTS_DIR,
+    "receipts": EXPENSE_RECEIPTS_DIR,
+    "imports": IMPORTS_DIR,
+}
 # The key that encrypts backups (`manage.py backup --new-key` makes one).
 # Backups refuse to run without it; keep a copy away from the backups.
 BACKUP_KEY = env_str("BACKUP_KEY", "")

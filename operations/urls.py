@@ -41,6 +41,7 @@ urlpatterns = [
     path("dashboard/", include("operations.dashboard.urls")),
     path("coverage/", include("operations.coverage.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
+    path("import/", include("operations.imports.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),
     # The referrer's public status page, a note to the referrer, the wording of the updates.

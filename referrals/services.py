@@ -245,6 +245,40 @@ def _check_same_organisation(parent: Parent, organisation: Organisation) -> None
         raise ValidationError({"parent": "Choose a parent of your organisation."})
 
 
+def parent_check(
+    *, organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None = None
+) -> None:
+    """Refuses, with field errors, a parent ``parent_create`` would refuse;
+    writes nothing (an import's dry run checks every row with it)."""
+    parent = Parent(organisation=organisation, **_clean_parent_data(data))
+    safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
+    if contact_safety_answered(safety):
+        _apply_contact_safety(parent, safety)
+    parent.full_clean(exclude=["organisation"])
+
+
+@transaction.atomic
+def parent_create(
+    *, actor: User, organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None = None
+) -> Parent:
+    """Adds a parent with no referral yet: a family brought over from another
+    system (``operations.imports``). Intake adds parents through
+    ``referral_create``, which first looks for the same person on file."""
+    safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
+    return _new_parent(actor=actor, organisation=organisation, cleaned=_clean_parent_data(data), safety=safety)
+
+
+def _new_parent(*, actor: User, organisation: Organisation, cleaned: dict[str, Any], safety: dict[str, Any]) -> Parent:
+    parent = Parent(organisation=organisation, **cleaned)
+    if contact_safety_answered(safety):
+        _apply_contact_safety(parent, safety)
+    parent.full_clean(exclude=["organisation"])
+    parent.search_text = parent_search_text(parent)
+    parent.save()
+    audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, summary="Parent added")
+    return parent
+
+
 @transaction.atomic
 def parent_update(*, actor: User, parent: Parent, data: dict[str, Any]) -> Parent:
     cleaned = _clean_parent_data(data)
@@ -397,7 +431,7 @@ def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) ->
     )
 
 
-def _same_child_on_file(parent: Parent, child: dict[str, Any]) -> bool:
+def same_child_on_file(parent: Parent, child: dict[str, Any]) -> bool:
     """A known family referred again names the same pregnancy or child: don't record it twice."""
     if parent.pk is None:
         return False
@@ -455,13 +489,7 @@ def referral_create(
         cleaned_parent = _clean_parent_data(parent_data or {})
         parent = find_existing_parent(organisation=organisation, data=cleaned_parent)
         if parent is None:
-            parent = Parent(organisation=organisation, **cleaned_parent)
-            if contact_safety_answered(safety):
-                _apply_contact_safety(parent, safety)
-            parent.full_clean(exclude=["organisation"])
-            parent.search_text = parent_search_text(parent)
-            parent.save()
-            audit_log(action=AuditAction.CREATE, actor=actor, obj=parent, summary="Parent added")
+            parent = _new_parent(actor=actor, organisation=organisation, cleaned=cleaned_parent, safety=safety)
         else:
             _fill_intake_answers(actor=actor, parent=parent, cleaned=cleaned_parent, safety=safety)
     else:
@@ -478,7 +506,7 @@ def referral_create(
     if existing is not None:
         raise DuplicateReferral(existing)
 
-    if cleaned_child and not _same_child_on_file(parent, cleaned_child):
+    if cleaned_child and not same_child_on_file(parent, cleaned_child):
         Child.objects.create(parent=parent, **cleaned_child)
 
     referral = Referral(organisation=organisation, parent=parent, service=service, created_by=actor, **cleaned_referral)

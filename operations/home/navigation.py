@@ -89,9 +89,12 @@ STAFF_BAR: tuple[Menu, ...] = (
             "audit-log",
             "retention",
             "admin:",
+            "imports:",
         ),
         links=(
             Link("Services", "service-list"),
+            # Spreadsheets and other systems' exports, brought in once (managers only).
+            Link("Import", "imports:index", managers_only=True),
             # The organisation's own outcome questionnaires: set up once, like its services.
             Link("Questionnaires", "outcomes:questionnaire-list", managers_only=True),
             Link("Audit log", "audit-log", managers_only=True),

@@ -629,6 +629,15 @@ def _export_cases(repeat: int) -> list[dict]:
 EXTRA_CASES.append(_export_cases)
 
 
+def _import_cases(repeat: int) -> list[dict]:
+    from tests.bench.import_bench import import_cases
+
+    return import_cases(repeat)
+
+
+EXTRA_CASES.append(_import_cases)
+
+
 def case_groups() -> dict[str, Callable[[int], list[dict]]]:
     """The cases by the name ``--only`` takes: pages, each extra case, and
     the candidate page alone (the one to profile matching's reads with)."""

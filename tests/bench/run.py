@@ -101,6 +101,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.json = args.json or str(ROOT / "bench-results" / ("only.json" if args.only else "latest.json"))
+    # Cases that scale their own work (the import's rows) read the size from here.
+    os.environ["BENCH_SIZE"] = args.size
 
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):

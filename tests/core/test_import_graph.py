@@ -60,6 +60,7 @@ TOP_LAYER = (
     "operations.calendar",
     "operations.home",
     "operations.search",
+    "operations.imports",
 )
 
 

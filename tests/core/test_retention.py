@@ -64,7 +64,7 @@ def old_records(organisation, service, coordinator, other_coordinator):
 @pytest.mark.django_db
 def test_a_dry_run_counts_and_changes_nothing(organisation, old_records):
     run = retention_dry_run(organisation_id=organisation.pk)
-    assert run.counts == {**EXPECTED_COUNTS, "evaluation_exports": 0}  # a dry run names every rule
+    assert run.counts == {**EXPECTED_COUNTS, "evaluation_exports": 0, "import_files": 0}  # a dry run names every rule
     assert Parent.objects.get(pk=old_records["closed"]).first_name == "Old"
     assert PvgRecord.objects.filter(profile_id=old_records["left"]).exists()
 

@@ -36,6 +36,7 @@ from tests.factories.groups import (
     HeadCountFactory,
     SessionExpenseClaimFactory,
 )
+from tests.factories.imports import ImportBatchFactory, ImportedRecordFactory, ImportProblemFactory
 from tests.factories.matching import (
     ConflictOfInterestFactory,
     ContactLogFactory,
@@ -124,6 +125,9 @@ __all__ = [
     "HeadCountFactory",
     "InboundTextFactory",
     "MessageTemplateFactory",
+    "ImportBatchFactory",
+    "ImportedRecordFactory",
+    "ImportProblemFactory",
     "LivedExperienceFactory",
     "MatchFactory",
     "MatchReviewFactory",

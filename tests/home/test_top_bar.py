@@ -51,6 +51,7 @@ PAGES_BY_ROLE[Role.MANAGER] = PAGES_BY_ROLE[Role.COORDINATOR] | {
     "outcomes:questionnaire-list",
     "dashboard:index",
     "evaluation:project-list",
+    "imports:index",
     "audit-log",
     "retention",
     "admin:index",

@@ -412,7 +412,7 @@ def _create_once(view, request: Request, write_once) -> Response:
 class DirectoryEntrySerializer(ModelSerializer):
     class Meta:
         model = DirectoryEntry
-        fields = ["id", "name", "description", "website", "is_active", "council_areas"]
+        fields = ["id", "name", "description", "phone", "website", "is_active", "council_areas"]
         extra_kwargs = {
             "council_areas": {"help_text": "Ids of the council areas the service serves; empty for a national one."}
         }

@@ -19,6 +19,8 @@ HOLDS = [Match, MatchReview, Visit, ContactLog, ConflictOfInterest]
 RESTRICTION_REFUSES = (
     "match_confirm",
     "match_confirm_batch",
+    "match_confirm_refusals",
+    "match_started_before_import",
     "match_transition",
     "match_review_record",
     "match_record_extension",

@@ -23,6 +23,7 @@ from operations.core.models import (
     active_membership,
 )
 from referrals.models import Parent, Referral
+from referrals.validators import validate_uk_phone
 from volunteers.models import Gender, LivedExperience, VolunteerProfile
 
 
@@ -353,6 +354,7 @@ class DirectoryEntry(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="directory_entries")
     name = models.CharField(max_length=150)
     description = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[validate_uk_phone])
     website = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
     # Where the service is open to families; none means anywhere in Scotland.

@@ -26,6 +26,7 @@ from operations.core.sent_once import kept_for_key, write_once
 from referrals.eligibility import outside_eligibility
 from referrals.models import Parent, Referral
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_follow_match, referral_transition
+from referrals.validators import normalise_uk_phone
 from referrals.workflow import Status as ReferralStatus
 from volunteers.matching import scoring, selectors, signals
 from volunteers.matching.models import (
@@ -88,6 +89,83 @@ def _eligibility_check(referral: Referral, *, today: dt.date, override_reason: s
     return "", {"eligibility_override_note": outside, "eligibility_override_reason": reason}
 
 
+def _pair_refusals(
+    *,
+    referral: Referral,
+    parent: scoring.ParentFacts,
+    volunteer: scoring.VolunteerFacts,
+    role_taken: bool,
+    today: dt.date,
+    override_reason: str,
+) -> tuple[list[str], dict[str, str]]:
+    """Every reason confirming this pair is refused now, and the override
+    fields of the new match (the one place the confirmation rules are read)."""
+    errors: list[str] = []
+    if referral.parent.processing_restricted:
+        errors.append(RESTRICTED_MESSAGE)
+    if referral.status != ReferralStatus.WAITING:
+        errors.append(f"The referral is {referral.get_status_display().lower()}, not waiting.")
+    if (
+        role_taken
+        or Match.objects.filter(parent_id=referral.parent_id, role=parent.role, status__in=OPEN_MATCH_STATUSES).exists()
+    ):
+        errors.append("The parent already has an open match in this role.")
+    errors += [e.reason + "." for e in scoring.hard_exclusions(parent, volunteer)]
+    refusal, override = _eligibility_check(referral, today=today, override_reason=override_reason)
+    errors += [refusal] if refusal else []
+    return errors, override
+
+
+def match_confirm_refusals(
+    *,
+    organisation_id: int,
+    referral_id: int,
+    volunteer_id: int,
+    eligibility_override_reason: str = "",
+    also_taken: int = 0,
+) -> list[str]:
+    """Why ``match_confirm`` would refuse this pair now ([]: it would
+    confirm it), reading only: an import's dry run checks each row with it.
+    ``also_taken``: matches the volunteer is given earlier in the same file."""
+    referral = selectors.referrals_with_needs(
+        Referral.objects.filter(pk=referral_id, organisation_id=organisation_id)
+    ).first()
+    facts = selectors.volunteer_facts(organisation_id, volunteer_ids=[volunteer_id])
+    if referral is None:
+        return ["The referral is not in your organisation."]
+    if not facts:
+        return ["The volunteer is not in your organisation or has left."]
+    (parent,) = selectors.parent_facts([referral])
+    volunteer = scoring.VolunteerFacts(**{**facts[0].__dict__, "caseload": facts[0].caseload + also_taken})
+    errors, _ = _pair_refusals(
+        referral=referral,
+        parent=parent,
+        volunteer=volunteer,
+        role_taken=False,
+        today=timezone.localdate(),
+        override_reason=eligibility_override_reason,
+    )
+    return errors
+
+
+@transaction.atomic
+def match_started_before_import(*, actor: User, match: Match, started_on: dt.date) -> Match:
+    """A match brought over from another system (``operations.imports``)
+    whose support started there on ``started_on``: recorded as confirmed by
+    that day, and active from it (its referral follows: active, support
+    started that day). Only a match just confirmed, with no contact yet."""
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The start date cannot be in the future."})
+    if locked.status != MatchStatus.CONFIRMED or locked.contact_logs.exists():
+        raise ValidationError({"started_on": "Only a match just confirmed, with no contact yet, takes a start date."})
+    earliest = timezone.make_aware(dt.datetime.combine(started_on, dt.time.min))
+    if earliest < locked.confirmed_at:
+        Match.objects.filter(pk=locked.pk).update(confirmed_at=earliest)
+    introduced = match_transition(actor=actor, match=locked, to_status=MatchStatus.INTRODUCED, on=started_on)
+    return match_transition(actor=actor, match=introduced, to_status=MatchStatus.ACTIVE, on=started_on)
+
+
 def match_confirm_batch(
     *,
     actor: User,
@@ -140,21 +218,18 @@ def match_confirm_batch(
                 results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
                 continue
             parent = parents[referral_id]
-            if referral.parent.processing_restricted:
-                errors.append(RESTRICTED_MESSAGE)
-            if referral.status != ReferralStatus.WAITING:
-                errors.append(f"The referral is {referral.get_status_display().lower()}, not waiting.")
             role = parent.role
-            if (referral.parent_id, role) in taken_roles or Match.objects.filter(
-                parent_id=referral.parent_id, role=role, status__in=OPEN_MATCH_STATUSES
-            ).exists():
-                errors.append("The parent already has an open match in this role.")
             current = scoring.VolunteerFacts(
                 **{**volunteer.__dict__, "caseload": volunteer.caseload + taken[volunteer_id]}
             )
-            errors += [e.reason + "." for e in scoring.hard_exclusions(parent, current)]
-            refusal, override = _eligibility_check(referral, today=today, override_reason=eligibility_override_reason)
-            errors += [refusal] if refusal else []
+            errors, override = _pair_refusals(
+                referral=referral,
+                parent=parent,
+                volunteer=current,
+                role_taken=(referral.parent_id, role) in taken_roles,
+                today=today,
+                override_reason=eligibility_override_reason,
+            )
             if errors:
                 results.append(ConfirmResult(referral_id, volunteer_id, None, errors))
                 continue
@@ -565,6 +640,47 @@ def _write_contact_log(*, actor: User, match: Match, data: dict[str, Any], entri
 def matching_settings_create(*, organisation_id: int) -> MatchingSettings:
     """A new organisation's matching settings, with the defaults."""
     return MatchingSettings.objects.get_or_create(organisation_id=organisation_id)[0]
+
+
+DIRECTORY_ENTRY_FIELDS = ("name", "description", "phone", "website", "is_active")
+
+
+@transaction.atomic
+def directory_entry_save(
+    *,
+    actor: User | None,
+    organisation_id: int,
+    data: dict[str, Any],
+    council_areas: Sequence[CouncilArea] | None = None,
+    entry: DirectoryEntry | None = None,
+) -> DirectoryEntry:
+    """Adds a service to the signposting directory, or changes one; with
+    ``council_areas`` the areas it serves (none: a national service). Two
+    entries of one organisation never share a name."""
+    if entry is None:
+        entry = DirectoryEntry(organisation_id=organisation_id)
+    elif entry.organisation_id != organisation_id:
+        raise ValidationError("This entry is in another organisation's directory.")
+    for field in DIRECTORY_ENTRY_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+    entry.phone = normalise_uk_phone(entry.phone or "")
+    entry.full_clean(exclude=["organisation", "council_areas"], validate_unique=False)
+    same = DirectoryEntry.objects.filter(organisation_id=organisation_id, name=entry.name).exclude(pk=entry.pk)
+    if same.exists():
+        raise ValidationError({"name": "The directory already has an entry with this name."})
+    created = entry.pk is None
+    entry.save()
+    if council_areas is not None:
+        entry.council_areas.set(council_areas)
+    audit_log(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        actor=actor,
+        obj=entry,
+        organisation=organisation_id,
+        summary="Directory entry added" if created else "Directory entry changed",
+    )
+    return entry
 
 
 def directory_entries_seed(*, organisation_id: int, entries: Iterable[tuple[str, str, Iterable[str]]]) -> int:

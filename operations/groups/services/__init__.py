@@ -19,6 +19,7 @@ from operations.groups.services.feeds import calendar_feed_for, calendar_feed_re
 from operations.groups.services.sessions import (
     FACILITATOR_ROLES,
     GROUP_FIELDS,
+    group_check,
     group_create,
     group_update,
     session_cancel,
@@ -42,6 +43,7 @@ __all__ = [
     "booking_restore",
     "calendar_feed_for",
     "calendar_feed_reset",
+    "group_check",
     "group_create",
     "group_update",
     "head_count_record",

@@ -89,6 +89,26 @@ def _group_errors(*, organisation_id: int, data: dict, facilitators: Sequence[Us
         raise ValidationError(errors)
 
 
+def group_check(
+    *,
+    organisation_id: int,
+    data: dict,
+    facilitators: Sequence[User] = (),
+    creche_adults: Sequence[User] = (),
+    group: Group | None = None,
+) -> None:
+    """Refuses, with field errors, what ``group_create`` (or, for ``group``,
+    ``group_update``) would refuse; writes nothing (an import's dry run)."""
+    _group_errors(
+        organisation_id=organisation_id,
+        data={**data, "pk": group.pk if group else None},
+        facilitators=facilitators,
+        creche_adults=creche_adults,
+    )
+    candidate = Group(organisation_id=organisation_id, **{name: data[name] for name in GROUP_FIELDS if name in data})
+    candidate.full_clean(exclude=["organisation", "service"], validate_unique=False, validate_constraints=False)
+
+
 GROUP_FIELDS = (
     "service name description audience format stage venue_name venue_address council_area step_free_access "
     "transport_offered joining_link professional_facilitators young_parent_age_limit recurrence weekday week_of_month "

@@ -49,6 +49,7 @@ from tests.security.matrix import (
     evaluation,
     expenses,
     groups,
+    imports,
     matching,
     notifications,
     online,
@@ -81,6 +82,7 @@ MODULES = (
     referrer_updates,
     partners,
     expenses,
+    imports,
 )
 
 

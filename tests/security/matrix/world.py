@@ -40,6 +40,7 @@ from tests.factories import (
     EvaluationProjectFactory,
     GroupFactory,
     GroupSettingsFactory,
+    ImportBatchFactory,
     InboundTextFactory,
     MatchFactory,
     MatchingSettingsFactory,
@@ -604,6 +605,14 @@ EXPENSE_OBJECTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# --- Imports (operations.imports) -------------------------------------------
+IMPORT_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    # A checked batch whose file is no longer kept (no file needed to show it).
+    "import_batch": lambda world: ImportBatchFactory(organisation=world.organisation, uploaded_by=None),
+    "other_import_batch": lambda world: ImportBatchFactory(organisation=world.other_organisation, uploaded_by=None),
+}
+
+
 OBJECTS: dict[str, Callable[[Any], Any]] = {
     **CORE_OBJECTS,
     **APP_OBJECTS,
@@ -615,4 +624,5 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **ONLINE_OBJECTS,
     **WORDBACK_OBJECTS,
     **EXPENSE_OBJECTS,
+    **IMPORT_OBJECTS,
 }

@@ -1,0 +1,430 @@
+"""The referrals kind: one row per referral, keyed by the parent's External ID
+(imported by the parents kind), for a service by name.
+
+A referral comes in through ``referral_create`` (eligibility computed by the
+service's policy, a second open referral for the same service refused) and
+then moves through the workflow's own transitions to the row's status:
+received, contacted, assessed, waiting, or an exit (not eligible, declined,
+withdrawn) with a reason. "Matched" and "active" are reached only through
+the matches kind, which confirms the match; a closed referral is not brought
+over (it has no support history here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from operations.core.dates import short_date
+from operations.imports.cells import fold
+from operations.imports.kinds import register
+from operations.imports.kinds.base import Applied, Checked, Column, ImportContext, ImportKind, Planned
+from operations.imports.kinds.referrers import read_work_details, referrer_add, referrer_find
+from operations.imports.kinds.rows import (
+    RowReader,
+    changed_since,
+    rows_hanging_off,
+    service_named,
+    service_problem,
+)
+from referrals import eligibility, services
+from referrals.checklist import safe_contact_recorded
+from referrals.models import Child, Parent, Referral, ReferralTransition, ReferrerKind, Source, Urgency
+from referrals.partners.services import SOURCE_OF_KIND
+from referrals.workflow import OPEN_STATUSES, Status
+
+#: The way in, then the exits: what an imported referral's status may be.
+PATH = (Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, Status.WAITING)
+EXITS = (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
+#: A new referrer's kind of team, from the referral's source (the partner API's mapping, read backwards).
+TEAM_OF_SOURCE = {source: kind for kind, source in SOURCE_OF_KIND.items() if kind != ReferrerKind.OTHER}
+HEADERS = {
+    "service": "Service",
+    "received_on": "Date received",
+    "source": "Source",
+    "reason": "Reason for referral",
+    "urgency": "Urgency",
+    "referrer_updates_consent": "Referrer may hear how it goes",
+    "eligibility_override_reason": "Eligibility override reason",
+    "to_status": "Status",
+    "reason_for_status": "Status reason",
+    "parent": "Parent External ID",
+}
+
+
+def status_steps(current: str, target: str) -> list[str] | None:
+    """The workflow's moves from ``current`` to ``target`` an import may make
+    ([] when already there; None when it cannot get there)."""
+    if current == target:
+        return []
+    if target in EXITS:
+        return [target] if current in OPEN_STATUSES else None
+    if current in PATH and target in PATH and PATH.index(target) > PATH.index(current):
+        return list(PATH[PATH.index(current) + 1 : PATH.index(target) + 1])
+    return None
+
+
+class ReferralsKind(ImportKind):
+    key = "referrals"
+    label = "Referrals"
+    model = Referral
+    depends_on = ("parents",)
+    columns = (
+        Column(
+            "External ID",
+            "The referral's id in your old system.",
+            "REF-310",
+            required=True,
+            aliases=("Referral ID", "Case ID", "Activity ID", "Referral Number"),
+        ),
+        Column(
+            "Parent External ID",
+            "The External ID the parent was imported with (parents file).",
+            "C-1042",
+            required=True,
+            aliases=("Contact ID", "Client ID", "Person ID", "Parent ID", "Service User ID"),
+        ),
+        Column(
+            "Service",
+            "The service, by its name in the system.",
+            "Befriending",
+            required=True,
+            aliases=("Project", "Case Type", "Service name", "Programme"),
+        ),
+        Column(
+            "Date received",
+            "The day the referral came in.",
+            "12/01/2026",
+            required=True,
+            aliases=("Date Referred", "Referral Date", "Received", "Start Date", "Date of referral"),
+        ),
+        Column(
+            "Status",
+            "Received, Contacted, Assessed, Waiting, Not eligible, Declined or Withdrawn "
+            "(blank: Received). Matches come with the matches file.",
+            "Waiting",
+            aliases=("Case Status", "Referral status", "Stage"),
+        ),
+        Column(
+            "Status reason",
+            "Why, for Not eligible, Declined or Withdrawn.",
+            "",
+            aliases=("Closure reason", "Outcome reason", "Reason closed"),
+        ),
+        Column(
+            "Source",
+            "Self-referral, Health visitor, Midwife, GP … (blank: from the referrer's team).",
+            "Health visitor",
+            aliases=("Referral Source", "Referral type", "Referred from", "How heard"),
+        ),
+        Column(
+            "Referrer name",
+            "The person who referred (found in, or added to, the referrer directory).",
+            "Fiona Gilmour",
+            aliases=("Referred by", "Referrer", "Referrer Name", "Referring professional"),
+        ),
+        Column(
+            "Referrer organisation",
+            "The referrer's team.",
+            "Galashiels health visiting team",
+            aliases=("Referring agency", "Referrer organisation", "Referring organisation", "Agency"),
+        ),
+        Column(
+            "Referrer email",
+            "The referrer's work email.",
+            "fiona.gilmour@nhs.scot",
+            aliases=("Referrer Email", "Referrer e-mail"),
+        ),
+        Column("Referrer phone", "The referrer's work phone.", "", aliases=("Referrer Phone", "Referrer telephone")),
+        Column("Referrer role", "The referrer's job.", "Health visitor", aliases=("Referrer job title",)),
+        Column(
+            "Reason for referral",
+            "Why the parent was referred.",
+            "Low mood since the birth",
+            aliases=("Reason", "Referral reason", "Presenting issue", "Details", "Referral details"),
+        ),
+        Column("Urgency", "Urgent, Soon or Routine (blank: Routine).", "Routine", aliases=("Priority",)),
+        Column("Referrer may hear how it goes", "Yes when the parent agreed the referrer may have updates.", "No"),
+        Column(
+            "Eligibility override reason",
+            "For a parent already past the service's end date: why you support them anyway.",
+            "",
+        ),
+    )
+
+    # --- check -------------------------------------------------------------------------
+
+    def check(self, row: dict[str, str], line: int, context: ImportContext) -> Checked:
+        read = RowReader(row)
+        external_id = read.text("External ID")
+        read.problems.extend(self.missing_required(row))
+        service = None
+        service_text = read.text("Service")
+        if service_text:
+            service = service_named(context.organisation, service_text)
+            if service is None:
+                read.problems.append(service_problem("Service", service_text, context.organisation))
+            elif not service.is_active:
+                read.add(
+                    "Service",
+                    f"{service.name} has ended and takes no new referrals.",
+                    "Choose a service that is running.",
+                )
+        received = read.date("Date received")
+        read.not_future("Date received", received, context.today)
+        status = read.choice("Status", Status) or Status.RECEIVED
+        status_reason = read.text("Status reason")
+        referrer = read_work_details(
+            read, name="Referrer name", role="Referrer role", email="Referrer email", phone="Referrer phone"
+        )
+        team = read.text("Referrer organisation", max_length=150)
+        source = read.choice("Source", Source)
+        referral_data = {
+            "received_on": received,
+            "reason": read.text("Reason for referral"),
+            "urgency": read.choice("Urgency", Urgency) or Urgency.ROUTINE,
+            "referrer_updates_consent": bool(read.yes_no("Referrer may hear how it goes")),
+            "channel": "staff",
+        }
+        override = read.text("Eligibility override reason")
+        if referral_data["referrer_updates_consent"] and not referrer["name"]:
+            read.add(
+                "Referrer may hear how it goes",
+                "Updates go to a referrer, and the row names none.",
+                "Give the referrer's name, or write No.",
+            )
+        if (team or referrer["email"]) and not referrer["name"]:
+            read.add(
+                "Referrer name",
+                "The row gives the referrer's team or email but not their name.",
+                "Give the referrer's name.",
+            )
+
+        existing = context.existing(self.key, external_id)
+        parent, planned = self._parent(read, context)
+        known = existing if isinstance(existing, Referral) else None
+        self._status(read, status, status_reason, known, parent, planned)
+        result = None
+        if service is not None and received is not None and (parent is not None or planned is not None):
+            result = self._eligibility(read, service, received, parent, planned, status, override, context, known)
+            self._duplicates(read, line, parent, service, status, known, context)
+        data = {
+            "parent_external_id": read.text("Parent External ID"),
+            "service": service,
+            "status": status,
+            "status_reason": status_reason,
+            "referral": referral_data,
+            "referrer": referrer,
+            "team": team,
+            "team_kind": TEAM_OF_SOURCE.get(source, ReferrerKind.OTHER),
+            "source": source,
+            "override": override,
+            "eligibility_end": result.end if result else None,
+        }
+        return Checked(line=line, external_id=external_id, data=data, problems=read.problems)
+
+    def _parent(self, read: RowReader, context: ImportContext) -> tuple[Parent | None, dict | None]:
+        reference = read.text("Parent External ID")
+        if not reference:
+            return None, None
+        found = context.existing("parents", reference)
+        if isinstance(found, Planned):
+            # Checked earlier in this run: what the parents kind noted of them (children, safe contact).
+            return None, context.seen.get("parents", {}).get("planned", {}).get(reference, {})
+        if found is None:
+            read.add(
+                "Parent External ID",
+                f"No parent was imported with the External ID “{reference}”.",
+                "Import the parents file first, or add this parent to it.",
+            )
+            return None, None
+        if found.processing_restricted:
+            read.add("Parent External ID", services.RESTRICTED_MESSAGE, "Leave the row out while it stands.")
+        return found, None
+
+    def _status(self, read, status, reason, known, parent, planned) -> None:
+        if status in (Status.MATCHED, Status.ACTIVE, Status.ENDING):
+            read.add(
+                "Status",
+                f"A referral becomes {Status(status).label.lower()} only through its match.",
+                "Import it as Waiting, then import the match with the matches file: confirming it "
+                "makes the referral matched (and active from the match's start date).",
+            )
+            return
+        if status == Status.CLOSED:
+            read.add(
+                "Status",
+                "A closed referral cannot be brought over: its support happened elsewhere.",
+                "Leave closed referrals out, or import the ones that ended early as Withdrawn or Declined "
+                "with a reason.",
+            )
+            return
+        if known is not None and status_steps(known.status, status) is None:
+            read.add(
+                "Status",
+                f"This referral is {known.get_status_display().lower()} here and cannot move to "
+                f"{Status(status).label.lower()}.",
+                "Change it on the referral's page, or leave the row out.",
+            )
+        if status in EXITS and not reason:
+            read.add(
+                "Status reason",
+                f"Say why the referral is {Status(status).label.lower()}.",
+                "Fill in the Status reason.",
+            )
+        if status == Status.WAITING:
+            if parent is not None:
+                recorded = safe_contact_recorded(parent)
+            else:
+                recorded = planned is None or planned.get("safe_contact", True)
+            if not recorded:
+                read.add(
+                    "Status",
+                    "Safe contact is not recorded for this parent, so they cannot join the waiting list.",
+                    "Fill in “Safe to contact by” in the parents file (or on the parent's "
+                    "page), or import the referral as Assessed.",
+                )
+
+    def _eligibility(self, read, service, received, parent, planned, status, override, context, known):
+        """The service's policy applied to the family's children; a parent
+        already past the end is refused unless recorded as not eligible or
+        overridden with a reason, as at intake."""
+        if parent is not None:
+            children = [
+                eligibility.ChildFacts(due_date=c.due_date, birth_date=c.birth_date, loss_date=c.loss_date)
+                for c in Child.objects.filter(parent=parent)
+            ]
+        else:
+            children = [eligibility.ChildFacts(**child) for child in planned.get("children", [])]
+        result = eligibility.compute(
+            services.policy_of(service), eligibility.Facts(received_on=received, children=tuple(children))
+        )
+        past_end = result.end is not None and result.end < context.today
+        if past_end and known is None and status != Status.NOT_ELIGIBLE and not override:
+            read.add(
+                "",
+                f"Not eligible: the parent is past the service's end date (ended {short_date(result.end)}: "
+                f"{result.reason}).",
+                "Import it with Status “Not eligible” and a reason, or give an "
+                "Eligibility override reason to support them anyway.",
+            )
+        return result
+
+    def _duplicates(self, read, line, parent, service, status, known, context) -> None:
+        seen = context.seen.setdefault(self.key, {})
+        key = (read.text("Parent External ID"), service.pk)
+        if status in OPEN_STATUSES and key in seen:
+            read.add(
+                "Service",
+                f"The parent has another open referral for {service.name} on line {seen[key]}.",
+                "A parent has one open referral per service: keep one row.",
+            )
+        if status in OPEN_STATUSES:
+            seen.setdefault(key, line)
+        # Even a row that ends declined or withdrawn comes in as received first.
+        if parent is None or known is not None:
+            return
+        other = Referral.objects.filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
+        if other is not None:
+            read.add(
+                "Service",
+                f"This parent already has an open referral for {service.name} "
+                f"(referral #{other.pk}, {other.get_status_display().lower()}).",
+                "Leave the row out, or close the other referral first.",
+            )
+
+    # --- apply -------------------------------------------------------------------------
+
+    def _referrer(self, data: dict[str, Any], context: ImportContext):
+        person = data["referrer"]
+        if not person["name"]:
+            return None
+        found = referrer_find(
+            organisation=context.organisation, name=person["name"], email=person["email"], team=data["team"]
+        )
+        if found is not None:
+            return found
+        return referrer_add(
+            actor=context.user,
+            organisation=context.organisation,
+            data={k: v for k, v in person.items() if v},
+            team=data["team"],
+            kind=data["team_kind"],
+        )
+
+    def _source(self, data: dict[str, Any], referrer) -> str:
+        if data["source"]:
+            return data["source"]
+        if referrer is None:
+            return Source.SELF
+        team = referrer.referring_organisation
+        return SOURCE_OF_KIND.get(team.kind if team else "", Source.OTHER)
+
+    def apply(self, checked: Checked, context: ImportContext) -> Applied:
+        data, actor = checked.data, context.user
+        parent = context.existing("parents", data["parent_external_id"])
+        referrer = self._referrer(data, context)
+        referral_data = {
+            **data["referral"],
+            "referrer": referrer,
+            "referrer_name": referrer.name if referrer else "",
+            "referrer_contact": (referrer.email or referrer.phone) if referrer else "",
+            "source": self._source(data, referrer),
+        }
+        existing = context.existing(self.key, checked.external_id)
+        if not isinstance(existing, Referral):
+            past_end = data["eligibility_end"] is not None and data["eligibility_end"] < context.today
+            referral = services.referral_create(
+                actor=actor,
+                organisation=context.organisation,
+                service=data["service"],
+                # The referrer's agreement is recorded once the referral stands where the
+                # old system left it: the referrer is not written to about moves made in the past.
+                referral_data={**referral_data, "referrer_updates_consent": False},
+                parent=parent,
+                eligibility_override_reason="" if data["status"] == Status.NOT_ELIGIBLE else data["override"],
+                record_not_eligible=past_end and data["status"] == Status.NOT_ELIGIBLE,
+            )
+            referral = self._move(referral, data, actor)
+            if referral_data["referrer_updates_consent"]:
+                referral = services.referral_update(
+                    actor=actor, referral=referral, data={"referrer_updates_consent": True}
+                )
+            return Applied(referral, "created")
+        fields = {**referral_data, "service": data["service"]}
+        fields.pop("channel")
+        different = {key: value for key, value in fields.items() if getattr(existing, key) != value}
+        referral = existing
+        if different:
+            referral = services.referral_update(actor=actor, referral=existing, data=different)
+        moved = self._move(referral, data, actor)
+        changed = bool(different) or moved.status != existing.status
+        return Applied(moved, "updated" if changed else "unchanged")
+
+    def _move(self, referral: Referral, data: dict[str, Any], actor) -> Referral:
+        reason = f"Imported: {data['status_reason']}" if data["status_reason"] else "Imported"
+        for step in status_steps(referral.status, data["status"]) or []:
+            referral = services.referral_transition(
+                actor=actor, referral=referral, to_status=step, reason=reason if step in EXITS else ""
+            )
+        return referral
+
+    # --- undo --------------------------------------------------------------------------
+
+    def untouched(self, record: Referral, imported_at: dt.datetime) -> bool:
+        """No match, contact, update to the referrer … and no move or edit since."""
+        if changed_since(record, imported_at):
+            return False
+        if ReferralTransition.objects.filter(referral=record, at__gt=imported_at + dt.timedelta(seconds=1)).exists():
+            return False
+        return not rows_hanging_off(record, allowed={"transitions"})
+
+    def undo(self, record: Referral) -> None:
+        ReferralTransition.objects.filter(referral=record).delete()
+        record.delete()
+
+
+def fold_status(text: str) -> str:
+    return fold(text)
+
+
+register(ReferralsKind())
