@@ -341,7 +341,7 @@ class InboundText(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Text received {self.received_at:%d %b %Y %H:%M} ({self.provider})"
+        return f"Text received {date_time(timezone.localtime(self.received_at))}"
 
 
 class SmsOptOut(models.Model):

@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 #: Failures the fake can be told to answer the next send with.
 FAILURES = ("500", "429", "invalid_number", "unsubscribed", "throttled", "barred")
 
+#: The address the providers call back in the tests: the public one, not the test server's.
+PUBLIC_BASE_URL = "https://ops.example.org"
 TWILIO_SID = "AC" + "0" * 32
 TWILIO_TOKEN = "twilio-auth-token-for-tests"  # noqa: S105 - a test value
 VONAGE_KEY = "vonage-key"

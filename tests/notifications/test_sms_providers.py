@@ -17,8 +17,8 @@ from operations.notifications.providers import twilio, vonage
 from operations.notifications.reminder_settings import reminder_settings_create
 from operations.notifications.services import RetryLater, notification_send, notification_write
 from tests.notifications.fake_sms_provider import (
+    PUBLIC_BASE_URL,
     TWILIO_SID,
-    TWILIO_TOKEN,
     VONAGE_KEY,
     VONAGE_SIGNATURE_SECRET,
     FakeSmsProvider,
@@ -27,7 +27,7 @@ from tests.notifications.fake_sms_provider import (
 )
 
 MIDDAY = datetime(2028, 2, 14, 12, 0, tzinfo=UTC)
-PUBLIC = "https://ops.example.org"
+PUBLIC = PUBLIC_BASE_URL
 
 
 @pytest.fixture(autouse=True)
@@ -35,21 +35,6 @@ def _midday():
     """Texts go at midday (no quiet hours), whatever the hour the suite runs."""
     with time_machine.travel(MIDDAY, tick=True):
         yield
-
-
-@pytest.fixture
-def provider(settings):
-    with FakeSmsProvider() as fake:
-        settings.TWILIO_API_URL = fake.url
-        settings.TWILIO_ACCOUNT_SID = TWILIO_SID
-        settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
-        settings.VONAGE_API_URL = fake.url
-        settings.VONAGE_API_KEY = VONAGE_KEY
-        settings.VONAGE_SIGNATURE_SECRET = VONAGE_SIGNATURE_SECRET
-        settings.VONAGE_SIGNATURE_METHOD = "sha256"
-        settings.SMS_PUBLIC_BASE_URL = PUBLIC
-        settings.SMS_SENDER = "PeerSupport"
-        yield fake
 
 
 @pytest.fixture

@@ -21,17 +21,16 @@ from operations.notifications.models import Channel, DeliveryStatus, InboundText
 from operations.notifications.reminder_settings import reminder_settings_create
 from operations.notifications.services import notification_send, notification_write
 from tests.notifications.fake_sms_provider import (
+    PUBLIC_BASE_URL,
     TWILIO_SID,
     TWILIO_TOKEN,
-    VONAGE_KEY,
-    VONAGE_SIGNATURE_SECRET,
     FakeSmsProvider,
     Sent,
     twilio_signature,
 )
 
 MIDDAY = datetime(2028, 2, 14, 12, 0, tzinfo=UTC)
-PUBLIC = "https://ops.example.org"
+PUBLIC = PUBLIC_BASE_URL
 PARENT = "+447700900123"
 OURS = "+447700900001"
 
@@ -42,20 +41,6 @@ def _midday_and_a_fresh_count():
     with time_machine.travel(MIDDAY, tick=True):
         yield
     cache.clear()
-
-
-@pytest.fixture
-def provider(settings):
-    with FakeSmsProvider() as fake:
-        settings.TWILIO_API_URL = fake.url
-        settings.TWILIO_ACCOUNT_SID = TWILIO_SID
-        settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
-        settings.VONAGE_API_URL = fake.url
-        settings.VONAGE_API_KEY = VONAGE_KEY
-        settings.VONAGE_SIGNATURE_SECRET = VONAGE_SIGNATURE_SECRET
-        settings.VONAGE_SIGNATURE_METHOD = "sha256"
-        settings.SMS_PUBLIC_BASE_URL = PUBLIC
-        yield fake
 
 
 @pytest.fixture
@@ -94,7 +79,9 @@ def url(name: str) -> str:
 
 @pytest.mark.django_db
 def test_a_twilio_receipt_marks_the_text_delivered_on_the_log(settings, provider, organisation, coordinator_client):
-    sent = sent_text(settings, provider, organisation, "twilio")
+    # A key as the reminders write them, colons and all: it rides in the signed callback address.
+    sent = sent_text(settings, provider, organisation, "twilio", key="pvg-renewal:7:2028-05-01:3m:12:sms")
+    assert sent.fields["StatusCallback"].endswith("?ref=pvg-renewal%3A7%3A2028-05-01%3A3m%3A12%3Asms")
     response = provider.twilio_status(coordinator_client, sent, "delivered")
     assert response.status_code == 204
     notification = Notification.objects.get(provider_message_id=sent.message_id)
