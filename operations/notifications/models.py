@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from operations.core.dates import date_time
+from operations.core.dates import date_time, short_date
 from operations.core.models import Organisation, OrganisationScopedQuerySet, StaffOnlyQuerySet
 from operations.notifications.kinds import kind_label
 from operations.notifications.wording import placeholder_errors
@@ -450,4 +450,4 @@ class SmsOptOut(models.Model):
         verbose_name = "stopped number"
 
     def __str__(self) -> str:
-        return f"Texts stopped on {self.stopped_at:%d %b %Y}"
+        return f"Texts stopped on {short_date(timezone.localdate(self.stopped_at))}"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from operations.groups.models import BookingStatus
 from operations.notifications.models import InboundText, Notification, Status, TextHandling
-from tests.notifications.fake_sms_provider import TWILIO_SID, TWILIO_TOKEN, FakeSmsProvider
+from tests.notifications.fake_sms_provider import PUBLIC_BASE_URL
 from tests.notifications.helpers_texts import (
     ORGANISATION_NUMBER,
     THURSDAY,
@@ -27,7 +27,6 @@ from tests.notifications.helpers_texts import (
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "https://ops.example.org"
 HER_NUMBER = "+447700900123"
 
 
@@ -40,14 +39,10 @@ def _thursday_and_a_fresh_count():
 
 
 @pytest.fixture
-def twilio(settings):
-    with FakeSmsProvider() as fake:
-        settings.SMS_BACKEND = "twilio"
-        settings.TWILIO_API_URL = fake.url
-        settings.TWILIO_ACCOUNT_SID = TWILIO_SID
-        settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
-        settings.SMS_PUBLIC_BASE_URL = PUBLIC
-        yield fake
+def twilio(provider, settings):
+    """The fake provider (tests.notifications.conftest), sending as Twilio."""
+    settings.SMS_BACKEND = "twilio"
+    return provider
 
 
 def texts_to_her(fake) -> list[str]:
@@ -59,7 +54,7 @@ def reply(fake, client, capture, *, sid: str, body: str):
     with capture(execute=True):
         response = fake.twilio_inbound(
             client,
-            PUBLIC + reverse("sms:twilio-inbound"),
+            PUBLIC_BASE_URL + reverse("sms:twilio-inbound"),
             sid=sid,
             from_number=HER_NUMBER,
             to_number=ORGANISATION_NUMBER,

@@ -826,7 +826,7 @@ def visit_confirm_by_parent(*, visit: Visit, now: dt.datetime | None = None) -> 
     confirmation. Returns whether this call confirmed it."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Visit.objects.select_for_update().select_related("match__parent").get(pk=visit.pk)
+        locked = Visit.objects.select_for_update(of=("self",)).select_related("match__parent").get(pk=visit.pk)
         check_not_restricted(locked.match.parent, field="visit")
         if locked.cancelled:
             raise ValidationError({"visit": "This visit is cancelled."})

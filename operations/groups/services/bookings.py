@@ -305,7 +305,8 @@ def booking_confirm(*, booking: Booking, actor: User | None, now: datetime | Non
     this call confirmed it."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("session", "parent").get(pk=booking.pk)
+        # Only the booking is locked (its parent may be none: an outer join PostgreSQL will not lock).
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("session", "parent").get(pk=booking.pk)
         if locked.parent is not None and locked.parent.processing_restricted:
             raise ValidationError({"__all__": RESTRICTED_MESSAGE})
         if locked.status != BookingStatus.BOOKED:

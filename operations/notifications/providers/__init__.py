@@ -18,7 +18,8 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from operations.notifications.channels import TransientSendError
+from operations.notifications.channels import PermanentSendError, TransientSendError
+from operations.notifications.numbers import normalise_number
 
 #: Seconds a provider's API has to answer a send before it counts as a transient failure.
 TIMEOUT_SECONDS = 10
@@ -70,3 +71,12 @@ def post(url: str, *, data: bytes, headers: dict[str, str], provider: str) -> tu
             return exc.code, exc.read(MAX_ANSWER_BYTES)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise TransientSendError(f"{provider} could not be reached ({exc.__class__.__name__})") from exc
+
+
+def international(number: str) -> str:
+    """The number as providers want it, in E.164 ("+447700900123"), however
+    the record wrote it ("07700 900123"); a number no text can go to fails
+    for good here, with the reason, rather than at the provider."""
+    if normalised := normalise_number(number):
+        return normalised
+    raise PermanentSendError("not a mobile number a text can go to")

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from operations.notifications.channels import Outgoing, PermanentSendError, TransientSendError
-from operations.notifications.providers import Inbound, Receipt, callback_url, post
+from operations.notifications.providers import Inbound, Receipt, callback_url, international, post
 
 NAME = "twilio"
 
@@ -63,7 +63,7 @@ class TwilioSms:
     def send(self, message: Outgoing) -> str:
         account = settings.TWILIO_ACCOUNT_SID
         url = f"{settings.TWILIO_API_URL}/2010-04-01/Accounts/{urllib.parse.quote(account)}/Messages.json"
-        fields = {"To": message.to, "From": message.sender or settings.SMS_SENDER, "Body": message.body}
+        fields = {"To": international(message.to), "From": message.sender or settings.SMS_SENDER, "Body": message.body}
         if status_callback := callback_url("sms:twilio-status"):
             # The outbox key rides along, so a receipt faster than the outbox still finds its row.
             fields["StatusCallback"] = f"{status_callback}?{urllib.parse.urlencode({'ref': message.key})}"

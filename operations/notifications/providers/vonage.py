@@ -99,7 +99,7 @@ class VonageSms:
         fields = {
             "api_key": settings.VONAGE_API_KEY,
             "from": (message.sender or settings.SMS_SENDER).lstrip("+"),
-            "to": message.to.lstrip("+"),
+            "to": international(message.to).lstrip("+"),
             "text": message.body,
         }
         if not message.body.isascii():
