@@ -334,12 +334,36 @@ ANYMAIL = env_prefixed("ANYMAIL_")
 
 # --- Notifications --------------------------------------------------------
 # SMS: "console" prints (development), "file" appends JSON lines to
-# SMS_FILE_PATH (tests), "http" posts to a provider, or a dotted class path.
+# SMS_FILE_PATH (tests), "twilio" or "vonage" (operations.notifications.providers),
+# "http" posts to a generic provider, or a dotted class path.
 SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "http")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(DATA_DIR / "sms.jsonl"))
 SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
+# The sender of an organisation's texts when it has set no SMS number of its own.
 SMS_SENDER = env_str("SMS_SENDER", "PeerSupport")
+# The public address providers call back (delivery receipts, replies), as they
+# reach it through any proxy: builds the callback URLs and checks Twilio's signatures.
+SMS_PUBLIC_BASE_URL = (env_url("SMS_PUBLIC_BASE_URL", "", schemes=("https", "http")) or "").rstrip("/")
+# The providers' webhooks: the largest body taken, and posts per address per hour (then 429).
+SMS_WEBHOOK_MAX_BYTES = env_int("SMS_WEBHOOK_MAX_BYTES", 16384, minimum=2048)
+SMS_WEBHOOK_LIMIT_PER_ADDRESS = env_int("SMS_WEBHOOK_LIMIT_PER_ADDRESS", 3000, minimum=1)
+# Twilio (SMS_BACKEND=twilio): the account, and its REST API's address (a test server in tests).
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_API_URL = (env_url("TWILIO_API_URL", "https://api.twilio.com", schemes=("https", "http")) or "").rstrip("/")
+# Vonage's SMS API (SMS_BACKEND=vonage): the key, and the signature secret that signs the
+# sends and checks the signed webhooks (its method as chosen in Vonage's dashboard);
+# VONAGE_API_SECRET is used to send only when no signature secret is set.
+VONAGE_API_KEY = env_str("VONAGE_API_KEY", "")
+VONAGE_API_SECRET = env_str("VONAGE_API_SECRET", "")
+VONAGE_SIGNATURE_SECRET = env_str("VONAGE_SIGNATURE_SECRET", "")
+VONAGE_SIGNATURE_METHOD = env_str("VONAGE_SIGNATURE_METHOD", "sha256")
+if VONAGE_SIGNATURE_METHOD not in {"md5hash", "md5", "sha1", "sha256", "sha512"}:
+    raise SettingError(
+        f"VONAGE_SIGNATURE_METHOD must be md5hash, md5, sha1, sha256 or sha512, got {VONAGE_SIGNATURE_METHOD!r}"
+    )
+VONAGE_API_URL = (env_url("VONAGE_API_URL", "https://rest.nexmo.com", schemes=("https", "http")) or "").rstrip("/")
 # A transient failure is retried with backoff up to this many attempts, then the row is marked failed.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 # A row claimed this long ago by a worker that never finished is offered again.

@@ -32,6 +32,8 @@ urlpatterns = [
     path("concerns/", include("volunteers.safeguarding.urls")),
     path("expenses/", include("volunteers.expenses.urls")),
     path("notifications/", include("operations.notifications.urls")),
+    # The SMS providers' webhooks: delivery receipts and texts sent to an organisation's number.
+    path("sms/", include("operations.notifications.sms_urls")),
     path("groups/", include("operations.groups.urls")),
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),

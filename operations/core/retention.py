@@ -63,8 +63,12 @@ def _base_rules() -> list[RetentionRule]:
 
 def rules() -> dict[str, RetentionRule]:
     """Every rule by key: the base layer's, then each installed app's
-    ``retention.RULE`` in INSTALLED_APPS order."""
-    found = [*_base_rules(), *(module.RULE for module in conventions.app_modules("retention"))]
+    ``retention.RULE`` (or ``RULES``, for an app keeping more than one kind
+    of record) in INSTALLED_APPS order."""
+    found = [
+        *_base_rules(),
+        *(rule for module in conventions.app_modules("retention") for rule in getattr(module, "RULES", [module.RULE])),
+    ]
     return {rule.key: rule for rule in found}
 
 

@@ -115,12 +115,21 @@ class HttpSms:
             raise TransientSendError(exc.__class__.__name__) from exc
 
 
-SMS_BACKENDS = {"console": ConsoleSms, "file": FileSms, "http": HttpSms}
+#: SMS_BACKEND's names; the providers by path (they import this module).
+SMS_BACKENDS = {
+    "console": ConsoleSms,
+    "file": FileSms,
+    "http": HttpSms,
+    "twilio": "operations.notifications.providers.twilio.TwilioSms",
+    "vonage": "operations.notifications.providers.vonage.VonageSms",
+}
 
 
 def sms_backend():
     name = settings.SMS_BACKEND
-    backend = SMS_BACKENDS.get(name) or import_string(name)
+    backend = SMS_BACKENDS.get(name, name)
+    if isinstance(backend, str):
+        backend = import_string(backend)
     return backend()
 
 

@@ -41,6 +41,13 @@ class ReminderSettingsForm(forms.ModelForm):
     """When each reminder goes, and which are sent at all. Ranges come from
     the model's validators; the pairs (first before second) from its clean()."""
 
+    # Wider than the number kept (E.164, at most 16 characters): people type spaces and brackets.
+    sms_number = forms.CharField(
+        label=ReminderSettings._meta.get_field("sms_number").verbose_name,
+        help_text=ReminderSettings._meta.get_field("sms_number").help_text,
+        max_length=30,
+        required=False,
+    )
     send = forms.MultipleChoiceField(
         label="Send these reminders",
         required=False,

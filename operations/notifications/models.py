@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from operations.core.dates import date_time
 from operations.core.models import Organisation, OrganisationScopedQuerySet, StaffOnlyQuerySet
 from operations.notifications.kinds import kind_label
 from operations.notifications.wording import placeholder_errors
@@ -161,6 +162,17 @@ class Notification(models.Model):
         """The kind in words: "Visit reminder", not "visit_reminder"."""
         return kind_label(self.kind)
 
+    @property
+    def delivery_in_words(self) -> str:
+        """What the provider's delivery receipt said: "Delivered 14 Feb 2028
+        10:02", "Not delivered: number not in service", or '' before one came."""
+        if self.delivery_status == DeliveryStatus.DELIVERED:
+            when = f" {date_time(timezone.localtime(self.delivered_at))}" if self.delivered_at else ""
+            return f"Delivered{when}"
+        if self.delivery_status == DeliveryStatus.FAILED:
+            return f"Not delivered: {self.delivery_detail}" if self.delivery_detail else "Not delivered"
+        return ""
+
 
 class NotificationPreference(models.Model):
     """How a user wants their reminders. In-app is always on; email unless
@@ -292,7 +304,7 @@ class InboundText(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Text received {self.received_at:%d %b %Y %H:%M} ({self.provider})"
+        return f"Text received {date_time(timezone.localtime(self.received_at))}"
 
 
 class MessagePurpose(models.TextChoices):

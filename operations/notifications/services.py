@@ -19,7 +19,14 @@ from django.utils import timezone
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Membership, Organisation, Role, User
 from operations.notifications import channels, rules, safety
-from operations.notifications.models import Channel, MessageTemplate, Notification, ReminderSettings, Status
+from operations.notifications.models import (
+    Channel,
+    DeliveryStatus,
+    MessageTemplate,
+    Notification,
+    ReminderSettings,
+    Status,
+)
 from operations.notifications.reminder_settings import SWITCHES
 from referrals.models import Parent
 from referrals.services import check_not_restricted
@@ -284,6 +291,31 @@ def _record_failure(notification: Notification, error: str, *, permanent: bool, 
         status=Status.PENDING, last_error=error[:300], claimed_at=None, due_at=now + delay
     )
     raise RetryLater(error, delay_seconds=int(delay.total_seconds()))
+
+
+@transaction.atomic
+def notification_record_receipt(
+    *, provider_message_id: str, delivered: bool, detail: str = "", at: datetime | None = None, reference: str = ""
+) -> bool:
+    """Records a provider's delivery receipt on the text it is about, found
+    by the provider's message id (or by our outbox key, ``reference``, when
+    the receipt came before the outbox kept the id). Delivered is final: a
+    late or repeated receipt never moves a delivered text back. Returns
+    whether a row changed (a receipt for a text we do not know changes nothing)."""
+    texts = Notification.objects.filter(channel=Channel.SMS)
+    rows = texts.filter(provider_message_id=provider_message_id) if provider_message_id else texts.none()
+    if reference and not rows.exists():
+        rows = texts.filter(key=reference, provider_message_id__in=["", provider_message_id])
+    rows = rows.exclude(delivery_status=DeliveryStatus.DELIVERED)
+    if delivered:
+        changes = {
+            "delivery_status": DeliveryStatus.DELIVERED,
+            "delivered_at": at or timezone.now(),
+            "delivery_detail": "",
+        }
+    else:
+        changes = {"delivery_status": DeliveryStatus.FAILED, "delivery_detail": detail[:200]}
+    return bool(rows.update(provider_message_id=provider_message_id[:100], **changes))
 
 
 def notification_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:

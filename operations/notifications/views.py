@@ -48,6 +48,7 @@ LOG_PAGE_SIZE = 25
 #: What a row of the log shows: the subject, body and address stay unread.
 LOG_ROW_FIELDS = [
     "due_at", "kind", "channel", "status", "last_error", "cancelled_reason", "attempts", "sent_at", "recipient_user_id",
+    "delivery_status", "delivery_detail", "delivered_at",
     "recipient_user__first_name", "recipient_user__last_name", "recipient_user__username",
 ]  # fmt: skip
 
@@ -63,6 +64,7 @@ LOG_COLUMNS = [
     Column("Sent", lambda n: n.sent_at),
     Column("Last error", lambda n: n.last_error),
     Column("Cancelled because", lambda n: n.cancelled_reason),
+    Column("Delivery", lambda n: n.delivery_in_words),
 ]
 
 

@@ -10,36 +10,17 @@ because a counter cannot be read."""
 
 from __future__ import annotations
 
-import logging
-import time
-
-import redis.exceptions
 from django.conf import settings
-from django.core.cache import cache
 
-logger = logging.getLogger(__name__)
+from operations.core.limits import count_in_window
 
 WINDOW_SECONDS = 3600
 
 
-def _count(key: str) -> int:
-    """This window's count for ``key``, after adding this post."""
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The key expired or the cache is unreachable between add and incr.
-        return 0
-    except redis.exceptions.RedisError as exc:
-        logger.warning("online form rate limit not counted: cache unavailable (%s)", type(exc).__name__)
-        return 0
-
-
 def over_limit(*, address: str | None, organisation_id: int) -> bool:
     """Counts this post; True when it is one too many for its address or its organisation."""
-    window = int(time.time()) // WINDOW_SECONDS
-    by_address = _count(f"online-referrals:address:{address or 'unknown'}:{window}")
-    by_organisation = _count(f"online-referrals:organisation:{organisation_id}:{window}")
+    by_address = count_in_window(f"online-referrals:address:{address or 'unknown'}", window_seconds=WINDOW_SECONDS)
+    by_organisation = count_in_window(f"online-referrals:organisation:{organisation_id}", window_seconds=WINDOW_SECONDS)
     return (
         by_address > settings.ONLINE_REFERRAL_LIMIT_PER_ADDRESS
         or by_organisation > settings.ONLINE_REFERRAL_LIMIT_PER_ORGANISATION

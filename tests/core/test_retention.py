@@ -15,13 +15,15 @@ from operations.core.retention import RetentionRun, RetentionSetting, retention_
 from operations.notifications.models import Channel, Notification, Status
 from operations.notifications.services import notification_write
 from referrals.models import Parent, Referral
-from tests.factories import ReferralFactory, RetentionSettingFactory
+from tests.factories import InboundTextFactory, ReferralFactory, RetentionSettingFactory
 from tests.volunteers.helpers import make_profile
 from volunteers.models import PvgRecord
 from volunteers.models import Status as VolunteerStatus
 
 LONG_AGO = timezone.now() - dt.timedelta(days=365 * 5)
-EXPECTED_COUNTS = {"audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "sign_in_attempts": 2}
+EXPECTED_COUNTS = {
+    "audit": 1, "closed_cases": 1, "left_volunteers": 1, "notifications": 1, "sign_in_attempts": 2, "texts_received": 1,
+}  # fmt: skip
 
 
 def failed_sign_in(username: str, *, at: dt.datetime) -> AccessAttempt:
@@ -47,6 +49,8 @@ def old_records(organisation, service, coordinator, other_coordinator):
         recipient_user=coordinator,
     )  # fmt: skip
     Notification.objects.filter(pk=notification.pk).update(status=Status.SENT, due_at=LONG_AGO)
+    InboundTextFactory(organisation=organisation, received_at=LONG_AGO)
+    InboundTextFactory(organisation=organisation)  # received today: kept
     eight_years_ago = timezone.now() - dt.timedelta(days=365 * 8)  # the audit log is kept 7 years by default
     AuditEvent.objects.create(
         organisation=organisation, action=AuditAction.VIEW, summary="old event", created_at=eight_years_ago
@@ -86,7 +90,7 @@ def test_applying_a_dry_run_removes_what_it_counted_and_spares_holds_and_open_ca
 
 @pytest.mark.django_db
 def test_longer_periods_keep_records(organisation, old_records):
-    for rule in ("audit", "closed_cases", "left_volunteers", "notifications", "sign_in_attempts"):
+    for rule in ("audit", "closed_cases", "left_volunteers", "notifications", "sign_in_attempts", "texts_received"):
         RetentionSettingFactory(organisation=organisation, rule=rule, months=120)
     assert set(retention_dry_run(organisation_id=organisation.pk).counts.values()) == {0}
 

@@ -9,6 +9,14 @@ import pytest
 
 from tests.factories import council_area
 from tests.matching.helpers import fit_volunteer, waiting_referral
+from tests.notifications.fake_sms_provider import (
+    PUBLIC_BASE_URL,
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    VONAGE_KEY,
+    VONAGE_SIGNATURE_SECRET,
+    FakeSmsProvider,
+)
 from volunteers.matching import services as matching_services
 
 
@@ -28,6 +36,23 @@ def sms_file(settings, tmp_path):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     return tmp_path / "sms.jsonl"
+
+
+@pytest.fixture
+def provider(settings):
+    """The fake SMS provider on loopback, with the app's Twilio and Vonage
+    settings pointing at it and callbacks asked for at the public address."""
+    with FakeSmsProvider() as fake:
+        settings.TWILIO_API_URL = fake.url
+        settings.TWILIO_ACCOUNT_SID = TWILIO_SID
+        settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+        settings.VONAGE_API_URL = fake.url
+        settings.VONAGE_API_KEY = VONAGE_KEY
+        settings.VONAGE_SIGNATURE_SECRET = VONAGE_SIGNATURE_SECRET
+        settings.VONAGE_SIGNATURE_METHOD = "sha256"
+        settings.SMS_PUBLIC_BASE_URL = PUBLIC_BASE_URL
+        settings.SMS_SENDER = "PeerSupport"
+        yield fake
 
 
 def sent_sms(path) -> list[dict]:

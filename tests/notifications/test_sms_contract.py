@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from operations.core.audit import AuditEvent
+from operations.core.retention import rules
 from operations.notifications.inbound import receive_text, text_received
 from operations.notifications.models import InboundText, ReminderSettings
 from operations.notifications.numbers import normalise_number
@@ -128,3 +129,23 @@ def test_a_landline_or_another_organisations_number_is_refused_and_nothing_saved
     assert response.status_code == 200
     assert "Another organisation already uses this number" in response.content.decode()
     assert ReminderSettings.objects.get(organisation=organisation).sms_number == ""
+
+
+@pytest.mark.django_db
+def test_texts_received_are_kept_for_their_own_retention_period(organisation, other_organisation):
+    rule = rules()["texts_received"]
+    cutoff = dt.datetime(2027, 2, 14, tzinfo=dt.UTC)
+    old = InboundTextFactory(organisation=organisation, received_at=cutoff - dt.timedelta(days=1))
+    nobodys = InboundTextFactory(organisation=None, received_at=cutoff - dt.timedelta(days=1))
+    InboundTextFactory(organisation=organisation, received_at=cutoff + dt.timedelta(days=1))
+    InboundTextFactory(organisation=other_organisation, received_at=cutoff - dt.timedelta(days=1))
+    assert set(rule.due(organisation.pk, cutoff)) == {old, nobodys}
+    assert rule.apply(rule.due(organisation.pk, cutoff)) == 2
+    assert InboundText.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_number_typed_with_spaces_and_brackets_is_taken(manager_client, organisation):
+    response = manager_client.post(reverse("notifications:settings"), form_data(sms_number="+44 (0) 7700 900 001"))
+    assert response.status_code == 302
+    assert ReminderSettings.objects.get(organisation=organisation).sms_number == "+447700900001"

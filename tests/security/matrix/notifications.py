@@ -64,6 +64,16 @@ PAGES: dict[str, list[Case]] = {
         *staff_object("volunteer_profile", "other_volunteer_profile"),
         Case(STAFF_OWN, args=("volunteer_profile",), method="POST"),
     ],
+    # The SMS providers' webhooks: public by design (the provider calls them),
+    # POST only, and believed only with the provider's signature: an unsigned
+    # post is refused whoever sends it (signed ones: tests/notifications/test_sms_webhooks.py).
+    **{
+        f"sms:{route}": [
+            Case(answers(405, 405, 405, 405, 405, 405)),
+            Case(answers(403, 403, 403, 403, 403, 403), method="POST", data={}, note="unsigned"),
+        ]
+        for route in ("twilio-status", "twilio-inbound", "vonage-status", "vonage-inbound")
+    },
     # Managers read (never change) the outbox in the admin.
     **admin_model(
         "notifications_notification",
