@@ -14,7 +14,7 @@ from operations.core import downloads
 from operations.core.access import manager_required, require_membership, staff_required
 from operations.core.downloads import Column
 from operations.core.forms import apply_service_errors
-from operations.notifications import rules, staff_texts, wording
+from operations.notifications import staff_texts, wording
 from operations.notifications.concerns import concern_names
 from operations.notifications.forms import (
     LogFilterForm,
@@ -299,6 +299,7 @@ def _text_page(request: HttpRequest, *, parent=None, profile=None) -> HttpRespon
             )
             return redirect(back)
     now = timezone.now()
+    held = staff_texts.held_until(now)
     quick = {
         name: staff_texts.quick_text_for(
             organisation_id=organisation_id, name=name, language=language, first_name=first_name
@@ -316,7 +317,7 @@ def _text_page(request: HttpRequest, *, parent=None, profile=None) -> HttpRespon
             "back": back,
             "safe_contact": safe_contact,
             "quick": quick,
-            "held": staff_texts.when_it_goes(staff_texts.held_until(now), now) if rules.in_quiet_hours(now) else "",
+            "held": staff_texts.when_it_goes(held, now) if held else "",
         },
     )
 

@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from operations.notifications.channels import Outgoing, PermanentSendError, TransientSendError
-from operations.notifications.providers import Inbound, Receipt, callback_url, post
+from operations.notifications.providers import Inbound, Receipt, callback_url, international, post
 
 NAME = "vonage"
 
