@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -239,28 +240,53 @@ def export_discard(*, export: EvaluationExport, by: User) -> EvaluationExport:
     return locked
 
 
-def _claim(export_id: int, now: datetime) -> bool:
+def _claim(model, export_id: int, now: datetime) -> bool:
     """queued -> running, once. A build left "running" by a worker that died
     (older than the time limit) may be claimed again: acks_late redelivers it."""
     stale = now - timedelta(seconds=settings.EXPORT_TASK_SOFT_TIME_LIMIT + 120)
     return bool(
-        EvaluationExport.objects.filter(
+        model.objects.filter(
             Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, started_at__lt=stale), pk=export_id
         ).update(status=ExportStatus.RUNNING, started_at=now, progress=0)
     )
 
 
+def mark_done(export, fields: dict) -> bool:
+    """running -> done with the file and its counts; False if it was cancelled meanwhile."""
+    return bool(
+        type(export)
+        .objects.filter(pk=export.pk, status=ExportStatus.RUNNING)
+        .update(status=ExportStatus.DONE, progress=100, **fields)
+    )
+
+
+def _branch_done(export: EvaluationExport, builder: Builder, fields: dict) -> bool:
+    done = mark_done(export, fields)
+    if done:
+        _notify_ready(export)
+    return done
+
+
 def export_build(*, export_id: int) -> str:
     """Builds the export's file (called by the task). Returns the final status."""
+    return run_build(model=EvaluationExport, export_id=export_id, builder=Builder, finish=_branch_done)
+
+
+def run_build(*, model, export_id: int, builder: Callable, finish: Callable, prefix: str = "export") -> str:
+    """Claims the export of ``model``, builds its file with ``builder(export)``
+    and hands it to ``finish(export, builder, fields)``, which marks it done
+    (and whatever goes with that) and says whether it was still running.
+    Branch and pooled exports alike; returns the final status."""
     now = timezone.now()
-    if not _claim(export_id, now):
+    if not _claim(model, export_id, now):
         return "not-claimed"
-    export = EvaluationExport.objects.select_related("project").get(pk=export_id)
+    export = model.objects.select_related("project").get(pk=export_id)
     settings.EXPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    file_name = f"export-{export.pk}-{secrets.token_hex(8)}.zip"
+    file_name = f"{prefix}-{export.pk}-{secrets.token_hex(8)}.zip"
     partial = settings.EXPORTS_DIR / f"{file_name}.part"
     try:
-        counts = Builder(export).build(partial)
+        made = builder(export)
+        counts = made.build(partial)
     except Cancelled:
         partial.unlink(missing_ok=True)
         return ExportStatus.CANCELLED
@@ -268,7 +294,7 @@ def export_build(*, export_id: int) -> str:
         # Time limits and errors alike: no partial file is left behind, and
         # the reason recorded is the error's type only (never a value).
         partial.unlink(missing_ok=True)
-        EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+        model.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED, error=type(exc).__name__[:200], finished_at=timezone.now()
         )
         logger.warning("export %s failed: %s", export.pk, type(exc).__name__)
@@ -276,19 +302,16 @@ def export_build(*, export_id: int) -> str:
     final = settings.EXPORTS_DIR / file_name
     partial.rename(final)
     finished = timezone.now()
-    done = EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
-        status=ExportStatus.DONE,
-        progress=100,
-        file_name=file_name,
-        file_size=final.stat().st_size,
-        finished_at=finished,
-        expires_at=finished + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+    fields = {
+        "file_name": file_name,
+        "file_size": final.stat().st_size,
+        "finished_at": finished,
+        "expires_at": finished + timedelta(days=settings.EXPORT_RETENTION_DAYS),
         **counts,
-    )
-    if not done:  # cancelled after the last chunk: the file goes too
+    }
+    if not finish(export, made, fields):  # cancelled after the last chunk: the file goes too
         final.unlink(missing_ok=True)
         return ExportStatus.CANCELLED
-    _notify_ready(export)
     return ExportStatus.DONE
 
 
@@ -320,9 +343,10 @@ def _notify_ready(export: EvaluationExport) -> None:
 # --- Downloads ---------------------------------------------------------------
 
 
-def download_token(*, export: EvaluationExport, user: User) -> str:
-    """A signed token naming the export and the person it was shown to."""
-    return signing.dumps({"export": export.pk, "user": user.pk}, salt=DOWNLOAD_SALT)
+def download_token(*, export, user: User, salt: str = DOWNLOAD_SALT) -> str:
+    """A signed token naming the export and the person it was shown to
+    (pooled exports sign with their own salt: a branch token opens none)."""
+    return signing.dumps({"export": export.pk, "user": user.pk}, salt=salt)
 
 
 def download_url(*, export: EvaluationExport, user: User) -> str:
@@ -333,10 +357,10 @@ class LinkExpired(Exception):
     pass
 
 
-def export_from_token(*, token: str, user: User) -> int:
+def export_from_token(*, token: str, user: User, salt: str = DOWNLOAD_SALT) -> int:
     """The export id a token names, if it is this user's and still fresh."""
     try:
-        payload = signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_LINK_MAX_AGE_SECONDS)
+        payload = signing.loads(token, salt=salt, max_age=settings.EXPORT_LINK_MAX_AGE_SECONDS)
     except signing.SignatureExpired as exc:
         raise LinkExpired from exc
     except signing.BadSignature as exc:
@@ -346,11 +370,11 @@ def export_from_token(*, token: str, user: User) -> int:
     return int(payload["export"])
 
 
-def export_download(*, export: EvaluationExport, by: User) -> None:
-    """Counts and audits one download (the view streams the file)."""
+def export_download(*, export, by: User) -> None:
+    """Counts and audits one download of a branch or pooled export (the view streams the file)."""
     if not export.is_downloadable or not export.path.exists():
         raise LinkExpired
-    EvaluationExport.objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
+    type(export).objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
     audit_log(action=AuditAction.DOWNLOAD, actor=by, obj=export, summary="Export downloaded")
 
 
@@ -363,8 +387,9 @@ def exports_delete(exports) -> int:
     for export in exports.order_by("pk"):
         if export.path is not None:
             export.path.unlink(missing_ok=True)
-        export.services.clear()
-        EvaluationExport.objects.filter(pk=export.pk).delete()
+        if isinstance(export, EvaluationExport):
+            export.services.clear()
+        type(export).objects.filter(pk=export.pk).delete()
         count += 1
     return count
 
