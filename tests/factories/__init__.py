@@ -7,6 +7,8 @@ A new model needs a factory in its app's module and a line below:
 from tests.factories.core import (
     AuditEventFactory,
     CouncilAreaFactory,
+    FederationFactory,
+    FederationMembershipFactory,
     MembershipFactory,
     OrganisationFactory,
     RetentionRunFactory,
@@ -15,6 +17,8 @@ from tests.factories.core import (
     UserFactory,
     WorkerHeartbeatFactory,
     council_area,
+    federation_member,
+    federation_officer,
     member,
 )
 from tests.factories.coverage import AreaBirthsFactory
@@ -121,6 +125,8 @@ __all__ = [
     "MatchingNeedsFactory",
     "MatchingSettingsFactory",
     "MeasureWordingFactory",
+    "FederationFactory",
+    "FederationMembershipFactory",
     "MembershipFactory",
     "NotificationFactory",
     "OnlineReferralSettingsFactory",
@@ -158,6 +164,8 @@ __all__ = [
     "WorkerHeartbeatFactory",
     "council_area",
     "make_assessment_for_export",
+    "federation_member",
+    "federation_officer",
     "member",
     "positions_for_total",
 ]
