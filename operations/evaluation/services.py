@@ -27,6 +27,7 @@ from operations.evaluation.models import (
     EvaluationExport,
     EvaluationProject,
     ExportStatus,
+    PooledExport,
 )
 from operations.outcomes.models import MeasureCode
 
@@ -35,13 +36,16 @@ logger = logging.getLogger(__name__)
 DOWNLOAD_SALT = "operations.evaluation.download"
 
 
-def _validate_project(*, k: int, quasi_identifiers: list[str]) -> None:
+def validate_project(
+    *, k: int, quasi_identifiers: list[str], allowed: tuple[str, ...] = anonymise.QUASI_IDENTIFIERS
+) -> None:
+    """k in range and quasi-identifiers among ``allowed`` (a pooled project may choose the member too)."""
     errors = {}
     if not K_MIN <= k <= K_MAX:
         errors["k"] = [f"k must be between {K_MIN} and {K_MAX}."]
-    unknown = set(quasi_identifiers) - set(anonymise.QUASI_IDENTIFIERS)
+    unknown = set(quasi_identifiers) - set(allowed)
     if unknown or not quasi_identifiers:
-        errors["quasi_identifiers"] = ["Choose at least one of: " + ", ".join(anonymise.QUASI_IDENTIFIERS) + "."]
+        errors["quasi_identifiers"] = ["Choose at least one of: " + ", ".join(allowed) + "."]
     if errors:
         raise ValidationError(errors)
 
@@ -58,7 +62,7 @@ def project_create(
     max_suppressed_percent: int = 5,
 ) -> EvaluationProject:
     quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
-    _validate_project(k=k, quasi_identifiers=quasi_identifiers)
+    validate_project(k=k, quasi_identifiers=quasi_identifiers)
     if EvaluationProject.objects.filter(organisation=organisation, name=name).exists():
         raise ValidationError({"name": ["Your organisation already has a project with this name."]})
     project = EvaluationProject(
@@ -110,7 +114,7 @@ def project_update(*, project: EvaluationProject, by: User, **changes) -> Evalua
             ]
     if "k" in changes or "quasi_identifiers" in changes:
         try:
-            _validate_project(
+            validate_project(
                 k=changes.get("k", locked.k),
                 quasi_identifiers=changes.get("quasi_identifiers", locked.quasi_identifiers),
             )
@@ -199,11 +203,13 @@ def enqueue_build(export_id: int) -> None:
 
 
 @transaction.atomic
-def export_cancel(*, export: EvaluationExport, by: User) -> bool:
+def export_cancel(*, export, by: User) -> bool:
     """Cancels a queued or running export; the builder notices between
     chunks and deletes its partial file. False when it had already ended."""
-    cancelled = EvaluationExport.objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES).update(
-        status=ExportStatus.CANCELLED, finished_at=timezone.now()
+    cancelled = (
+        type(export)
+        .objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES)
+        .update(status=ExportStatus.CANCELLED, finished_at=timezone.now())
     )
     if not cancelled:
         raise ValidationError({"status": ["This export has already finished and cannot be cancelled."]})
@@ -395,6 +401,8 @@ def exports_delete(exports) -> int:
 
 
 def expired_exports_purge(*, now: datetime | None = None) -> int:
-    """Daily: deletes every export past its retention date, with its file."""
+    """Daily: deletes every export past its retention date, with its file,
+    pooled exports too (their members' inclusions stay)."""
     expired = EvaluationExport.objects.expired(now).exclude(status__in=ACTIVE_STATUSES)
-    return exports_delete(expired)
+    pooled = PooledExport.objects.expired(now).exclude(status__in=ACTIVE_STATUSES)
+    return exports_delete(expired) + exports_delete(pooled)

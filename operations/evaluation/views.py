@@ -17,7 +17,14 @@ from operations.core.forms import apply_service_errors
 from operations.evaluation import services
 from operations.evaluation.access import get_export_for, get_project_for
 from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm
-from operations.evaluation.models import EvaluationExport, EvaluationProject, ExportStatus
+from operations.evaluation.models import (
+    EvaluationExport,
+    EvaluationProject,
+    ExportStatus,
+    PooledInclusion,
+    PooledOptIn,
+    PooledProject,
+)
 
 
 @manager_required
@@ -35,7 +42,27 @@ def project_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Project “{project.name}” created.")
             return redirect("evaluation:project-detail", project.pk)
     projects = EvaluationProject.objects.visible_to(request.user)
-    return render(request, "evaluation/project_list.html", {"projects": projects, "form": form})
+    return render(
+        request,
+        "evaluation/project_list.html",
+        {"projects": projects, "form": form, **_pooled_for_member(request.user)},
+    )
+
+
+#: How many inclusion notices the evaluation page lists (the newest).
+INCLUSION_NOTICES = 10
+
+
+def _pooled_for_member(user) -> dict:
+    """The federation's pooled projects with this organisation's answer, and
+    when its data was last included in their exports."""
+    answers = {
+        answer.project_id: answer.opted_in
+        for answer in PooledOptIn.objects.visible_to(user).only("project_id", "opted_in")
+    }
+    pooled = [(project, answers.get(project.pk, False)) for project in PooledProject.objects.visible_to(user)]
+    inclusions = PooledInclusion.objects.visible_to(user).select_related("project")[:INCLUSION_NOTICES]
+    return {"pooled_projects": pooled, "inclusions": inclusions}
 
 
 @manager_required
@@ -91,7 +118,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The status page; htmx asks for the progress part every 2 seconds while it runs."""
     export = get_export_for(request.user, pk)
-    context = {"export": export}
+    context = {
+        "export": export,
+        "status_url": reverse("evaluation:export-detail", args=[export.pk]),
+        "cancel_url": reverse("evaluation:export-cancel", args=[export.pk]),
+        "discard_url": reverse("evaluation:export-discard", args=[export.pk]),
+    }
     if export.is_downloadable:
         context["download_url"] = services.download_url(export=export, user=request.user)
         context["link_minutes"] = settings.EXPORT_LINK_MAX_AGE_SECONDS // 60

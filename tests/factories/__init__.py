@@ -22,7 +22,14 @@ from tests.factories.core import (
     member,
 )
 from tests.factories.coverage import AreaBirthsFactory
-from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
+from tests.factories.evaluation import (
+    EvaluationExportFactory,
+    EvaluationProjectFactory,
+    PooledExportFactory,
+    PooledInclusionFactory,
+    PooledOptInFactory,
+    PooledProjectFactory,
+)
 from tests.factories.expenses import (
     ExpenseCategoryFactory,
     ExpenseClaimFactory,
@@ -115,6 +122,10 @@ __all__ = [
     "DisclosureTaskFactory",
     "EvaluationExportFactory",
     "EvaluationProjectFactory",
+    "PooledExportFactory",
+    "PooledInclusionFactory",
+    "PooledOptInFactory",
+    "PooledProjectFactory",
     "GroupFactory",
     "GroupSessionFactory",
     "GroupSettingsFactory",
