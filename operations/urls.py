@@ -37,6 +37,8 @@ urlpatterns = [
     path("dashboard/", include("operations.dashboard.urls")),
     path("coverage/", include("operations.coverage.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
+    # Federation officers' pages (they belong to no organisation) and a member's sharing switch.
+    path("federation/", include("operations.federation.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),
     # The referrer's public status page, a note to the referrer, the wording of the updates.
