@@ -275,6 +275,13 @@ class OrganisationScopedQuerySet(models.QuerySet):
         PSO may see; all of them unless a model says otherwise."""
         return scoped
 
+    def counted_for(self, organisation_ids) -> OrganisationScopedQuerySet:
+        """The rows of these organisations, for COUNTS ONLY: the federation
+        roll-up (``operations.dashboard.selectors.rollup_for``) counts its
+        sharing members' rows with it and publishes the counts suppressed.
+        Never a way to show a record: pages and the API use ``visible_to``."""
+        return self.filter(**{f"{self.organisation_field}_id__in": list(organisation_ids)})
+
 
 class StaffOnlyQuerySet(OrganisationScopedQuerySet):
     """Staff records: volunteers and PSOs see none."""
