@@ -144,6 +144,8 @@ FEDERATION_OFFICER = "federation_officer"
 FEDERATION_BAR: tuple[Link, ...] = (
     Link("Roll-up", "federation:rollup", pages=("federation:rollup",)),
     Link("Coverage", "federation:coverage", pages=("federation:coverage",)),
+    # Pooled evaluation across the members that opted in (operations/evaluation/pooled).
+    Link("Pooled evaluation", "pooled:project-list", pages=("pooled:",)),
 )
 
 BARS: dict[str, tuple[Link | Menu, ...]] = {
