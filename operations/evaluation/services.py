@@ -146,6 +146,28 @@ def project_update(*, project: EvaluationProject, by: User, **changes) -> Evalua
     return locked
 
 
+def filter_errors(*, period_from, period_to, measures: list[str]) -> dict[str, list[str]]:
+    """The filters every export takes (branch or pooled), checked: field errors, none when fine."""
+    errors = {}
+    if period_from and period_to and period_to < period_from:
+        errors["period_to"] = ["The end of the period is before its start."]
+    if set(measures) - set(MeasureCode.values):
+        errors["measures"] = ["Choose measures from the list."]
+    return errors
+
+
+def request_fields(*, by: User, period_from, period_to, measures: list[str], format: str) -> dict:
+    """A new export's request: who, its filters, and its retention date."""
+    return {
+        "requested_by": by,
+        "period_from": period_from,
+        "period_to": period_to,
+        "measures": sorted(set(measures)),
+        "format": format,
+        "expires_at": timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+    }
+
+
 @transaction.atomic
 def export_request(
     *,
@@ -161,24 +183,15 @@ def export_request(
     once the request commits."""
     services = list(services or [])
     measures = list(measures or [])
-    errors = {}
-    if period_from and period_to and period_to < period_from:
-        errors["period_to"] = ["The end of the period is before its start."]
+    errors = filter_errors(period_from=period_from, period_to=period_to, measures=measures)
     if any(service.organisation_id != project.organisation_id for service in services):
         errors["services"] = ["Choose services of your organisation."]
-    if set(measures) - set(MeasureCode.values):
-        errors["measures"] = ["Choose measures from the list."]
     if errors:
         raise ValidationError(errors)
     export = EvaluationExport.objects.create(
         organisation_id=project.organisation_id,
         project=project,
-        requested_by=by,
-        period_from=period_from,
-        period_to=period_to,
-        measures=sorted(set(measures)),
-        format=format,
-        expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        **request_fields(by=by, period_from=period_from, period_to=period_to, measures=measures, format=format),
     )
     export.services.set(services)
     filters = (

@@ -10,9 +10,6 @@ cannot be linked to any branch export's."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,8 +20,7 @@ from operations.core.models import Federation, Membership, Organisation, Role, U
 from operations.evaluation import anonymise, sources
 from operations.evaluation.build import Builder
 from operations.evaluation.models import PooledExport, PooledInclusion, PooledOptIn, PooledProject
-from operations.evaluation.services import mark_done, run_build, validate_project
-from operations.outcomes.models import MeasureCode
+from operations.evaluation.services import filter_errors, mark_done, request_fields, run_build, validate_project
 
 DOWNLOAD_SALT = "operations.evaluation.pooled-download"
 
@@ -121,11 +117,7 @@ def pooled_export_request(
     """Records the request, audits it with its filters, and queues the build
     once the request commits. Refused while no member has opted in."""
     measures = list(measures or [])
-    errors = {}
-    if period_from and period_to and period_to < period_from:
-        errors["period_to"] = ["The end of the period is before its start."]
-    if set(measures) - set(MeasureCode.values):
-        errors["measures"] = ["Choose measures from the list."]
+    errors = filter_errors(period_from=period_from, period_to=period_to, measures=measures)
     if not pooled_members_opted_in(project).exists():
         errors["__all__"] = ["No member has opted in to this project yet: there is nothing to pool."]
     if errors:
@@ -133,12 +125,7 @@ def pooled_export_request(
     export = PooledExport.objects.create(
         federation_id=project.federation_id,
         project=project,
-        requested_by=by,
-        period_from=period_from,
-        period_to=period_to,
-        measures=sorted(set(measures)),
-        format=format,
-        expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        **request_fields(by=by, period_from=period_from, period_to=period_to, measures=measures, format=format),
     )
     audit_log(
         action=AuditAction.EXPORT,

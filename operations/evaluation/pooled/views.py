@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportFiltersFo
 from operations.evaluation.models import PooledExport, PooledInclusion, PooledOptIn, PooledProject
 from operations.evaluation.pooled import services as pooled
 from operations.evaluation.pooled.access import get_pooled_export_for, get_pooled_project_for
+from operations.evaluation.views import cancel_answer, download_answer
 
 
 def _quasi_words(project: PooledProject) -> list[str]:
@@ -117,30 +118,21 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_pooled_export_for(request.user, pk)
-    try:
-        services.export_cancel(export=export, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The export was cancelled.")
-    return redirect("pooled:export-detail", export.pk)
+    return cancel_answer(request, export, back=reverse("pooled:export-detail", args=[export.pk]))
 
 
 @never_cache
 @federation_officer_required
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """Streams the file through an expiring signed link, audited each time."""
-    back = {"back_url": reverse("pooled:project-list")}
-    try:
-        export_id = services.export_from_token(token=token, user=request.user, salt=pooled.DOWNLOAD_SALT)
-    except services.LinkExpired:
-        return render(request, "evaluation/link_expired.html", back, status=410)
-    export = get_pooled_export_for(request.user, export_id)
-    try:
-        services.export_download(export=export, by=request.user)
-    except services.LinkExpired:
-        return render(request, "evaluation/link_expired.html", back, status=410)
-    return FileResponse(export.path.open("rb"), as_attachment=True, filename=f"pooled-export-{export.pk}.zip")
+    return download_answer(
+        request,
+        token,
+        find=get_pooled_export_for,
+        file_name="pooled-export",
+        salt=pooled.DOWNLOAD_SALT,
+        back_url=reverse("pooled:project-list"),
+    )
 
 
 # --- A member's manager ------------------------------------------------------------
