@@ -116,13 +116,24 @@ class World:
 
 
 @pytest.fixture
-def world(settings, organisation, other_organisation, volunteer, pso, coordinator, manager, other_coordinator) -> World:
+def world(
+    settings,
+    organisation,
+    other_organisation,
+    volunteer,
+    pso,
+    coordinator,
+    manager,
+    other_coordinator,
+    federation_officer,
+) -> World:
     users = {
         "volunteer": volunteer,
         "pso": pso,
         "coordinator": coordinator,
         "manager": manager,
         "other_coordinator": other_coordinator,
+        "federation_officer": federation_officer,
     }
     return World(organisation, other_organisation, users, {})
 

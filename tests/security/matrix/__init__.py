@@ -26,9 +26,13 @@ Where things are:
 Every row is a list of cases; every case gives one answer per persona, in
 this order (use ``answers(...)`` so it reads as a sentence):
 
-    anonymous, volunteer, PSO, coordinator, manager, other_coordinator
+    anonymous, volunteer, PSO, coordinator, manager, other_coordinator, federation_officer
 
-where ``other_coordinator`` is a coordinator of ANOTHER organisation. Routes
+where ``other_coordinator`` is a coordinator of ANOTHER organisation and
+``federation_officer`` an officer of a federation both organisations share
+their figures with, who belongs to no organisation: ``answers(...)`` gives
+them what a signed-in person with no membership gets (``as_no_member``)
+unless a row says ``federation_officer=...``. Routes
 that take an object id get one case per object: an object of the personas'
 own organisation (``service``) and one of the other organisation
 (``other_service``), so guessing an id is covered. Objects are made by the
@@ -48,6 +52,7 @@ from tests.security.matrix import (
     dashboard,
     evaluation,
     expenses,
+    federation,
     groups,
     matching,
     notifications,
@@ -81,6 +86,7 @@ MODULES = (
     referrer_updates,
     partners,
     expenses,
+    federation,
 )
 
 

@@ -6,17 +6,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PERSONAS = ("anonymous", "volunteer", "pso", "coordinator", "manager", "other_coordinator")
+PERSONAS = ("anonymous", "volunteer", "pso", "coordinator", "manager", "other_coordinator", "federation_officer")
 LOGIN = "302 to login"
 REDIRECT = "302 elsewhere"
 
 Answer = int | str
 
 
+def as_no_member(anonymous: Answer, volunteer: Answer) -> Answer:
+    """What a signed-in person who belongs to no organisation gets (a
+    federation officer, issue 24): a public page opens; the API and every
+    organisation page refuse (403: ``IsMember``, ``require_membership``); the
+    admin site sends them to sign in, as it does a volunteer."""
+    if anonymous == 200:
+        return 200
+    if anonymous == 401:
+        return 403
+    if volunteer == LOGIN:
+        return LOGIN
+    return 403
+
+
 def answers(
-    anonymous: Answer, volunteer: Answer, pso: Answer, coordinator: Answer, manager: Answer, other_coordinator: Answer
+    anonymous: Answer,
+    volunteer: Answer,
+    pso: Answer,
+    coordinator: Answer,
+    manager: Answer,
+    other_coordinator: Answer,
+    *,
+    federation_officer: Answer | None = None,
 ) -> tuple[Answer, ...]:
-    return (anonymous, volunteer, pso, coordinator, manager, other_coordinator)
+    """One answer per persona. ``federation_officer`` (an officer of a
+    federation both organisations share their figures with; they belong to no
+    organisation) defaults to ``as_no_member``: give it where it differs."""
+    officer = as_no_member(anonymous, volunteer) if federation_officer is None else federation_officer
+    return (anonymous, volunteer, pso, coordinator, manager, other_coordinator, officer)
 
 
 @dataclass(frozen=True)
