@@ -173,6 +173,7 @@ def test_a_federation_officer_sees_only_the_federation_pages():
     assert [(entry.label, entry.url_name, entry.current) for entry in bar] == [
         ("Roll-up", "federation:rollup", ""),
         ("Coverage", "federation:coverage", "page"),
+        ("Pooled evaluation", "pooled:project-list", ""),
     ]
 
 
@@ -189,7 +190,14 @@ def test_the_officers_bar_and_person_menu_on_their_pages(organisation):
     client.force_login(officer)
     nav = nav_of(client.get(reverse("federation:rollup")).content.decode())
     links = re.findall(r'href="([^"]+)"', nav)
-    assert links == ["/", "/", reverse("federation:rollup"), reverse("federation:coverage"), reverse("account")]
+    assert links == [
+        "/",
+        "/",
+        reverse("federation:rollup"),
+        reverse("federation:coverage"),
+        reverse("pooled:project-list"),
+        reverse("account"),
+    ]
     assert "Federation officer at Scottish Test Network" in nav
     assert 'role="search"' not in nav
     assert "Notifications" not in nav
