@@ -146,7 +146,9 @@ def participation(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_pooled_project_for(request.user, pk)
     answer = PooledOptIn.objects.visible_to(request.user).filter(project=project).first()
     opted_in = answer is not None and answer.opted_in
-    form = OptInForm(request.POST or None, initial={"opted_in": "yes" if opted_in else "no"})
+    # Never answered: neither choice is made for them.
+    initial = {"opted_in": "yes" if opted_in else "no"} if answer is not None else {}
+    form = OptInForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pooled.pooled_opt_in_set(
