@@ -18,7 +18,7 @@ PAGES: dict[str, list[Case]] = {
     "admin:index": [Case(admin_only(200))],
     "admin:login": [Case(answers(*[LOGIN] * 6), note="one sign-in page for the whole site")],
     # Django's admin sends a non-manager's GET to the admin index (which sends them to sign in).
-    "admin:logout": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, 405, REDIRECT))],
+    "admin:logout": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, 405, REDIRECT, federation_officer=REDIRECT))],
     "admin:password_change": [Case(admin_only(200))],
     "admin:password_change_done": [Case(admin_only(200))],
     "admin:autocomplete": [Case(admin_only(403), note="no model named: refused")],
