@@ -221,26 +221,17 @@ class FederationAdmin(SuperuserOnlyAdmin):
 
     def save_formset(self, request, form, formset, change) -> None:
         super().save_formset(request, form, formset, change)
-        for officer in formset.new_objects:
+        changes = [
+            *((officer, "added to") for officer in formset.new_objects),
+            *((officer, "changed at") for officer, _ in formset.changed_objects),
+            *((officer, "removed from") for officer in formset.deleted_objects),
+        ]
+        for officer, what in changes:
             audit_log(
                 action=AuditAction.PERMISSION,
                 actor=request.user,
                 obj=officer,
-                summary=f"Federation officer added to {officer.federation.name}",
-            )
-        for officer, changed in formset.changed_objects:
-            audit_log(
-                action=AuditAction.PERMISSION,
-                actor=request.user,
-                obj=officer,
-                summary=f"Federation officer at {officer.federation.name} changed: " + ", ".join(changed),
-            )
-        for officer in formset.deleted_objects:
-            audit_log(
-                action=AuditAction.PERMISSION,
-                actor=request.user,
-                obj=officer,
-                summary=f"Federation officer removed from {officer.federation.name}",
+                summary=f"Federation officer {what} {officer.federation.name}",
             )
 
 

@@ -324,3 +324,18 @@ def map_of(coverage: Coverage, measure: str) -> tuple[list[MapHex], list[LegendS
             if words:
                 legend.append(LegendStep(FILLS[step], words))
     return drawn, legend
+
+
+def map_context(coverage: Coverage, measure: str) -> dict:
+    """What a coverage page's map and table (coverage/_map_and_table.html) need."""
+    hexes, legend = map_of(coverage, measure)
+    width, height = hexmap.size()
+    return {
+        "coverage": coverage,
+        "hexes": hexes,
+        "legend": legend,
+        "measure_words": MEASURES[measure][0],
+        "per_births": MEASURES[measure][2],
+        "map_width": width,
+        "map_height": height,
+    }

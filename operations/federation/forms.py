@@ -7,44 +7,27 @@ from __future__ import annotations
 from django import forms
 
 from operations.core.models import ServiceKind
-from operations.coverage.selectors import DEFAULT_MEASURE, MEASURES
-from operations.dashboard.period import Filters, default_period, period_errors
+from operations.coverage.forms import MeasureForm
+from operations.dashboard.forms import PeriodForm
+from operations.dashboard.period import Filters
 
 
-class FederationFilterForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class FederationFilterForm(PeriodForm):
+    """A period (the last 12 months unless chosen) and a kind of service."""
+
     service_kind = forms.ChoiceField(
         label="Kind of service",
         required=False,
         choices=[("", "All kinds of service"), *ServiceKind.choices],
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        default_from, default_to = default_period()
-        cleaned["date_from"] = cleaned.get("date_from") or default_from
-        cleaned["date_to"] = cleaned.get("date_to") or default_to
-        for field, message in period_errors(cleaned["date_from"], cleaned["date_to"]).items():
-            self.add_error(field, message)
-        return cleaned
-
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(date_from=data["date_from"], date_to=data["date_to"], service_kind=data.get("service_kind", ""))
 
 
-class FederationCoverageForm(FederationFilterForm):
-    measure = forms.ChoiceField(
-        label="Map shows",
-        required=False,
-        choices=[(key, words) for key, (words, _, _) in MEASURES.items()],
-    )
-
-    def clean_measure(self) -> str:
-        return self.cleaned_data.get("measure") or DEFAULT_MEASURE
+class FederationCoverageForm(FederationFilterForm, MeasureForm):
+    """The period, kind of service and what the map shows."""
 
 
 class SharingForm(forms.Form):

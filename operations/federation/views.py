@@ -14,8 +14,7 @@ from django.utils import timezone
 from operations.core.access import manager_required, require_membership
 from operations.core.federations import federation_of, federation_officer_required, sharing_members
 from operations.core.services import federation_sharing_set
-from operations.coverage import hexmap
-from operations.coverage.selectors import MEASURES, coverage_for_organisations, map_of
+from operations.coverage.selectors import coverage_for_organisations, map_context
 from operations.dashboard.period import default_period
 from operations.dashboard.selectors import MEMBER_COLUMNS, rollup_for
 from operations.federation.forms import FederationCoverageForm, FederationFilterForm, SharingForm
@@ -61,17 +60,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         result = coverage_for_organisations(
             [member.pk for member in context["members"]], form.filters(), today=timezone.localdate()
         )
-        hexes, legend = map_of(result, measure)
-        width, height = hexmap.size()
-        context |= {
-            "coverage": result,
-            "hexes": hexes,
-            "legend": legend,
-            "measure_words": MEASURES[measure][0],
-            "per_births": MEASURES[measure][2],
-            "map_width": width,
-            "map_height": height,
-        }
+        context |= map_context(result, measure)
     return render(request, "federation/coverage.html", context)
 
 

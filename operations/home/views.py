@@ -24,7 +24,7 @@ MATCHING_ROWS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if federation_of(request.user) is not None and active_membership(request.user) is None:
+    if active_membership(request.user) is None and federation_of(request.user) is not None:
         # A federation officer works in no organisation: their home is the roll-up.
         return redirect("federation:rollup")
     membership = require_membership(request)

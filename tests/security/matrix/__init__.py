@@ -32,7 +32,8 @@ where ``other_coordinator`` is a coordinator of ANOTHER organisation and
 ``federation_officer`` an officer of a federation both organisations share
 their figures with, who belongs to no organisation: ``answers(...)`` gives
 them what a signed-in person with no membership gets (``as_no_member``)
-unless a row says ``federation_officer=...``. Routes
+unless a row says ``federation_officer=...``: on an organisation's page that
+is ``REFUSED`` (403 or 404, whichever the view answers first). Routes
 that take an object id get one case per object: an object of the personas'
 own organisation (``service``) and one of the other organisation
 (``other_service``), so guessing an id is covered. Objects are made by the
@@ -65,7 +66,7 @@ from tests.security.matrix import (
     search,
     volunteers,
 )
-from tests.security.matrix.answers import LOGIN, PERSONAS, REDIRECT, Case
+from tests.security.matrix.answers import LOGIN, PERSONAS, REDIRECT, REFUSED, Case
 from tests.security.matrix.world import OBJECTS
 
 MODULES = (
@@ -103,4 +104,4 @@ def _assembled(kind: str) -> dict[str, list[Case]]:
 PAGES = _assembled("PAGES")
 API = _assembled("API")
 
-__all__ = ["API", "LOGIN", "OBJECTS", "PAGES", "PERSONAS", "REDIRECT", "Case"]
+__all__ = ["API", "LOGIN", "OBJECTS", "PAGES", "PERSONAS", "REDIRECT", "REFUSED", "Case"]

@@ -140,6 +140,8 @@ CORE_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "audit_event": _audit_event,
     "volunteer_user": lambda world: world.users["volunteer"],
     "heartbeat": lambda world: WorkerHeartbeatFactory(name="matrix"),
+    # The federation both organisations share with (tests/security/conftest.py: federation_officer).
+    "federation": lambda world: world.organisation.member_of,
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
