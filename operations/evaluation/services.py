@@ -61,22 +61,43 @@ def project_create(
     quasi_identifiers: list[str] | None = None,
     max_suppressed_percent: int = 5,
 ) -> EvaluationProject:
-    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
-    validate_project(k=k, quasi_identifiers=quasi_identifiers)
-    if EvaluationProject.objects.filter(organisation=organisation, name=name).exists():
-        raise ValidationError({"name": ["Your organisation already has a project with this name."]})
-    project = EvaluationProject(
-        organisation=organisation,
+    project = project_new(
+        EvaluationProject(organisation=organisation, created_by=by),
+        owner={"organisation": organisation},
         name=name,
         description=description,
         k=k,
-        quasi_identifiers=[q for q in anonymise.QUASI_IDENTIFIERS if q in quasi_identifiers],
+        quasi_identifiers=quasi_identifiers,
         max_suppressed_percent=max_suppressed_percent,
-        created_by=by,
     )
+    audit_log(action=AuditAction.CREATE, actor=by, obj=project, summary="Evaluation project created")
+    return project
+
+
+def project_new(
+    project,
+    *,
+    owner: dict,
+    name: str,
+    description: str,
+    k: int,
+    quasi_identifiers: list[str] | None,
+    max_suppressed_percent: int,
+    allowed: tuple[str, ...] = anonymise.QUASI_IDENTIFIERS,
+    taken: str = "Your organisation already has a project with this name.",
+):
+    """Checks and saves a new project (a branch's or a pooled one, made with
+    its owner and author): k in range, known quasi-identifiers in export
+    order, a name its owner (``owner``: the lookup) does not use yet."""
+    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
+    validate_project(k=k, quasi_identifiers=quasi_identifiers, allowed=allowed)
+    if type(project).objects.filter(**owner, name=name).exists():
+        raise ValidationError({"name": [taken]})
+    project.name, project.description, project.k = name, description, k
+    project.quasi_identifiers = [q for q in allowed if q in quasi_identifiers]
+    project.max_suppressed_percent = max_suppressed_percent
     project.full_clean()
     project.save()
-    audit_log(action=AuditAction.CREATE, actor=by, obj=project, summary="Evaluation project created")
     return project
 
 

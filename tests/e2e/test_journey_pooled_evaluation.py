@@ -11,38 +11,14 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
-from operations.evaluation.pooled import services as pooled_services
-from operations.evaluation.tasks import build_pooled_export
 from tests.e2e.conftest import check_accessibility, open_from_menu, sign_in
-from tests.e2e.test_journey_export import identifiers_in_database
-from tests.worker import RealWorker
+from tests.e2e.test_journey_export import demo, export_worker, identifiers_in_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def demo(transactional_db):
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", verbosity=0)
-
-
-@pytest.fixture
-def export_worker(settings, tmp_path, monkeypatch):
-    settings.EXPORTS_DIR = tmp_path / "exports"
-    worker = RealWorker(tmp_path, queues="exports", extra_env={"EXPORTS_DIR": str(settings.EXPORTS_DIR)})
-    worker.start()
-
-    def enqueue(export_id: int) -> None:
-        with worker.broker_connection() as connection:
-            build_pooled_export.apply_async((export_id,), queue="exports", connection=connection)
-
-    monkeypatch.setattr(pooled_services, "enqueue_pooled_build", enqueue)
-    yield worker
-    worker.stop()
+__all__ = ["demo", "export_worker"]  # the export journey's fixtures: the demo, a real worker on the exports queue
 
 
 def test_a_member_opts_in_and_the_officer_builds_and_downloads_a_pooled_export(

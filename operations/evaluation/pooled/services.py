@@ -20,13 +20,9 @@ from operations.core.models import Federation, Membership, Organisation, Role, U
 from operations.evaluation import anonymise, sources
 from operations.evaluation.build import Builder
 from operations.evaluation.models import PooledExport, PooledInclusion, PooledOptIn, PooledProject
-from operations.evaluation.services import filter_errors, mark_done, request_fields, run_build, validate_project
+from operations.evaluation.services import filter_errors, mark_done, project_new, request_fields, run_build
 
 DOWNLOAD_SALT = "operations.evaluation.pooled-download"
-
-
-def _ordered(quasi_identifiers: list[str]) -> list[str]:
-    return [q for q in anonymise.POOLED_QUASI_IDENTIFIERS if q in quasi_identifiers]
 
 
 @transaction.atomic
@@ -42,21 +38,17 @@ def pooled_project_create(
 ) -> PooledProject:
     """A federation's project, with its own secret. The member organisation
     is a quasi-identifier (and a column) only if ``quasi_identifiers`` says so."""
-    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
-    validate_project(k=k, quasi_identifiers=quasi_identifiers, allowed=anonymise.POOLED_QUASI_IDENTIFIERS)
-    if PooledProject.objects.filter(federation=federation, name=name).exists():
-        raise ValidationError({"name": ["Your federation already has a project with this name."]})
-    project = PooledProject(
-        federation=federation,
+    project = project_new(
+        PooledProject(federation=federation, created_by=by),
+        owner={"federation": federation},
         name=name,
         description=description,
         k=k,
-        quasi_identifiers=_ordered(quasi_identifiers),
+        quasi_identifiers=quasi_identifiers,
         max_suppressed_percent=max_suppressed_percent,
-        created_by=by,
+        allowed=anonymise.POOLED_QUASI_IDENTIFIERS,
+        taken="Your federation already has a project with this name.",
     )
-    project.full_clean()
-    project.save()
     audit_log(
         action=AuditAction.CREATE,
         actor=by,
