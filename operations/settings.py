@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "operations.dashboard",
     "operations.coverage",
     "operations.evaluation",
+    # The federation officer's roll-up and coverage, a member's sharing switch: reads dashboard and coverage.
+    "operations.federation",
     # The calendar reads matching, groups and volunteers: the top layer.
     "operations.calendar",
     # The home page reads every app above: the top layer.

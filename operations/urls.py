@@ -42,6 +42,10 @@ urlpatterns = [
     path("coverage/", include("operations.coverage.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("import/", include("operations.imports.urls")),
+    # Pooled evaluation across a federation, for its officers.
+    path("federation/evaluation/", include("operations.evaluation.pooled.urls")),
+    # Federation officers' pages (they belong to no organisation) and a member's sharing switch.
+    path("federation/", include("operations.federation.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),
     # The referrer's public status page, a note to the referrer, the wording of the updates.

@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from operations.core.audit import AuditAction, AuditEvent, audit_log
 from operations.core.models import (
     CouncilArea,
+    Federation,
+    FederationMembership,
     Membership,
     Organisation,
     Role,
@@ -126,7 +128,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "federation", "charity_number"]
+    list_display = ["name", "member_of", "shares_with_federation", "charity_number"]
     filter_horizontal = ["council_areas"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -136,6 +138,14 @@ class OrganisationAdmin(admin.ModelAdmin):
             return queryset
         membership = active_membership(request.user)
         return queryset.filter(pk=membership.organisation_id) if membership else queryset.none()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sharing is the member's manager's switch (/federation/sharing/,
+        # audited); which federation a branch belongs to, the superuser's.
+        readonly = ["shares_with_federation"]
+        if not request.user.is_superuser:
+            readonly.append("member_of")
+        return readonly
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser or _is_manager(request)
@@ -150,12 +160,79 @@ class OrganisationAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change) -> None:
+        moved = change and "member_of" in form.changed_data
+        if moved:
+            # A branch joining (or leaving) a federation shares nothing until
+            # its manager says so.
+            obj.shares_with_federation = False
         super().save_model(request, obj, form, change)
+        if moved:
+            audit_log(
+                action=AuditAction.CHANGE,
+                actor=request.user,
+                obj=obj,
+                organisation=obj,
+                summary=f"Federation set to {obj.member_of.name}" if obj.member_of else "Federation removed",
+            )
         if not change:
             # Every app makes the new organisation's settings with their defaults.
             from operations.core.services import organisation_set_up
 
             organisation_set_up(organisation=obj)
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """For the installation's superusers only (federations and their officers)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class FederationOfficerInline(admin.TabularInline):
+    model = FederationMembership
+    extra = 1
+    autocomplete_fields = ["user"]
+    verbose_name = "federation officer"
+    verbose_name_plural = "federation officers (people who see the sharing members' figures, suppressed)"
+
+
+@admin.register(Federation)
+class FederationAdmin(SuperuserOnlyAdmin):
+    """A federation, its officers and (read only here) its members: a branch
+    joins a federation on its organisation page; it shares only when its
+    manager switches sharing on."""
+
+    list_display = ["name", "slug", "created_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    inlines = [FederationOfficerInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        changes = [
+            *((officer, "added to") for officer in formset.new_objects),
+            *((officer, "changed at") for officer, _ in formset.changed_objects),
+            *((officer, "removed from") for officer in formset.deleted_objects),
+        ]
+        for officer, what in changes:
+            audit_log(
+                action=AuditAction.PERMISSION,
+                actor=request.user,
+                obj=officer,
+                summary=f"Federation officer {what} {officer.federation.name}",
+            )
 
 
 @admin.register(CouncilArea)

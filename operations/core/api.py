@@ -30,6 +30,9 @@ class CouncilAreaSerializer(ModelSerializer):
 
 class OrganisationSerializer(ModelSerializer):
     council_areas = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
+    federation = serializers.CharField(
+        source="member_of.name", read_only=True, default="", help_text="The federation it is a branch of, if any."
+    )
 
     class Meta:
         model = Organisation
@@ -230,7 +233,12 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
-        return Organisation.objects.visible_to(self.request.user).prefetch_related("council_areas").distinct()
+        return (
+            Organisation.objects.visible_to(self.request.user)
+            .select_related("member_of")
+            .prefetch_related("council_areas")
+            .distinct()
+        )
 
 
 class CouncilAreaViewSet(viewsets.ReadOnlyModelViewSet):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from operations.core.federations import federation_of
 from operations.core.models import Role, active_membership, organisations_for
 
 
@@ -9,7 +10,8 @@ def membership(request: HttpRequest) -> dict:
     """The caller's role and organisations, for navigation and the switcher."""
     current = active_membership(getattr(request, "user", None))
     if current is None:
-        return {"membership": None, "Role": Role}
+        # A federation officer belongs to no organisation: the bar shows the federation's pages.
+        return {"membership": None, "Role": Role, "federation": federation_of(getattr(request, "user", None))}
     return {
         "membership": current,
         "Role": Role,

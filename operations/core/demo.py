@@ -10,14 +10,25 @@ from django.conf import settings
 from django.db import transaction
 
 from operations.core.council_areas import load_council_areas
-from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, StartRule, User
+from operations.core.models import (
+    CouncilArea,
+    Federation,
+    FederationMembership,
+    Membership,
+    Organisation,
+    Role,
+    Service,
+    ServiceKind,
+    StartRule,
+    User,
+)
 from operations.core.services import organisation_set_up
 
 ORGANISATIONS = [
     {
         "slug": "tweed-valley",
         "name": "Tweed Valley Perinatal Support",
-        "federation": "",
+        "shares": True,
         "areas": ["S12000026"],  # Scottish Borders
         "services": [
             {
@@ -45,7 +56,7 @@ ORGANISATIONS = [
     {
         "slug": "family-start-east-lothian",
         "name": "Family Start East Lothian",
-        "federation": "Family Start Scotland",
+        "shares": True,
         "areas": ["S12000010", "S12000019"],  # East Lothian, Midlothian
         "services": [
             {
@@ -65,7 +76,7 @@ ORGANISATIONS = [
     {
         "slug": "capital-peer-network",
         "name": "Capital Perinatal Peer Network",
-        "federation": "",
+        "shares": False,
         "areas": ["S12000036"],  # City of Edinburgh
         "services": [
             {
@@ -83,6 +94,13 @@ ORGANISATIONS = [
         ],
     },
 ]
+
+#: One small fictional federation: every demo organisation is a member, the
+#: first two share their figures with it (Capital does not).
+FEDERATION = {"slug": "scottish-perinatal-peer-support-network", "name": "Scottish Perinatal Peer Support Network"}
+
+#: The federation's officer: belongs to the federation, to no organisation.
+FEDERATION_OFFICER = ("federation", "Gillian", "Reid")
 
 # (username, first name, last name, organisation slug, role)
 USERS = [
@@ -107,10 +125,12 @@ def seed_base() -> tuple[dict[str, Organisation], dict[str, User]]:
     if not CouncilArea.objects.exists():
         # Normally loaded by a migration; a flushed test database has none.
         load_council_areas(CouncilArea)
+    federation, _ = Federation.objects.get_or_create(slug=FEDERATION["slug"], defaults={"name": FEDERATION["name"]})
     organisations: dict[str, Organisation] = {}
     for spec in ORGANISATIONS:
         organisation, created = Organisation.objects.get_or_create(
-            slug=spec["slug"], defaults={"name": spec["name"], "federation": spec["federation"]}
+            slug=spec["slug"],
+            defaults={"name": spec["name"], "member_of": federation, "shares_with_federation": spec["shares"]},
         )
         if created:
             organisation.council_areas.set(CouncilArea.objects.filter(gss_code__in=spec["areas"]))
@@ -136,6 +156,17 @@ def seed_base() -> tuple[dict[str, Organisation], dict[str, User]]:
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, organisation=organisations[slug], defaults={"role": role})
         users[username] = user
+
+    username, first_name, last_name = FEDERATION_OFFICER
+    officer, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@example.org"},
+    )
+    if created:
+        officer.set_password(settings.DEMO_PASSWORD)
+        officer.save(update_fields=["password"])
+    FederationMembership.objects.get_or_create(user=officer, federation=federation)
+    users[username] = officer
     return organisations, users
 
 

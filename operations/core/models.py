@@ -77,6 +77,18 @@ class User(AbstractUser):
             return []
         return list(Service.objects.visible_to(self))
 
+    @cached_property
+    def federation_membership(self) -> FederationMembership | None:
+        """The federation this person works for as its officer, or None
+        (``operations.core.federations.federation_of`` reads it). Cached: a
+        request asks the database once."""
+        return (
+            FederationMembership.objects.select_related("federation")
+            .filter(user_id=self.pk, is_active=True)
+            .order_by("federation__name")
+            .first()
+        )
+
 
 class CouncilArea(models.Model):
     """One of Scotland's 32 council areas (loaded by a data migration)."""
@@ -97,6 +109,55 @@ class CouncilArea(models.Model):
         return self.name
 
 
+class Federation(models.Model):
+    """A federation of organisations (Home-Start Scotland and its 31
+    branches). Its officers see the figures its members share, suppressed,
+    and never a record (``operations.core.federations``)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FederationMembership(models.Model):
+    """The federation officer role: a person who works for a federation, not
+    in any organisation. An officer has no ``Membership``, so every
+    ``visible_to(user)`` gives them nothing; they see only the federation
+    pages, and there only what sharing members share."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="federation_memberships")
+    federation = models.ForeignKey(Federation, on_delete=models.CASCADE, related_name="officers")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "federation"], name="one_federation_membership_per_federation"),
+        ]
+        ordering = ["federation__name"]
+        verbose_name = "federation officer"
+
+    def __str__(self) -> str:
+        return f"{self.user} — federation officer at {self.federation}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.user_id and Membership.objects.filter(user_id=self.user_id, is_active=True).exists():
+            raise ValidationError(
+                {
+                    "user": "This person works in an organisation. A federation officer must not: "
+                    "make a separate account for the federation work."
+                }
+            )
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user) -> OrganisationQuerySet:
         """Organisations the user belongs to (for the switcher and the API)."""
@@ -110,10 +171,26 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    federation = models.CharField(
-        max_length=150,
+    member_of = models.ForeignKey(
+        Federation,
+        null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="federation",
         help_text="The federation this organisation is a branch of, if any (e.g. Home-Start Scotland).",
+    )
+    # Set by the organisation's manager (operations.core.federations.sharing_set),
+    # never by the federation: nothing of a member that does not share is
+    # counted anywhere federation-wide.
+    shares_with_federation = models.BooleanField(
+        "shares figures with its federation",
+        default=False,
+        help_text="Counts only, suppressed; never a record. Switched by the organisation's manager.",
+    )
+    sharing_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sharing_changed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     charity_number = models.CharField("Scottish charity number", max_length=20, blank=True)
     care_inspectorate_number = models.CharField(
@@ -197,6 +274,13 @@ class OrganisationScopedQuerySet(models.QuerySet):
         """The rows of ``scoped`` (already the organisation's) a volunteer or
         PSO may see; all of them unless a model says otherwise."""
         return scoped
+
+    def counted_for(self, organisation_ids) -> OrganisationScopedQuerySet:
+        """The rows of these organisations, for COUNTS ONLY: the federation
+        roll-up (``operations.dashboard.selectors.rollup_for``) counts its
+        sharing members' rows with it and publishes the counts suppressed.
+        Never a way to show a record: pages and the API use ``visible_to``."""
+        return self.filter(**{f"{self.organisation_field}_id__in": list(organisation_ids)})
 
 
 class StaffOnlyQuerySet(OrganisationScopedQuerySet):

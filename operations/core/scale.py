@@ -10,7 +10,17 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, ServiceKind, User
+from operations.core.models import (
+    CouncilArea,
+    Federation,
+    FederationMembership,
+    Membership,
+    Organisation,
+    Role,
+    Service,
+    ServiceKind,
+    User,
+)
 from operations.core.services import organisation_create
 
 #: Row counts at full scale; smaller sizes multiply them.
@@ -50,12 +60,16 @@ def seed_base(factor: float, *, log: Callable[[str], None] = print) -> ScaleCont
     rng = random.Random(2026)  # noqa: S311 - fictional data, reproducible
     areas = list(CouncilArea.objects.order_by("gss_code"))
     password = make_password(settings.DEMO_PASSWORD)
+    # The branches form one federation, every one sharing its figures (the roll-up at scale).
+    federation = Federation.objects.create(name="Scale Federation", slug="scale-federation")
     organisations = []
     for index in range(FULL["organisations"] if factor >= 0.02 else 4):
         # Every council area is covered by at least one branch.
         organisation = organisation_create(
             name=f"Scale Branch {index + 1:02d}",
             slug=f"scale-{index + 1:02d}",
+            member_of=federation,
+            shares_with_federation=True,
             council_areas=[areas[index % len(areas)], areas[(index * 7 + 3) % len(areas)]],
         )
         organisations.append(organisation)
@@ -82,6 +96,9 @@ def seed_base(factor: float, *, log: Callable[[str], None] = print) -> ScaleCont
                 staff[username] = user
             if role == Role.COORDINATOR:
                 coordinators[organisation.pk] = user
+    # The federation's officer: belongs to no organisation.
+    officer = User.objects.create(username="bench-federation", password=password, first_name="Federation officer")
+    FederationMembership.objects.create(user=officer, federation=federation)
     log(f"  core: {len(organisations)} organisations, {sum(len(s) for s in services.values())} services")
     return ScaleContext(
         factor=factor, rng=rng, organisations=organisations, services=services, staff=staff,

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from operations.core.audit import AuditAction, audit_log
-from operations.core.models import CouncilArea, Membership, Organisation, Role, Service, User
+from operations.core.models import CouncilArea, Federation, Membership, Organisation, Role, Service, User
 from operations.core.signals import organisation_created, service_changed
 
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, slug: str, federation: str = "", council_areas: list[CouncilArea] | None = None
+    *,
+    name: str,
+    slug: str,
+    member_of: Federation | None = None,
+    shares_with_federation: bool = False,
+    council_areas: list[CouncilArea] | None = None,
 ) -> Organisation:
-    """A new organisation, with every app's settings made with their defaults."""
-    organisation = Organisation.objects.create(name=name, slug=slug, federation=federation)
+    """A new organisation, with every app's settings made with their defaults
+    (a federation's branch when ``member_of`` is given)."""
+    organisation = Organisation.objects.create(
+        name=name, slug=slug, member_of=member_of, shares_with_federation=bool(member_of and shares_with_federation)
+    )
     if council_areas:
         organisation.council_areas.set(council_areas)
     organisation_set_up(organisation=organisation)
@@ -187,3 +196,37 @@ def retention_settings_save(*, organisation_id: int, months: dict[str, int], act
         organisation=organisation_id,
         summary="Retention periods: " + ", ".join(f"{rule} {value} months" for rule, value in months.items()),
     )
+
+
+@transaction.atomic
+def federation_sharing_set(*, organisation: Organisation, share: bool, actor: User) -> Organisation:
+    """Switches sharing of ``organisation``'s figures with its federation on
+    or off: its manager only, audited (no personal data). Refuses an
+    organisation in no federation. Counts only, suppressed, are shared:
+    never a record."""
+    organisation = Organisation.objects.select_for_update().select_related("member_of").get(pk=organisation.pk)
+    if organisation.member_of_id is None:
+        raise ValueError("This organisation is not a member of a federation.")
+    if not Membership.objects.filter(
+        user_id=actor.pk, organisation_id=organisation.pk, role=Role.MANAGER, is_active=True
+    ).exists():
+        raise PermissionError("Only the organisation's managers can switch sharing.")
+    share = bool(share)
+    if organisation.shares_with_federation == share:
+        return organisation
+    organisation.shares_with_federation = share
+    organisation.sharing_changed_at = timezone.now()
+    organisation.sharing_changed_by = actor
+    organisation.save(update_fields=["shares_with_federation", "sharing_changed_at", "sharing_changed_by"])
+    audit_log(
+        action=AuditAction.CHANGE,
+        actor=actor,
+        obj=organisation,
+        organisation=organisation,
+        summary=(
+            f"Sharing of figures with {organisation.member_of.name} switched on"
+            if share
+            else f"Sharing of figures with {organisation.member_of.name} switched off"
+        ),
+    )
+    return organisation

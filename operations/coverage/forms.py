@@ -9,8 +9,8 @@ from operations.coverage.selectors import DEFAULT_MEASURE, MEASURES
 from operations.dashboard.forms import DashboardFilterForm
 
 
-class CoverageFilterForm(DashboardFilterForm):
-    """The dashboard's period, service and figures, and what the map shows."""
+class MeasureForm(forms.Form):
+    """What the map shows (the organisation's coverage and the federation's)."""
 
     measure = forms.ChoiceField(
         label="Map shows",
@@ -20,6 +20,10 @@ class CoverageFilterForm(DashboardFilterForm):
 
     def clean_measure(self) -> str:
         return self.cleaned_data.get("measure") or DEFAULT_MEASURE
+
+
+class CoverageFilterForm(DashboardFilterForm, MeasureForm):
+    """The dashboard's period, service and figures, and what the map shows."""
 
 
 def year_choices() -> list[tuple[int, int]]:

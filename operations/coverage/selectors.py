@@ -15,6 +15,13 @@ overlapped the period); waiting today (referrals on the waiting list now);
 waited (referrals whose support started in the period) and their median
 days from received to support starting. Births are the latest year entered
 up to the year the period ends.
+
+A federation's coverage (``coverage_for_organisations``) pools its sharing
+members' rows, always suppressed for publication; its births are the
+members' own entries: for each area the latest year any sharing member
+entered up to the period's last year and, should two members have entered
+different figures for that year, the larger (the published figure is the
+same for everyone, and the larger never overstates a rate).
 """
 
 from __future__ import annotations
@@ -28,13 +35,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 
 from operations.core.disclosure import Figure
-from operations.core.models import CouncilArea, active_membership
+from operations.core.models import CouncilArea
 from operations.coverage import hexmap
 from operations.coverage.models import AreaBirths
 from operations.dashboard import stats
 from operations.dashboard.figures import table
 from operations.dashboard.modes import Mode
 from operations.dashboard.period import Filters
+from operations.dashboard.selectors import Scope
 from referrals.models import Referral
 from referrals.workflow import Status as ReferralStatus
 from volunteers.matching.models import Match
@@ -105,9 +113,26 @@ def rate(count: int, births: int | None) -> Decimal | None:
 
 
 def coverage_for(user, filters: Filters, *, mode: Mode, today: dt.date) -> Coverage:
-    referrals = Referral.objects.visible_to(user)
+    """The coverage of the organisation ``user`` works in, exact or suppressed as ``mode`` says."""
+    return _coverage(Scope.of_user(user), filters, mode=mode, today=today)
+
+
+def coverage_for_organisations(organisation_ids, filters: Filters, *, today: dt.date) -> Coverage:
+    """A federation's coverage: its sharing members pooled, ALWAYS suppressed
+    for publication. The same queries, with IN over the members' ids."""
+    return _coverage(Scope.of_organisations(organisation_ids), filters, mode=Mode.PUBLICATION, today=today)
+
+
+def _of_service(queryset, filters: Filters, field: str):
     if filters.service:
-        referrals = referrals.filter(service=filters.service)
+        return queryset.filter(**{field: filters.service})
+    if filters.service_kind:
+        return queryset.filter(**{f"{field}__kind": filters.service_kind})
+    return queryset
+
+
+def _coverage(scope: Scope, filters: Filters, *, mode: Mode, today: dt.date) -> Coverage:
+    referrals = _of_service(scope.rows(Referral), filters, "service")
     received = Counter(
         dict(
             referrals.filter(received_on__range=(filters.date_from, filters.date_to))
@@ -132,9 +157,7 @@ def coverage_for(user, filters: Filters, *, mode: Mode, today: dt.date) -> Cover
     ):
         waited_days[area_id].append(max((started_on - received_on).days, 0))
 
-    matches = Match.objects.visible_to(user)
-    if filters.service:
-        matches = matches.filter(referral__service=filters.service)
+    matches = _of_service(scope.rows(Match), filters, "referral__service")
     overlapping = Q(started_on__isnull=False, started_on__lte=filters.date_to) & (
         Q(ended_on__isnull=True) | Q(ended_on__gte=filters.date_from)
     )
@@ -149,17 +172,17 @@ def coverage_for(user, filters: Filters, *, mode: Mode, today: dt.date) -> Cover
 
     births: dict[int, tuple[int, int]] = {}  # area id -> (year, births), the latest year up to the period's end
     for area_id, year, count in (
-        AreaBirths.objects.visible_to(user)
+        scope.rows(AreaBirths)
         .filter(year__lte=filters.date_to.year)
-        .order_by("council_area_id", "-year")
+        # Several members of a federation may have entered one area's year: the larger.
+        .order_by("council_area_id", "-year", "-births")
         .values_list("council_area_id", "year", "births")
     ):
         births.setdefault(area_id, (year, count))
 
-    membership = active_membership(user)
     own_area_ids = set(
-        CouncilArea.objects.filter(organisations=membership.organisation_id).values_list("pk", flat=True)
-        if membership
+        CouncilArea.objects.filter(organisations__in=scope.organisation_ids).values_list("pk", flat=True)
+        if scope.organisation_ids
         else []
     )
     areas = {area.pk: area for area in CouncilArea.objects.all()}
@@ -301,3 +324,18 @@ def map_of(coverage: Coverage, measure: str) -> tuple[list[MapHex], list[LegendS
             if words:
                 legend.append(LegendStep(FILLS[step], words))
     return drawn, legend
+
+
+def map_context(coverage: Coverage, measure: str) -> dict:
+    """What a coverage page's map and table (coverage/_map_and_table.html) need."""
+    hexes, legend = map_of(coverage, measure)
+    width, height = hexmap.size()
+    return {
+        "coverage": coverage,
+        "hexes": hexes,
+        "legend": legend,
+        "measure_words": MEASURES[measure][0],
+        "per_births": MEASURES[measure][2],
+        "map_width": width,
+        "map_height": height,
+    }

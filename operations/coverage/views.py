@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from operations.core.access import manager_required, require_membership
 from operations.core.models import CouncilArea
-from operations.coverage import hexmap
 from operations.coverage.forms import BirthsForm, CoverageFilterForm, YearForm
 from operations.coverage.models import AreaBirths
-from operations.coverage.selectors import MEASURES, coverage_for, map_of
+from operations.coverage.selectors import coverage_for, map_context
 from operations.coverage.services import births_save
 from operations.dashboard.modes import PAGE_DEFAULT, PARAMETER
 from operations.dashboard.period import default_period
@@ -29,17 +28,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         measure = form.cleaned_data["measure"]
         result = coverage_for(request.user, form.filters(), mode=form.chosen_mode(), today=timezone.localdate())
-        hexes, legend = map_of(result, measure)
-        width, height = hexmap.size()
-        context |= {
-            "coverage": result,
-            "hexes": hexes,
-            "legend": legend,
-            "measure_words": MEASURES[measure][0],
-            "per_births": MEASURES[measure][2],
-            "map_width": width,
-            "map_height": height,
-        }
+        context |= map_context(result, measure)
     return render(request, "coverage/coverage.html", context)
 
 

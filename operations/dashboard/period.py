@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from operations.core.models import Service
+from operations.core.models import Service, ServiceKind
 from operations.core.months import add_months_clamped
 
 #: Twelve calendar months ending with the current one.
@@ -23,10 +23,16 @@ class Filters:
     date_from: dt.date
     date_to: dt.date
     service: Service | None = None
+    #: A kind of service (``ServiceKind``) across organisations: the federation roll-up's filter.
+    service_kind: str = ""
 
     @property
     def service_id(self) -> int | None:
         return self.service.pk if self.service else None
+
+    @property
+    def service_kind_label(self) -> str:
+        return ServiceKind(self.service_kind).label if self.service_kind else ""
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:

@@ -35,13 +35,24 @@ optional service):
   acknowledged, by the supervisor who wrote them);
 - expenses: claims approved or paid, spent in the period, in pounds by
   month, service and kind (``operations.dashboard.expenses``).
+
+Whose rows: a ``Scope``. A branch's dashboard counts the rows of the
+organisation its manager works in, each through its model's
+``visible_to(user)`` (``dashboard_for``). A federation's roll-up
+(``rollup_for``) counts the rows of its sharing members with
+``counted_for(organisation_ids)``, always suppressed for publication, with
+the same queries (IN over the members' ids, never one query per member) and
+no concerns or expenses; it adds a table per member and one by health board.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings as django_settings
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -72,20 +83,93 @@ from volunteers.safeguarding.models import Source as ConcernSource
 NOT_RECORDED = "Not recorded"
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows the figures count: those the signed-in ``user`` may see in
+    the organisation they work in (each model's ``visible_to``), or, with no
+    user, the rows of ``organisation_ids`` (a federation's sharing members,
+    for suppressed counts only: ``counted_for``)."""
+
+    user: Any
+    organisation_ids: tuple[int, ...]
+
+    @classmethod
+    def of_user(cls, user) -> Scope:
+        membership = active_membership(user)
+        return cls(user=user, organisation_ids=(membership.organisation_id,) if membership else ())
+
+    @classmethod
+    def of_organisations(cls, organisation_ids: Iterable[int]) -> Scope:
+        return cls(user=None, organisation_ids=tuple(sorted(set(organisation_ids))))
+
+    @property
+    def is_federation(self) -> bool:
+        return self.user is None
+
+    def rows(self, model) -> QuerySet:
+        if self.user is not None:
+            return model.objects.visible_to(self.user)
+        return model.objects.counted_for(self.organisation_ids)
+
+    def on(self, field: str) -> dict[str, Any]:
+        """A filter naming the organisations on ``field`` as well (the
+        indexes of the big tables start with it): ``=`` for one, ``IN`` for
+        several, nothing matched for none."""
+        if len(self.organisation_ids) == 1:
+            return {field: self.organisation_ids[0]}
+        if not self.organisation_ids:
+            return {field: None}
+        return {f"{field}__in": list(self.organisation_ids)}
+
+
 def dashboard_for(user, filters: Filters, *, mode: Mode = Mode.PUBLICATION, today: dt.date | None = None) -> Dashboard:
     """The figures, suppressed unless ``mode`` asks for them exact: a caller
     that forgets the mode publishes nothing it should not."""
     # Counts over the chosen period: planned for its dates, never a generic plan.
     with planned_for_the_values():
-        return _dashboard(user, filters, mode=mode, today=today or timezone.localdate())
+        return _dashboard(Scope.of_user(user), filters, mode=mode, today=today or timezone.localdate())
 
 
-def _dashboard(user, filters: Filters, *, mode: Mode, today: dt.date) -> Dashboard:
-    referral_tables, referrals_total, reach, areas = _referrals_and_reach(user, filters, mode)
-    supported, active_matches = _matches(user, filters)
-    contacts, minutes = _contacts(user, filters)
+@dataclass(frozen=True)
+class Rollup:
+    """A federation's figures: its sharing members pooled (``board``), each
+    member's headline counts (``members``) and parents reached by health
+    board; suppressed for publication, every one."""
+
+    board: Dashboard
+    members: Table
+
+    @property
+    def health_boards(self) -> Table:
+        return self.board.tables["health_boards"]
+
+
+def rollup_for(organisations: Iterable, filters: Filters, *, today: dt.date | None = None) -> Rollup:
+    """The roll-up of ``organisations`` (a federation's sharing members:
+    ``operations.core.federations.sharing_members``), ALWAYS suppressed for
+    publication: there is no mode to ask for exact figures. A fixed number of
+    queries whatever the number of members."""
+    organisations = list(organisations)
+    scope = Scope.of_organisations(organisation.pk for organisation in organisations)
+    mode = Mode.PUBLICATION
+    with planned_for_the_values():
+        board = _dashboard(scope, filters, mode=mode, today=today or timezone.localdate())
+        members = _members(scope, organisations, filters, mode)
+    return Rollup(board=board, members=members)
+
+
+def _dashboard(scope: Scope, filters: Filters, *, mode: Mode, today: dt.date) -> Dashboard:
+    referral_tables, referrals_total, reach, places = _referrals_and_reach(scope, filters, mode)
+    supported, active_matches = _matches(scope, filters)
+    contacts, minutes = _contacts(scope, filters)
     contacts_figure = mode.protect(contacts)
-    concern_tables, acknowledging = _concerns(user, filters, mode)
+    if scope.is_federation:
+        # A federation sees no concerns and no member's spending: counts of
+        # the service, not of its safeguarding or its accounts.
+        concern_tables, acknowledging, expenses = {}, None, None
+    else:
+        concern_tables, acknowledging = _concerns(scope, filters, mode)
+        expenses = expense_totals(scope.user, filters)
     return Dashboard(
         filters=filters,
         mode=mode,
@@ -99,33 +183,38 @@ def _dashboard(user, filters: Filters, *, mode: Mode, today: dt.date) -> Dashboa
         },
         # Hours of a handful of contacts would say too much about them.
         contact_hours=None if contacts_figure.hidden else (Decimal(minutes) / 60).quantize(Decimal("0.1")),
-        waiting=_waiting(user, filters, mode),
+        waiting=_waiting(scope, filters, mode),
         tables={
             **referral_tables,
-            "council_areas": areas,
-            **_volunteer_checks(user, today, mode),
-            "groups": _groups(user, filters, mode),
+            **places,
+            **_volunteer_checks(scope, today, mode),
+            "groups": _groups(scope, filters, mode),
             **concern_tables,
         },
-        outcomes=_outcomes(user, filters, mode),
+        outcomes=_outcomes(scope, filters, mode),
         reach=reach,
         acknowledging=acknowledging,
-        expenses=expense_totals(user, filters),
+        expenses=expenses,
     )
 
 
 def _for_service(queryset: QuerySet, filters: Filters, field: str) -> QuerySet:
-    return queryset.filter(**{field: filters.service}) if filters.service else queryset
+    if filters.service:
+        return queryset.filter(**{field: filters.service})
+    if filters.service_kind:
+        # A federation's members each have their own services: one kind across them.
+        return queryset.filter(**{f"{field}__kind": filters.service_kind})
+    return queryset
 
 
 #: The referrer type table's row for referrals without a referrer (or whose referrer has no team).
 NO_REFERRER_KIND = ("not_recorded", NOT_RECORDED)
 
 
-def _referrals_and_reach(user, filters: Filters, mode: Mode):
+def _referrals_and_reach(scope: Scope, filters: Filters, mode: Mode):
     """Referrals by month, source, channel and referrer type, and who they reached: one query."""
     rows = (
-        _for_service(Referral.objects.visible_to(user), filters, "service")
+        _for_service(scope.rows(Referral), filters, "service")
         .filter(received_on__range=(filters.date_from, filters.date_to))
         .order_by("received_on", "pk")
         .values_list(
@@ -139,6 +228,7 @@ def _referrals_and_reach(user, filters: Filters, mode: Mode):
             "parent__interpreter_needed",
             "parent__refugee_or_asylum_seeking",
             "parent__council_area__name",
+            "parent__council_area__health_board",
         )
     )
     by_month: Counter = Counter()
@@ -208,7 +298,10 @@ def _referrals_and_reach(user, filters: Filters, mode: Mode):
         tables = build(hide_totals=True)
 
     reach, areas = _reach(parents, mode)
-    return tables, tables["referrals_by_month"].totals[0], reach, areas
+    places = {"council_areas": areas}
+    if scope.is_federation:
+        places["health_boards"] = _reach(parents, mode, by_health_board=True)[1]
+    return tables, tables["referrals_by_month"].totals[0], reach, places
 
 
 #: Reach columns: (key, heading). Each is counted per council area and is
@@ -222,10 +315,10 @@ REACH = (
 )
 
 
-def _reach(parents: dict[int, tuple], mode: Mode) -> tuple[dict, Table]:
+def _reach(parents: dict[int, tuple], mode: Mode, *, by_health_board: bool = False) -> tuple[dict, Table]:
     counts: dict[str, Counter] = {key: Counter() for key, _ in REACH}
-    for received_on, role, born, needs_interpreter, refugee_or_asylum, area in parents.values():
-        area = area or NOT_RECORDED
+    for received_on, role, born, needs_interpreter, refugee_or_asylum, council_area, health_board in parents.values():
+        area = (health_board if by_health_board else council_area) or NOT_RECORDED
         age = None if born is None else age_in_years(born, received_on)
         counts["parents_reached"][area] += 1
         counts["fathers"][area] += role == "father"
@@ -236,9 +329,9 @@ def _reach(parents: dict[int, tuple], mode: Mode) -> tuple[dict, Table]:
     if NOT_RECORDED in counts["parents_reached"]:
         names.append(NOT_RECORDED)
     areas = table(
-        key="council_areas",
-        caption="Parents reached by council area",
-        row_heading="Council area",
+        key="health_boards" if by_health_board else "council_areas",
+        caption="Parents reached by health board" if by_health_board else "Parents reached by council area",
+        row_heading="Health board" if by_health_board else "Council area",
         rows=[(name, name) for name in names],
         columns={heading: [counts[key][name] for name in names] for key, heading in REACH},
         chart="horizontal",
@@ -249,10 +342,10 @@ def _reach(parents: dict[int, tuple], mode: Mode) -> tuple[dict, Table]:
     return reach, areas
 
 
-def _waiting(user, filters: Filters, mode: Mode) -> Waiting:
+def _waiting(scope: Scope, filters: Filters, mode: Mode) -> Waiting:
     days = [
         max((started - received).days, 0)
-        for received, started in _for_service(Referral.objects.visible_to(user), filters, "service")
+        for received, started in _for_service(scope.rows(Referral), filters, "service")
         .filter(support_started_on__range=(filters.date_from, filters.date_to))
         .values_list("received_on", "support_started_on")
     ]
@@ -266,24 +359,27 @@ def _waiting(user, filters: Filters, mode: Mode) -> Waiting:
     )
 
 
-def _matches(user, filters: Filters) -> tuple[int, int]:
+def _match_counts(filters: Filters) -> dict[str, Count]:
     started = Q(started_on__isnull=False, started_on__lte=filters.date_to)
-    counts = _for_service(Match.objects.visible_to(user), filters, "referral__service").aggregate(
-        supported=Count(
+    return {
+        "supported": Count(
             "parent", distinct=True, filter=started & (Q(ended_on__isnull=True) | Q(ended_on__gte=filters.date_from))
         ),
-        active=Count("pk", filter=started & (Q(ended_on__isnull=True) | Q(ended_on__gt=filters.date_to))),
-    )
+        "active": Count("pk", filter=started & (Q(ended_on__isnull=True) | Q(ended_on__gt=filters.date_to))),
+    }
+
+
+def _matches(scope: Scope, filters: Filters) -> tuple[int, int]:
+    counts = _for_service(scope.rows(Match), filters, "referral__service").aggregate(**_match_counts(filters))
     return counts["supported"], counts["active"]
 
 
-def _contacts(user, filters: Filters) -> tuple[int, int]:
-    membership = active_membership(user)
+def _contacts(scope: Scope, filters: Filters) -> tuple[int, int]:
     totals = (
-        _for_service(ContactLog.objects.visible_to(user), filters, "match__referral__service")
+        _for_service(scope.rows(ContactLog), filters, "match__referral__service")
         # visible_to scopes through the matches; naming the organisation too
         # lets PostgreSQL read only its logs by their index, not every log (3x faster at 500,000).
-        .filter(organisation_id=membership.organisation_id if membership else None)
+        .filter(**scope.on("organisation_id"))
         .filter(contact_date__range=(filters.date_from, filters.date_to))
         # COUNT(*), not COUNT(id): the id is not in the index the query reads.
         .aggregate(contacts=Count("*"), minutes=Sum("duration_minutes"))
@@ -291,22 +387,23 @@ def _contacts(user, filters: Filters) -> tuple[int, int]:
     return totals["contacts"], totals["minutes"] or 0
 
 
-def _volunteer_checks(user, today: dt.date, mode: Mode) -> dict[str, Table]:
-    membership = active_membership(user)
-    organisation_id = membership.organisation_id if membership else None
-    # Unsaved defaults when a manager has not set any: reading never writes.
-    settings = VolunteerSettings.objects.filter(organisation_id=organisation_id).first() or VolunteerSettings()
+def _volunteer_checks(scope: Scope, today: dt.date, mode: Mode) -> dict[str, Table]:
+    # Each organisation's own intervals; unsaved defaults when a manager has
+    # not set any: reading never writes.
+    intervals = {s.organisation_id: s for s in VolunteerSettings.objects.filter(**scope.on("organisation_id"))}
+    defaults = VolunteerSettings()
     rows = (
-        VolunteerProfile.objects.visible_to(user)
+        scope.rows(VolunteerProfile)
         .filter(status=VolunteerStatus.ACTIVE)
         .annotate(last_supervised_on=Max("supervision_sessions__held_on"))
-        .values_list("active_since", "last_supervised_on", "pvg__pk", "pvg__renewal_due")
+        .values_list("organisation_id", "active_since", "last_supervised_on", "pvg__pk", "pvg__renewal_due")
         .order_by()
     )
     supervision = Counter()
     pvg = Counter()
     horizon = add_months_clamped(today, 3)
-    for active_since, last_supervised_on, pvg_id, renewal_due in rows:
+    for organisation_id, active_since, last_supervised_on, pvg_id, renewal_due in rows:
+        settings = intervals.get(organisation_id, defaults)
         due = next_supervision_due(
             last_supervised_on=last_supervised_on,
             active_since=active_since,
@@ -349,12 +446,12 @@ def _local_day_bounds(filters: Filters) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _groups(user, filters: Filters, mode: Mode) -> Table:
+def _groups(scope: Scope, filters: Filters, mode: Mode) -> Table:
     start, end = _local_day_bounds(filters)
     held = Q(starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
     sessions = {
         _as_month(row["month"]): row
-        for row in _for_service(GroupSession.objects.visible_to(user), filters, "group__service")
+        for row in _for_service(scope.rows(GroupSession), filters, "group__service")
         .filter(held)
         .annotate(month=TruncMonth("starts_at"))
         .values("month")
@@ -368,7 +465,7 @@ def _groups(user, filters: Filters, mode: Mode) -> Table:
     attended = Q(status=BookingStatus.ATTENDED)
     bookings = {
         _as_month(row["month"]): row
-        for row in _for_service(Booking.objects.visible_to(user), filters, "session__group__service")
+        for row in _for_service(scope.rows(Booking), filters, "session__group__service")
         .filter(session__starts_at__gte=start, session__starts_at__lt=end, session__status=SessionStatus.SCHEDULED)
         .annotate(month=TruncMonth("session__starts_at"))
         .values("month")
@@ -413,12 +510,12 @@ def _as_month(value: dt.date | dt.datetime) -> dt.date:
 NOT_CLOSED = ("open", "Not closed yet")
 
 
-def _concerns(user, filters: Filters, mode: Mode) -> tuple[dict[str, Table], Acknowledging]:
+def _concerns(scope: Scope, filters: Filters, mode: Mode) -> tuple[dict[str, Table], Acknowledging]:
     """Concerns raised in the period by kind, urgency and outcome, and the
     time to acknowledge them: one query."""
     start, end = _local_day_bounds(filters)
     rows = (
-        _for_service(Concern.objects.visible_to(user), filters, "match__referral__service")
+        _for_service(scope.rows(Concern), filters, "match__referral__service")
         .filter(raised_at__gte=start, raised_at__lt=end)
         .order_by()
         .values_list("kind", "urgency", "status", "outcome", "source", "raised_at", "acknowledged_at")
@@ -471,18 +568,16 @@ def _concerns(user, filters: Filters, mode: Mode) -> tuple[dict[str, Table], Ack
     )
 
 
-def _outcomes(user, filters: Filters, mode: Mode) -> list[Outcome]:
-    membership = active_membership(user)
-    organisation_id = membership.organisation_id if membership else None
+def _outcomes(scope: Scope, filters: Filters, mode: Mode) -> list[Outcome]:
     # Naming the organisation on the parents and the subquery too (visible_to
     # already keeps to it) lets PostgreSQL read only its parents by their index
     # rather than hash every consenting parent of every organisation.
     in_period = Assessment.objects.filter(
-        organisation_id=organisation_id, taken_on__range=(filters.date_from, filters.date_to)
+        **scope.on("organisation_id"), taken_on__range=(filters.date_from, filters.date_to)
     ).values("parent_id")
     rows = (
-        _for_service(Assessment.objects.visible_to(user).for_evaluation(), filters, "referral__service")
-        .filter(parent__organisation_id=organisation_id)
+        _for_service(scope.rows(Assessment).for_evaluation(), filters, "referral__service")
+        .filter(**scope.on("parent__organisation_id"))
         .filter(measure__in=list(measures.MEASURES), taken_on__lte=filters.date_to, parent_id__in=in_period)
         .order_by("parent_id", "measure", "taken_on", "pk")
         .values_list("parent_id", "measure", "timepoint", "taken_on", "total")
@@ -526,4 +621,78 @@ def _outcome(measure: measures.Measure, pairs: list[tuple[Decimal, Decimal]], mo
         improved=line.cells[0],
         not_improved=line.cells[1],
         share_improved=share,
+    )
+
+
+#: The roll-up's table per member: (column, what it counts).
+MEMBER_COLUMNS = (
+    ("Referrals", "referrals received in the period"),
+    ("Parents reached", "distinct parents with a referral received in the period"),
+    ("Support started", "referrals whose support started in the period"),
+    ("Parents supported", "distinct parents whose support overlapped the period"),
+    ("Active volunteers and PSOs", "today"),
+    ("Group sessions held", "in the period, not cancelled"),
+)
+
+
+def _members(scope: Scope, organisations: list, filters: Filters, mode: Mode) -> Table:
+    """Each member's headline counts: one grouped query per figure over all
+    the members (IN over their ids), each column protected with its total."""
+    referrals = {
+        row["organisation_id"]: row
+        for row in _for_service(scope.rows(Referral), filters, "service")
+        .filter(received_on__range=(filters.date_from, filters.date_to))
+        .values("organisation_id")
+        .annotate(referrals=Count("pk"), parents=Count("parent", distinct=True))
+        .order_by()
+    }
+    started = dict(
+        _for_service(scope.rows(Referral), filters, "service")
+        .filter(support_started_on__range=(filters.date_from, filters.date_to))
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+        .order_by()
+    )
+    supported = dict(
+        _for_service(scope.rows(Match), filters, "referral__service")
+        .values("organisation_id")
+        .annotate(n=_match_counts(filters)["supported"])
+        .values_list("organisation_id", "n")
+        .order_by()
+    )
+    volunteers = dict(
+        scope.rows(VolunteerProfile)
+        .filter(status=VolunteerStatus.ACTIVE)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+        .order_by()
+    )
+    start, end = _local_day_bounds(filters)
+    sessions = dict(
+        _for_service(scope.rows(GroupSession), filters, "group__service")
+        .filter(starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+        .order_by()
+    )
+    ids = [organisation.pk for organisation in organisations]
+    counted = {
+        "Referrals": [(referrals.get(pk) or {}).get("referrals", 0) for pk in ids],
+        "Parents reached": [(referrals.get(pk) or {}).get("parents", 0) for pk in ids],
+        "Support started": [started.get(pk, 0) for pk in ids],
+        "Parents supported": [supported.get(pk, 0) for pk in ids],
+        "Active volunteers and PSOs": [volunteers.get(pk, 0) for pk in ids],
+        "Group sessions held": [sessions.get(pk, 0) for pk in ids],
+    }
+    return table(
+        key="members",
+        caption="Each sharing member",
+        row_heading="Member",
+        rows=[(organisation.slug, organisation.name) for organisation in organisations],
+        columns={column: counted[column] for column, _ in MEMBER_COLUMNS},
+        chart="horizontal",
+        mode=mode,
     )

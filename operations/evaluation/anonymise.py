@@ -32,8 +32,15 @@ PARENT_ROLE = "parent_role"
 REFERRAL_SOURCE = "referral_source"
 SERVICE_KIND = "service_kind"
 
+#: The member organisation a pooled row came from: a column only when the
+#: pooled project chose it as a quasi-identifier (never generalised: a row
+#: whose member group is under k is suppressed).
+MEMBER = "member"
+
 #: Every column that may be chosen as a quasi-identifier, in export order.
 QUASI_IDENTIFIERS = (AGE, AREA, PARENT_ROLE, REFERRAL_SOURCE, SERVICE_KIND)
+#: A pooled project may choose the member too.
+POOLED_QUASI_IDENTIFIERS = (*QUASI_IDENTIFIERS, MEMBER)
 DEFAULT_QUASI_IDENTIFIERS = (AGE, AREA, PARENT_ROLE)
 SCOTLAND = "Scotland"
 UNKNOWN = "unknown"

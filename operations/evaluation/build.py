@@ -4,7 +4,11 @@ histogram; then everything, written as it comes) and never held together.
 
 Progress is written, and a cancel noticed, every EXPORT_PROGRESS_EVERY rows
 with one conditional UPDATE: if the export is no longer running, the build
-stops and its partial file is deleted."""
+stops and its partial file is deleted.
+
+A branch export reads one scope (its organisation); a pooled export
+(``PooledExport``) reads one per member that opted in, through the same
+row selection, and plans k-anonymity over all of them together."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from django.utils import timezone
 from operations.core.models import CouncilArea
 from operations.core.spreadsheet_safe import neutralise_row
 from operations.evaluation import anonymise, dictionary, sources
-from operations.evaluation.models import EvaluationExport, ExportFormat, ExportStatus
+from operations.evaluation.models import ExportFormat, ExportStatus
 
 CHUNK = 2000
 TENTH = Decimal("0.1")
@@ -92,7 +96,7 @@ def _days(since: date, when: date | datetime | None) -> int | None:
     return (when - since).days
 
 
-def _quasi_values(born, received, gss, role, source, kind) -> dict[str, str]:
+def _quasi_values(member: str, born, received, gss, role, source, kind) -> dict[str, str]:
     """Every quasi-identifier at its finest level."""
     return {
         anonymise.AGE: anonymise.age_band(anonymise.age_on(born, received)),
@@ -100,6 +104,7 @@ def _quasi_values(born, received, gss, role, source, kind) -> dict[str, str]:
         anonymise.PARENT_ROLE: role,
         anonymise.REFERRAL_SOURCE: source,
         anonymise.SERVICE_KIND: kind,
+        anonymise.MEMBER: member,
     }
 
 
@@ -119,11 +124,20 @@ def _item_scores(json_text: str | None) -> str:
 
 
 class Builder:
-    def __init__(self, export: EvaluationExport) -> None:
+    """Builds ``export`` (an ``EvaluationExport`` or a ``PooledExport``: its
+    project gives the secret and the privacy settings) from ``scopes``: a
+    branch export's own one when none are given."""
+
+    def __init__(self, export, scopes: Sequence[sources.Scope] | None = None, *, pooled: bool = False) -> None:
         self.export = export
+        self.pooled = pooled
         project = export.project
+        self.scopes = tuple(scopes) if scopes is not None else (sources.scope_of(export),)
         self.pseudonym = anonymise.pseudonymiser(bytes(project.secret))
-        self.quasi_identifiers = tuple(q for q in anonymise.QUASI_IDENTIFIERS if q in project.quasi_identifiers)
+        self.quasi_identifiers = tuple(q for q in anonymise.POOLED_QUASI_IDENTIFIERS if q in project.quasi_identifiers)
+        self.with_member = anonymise.MEMBER in self.quasi_identifiers
+        #: Participant rows written per organisation (a pooled export records them).
+        self.written_by_organisation: Counter = Counter()
         self.k = project.k
         self.max_share = project.max_suppressed_percent / 100
         self.areas = anonymise.AreaLadder(dict(CouncilArea.objects.values_list("gss_code", "health_board")))
@@ -140,8 +154,8 @@ class Builder:
 
     def report_progress(self) -> None:
         percent = min(99, self.done_rows * 100 // max(1, self.total_rows))
-        still_running = EvaluationExport.objects.filter(pk=self.export.pk, status=ExportStatus.RUNNING).update(
-            progress=percent
+        still_running = (
+            type(self.export).objects.filter(pk=self.export.pk, status=ExportStatus.RUNNING).update(progress=percent)
         )
         if not still_running:
             raise Cancelled
@@ -150,9 +164,10 @@ class Builder:
     def plan(self) -> anonymise.Plan:
         """Reads only the quasi-identifiers and keeps only their histogram."""
         histogram: Counter = Counter()
-        for quasi in sources.quasi_rows(self.export).iterator(chunk_size=CHUNK):
-            values = _quasi_values(*quasi)
-            histogram[tuple(values[name] for name in self.quasi_identifiers)] += 1
+        for scope in self.scopes:
+            for quasi in sources.quasi_rows(scope).iterator(chunk_size=CHUNK):
+                values = _quasi_values(scope.member, *quasi)
+                histogram[tuple(values[name] for name in self.quasi_identifiers)] += 1
         return anonymise.plan(
             histogram,
             quasi_identifiers=self.quasi_identifiers,
@@ -163,23 +178,25 @@ class Builder:
 
     def build(self, path: Path) -> dict:
         plan = self.plan()
-        assessments_in_scope = sources.assessment_rows(self.export).count()
+        assessments_in_scope = sum(sources.assessment_rows(scope).count() for scope in self.scopes)
         self.total_rows = plan.rows_total + assessments_in_scope
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zip_file:
             outputs = Outputs(zip_file, workbook=self.export.format == ExportFormat.XLSX)
             written, suppressed = self.write_participants(outputs, plan)
             assessments_written, withheld = self.write_assessments(outputs, suppressed)
             with outputs.table("data_dictionary", dictionary.DICTIONARY_COLUMNS) as table:
-                for row in dictionary.dictionary_rows():
+                for row in dictionary.dictionary_rows(pooled=self.pooled, with_member=self.with_member):
                     table.write(row)
             lines = anonymise.disclosure_lines(
                 plan, assessments_written=assessments_written, assessments_withheld=withheld
             )
+            if self.pooled:
+                lines.append(("member_organisations_pooled", str(len(self.scopes))))
             with outputs.table("disclosure_report", dictionary.DISCLOSURE_COLUMNS) as table:
                 for line in lines:
                     table.write(line)
             zip_file.writestr("disclosure_report.txt", "\n".join(f"{item}: {value}" for item, value in lines) + "\n")
-            zip_file.writestr("README.txt", dictionary.README)
+            zip_file.writestr("README.txt", dictionary.README + (dictionary.POOLED_README if self.pooled else ""))
             outputs.finish()
         return {
             "participant_rows": written,
@@ -192,44 +209,52 @@ class Builder:
     def write_participants(self, outputs: Outputs, plan: anonymise.Plan) -> tuple[int, set[int]]:
         """Writes the participants; returns how many, and the ids of the
         (few) referrals suppressed, whose assessments are withheld too."""
-        with outputs.table("participants", dictionary.PARTICIPANT_COLUMNS) as table:
-            written = 0
+        with outputs.table("participants", dictionary.participant_columns(with_member=self.with_member)) as table:
             suppressed: set[int] = set()
-            for row in sources.participant_rows(self.export).iterator(chunk_size=CHUNK):
-                (referral_id, parent_id, born, received, gss, role, source, kind,
-                 first_contact, first_match, support_from, ended_on, ending_type, contacts, minutes) = row  # fmt: skip
-                self.tick()
-                values = _quasi_values(born, received, gss, role, source, kind)
-                recoded = self.recoder.key(tuple(values[name] for name in self.quasi_identifiers), plan.levels)
-                if recoded in plan.suppressed_keys:
-                    suppressed.add(referral_id)
-                    continue
-                values.update(zip(self.quasi_identifiers, recoded, strict=True))
-                table.write(
-                    (
-                        self.pseudonym(parent_id),
-                        values[anonymise.AGE],
-                        values[anonymise.AREA],
-                        values[anonymise.REFERRAL_SOURCE],
-                        values[anonymise.SERVICE_KIND],
-                        values[anonymise.PARENT_ROLE],
-                        _days(received, first_contact),
-                        _days(received, first_match),
-                        _days(received, support_from),
-                        _days(received, ended_on),
-                        contacts,
-                        (Decimal(minutes) / 60).quantize(TENTH),
-                        ending_type or "",
-                    )
-                )
-                written += 1
-        return written, suppressed
+            for scope in self.scopes:
+                for row in sources.participant_rows(scope).iterator(chunk_size=CHUNK):
+                    if self.write_participant(table, plan, scope, row):
+                        self.written_by_organisation[scope.organisation_id] += 1
+                    else:
+                        suppressed.add(row[0])
+        return sum(self.written_by_organisation.values()), suppressed
+
+    def write_participant(self, table: Table, plan: anonymise.Plan, scope: sources.Scope, row: tuple) -> bool:
+        """Writes one participant row; False when its group is suppressed."""
+        (referral_id, parent_id, born, received, gss, role, source, kind,
+         first_contact, first_match, support_from, ended_on, ending_type, contacts, minutes) = row  # fmt: skip
+        self.tick()
+        values = _quasi_values(scope.member, born, received, gss, role, source, kind)
+        recoded = self.recoder.key(tuple(values[name] for name in self.quasi_identifiers), plan.levels)
+        if recoded in plan.suppressed_keys:
+            return False
+        values.update(zip(self.quasi_identifiers, recoded, strict=True))
+        table.write(
+            (
+                self.pseudonym(parent_id),
+                *((values[anonymise.MEMBER],) if self.with_member else ()),
+                values[anonymise.AGE],
+                values[anonymise.AREA],
+                values[anonymise.REFERRAL_SOURCE],
+                values[anonymise.SERVICE_KIND],
+                values[anonymise.PARENT_ROLE],
+                _days(received, first_contact),
+                _days(received, first_match),
+                _days(received, support_from),
+                _days(received, ended_on),
+                contacts,
+                (Decimal(minutes) / 60).quantize(TENTH),
+                ending_type or "",
+            )
+        )
+        return True
 
     def write_assessments(self, outputs: Outputs, suppressed: set[int]) -> tuple[int, int]:
         with outputs.table("assessments", dictionary.ASSESSMENT_COLUMNS) as table:
             written = withheld = 0
             pseudonyms: dict[int, str] = {}
-            for row in sources.assessment_rows(self.export).iterator(chunk_size=CHUNK):
+            rows = (row for scope in self.scopes for row in sources.assessment_rows(scope).iterator(chunk_size=CHUNK))
+            for row in rows:
                 parent_id, referral_id, received, measure, questionnaire_id, timepoint, taken_on, total, band, items = (
                     row
                 )

@@ -1,7 +1,8 @@
 """Demo data of the evaluation app, called by `manage.py seed_demo`:
 evaluation consent for most demo parents, one evaluation project per demo
 organisation, and a baseline and a review EPDS for consenting parents of
-organisations that have no assessments yet. Idempotent."""
+organisations that have no assessments yet; a pooled project of the demo
+federation that the first two members opted in to. Idempotent."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from operations.evaluation.models import EvaluationProject
+from operations.evaluation.models import EvaluationProject, PooledOptIn, PooledProject
 from operations.outcomes import measures
 from operations.outcomes.models import Assessment
 from referrals.models import Parent, Referral
@@ -47,3 +48,24 @@ def seed(*, organisations: dict, users: dict) -> None:
                     band=result.band_code, alert_items=list(result.alert_items),
                     scoring_version=result.scoring_version,
                 )  # fmt: skip
+    _seed_pooled(organisations=organisations, users=users)
+
+
+#: The demo organisations whose managers opted in to the pooled project.
+POOLED_MEMBERS = {"tweed-valley": "manager", "family-start-east-lothian": "manager2"}
+
+
+def _seed_pooled(*, organisations: dict, users: dict) -> None:
+    federation_ids = {organisation.member_of_id for organisation in organisations.values()} - {None}
+    for federation_id in sorted(federation_ids):
+        project, _ = PooledProject.objects.get_or_create(
+            federation_id=federation_id,
+            name="Network wellbeing study",
+            defaults={"description": "Fictional: wellbeing across the network's members that opted in."},
+        )
+        for slug, username in POOLED_MEMBERS.items():
+            organisation = organisations.get(slug)
+            if organisation is not None and organisation.member_of_id == federation_id:
+                PooledOptIn.objects.get_or_create(
+                    project=project, organisation=organisation, defaults={"changed_by": users.get(username)}
+                )

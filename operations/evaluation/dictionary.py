@@ -43,12 +43,26 @@ def _codes(choices) -> str:
     return "; ".join(str(value) for value, _ in choices)
 
 
-def dictionary_rows() -> list[tuple[str, str, str, str, str]]:
+def participant_columns(*, with_member: bool = False) -> tuple[str, ...]:
+    """participants.csv's header: a pooled export that shows the member has
+    its column second."""
+    if not with_member:
+        return PARTICIPANT_COLUMNS
+    return (PARTICIPANT_COLUMNS[0], anonymise.MEMBER, *PARTICIPANT_COLUMNS[1:])
+
+
+def dictionary_rows(*, pooled: bool = False, with_member: bool = False) -> list[tuple[str, str, str, str, str]]:
     participants = "participants.csv"
     assessments = "assessments.csv"
+    unlinkable = "unlinkable to other projects, branch exports included" if pooled else "unlinkable to other projects"
+    member = [
+        (participants, "member", "The member organisation the row came from (a quasi-identifier: k counts it)",
+         "text", "the names of the members that opted in"),
+    ] if with_member else []  # fmt: skip
     return [
-        (participants, "pseudonymous_id", "The same parent in every export of this project; "
-         "unlinkable to other projects", "text", "P- followed by 16 hexadecimal digits"),
+        (participants, "pseudonymous_id", f"The same parent in every export of this project; {unlinkable}",
+         "text", "P- followed by 16 hexadecimal digits"),
+        *member,
         (participants, "age_band", "Age when referred, in 5- or 10-year bands (see disclosure_report)", "text",
          "e.g. 25-29 or 20-29; unknown"),
         (participants, "area", "Where the parent lives: council area (GSS code), its health board, or Scotland, "
@@ -113,4 +127,24 @@ Method
 - Values a spreadsheet would run as formulas are prefixed with a single quote.
 """
 
-__all__ = ["ASSESSMENT_COLUMNS", "PARTICIPANT_COLUMNS", "README", "anonymise", "dictionary_rows"]
+POOLED_README = """
+Pooled across a federation
+--------------------------
+- This export pools the rows of the federation's member organisations that
+  opted in to the project; each member's rows are chosen exactly as its own
+  branch export would choose them (evaluation consent, not erased).
+- k-anonymity is reached over the pooled rows. The member a row came from is
+  a column only when the project chose it as a quasi-identifier.
+- Pseudonymous ids come from the pooled project's own secret: they cannot be
+  linked to the ids of any member's own exports.
+"""
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "PARTICIPANT_COLUMNS",
+    "POOLED_README",
+    "README",
+    "anonymise",
+    "dictionary_rows",
+    "participant_columns",
+]

@@ -15,6 +15,7 @@ QUASI_IDENTIFIER_LABELS = {
     anonymise.PARENT_ROLE: "Parent role",
     anonymise.REFERRAL_SOURCE: "Referral source",
     anonymise.SERVICE_KIND: "Kind of service",
+    anonymise.MEMBER: "Member organisation",
 }
 
 
@@ -38,18 +39,28 @@ class ProjectForm(forms.Form):
     )  # fmt: skip
 
 
-class ExportRequestForm(forms.Form):
+class PooledProjectForm(ProjectForm):
+    """A federation's project: the member organisation may be a quasi-identifier too."""
+
+    quasi_identifiers = forms.MultipleChoiceField(
+        label="Quasi-identifiers",
+        choices=[(key, QUASI_IDENTIFIER_LABELS[key]) for key in anonymise.POOLED_QUASI_IDENTIFIERS],
+        initial=list(anonymise.DEFAULT_QUASI_IDENTIFIERS),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Columns someone could know about a parent from elsewhere; k-anonymity is reached on these "
+        "over the pooled rows. Choose Member organisation only if the analysis needs to compare members: "
+        "the exports then say which member each row came from.",
+    )
+
+
+class ExportFiltersForm(forms.Form):
+    """The filters every export takes; a branch export chooses services too."""
+
     period_from = forms.DateField(
         label="Referrals received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     period_to = forms.DateField(
         label="Referrals received up to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    services = forms.ModelMultipleChoiceField(
-        queryset=Service.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None chosen: every service.",
     )
     measures = forms.MultipleChoiceField(
         choices=MeasureCode.choices, required=False, widget=forms.CheckboxSelectMultiple,
@@ -57,13 +68,35 @@ class ExportRequestForm(forms.Form):
     )  # fmt: skip
     format = forms.ChoiceField(choices=ExportFormat.choices, initial=ExportFormat.CSV, widget=forms.RadioSelect)
 
-    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = Service.objects.filter(organisation_id=organisation_id).order_by("name")
-
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_from"), cleaned.get("period_to")
         if start and end and end < start:
             self.add_error("period_to", "The end of the period is before its start.")
         return cleaned
+
+
+class ExportRequestForm(ExportFiltersForm):
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: every service.",
+    )
+    field_order = ("period_from", "period_to", "services", "measures", "format")
+
+    def __init__(self, *args, organisation_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = Service.objects.filter(organisation_id=organisation_id).order_by("name")
+
+
+class OptInForm(forms.Form):
+    opted_in = forms.TypedChoiceField(
+        label="Your organisation's answer",
+        choices=[
+            ("yes", "Opt in: pool our evaluation data in this project's exports"),
+            ("no", "Opt out: leave our data out of its exports from now on"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from operations.evaluation.models import (
     EvaluationExport,
     EvaluationProject,
     ExportStatus,
+    PooledExport,
 )
 from operations.outcomes.models import MeasureCode
 
@@ -34,13 +36,16 @@ logger = logging.getLogger(__name__)
 DOWNLOAD_SALT = "operations.evaluation.download"
 
 
-def _validate_project(*, k: int, quasi_identifiers: list[str]) -> None:
+def validate_project(
+    *, k: int, quasi_identifiers: list[str], allowed: tuple[str, ...] = anonymise.QUASI_IDENTIFIERS
+) -> None:
+    """k in range and quasi-identifiers among ``allowed`` (a pooled project may choose the member too)."""
     errors = {}
     if not K_MIN <= k <= K_MAX:
         errors["k"] = [f"k must be between {K_MIN} and {K_MAX}."]
-    unknown = set(quasi_identifiers) - set(anonymise.QUASI_IDENTIFIERS)
+    unknown = set(quasi_identifiers) - set(allowed)
     if unknown or not quasi_identifiers:
-        errors["quasi_identifiers"] = ["Choose at least one of: " + ", ".join(anonymise.QUASI_IDENTIFIERS) + "."]
+        errors["quasi_identifiers"] = ["Choose at least one of: " + ", ".join(allowed) + "."]
     if errors:
         raise ValidationError(errors)
 
@@ -56,22 +61,43 @@ def project_create(
     quasi_identifiers: list[str] | None = None,
     max_suppressed_percent: int = 5,
 ) -> EvaluationProject:
-    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
-    _validate_project(k=k, quasi_identifiers=quasi_identifiers)
-    if EvaluationProject.objects.filter(organisation=organisation, name=name).exists():
-        raise ValidationError({"name": ["Your organisation already has a project with this name."]})
-    project = EvaluationProject(
-        organisation=organisation,
+    project = project_new(
+        EvaluationProject(organisation=organisation, created_by=by),
+        owner={"organisation": organisation},
         name=name,
         description=description,
         k=k,
-        quasi_identifiers=[q for q in anonymise.QUASI_IDENTIFIERS if q in quasi_identifiers],
+        quasi_identifiers=quasi_identifiers,
         max_suppressed_percent=max_suppressed_percent,
-        created_by=by,
     )
+    audit_log(action=AuditAction.CREATE, actor=by, obj=project, summary="Evaluation project created")
+    return project
+
+
+def project_new(
+    project,
+    *,
+    owner: dict,
+    name: str,
+    description: str,
+    k: int,
+    quasi_identifiers: list[str] | None,
+    max_suppressed_percent: int,
+    allowed: tuple[str, ...] = anonymise.QUASI_IDENTIFIERS,
+    taken: str = "Your organisation already has a project with this name.",
+):
+    """Checks and saves a new project (a branch's or a pooled one, made with
+    its owner and author): k in range, known quasi-identifiers in export
+    order, a name its owner (``owner``: the lookup) does not use yet."""
+    quasi_identifiers = list(quasi_identifiers or anonymise.DEFAULT_QUASI_IDENTIFIERS)
+    validate_project(k=k, quasi_identifiers=quasi_identifiers, allowed=allowed)
+    if type(project).objects.filter(**owner, name=name).exists():
+        raise ValidationError({"name": [taken]})
+    project.name, project.description, project.k = name, description, k
+    project.quasi_identifiers = [q for q in allowed if q in quasi_identifiers]
+    project.max_suppressed_percent = max_suppressed_percent
     project.full_clean()
     project.save()
-    audit_log(action=AuditAction.CREATE, actor=by, obj=project, summary="Evaluation project created")
     return project
 
 
@@ -109,7 +135,7 @@ def project_update(*, project: EvaluationProject, by: User, **changes) -> Evalua
             ]
     if "k" in changes or "quasi_identifiers" in changes:
         try:
-            _validate_project(
+            validate_project(
                 k=changes.get("k", locked.k),
                 quasi_identifiers=changes.get("quasi_identifiers", locked.quasi_identifiers),
             )
@@ -141,6 +167,28 @@ def project_update(*, project: EvaluationProject, by: User, **changes) -> Evalua
     return locked
 
 
+def filter_errors(*, period_from, period_to, measures: list[str]) -> dict[str, list[str]]:
+    """The filters every export takes (branch or pooled), checked: field errors, none when fine."""
+    errors = {}
+    if period_from and period_to and period_to < period_from:
+        errors["period_to"] = ["The end of the period is before its start."]
+    if set(measures) - set(MeasureCode.values):
+        errors["measures"] = ["Choose measures from the list."]
+    return errors
+
+
+def request_fields(*, by: User, period_from, period_to, measures: list[str], format: str) -> dict:
+    """A new export's request: who, its filters, and its retention date."""
+    return {
+        "requested_by": by,
+        "period_from": period_from,
+        "period_to": period_to,
+        "measures": sorted(set(measures)),
+        "format": format,
+        "expires_at": timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+    }
+
+
 @transaction.atomic
 def export_request(
     *,
@@ -156,24 +204,15 @@ def export_request(
     once the request commits."""
     services = list(services or [])
     measures = list(measures or [])
-    errors = {}
-    if period_from and period_to and period_to < period_from:
-        errors["period_to"] = ["The end of the period is before its start."]
+    errors = filter_errors(period_from=period_from, period_to=period_to, measures=measures)
     if any(service.organisation_id != project.organisation_id for service in services):
         errors["services"] = ["Choose services of your organisation."]
-    if set(measures) - set(MeasureCode.values):
-        errors["measures"] = ["Choose measures from the list."]
     if errors:
         raise ValidationError(errors)
     export = EvaluationExport.objects.create(
         organisation_id=project.organisation_id,
         project=project,
-        requested_by=by,
-        period_from=period_from,
-        period_to=period_to,
-        measures=sorted(set(measures)),
-        format=format,
-        expires_at=timezone.now() + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+        **request_fields(by=by, period_from=period_from, period_to=period_to, measures=measures, format=format),
     )
     export.services.set(services)
     filters = (
@@ -198,11 +237,13 @@ def enqueue_build(export_id: int) -> None:
 
 
 @transaction.atomic
-def export_cancel(*, export: EvaluationExport, by: User) -> bool:
+def export_cancel(*, export, by: User) -> bool:
     """Cancels a queued or running export; the builder notices between
     chunks and deletes its partial file. False when it had already ended."""
-    cancelled = EvaluationExport.objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES).update(
-        status=ExportStatus.CANCELLED, finished_at=timezone.now()
+    cancelled = (
+        type(export)
+        .objects.filter(pk=export.pk, status__in=ACTIVE_STATUSES)
+        .update(status=ExportStatus.CANCELLED, finished_at=timezone.now())
     )
     if not cancelled:
         raise ValidationError({"status": ["This export has already finished and cannot be cancelled."]})
@@ -239,28 +280,53 @@ def export_discard(*, export: EvaluationExport, by: User) -> EvaluationExport:
     return locked
 
 
-def _claim(export_id: int, now: datetime) -> bool:
+def _claim(model, export_id: int, now: datetime) -> bool:
     """queued -> running, once. A build left "running" by a worker that died
     (older than the time limit) may be claimed again: acks_late redelivers it."""
     stale = now - timedelta(seconds=settings.EXPORT_TASK_SOFT_TIME_LIMIT + 120)
     return bool(
-        EvaluationExport.objects.filter(
+        model.objects.filter(
             Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, started_at__lt=stale), pk=export_id
         ).update(status=ExportStatus.RUNNING, started_at=now, progress=0)
     )
 
 
+def mark_done(export, fields: dict) -> bool:
+    """running -> done with the file and its counts; False if it was cancelled meanwhile."""
+    return bool(
+        type(export)
+        .objects.filter(pk=export.pk, status=ExportStatus.RUNNING)
+        .update(status=ExportStatus.DONE, progress=100, **fields)
+    )
+
+
+def _branch_done(export: EvaluationExport, builder: Builder, fields: dict) -> bool:
+    done = mark_done(export, fields)
+    if done:
+        _notify_ready(export)
+    return done
+
+
 def export_build(*, export_id: int) -> str:
     """Builds the export's file (called by the task). Returns the final status."""
+    return run_build(model=EvaluationExport, export_id=export_id, builder=Builder, finish=_branch_done)
+
+
+def run_build(*, model, export_id: int, builder: Callable, finish: Callable, prefix: str = "export") -> str:
+    """Claims the export of ``model``, builds its file with ``builder(export)``
+    and hands it to ``finish(export, builder, fields)``, which marks it done
+    (and whatever goes with that) and says whether it was still running.
+    Branch and pooled exports alike; returns the final status."""
     now = timezone.now()
-    if not _claim(export_id, now):
+    if not _claim(model, export_id, now):
         return "not-claimed"
-    export = EvaluationExport.objects.select_related("project").get(pk=export_id)
+    export = model.objects.select_related("project").get(pk=export_id)
     settings.EXPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    file_name = f"export-{export.pk}-{secrets.token_hex(8)}.zip"
+    file_name = f"{prefix}-{export.pk}-{secrets.token_hex(8)}.zip"
     partial = settings.EXPORTS_DIR / f"{file_name}.part"
     try:
-        counts = Builder(export).build(partial)
+        made = builder(export)
+        counts = made.build(partial)
     except Cancelled:
         partial.unlink(missing_ok=True)
         return ExportStatus.CANCELLED
@@ -268,7 +334,7 @@ def export_build(*, export_id: int) -> str:
         # Time limits and errors alike: no partial file is left behind, and
         # the reason recorded is the error's type only (never a value).
         partial.unlink(missing_ok=True)
-        EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+        model.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED, error=type(exc).__name__[:200], finished_at=timezone.now()
         )
         logger.warning("export %s failed: %s", export.pk, type(exc).__name__)
@@ -276,19 +342,16 @@ def export_build(*, export_id: int) -> str:
     final = settings.EXPORTS_DIR / file_name
     partial.rename(final)
     finished = timezone.now()
-    done = EvaluationExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
-        status=ExportStatus.DONE,
-        progress=100,
-        file_name=file_name,
-        file_size=final.stat().st_size,
-        finished_at=finished,
-        expires_at=finished + timedelta(days=settings.EXPORT_RETENTION_DAYS),
+    fields = {
+        "file_name": file_name,
+        "file_size": final.stat().st_size,
+        "finished_at": finished,
+        "expires_at": finished + timedelta(days=settings.EXPORT_RETENTION_DAYS),
         **counts,
-    )
-    if not done:  # cancelled after the last chunk: the file goes too
+    }
+    if not finish(export, made, fields):  # cancelled after the last chunk: the file goes too
         final.unlink(missing_ok=True)
         return ExportStatus.CANCELLED
-    _notify_ready(export)
     return ExportStatus.DONE
 
 
@@ -320,9 +383,10 @@ def _notify_ready(export: EvaluationExport) -> None:
 # --- Downloads ---------------------------------------------------------------
 
 
-def download_token(*, export: EvaluationExport, user: User) -> str:
-    """A signed token naming the export and the person it was shown to."""
-    return signing.dumps({"export": export.pk, "user": user.pk}, salt=DOWNLOAD_SALT)
+def download_token(*, export, user: User, salt: str = DOWNLOAD_SALT) -> str:
+    """A signed token naming the export and the person it was shown to
+    (pooled exports sign with their own salt: a branch token opens none)."""
+    return signing.dumps({"export": export.pk, "user": user.pk}, salt=salt)
 
 
 def download_url(*, export: EvaluationExport, user: User) -> str:
@@ -333,10 +397,10 @@ class LinkExpired(Exception):
     pass
 
 
-def export_from_token(*, token: str, user: User) -> int:
+def export_from_token(*, token: str, user: User, salt: str = DOWNLOAD_SALT) -> int:
     """The export id a token names, if it is this user's and still fresh."""
     try:
-        payload = signing.loads(token, salt=DOWNLOAD_SALT, max_age=settings.EXPORT_LINK_MAX_AGE_SECONDS)
+        payload = signing.loads(token, salt=salt, max_age=settings.EXPORT_LINK_MAX_AGE_SECONDS)
     except signing.SignatureExpired as exc:
         raise LinkExpired from exc
     except signing.BadSignature as exc:
@@ -346,11 +410,11 @@ def export_from_token(*, token: str, user: User) -> int:
     return int(payload["export"])
 
 
-def export_download(*, export: EvaluationExport, by: User) -> None:
-    """Counts and audits one download (the view streams the file)."""
+def export_download(*, export, by: User) -> None:
+    """Counts and audits one download of a branch or pooled export (the view streams the file)."""
     if not export.is_downloadable or not export.path.exists():
         raise LinkExpired
-    EvaluationExport.objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
+    type(export).objects.filter(pk=export.pk).update(download_count=F("download_count") + 1)
     audit_log(action=AuditAction.DOWNLOAD, actor=by, obj=export, summary="Export downloaded")
 
 
@@ -363,13 +427,16 @@ def exports_delete(exports) -> int:
     for export in exports.order_by("pk"):
         if export.path is not None:
             export.path.unlink(missing_ok=True)
-        export.services.clear()
-        EvaluationExport.objects.filter(pk=export.pk).delete()
+        if isinstance(export, EvaluationExport):
+            export.services.clear()
+        type(export).objects.filter(pk=export.pk).delete()
         count += 1
     return count
 
 
 def expired_exports_purge(*, now: datetime | None = None) -> int:
-    """Daily: deletes every export past its retention date, with its file."""
+    """Daily: deletes every export past its retention date, with its file,
+    pooled exports too (their members' inclusions stay)."""
     expired = EvaluationExport.objects.expired(now).exclude(status__in=ACTIVE_STATUSES)
-    return exports_delete(expired)
+    pooled = PooledExport.objects.expired(now).exclude(status__in=ACTIVE_STATUSES)
+    return exports_delete(expired) + exports_delete(pooled)

@@ -1,8 +1,16 @@
 """The rows an export reads: one per referral of a parent whose evaluation
 consent stands, and the assessments of those referrals. Dates are read
-here and turned into day counts by the builder; they are never written."""
+here and turned into day counts by the builder; they are never written.
+
+Rows are read per ``Scope``: one organisation and the export's filters. A
+branch export reads one scope (``scope_of``); a pooled export one per member
+that opted in, so a member's rows are chosen exactly as its own branch
+export would choose them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, IntegerField, Min, OuterRef, QuerySet, Subquery, Sum, TextField
 from django.db.models.functions import Cast, Coalesce
@@ -49,29 +57,47 @@ ASSESSMENT_FIELDS = (
 )
 
 
-def _service_ids(export) -> list[int]:
-    """The export's service filter, asked once per build (four queries use it)."""
-    if not hasattr(export, "_service_ids"):
-        export._service_ids = list(export.services.values_list("pk", flat=True))
-    return export._service_ids
+@dataclass(frozen=True)
+class Scope:
+    """One organisation's rows under an export's filters: referrals received
+    in the period, of these services (none: all), assessments of these
+    measures (none: all). ``member`` names the organisation in a pooled
+    export that shows it (empty otherwise)."""
+
+    organisation_id: int
+    period_from: date | None = None
+    period_to: date | None = None
+    service_ids: tuple[int, ...] = ()
+    measures: tuple[str, ...] = ()
+    member: str = ""
 
 
-def referrals_in_scope(export) -> QuerySet[Referral]:
-    """Referrals of the export's organisation and filters whose parent's
+def scope_of(export) -> Scope:
+    """A branch export's one scope (its service filter asked once per build)."""
+    return Scope(
+        organisation_id=export.organisation_id,
+        period_from=export.period_from,
+        period_to=export.period_to,
+        service_ids=tuple(export.services.values_list("pk", flat=True)),
+        measures=tuple(export.measures),
+    )
+
+
+def referrals_in_scope(scope: Scope) -> QuerySet[Referral]:
+    """Referrals of the scope's organisation and filters whose parent's
     evaluation consent stands and who has not been erased."""
     rows = Referral.objects.filter(
-        organisation_id=export.organisation_id,
+        organisation_id=scope.organisation_id,
         parent__evaluation_consent_given_on__isnull=False,
         parent__evaluation_consent_withdrawn_on__isnull=True,
         parent__erased_at__isnull=True,
     )
-    if export.period_from:
-        rows = rows.filter(received_on__gte=export.period_from)
-    if export.period_to:
-        rows = rows.filter(received_on__lte=export.period_to)
-    service_ids = _service_ids(export)
-    if service_ids:
-        rows = rows.filter(service_id__in=service_ids)
+    if scope.period_from:
+        rows = rows.filter(received_on__gte=scope.period_from)
+    if scope.period_to:
+        rows = rows.filter(received_on__lte=scope.period_to)
+    if scope.service_ids:
+        rows = rows.filter(service_id__in=scope.service_ids)
     return rows.order_by()
 
 
@@ -85,11 +111,11 @@ def _per_referral(queryset: QuerySet, aggregate) -> Subquery:
     )
 
 
-def participant_rows(export) -> QuerySet:
+def participant_rows(scope: Scope) -> QuerySet:
     matches = Match.objects.filter(referral_id=OuterRef("pk")).order_by()
     ended = matches.filter(ended_on__isnull=False).order_by("-ended_on", "-pk")
     return (
-        referrals_in_scope(export)
+        referrals_in_scope(scope)
         .annotate(
             first_contact_on=_per_referral(ContactLog.objects, Min("contact_date")),
             contacts=Coalesce(_per_referral(ContactLog.objects, Count("pk")), 0, output_field=IntegerField()),
@@ -109,16 +135,16 @@ def participant_rows(export) -> QuerySet:
     )
 
 
-def quasi_rows(export) -> QuerySet:
-    return referrals_in_scope(export).values_list(*QUASI_FIELDS)
+def quasi_rows(scope: Scope) -> QuerySet:
+    return referrals_in_scope(scope).values_list(*QUASI_FIELDS)
 
 
-def assessment_rows(export) -> QuerySet:
+def assessment_rows(scope: Scope) -> QuerySet:
     rows = Assessment.objects.for_evaluation().filter(
-        organisation_id=export.organisation_id, referral__in=referrals_in_scope(export).values("pk")
+        organisation_id=scope.organisation_id, referral__in=referrals_in_scope(scope).values("pk")
     )
-    if export.measures:
-        rows = rows.filter(measure__in=export.measures)
+    if scope.measures:
+        rows = rows.filter(measure__in=scope.measures)
     # The scores as their JSON text ("[1, 0, null]"): reformatting it is much
     # cheaper than decoding JSON for every row.
     rows = rows.annotate(item_scores_text=Cast("item_scores", output_field=TextField()))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from operations.evaluation import views
+from operations.evaluation.pooled import views as pooled_views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("exports/<int:pk>/cancel/", views.export_cancel, name="export-cancel"),
     path("exports/<int:pk>/discard/", views.export_discard, name="export-discard"),
     path("download/<str:token>/", views.download, name="download"),
+    # A member's manager opts in to a federation's pooled project (its officers' pages: /federation/evaluation/).
+    path("pooled/<int:pk>/", pooled_views.participation, name="pooled-participation"),
 ]

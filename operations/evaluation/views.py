@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +19,14 @@ from operations.core.forms import apply_service_errors
 from operations.evaluation import services
 from operations.evaluation.access import get_export_for, get_project_for
 from operations.evaluation.forms import QUASI_IDENTIFIER_LABELS, ExportRequestForm, ProjectForm
-from operations.evaluation.models import EvaluationExport, EvaluationProject, ExportStatus
+from operations.evaluation.models import (
+    EvaluationExport,
+    EvaluationProject,
+    ExportStatus,
+    PooledInclusion,
+    PooledOptIn,
+    PooledProject,
+)
 
 
 @manager_required
@@ -35,7 +44,27 @@ def project_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Project “{project.name}” created.")
             return redirect("evaluation:project-detail", project.pk)
     projects = EvaluationProject.objects.visible_to(request.user)
-    return render(request, "evaluation/project_list.html", {"projects": projects, "form": form})
+    return render(
+        request,
+        "evaluation/project_list.html",
+        {"projects": projects, "form": form, **_pooled_for_member(request.user)},
+    )
+
+
+#: How many inclusion notices the evaluation page lists (the newest).
+INCLUSION_NOTICES = 10
+
+
+def _pooled_for_member(user) -> dict:
+    """The federation's pooled projects with this organisation's answer, and
+    when its data was last included in their exports."""
+    answers = {
+        answer.project_id: answer.opted_in
+        for answer in PooledOptIn.objects.visible_to(user).only("project_id", "opted_in")
+    }
+    pooled = [(project, answers.get(project.pk, False)) for project in PooledProject.objects.visible_to(user)]
+    inclusions = PooledInclusion.objects.visible_to(user).select_related("project")[:INCLUSION_NOTICES]
+    return {"pooled_projects": pooled, "inclusions": inclusions}
 
 
 @manager_required
@@ -91,7 +120,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The status page; htmx asks for the progress part every 2 seconds while it runs."""
     export = get_export_for(request.user, pk)
-    context = {"export": export}
+    context = {
+        "export": export,
+        "status_url": reverse("evaluation:export-detail", args=[export.pk]),
+        "cancel_url": reverse("evaluation:export-cancel", args=[export.pk]),
+        "discard_url": reverse("evaluation:export-discard", args=[export.pk]),
+    }
     if export.is_downloadable:
         context["download_url"] = services.download_url(export=export, user=request.user)
         context["link_minutes"] = settings.EXPORT_LINK_MAX_AGE_SECONDS // 60
@@ -103,13 +137,18 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def export_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
+    return cancel_answer(request, export, back=reverse("evaluation:export-detail", args=[export.pk]))
+
+
+def cancel_answer(request: HttpRequest, export, *, back: str) -> HttpResponse:
+    """Cancels a branch or pooled export and goes back to its page, saying what happened."""
     try:
         services.export_cancel(export=export, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "The export was cancelled.")
-    return redirect("evaluation:export-detail", export.pk)
+    return redirect(back)
 
 
 @manager_required
@@ -155,14 +194,30 @@ def export_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """Streams the file through an expiring signed link, audited each time."""
+    return download_answer(request, token, find=get_export_for, file_name="evaluation-export")
+
+
+def download_answer(
+    request: HttpRequest,
+    token: str,
+    *,
+    find: Callable,
+    file_name: str,
+    salt: str = services.DOWNLOAD_SALT,
+    back_url: str = "",
+) -> HttpResponse:
+    """The file of the export a signed link names (``find`` is its access
+    helper), counted and audited; 410 for a link expired, someone else's, or
+    a file gone. Branch and pooled exports alike."""
+    context = {"back_url": back_url}
     try:
-        export_id = services.export_from_token(token=token, user=request.user)
+        export_id = services.export_from_token(token=token, user=request.user, salt=salt)
     except services.LinkExpired:
-        return render(request, "evaluation/link_expired.html", status=410)
-    export = get_export_for(request.user, export_id)
+        return render(request, "evaluation/link_expired.html", context, status=410)
+    export = find(request.user, export_id)
     try:
         services.export_download(export=export, by=request.user)
     except services.LinkExpired:
-        discarded = export.status == ExportStatus.DISCARDED
-        return render(request, "evaluation/link_expired.html", {"discarded": discarded}, status=410)
-    return FileResponse(export.path.open("rb"), as_attachment=True, filename=f"evaluation-export-{export.pk}.zip")
+        context["discarded"] = export.status == ExportStatus.DISCARDED
+        return render(request, "evaluation/link_expired.html", context, status=410)
+    return FileResponse(export.path.open("rb"), as_attachment=True, filename=f"{file_name}-{export.pk}.zip")

@@ -88,6 +88,7 @@ STAFF_BAR: tuple[Menu, ...] = (
             "outcomes:wording-",
             "audit-log",
             "retention",
+            "federation:sharing",
             "admin:",
             "imports:",
         ),
@@ -99,6 +100,8 @@ STAFF_BAR: tuple[Menu, ...] = (
             Link("Questionnaires", "outcomes:questionnaire-list", managers_only=True),
             Link("Audit log", "audit-log", managers_only=True),
             Link("Retention", "retention", managers_only=True),
+            # Whether the organisation's figures count in its federation's roll-up.
+            Link("Federation sharing", "federation:sharing", managers_only=True),
             Link("Administration", "admin:index", managers_only=True),
         ),
     ),
@@ -137,11 +140,23 @@ VOLUNTEER_BAR: tuple[Link, ...] = (
     Link("My details", "volunteers:me", pages=("volunteers:me",)),
 )
 
+#: Not a role of an organisation: a federation officer belongs to none
+#: (operations.core.federations) and sees only the federation's pages.
+FEDERATION_OFFICER = "federation_officer"
+
+FEDERATION_BAR: tuple[Link, ...] = (
+    Link("Roll-up", "federation:rollup", pages=("federation:rollup",)),
+    Link("Coverage", "federation:coverage", pages=("federation:coverage",)),
+    # Pooled evaluation across the members that opted in (operations/evaluation/pooled).
+    Link("Pooled evaluation", "pooled:project-list", pages=("pooled:",)),
+)
+
 BARS: dict[str, tuple[Link | Menu, ...]] = {
     Role.MANAGER: STAFF_BAR,
     Role.COORDINATOR: STAFF_BAR,
     Role.PSO: PSO_BAR,
     Role.VOLUNTEER: VOLUNTEER_BAR,
+    FEDERATION_OFFICER: FEDERATION_BAR,
 }
 
 

@@ -6,10 +6,11 @@ top layer: it may import every app, and no app imports it."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from operations.core.access import require_membership
-from operations.core.models import STAFF_ROLES, Membership, Role, User
+from operations.core.federations import federation_of
+from operations.core.models import STAFF_ROLES, Membership, Role, User, active_membership
 from operations.groups import selectors as group_selectors
 from operations.outcomes import selectors as outcome_selectors
 from referrals import selectors as referral_selectors
@@ -23,6 +24,9 @@ MATCHING_ROWS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if active_membership(request.user) is None and federation_of(request.user) is not None:
+        # A federation officer works in no organisation: their home is the roll-up.
+        return redirect("federation:rollup")
     membership = require_membership(request)
     user = request.user
     context = {

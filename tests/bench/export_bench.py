@@ -96,7 +96,8 @@ def child() -> None:
             raise RuntimeError(f"export ended {status}")
         peak_mb = _status_mb("VmHWM")
         export.refresh_from_db()
-        copy_seconds, copy_bytes = _copy_seconds([sources.participant_rows(export), sources.assessment_rows(export)])
+        scope = sources.scope_of(export)
+        copy_seconds, copy_bytes = _copy_seconds([sources.participant_rows(scope), sources.assessment_rows(scope)])
         transaction.set_rollback(True)
     # The rolled-back lending left a dead copy of every referral and
     # assessment (and their index entries): vacuumed, so a later --reuse run

@@ -51,6 +51,7 @@ def test_notifications_imports_groups_so_the_graph_has_one_direction() -> None:
 
 #: The top layer of operations/ (see the README's Layout): the lower layers import none of it.
 TOP_LAYER = (
+    "operations.federation",
     "operations.outcomes",
     "operations.notifications",
     "operations.referrer_updates",

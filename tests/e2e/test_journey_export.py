@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from operations.evaluation import services
-from operations.evaluation.tasks import build_export
+from operations.evaluation.pooled import services as pooled_services
+from operations.evaluation.tasks import build_export, build_pooled_export
 from referrals.models import Child, Parent, Referral
 from tests.e2e.conftest import check_accessibility, open_from_menu, sign_in
 from tests.worker import RealWorker
@@ -39,7 +40,13 @@ def export_worker(settings, tmp_path, monkeypatch):
         with worker.broker_connection() as connection:
             build_export.apply_async((export_id,), queue="exports", connection=connection)
 
+    def enqueue_pooled_build(export_id: int) -> None:
+        with worker.broker_connection() as connection:
+            build_pooled_export.apply_async((export_id,), queue="exports", connection=connection)
+
     monkeypatch.setattr(services, "enqueue_build", enqueue_build)
+    # A federation's pooled exports (tests/e2e/test_journey_pooled_evaluation.py) too.
+    monkeypatch.setattr(pooled_services, "enqueue_pooled_build", enqueue_pooled_build)
     yield worker
     worker.stop()
 

@@ -7,6 +7,8 @@ A new model needs a factory in its app's module and a line below:
 from tests.factories.core import (
     AuditEventFactory,
     CouncilAreaFactory,
+    FederationFactory,
+    FederationMembershipFactory,
     MembershipFactory,
     OrganisationFactory,
     RetentionRunFactory,
@@ -15,10 +17,19 @@ from tests.factories.core import (
     UserFactory,
     WorkerHeartbeatFactory,
     council_area,
+    federation_member,
+    federation_officer,
     member,
 )
 from tests.factories.coverage import AreaBirthsFactory
-from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
+from tests.factories.evaluation import (
+    EvaluationExportFactory,
+    EvaluationProjectFactory,
+    PooledExportFactory,
+    PooledInclusionFactory,
+    PooledOptInFactory,
+    PooledProjectFactory,
+)
 from tests.factories.expenses import (
     ExpenseCategoryFactory,
     ExpenseClaimFactory,
@@ -119,6 +130,10 @@ __all__ = [
     "DisclosureTaskFactory",
     "EvaluationExportFactory",
     "EvaluationProjectFactory",
+    "PooledExportFactory",
+    "PooledInclusionFactory",
+    "PooledOptInFactory",
+    "PooledProjectFactory",
     "GroupFactory",
     "GroupSessionFactory",
     "GroupSettingsFactory",
@@ -134,6 +149,8 @@ __all__ = [
     "MatchingNeedsFactory",
     "MatchingSettingsFactory",
     "MeasureWordingFactory",
+    "FederationFactory",
+    "FederationMembershipFactory",
     "MembershipFactory",
     "NotificationFactory",
     "OnlineReferralSettingsFactory",
@@ -172,6 +189,8 @@ __all__ = [
     "WorkerHeartbeatFactory",
     "council_area",
     "make_assessment_for_export",
+    "federation_member",
+    "federation_officer",
     "member",
     "positions_for_total",
 ]

@@ -14,6 +14,8 @@ from operations.core.audit import AuditAction, AuditEvent
 from operations.core.council_areas import load_council_areas
 from operations.core.models import (
     CouncilArea,
+    Federation,
+    FederationMembership,
     Membership,
     Organisation,
     Role,
@@ -45,6 +47,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         # As the organisation_create service does: every app's settings, with defaults.
         if create:
             organisation_set_up(organisation=self)
+
+
+class FederationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Federation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test Federation {n}")
+    slug = factory.Sequence(lambda n: f"test-federation-{n}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -82,6 +93,31 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Befriending {n}")
     kind = ServiceKind.BEFRIENDING
     end_child_age_months = 12
+
+
+class FederationMembershipFactory(factory.django.DjangoModelFactory):
+    """A federation officer: a person with no organisation membership."""
+
+    class Meta:
+        model = FederationMembership
+
+    user = factory.SubFactory(UserFactory)
+    federation = factory.SubFactory(FederationFactory)
+
+
+def federation_officer(*, username: str, federation: Federation) -> User:
+    """A user who is ``federation``'s officer and belongs to no organisation."""
+    user = UserFactory(username=username)
+    FederationMembershipFactory(user=user, federation=federation)
+    return user
+
+
+def federation_member(organisation: Organisation, federation: Federation, *, shares: bool = True) -> Organisation:
+    """Makes ``organisation`` a member of ``federation``, sharing or not."""
+    organisation.member_of = federation
+    organisation.shares_with_federation = shares
+    organisation.save(update_fields=["member_of", "shares_with_federation"])
+    return organisation
 
 
 def member(*, username: str, organisation: Organisation, role: str) -> User:

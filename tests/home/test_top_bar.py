@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from operations.core.models import Role
-from operations.home.navigation import Shown, top_bar
+from operations.home.navigation import FEDERATION_OFFICER, Shown, top_bar
 from operations.notifications.models import TextHandling
 from tests.factories import InboundTextFactory
 
@@ -54,6 +54,8 @@ PAGES_BY_ROLE[Role.MANAGER] = PAGES_BY_ROLE[Role.COORDINATOR] | {
     "imports:index",
     "audit-log",
     "retention",
+    # Whether the organisation's figures count in its federation's roll-up (issue 24).
+    "federation:sharing",
     "admin:index",
 }
 
@@ -199,3 +201,40 @@ def test_volunteers_and_psos_have_no_texts_link(organisation, volunteer_client, 
     for client in (volunteer_client, pso_client):
         nav = nav_of(client.get(reverse("home")).content.decode())
         assert "/messages/" not in nav
+
+
+def test_a_federation_officer_sees_only_the_federation_pages():
+    bar = top_bar(role=FEDERATION_OFFICER, view_name="federation:coverage")
+    assert [(entry.label, entry.url_name, entry.current) for entry in bar] == [
+        ("Roll-up", "federation:rollup", ""),
+        ("Coverage", "federation:coverage", "page"),
+        ("Pooled evaluation", "pooled:project-list", ""),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_officers_bar_and_person_menu_on_their_pages(organisation):
+    from django.test import Client
+
+    from tests.factories import FederationFactory, federation_member, federation_officer
+
+    federation = FederationFactory(name="Scottish Test Network", slug="scottish-test-network")
+    federation_member(organisation, federation, shares=True)
+    officer = federation_officer(username="officer", federation=federation)
+    client = Client()
+    client.force_login(officer)
+    nav = nav_of(client.get(reverse("federation:rollup")).content.decode())
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links == [
+        "/",
+        "/",
+        reverse("federation:rollup"),
+        reverse("federation:coverage"),
+        reverse("pooled:project-list"),
+        reverse("account"),
+    ]
+    assert "Federation officer at Scottish Test Network" in nav
+    assert 'role="search"' not in nav
+    assert "Notifications" not in nav
+    for url in links:
+        assert client.get(url, follow=True).status_code == 200, url

@@ -199,7 +199,17 @@ def coded_records(world: World) -> None:
 
 
 @pytest.fixture
-def full_world(settings, organisation, other_organisation, volunteer, pso, coordinator, manager, other_coordinator):
+def full_world(
+    settings,
+    organisation,
+    other_organisation,
+    volunteer,
+    pso,
+    coordinator,
+    manager,
+    other_coordinator,
+    federation_officer,
+):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     users = {
         "volunteer": volunteer,
@@ -207,6 +217,7 @@ def full_world(settings, organisation, other_organisation, volunteer, pso, coord
         "coordinator": coordinator,
         "manager": manager,
         "other_coordinator": other_coordinator,
+        "federation_officer": federation_officer,
     }
     world = World(organisation, other_organisation, users, {})
     for name in OBJECTS:

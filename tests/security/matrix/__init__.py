@@ -26,9 +26,14 @@ Where things are:
 Every row is a list of cases; every case gives one answer per persona, in
 this order (use ``answers(...)`` so it reads as a sentence):
 
-    anonymous, volunteer, PSO, coordinator, manager, other_coordinator
+    anonymous, volunteer, PSO, coordinator, manager, other_coordinator, federation_officer
 
-where ``other_coordinator`` is a coordinator of ANOTHER organisation. Routes
+where ``other_coordinator`` is a coordinator of ANOTHER organisation and
+``federation_officer`` an officer of a federation both organisations share
+their figures with, who belongs to no organisation: ``answers(...)`` gives
+them what a signed-in person with no membership gets (``as_no_member``)
+unless a row says ``federation_officer=...``: on an organisation's page that
+is ``REFUSED`` (403 or 404, whichever the view answers first). Routes
 that take an object id get one case per object: an object of the personas'
 own organisation (``service``) and one of the other organisation
 (``other_service``), so guessing an id is covered. Objects are made by the
@@ -48,6 +53,7 @@ from tests.security.matrix import (
     dashboard,
     evaluation,
     expenses,
+    federation,
     groups,
     imports,
     matching,
@@ -61,7 +67,7 @@ from tests.security.matrix import (
     search,
     volunteers,
 )
-from tests.security.matrix.answers import LOGIN, PERSONAS, REDIRECT, Case
+from tests.security.matrix.answers import LOGIN, PERSONAS, REDIRECT, REFUSED, Case
 from tests.security.matrix.world import OBJECTS
 
 MODULES = (
@@ -83,6 +89,7 @@ MODULES = (
     partners,
     expenses,
     imports,
+    federation,
 )
 
 
@@ -99,4 +106,4 @@ def _assembled(kind: str) -> dict[str, list[Case]]:
 PAGES = _assembled("PAGES")
 API = _assembled("API")
 
-__all__ = ["API", "LOGIN", "OBJECTS", "PAGES", "PERSONAS", "REDIRECT", "Case"]
+__all__ = ["API", "LOGIN", "OBJECTS", "PAGES", "PERSONAS", "REDIRECT", "REFUSED", "Case"]

@@ -18,7 +18,7 @@ PAGES: dict[str, list[Case]] = {
     "admin:index": [Case(admin_only(200))],
     "admin:login": [Case(answers(*[LOGIN] * 6), note="one sign-in page for the whole site")],
     # Django's admin sends a non-manager's GET to the admin index (which sends them to sign in).
-    "admin:logout": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, 405, REDIRECT))],
+    "admin:logout": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, 405, REDIRECT, federation_officer=REDIRECT))],
     "admin:password_change": [Case(admin_only(200))],
     "admin:password_change_done": [Case(admin_only(200))],
     "admin:autocomplete": [Case(admin_only(403), note="no model named: refused")],
@@ -54,6 +54,8 @@ PAGES: dict[str, list[Case]] = {
     **admin_model("core_user", "volunteer_user", changelist=403, add=403, change=403, history=403, delete=403),
     "admin:auth_user_password_change": [Case(admin_only(403), args=("volunteer_user",))],
     **admin_model("core_workerheartbeat", "heartbeat", changelist=403, add=403, change=403, history=403, delete=403),
+    # Federations and their officers (issue 24): superusers only.
+    **admin_model("core_federation", "federation", changelist=403, add=403, change=403, history=403, delete=403),
     **admin_model("auth_group", "group", changelist=403, add=403, change=403, history=403, delete=403),
     **admin_model("authtoken_tokenproxy", "token_owner", changelist=403, add=403, change=403, history=403, delete=403),
     **admin_model("axes_accessattempt", "access_attempt", changelist=403, add=403, change=403, history=403, delete=403),

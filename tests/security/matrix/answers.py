@@ -6,17 +6,53 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PERSONAS = ("anonymous", "volunteer", "pso", "coordinator", "manager", "other_coordinator")
+PERSONAS = ("anonymous", "volunteer", "pso", "coordinator", "manager", "other_coordinator", "federation_officer")
 LOGIN = "302 to login"
 REDIRECT = "302 elsewhere"
 
 Answer = int | str
 
 
+#: A refusal that may be either: a federation officer's default on an
+#: organisation's page, where some views look the object up first (404) and
+#: others check the membership first (403). Never a page that opens.
+REFUSED = "403 or 404"
+
+
+def as_no_member(anonymous: Answer, *signed_in: Answer) -> Answer:
+    """What a signed-in person who belongs to no organisation gets (a
+    federation officer, issue 24): on a public route, what anyone gets; where
+    every signed-in persona gets the same refusal or redirect (405 on a
+    POST-only route, 401 from the partner API's own sign-in), that; the admin
+    site sends them to sign in, as it does a volunteer; the API refuses them
+    (403: ``IsMember``); every other page refuses them (403 or 404)."""
+    if anonymous not in (LOGIN, 401):
+        return anonymous
+    if len(set(signed_in)) == 1 and signed_in[0] != 200:
+        return signed_in[0]
+    if anonymous == 401:
+        return 403
+    if signed_in[0] == LOGIN:
+        return LOGIN
+    return REFUSED
+
+
 def answers(
-    anonymous: Answer, volunteer: Answer, pso: Answer, coordinator: Answer, manager: Answer, other_coordinator: Answer
+    anonymous: Answer,
+    volunteer: Answer,
+    pso: Answer,
+    coordinator: Answer,
+    manager: Answer,
+    other_coordinator: Answer,
+    *,
+    federation_officer: Answer | None = None,
 ) -> tuple[Answer, ...]:
-    return (anonymous, volunteer, pso, coordinator, manager, other_coordinator)
+    """One answer per persona. ``federation_officer`` (an officer of a
+    federation both organisations share their figures with; they belong to no
+    organisation) defaults to ``as_no_member``: give it where it differs."""
+    signed_in = (volunteer, pso, coordinator, manager, other_coordinator)
+    officer = as_no_member(anonymous, *signed_in) if federation_officer is None else federation_officer
+    return (anonymous, volunteer, pso, coordinator, manager, other_coordinator, officer)
 
 
 @dataclass(frozen=True)
@@ -33,6 +69,8 @@ class Case:
 # --- Common answers --------------------------------------------------------
 PUBLIC = answers(200, 200, 200, 200, 200, 200)
 MEMBERS = answers(LOGIN, 200, 200, 200, 200, 200)
+# Anyone signed in, a federation officer too: their own account, the about page.
+SIGNED_IN = answers(LOGIN, 200, 200, 200, 200, 200, federation_officer=200)
 MANAGERS_ONLY = answers(LOGIN, 403, 403, 403, 200, 403)
 OWN_ORGANISATION = answers(LOGIN, 200, 200, 200, 200, 404)
 OTHER_ORGANISATION = answers(LOGIN, 404, 404, 404, 404, 200)

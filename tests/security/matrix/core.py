@@ -16,12 +16,14 @@ from tests.security.matrix.answers import (
     POST_ONLY,
     PUBLIC,
     REDIRECT,
+    SIGNED_IN,
     Case,
     answers,
 )
 
 PAGES: dict[str, list[Case]] = {
-    "home": [Case(MEMBERS)],
+    # A federation officer's home is the federation's roll-up.
+    "home": [Case(answers(LOGIN, 200, 200, 200, 200, 200, federation_officer=REDIRECT))],
     "healthz": [Case(PUBLIC)],
     "switch-organisation": [
         Case(POST_ONLY),
@@ -37,8 +39,8 @@ PAGES: dict[str, list[Case]] = {
         Case(OWN_ORGANISATION, args=("service",)),
         Case(OTHER_ORGANISATION, args=("other_service",)),
     ],
-    "account": [Case(MEMBERS)],
-    "two-factor-setup": [Case(MEMBERS)],
+    "account": [Case(SIGNED_IN)],
+    "two-factor-setup": [Case(SIGNED_IN)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
     "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
     # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
@@ -56,17 +58,18 @@ PAGES: dict[str, list[Case]] = {
         Case(answers(LOGIN, 405, 405, 405, 405, 405), path="/accounts/logout/"),
         Case(answers(*[LOGIN] * 6), path="/accounts/logout/", method="POST"),
     ],
-    "password_change": [Case(MEMBERS)],
-    "password_change_done": [Case(MEMBERS)],
+    "password_change": [Case(SIGNED_IN)],
+    "password_change_done": [Case(SIGNED_IN)],
     "password_reset": [Case(PUBLIC)],
     "password_reset_done": [Case(PUBLIC)],
     "password_reset_confirm": [Case(PUBLIC, args=("MQ", "not-a-valid-token"), note="shows 'link invalid'")],
     "password_reset_complete": [Case(PUBLIC)],
     # API pages outside the schema.
     "api-root": [Case(answers(401, 200, 200, 200, 200, 200))],
-    "api-schema": [Case(answers(401, 200, 200, 200, 200, 200))],
-    "api-docs": [Case(answers(401, 200, 200, 200, 200, 200))],
-    "about": [Case(MEMBERS)],
+    # The API's description, for anyone signed in (every operation then refuses a federation officer).
+    "api-schema": [Case(answers(401, 200, 200, 200, 200, 200, federation_officer=200))],
+    "api-docs": [Case(answers(401, 200, 200, 200, 200, 200, federation_officer=200))],
+    "about": [Case(SIGNED_IN)],
 }
 
 API: dict[str, list[Case]] = {

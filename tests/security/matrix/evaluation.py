@@ -64,6 +64,73 @@ PAGES: dict[str, list[Case]] = {
     ],
 }
 
+# Pooled evaluation (issue 24), /federation/evaluation/: the officers of the
+# project's federation only; everyone of an organisation is refused first
+# (403), and another federation's project or export is not found.
+OFFICERS_ONLY = answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=200)
+OFFICERS_OTHER = answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=404)
+
+PAGES |= {
+    "pooled:project-list": [
+        Case(OFFICERS_ONLY),
+        Case(
+            answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=400),
+            method="POST",
+            data={},
+            note="an empty form: field errors, nothing written",
+        ),
+    ],
+    "pooled:project-detail": [
+        Case(OFFICERS_ONLY, args=("pooled_project",)),
+        Case(OFFICERS_OTHER, args=("other_pooled_project",)),
+        Case(
+            answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=400),
+            args=("pooled_project",),
+            method="POST",
+            data={},
+            note="no format, and nobody opted in: field errors, nothing written",
+        ),
+        Case(OFFICERS_OTHER, args=("other_pooled_project",), method="POST", data={}),
+    ],
+    "pooled:export-detail": [
+        Case(OFFICERS_ONLY, args=("pooled_export",)),
+        Case(OFFICERS_OTHER, args=("other_pooled_export",)),
+    ],
+    "pooled:export-cancel": [
+        Case(answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=405), args=("pooled_export",)),
+        Case(
+            answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=REDIRECT),
+            args=("pooled_export",),
+            method="POST",
+            data={},
+        ),
+        Case(OFFICERS_OTHER, args=("other_pooled_export",), method="POST", data={}),
+    ],
+    "pooled:download": [
+        Case(
+            answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=410),
+            args=("pooled_download_token",),
+            note="the officer's own link, but the export is still queued: gone",
+        ),
+        Case(answers(LOGIN, 403, 403, 403, 403, 403, federation_officer=410), args=("not-a-signed-token",)),
+    ],
+    # A member's manager answers a pooled project of its federation (both
+    # organisations are members); another federation's project is not found.
+    # The officer belongs to no organisation: refused like anyone without one.
+    "evaluation:pooled-participation": [
+        Case(MANAGER_OWN, args=("pooled_project",)),
+        Case(MANAGER_OTHER, args=("other_pooled_project",)),
+        Case(
+            answers(LOGIN, 403, 403, 403, 400, 403),
+            args=("pooled_project",),
+            method="POST",
+            data={},
+            note="no answer: a field error, nothing written",
+        ),
+        Case(MANAGER_OTHER, args=("other_pooled_project",), method="POST", data={}),
+    ],
+}
+
 
 # Evaluation API: managers only; an empty body is a field error.
 API: dict[str, list[Case]] = {

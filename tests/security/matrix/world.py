@@ -38,6 +38,7 @@ from tests.factories import (
     DisclosureTaskFactory,
     EvaluationExportFactory,
     EvaluationProjectFactory,
+    FederationFactory,
     GroupFactory,
     GroupSettingsFactory,
     ImportBatchFactory,
@@ -48,6 +49,8 @@ from tests.factories import (
     NotificationFactory,
     ParentFactory,
     PartnerCredentialFactory,
+    PooledExportFactory,
+    PooledProjectFactory,
     QuestionnaireFactory,
     QuestionnaireItemFactory,
     ReferralFactory,
@@ -140,6 +143,8 @@ CORE_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "audit_event": _audit_event,
     "volunteer_user": lambda world: world.users["volunteer"],
     "heartbeat": lambda world: WorkerHeartbeatFactory(name="matrix"),
+    # The federation both organisations share with (tests/security/conftest.py: federation_officer).
+    "federation": lambda world: world.organisation.member_of,
     "group": lambda world: Group.objects.create(name="Matrix group"),
     "token_owner": _token_owner,
     "totp_device": _totp_device,
@@ -495,7 +500,32 @@ EVALUATION_OBJECTS: dict[str, Callable[[Any], Any]] = {
         project=made(world, "other_evaluation_project"), requested_by=None
     ),
     "download_token": lambda world: _download_token(world, "evaluation_export"),
+    # Pooled evaluation (issue 24): a project of the persona officer's
+    # federation (both organisations are its members) and one of another
+    # federation, a queued export of each, and a link made for the officer.
+    "pooled_project": lambda world: PooledProjectFactory(federation=_officers_federation(world), name="Matrix pool"),
+    "other_pooled_project": lambda world: PooledProjectFactory(
+        federation=FederationFactory(name="Another Matrix Federation", slug="another-matrix"), name="Matrix pool"
+    ),
+    "pooled_export": lambda world: PooledExportFactory(
+        project=made(world, "pooled_project"), requested_by=world.users["federation_officer"]
+    ),
+    "other_pooled_export": lambda world: PooledExportFactory(project=made(world, "other_pooled_project")),
+    "pooled_download_token": lambda world: _pooled_download_token(world),
 }
+
+
+def _officers_federation(world):
+    return world.users["federation_officer"].federation_memberships.get().federation
+
+
+def _pooled_download_token(world):
+    from operations.evaluation.pooled.services import DOWNLOAD_SALT
+    from operations.evaluation.services import download_token
+
+    return download_token(
+        export=made(world, "pooled_export"), user=world.users["federation_officer"], salt=DOWNLOAD_SALT
+    )
 
 
 # --- The online referral forms (referrals/online) ---------------------------

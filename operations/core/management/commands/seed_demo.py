@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from operations.core import conventions
-from operations.core.demo import USERS, seed_base
+from operations.core.demo import FEDERATION, FEDERATION_OFFICER, USERS, seed_base
 
 
 class Command(BaseCommand):
@@ -32,3 +32,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo user's password is {settings.DEMO_PASSWORD}")
         for username, _first, _last, slug, role in USERS:
             self.stdout.write(f"  {username:<14} {role.label:<26} {organisations[slug].name}")
+        self.stdout.write(f"  {FEDERATION_OFFICER[0]:<14} {'Federation officer':<26} {FEDERATION['name']}")
