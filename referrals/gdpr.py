@@ -31,6 +31,8 @@ RESTRICTION_ALLOWS = {
     "parent_subject_access": "The parent's right of access holds whatever else is restricted.",
     "parent_restrict": "The restriction itself (refused when one already stands).",
     "parent_lift_restriction": "Ends the restriction, with the reason.",
+    "referral_close_transferred": "Called only by an accepted transfer, which is refused for a restricted record "
+    "before it gets here (referrals.transfers).",
 }
 
 #: Clearer labels than the fields' verbose names, for the subject access report.
