@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from operations.core.gdpr import Section, readable
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
+from django.db.models import Q
+
+from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, Transfer
 
 ERASED = "Erased"
 
-HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
+HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction, Transfer]
 
 #: What a restriction of processing (Article 18) refuses in this app's
 #: services: nothing new is recorded about the parent or done with the record.
@@ -67,7 +69,25 @@ LABELS = {
     "eligibility_override_reason": "Why it was accepted outside the eligibility dates",
     "eligibility_override_by": "Accepted outside the eligibility dates by",
     "eligibility_override_at": "Accepted outside the eligibility dates on",
+    "sending_organisation": "From",
+    "receiving_organisation": "To",
+    "stage": "Stage",
+    "service_kind": "Service asked for",
+    "summary_note": "Summary passed on",
+    "safeguarding_note": "Safeguarding note passed on",
+    "consent_recorded_by": "Parent's consent recorded by",
+    "consent_recorded_at": "Parent's consent recorded",
+    "proposed_by": "Proposed by",
+    "proposed_at": "Proposed",
+    "decided_by": "Answered by",
+    "decided_at": "Answered",
+    "decision_reason": "Why it was declined",
 }
+
+
+def _transfers_of(parent: Parent):
+    """Transfers of the family: out of this record's referrals, or into it."""
+    return Transfer.objects.filter(Q(referral__parent=parent) | Q(new_referral__parent=parent))
 
 
 def subject_access(parent: Parent) -> list[Section]:
@@ -112,6 +132,23 @@ def subject_access(parent: Parent) -> list[Section]:
             ],
             source="referrals.ProcessingRestriction",
         ),
+        Section(
+            "Transfers to another organisation",
+            [
+                readable(transfer, exclude=["referral", "new_referral", "include_needs"], labels=LABELS)
+                for transfer in _transfers_of(parent)
+                .select_related(
+                    "sending_organisation",
+                    "receiving_organisation",
+                    "council_area",
+                    "consent_recorded_by",
+                    "proposed_by",
+                    "decided_by",
+                )
+                .order_by("proposed_at", "pk")
+            ],
+            source="referrals.Transfer",
+        ),
     ]
 
 
@@ -145,3 +182,6 @@ def erase(parent: Parent) -> None:
     )
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")
+    # The words about the family go, on whichever side is erased; which
+    # organisations, the dates and the answer stay (anonymous statistics).
+    _transfers_of(parent).update(reason=ERASED, stage="", summary_note="", safeguarding_note="", decision_reason="")

@@ -20,6 +20,7 @@ from operations.core.models import (
     CouncilArea,
     Organisation,
     Service,
+    ServiceKind,
     StaffOnlyQuerySet,
     active_membership,
 )
@@ -609,7 +610,7 @@ class Transfer(models.Model):
     # The proposal, as the receiving side reads it before accepting (nothing identifying).
     council_area = models.ForeignKey(CouncilArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(max_length=150, blank=True)
-    service_kind = models.CharField("Service asked for", max_length=30, blank=True)
+    service_kind = models.CharField("Service asked for", max_length=30, choices=ServiceKind.choices, blank=True)
     reason = models.CharField("Why the family is moving", max_length=300)
 
     # What the sending side passes on at acceptance, beyond the family's details.

@@ -7,7 +7,7 @@ code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import concerns, due, expenses, group_messages, online_referrals, services
+from operations.notifications import concerns, due, expenses, group_messages, online_referrals, services, transfers
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -69,3 +69,11 @@ def tell_claimant_of_decision(sender, *, claim_id: int, **kwargs) -> None:
 
 def tell_claimants_of_payment(sender, *, batch_id: int, **kwargs) -> None:
     expenses.batch_paid(batch_id)
+
+
+def tell_of_transfer(sender, *, transfer_id: int, **kwargs) -> None:
+    transfers.transfer_changed(transfer_id=transfer_id)
+
+
+def tell_volunteers_of_transfer(sender, *, match_ids: list[int], **kwargs) -> None:
+    transfers.matches_ended_by_transfer(match_ids=match_ids)
