@@ -7,11 +7,10 @@ to the referrer who named her."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.gdpr import Section, readable
-from django.db.models import Q
-
 from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, Transfer
 
 ERASED = "Erased"

@@ -588,9 +588,7 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         if membership is None or membership.role not in STAFF_ROLES:
             return self.none()
         organisation_id = membership.organisation_id
-        return self.filter(
-            Q(sending_organisation_id=organisation_id) | Q(receiving_organisation_id=organisation_id)
-        )
+        return self.filter(Q(sending_organisation_id=organisation_id) | Q(receiving_organisation_id=organisation_id))
 
     def pending(self) -> TransferQuerySet:
         return self.filter(status=TransferStatus.PROPOSED)

@@ -47,7 +47,9 @@ class TransferProposeForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["receiving_organisation"].queryset = receiving_organisations(organisation)
-        self.fields["receiving_organisation"].error_messages["invalid_choice"] = "Choose one of the organisations listed."
+        self.fields["receiving_organisation"].error_messages["invalid_choice"] = (
+            "Choose one of the organisations listed."
+        )
 
 
 class TransferAcceptForm(forms.Form):

@@ -51,7 +51,8 @@ def transfer_changed(*, transfer_id: int) -> None:
             organisation_id=sending.pk,
             subject="Your transfer was accepted" if accepted else "Your transfer was declined",
             body=(
-                f"{receiving.name} accepted the family (transfer #{transfer.pk}); the referral is closed as transferred."
+                f"{receiving.name} accepted the family (transfer #{transfer.pk}); "
+                "the referral is closed as transferred."
                 if accepted
                 else f"{receiving.name} declined the transfer (transfer #{transfer.pk}); the referral stays open "
                 "with you. Open it to read why."

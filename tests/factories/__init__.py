@@ -67,6 +67,7 @@ from tests.factories.referrals import (
     ReferralTransitionFactory,
     ReferrerFactory,
     ReferringOrganisationFactory,
+    TransferFactory,
 )
 from tests.factories.referrer_updates import ReferrerUpdateFactory, ReferrerUpdateSettingsFactory
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
@@ -141,6 +142,7 @@ __all__ = [
     "ReferrerUpdateFactory",
     "ReferrerUpdateSettingsFactory",
     "ReferringOrganisationFactory",
+    "TransferFactory",
     "ReminderSettingsFactory",
     "RetentionRunFactory",
     "RetentionSettingFactory",
