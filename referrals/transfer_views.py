@@ -25,7 +25,8 @@ RECENT_ANSWERED = 20
 @staff_required
 def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for(request.user, pk)
-    form = TransferProposeForm(request.POST or None, organisation=referral.organisation)
+    # An empty POST is still a submission (its field errors, 400), not a fresh form.
+    form = TransferProposeForm(request.POST if request.method == "POST" else None, organisation=referral.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             transfer = transfers.transfer_propose(actor=request.user, referral=referral, **form.cleaned_data)
