@@ -267,7 +267,6 @@ def transfer_accept(
         parent=new_parent,
         referral_data={
             "source": Source.OTHER_CHARITY,
-            "referrer_name": locked.sending_organisation.name[:150],
             "reason": f"Transferred from {locked.sending_organisation.name} (transfer #{locked.pk}).",
             "urgency": referral.urgency,
             "received_on": timezone.localdate(),
