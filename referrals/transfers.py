@@ -121,16 +121,24 @@ def get_transfer_for(user, pk: int) -> Transfer:
 # --- services -----------------------------------------------------------------------
 
 
-def _audit_both(*, actor: User, transfer: Transfer, summary: str) -> None:
+def _audit_both(*, actor: User, transfer: Transfer, action: str, summary: str) -> None:
     """One audit entry for each side; the summaries name no one."""
     for organisation_id in (transfer.sending_organisation_id, transfer.receiving_organisation_id):
-        audit_log(
-            action=AuditAction.TRANSITION,
-            actor=actor,
-            obj=transfer,
-            organisation=organisation_id,
-            summary=summary,
-        )
+        audit_log(action=action, actor=actor, obj=transfer, organisation=organisation_id, summary=summary)
+
+
+def _record_answer(locked: Transfer, *, actor: User, status: str, summary: str, **fields: Any) -> Transfer:
+    """Records the answer on the locked, pending transfer: audited on both
+    sides, announced to the other apps inside the transaction."""
+    locked.status = status
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    for field, value in fields.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=["status", "decided_by", "decided_at", *fields])
+    _audit_both(actor=actor, transfer=locked, action=AuditAction.TRANSITION, summary=summary)
+    signals.transfer_changed.send(sender=Transfer, transfer_id=locked.pk, actor=actor)
+    return locked
 
 
 @transaction.atomic
@@ -196,14 +204,12 @@ def transfer_propose(
     except IntegrityError:
         # Two proposals raced past the check: the partial unique constraint caught the second.
         raise ValidationError({"referral": "A transfer of this referral is already waiting for an answer."}) from None
-    for organisation_id in (transfer.sending_organisation_id, transfer.receiving_organisation_id):
-        audit_log(
-            action=AuditAction.CREATE,
-            actor=actor,
-            obj=transfer,
-            organisation=organisation_id,
-            summary="Transfer to another organisation proposed (parent's consent recorded)",
-        )
+    _audit_both(
+        actor=actor,
+        transfer=transfer,
+        action=AuditAction.CREATE,
+        summary="Transfer to another organisation proposed (parent's consent recorded)",
+    )
     signals.transfer_changed.send(sender=Transfer, transfer_id=transfer.pk, actor=actor)
     return transfer
 
@@ -278,14 +284,13 @@ def transfer_accept(
         referral=referral,
         reason=f"Transferred to {receiving.name} (transfer #{locked.pk}).",
     )
-    locked.status = TransferStatus.ACCEPTED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.new_referral = new_referral
-    locked.save(update_fields=["status", "decided_by", "decided_at", "new_referral"])
-    _audit_both(actor=actor, transfer=locked, summary="Transfer accepted: the family's record was passed on")
-    signals.transfer_changed.send(sender=Transfer, transfer_id=locked.pk, actor=actor)
-    return locked
+    return _record_answer(
+        locked,
+        actor=actor,
+        status=TransferStatus.ACCEPTED,
+        summary="Transfer accepted: the family's record was passed on",
+        new_referral=new_referral,
+    )
 
 
 @transaction.atomic
@@ -299,25 +304,22 @@ def transfer_decline(*, actor: User, transfer: Transfer, reason: str) -> Transfe
         raise ValidationError({"reason": "Say why, so the sending organisation can plan what to do next."})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
-    locked.status = TransferStatus.DECLINED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_reason = reason
-    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    _audit_both(actor=actor, transfer=locked, summary="Transfer declined (reason recorded on the transfer)")
-    signals.transfer_changed.send(sender=Transfer, transfer_id=locked.pk, actor=actor)
-    return locked
+    return _record_answer(
+        locked,
+        actor=actor,
+        status=TransferStatus.DECLINED,
+        summary="Transfer declined (reason recorded on the transfer)",
+        decision_reason=reason,
+    )
 
 
 @transaction.atomic
 def transfer_withdraw(*, actor: User, transfer: Transfer) -> Transfer:
     """The sending side takes back a proposal nobody has answered yet."""
     _require_staff_of(actor, transfer.sending_organisation_id)
-    locked = _lock_pending(transfer)
-    locked.status = TransferStatus.WITHDRAWN
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    _audit_both(actor=actor, transfer=locked, summary="Transfer withdrawn by the sending organisation")
-    signals.transfer_changed.send(sender=Transfer, transfer_id=locked.pk, actor=actor)
-    return locked
+    return _record_answer(
+        _lock_pending(transfer),
+        actor=actor,
+        status=TransferStatus.WITHDRAWN,
+        summary="Transfer withdrawn by the sending organisation",
+    )
