@@ -9,7 +9,7 @@ through ``referrals.transfers``; refusals are 400s with field errors."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -28,8 +28,19 @@ NOTES = ("include_needs", "summary_note", "safeguarding_note")
 class TransferSerializer(ModelSerializer):
     sending_organisation = serializers.CharField(source="sending_organisation.name", read_only=True)
     receiving_organisation = serializers.CharField(source="receiving_organisation.name", read_only=True)
-    council_area = serializers.CharField(source="council_area.name", read_only=True, default=None)
+    council_area = serializers.CharField(source="council_area.name", read_only=True, default=None, allow_null=True)
+    service_kind = serializers.CharField(read_only=True, help_text="The kind of service asked for (a service kind).")
     referral = serializers.SerializerMethodField(help_text="The sending side's referral id (sending side only).")
+    new_referral = serializers.IntegerField(
+        source="new_referral_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The receiving side's new referral, once accepted (receiving side only).",
+    )
+    # Null for the receiving side until it has accepted.
+    include_needs = serializers.BooleanField(read_only=True, allow_null=True)
+    summary_note = serializers.CharField(read_only=True, allow_null=True)
+    safeguarding_note = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Transfer
@@ -56,6 +67,7 @@ class TransferSerializer(ModelSerializer):
         membership = active_membership(self.context["request"].user)
         return membership is not None and membership.organisation_id == transfer.receiving_organisation_id
 
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_referral(self, transfer: Transfer) -> int | None:
         return None if self._incoming(transfer) else transfer.referral_id
 

@@ -441,3 +441,30 @@ def test_accepting_twice_at_once_makes_one_parent(organisation, other_organisati
     assert sorted(outcomes) == ["accepted", "refused"]
     assert Parent.objects.count() == parents_before + 1
     assert Referral.objects.filter(organisation=other_organisation).count() == 1
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_proposes_and_accepts_with_field_errors_on_bad_input(
+    coordinator_client, other_coordinator_client, family_referral, other_organisation, other_service
+) -> None:
+    body = {"referral": family_referral.pk, "receiving_organisation": other_organisation.pk, "reason": "Moving"}
+    before = counts()
+    refused = coordinator_client.post("/api/v1/transfers/", {**body, "consent": False}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "consent" in refused.json()
+    assert counts() == before
+
+    made = coordinator_client.post("/api/v1/transfers/", {**body, "consent": True}, content_type="application/json")
+    assert made.status_code == 201
+    transfer_id = made.json()["id"]
+    url = f"/api/v1/transfers/{transfer_id}/accept/"
+    refused = other_coordinator_client.post(url, {"service": "x"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "service" in refused.json()
+    accepted = other_coordinator_client.post(url, {"service": other_service.pk}, content_type="application/json")
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
+    assert accepted.json()["new_referral"] == Transfer.objects.get().new_referral_id
+    assert accepted.json()["referral"] is None
