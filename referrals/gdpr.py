@@ -11,7 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.gdpr import Section, readable
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition, Transfer
+from referrals.models import (
+    Child,
+    Parent,
+    ProcessingRestriction,
+    Referral,
+    ReferralTransition,
+    Transfer,
+    TransferStatus,
+)
 
 ERASED = "Erased"
 
@@ -183,4 +191,9 @@ def erase(parent: Parent) -> None:
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")
     # The words about the family go, on whichever side is erased; which
     # organisations, the dates and the answer stay (anonymous statistics).
-    _transfers_of(parent).update(reason=ERASED, stage="", summary_note="", safeguarding_note="", decision_reason="")
+    _transfers_of(parent).update(reason=ERASED, stage="", decision_reason="")
+    # Once accepted, the summary and safeguarding note passed on are the
+    # receiving organisation's: they go with its record of the family, not
+    # when the sending side's retention erases its own.
+    passed_on = Q(new_referral__parent=parent) | (Q(referral__parent=parent) & ~Q(status=TransferStatus.ACCEPTED))
+    Transfer.objects.filter(passed_on).update(summary_note="", safeguarding_note="")

@@ -468,3 +468,28 @@ def test_the_api_proposes_and_accepts_with_field_errors_on_bad_input(
     assert accepted.json()["status"] == "accepted"
     assert accepted.json()["new_referral"] == Transfer.objects.get().new_referral_id
     assert accepted.json()["referral"] is None
+
+
+def test_the_sending_side_keeps_its_history_until_its_own_retention_erases_it(
+    coordinator, other_coordinator, family_referral, other_organisation, other_service
+) -> None:
+    from referrals.retention import closed_cases_due, erase_closed_cases
+
+    transfer = propose(coordinator, family_referral, other_organisation)
+    transfer = transfers.transfer_accept(actor=other_coordinator, transfer=transfer, service=other_service)
+    sending_parent = family_referral.parent
+    # Closed as transferred: a closed case of the sending organisation, due once its period has passed.
+    assert sending_parent not in closed_cases_due(family_referral.organisation_id, timezone.now() - timedelta(days=1))
+    due = closed_cases_due(family_referral.organisation_id, timezone.now() + timedelta(days=1))
+    assert list(due) == [sending_parent]
+    erase_closed_cases(due)
+    transfer.refresh_from_db()
+    assert transfer.reason == "Erased"
+    assert Parent.objects.get(pk=sending_parent.pk).first_name == "Erased"
+    # The receiving organisation's own record, and the summary passed on to it, stay
+    # until its own erasure.
+    assert Parent.objects.get(pk=transfer.new_referral.parent_id).first_name == NAME
+    assert transfer.summary_note == SUMMARY
+    referrals_gdpr.erase(transfer.new_referral.parent)
+    transfer.refresh_from_db()
+    assert transfer.summary_note == ""
