@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from referrals import api, directory_api
+from referrals import api, directory_api, transfer_api
 
 router = DefaultRouter()
 router.register("referrals", api.ReferralViewSet, basename="api-referral")
@@ -12,5 +12,6 @@ router.register(
     "referring-organisations", directory_api.ReferringOrganisationViewSet, basename="api-referring-organisation"
 )
 router.register("referrers", directory_api.ReferrerViewSet, basename="api-referrer")
+router.register("transfers", transfer_api.TransferViewSet, basename="api-transfer")
 
 urlpatterns = router.urls

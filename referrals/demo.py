@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from operations.core.models import Service
-from referrals import services
-from referrals.models import Parent
+from referrals import services, transfers
+from referrals.models import Parent, Referral, Transfer
 from referrals.workflow import Status
 
 FIRST_NAMES = [
@@ -144,6 +144,32 @@ def seed(*, organisations: dict, users: dict) -> None:
             _seed_family(organisation, actor, name, area_code, plan, today, number)
         _seed_restriction(organisation, users[MANAGER[slug]], today)
     _seed_eligibility_examples(organisations["tweed-valley"], users["coordinator"], today)
+    _seed_transfer(organisations, users)
+
+
+@transaction.atomic
+def _seed_transfer(organisations: dict, users: dict) -> None:
+    """A family moving from Edinburgh to the Borders: Capital Perinatal Peer
+    Network proposes to transfer her to Tweed Valley, whose coordinator has
+    it to decide (Referrals → Transfers)."""
+    sending, receiving = organisations["capital-peer-network"], organisations["tweed-valley"]
+    if Transfer.objects.filter(sending_organisation=sending, receiving_organisation=receiving).exists():
+        return
+    referral = (
+        Referral.objects.filter(organisation=sending, status=Status.WAITING, parent__processing_restricted=False)
+        .order_by("pk")
+        .first()
+    )
+    if referral is None:
+        return
+    transfers.transfer_propose(
+        actor=users[COORDINATOR["capital-peer-network"]],
+        referral=referral,
+        receiving_organisation=receiving,
+        reason="Moving to Galashiels next month to be near her parents.",
+        consent=True,
+        summary_note="Waiting for a befriender since her referral; would like someone who can visit in the mornings.",
+    )
 
 
 #: Two waiting families whose eligibility matters now: one referred at 24 weeks

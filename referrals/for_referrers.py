@@ -24,6 +24,7 @@ STATUS_FOR_REFERRER: dict[str, str] = {
     Status.NOT_ELIGIBLE: "Closed: outside what the service can offer",
     Status.DECLINED: "Closed: support was not taken up",
     Status.WITHDRAWN: "Closed: the referral was withdrawn",
+    Status.TRANSFERRED: "Closed: the family moved to another organisation's area",
 }
 
 #: Why a referral closed without (or before the end of) support, as a

@@ -7,14 +7,23 @@ to the referrer who named her."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from operations.core.gdpr import Section, readable
-from referrals.models import Child, Parent, ProcessingRestriction, Referral, ReferralTransition
+from referrals.models import (
+    Child,
+    Parent,
+    ProcessingRestriction,
+    Referral,
+    ReferralTransition,
+    Transfer,
+    TransferStatus,
+)
 
 ERASED = "Erased"
 
-HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction]
+HOLDS = [Parent, Child, Referral, ReferralTransition, ProcessingRestriction, Transfer]
 
 #: What a restriction of processing (Article 18) refuses in this app's
 #: services: nothing new is recorded about the parent or done with the record.
@@ -31,6 +40,8 @@ RESTRICTION_ALLOWS = {
     "parent_subject_access": "The parent's right of access holds whatever else is restricted.",
     "parent_restrict": "The restriction itself (refused when one already stands).",
     "parent_lift_restriction": "Ends the restriction, with the reason.",
+    "referral_close_transferred": "Called only by an accepted transfer, which is refused for a restricted record "
+    "before it gets here (referrals.transfers).",
 }
 
 #: Clearer labels than the fields' verbose names, for the subject access report.
@@ -65,7 +76,25 @@ LABELS = {
     "eligibility_override_reason": "Why it was accepted outside the eligibility dates",
     "eligibility_override_by": "Accepted outside the eligibility dates by",
     "eligibility_override_at": "Accepted outside the eligibility dates on",
+    "sending_organisation": "From",
+    "receiving_organisation": "To",
+    "stage": "Stage",
+    "service_kind": "Service asked for",
+    "summary_note": "Summary passed on",
+    "safeguarding_note": "Safeguarding note passed on",
+    "consent_recorded_by": "Parent's consent recorded by",
+    "consent_recorded_at": "Parent's consent recorded",
+    "proposed_by": "Proposed by",
+    "proposed_at": "Proposed",
+    "decided_by": "Answered by",
+    "decided_at": "Answered",
+    "decision_reason": "Why it was declined",
 }
+
+
+def _transfers_of(parent: Parent):
+    """Transfers of the family: out of this record's referrals, or into it."""
+    return Transfer.objects.filter(Q(referral__parent=parent) | Q(new_referral__parent=parent))
 
 
 def subject_access(parent: Parent) -> list[Section]:
@@ -110,6 +139,23 @@ def subject_access(parent: Parent) -> list[Section]:
             ],
             source="referrals.ProcessingRestriction",
         ),
+        Section(
+            "Transfers to another organisation",
+            [
+                readable(transfer, exclude=["referral", "new_referral", "include_needs"], labels=LABELS)
+                for transfer in _transfers_of(parent)
+                .select_related(
+                    "sending_organisation",
+                    "receiving_organisation",
+                    "council_area",
+                    "consent_recorded_by",
+                    "proposed_by",
+                    "decided_by",
+                )
+                .order_by("proposed_at", "pk")
+            ],
+            source="referrals.Transfer",
+        ),
     ]
 
 
@@ -143,3 +189,11 @@ def erase(parent: Parent) -> None:
     )
     ReferralTransition.objects.filter(referral__parent=parent).update(reason="")
     ProcessingRestriction.objects.filter(parent=parent).update(reason=ERASED, lift_reason="")
+    # The words about the family go, on whichever side is erased; which
+    # organisations, the dates and the answer stay (anonymous statistics).
+    _transfers_of(parent).update(reason=ERASED, stage="", decision_reason="")
+    # Once accepted, the summary and safeguarding note passed on are the
+    # receiving organisation's: they go with its record of the family, not
+    # when the sending side's retention erases its own.
+    passed_on = Q(new_referral__parent=parent) | (Q(referral__parent=parent) & ~Q(status=TransferStatus.ACCEPTED))
+    Transfer.objects.filter(passed_on).update(summary_note="", safeguarding_note="")

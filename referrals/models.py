@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from operations.core.ages import age_in_years
 from operations.core.models import (
+    STAFF_ROLES,
     CouncilArea,
     Organisation,
     Service,
+    ServiceKind,
     StaffOnlyQuerySet,
+    active_membership,
 )
 from operations.core.searching import Query, searchable_text
 from referrals.validators import validate_postcode, validate_uk_phone
@@ -574,3 +577,96 @@ class ProcessingRestriction(models.Model):
     @property
     def is_standing(self) -> bool:
         return self.lifted_on is None
+
+
+class TransferStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def visible_to(self, user) -> TransferQuerySet:
+        """Coordinators and managers of the sending organisation (outgoing) or
+        of the receiving one (incoming); nobody else. What the receiving side
+        may read of a transfer before it accepts is decided by the pages,
+        which show only the proposal's own fields (``referrals.transfers``)."""
+        membership = active_membership(user)
+        if membership is None or membership.role not in STAFF_ROLES:
+            return self.none()
+        organisation_id = membership.organisation_id
+        return self.filter(Q(sending_organisation_id=organisation_id) | Q(receiving_organisation_id=organisation_id))
+
+    def pending(self) -> TransferQuerySet:
+        return self.filter(status=TransferStatus.PROPOSED)
+
+
+class Transfer(models.Model):
+    """A family moving to another organisation's area, proposed by the sending
+    organisation with the parent's consent and accepted or declined by the
+    receiving one. Until it is accepted the receiving side reads only the
+    proposal: council area, stage, service kind asked for, the reason."""
+
+    sending_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_out")
+    receiving_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_in")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transfers")
+    status = models.CharField(max_length=20, choices=TransferStatus.choices, default=TransferStatus.PROPOSED)
+
+    # The proposal, as the receiving side reads it before accepting (nothing identifying).
+    council_area = models.ForeignKey(CouncilArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=150, blank=True)
+    service_kind = models.CharField("Service asked for", max_length=30, choices=ServiceKind.choices, blank=True)
+    reason = models.CharField("Why the family is moving", max_length=300)
+
+    # What the sending side passes on at acceptance, beyond the family's details.
+    include_needs = models.BooleanField("Pass on the needs the parent agreed to record", default=False)
+    summary_note = models.TextField("Summary for the receiving organisation", blank=True)
+    safeguarding_note = models.TextField("Safeguarding note", blank=True)
+
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    consent_recorded_at = models.DateTimeField(editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_reason = models.CharField("Why it was declined", max_length=300, blank=True)
+    new_referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_in", editable=False
+    )
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status="proposed"),
+                name="one_pending_transfer_per_referral",
+                violation_error_message="A transfer of this referral is already waiting for an answer.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(sending_organisation=models.F("receiving_organisation")),
+                name="transfer_between_two_organisations",
+                violation_error_message="A family is transferred to another organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed") | Q(decided_at__isnull=False),
+                name="answered_transfer_has_decision_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PROPOSED

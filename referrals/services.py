@@ -650,6 +650,13 @@ def referral_follow_match(
     return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, on=on, by_match=True)
 
 
+def referral_close_transferred(*, actor: User, referral: Referral, reason: str) -> Referral:
+    """Closes an open referral as "transferred": called only by
+    ``referrals.transfers`` when another organisation accepts the family,
+    inside the acceptance's transaction."""
+    return _move(actor=actor, referral=referral, to_status=Status.TRANSFERRED, reason=reason, by_transfer=True)
+
+
 @transaction.atomic
 def _move(
     *,
@@ -659,9 +666,10 @@ def _move(
     reason: str,
     on: date | None = None,
     by_match: bool = False,
+    by_transfer: bool = False,
 ) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
-    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match)
+    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match, by_transfer=by_transfer)
     if not errors and to_status == Status.WAITING and locked.status != Status.MATCHED:
         # Joining the waiting list is the one way on to matching and support
         # (a match that fell through comes back from "matched" and keeps its answer).

@@ -26,3 +26,10 @@ referring_organisations_merged = Signal()
 #: ``referral_id``, ``from_status`` and ``to_status``: a receiver that writes
 #: commits or rolls back with the move.
 referral_moved = Signal()
+
+#: A transfer to another organisation was proposed, accepted, declined or
+#: withdrawn (``referrals.transfers``). Sent inside the service's transaction
+#: with ``transfer_id`` and ``actor``: the notifications app tells the other
+#: side, and on acceptance the matching app ends the sending side's open
+#: matches; what they write commits with the answer, or not at all.
+transfer_changed = Signal()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import directory_views, views
+from referrals import directory_views, transfer_views, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="referral-detail"),
     path("<int:pk>/edit/", views.referral_edit, name="referral-edit"),
     path("<int:pk>/move/", views.referral_transition, name="referral-transition"),
+    # Transfers to another organisation on this installation (issue 24).
+    path("<int:pk>/transfer/", transfer_views.transfer_propose, name="transfer-propose"),
+    path("transfers/", transfer_views.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer-detail"),
+    path("transfers/<int:pk>/accept/", transfer_views.transfer_accept, name="transfer-accept"),
+    path("transfers/<int:pk>/decline/", transfer_views.transfer_decline, name="transfer-decline"),
+    path("transfers/<int:pk>/withdraw/", transfer_views.transfer_withdraw, name="transfer-withdraw"),
     path("parents/", views.parent_list, name="parent-list"),
     path("parents/<int:pk>/", views.parent_detail, name="parent-detail"),
     path("parents/<int:pk>/edit/", views.parent_edit, name="parent-edit"),

@@ -40,7 +40,7 @@ from referrals.forms import (
     TimelineFilterForm,
     TransitionForm,
 )
-from referrals.models import ProcessingRestriction, Referral, Referrer
+from referrals.models import ProcessingRestriction, Referral, Referrer, Transfer
 from referrals.workflow import Status
 
 #: Rows per page of the waiting list; the place number runs on across pages.
@@ -202,6 +202,9 @@ def _detail_context(request: HttpRequest, referral: Referral, transition_form: T
         "eligibility_overrides": referral.matches.exclude(eligibility_override_reason="").select_related(
             "confirmed_by"
         ),
+        # Transfers to another organisation: out of this referral, or the one it came in by.
+        "transfers_out": referral.transfers.select_related("receiving_organisation"),
+        "transferred_in": Transfer.objects.filter(new_referral=referral).select_related("sending_organisation").first(),
     }
 
 

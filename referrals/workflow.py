@@ -1,7 +1,9 @@
 """The referral workflow as a plain transition table (no database).
 
 received -> contacted -> assessed -> waiting -> matched -> active -> ending -> closed,
-and from any open state to not eligible, declined or withdrawn. A match that
+and from any open state to not eligible, declined or withdrawn; an open
+referral is closed as transferred only by an accepted transfer to another
+organisation (``referrals.transfers``). A match that
 falls through sends the referral back to the waiting list.
 
 "Matched" and "active" are entered only through matching. A referral is matched
@@ -27,6 +29,7 @@ class Status(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", "Not eligible"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    TRANSFERRED = "transferred", "Transferred"
 
 
 OPEN_STATUSES: tuple[str, ...] = (
@@ -38,7 +41,13 @@ OPEN_STATUSES: tuple[str, ...] = (
     Status.ACTIVE,
     Status.ENDING,
 )
-CLOSED_STATUSES: tuple[str, ...] = (Status.CLOSED, Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
+CLOSED_STATUSES: tuple[str, ...] = (
+    Status.CLOSED,
+    Status.NOT_ELIGIBLE,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+    Status.TRANSFERRED,
+)
 _EXITS = {Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN}
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -53,7 +62,18 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.NOT_ELIGIBLE: set(),
     Status.DECLINED: set(),
     Status.WITHDRAWN: set(),
+    Status.TRANSFERRED: set(),
 }
+
+#: "Transferred" closes an open referral when another organisation accepts
+#: the family (``referrals.transfers``): never a coordinator's bare move, so it
+#: is in no "Move to" list and ``transition_error`` refuses it unless the
+#: accepted transfer makes the move.
+ENTERED_BY_TRANSFER: frozenset[str] = frozenset({Status.TRANSFERRED})
+TRANSFER_ONLY_MESSAGE = (
+    "A referral is closed as transferred when another organisation accepts the family: "
+    "use “Transfer to another organisation” on the referral's page."
+)
 
 #: States entered only by matching (confirming a match; the first contact
 #: log), never by a coordinator's move: they are left out of the "Move to"
@@ -97,13 +117,22 @@ def move_choices(status: str) -> list[tuple[str, str]]:
     return choices
 
 
-def transition_error(source: str, target: str, reason: str, *, by_match: bool = False) -> dict[str, str]:
+def transition_error(
+    source: str, target: str, reason: str, *, by_match: bool = False, by_transfer: bool = False
+) -> dict[str, str]:
     """Field errors for moving from ``source`` to ``target`` ({} when allowed).
     ``by_match``: the move is made by matching (a match confirmed, support
-    started), the only way into "matched" and "active"."""
+    started), the only way into "matched" and "active". ``by_transfer``: an
+    accepted transfer closes an open referral, the only way into "transferred"."""
     labels = dict(Status.choices)
     if target not in labels:
         return {"to_status": f"“{target}” is not a referral state."}
+    if target in ENTERED_BY_TRANSFER:
+        if not by_transfer:
+            return {"to_status": TRANSFER_ONLY_MESSAGE}
+        if source not in OPEN_STATUSES:
+            return {"to_status": f"A referral that is {str(labels[source]).lower()} cannot be transferred."}
+        return {}
     if target in ENTERED_BY_MATCHING and not by_match:
         return {"to_status": MATCHING_ONLY_MESSAGES[target]}
     if target not in TRANSITIONS.get(source, set()):

@@ -46,6 +46,7 @@ STAFF_BAR: tuple[Menu, ...] = (
             # Online forms held for a coordinator's eye (duplicates, past the end); managers open the forms there.
             Link("Online forms", "online_referrals:to-check"),
             Link("Referrers", "referrals:referrers"),
+            Link("Transfers", "referrals:transfer-list"),
             Link("Safety alerts", "outcomes:alert-list"),
             Link("Concerns", "safeguarding:concern-list"),
         ),

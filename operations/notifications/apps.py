@@ -15,9 +15,9 @@ class NotificationsConfig(AppConfig):
         from operations.notifications.inbound import text_received
         from operations.outcomes.signals import safety_alert_raised
         from referrals.online.signals import submission_received
-        from referrals.signals import parent_contact_changed
+        from referrals.signals import parent_contact_changed, transfer_changed
         from volunteers.expenses import signals as expenses
-        from volunteers.matching.signals import match_confirmed
+        from volunteers.matching.signals import match_confirmed, matches_ended_by_transfer
         from volunteers.safeguarding import signals as safeguarding
         from volunteers.signals import volunteer_break_changed
 
@@ -40,6 +40,10 @@ class NotificationsConfig(AppConfig):
         submission_received.connect(receivers.tell_of_online_submission, dispatch_uid="notifications-online-referral")
         organisation_created.connect(receivers.make_reminder_settings, dispatch_uid="notifications-settings")
         match_confirmed.connect(receivers.tell_volunteer_of_match, dispatch_uid="notifications-match-confirmed")
+        transfer_changed.connect(receivers.tell_of_transfer, dispatch_uid="notifications-transfer")
+        matches_ended_by_transfer.connect(
+            receivers.tell_volunteers_of_transfer, dispatch_uid="notifications-transfer-matches"
+        )
         volunteer_break_changed.connect(receivers.tell_of_volunteer_break, dispatch_uid="notifications-volunteer-break")
         text_received.connect(receivers.act_on_text, dispatch_uid="notifications-text-received")
         place_offered.connect(receivers.tell_parent_of_place, dispatch_uid="notifications-place-offered")

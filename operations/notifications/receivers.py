@@ -7,7 +7,16 @@ code, which holds the rules."""
 
 from __future__ import annotations
 
-from operations.notifications import concerns, due, expenses, group_messages, online_referrals, replies, services
+from operations.notifications import (
+    concerns,
+    due,
+    expenses,
+    group_messages,
+    online_referrals,
+    replies,
+    services,
+    transfers,
+)
 from operations.notifications.reminder_settings import reminder_settings_create
 
 
@@ -73,3 +82,11 @@ def tell_claimants_of_payment(sender, *, batch_id: int, **kwargs) -> None:
 
 def act_on_text(sender, *, inbound, **kwargs) -> None:
     replies.text_handle(inbound_id=inbound.pk)
+
+
+def tell_of_transfer(sender, *, transfer_id: int, **kwargs) -> None:
+    transfers.transfer_changed(transfer_id=transfer_id)
+
+
+def tell_volunteers_of_transfer(sender, *, match_ids: list[int], **kwargs) -> None:
+    transfers.matches_ended_by_transfer(match_ids=match_ids)

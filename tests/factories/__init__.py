@@ -86,6 +86,7 @@ from tests.factories.referrals import (
     ReferralTransitionFactory,
     ReferrerFactory,
     ReferringOrganisationFactory,
+    TransferFactory,
 )
 from tests.factories.referrer_updates import ReferrerUpdateFactory, ReferrerUpdateSettingsFactory
 from tests.factories.safeguarding import ConcernEventFactory, ConcernFactory, SafeguardingSettingsFactory
@@ -171,6 +172,7 @@ __all__ = [
     "ReferrerUpdateFactory",
     "ReferrerUpdateSettingsFactory",
     "ReferringOrganisationFactory",
+    "TransferFactory",
     "ReminderSettingsFactory",
     "SmsOptOutFactory",
     "RetentionRunFactory",

@@ -17,6 +17,7 @@ from referrals.models import (
     ReferrerKind,
     ReferringOrganisation,
     Source,
+    Transfer,
     parent_search_text,
 )
 from tests.factories.core import OrganisationFactory, ServiceFactory, member_of
@@ -111,3 +112,21 @@ class ReferrerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testreferrer{n} Example")
     role = "Health visitor"
     email = factory.Sequence(lambda n: f"referrer{n}@example.org")
+
+
+class TransferFactory(factory.django.DjangoModelFactory):
+    """A proposal, waiting for an answer, to transfer a referral's family to
+    another organisation (``referrals.transfers.transfer_propose`` applies the rules)."""
+
+    class Meta:
+        model = Transfer
+
+    referral = factory.SubFactory(ReferralFactory)
+    sending_organisation = factory.SelfAttribute("referral.organisation")
+    receiving_organisation = factory.SubFactory(OrganisationFactory)
+    stage = "due in March 2027"
+    service_kind = factory.SelfAttribute("referral.service.kind")
+    reason = "Moving to be near family"
+    consent_recorded_by = member_of("referral.organisation")
+    consent_recorded_at = factory.LazyFunction(timezone.now)
+    proposed_by = factory.SelfAttribute("consent_recorded_by")

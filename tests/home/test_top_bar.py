@@ -34,6 +34,8 @@ PAGES_BY_ROLE = {
         "referrals:parent-list",
         "online_referrals:to-check",
         "referrals:referrers",
+        # Transfers of a family to another organisation (issue 24).
+        "referrals:transfer-list",
         "outcomes:alert-list",
         "volunteers:list",
         "volunteers:compliance",

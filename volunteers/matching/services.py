@@ -24,7 +24,7 @@ from operations.core.models import STAFF_ROLES, CouncilArea, User, active_member
 from operations.core.months import add_months_clamped
 from operations.core.sent_once import kept_for_key, write_once
 from referrals.eligibility import outside_eligibility
-from referrals.models import Parent, Referral
+from referrals.models import Parent, Referral, Transfer, TransferStatus
 from referrals.services import RESTRICTED_MESSAGE, check_not_restricted, referral_follow_match, referral_transition
 from referrals.validators import normalise_uk_phone
 from referrals.workflow import Status as ReferralStatus
@@ -411,6 +411,34 @@ def _referral_follows_match(*, actor: User, match: Match) -> None:
             to_status=ReferralStatus.ENDING,
             reason="Planned ending of the match under way",
         )
+
+
+#: The closing note of a match ended because its family was transferred to another organisation.
+TRANSFER_CLOSING_NOTE = "The family moved to another organisation's area and was transferred there."
+
+
+def matches_end_for_transfer(*, actor: User, transfer_id: int) -> list[int]:
+    """An accepted transfer ends the sending side's open matches of the
+    transferred referral, as a planned ending (the referral is already
+    closed as transferred, so it does not follow the match). The volunteers
+    are told through ``matches_ended_by_transfer``. Anything but an accepted
+    transfer ends nothing."""
+    transfer = Transfer.objects.get(pk=transfer_id)
+    if transfer.status != TransferStatus.ACCEPTED:
+        return []
+    ended = []
+    for match in Match.objects.filter(referral_id=transfer.referral_id, status__in=OPEN_MATCH_STATUSES).order_by("pk"):
+        match_transition(
+            actor=actor,
+            match=match,
+            to_status=MatchStatus.ENDED,
+            ending_type=EndingType.PLANNED,
+            closing_note=TRANSFER_CLOSING_NOTE,
+        )
+        ended.append(match.pk)
+    if ended:
+        signals.matches_ended_by_transfer.send(sender=Match, match_ids=ended)
+    return ended
 
 
 def match_record_extension(*, actor: User, match: Match, until: dt.date | None, reason: str) -> Match:

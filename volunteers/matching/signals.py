@@ -14,3 +14,8 @@ contact_log_concern_flagged = Signal()
 #: inside the confirming transaction with ``match_id``, so what the receiver
 #: writes commits with the match, or not at all.
 match_confirmed = Signal()
+
+#: Matches were ended because their family was transferred to another
+#: organisation (``match_ids``): their volunteers are to be told. Sent inside
+#: the transfer's transaction.
+matches_ended_by_transfer = Signal()

@@ -10,6 +10,8 @@ from tests.security.matrix.answers import (
     LOGIN,
     REDIRECT,
     STAFF,
+    STAFF_OTHER,
+    STAFF_POST_ONLY,
     Case,
     answers,
     api_staff_object,
@@ -64,6 +66,33 @@ PAGES: dict[str, list[Case]] = {
     "referrals:referring-organisation-merge": staff_confirm(
         "referring_organisation", "other_referring_organisation", answer=200
     ),
+    # Transfers (issue 24). Proposing: an empty form lacks the organisation,
+    # the reason and the consent (400, nothing written).
+    "referrals:transfer-propose": staff_confirm("referral", "other_referral", answer=400),
+    "referrals:transfer-list": [Case(STAFF)],
+    # "transfer" goes from the personas' organisation to the other one: both
+    # sides' staff read it (the other side the proposal only).
+    "referrals:transfer-detail": [
+        Case(answers(LOGIN, 403, 403, 200, 200, 200), args=("transfer",)),
+        Case(STAFF_OTHER, args=("other_transfer",)),
+    ],
+    # Only the receiving side answers (its empty form: 400); the sending side gets 403.
+    "referrals:transfer-accept": [
+        Case(STAFF_POST_ONLY, args=("transfer",)),
+        Case(answers(LOGIN, 403, 403, 403, 403, 400), args=("transfer",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 403), args=("other_transfer",), method="POST", data={}),
+    ],
+    "referrals:transfer-decline": [
+        Case(STAFF_POST_ONLY, args=("transfer",)),
+        Case(answers(LOGIN, 403, 403, 403, 403, 400), args=("transfer",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, 403), args=("other_transfer",), method="POST", data={}),
+    ],
+    # Only the sending side withdraws (back to the transfer's page); the receiving side gets 403.
+    "referrals:transfer-withdraw": [
+        Case(STAFF_POST_ONLY, args=("transfer",)),
+        Case(answers(LOGIN, 403, 403, REDIRECT, REDIRECT, 403), args=("transfer",), method="POST", data={}),
+        Case(answers(LOGIN, 403, 403, 404, 404, REDIRECT), args=("other_transfer",), method="POST", data={}),
+    ],
 }
 
 # Referrals, parents and children: coordinators and managers only (``IsStaffRole``).
@@ -109,4 +138,27 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/referrers/{id}/": api_staff_object("referrer", "other_referrer"),
     "PUT /api/v1/referrers/{id}/": api_staff_write("referrer", "other_referrer"),
     "PATCH /api/v1/referrers/{id}/": api_staff_write("referrer", "other_referrer", answer=200),
+    # Transfers (issue 24): the sending and the receiving side's staff.
+    "GET /api/v1/transfers/": [Case(API_STAFF)],
+    "POST /api/v1/transfers/": [Case(API_STAFF_BAD_INPUT, data={})],
+    "GET /api/v1/transfers/{id}/": [
+        Case(answers(401, 403, 403, 200, 200, 200), params={"id": "transfer"}),
+        Case(answers(401, 403, 403, 404, 404, 200), params={"id": "other_transfer"}),
+    ],
+    # An empty body lacks the service (400) before the side is checked; tests/referrals/test_transfers.py
+    # shows the sending side refused.
+    "POST /api/v1/transfers/{id}/accept/": [
+        Case(answers(401, 403, 403, 400, 400, 400), params={"id": "transfer"}, data={}),
+        Case(answers(401, 403, 403, 404, 404, 400), params={"id": "other_transfer"}, data={}),
+    ],
+    # An empty reason: a field error for the receiving side, 403 for the sending side.
+    "POST /api/v1/transfers/{id}/decline/": [
+        Case(answers(401, 403, 403, 403, 403, 400), params={"id": "transfer"}, data={}),
+        Case(answers(401, 403, 403, 404, 404, 403), params={"id": "other_transfer"}, data={}),
+    ],
+    # The personas ask in turn in one world: the manager asks after the coordinator withdrew it (already answered).
+    "POST /api/v1/transfers/{id}/withdraw/": [
+        Case(answers(401, 403, 403, 200, 400, 403), params={"id": "transfer"}, data={}),
+        Case(answers(401, 403, 403, 404, 404, 200), params={"id": "other_transfer"}, data={}),
+    ],
 }

@@ -47,6 +47,7 @@ from tests.factories import (
     MatchingSettingsFactory,
     MessageTemplateFactory,
     NotificationFactory,
+    OrganisationFactory,
     ParentFactory,
     PartnerCredentialFactory,
     PooledExportFactory,
@@ -58,6 +59,7 @@ from tests.factories import (
     ReferringOrganisationFactory,
     ServiceFactory,
     SupervisionActionFactory,
+    TransferFactory,
     VisitFactory,
     VolunteerSettingsFactory,
     WorkerHeartbeatFactory,
@@ -211,6 +213,15 @@ APP_OBJECTS: dict[str, Callable[[Any], Any]] = {
     ),
     "other_referral": lambda world: ReferralFactory(
         organisation=world.other_organisation, parent=made(world, "other_parent"), service=made(world, "other_service")
+    ),
+    # Transfers (issue 24): one proposed from the personas' organisation to the
+    # other (the other coordinator decides it), and one from the other
+    # organisation to a third (the personas' organisation has no part in it).
+    "transfer": lambda world: TransferFactory(
+        referral=made(world, "referral"), receiving_organisation=world.other_organisation
+    ),
+    "other_transfer": lambda world: TransferFactory(
+        referral=made(world, "other_referral"), receiving_organisation=OrganisationFactory()
     ),
     # The referrer directory: a team and a person in it, of each organisation.
     "referring_organisation": lambda world: ReferringOrganisationFactory(organisation=world.organisation),
