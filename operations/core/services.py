@@ -204,7 +204,9 @@ def federation_sharing_set(*, organisation: Organisation, share: bool, actor: Us
     or off: its manager only, audited (no personal data). Refuses an
     organisation in no federation. Counts only, suppressed, are shared:
     never a record."""
-    organisation = Organisation.objects.select_for_update().select_related("member_of").get(pk=organisation.pk)
+    # Lock the organisation row only (its federation, an outer join, cannot be locked).
+    locked = Organisation.objects.select_for_update(of=("self",)).select_related("member_of")
+    organisation = locked.get(pk=organisation.pk)
     if organisation.member_of_id is None:
         raise ValueError("This organisation is not a member of a federation.")
     if not Membership.objects.filter(

@@ -22,13 +22,13 @@ REFUSED = "403 or 404"
 def as_no_member(anonymous: Answer, *signed_in: Answer) -> Answer:
     """What a signed-in person who belongs to no organisation gets (a
     federation officer, issue 24): on a public route, what anyone gets; where
-    every signed-in persona gets the same refusal or redirect (405 on a
-    POST-only route, 401 from the partner API's own sign-in), that; the admin
+    every signed-in persona gets 405 (a POST-only route), 401 (the partner
+    API's own sign-in) or is sent to sign in, that; the admin
     site sends them to sign in, as it does a volunteer; the API refuses them
     (403: ``IsMember``); every other page refuses them (403 or 404)."""
     if anonymous not in (LOGIN, 401):
         return anonymous
-    if len(set(signed_in)) == 1 and signed_in[0] != 200:
+    if len(set(signed_in)) == 1 and signed_in[0] in (405, 401, LOGIN):
         return signed_in[0]
     if anonymous == 401:
         return 403

@@ -42,11 +42,16 @@ PAGES: dict[str, list[Case]] = {
     "account": [Case(SIGNED_IN)],
     "two-factor-setup": [Case(SIGNED_IN)],
     # Nobody has enrolled yet: the verify page sends them to enrol.
-    "two-factor-verify": [Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))],
+    "two-factor-verify": [
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, federation_officer=REDIRECT))
+    ],
     # Recovery codes need an authenticator first: nobody here has one, so all are sent to enrol.
     "two-factor-recovery-codes": [
-        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
-        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="POST"),
+        Case(answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, federation_officer=REDIRECT)),
+        Case(
+            answers(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, federation_officer=REDIRECT),
+            method="POST",
+        ),
     ],
     "audit-log": [Case(MANAGERS_ONLY)],
     "retention": [Case(MANAGERS_ONLY)],

@@ -89,7 +89,7 @@ PAGES: dict[str, list[Case]] = {
         Case(OTHER_ORGANISATION, args=("other_visit",)),
         Case(answers(LOGIN, REDIRECT, 404, REDIRECT, REDIRECT, 404), args=("visit",), method="POST"),
         Case(answers(LOGIN, 404, 404, REDIRECT, REDIRECT, 404), args=("stranger_visit",), method="POST"),
-        Case(OTHER_ORGANISATION[:5] + (REDIRECT,), args=("other_visit",), method="POST"),
+        Case(answers(LOGIN, 404, 404, 404, 404, REDIRECT), args=("other_visit",), method="POST"),
     ],
     # Empty forms: refused with a message on the match page.
     "matching:match-move": staff_post("match", "other_match", answer=REDIRECT),

@@ -37,7 +37,7 @@ def concern_step(*, empty_post: int | str) -> list[Case]:
         Case(POST_ONLY, args=("concern",)),
         Case(answers(LOGIN, 403, empty_post, empty_post, empty_post, 404), args=("concern",), method="POST", data={}),
         Case(answers(LOGIN, 404, 404, empty_post, empty_post, 404), args=("stranger_concern",), method="POST", data={}),
-        Case(OTHER_ORGANISATION[:5] + (empty_post,), args=("other_concern",), method="POST", data={}),
+        Case(answers(*OTHER_ORGANISATION[:5], empty_post), args=("other_concern",), method="POST", data={}),
     ]
 
 
@@ -72,7 +72,7 @@ def api_concern_step(*, empty_body: int) -> list[Case]:
     return [
         Case(answers(401, 403, empty_body, empty_body, empty_body, 404), params={"id": "concern"}, data={}),
         Case(answers(401, 404, 404, empty_body, empty_body, 404), params={"id": "stranger_concern"}, data={}),
-        Case(API_OTHER_ORGANISATION[:5] + (empty_body,), params={"id": "other_concern"}, data={}),
+        Case(answers(*API_OTHER_ORGANISATION[:5], empty_body), params={"id": "other_concern"}, data={}),
     ]
 
 
