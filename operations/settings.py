@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "operations.groups",
     "operations.dashboard",
     "operations.coverage",
+    "operations.closures",
     "operations.evaluation",
     # The calendar reads matching, groups and volunteers: the top layer.
     "operations.calendar",
