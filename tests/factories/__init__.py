@@ -17,6 +17,7 @@ from tests.factories.core import (
     council_area,
     member,
 )
+from tests.factories.closures import ClosureDecisionFactory, ServiceClosureFactory
 from tests.factories.coverage import AreaBirthsFactory
 from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
 from tests.factories.expenses import (
@@ -88,6 +89,8 @@ from tests.factories.volunteers import (
 
 __all__ = [
     "AreaBirthsFactory",
+    "ClosureDecisionFactory",
+    "ServiceClosureFactory",
     "ConcernEventFactory",
     "ConcernFactory",
     "SafeguardingSettingsFactory",
