@@ -36,6 +36,7 @@ urlpatterns = [
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
     path("coverage/", include("operations.coverage.urls")),
+    path("closures/", include("operations.closures.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("search/", include("operations.search.urls")),
     path("partners/", include("referrals.partners.urls")),

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from operations.core.models import Organisation, StaffOnlyQuerySet, Service
+from operations.core.models import Organisation, Service, StaffOnlyQuerySet
 
 
 class ClosureStatus(models.TextChoices):

@@ -214,10 +214,12 @@ def closure_complete(*, actor: User, closure: ServiceClosure) -> ServiceClosure:
     undecided = undecided_referrals(locked).count()
     if undecided:
         raise ValidationError(
-            {"__all__": f"{undecided} open referral{'s' if undecided != 1 else ''} still "
-             f"{'have' if undecided != 1 else 'has'} no decision: decide each before completing."}
+            {
+                "__all__": f"{undecided} open referral{'s' if undecided != 1 else ''} still "
+                f"{'have' if undecided != 1 else 'has'} no decision: decide each before completing."
+            }
         )
-    counts = {outcome: 0 for outcome in Outcome.values}
+    counts = dict.fromkeys(Outcome.values, 0)
     referrers = 0
     ended_matches: list[Match] = []
     decisions = (
@@ -247,7 +249,9 @@ def closure_complete(*, actor: User, closure: ServiceClosure) -> ServiceClosure:
             )
         else:
             ended_matches += _end_matches(actor=actor, closure=locked, referral=referral)
-            where = f" The family was signposted to {decision.directory_entry.name}." if decision.directory_entry else ""
+            where = (
+                f" The family was signposted to {decision.directory_entry.name}." if decision.directory_entry else ""
+            )
             _wind_down(actor=actor, referral=referral, reason=f"The service closed.{where}")
         counts[decision.outcome] += 1
         fresh = Referral.objects.select_related("referrer", "parent").get(pk=referral.pk)

@@ -4,6 +4,7 @@ Import them from here (``from tests.factories import ReferralFactory, member``).
 A new model needs a factory in its app's module and a line below:
 ``tests/core/test_factories.py`` fails naming any model without one."""
 
+from tests.factories.closures import ClosureDecisionFactory, ServiceClosureFactory
 from tests.factories.core import (
     AuditEventFactory,
     CouncilAreaFactory,
@@ -17,7 +18,6 @@ from tests.factories.core import (
     council_area,
     member,
 )
-from tests.factories.closures import ClosureDecisionFactory, ServiceClosureFactory
 from tests.factories.coverage import AreaBirthsFactory
 from tests.factories.evaluation import EvaluationExportFactory, EvaluationProjectFactory
 from tests.factories.expenses import (

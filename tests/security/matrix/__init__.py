@@ -44,6 +44,7 @@ from __future__ import annotations
 from tests.security.matrix import (
     admin,
     calendars,
+    closures,
     core,
     dashboard,
     evaluation,
@@ -81,6 +82,7 @@ MODULES = (
     referrer_updates,
     partners,
     expenses,
+    closures,
 )
 
 
