@@ -13,7 +13,13 @@ from volunteers.matching.models import DirectoryEntry
 
 class ClosurePlanForm(forms.Form):
     service = forms.ModelChoiceField(
-        label="Service that is closing", queryset=Service.objects.none(), required=False, empty_label="Choose…"
+        label="Service that is closing",
+        queryset=Service.objects.none(),
+        empty_label="Choose…",
+        error_messages={
+            "required": "Choose the service that is closing.",
+            "invalid_choice": "Choose a service listed.",
+        },
     )
     last_day = forms.DateField(label="Last day of the service", widget=DATE, required=False)
     message = forms.CharField(

@@ -25,7 +25,7 @@ def get_closure_for(user, pk: int) -> ServiceClosure:
 
 @manager_required
 def closure_list(request: HttpRequest) -> HttpResponse:
-    form = ClosurePlanForm(request.POST or None, user=request.user)
+    form = ClosurePlanForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             closure = services.closure_plan(actor=request.user, **form.cleaned_data)
