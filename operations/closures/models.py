@@ -35,7 +35,9 @@ class ServiceClosure(models.Model):
         help_text="Shown to families and referrers who look for the service, e.g. where to go instead.",
     )
     status = models.CharField(max_length=20, choices=ClosureStatus.choices, default=ClosureStatus.PLANNED)
-    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     planned_at = models.DateTimeField(default=timezone.now)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -84,7 +86,9 @@ class ClosureDecision(models.Model):
         "matching.DirectoryEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     consent = models.BooleanField(default=False, help_text="The parent agreed to the transfer.")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     objects = StaffOnlyQuerySet.as_manager()

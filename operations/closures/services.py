@@ -107,6 +107,8 @@ def closure_decide(
         elif new_service.pk == closure.service_id or not new_service.is_active:
             errors["new_service"] = "Choose a service that stays open."
     elif outcome == Outcome.OTHER_ORGANISATION:
+        if referral.parent.processing_restricted:
+            errors["outcome"] = "Processing of the parent's record is restricted: it cannot be passed on."
         if receiving_organisation is None or receiving_organisation.pk == closure.organisation_id:
             errors["receiving_organisation"] = "Choose the organisation the family will be transferred to."
         if not consent:
@@ -289,3 +291,8 @@ def closure_complete(*, actor: User, closure: ServiceClosure) -> ServiceClosure:
     _suggest_export(locked, actor)
     audit_log(action=AuditAction.TRANSITION, actor=actor, obj=locked, summary="Closure of a service completed")
     return locked
+
+
+def closure_decisions_forget_parent(*, parent_id: int) -> None:
+    """Erasure: the decisions about the parent's referrals go; the report's counts stay."""
+    ClosureDecision.objects.filter(referral__parent_id=parent_id).delete()
