@@ -11,6 +11,7 @@ from operations.core.gdpr import Section, readable
 
 HOLDS = [ClosureDecision]
 
+RESTRICTION_REFUSES: tuple[str, ...] = ()
 RESTRICTION_REFUSES_NOTHING = (
     "Closing a service winds support down, which a restriction does not stop; a transfer to another "
     "organisation is refused for a restricted record (closure_decide and referrals.transfers)."

@@ -277,3 +277,16 @@ def test_a_closed_service_is_refused_everywhere_and_the_online_form_signposts(
     text = online.content.decode()
     assert f"{closing.name} has closed" in text
     assert "ask your health visitor about Home-Start" in text
+
+
+def test_a_decision_is_in_subject_access_and_goes_with_erasure(manager, closure, world):
+    from operations.closures import gdpr
+
+    parent = world["signposted"].parent
+    services.closure_decide(actor=manager, closure=closure, referral=world["signposted"], outcome=Outcome.PLANNED_END)
+    (section,) = gdpr.subject_access(parent)
+    assert "Planned ending before the last day" in str(section.rows)
+
+    gdpr.erase(parent)
+
+    assert not ClosureDecision.objects.filter(referral__parent=parent).exists()
