@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "operations.groups",
     "operations.dashboard",
     "operations.coverage",
+    "operations.closures",
     "operations.evaluation",
     # The federation officer's roll-up and coverage, a member's sharing switch: reads dashboard and coverage.
     "operations.federation",

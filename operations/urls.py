@@ -40,6 +40,7 @@ urlpatterns = [
     path("calendar/", include("operations.calendar.urls")),
     path("dashboard/", include("operations.dashboard.urls")),
     path("coverage/", include("operations.coverage.urls")),
+    path("closures/", include("operations.closures.urls")),
     path("evaluation/", include("operations.evaluation.urls")),
     path("import/", include("operations.imports.urls")),
     # Pooled evaluation across a federation, for its officers.

@@ -32,6 +32,8 @@ KIND_LABELS: dict[str, str] = {
     "transfer_withdrawn": "Proposed transfer withdrawn",
     "transfer_accepted": "Transfer accepted",
     "transfer_declined": "Transfer declined",
+    "closure_match_ended": "Match ended: the service closed",
+    "closure_evaluation": "Final evaluation export suggested",
     "volunteer_break": "Volunteer paused from matching",
     "volunteer_back": "Volunteer back in matching early",
     "quiet_match": "Match gone quiet",

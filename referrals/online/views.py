@@ -36,6 +36,8 @@ from referrals.services import policy_of
 
 #: The page a higher layer may add panels to: where else to turn (the signposting directory).
 PRECHECK_PAGE = "online-referral-precheck"
+#: The form itself: higher layers may add notices, such as services that have closed (operations/closures).
+FORM_PAGE = "online-referral-form"
 
 
 @login_not_required
@@ -124,6 +126,7 @@ def _form_page(request: HttpRequest, form: OnlineReferralForm, context: dict) ->
             **context,
             "form": form,
             "services": list(form.services.values()),
+            "closed_services": panels_for(FORM_PAGE, request, organisation),
             "areas": form.area_names,
             "other_form_url": reverse(
                 "online_referrals:self" if context["is_professional"] else "online_referrals:professional",

@@ -4,6 +4,7 @@ Import them from here (``from tests.factories import ReferralFactory, member``).
 A new model needs a factory in its app's module and a line below:
 ``tests/core/test_factories.py`` fails naming any model without one."""
 
+from tests.factories.closures import ClosureDecisionFactory, ServiceClosureFactory
 from tests.factories.core import (
     AuditEventFactory,
     CouncilAreaFactory,
@@ -107,6 +108,8 @@ from tests.factories.volunteers import (
 
 __all__ = [
     "AreaBirthsFactory",
+    "ClosureDecisionFactory",
+    "ServiceClosureFactory",
     "ConcernEventFactory",
     "ConcernFactory",
     "SafeguardingSettingsFactory",

@@ -49,6 +49,7 @@ from __future__ import annotations
 from tests.security.matrix import (
     admin,
     calendars,
+    closures,
     core,
     dashboard,
     evaluation,
@@ -90,6 +91,7 @@ MODULES = (
     expenses,
     imports,
     federation,
+    closures,
 )
 
 

@@ -57,6 +57,7 @@ from tests.factories import (
     ReferralFactory,
     ReferrerFactory,
     ReferringOrganisationFactory,
+    ServiceClosureFactory,
     ServiceFactory,
     SupervisionActionFactory,
     TransferFactory,
@@ -499,6 +500,12 @@ def _download_token(world, export: str):
     return download_token(export=made(world, export), user=world.users["manager"])
 
 
+CLOSURE_OBJECTS: dict[str, Callable[[Any], Any]] = {
+    "service_closure": lambda world: ServiceClosureFactory(organisation=world.organisation),
+    "other_service_closure": lambda world: ServiceClosureFactory(organisation=world.other_organisation),
+}
+
+
 EVALUATION_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "evaluation_project": lambda world: EvaluationProjectFactory(organisation=world.organisation, name="Matrix study"),
     "other_evaluation_project": lambda world: EvaluationProjectFactory(
@@ -662,6 +669,7 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
     **SAFEGUARDING_OBJECTS,
     **OUTCOME_OBJECTS,
     **EVALUATION_OBJECTS,
+    **CLOSURE_OBJECTS,
     **ONLINE_OBJECTS,
     **WORDBACK_OBJECTS,
     **EXPENSE_OBJECTS,
