@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0008_audit_user_agent_request_id'),
         ('matching', '0009_contact_log_and_visit_sent_once'),
-        ('referrals', '0012_transfers'),
+        ('referrals', '0013_transfers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
