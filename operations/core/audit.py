@@ -157,6 +157,31 @@ def audit_log(
     )
 
 
+def audit_log_many(*, actor: User | None, organisation: Organisation | int, entries: list[tuple]) -> int:
+    """Writes many audit events in one query (a bulk import): ``entries`` are
+    (action, obj, summary) — the same rows ``audit_log`` would write one by one."""
+    acting = context.current()
+    actor_id, actor_username = (actor.pk, actor.get_username()) if actor else (acting.user_id, acting.username)
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    events = [
+        AuditEvent(
+            actor_id=actor_id,
+            actor_username=actor_username,
+            organisation_id=organisation_id,
+            action=action,
+            object_type=obj._meta.label if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            summary=summary[:300],
+            ip_address=acting.client_address,
+            user_agent=acting.user_agent,
+            request_id=acting.request_id,
+        )
+        for action, obj, summary in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
+
+
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs) -> None:
     audit_log(action=AuditAction.LOGIN, actor=user)
