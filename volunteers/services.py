@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from operations.core.audit import AuditAction, audit_log
+from operations.core.audit import AuditAction, audit_log, audit_log_many
 from operations.core.dates import short_date
 from operations.core.models import CouncilArea, Membership, Organisation, Role, User
 from operations.core.months import add_months_clamped
@@ -78,10 +79,10 @@ def volunteer_require_fit(*, profile: VolunteerProfile, field: str = "volunteer"
         raise ValidationError({field: [f"Not fit to match: {reason.message}." for reason in reasons]})
 
 
-def _profile_errors(*, organisation_id: int, values: dict) -> dict[str, str]:
+def _profile_errors(*, organisation_id: int, values: dict, limit: int | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if "max_caseload" in values:
-        limit = settings_for(organisation_id).max_caseload_limit
+        limit = settings_for(organisation_id).max_caseload_limit if limit is None else limit
         caseload = values["max_caseload"]
         if caseload is None or caseload < 0 or caseload > limit:
             errors["max_caseload"] = f"Maximum caseload must be between 0 and {limit}."
@@ -167,6 +168,181 @@ def volunteer_create(
     )
     audit_log(action=AuditAction.CREATE, actor=actor, obj=profile, summary="Volunteer profile created")
     return profile
+
+
+@dataclass
+class NewVolunteer:
+    """One person for :func:`volunteers_create_many` (an import's row)."""
+
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    values: dict  # PROFILE_FIELDS values (kinds, phone, availability, max_caseload...)
+    council_areas: Sequence = ()  # CouncilArea ids
+    status: str = Status.APPLICANT
+    status_on: dt.date | None = None
+    status_reason: str = ""
+    pvg: tuple | None = None  # (membership number, scheme, issued on, renewal due or None)
+    training: Sequence = ()  # (Course, completed on)
+    reference: tuple | None = None  # (name, relationship, received on or None)
+
+
+def _many_errors(person: NewVolunteer, *, organisation_id: int, limit: int, today: dt.date) -> dict[str, str]:
+    """The rules of volunteer_create, volunteer_change_status, pvg_record_save,
+    training_record_add and reference_add, for one person."""
+    values = {**person.values, "kinds": person.values.get("kinds", [])}
+    errors = _profile_errors(organisation_id=organisation_id, values=values, limit=limit)
+    if person.role not in (Role.VOLUNTEER, Role.PSO):
+        errors["role"] = "A profile is for a volunteer or a PSO."
+    if not person.username:
+        errors["username"] = "Give a username for the new account."
+    if person.status not in Status.values:
+        errors["status"] = "Choose a status from the list."
+    elif person.status != Status.APPLICANT:
+        if (person.status_on or today) > today:
+            errors["on"] = "The date of a status change cannot be in the future."
+        if person.status == Status.LEFT and not person.status_reason.strip():
+            errors["reason"] = "Give a reason for leaving."
+    if person.pvg:
+        number, scheme, issued, renewal = person.pvg
+        if not number.strip():
+            errors["membership_number"] = "Give the PVG scheme membership number."
+        if scheme not in PvgScheme.values:
+            errors["scheme"] = "Choose children, adults or both."
+        if issued > today:
+            errors["issued_on"] = "The PVG date cannot be in the future."
+        if renewal is not None and renewal <= issued:
+            errors["renewal_due"] = "The renewal date must be after the date of issue."
+    for course, completed in person.training:
+        if course.organisation_id != organisation_id:
+            errors["course"] = "Choose one of your organisation's courses."
+        if completed > today:
+            errors["completed_on"] = "The completion date cannot be in the future."
+    if person.reference:
+        name, relationship, received = person.reference
+        if not name.strip():
+            errors["name"] = "Give the referee's name."
+        if not relationship.strip():
+            errors["relationship"] = "Say how the referee knows them."
+        if received is not None and received > today:
+            errors["received_on"] = "The date received cannot be in the future."
+    return errors
+
+
+@transaction.atomic
+def volunteers_create_many(
+    *, organisation: Organisation, actor: User | None, people: Sequence[NewVolunteer]
+) -> list[VolunteerProfile]:
+    """Many new people at once (an import): the same rules and the same rows
+    and audit entries as volunteer_create followed by volunteer_change_status,
+    pvg_record_save, training_record_add and reference_add for each, written
+    with a fixed number of queries. Any refusal refuses them all (a
+    ValidationError naming the person's position) and writes nothing."""
+    if not people:
+        return []
+    today = timezone.localdate()
+    limit = settings_for(organisation.pk).max_caseload_limit
+    for position, person in enumerate(people):
+        errors = _many_errors(person, organisation_id=organisation.pk, limit=limit, today=today)
+        if errors:
+            raise ValidationError({f"person {position + 1}: {key}": value for key, value in errors.items()})
+    wanted = [person.username.lower() for person in people]
+    if len(set(wanted)) != len(wanted) or _case_variants(wanted).exists():
+        raise ValidationError({"username": "That username is taken."})
+    users = []
+    for person in people:
+        user = User(
+            username=person.username, first_name=person.first_name, last_name=person.last_name, email=person.email
+        )
+        user.set_unusable_password()
+        user.active_organisation = organisation
+        users.append(user)
+    User.objects.bulk_create(users)
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, organisation=organisation, role=person.role)
+            for user, person in zip(users, people, strict=True)
+        ]
+    )
+    profiles = []
+    for user, person in zip(users, people, strict=True):
+        on = today if person.status == Status.APPLICANT else person.status_on or today
+        profile = VolunteerProfile(
+            organisation=organisation,
+            user=user,
+            status=person.status,
+            status_changed_on=on,
+            **{key: value for key, value in {"email": person.email, **person.values}.items() if key in PROFILE_FIELDS},
+        )
+        if person.status == Status.ACTIVE:
+            profile.active_since = on
+        profiles.append(profile)
+    VolunteerProfile.objects.bulk_create(profiles)
+    Through = VolunteerProfile.council_areas.through
+    Through.objects.bulk_create(
+        [
+            Through(volunteerprofile_id=profile.pk, councilarea_id=area)
+            for profile, person in zip(profiles, people, strict=True)
+            for area in dict.fromkeys(person.council_areas)
+        ]
+    )
+    changes, tasks, pvgs, trainings, references = [], [], [], [], []
+    audits: list[tuple] = []
+    for profile, person in zip(profiles, people, strict=True):
+        changes.append(StatusChange(profile=profile, to_status=Status.APPLICANT, changed_on=today, changed_by=actor))
+        audits.append((AuditAction.CREATE, profile, "Volunteer profile created"))
+        if person.status != Status.APPLICANT:
+            changes.append(
+                StatusChange(
+                    profile=profile,
+                    from_status=Status.APPLICANT,
+                    to_status=person.status,
+                    changed_on=profile.status_changed_on,
+                    reason=person.status_reason,
+                    changed_by=actor,
+                )
+            )
+            label = Status(person.status).label
+            audits.append((AuditAction.TRANSITION, profile, f"Volunteer status {Status.APPLICANT.label} → {label}"))
+            if person.status == Status.LEFT:
+                tasks.append(
+                    DisclosureTask(organisation=organisation, profile=profile, created_on=profile.status_changed_on)
+                )
+        if person.pvg:
+            number, scheme, issued, renewal = person.pvg
+            pvgs.append(
+                PvgRecord(
+                    profile=profile,
+                    membership_number=number.strip(),
+                    scheme=scheme,
+                    issued_on=issued,
+                    renewal_due=renewal or fitness.pvg_default_renewal_due(issued),
+                )
+            )
+        for course, completed in person.training:
+            expires = add_months_clamped(completed, course.valid_for_months) if course.valid_for_months else None
+            trainings.append(TrainingRecord(profile=profile, course=course, completed_on=completed, expires_on=expires))
+        if person.reference:
+            name, relationship, received = person.reference
+            references.append(Reference(profile=profile, name=name, relationship=relationship, received_on=received))
+    StatusChange.objects.bulk_create(changes)
+    DisclosureTask.objects.bulk_create(tasks)
+    PvgRecord.objects.bulk_create(pvgs)
+    TrainingRecord.objects.bulk_create(trainings)
+    Reference.objects.bulk_create(references)
+    audits += [(AuditAction.CREATE, record, "PVG record recorded") for record in pvgs]
+    audits += [(AuditAction.CREATE, record, "Training") for record in trainings]
+    audit_log_many(actor=actor, organisation=organisation, entries=audits)
+    return profiles
+
+
+def _case_variants(names: list[str]):
+    """A query of usernames equal to any of ``names`` ignoring case (one query)."""
+    from django.db.models.functions import Lower
+
+    return User.objects.annotate(lowered=Lower("username")).filter(lowered__in=names).values("username")
 
 
 @transaction.atomic

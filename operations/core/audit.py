@@ -143,7 +143,14 @@ def audit_log(
             organisation_id = acting.organisation_id
     else:
         organisation_id = organisation if isinstance(organisation, int) else organisation.pk
-    return AuditEvent.objects.create(
+    event = _event(acting, actor_id, actor_username, organisation_id, action, obj, summary)
+    event.save()
+    return event
+
+
+def _event(acting, actor_id, actor_username, organisation_id, action, obj, summary) -> AuditEvent:
+    """One unsaved audit event (shared by audit_log and audit_log_many)."""
+    return AuditEvent(
         actor_id=actor_id,
         actor_username=actor_username,
         organisation_id=organisation_id,
@@ -155,6 +162,20 @@ def audit_log(
         user_agent=acting.user_agent,
         request_id=acting.request_id,
     )
+
+
+def audit_log_many(*, actor: User | None, organisation: Organisation | int, entries: list[tuple]) -> int:
+    """Writes many audit events in one query (a bulk import): ``entries`` are
+    (action, obj, summary) — the same rows ``audit_log`` would write one by one."""
+    acting = context.current()
+    actor_id, actor_username = (actor.pk, actor.get_username()) if actor else (acting.user_id, acting.username)
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    events = [
+        _event(acting, actor_id, actor_username, organisation_id, action, obj, summary)
+        for action, obj, summary in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
 
 
 @receiver(user_logged_in)

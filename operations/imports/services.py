@@ -283,10 +283,14 @@ class _Run:
                     for header in missing
                 ],
             )
-        for done, (line, row) in enumerate(_mapped_rows(self.batch, self.kind, table), start=1):
-            self.row(line, row)
-            if done % self.every == 0:
-                self.tick(done)
+        chunk: list[tuple[int, dict[str, str]]] = []
+        for line, row in _mapped_rows(self.batch, self.kind, table):
+            chunk.append((line, row))
+            if len(chunk) >= self.every:
+                self.chunk(chunk)
+                chunk = []
+                self.tick(self.outcome.rows)
+        self.chunk(chunk)
         self.tick(self.outcome.rows)
         return self.outcome
 
@@ -295,9 +299,24 @@ class _Run:
         if cancel_requested(self.batch.pk):
             raise Cancelled
 
-    def row(self, line: int, row: dict[str, str]) -> None:
+    def chunk(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        """Checks a chunk of rows (their earlier imports read in one query),
+        then, when applying, writes its valid rows together."""
+        if not rows:
+            return
+        self.context.prefetch(self.kind.key, [row.get("External ID", "")[:100] for _, row in rows])
+        pending: list[Checked] = []
+        for line, row in rows:
+            checked = self.row(line, row)
+            if checked is not None:
+                pending.append(checked)
+        if pending:
+            self.apply_chunk(pending)
+
+    def row(self, line: int, row: dict[str, str]) -> Checked | None:
+        """Checks one row; returns it when it is to be applied (with its chunk)."""
         if row.get("External ID", "").strip().upper() == EXAMPLE_ID:
-            return  # the template's example row
+            return None  # the template's example row
         self.outcome.rows += 1
         checked = self.kind.check(row, line, self.context)
         problems = list(checked.problems)
@@ -309,17 +328,43 @@ class _Run:
                     "Give every row its own External ID, or remove the repeated row.",
                 )
             )
-        if not problems and self.apply:
-            problems = self.apply_row(checked)
-        elif not problems:
+        if not problems:
             found = self.context.existing(self.kind.key, checked.external_id)
             self.context.remember(
                 self.kind.key, checked.external_id, found or Planned(self.kind.key, checked.external_id, line)
             )
-        if problems:
-            self.outcome.with_problems += 1
-            self.add_problems(line, problems)
-        else:
+            if self.apply:
+                return checked
+            self.outcome.ok += 1
+            return None
+        self.outcome.with_problems += 1
+        self.add_problems(line, problems)
+        return None
+
+    def apply_chunk(self, pending: list[Checked]) -> None:
+        """The chunk's valid rows in one savepoint through the kind's
+        ``apply_many``; when that refuses, row by row (each in its own
+        savepoint) so every refused row gets its problem."""
+        ids = [checked.external_id for checked in pending]
+        self.context.forget(self.kind.key, ids)
+        try:
+            with transaction.atomic():
+                applied = self.kind.apply_many(pending, self.context)
+                self.keep_many(pending, applied)
+        except (ValidationError, DatabaseError) as error:
+            logger.info("import %s: a chunk falls back to row by row (%s)", self.batch.pk, type(error).__name__)
+            self.context.forget(self.kind.key, ids)
+            for checked in pending:
+                problems = self.apply_row(checked)
+                if problems:
+                    self.outcome.with_problems += 1
+                    self.add_problems(checked.line, problems)
+                else:
+                    self.outcome.ok += 1
+            return
+        for checked, one in zip(pending, applied, strict=True):
+            self.context.remember(self.kind.key, checked.external_id, one.record)
+            setattr(self.outcome, one.action, getattr(self.outcome, one.action) + 1)
             self.outcome.ok += 1
 
     def apply_row(self, checked: Checked) -> list[Problem]:
@@ -335,6 +380,38 @@ class _Run:
         self.context.remember(self.kind.key, checked.external_id, applied.record)
         setattr(self.outcome, applied.action, getattr(self.outcome, applied.action) + 1)
         return []
+
+    def keep_many(self, pending: list[Checked], applied: list) -> None:
+        """``keep`` for a chunk: the created rows' external ids in one query."""
+        created = [(c, a) for c, a in zip(pending, applied, strict=True) if a.action == ImportAction.CREATED]
+        for checked, one in zip(pending, applied, strict=True):
+            if one.action == ImportAction.UPDATED:
+                self.keep(checked, one.record, one.action)
+        if not created:
+            return
+        now = timezone.now()
+        ImportedRecord.objects.filter(
+            organisation=self.batch.organisation,
+            kind=self.kind.key,
+            external_id__in=[c.external_id for c, _ in created],
+        ).delete()  # a stale id whose record was deleted since
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    organisation=self.batch.organisation,
+                    kind=self.kind.key,
+                    external_id=checked.external_id,
+                    batch=self.batch,
+                    last_batch=self.batch,
+                    content_type=self.content_type,
+                    object_id=one.record.pk,
+                    line=checked.line,
+                    action=ImportAction.CREATED,
+                    imported_at=now,
+                )
+                for checked, one in created
+            ]
+        )
 
     def keep(self, checked: Checked, record, action: str) -> None:
         """The external id -> record row; an update is audited."""

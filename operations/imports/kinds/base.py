@@ -93,6 +93,22 @@ class ImportContext:
         #: Scratch space kept across the rows of one run, keyed by the kind.
         self.seen: dict[str, Any] = {}
         self._this_run: dict[tuple[str, str], Any] = {}
+        #: The chunk's external ids read ahead in one query (see ``prefetch``).
+        self._known: dict[tuple[str, str], Any] = {}
+
+    def prefetch(self, kind_key: str, external_ids: list[str]) -> None:
+        """Reads the ImportedRecord rows of a chunk's external ids in one query,
+        so ``existing`` asks the database again only for a record that exists.
+        The engine calls it for each chunk; the previous chunk's are dropped."""
+        from operations.imports.models import ImportedRecord
+
+        wanted = [external_id for external_id in dict.fromkeys(external_ids) if external_id]
+        self._known = dict.fromkeys(((kind_key, external_id) for external_id in wanted), None)
+        rows = ImportedRecord.objects.filter(
+            organisation=self.organisation, kind=kind_key, external_id__in=wanted
+        ).select_related("content_type")
+        for row in rows:
+            self._known[(kind_key, row.external_id)] = (row.content_type.model_class(), row.object_id)
 
     def existing(self, kind_key: str, external_id: str) -> models.Model | Planned | None:
         """The record imported earlier in this organisation with that kind and
@@ -101,6 +117,10 @@ class ImportContext:
         if not external_id:
             return None
         found = self._this_run.get((kind_key, external_id))
+        if found is None and (kind_key, external_id) in self._known:
+            found = self._known[(kind_key, external_id)]
+            if found is None:
+                return None  # looked up with its chunk: not imported before
         if isinstance(found, tuple):  # (model, pk): fetched again, not held for every row
             model, pk = found
             return model._base_manager.filter(pk=pk).first()
@@ -124,6 +144,11 @@ class ImportContext:
         else:
             self._this_run[(kind_key, external_id)] = (type(record), record.pk)
 
+    def forget(self, kind_key: str, external_ids: list[str]) -> None:
+        """The engine's: drops its notes of these rows (a chunk about to be applied, or rolled back)."""
+        for external_id in external_ids:
+            self._this_run.pop((kind_key, external_id), None)
+
     def handled(self, kind_key: str, external_id: str) -> bool:
         """Whether a row of this run already had that kind and external id."""
         return (kind_key, external_id) in self._this_run
@@ -145,6 +170,18 @@ class ImportKind:
     def apply(self, checked: Checked, context: ImportContext) -> Applied:
         """Write one checked row through the existing services, inside the engine's transaction."""
         raise NotImplementedError
+
+    def apply_many(self, checked_rows: list[Checked], context: ImportContext) -> list[Applied]:
+        """Write a chunk of checked rows (in order), one Applied each. The
+        default applies them one by one; a kind may write them in bulk, with
+        the same rules. Raises like apply() when any row is refused: the
+        engine then applies that chunk row by row to find which."""
+        applied = []
+        for checked in checked_rows:
+            one = self.apply(checked, context)
+            context.remember(self.key, checked.external_id, one.record)  # a later row may refer to it
+            applied.append(one)
+        return applied
 
     def untouched(self, record, imported_at: dt.datetime) -> bool:
         """True while nothing has been done with the record since the import."""

@@ -462,17 +462,9 @@ class VolunteersKind(ImportKind):
     def apply(self, checked: Checked, context: ImportContext) -> Applied:
         data = checked.data
         existing = context.existing(KEY, checked.external_id)
-        areas = list(CouncilArea.objects.filter(pk__in=data["council_areas"]))
-        fields = {
-            "kinds": data["kinds"],
-            "phone": data["phone"],
-            "localities": data["localities"],
-            "languages": data["languages"],
-            "availability": data["availability"],
-            "gender": data["gender"],
-            "max_caseload": data["max_caseload"],
-            "coordinator_notes": data["coordinator_notes"],
-        }
+        wanted = set(data["council_areas"])
+        areas = [area for area in _council_areas(context) if area.pk in wanted]
+        fields = _profile_values(data)
         if existing is None:
             profile = services.volunteer_create(
                 organisation=context.organisation,
@@ -532,9 +524,8 @@ class VolunteersKind(ImportKind):
         had = set(profile.training_records.values_list("course_id", "completed_on"))
         for course_id, completed in data["training"]:
             if (course_id, completed) not in had:
-                services.training_record_add(
-                    profile=profile, actor=context.user, course=Course.objects.get(pk=course_id), completed_on=completed
-                )
+                course = next(course for course in _courses(context) if course.pk == course_id)
+                services.training_record_add(profile=profile, actor=context.user, course=course, completed_on=completed)
                 action = "updated" if action == "unchanged" else action
         if data["reference"]:
             name, relationship, received = data["reference"]
@@ -555,6 +546,49 @@ class VolunteersKind(ImportKind):
                 )
                 action = "updated" if action == "unchanged" else action
         return Applied(record=profile, action=action)
+
+    def apply_many(self, checked_rows: list[Checked], context: ImportContext) -> list[Applied]:
+        """New people without a supervisor are written together by
+        volunteers_create_many (the same rules, a fixed number of queries);
+        the others (updates, pairings) one by one through apply(), after them."""
+        results: dict[int, Applied] = {}
+        new = [
+            (index, checked)
+            for index, checked in enumerate(checked_rows)
+            if not checked.data["supervisor"] and context.existing(KEY, checked.external_id) is None
+        ]
+        if new:
+            courses = {course.pk: course for course in _courses(context)}
+            usernames = _free_usernames([checked.data for _, checked in new])
+            people = [
+                services.NewVolunteer(
+                    username=username,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    role=data["role"],
+                    values=_profile_values(data),
+                    council_areas=data["council_areas"],
+                    status=data["status"],
+                    status_on=data["status_since"] or context.today,
+                    status_reason="Imported" if data["status"] == Status.LEFT else "",
+                    pvg=data["pvg"],
+                    training=[(courses[course_id], completed) for course_id, completed in data["training"]],
+                    reference=data["reference"],
+                )
+                for username, data in zip(usernames, (checked.data for _, checked in new), strict=True)
+            ]
+            profiles = services.volunteers_create_many(
+                organisation=context.organisation, actor=context.user, people=people
+            )
+            for (index, checked), profile in zip(new, profiles, strict=True):
+                results[index] = Applied(record=profile, action="created")
+                context.remember(KEY, checked.external_id, profile)
+        for index, checked in enumerate(checked_rows):
+            if index not in results:
+                results[index] = self.apply(checked, context)
+                context.remember(KEY, checked.external_id, results[index].record)
+        return [results[index] for index in range(len(checked_rows))]
 
     # --- undo -------------------------------------------------------------------
 
@@ -626,12 +660,43 @@ def _email_taken(email: str, context: ImportContext) -> bool:
     return email in taken
 
 
-def _free_username(data: dict) -> str:
-    """The email, or first.last, made unique with a number."""
+def _profile_values(data: dict) -> dict:
+    """The profile's own fields of a checked row."""
+    keys = ("kinds", "phone", "localities", "languages", "availability", "gender", "max_caseload", "coordinator_notes")
+    return {key: data[key] for key in keys}
+
+
+def _username_base(data: dict) -> str:
     base = data["email"] or f"{data['first_name']}.{data['last_name']}".lower().replace(" ", "")
-    base = re.sub(r"[^\w.@+-]", "", base)[:140] or "volunteer"
+    return re.sub(r"[^\w.@+-]", "", base)[:140] or "volunteer"
+
+
+def _free_usernames(rows: list[dict]) -> list[str]:
+    """``_free_username`` for a chunk: one query for the chunk's usernames;
+    only a name already taken is looked at again, one by one."""
+    from django.db.models.functions import Lower
+
+    bases = [_username_base(data) for data in rows]
+    taken = set(
+        User.objects.annotate(lowered=Lower("username"))
+        .filter(lowered__in={base.lower() for base in bases})
+        .values_list("lowered", flat=True)
+    )
+    chosen: list[str] = []
+    for base, data in zip(bases, rows, strict=True):
+        candidate = base
+        if candidate.lower() in taken:
+            candidate = _free_username(data, also_taken=taken)
+        taken.add(candidate.lower())
+        chosen.append(candidate)
+    return chosen
+
+
+def _free_username(data: dict, also_taken: set[str] = frozenset()) -> str:
+    """The email, or first.last, made unique with a number."""
+    base = _username_base(data)
     candidate, number = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
+    while candidate.lower() in also_taken or User.objects.filter(username__iexact=candidate).exists():
         number += 1
         candidate = f"{base}{number}"
     return candidate
