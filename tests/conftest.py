@@ -121,3 +121,17 @@ def volunteer_client(volunteer) -> Client:
 @pytest.fixture
 def other_coordinator_client(other_coordinator) -> Client:
     return _client_for(other_coordinator)
+
+
+@pytest.fixture
+def federation_officer(organisation, other_organisation):
+    """An officer of a federation both organisations belong to and share their
+    figures with (the worst case: still no record of either may open); the
+    permission matrix and the API's schema run ask as this person too."""
+    from tests.factories import FederationFactory, federation_member
+    from tests.factories import federation_officer as make_officer
+
+    federation = FederationFactory(name="Matrix Federation", slug="matrix-federation")
+    federation_member(organisation, federation, shares=True)
+    federation_member(other_organisation, federation, shares=True)
+    return make_officer(username="federation-officer", federation=federation)

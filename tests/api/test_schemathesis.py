@@ -175,7 +175,7 @@ def report(failures: dict) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_answers_as_its_schema_says(
     role, live_server, tmp_path, organisation, other_organisation, volunteer, pso, coordinator, manager,
-    other_coordinator,
+    other_coordinator, federation_officer,
 ):  # fmt: skip
     users = {
         "volunteer": volunteer,
@@ -183,6 +183,8 @@ def test_the_api_answers_as_its_schema_says(
         "coordinator": coordinator,
         "manager": manager,
         "other_coordinator": other_coordinator,
+        # The world's pooled evaluation project belongs to the officer's federation.
+        "federation_officer": federation_officer,
     }
     world = _world(organisation, other_organisation, users)
     people = {role: users[role], **_peers(role, world)}

@@ -183,7 +183,18 @@ def test_notification_log_download_follows_the_filters(coordinator_client, organ
 
     rows, workbook = _downloads(coordinator_client, reverse("notifications:log"), status=NotificationStatus.FAILED)
 
-    assert rows[0] == ["Due", "Kind", "Channel", "To", "Status", "Attempts", "Sent", "Last error", "Cancelled because"]
+    assert rows[0] == [
+        "Due",
+        "Kind",
+        "Channel",
+        "To",
+        "Status",
+        "Attempts",
+        "Sent",
+        "Last error",
+        "Cancelled because",
+        "Delivery",
+    ]
     assert len(rows) == 2
     assert rows[1][1] == "Visit reminder"  # words, not the code
     assert rows[1][4] == "Failed"
