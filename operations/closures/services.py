@@ -180,7 +180,8 @@ def _tell_volunteers(closure: ServiceClosure, matches: list[Match]) -> int:
             user_ids=(match.volunteer.user_id,),
             about=match,
         )
-        for match in matches
+        # One read for every volunteer to tell, not one per match.
+        for match in Match.objects.filter(pk__in=[match.pk for match in matches]).select_related("volunteer")
     ]
     reminders_write(dues, enqueue=True)
     return len({match.volunteer_id for match in matches})
