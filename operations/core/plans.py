@@ -18,7 +18,9 @@ from django.db import connection, transaction
 @contextmanager
 def planned_for_the_values() -> Iterator[None]:
     """Within: every statement is planned for the values it is given. A
-    transaction of its own (SET LOCAL ends with it); reads only."""
+    transaction of its own (SET LOCAL ends with the outermost transaction).
+    Also for a long write that grows a table as it goes (an import): a plan
+    settled on while the table was small goes on scanning it whole."""
     if connection.vendor != "postgresql":
         yield
         return

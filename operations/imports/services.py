@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from operations.core.audit import AuditAction, audit_log
 from operations.core.models import Organisation, User
+from operations.core.plans import planned_for_the_values
 from operations.imports.blank_files import EXAMPLE_ID
 from operations.imports.cells import fold
 from operations.imports.kinds import KINDS
@@ -305,6 +306,7 @@ class _Run:
         if not rows:
             return
         self.context.prefetch(self.kind.key, [row.get("External ID", "")[:100] for _, row in rows])
+        self.kind.prepare_chunk([row for _, row in rows], self.context)
         pending: list[Checked] = []
         for line, row in rows:
             checked = self.row(line, row)
@@ -390,11 +392,11 @@ class _Run:
         if not created:
             return
         now = timezone.now()
-        ImportedRecord.objects.filter(
-            organisation=self.batch.organisation,
-            kind=self.kind.key,
-            external_id__in=[c.external_id for c, _ in created],
-        ).delete()  # a stale id whose record was deleted since
+        stale = [c.external_id for c, _ in created if self.context.imported_before(self.kind.key, c.external_id)]
+        if stale:  # an id imported before whose record was deleted since
+            ImportedRecord.objects.filter(
+                organisation=self.batch.organisation, kind=self.kind.key, external_id__in=stale
+            ).delete()
         ImportedRecord.objects.bulk_create(
             [
                 ImportedRecord(
@@ -595,7 +597,10 @@ def run_apply(batch_id: int, *, actor_id: int | None = None) -> str:
     all_or_nothing = batch.mode == ApplyMode.ALL_OR_NOTHING
     try:
         table = _table(batch)
-        with transaction.atomic():
+        # Planned for the values: the tables grow by thousands of rows within
+        # this one transaction, and a plan PostgreSQL settled on for the first
+        # chunks would go on scanning them whole (50,000 rows: 193 s, not 70).
+        with transaction.atomic(), planned_for_the_values():
             outcome = run.run(table)
             if all_or_nothing and run.problem_count:
                 raise _RollBack

@@ -135,6 +135,11 @@ class ImportContext:
         )
         return imported.record if imported else None
 
+    def imported_before(self, kind_key: str, external_id: str) -> bool:
+        """Whether the chunk's read ahead found an ImportedRecord row for that
+        id (its record may have been deleted since: the row is then stale)."""
+        return self._known.get((kind_key, external_id)) is not None
+
     def remember(self, kind_key: str, external_id: str, record: Any) -> None:
         """The engine's note of a row handled in this run (a record, or a Planned in a dry run)."""
         if not external_id:
@@ -170,6 +175,13 @@ class ImportKind:
     def apply(self, checked: Checked, context: ImportContext) -> Applied:
         """Write one checked row through the existing services, inside the engine's transaction."""
         raise NotImplementedError
+
+    def prepare_chunk(self, rows: list[dict[str, str]], context: ImportContext) -> None:
+        """Called with each chunk's rows (as ``check`` gets them) before they
+        are checked: a kind may read ahead, in one query for the chunk, what
+        its ``check`` would otherwise ask the database row by row (keeping it
+        in ``context.seen``, replaced chunk by chunk so memory stays flat).
+        The default reads nothing."""
 
     def apply_many(self, checked_rows: list[Checked], context: ImportContext) -> list[Applied]:
         """Write a chunk of checked rows (in order), one Applied each. The

@@ -278,7 +278,7 @@ class VolunteersKind(ImportKind):
             )
 
         areas = []
-        by_name = {fold(area.name): area for area in _council_areas(context)}
+        by_name = _council_areas_by_name(context)
         for name in parse_list(row.get("Council areas", "")):
             area = by_name.get(fold(name)) or by_name.get(fold(name.replace("&", "and")))
             if area is None:
@@ -635,6 +635,13 @@ def _council_areas(context: ImportContext) -> list[CouncilArea]:
     cached = context.seen.get("volunteers:areas")
     if cached is None:
         cached = context.seen["volunteers:areas"] = list(CouncilArea.objects.all())
+    return cached
+
+
+def _council_areas_by_name(context: ImportContext) -> dict[str, CouncilArea]:
+    cached = context.seen.get("volunteers:areas-by-name")
+    if cached is None:
+        cached = context.seen["volunteers:areas-by-name"] = {fold(area.name): area for area in _council_areas(context)}
     return cached
 
 
