@@ -378,6 +378,11 @@ NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS
 # Only for the delivery tests' worker processes, which may run at night: never in production.
 NOTIFICATION_IGNORE_QUIET_HOURS = DEBUG and env_bool("NOTIFICATION_TEST_IGNORE_QUIET_HOURS", default=False)
 
+# --- Licence ----------------------------------------------------------------
+# The AGPL asks an installation that changed the code to offer its users that
+# code: the About page links here when it is set.
+SOURCE_CODE_URL = env_url("SOURCE_CODE_URL", "", schemes=("https", "http")) or ""
+
 # --- Word back to referrers -------------------------------------------------
 # Emails to people without an account (a referrer's status link) need the site's full address.
 SITE_URL = env_url(

@@ -4,6 +4,7 @@ import sys
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
@@ -73,7 +74,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 def about(request: HttpRequest) -> HttpResponse:
     """What this system is and holds. Also the benchmark suite's floor: the
     cheapest signed-in page through the same middleware and base template."""
-    return render(request, "core/about.html")
+    return render(request, "core/about.html", {"source_code_url": settings.SOURCE_CODE_URL})
 
 
 def account(request: HttpRequest) -> HttpResponse:
