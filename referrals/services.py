@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -279,7 +279,8 @@ def _valid_new_parent(organisation: Organisation, data: dict[str, Any], safety_d
         _apply_contact_safety(parent, safety)
     errors: dict[str, list[str]] = {}
     try:
-        parent.full_clean(exclude=["organisation", "council_area"], validate_constraints=False)
+        # No unique check either: a new parent has no id, Parent's only unique field.
+        parent.full_clean(exclude=["organisation", "council_area"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors = error.message_dict
     if not parent.needs_agreed and (parent.refugee_or_asylum_seeking or parent.substance_use or parent.ethnicity):
@@ -320,6 +321,8 @@ def parents_create_many(*, actor: User | None, organisation: Organisation, peopl
     refuses them all (a ValidationError naming the person's position) and
     writes nothing. A new parent has no referral yet, so ``child_save``'s
     recomputing of eligibility has nothing to do here."""
+    if not people:
+        return []
     parents: list[Parent] = []
     children: list[list[Child]] = []
     for position, person in enumerate(people, start=1):
@@ -524,28 +527,34 @@ def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) ->
 
 
 def find_existing_parents(*, organisation: Organisation, people: Sequence[dict[str, Any]]) -> list[Parent | None]:
-    """``find_existing_parent`` for each of many people, in one query (an
-    import's chunk): the candidates are read with the database's own
-    case-insensitive comparison (as ``iexact``), then each is matched to
-    the person whose names and date of birth they have."""
+    """``find_existing_parent`` for each of many people (an import's chunk),
+    in one query: the parents on file with those dates of birth and names
+    upper-cased by the database, each matched to the person whose names
+    they have. Upper case is the same in Python and in every database for
+    names of plain ASCII letters only, so a person with any other letter
+    is looked up on their own, the database comparing as ``iexact`` does."""
     wanted = [_person_key(data) for data in people]
-    asked = [key for key in wanted if key is not None]
-    if not asked:
-        return [None] * len(people)
-    candidates = (
-        Parent.objects.filter(organisation=organisation, date_of_birth__in={born for _, _, born in asked})
-        .annotate(first_upper=Upper("first_name"), last_upper=Upper("last_name"))
-        .filter(
-            first_upper__in=[Upper(Value(first)) for first in {first for first, _, _ in asked}],
-            last_upper__in=[Upper(Value(last)) for last in {last for _, last, _ in asked}],
-        )
-        .order_by("pk")
-    )
+    batched = {key for key in wanted if key is not None and (key[0] + key[1]).isascii()}
     found: dict[tuple, Parent] = {}
-    for parent in candidates:
-        key = (parent.first_name.upper(), parent.last_name.upper(), parent.date_of_birth)
-        found.setdefault(key, parent)  # the first on file, as find_existing_parent
-    return [None if key is None else found.get((key[0].upper(), key[1].upper(), key[2])) for key in wanted]
+    if batched:
+        candidates = (
+            Parent.objects.filter(organisation=organisation, date_of_birth__in={born for _, _, born in batched})
+            .annotate(first_upper=Upper("first_name"), last_upper=Upper("last_name"))
+            .filter(
+                first_upper__in={first.upper() for first, _, _ in batched},
+                last_upper__in={last.upper() for _, last, _ in batched},
+            )
+            .order_by("pk")
+        )
+        for parent in candidates:
+            found.setdefault((parent.first_upper, parent.last_upper, parent.date_of_birth), parent)  # the first on file
+    answers: list[Parent | None] = []
+    for key, data in zip(wanted, people, strict=True):
+        if key in batched:
+            answers.append(found.get((key[0].upper(), key[1].upper(), key[2])))
+        else:
+            answers.append(None if key is None else find_existing_parent(organisation=organisation, data=data))
+    return answers
 
 
 def _person_key(data: dict[str, Any]) -> tuple[str, str, date] | None:
