@@ -530,8 +530,8 @@ def find_existing_parents(*, organisation: Organisation, people: Sequence[dict[s
     """``find_existing_parent`` for each of many people (an import's chunk),
     in one query: the parents on file with those dates of birth and names
     upper-cased by the database, each matched to the person whose names
-    they have. Upper case is the same in Python and in every database for
-    names of plain ASCII letters only, so a person with any other letter
+    they have. Python and the database upper-case plain ASCII letters alike
+    (not always the others), so a person whose names have any other letter
     is looked up on their own, the database comparing as ``iexact`` does."""
     wanted = [_person_key(data) for data in people]
     batched = {key for key in wanted if key is not None and (key[0] + key[1]).isascii()}
