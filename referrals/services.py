@@ -6,19 +6,22 @@ forms show them, the API turns them into a 400, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from operations.core import gdpr
-from operations.core.audit import AuditAction, audit_log
+from operations.core.audit import AuditAction, audit_log, audit_log_many
 from operations.core.dates import short_date
-from operations.core.models import Organisation, Service, User
+from operations.core.models import CouncilArea, Organisation, Service, User
 from referrals import eligibility, signals
 from referrals.checklist import safe_contact_recorded
 from referrals.models import (
@@ -189,6 +192,9 @@ def service_recompute_eligibility(*, service_id: int) -> int:
 # --- parents and children ------------------------------------------------
 
 
+NEEDS_NOT_AGREED = "Needs can be recorded only when the parent agrees."
+
+
 def _clean_parent_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {key: value for key, value in data.items() if key in PARENT_FIELDS}
     errors: dict[str, Any] = {}
@@ -201,7 +207,7 @@ def _clean_parent_data(data: dict[str, Any]) -> dict[str, Any]:
     if not cleaned.get("needs_agreed", True) and (
         cleaned.get("refugee_or_asylum_seeking") or cleaned.get("substance_use") or cleaned.get("ethnicity")
     ):
-        errors["needs_agreed"] = ["Needs can be recorded only when the parent agrees."]
+        errors["needs_agreed"] = [NEEDS_NOT_AGREED]
     born = cleaned.get("date_of_birth")
     if born is not None and born > timezone.localdate():
         errors["date_of_birth"] = ["The date of birth cannot be in the future."]
@@ -249,12 +255,41 @@ def parent_check(
     *, organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None = None
 ) -> None:
     """Refuses, with field errors, a parent ``parent_create`` would refuse;
-    writes nothing (an import's dry run checks every row with it)."""
+    writes nothing and asks the database nothing (an import's dry run checks
+    every row with it: see ``_valid_new_parent``)."""
+    _valid_new_parent(organisation, data, safety_data)
+
+
+def _valid_new_parent(organisation: Organisation, data: dict[str, Any], safety_data: dict[str, Any] | None) -> Parent:
+    """The new parent ``parent_create`` would save (unsaved), or its refusal,
+    without a query: an import checks thousands of rows with it.
+
+    Two of ``full_clean``'s checks ask the database for each row, and are
+    left out. Its CheckConstraints (one query per constraint): the rules
+    before it (``_clean_parent_data``, ``_apply_contact_safety`` and the
+    needs rule below) refuse every value that would break them, which
+    tests/referrals/test_parents_many.py shows value by value against
+    Django's own ``validate_constraints``, and the database enforces them
+    when the row is saved. The council area's existence: it is a CouncilArea
+    the caller read from the database, and ``parents_create_many`` reads its
+    people's areas again in one query before writing."""
     parent = Parent(organisation=organisation, **_clean_parent_data(data))
     safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
     if contact_safety_answered(safety):
         _apply_contact_safety(parent, safety)
-    parent.full_clean(exclude=["organisation"])
+    errors: dict[str, list[str]] = {}
+    try:
+        # No unique check either: a new parent has no id, Parent's only unique field.
+        parent.full_clean(exclude=["organisation", "council_area"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.message_dict
+    if not parent.needs_agreed and (parent.refugee_or_asylum_seeking or parent.substance_use or parent.ethnicity):
+        # _clean_parent_data refuses it when the data says "not agreed"; a new
+        # parent saying nothing has not agreed either (the field's default).
+        errors.setdefault("needs_agreed", []).append(NEEDS_NOT_AGREED)
+    if errors:
+        raise ValidationError(errors)
+    return parent
 
 
 @transaction.atomic
@@ -266,6 +301,63 @@ def parent_create(
     ``referral_create``, which first looks for the same person on file."""
     safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
     return _new_parent(actor=actor, organisation=organisation, cleaned=_clean_parent_data(data), safety=safety)
+
+
+@dataclass(frozen=True)
+class NewParent:
+    """One family for :func:`parents_create_many` (an import's row): what
+    ``parent_create`` and ``child_save`` are given for them."""
+
+    data: dict[str, Any]
+    safety_data: dict[str, Any] | None = None
+    children: Sequence[dict[str, Any]] = ()
+
+
+@transaction.atomic
+def parents_create_many(*, actor: User | None, organisation: Organisation, people: Sequence[NewParent]) -> list[Parent]:
+    """Many new families at once (an import): the same rules and the same
+    rows and audit entries as ``parent_create`` followed by ``child_save``
+    for each child, written with a fixed number of queries. Any refusal
+    refuses them all (a ValidationError naming the person's position) and
+    writes nothing. A new parent has no referral yet, so ``child_save``'s
+    recomputing of eligibility has nothing to do here."""
+    if not people:
+        return []
+    parents: list[Parent] = []
+    children: list[list[Child]] = []
+    for position, person in enumerate(people, start=1):
+        try:
+            parent = _valid_new_parent(organisation, person.data, person.safety_data)
+            children.append([Child(parent=parent, **_clean_child_data(child)) for child in person.children])
+        except ValidationError as error:
+            raise ValidationError(_for_person(position, error)) from None
+        parent.search_text = parent_search_text(parent)
+        parents.append(parent)
+    _check_areas_exist(parents)
+    Parent.objects.bulk_create(parents)
+    Child.objects.bulk_create([child for family in children for child in family])
+    entries: list[tuple] = []
+    for parent, family in zip(parents, children, strict=True):
+        entries.append((AuditAction.CREATE, parent, "Parent added"))
+        entries += [(AuditAction.CREATE, child, _child_summary(child, created=True)) for child in family]
+    audit_log_many(actor=actor, organisation=organisation, entries=entries)
+    return parents
+
+
+def _for_person(position: int, error: ValidationError) -> dict[str, list[str]]:
+    """A refusal of one of many people: each field named with their position."""
+    if hasattr(error, "error_dict"):
+        return {f"person {position}: {field}": messages for field, messages in error.message_dict.items()}
+    return {f"person {position}": error.messages}
+
+
+def _check_areas_exist(parents: list[Parent]) -> None:
+    """Every council area named is on file (one query: ``full_clean`` would ask once per parent)."""
+    named = {parent.council_area_id for parent in parents if parent.council_area_id is not None}
+    found = set(CouncilArea.objects.filter(pk__in=named).values_list("pk", flat=True))
+    for position, parent in enumerate(parents, start=1):
+        if parent.council_area_id is not None and parent.council_area_id not in found:
+            raise ValidationError({f"person {position}: council_area": "Choose a council area from the list."})
 
 
 def _new_parent(*, actor: User, organisation: Organisation, cleaned: dict[str, Any], safety: dict[str, Any]) -> Parent:
@@ -350,19 +442,23 @@ def child_save(*, actor: User, parent: Parent, data: dict[str, Any], child: Chil
         child.loss_reviewed_at, child.loss_reviewed_by = None, None
     created = child.pk is None
     child.save()
-    summary = "Pregnancy or child added" if created else "Pregnancy or child changed"
-    if child.loss_date is not None and not had_loss:
-        # A loss opens a coordinator review and never closes anything by itself.
-        summary = "Baby loss recorded; coordinator review opened"
     audit_log(
         action=AuditAction.CREATE if created else AuditAction.CHANGE,
         actor=actor,
         obj=child,
         organisation=parent.organisation_id,
-        summary=summary,
+        summary=_child_summary(child, created=created, had_loss=had_loss),
     )
     parent_recompute_eligibility(parent=parent)
     return child
+
+
+def _child_summary(child: Child, *, created: bool, had_loss: bool = False) -> str:
+    """The audit summary of a pregnancy or child saved."""
+    if child.loss_date is not None and not had_loss:
+        # A loss opens a coordinator review and never closes anything by itself.
+        return "Baby loss recorded; coordinator review opened"
+    return "Pregnancy or child added" if created else "Pregnancy or child changed"
 
 
 @transaction.atomic
@@ -417,18 +513,55 @@ def _check_updates_consent(*, consent: bool, has_referrer: bool) -> None:
 
 def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) -> Parent | None:
     """The same person already on file: same names and date of birth in the organisation."""
-    if not data.get("date_of_birth") or not data.get("first_name") or not data.get("last_name"):
+    key = _person_key(data)
+    if key is None:
         return None
+    first, last, born = key
     return (
         Parent.objects.filter(
-            organisation=organisation,
-            first_name__iexact=data["first_name"].strip(),
-            last_name__iexact=data["last_name"].strip(),
-            date_of_birth=data["date_of_birth"],
+            organisation=organisation, first_name__iexact=first, last_name__iexact=last, date_of_birth=born
         )
         .order_by("pk")
         .first()
     )
+
+
+def find_existing_parents(*, organisation: Organisation, people: Sequence[dict[str, Any]]) -> list[Parent | None]:
+    """``find_existing_parent`` for each of many people (an import's chunk),
+    in one query: the parents on file with those dates of birth and names
+    upper-cased by the database, each matched to the person whose names
+    they have. Python and the database upper-case plain ASCII letters alike
+    (not always the others), so a person whose names have any other letter
+    is looked up on their own, the database comparing as ``iexact`` does."""
+    wanted = [_person_key(data) for data in people]
+    batched = {key for key in wanted if key is not None and (key[0] + key[1]).isascii()}
+    found: dict[tuple, Parent] = {}
+    if batched:
+        candidates = (
+            Parent.objects.filter(organisation=organisation, date_of_birth__in={born for _, _, born in batched})
+            .annotate(first_upper=Upper("first_name"), last_upper=Upper("last_name"))
+            .filter(
+                first_upper__in={first.upper() for first, _, _ in batched},
+                last_upper__in={last.upper() for _, last, _ in batched},
+            )
+            .order_by("pk")
+        )
+        for parent in candidates:
+            found.setdefault((parent.first_upper, parent.last_upper, parent.date_of_birth), parent)  # the first on file
+    answers: list[Parent | None] = []
+    for key, data in zip(wanted, people, strict=True):
+        if key in batched:
+            answers.append(found.get((key[0].upper(), key[1].upper(), key[2])))
+        else:
+            answers.append(None if key is None else find_existing_parent(organisation=organisation, data=data))
+    return answers
+
+
+def _person_key(data: dict[str, Any]) -> tuple[str, str, date] | None:
+    """The names and date of birth a parent is found by, or None when one is missing."""
+    if not data.get("date_of_birth") or not data.get("first_name") or not data.get("last_name"):
+        return None
+    return data["first_name"].strip(), data["last_name"].strip(), data["date_of_birth"]
 
 
 def same_child_on_file(parent: Parent, child: dict[str, Any]) -> bool:

@@ -77,7 +77,7 @@ class DirectoryKind(ImportKind):
         }
         areas = []
         for name in read.items("Council areas"):
-            area = council_area_named(name)
+            area = council_area_named(name, context)
             if area is None:
                 read.problems.append(area_problem("Council areas", name))
             else:

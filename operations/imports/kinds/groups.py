@@ -173,7 +173,7 @@ class GroupsKind(ImportKind):
         }
         data["end_time"] = self._end_time(read, data["start_time"])
         area_text = read.text("Council area")
-        data["council_area"] = council_area_named(area_text) if area_text else None
+        data["council_area"] = council_area_named(area_text, context) if area_text else None
         if area_text and data["council_area"] is None:
             read.problems.append(area_problem("Council area", area_text))
         facilitators, missing = volunteer_users(context, read.items("Facilitators"))

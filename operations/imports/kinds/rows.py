@@ -25,7 +25,7 @@ from operations.imports.cells import (
     parse_list,
     parse_yes_no,
 )
-from operations.imports.kinds.base import Planned, Problem
+from operations.imports.kinds.base import ImportContext, Planned, Problem
 
 
 class RowReader:
@@ -124,19 +124,27 @@ def parse_time(text: str) -> dt.time | None:
 # --- Finding what a row names ------------------------------------------------------
 
 
-def council_area_named(text: str) -> CouncilArea | None:
+def council_area_named(text: str, context: ImportContext | None = None) -> CouncilArea | None:
     """A council area by its name ("Scottish Borders", "Borders"; case and
-    punctuation ignored) or its GSS code; None when nothing matches."""
+    punctuation ignored) or its GSS code; None when nothing matches. Given
+    the run's context, the areas are read once per run, not once per row."""
     wanted = fold(text)
     if not wanted:
         return None
-    areas = list(CouncilArea.objects.all())
+    areas = council_areas(context) if context is not None else list(CouncilArea.objects.all())
     for area in areas:
         if wanted in (fold(area.name), fold(area.gss_code)):
             return area
     # "Borders" for "Scottish Borders", "Edinburgh" for "City of Edinburgh".
     close = [area for area in areas if wanted in fold(area.name)]
     return close[0] if len(close) == 1 else None
+
+
+def council_areas(context: ImportContext) -> list[CouncilArea]:
+    """Every council area, read once per run (Scotland's 32: a row names one of them)."""
+    if "council-areas" not in context.seen:
+        context.seen["council-areas"] = list(CouncilArea.objects.all())
+    return context.seen["council-areas"]
 
 
 def area_problem(header: str, text: str) -> Problem:
