@@ -668,13 +668,7 @@ def _new_referral(actor, organisation, new: NewReferral, children: list[Child], 
         referral.eligibility_override_at = now
     made = []
     for to_status, reason in moves:
-        errors = transition_error(referral.status, to_status, reason or "")
-        if not errors and to_status == Status.WAITING and referral.status != Status.MATCHED:
-            errors = safe_contact_error(new.parent)
-        if errors:
-            raise ValidationError(errors)
-        if (referral.status, to_status) in TAKES_SUPPORT_FURTHER:
-            check_not_restricted(new.parent, field="to_status")
+        _check_move(referral.status, to_status, reason, new.parent)
         made.append((referral.status, to_status, (reason or "").strip()))
         referral.status = to_status
     return referral, made, past_end and not new.record_not_eligible
@@ -810,15 +804,7 @@ def _move(
     by_transfer: bool = False,
 ) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
-    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match, by_transfer=by_transfer)
-    if not errors and to_status == Status.WAITING and locked.status != Status.MATCHED:
-        # Joining the waiting list is the one way on to matching and support
-        # (a match that fell through comes back from "matched" and keeps its answer).
-        errors = safe_contact_error(locked.parent)
-    if errors:
-        raise ValidationError(errors)
-    if (locked.status, to_status) in TAKES_SUPPORT_FURTHER:
-        check_not_restricted(locked.parent, field="to_status")
+    _check_move(locked.status, to_status, reason, locked.parent, by_match=by_match, by_transfer=by_transfer)
     now = timezone.now()
     ReferralTransition.objects.create(
         referral=locked, from_status=locked.status, to_status=to_status, by=actor, at=now, reason=reason.strip()
@@ -839,6 +825,21 @@ def _move(
     )
     signals.referral_moved.send(sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status)
     return locked
+
+
+def _check_move(
+    from_status: str, to_status: str, reason: str, parent: Parent, *, by_match: bool = False, by_transfer: bool = False
+) -> None:
+    """Refuses a move the workflow does not allow for this parent."""
+    errors = transition_error(from_status, to_status, reason or "", by_match=by_match, by_transfer=by_transfer)
+    if not errors and to_status == Status.WAITING and from_status != Status.MATCHED:
+        # Joining the waiting list is the one way on to matching and support
+        # (a match that fell through comes back from "matched" and keeps its answer).
+        errors = safe_contact_error(parent)
+    if errors:
+        raise ValidationError(errors)
+    if (from_status, to_status) in TAKES_SUPPORT_FURTHER:
+        check_not_restricted(parent, field="to_status")
 
 
 def safe_contact_error(parent: Parent) -> dict[str, str]:

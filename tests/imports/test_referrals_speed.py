@@ -110,7 +110,8 @@ def test_an_import_tells_the_referrer_nothing_and_a_later_move_does(organisation
     assert not ReferrerUpdate.objects.exists()
     assert not Notification.objects.exists()
     referral = Referral.objects.order_by("pk").first()
-    assert referral.referrer_updates_consent and referral.referrer.email
+    assert referral.referrer_updates_consent
+    assert referral.referrer.email
 
     referral_services.referral_transition(
         actor=manager, referral=referral, to_status=Status.WITHDRAWN, reason="Moved away"
