@@ -587,7 +587,9 @@ def referrals_create_many(
     today, now = timezone.localdate(), timezone.now()
     parent_ids = {new.parent.pk for new in referrals}
     children: dict[int, list[Child]] = {}
-    for child in Child.objects.filter(parent_id__in=parent_ids):
+    for child in Child.objects.filter(parent_id__in=parent_ids).only(
+        "parent_id", "due_date", "birth_date", "loss_date"
+    ):
         children.setdefault(child.parent_id, []).append(child)
     open_now: dict[tuple[int, int], Referral | None] = {}
     for other in Referral.objects.select_for_update().filter(

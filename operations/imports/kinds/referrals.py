@@ -38,7 +38,7 @@ from operations.imports.kinds.rows import (
 from operations.imports.models import ImportedRecord
 from referrals import eligibility, services
 from referrals.checklist import safe_contact_recorded
-from referrals.models import Parent, Referral, ReferralTransition, ReferrerKind, Source, Urgency
+from referrals.models import Child, Parent, Referral, ReferralTransition, ReferrerKind, Source, Urgency
 from referrals.partners.services import SOURCE_OF_KIND
 from referrals.workflow import OPEN_STATUSES, Status
 
@@ -47,6 +47,11 @@ PATH = (Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, Status.WAITING)
 EXITS = (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
 #: A new referrer's kind of team, from the referral's source (the partner API's mapping, read backwards).
 TEAM_OF_SOURCE = {source: kind for kind, source in SOURCE_OF_KIND.items() if kind != ReferrerKind.OTHER}
+#: What the eligibility rules read of a child.
+CHILD_FACTS = ("due_date", "birth_date", "loss_date")
+#: What the rules of a new referral read of its parent (a chunk's parents are
+#: read with these only: the whole record would cost more than the rest of the check).
+PARENT_FACTS = ("organisation", "processing_restricted", "contact_safety_recorded_at")
 HEADERS = {
     "service": "Service",
     "received_on": "Date received",
@@ -253,15 +258,17 @@ class ReferralsKind(ImportKind):
                 content_type=ContentType.objects.get_for_model(Parent),
             ).values_list("external_id", "object_id")
         )
-        parents = {
-            parent.pk: parent for parent in Parent.objects.filter(pk__in=ids.values()).prefetch_related("children")
-        }
+        parents = {parent.pk: parent for parent in Parent.objects.filter(pk__in=ids.values()).only(*PARENT_FACTS)}
+        children: dict[int, list[eligibility.ChildFacts]] = {}
+        for child in Child.objects.filter(parent_id__in=parents).values("parent_id", *CHILD_FACTS):
+            children.setdefault(child.pop("parent_id"), []).append(eligibility.ChildFacts(**child))
         open_referrals: dict[tuple[int, int], Referral] = {}
         for other in Referral.objects.filter(parent_id__in=parents, status__in=OPEN_STATUSES):
             open_referrals.setdefault((other.parent_id, other.service_id), other)  # the first, as .first() finds it
         seen["chunk"] = {
             "parents": {reference: parents.get(ids.get(reference)) for reference in references},
             "read": set(parents),
+            "children": children,
             "open": open_referrals,
         }
 
@@ -276,6 +283,12 @@ class ReferralsKind(ImportKind):
         if reference in chunk.get("parents", {}) and not context.handled("parents", reference):
             return chunk["parents"][reference]
         return context.existing("parents", reference)
+
+    def _children(self, parent: Parent, context: ImportContext) -> list[eligibility.ChildFacts]:
+        chunk = context.seen.get(self.key, {}).get("chunk", {})
+        if parent.pk in chunk.get("read", ()):
+            return chunk["children"].get(parent.pk, [])
+        return [eligibility.ChildFacts(**child) for child in Child.objects.filter(parent=parent).values(*CHILD_FACTS)]
 
     def _open_referral(self, parent: Parent, service: Service, context: ImportContext) -> Referral | None:
         chunk = context.seen.get(self.key, {}).get("chunk", {})
@@ -352,10 +365,7 @@ class ReferralsKind(ImportKind):
         already past the end is refused unless recorded as not eligible or
         overridden with a reason, as at intake."""
         if parent is not None:
-            children = [
-                eligibility.ChildFacts(due_date=c.due_date, birth_date=c.birth_date, loss_date=c.loss_date)
-                for c in parent.children.all()  # read ahead with the chunk's parents
-            ]
+            children = self._children(parent, context)
         else:
             children = [eligibility.ChildFacts(**child) for child in planned.get("children", [])]
         result = eligibility.compute(
