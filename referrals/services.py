@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -417,6 +417,25 @@ def _check_updates_consent(*, consent: bool, has_referrer: bool) -> None:
         )
 
 
+def _checked_referral_data(service: Service, organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
+    """A new referral's own details, cleaned, or the refusal."""
+    _check_service(service, organisation)
+    cleaned = _clean_referral_data(data, organisation=organisation)
+    _check_updates_consent(
+        consent=cleaned.get("referrer_updates_consent", False), has_referrer=cleaned.get("referrer") is not None
+    )
+    return cleaned
+
+
+def _override_reason(reason: str, *, record_not_eligible: bool) -> str:
+    reason = (reason or "").strip()
+    if record_not_eligible and reason:
+        raise ValidationError(
+            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
+        )
+    return reason
+
+
 def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) -> Parent | None:
     """The same person already on file: same names and date of birth in the organisation."""
     if not data.get("date_of_birth") or not data.get("first_name") or not data.get("last_name"):
@@ -474,18 +493,9 @@ def referral_create(
     A parent already past the service's end date is refused unless the
     coordinator records the referral as not eligible (``record_not_eligible``)
     or overrides with a reason (stored on the referral and audited)."""
-    _check_service(service, organisation)
-    cleaned_referral = _clean_referral_data(referral_data, organisation=organisation)
-    _check_updates_consent(
-        consent=cleaned_referral.get("referrer_updates_consent", False),
-        has_referrer=cleaned_referral.get("referrer") is not None,
-    )
+    cleaned_referral = _checked_referral_data(service, organisation, referral_data)
     cleaned_child = _clean_child_data(child_data) if child_data else None
-    override_reason = (eligibility_override_reason or "").strip()
-    if record_not_eligible and override_reason:
-        raise ValidationError(
-            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
-        )
+    override_reason = _override_reason(eligibility_override_reason, record_not_eligible=record_not_eligible)
     safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
     if parent is None:
         cleaned_parent = _clean_parent_data(parent_data or {})
@@ -637,20 +647,14 @@ def referrals_create_many(
     return [referral for referral, _, _ in created]
 
 
-def _new_referral(actor, organisation, new: NewReferral, children: list[Child], *, today: date, now):
+def _new_referral(
+    actor: User, organisation: Organisation, new: NewReferral, children: list[Child], *, today: date, now: datetime
+) -> tuple[Referral, list[tuple[str, str, str]], bool]:
     """The unsaved referral at the end of its moves, the moves checked as
     ``_move`` checks them (from, to, reason), and whether the past-end
     override was taken; or the refusal ``referral_create`` or ``_move`` makes."""
-    _check_service(new.service, organisation)
-    cleaned = _clean_referral_data(new.referral_data, organisation=organisation)
-    _check_updates_consent(
-        consent=cleaned.get("referrer_updates_consent", False), has_referrer=cleaned.get("referrer") is not None
-    )
-    override_reason = (new.eligibility_override_reason or "").strip()
-    if new.record_not_eligible and override_reason:
-        raise ValidationError(
-            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
-        )
+    cleaned = _checked_referral_data(new.service, organisation, new.referral_data)
+    override_reason = _override_reason(new.eligibility_override_reason, record_not_eligible=new.record_not_eligible)
     _check_same_organisation(new.parent, organisation)
     check_not_restricted(new.parent)
     referral = Referral(organisation=organisation, parent=new.parent, service=new.service, created_by=actor, **cleaned)
