@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -511,6 +511,25 @@ def _check_updates_consent(*, consent: bool, has_referrer: bool) -> None:
         )
 
 
+def _checked_referral_data(service: Service, organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
+    """A new referral's own details, cleaned, or the refusal."""
+    _check_service(service, organisation)
+    cleaned = _clean_referral_data(data, organisation=organisation)
+    _check_updates_consent(
+        consent=cleaned.get("referrer_updates_consent", False), has_referrer=cleaned.get("referrer") is not None
+    )
+    return cleaned
+
+
+def _override_reason(reason: str, *, record_not_eligible: bool) -> str:
+    reason = (reason or "").strip()
+    if record_not_eligible and reason:
+        raise ValidationError(
+            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
+        )
+    return reason
+
+
 def find_existing_parent(*, organisation: Organisation, data: dict[str, Any]) -> Parent | None:
     """The same person already on file: same names and date of birth in the organisation."""
     key = _person_key(data)
@@ -605,18 +624,9 @@ def referral_create(
     A parent already past the service's end date is refused unless the
     coordinator records the referral as not eligible (``record_not_eligible``)
     or overrides with a reason (stored on the referral and audited)."""
-    _check_service(service, organisation)
-    cleaned_referral = _clean_referral_data(referral_data, organisation=organisation)
-    _check_updates_consent(
-        consent=cleaned_referral.get("referrer_updates_consent", False),
-        has_referrer=cleaned_referral.get("referrer") is not None,
-    )
+    cleaned_referral = _checked_referral_data(service, organisation, referral_data)
     cleaned_child = _clean_child_data(child_data) if child_data else None
-    override_reason = (eligibility_override_reason or "").strip()
-    if record_not_eligible and override_reason:
-        raise ValidationError(
-            {"eligibility_override_reason": "Either record it as not eligible, or override with a reason: not both."}
-        )
+    override_reason = _override_reason(eligibility_override_reason, record_not_eligible=record_not_eligible)
     safety = {k: v for k, v in (safety_data or {}).items() if k in CONTACT_SAFETY_FIELDS}
     if parent is None:
         cleaned_parent = _clean_parent_data(parent_data or {})
@@ -672,17 +682,146 @@ def referral_create(
             actor=actor,
             referral=referral,
             to_status=Status.NOT_ELIGIBLE,
-            reason=f"Past the service's end date at intake (ended {short_date(referral.eligibility_end)}).",
+            reason=_not_eligible_reason(referral),
         )
     elif past_end:
-        # The reason may describe the person: the audit names the decision only.
         audit_log(
             action=AuditAction.CHANGE,
             actor=actor,
             obj=referral,
-            summary="Accepted past the service's end date (eligibility override, reason recorded on the referral)",
+            summary=OVERRIDE_SUMMARY,
         )
     return referral
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    """One referral of ``referrals_create_many``: what ``referral_create`` is
+    given for a parent already on file, then the moves ``referral_transition``
+    would make after it, each (to_status, reason)."""
+
+    parent: Parent
+    service: Service
+    referral_data: dict[str, Any]
+    moves: tuple[tuple[str, str], ...] = ()
+    eligibility_override_reason: str = ""
+    record_not_eligible: bool = False
+
+
+@transaction.atomic
+def referrals_create_many(
+    *, actor: User, organisation: Organisation, referrals: Sequence[NewReferral]
+) -> list[Referral]:
+    """Many referrals at once (an import): the same rules, rows and audit
+    entries as ``referral_create`` followed by ``referral_transition`` for
+    each move, written with a fixed number of queries. Any refusal refuses
+    them all (a ValidationError naming the referral's position) and writes
+    nothing.
+
+    ``referral_moved`` is not sent: the moves an import records happened in
+    the old system, so they are history, not news. Its one receiver writes
+    the referrer an update about each move, and a referrer must not get a
+    message about every referral of a charity's past; the moves made here
+    after the import tell them as usual."""
+    if not referrals:
+        return []
+    today, now = timezone.localdate(), timezone.now()
+    parent_ids = {new.parent.pk for new in referrals}
+    children: dict[int, list[Child]] = {}
+    for child in Child.objects.filter(parent_id__in=parent_ids).only(
+        "parent_id", "due_date", "birth_date", "loss_date"
+    ):
+        children.setdefault(child.parent_id, []).append(child)
+    open_now: dict[tuple[int, int], Referral | None] = {}
+    for other in Referral.objects.select_for_update().filter(
+        parent_id__in=parent_ids, service_id__in={new.service.pk for new in referrals}, status__in=OPEN_STATUSES
+    ):
+        open_now.setdefault((other.parent_id, other.service_id), other)
+    created: list[tuple[Referral, list[tuple[str, str, str]], bool]] = []
+    for position, new in enumerate(referrals):
+        try:
+            referral, moves, override = _new_referral(
+                actor, organisation, new, children.get(new.parent.pk, []), today=today, now=now
+            )
+            key = (new.parent.pk, new.service.pk)
+            if key in open_now:
+                if open_now[key] is not None:
+                    raise DuplicateReferral(open_now[key])
+                raise ValidationError(
+                    {"service": "An earlier referral of the list is open for this parent and service."}
+                )
+        except ValidationError as error:
+            raise ValidationError(
+                {f"referral {position + 1}: {field}": messages for field, messages in error.message_dict.items()}
+            ) from None
+        if referral.status in OPEN_STATUSES:
+            open_now[key] = None
+        created.append((referral, moves, override))
+    Referral.objects.bulk_create([referral for referral, _, _ in created])
+    transitions, audits = [], []
+    for referral, moves, override in created:
+        transitions.append(
+            ReferralTransition(referral=referral, from_status="", to_status=Status.RECEIVED, by=actor, at=now)
+        )
+        audits.append((AuditAction.CREATE, referral, "Referral received"))
+        if override:
+            audits.append((AuditAction.CHANGE, referral, OVERRIDE_SUMMARY))
+        for from_status, to_status, reason in moves:
+            transitions.append(
+                ReferralTransition(
+                    referral=referral, from_status=from_status, to_status=to_status, by=actor, at=now, reason=reason
+                )
+            )
+            audits.append((AuditAction.TRANSITION, referral, _moved_summary(from_status, to_status)))
+    ReferralTransition.objects.bulk_create(transitions)
+    audit_log_many(actor=actor, organisation=organisation, entries=audits)
+    return [referral for referral, _, _ in created]
+
+
+def _new_referral(
+    actor: User, organisation: Organisation, new: NewReferral, children: list[Child], *, today: date, now: datetime
+) -> tuple[Referral, list[tuple[str, str, str]], bool]:
+    """The unsaved referral at the end of its moves, the moves checked as
+    ``_move`` checks them (from, to, reason), and whether the past-end
+    override was taken; or the refusal ``referral_create`` or ``_move`` makes."""
+    cleaned = _checked_referral_data(new.service, organisation, new.referral_data)
+    override_reason = _override_reason(new.eligibility_override_reason, record_not_eligible=new.record_not_eligible)
+    _check_same_organisation(new.parent, organisation)
+    check_not_restricted(new.parent)
+    referral = Referral(organisation=organisation, parent=new.parent, service=new.service, created_by=actor, **cleaned)
+    referral.status, referral.status_changed_at = Status.RECEIVED, now
+    _apply_eligibility(referral, children)
+    past_end = referral.eligibility_end is not None and referral.eligibility_end < today
+    moves = list(new.moves)
+    if past_end and new.record_not_eligible:
+        moves.insert(0, (Status.NOT_ELIGIBLE, _not_eligible_reason(referral)))
+    elif past_end:
+        if not override_reason:
+            raise ValidationError(
+                {"eligibility_override_reason": ValidationError(past_end_message(referral), "past_end")}
+            )
+        referral.eligibility_override_reason = override_reason
+        referral.eligibility_override_by = actor
+        referral.eligibility_override_at = now
+    made = []
+    for to_status, reason in moves:
+        _check_move(referral.status, to_status, reason, new.parent)
+        made.append((referral.status, to_status, (reason or "").strip()))
+        referral.status = to_status
+    return referral, made, past_end and not new.record_not_eligible
+
+
+#: The audit's words for a referral taken past the service's end date: the
+#: reason may describe the person, so the audit names the decision only.
+OVERRIDE_SUMMARY = "Accepted past the service's end date (eligibility override, reason recorded on the referral)"
+
+
+def _not_eligible_reason(referral: Referral) -> str:
+    return f"Past the service's end date at intake (ended {short_date(referral.eligibility_end)})."
+
+
+def _moved_summary(from_status: str, to_status: str) -> str:
+    return f"Referral moved from {Status(from_status).label} to {Status(to_status).label}"
 
 
 def past_end_message(referral: Referral) -> str:
@@ -802,15 +941,7 @@ def _move(
     by_transfer: bool = False,
 ) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
-    errors = transition_error(locked.status, to_status, reason or "", by_match=by_match, by_transfer=by_transfer)
-    if not errors and to_status == Status.WAITING and locked.status != Status.MATCHED:
-        # Joining the waiting list is the one way on to matching and support
-        # (a match that fell through comes back from "matched" and keeps its answer).
-        errors = safe_contact_error(locked.parent)
-    if errors:
-        raise ValidationError(errors)
-    if (locked.status, to_status) in TAKES_SUPPORT_FURTHER:
-        check_not_restricted(locked.parent, field="to_status")
+    _check_move(locked.status, to_status, reason, locked.parent, by_match=by_match, by_transfer=by_transfer)
     now = timezone.now()
     ReferralTransition.objects.create(
         referral=locked, from_status=locked.status, to_status=to_status, by=actor, at=now, reason=reason.strip()
@@ -827,10 +958,25 @@ def _move(
         action=AuditAction.TRANSITION,
         actor=actor,
         obj=locked,
-        summary=f"Referral moved from {Status(from_status).label} to {Status(to_status).label}",
+        summary=_moved_summary(from_status, to_status),
     )
     signals.referral_moved.send(sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status)
     return locked
+
+
+def _check_move(
+    from_status: str, to_status: str, reason: str, parent: Parent, *, by_match: bool = False, by_transfer: bool = False
+) -> None:
+    """Refuses a move the workflow does not allow for this parent."""
+    errors = transition_error(from_status, to_status, reason or "", by_match=by_match, by_transfer=by_transfer)
+    if not errors and to_status == Status.WAITING and from_status != Status.MATCHED:
+        # Joining the waiting list is the one way on to matching and support
+        # (a match that fell through comes back from "matched" and keeps its answer).
+        errors = safe_contact_error(parent)
+    if errors:
+        raise ValidationError(errors)
+    if (from_status, to_status) in TAKES_SUPPORT_FURTHER:
+        check_not_restricted(parent, field="to_status")
 
 
 def safe_contact_error(parent: Parent) -> dict[str, str]:

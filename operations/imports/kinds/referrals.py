@@ -14,11 +14,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+
 from operations.core.dates import short_date
+from operations.core.models import Service
 from operations.imports.cells import fold
 from operations.imports.kinds import register
 from operations.imports.kinds.base import Applied, Checked, Column, ImportContext, ImportKind, Planned
-from operations.imports.kinds.referrers import read_work_details, referrer_add, referrer_find
+from operations.imports.kinds.referrers import (
+    read_work_details,
+    referrer_add,
+    referrer_among,
+    referrer_directory,
+    referrer_find,
+)
 from operations.imports.kinds.rows import (
     RowReader,
     changed_since,
@@ -26,6 +35,7 @@ from operations.imports.kinds.rows import (
     service_named,
     service_problem,
 )
+from operations.imports.models import ImportedRecord
 from referrals import eligibility, services
 from referrals.checklist import safe_contact_recorded
 from referrals.models import Child, Parent, Referral, ReferralTransition, ReferrerKind, Source, Urgency
@@ -37,6 +47,11 @@ PATH = (Status.RECEIVED, Status.CONTACTED, Status.ASSESSED, Status.WAITING)
 EXITS = (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)
 #: A new referrer's kind of team, from the referral's source (the partner API's mapping, read backwards).
 TEAM_OF_SOURCE = {source: kind for kind, source in SOURCE_OF_KIND.items() if kind != ReferrerKind.OTHER}
+#: What the eligibility rules read of a child.
+CHILD_FACTS = ("due_date", "birth_date", "loss_date")
+#: What the rules of a new referral read of its parent (a chunk's parents are
+#: read with these only: the whole record would cost more than the rest of the check).
+PARENT_FACTS = ("organisation", "processing_restricted", "contact_safety_recorded_at")
 HEADERS = {
     "service": "Service",
     "received_on": "Date received",
@@ -160,7 +175,7 @@ class ReferralsKind(ImportKind):
         service = None
         service_text = read.text("Service")
         if service_text:
-            service = service_named(context.organisation, service_text)
+            service = self._service(service_text, context)
             if service is None:
                 read.problems.append(service_problem("Service", service_text, context.organisation))
             elif not service.is_active:
@@ -222,11 +237,72 @@ class ReferralsKind(ImportKind):
         }
         return Checked(line=line, external_id=external_id, data=data, problems=read.problems)
 
+    # --- read ahead ---------------------------------------------------------------------
+
+    def prepare_chunk(self, rows: list[dict[str, str]], context: ImportContext) -> None:
+        """Reads what the chunk's rows name, a query each, instead of row by
+        row: the parents (by the External IDs the parents kind kept) with
+        their children, and their open referrals; the services once a run."""
+        seen = context.seen.setdefault(self.key, {})
+        if "services" not in seen:
+            by_name: dict[str, Service] = {}
+            for service in Service.objects.filter(organisation=context.organisation):
+                by_name.setdefault(fold(service.name), service)  # the first, as service_named finds it
+            seen["services"] = by_name
+        references = list(dict.fromkeys(filter(None, ((row.get(HEADERS["parent"]) or "").strip() for row in rows))))
+        ids = dict(
+            ImportedRecord.objects.filter(
+                organisation=context.organisation,
+                kind="parents",
+                external_id__in=references,
+                content_type=ContentType.objects.get_for_model(Parent),
+            ).values_list("external_id", "object_id")
+        )
+        parents = {parent.pk: parent for parent in Parent.objects.filter(pk__in=ids.values()).only(*PARENT_FACTS)}
+        children: dict[int, list[eligibility.ChildFacts]] = {}
+        for child in Child.objects.filter(parent_id__in=parents).values("parent_id", *CHILD_FACTS):
+            children.setdefault(child.pop("parent_id"), []).append(eligibility.ChildFacts(**child))
+        open_referrals: dict[tuple[int, int], Referral] = {}
+        for other in Referral.objects.filter(parent_id__in=parents, status__in=OPEN_STATUSES):
+            open_referrals.setdefault((other.parent_id, other.service_id), other)  # the first, as .first() finds it
+        seen["chunk"] = {
+            "parents": {reference: parents.get(ids.get(reference)) for reference in references},
+            "read": set(parents),
+            "children": children,
+            "open": open_referrals,
+        }
+
+    def _service(self, text: str, context: ImportContext) -> Service | None:
+        known = context.seen.get(self.key, {}).get("services")
+        return service_named(context.organisation, text) if known is None else known.get(fold(text))
+
+    def _parent_named(self, reference: str, context: ImportContext) -> Parent | Planned | None:
+        """The parent imported with that External ID: read ahead with the
+        chunk, or (a row checked outside a chunk, or earlier in this run) asked for."""
+        chunk = context.seen.get(self.key, {}).get("chunk", {})
+        if reference in chunk.get("parents", {}) and not context.handled("parents", reference):
+            return chunk["parents"][reference]
+        return context.existing("parents", reference)
+
+    def _children(self, parent: Parent, context: ImportContext) -> list[eligibility.ChildFacts]:
+        chunk = context.seen.get(self.key, {}).get("chunk", {})
+        if parent.pk in chunk.get("read", ()):
+            return chunk["children"].get(parent.pk, [])
+        return [eligibility.ChildFacts(**child) for child in Child.objects.filter(parent=parent).values(*CHILD_FACTS)]
+
+    def _open_referral(self, parent: Parent, service: Service, context: ImportContext) -> Referral | None:
+        chunk = context.seen.get(self.key, {}).get("chunk", {})
+        if parent.pk in chunk.get("read", ()):
+            return chunk["open"].get((parent.pk, service.pk))
+        return Referral.objects.filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
+
+    # --- check (continued) -------------------------------------------------------------
+
     def _parent(self, read: RowReader, context: ImportContext) -> tuple[Parent | None, dict | None]:
         reference = read.text("Parent External ID")
         if not reference:
             return None, None
-        found = context.existing("parents", reference)
+        found = self._parent_named(reference, context)
         if isinstance(found, Planned):
             # Checked earlier in this run: what the parents kind noted of them (children, safe contact).
             return None, context.seen.get("parents", {}).get("planned", {}).get(reference, {})
@@ -289,10 +365,7 @@ class ReferralsKind(ImportKind):
         already past the end is refused unless recorded as not eligible or
         overridden with a reason, as at intake."""
         if parent is not None:
-            children = [
-                eligibility.ChildFacts(due_date=c.due_date, birth_date=c.birth_date, loss_date=c.loss_date)
-                for c in Child.objects.filter(parent=parent)
-            ]
+            children = self._children(parent, context)
         else:
             children = [eligibility.ChildFacts(**child) for child in planned.get("children", [])]
         result = eligibility.compute(
@@ -310,7 +383,7 @@ class ReferralsKind(ImportKind):
         return result
 
     def _duplicates(self, read, line, parent, service, status, known, context) -> None:
-        seen = context.seen.setdefault(self.key, {})
+        seen = context.seen.setdefault(self.key, {}).setdefault("lines", {})
         key = (read.text("Parent External ID"), service.pk)
         if status in OPEN_STATUSES and key in seen:
             read.add(
@@ -323,7 +396,7 @@ class ReferralsKind(ImportKind):
         # Even a row that ends declined or withdrawn comes in as received first.
         if parent is None or known is not None:
             return
-        other = Referral.objects.filter(parent=parent, service=service, status__in=OPEN_STATUSES).first()
+        other = self._open_referral(parent, service, context)
         if other is not None:
             read.add(
                 "Service",
@@ -334,22 +407,30 @@ class ReferralsKind(ImportKind):
 
     # --- apply -------------------------------------------------------------------------
 
-    def _referrer(self, data: dict[str, Any], context: ImportContext):
+    def _referrer(self, data: dict[str, Any], context: ImportContext, directory: list | None = None):
+        """The row's referrer, found in the directory or added to it.
+        ``directory``: the people read ahead for a chunk (one added joins it)."""
         person = data["referrer"]
         if not person["name"]:
             return None
-        found = referrer_find(
-            organisation=context.organisation, name=person["name"], email=person["email"], team=data["team"]
-        )
+        if directory is None:
+            found = referrer_find(
+                organisation=context.organisation, name=person["name"], email=person["email"], team=data["team"]
+            )
+        else:
+            found = referrer_among(directory, name=person["name"], email=person["email"], team=data["team"])
         if found is not None:
             return found
-        return referrer_add(
+        added = referrer_add(
             actor=context.user,
             organisation=context.organisation,
             data={k: v for k, v in person.items() if v},
             team=data["team"],
             kind=data["team_kind"],
         )
+        if directory is not None:
+            directory.append(added)
+        return added
 
     def _source(self, data: dict[str, Any], referrer) -> str:
         if data["source"]:
@@ -359,20 +440,30 @@ class ReferralsKind(ImportKind):
         team = referrer.referring_organisation
         return SOURCE_OF_KIND.get(team.kind if team else "", Source.OTHER)
 
-    def apply(self, checked: Checked, context: ImportContext) -> Applied:
-        data, actor = checked.data, context.user
-        parent = context.existing("parents", data["parent_external_id"])
-        referrer = self._referrer(data, context)
-        referral_data = {
+    def _referral_data(self, data: dict[str, Any], referrer) -> dict[str, Any]:
+        return {
             **data["referral"],
             "referrer": referrer,
             "referrer_name": referrer.name if referrer else "",
             "referrer_contact": (referrer.email or referrer.phone) if referrer else "",
             "source": self._source(data, referrer),
         }
+
+    def _intake(self, data: dict[str, Any], context: ImportContext) -> dict[str, Any]:
+        """How referral_create takes a parent past the service's end: recorded
+        as not eligible when the row says so, else the row's override reason."""
+        not_eligible = data["status"] == Status.NOT_ELIGIBLE
+        past_end = data["eligibility_end"] is not None and data["eligibility_end"] < context.today
+        return {
+            "eligibility_override_reason": "" if not_eligible else data["override"],
+            "record_not_eligible": past_end and not_eligible,
+        }
+
+    def apply(self, checked: Checked, context: ImportContext) -> Applied:
+        data, actor = checked.data, context.user
+        referral_data = self._referral_data(data, self._referrer(data, context))
         existing = context.existing(self.key, checked.external_id)
         if not isinstance(existing, Referral):
-            past_end = data["eligibility_end"] is not None and data["eligibility_end"] < context.today
             referral = services.referral_create(
                 actor=actor,
                 organisation=context.organisation,
@@ -380,9 +471,8 @@ class ReferralsKind(ImportKind):
                 # The referrer's agreement is recorded once the referral stands where the
                 # old system left it: the referrer is not written to about moves made in the past.
                 referral_data={**referral_data, "referrer_updates_consent": False},
-                parent=parent,
-                eligibility_override_reason="" if data["status"] == Status.NOT_ELIGIBLE else data["override"],
-                record_not_eligible=past_end and data["status"] == Status.NOT_ELIGIBLE,
+                parent=self._parent_named(data["parent_external_id"], context),
+                **self._intake(data, context),
             )
             referral = self._move(referral, data, actor)
             if referral_data["referrer_updates_consent"]:
@@ -400,12 +490,55 @@ class ReferralsKind(ImportKind):
         changed = bool(different) or moved.status != existing.status
         return Applied(moved, "updated" if changed else "unchanged")
 
-    def _move(self, referral: Referral, data: dict[str, Any], actor) -> Referral:
-        reason = f"Imported: {data['status_reason']}" if data["status_reason"] else "Imported"
-        for step in status_steps(referral.status, data["status"]) or []:
-            referral = services.referral_transition(
-                actor=actor, referral=referral, to_status=step, reason=reason if step in EXITS else ""
+    def apply_many(self, checked_rows: list[Checked], context: ImportContext) -> list[Applied]:
+        """New referrals are written together by referrals_create_many (the
+        same rules, a fixed number of queries; no update goes to the
+        referrer about the moves, see its docstring); rows for referrals
+        imported before, one by one through apply(), after them."""
+        results: dict[int, Applied] = {}
+        new = [
+            (index, checked)
+            for index, checked in enumerate(checked_rows)
+            if not isinstance(context.existing(self.key, checked.external_id), Referral)
+        ]
+        if new:
+            directory = referrer_directory(
+                organisation=context.organisation, people=[checked.data["referrer"] for _, checked in new]
             )
+            wanted = [self._new_referral(checked.data, context, directory) for _, checked in new]
+            made = services.referrals_create_many(
+                actor=context.user, organisation=context.organisation, referrals=wanted
+            )
+            for (index, checked), referral in zip(new, made, strict=True):
+                results[index] = Applied(referral, "created")
+                context.remember(self.key, checked.external_id, referral)
+        for index, checked in enumerate(checked_rows):
+            if index not in results:
+                results[index] = self.apply(checked, context)
+                context.remember(self.key, checked.external_id, results[index].record)
+        return [results[index] for index in range(len(checked_rows))]
+
+    def _new_referral(self, data: dict[str, Any], context: ImportContext, directory: list) -> services.NewReferral:
+        intake = self._intake(data, context)
+        # referral_create moves a parent past the end to "not eligible" itself.
+        start = Status.NOT_ELIGIBLE if intake["record_not_eligible"] else Status.RECEIVED
+        return services.NewReferral(
+            parent=self._parent_named(data["parent_external_id"], context),
+            service=data["service"],
+            # Agreed updates recorded as the referral comes in: the bulk path tells the referrer nothing of its moves.
+            referral_data=self._referral_data(data, self._referrer(data, context, directory)),
+            moves=tuple(self._moves(start, data)),
+            **intake,
+        )
+
+    def _moves(self, current: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+        """Each move to the row's status, with its reason (an exit's only)."""
+        reason = f"Imported: {data['status_reason']}" if data["status_reason"] else "Imported"
+        return [(step, reason if step in EXITS else "") for step in status_steps(current, data["status"]) or []]
+
+    def _move(self, referral: Referral, data: dict[str, Any], actor) -> Referral:
+        for step, reason in self._moves(referral.status, data):
+            referral = services.referral_transition(actor=actor, referral=referral, to_status=step, reason=reason)
         return referral
 
     # --- undo --------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from operations.core.models import Organisation, User
 from operations.imports.kinds import register
@@ -35,13 +37,33 @@ HEADERS = {
 def referrer_find(*, organisation: Organisation, name: str, email: str, team: str) -> Referrer | None:
     """The directory's person for a row: the same work email, or the same
     name in the same team (case and spacing ignored)."""
-    people = Referrer.objects.filter(organisation=organisation).select_related("referring_organisation")
+    people = referrer_directory(organisation=organisation, people=[{"name": name, "email": email}])
+    return referrer_among(people, name=name, email=email, team=team)
+
+
+def referrer_directory(*, organisation: Organisation, people: list[dict[str, Any]]) -> list[Referrer]:
+    """The directory's people that rows naming ``people`` (name, email) may
+    mean, in one query, oldest first: what ``referrer_among`` chooses from."""
+    emails = {person["email"].lower() for person in people if person["email"]}
+    names = {" ".join(person["name"].split()).lower() for person in people if person["name"]}
+    return list(
+        Referrer.objects.filter(organisation=organisation)
+        .annotate(email_lower=Lower("email"), name_lower=Lower("name"))
+        .filter(Q(email_lower__in=emails) | Q(name_lower__in=names))
+        .select_related("referring_organisation")
+        .order_by("pk")
+    )
+
+
+def referrer_among(people: list[Referrer], *, name: str, email: str, team: str) -> Referrer | None:
+    """Of ``people``, the first with the same work email, else the first
+    with the same name in the same team (case and spacing ignored)."""
     if email:
-        found = people.filter(email__iexact=email).order_by("pk").first()
+        found = next((person for person in people if person.email.lower() == email.lower()), None)
         if found is not None:
             return found
     key, team_key = referrers.name_key(name), referrers.name_key(team)
-    for person in people.filter(name__iexact=" ".join(name.split())).order_by("pk"):
+    for person in people:
         their_team = person.referring_organisation.name if person.referring_organisation_id else ""
         if referrers.name_key(person.name) == key and referrers.name_key(their_team) == team_key:
             return person
