@@ -105,6 +105,14 @@ app.conf.beat_schedule = {
     },
     # Deletes uploaded import files and their problem lists (which quote the
     # file's cells) IMPORT_RETENTION_DAYS after the upload.
+    # Ends the checks and imports whose worker died (killed, machine
+    # restarted) and that no redelivered task took up again: marked failed
+    # (an import rolled back whole), so the manager can check the file again
+    # instead of watching "Importing" forever. Cheap: few batches run at once.
+    "imports-sweep-stopped": {
+        "task": "operations.imports.tasks.sweep_stopped_imports",
+        "schedule": 300.0,
+    },
     "imports-purge-expired": {
         "task": "operations.imports.tasks.purge_expired_imports",
         "schedule": crontab(hour=3, minute=20),

@@ -72,6 +72,11 @@ class ImportBatch(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    # The running check or import: when it was asked for, and when a run
+    # began on it (empty while it waits for the worker). A run that began
+    # longer ago than the task's time limit has stopped: its worker died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     # A short reason without personal data (a file problem, "cancelled").
     error = models.CharField(max_length=300, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -193,7 +194,7 @@ def batch_map(*, batch: ImportBatch, actor: User | None, mapping: dict[str, str]
         elif target:
             chosen[target] = str(index)
         cleaned[str(index)] = target
-    if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED):
+    if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED, BatchStatus.FAILED):
         errors["__all__"] = "This import has already run: upload the file again to change the columns."
     if errors:
         raise ValidationError(errors)
@@ -474,14 +475,112 @@ def cancel_requested(batch_id: int) -> bool:
 
 def batch_cancel(*, batch: ImportBatch, actor: User | None) -> ImportBatch:
     """Asks the running check or import to stop; it stops at the next chunk
-    and an import rolls back everything it wrote."""
+    and an import rolls back everything it wrote. One that no run holds
+    (still waiting for the worker, or its worker died) stops at once."""
     if batch.status not in RUNNING_STATUSES:
         raise ValidationError({"status": "This import is not running: there is nothing to cancel."})
     cache.set(_CANCEL_KEY.format(batch.pk), True, timeout=6 * 3600)
     ImportBatch.objects.filter(pk=batch.pk).update(cancel_requested=True)
-    audit_log(action=AuditAction.CHANGE, actor=actor, obj=batch, summary="Import cancel requested")
+    stopped = _cancel_unheld(batch.pk, timezone.now())
+    summary = "Import cancelled (no run was on it)" if stopped else "Import cancel requested"
+    audit_log(action=AuditAction.CHANGE, actor=actor, obj=batch, summary=summary)
     batch.refresh_from_db()
     return batch
+
+
+# --- Runs that stopped (the worker died) ------------------------------------------------
+
+#: What the manager reads when a check or import stopped without finishing.
+STOPPED = "The import stopped before it finished: nothing was imported. Check the file again."
+
+#: How a cancelled run ends: a check goes back to uploaded, an import is cancelled.
+_CANCELLED = {
+    BatchStatus.CHECKING: (BatchStatus.DRAFT, "Cancelled"),
+    BatchStatus.APPLYING: (BatchStatus.CANCELLED, "Cancelled: nothing was imported."),
+}
+
+
+def _run_limit() -> timedelta:
+    """A run that began longer ago than this has stopped: the task's hard time
+    limit (soft + 60 s) ends every live run before then (the exports' rule)."""
+    return timedelta(seconds=settings.IMPORT_TASK_SOFT_TIME_LIMIT + 120)
+
+
+def _unheld(now: datetime) -> Q:
+    """Running batches no live run holds: none has begun yet, or it began before the limit."""
+    return Q(started_at__isnull=True) | Q(started_at__lt=now - _run_limit())
+
+
+def _cancel_unheld(batch_id: int, now: datetime) -> bool:
+    """Ends a cancelled check or import at once when no run holds it (a live
+    run reads the request itself at its next chunk)."""
+    ended = 0
+    for running, (status, reason) in _CANCELLED.items():
+        ended += ImportBatch.objects.filter(_unheld(now), pk=batch_id, status=running, cancel_requested=True).update(
+            status=status, error=reason
+        )
+    return bool(ended)
+
+
+def _begin(batch_id: int, status: str) -> bool:
+    """The run's own claim, once: a batch waiting for its run, or one whose run
+    stopped (acks_late delivers the task again after its worker died). An
+    import that stopped was rolled back whole (it is one transaction), so it
+    starts over."""
+    now = timezone.now()
+    before = ImportBatch.objects.filter(pk=batch_id).values_list("started_at", flat=True).first()
+    begun = ImportBatch.objects.filter(_unheld(now), pk=batch_id, status=status, cancel_requested=False).update(
+        started_at=now, progress_done=0
+    )
+    if not begun:
+        _cancel_unheld(batch_id, now)  # cancelled while its worker was dead
+        return False
+    if before is not None:
+        logger.info("import %s: a run that stopped is started again", batch_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
+        audit_log(
+            action=AuditAction.CHANGE,
+            obj=batch,
+            organisation=batch.organisation_id,
+            summary=f"Import started again: the run begun on {_when(before)} stopped",
+        )
+    return True
+
+
+def _when(moment: datetime) -> str:
+    """ "14 Feb 2028 at 09:30", in the charity's time."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+
+
+def stopped_runs_fail(*, now: datetime | None = None) -> int:
+    """The periodic sweep. A cancelled run that stopped ends as cancelled; a
+    run still "running" long after it stopped (the limit, and the broker's
+    wait before it delivers the task again, have both passed) is marked
+    failed, so the manager can check the file again. Returns how many failed."""
+    now = now or timezone.now()
+    for batch_id in ImportBatch.objects.filter(status__in=RUNNING_STATUSES, cancel_requested=True).values_list(
+        "pk", flat=True
+    ):
+        _cancel_unheld(batch_id, now)
+    redelivery = timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0))
+    long_ago = now - _run_limit() - redelivery
+    never_begun = Q(started_at__isnull=True) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=long_ago))
+    failed = 0
+    for batch in ImportBatch.objects.filter(Q(started_at__lt=long_ago) | never_begun, status__in=RUNNING_STATUSES):
+        # Only if nothing began it meanwhile.
+        if ImportBatch.objects.filter(pk=batch.pk, status=batch.status, started_at=batch.started_at).update(
+            status=BatchStatus.FAILED, error=STOPPED
+        ):
+            began = f"begun on {_when(batch.started_at)}" if batch.started_at else "never begun"
+            audit_log(
+                action=AuditAction.CHANGE,
+                obj=batch,
+                organisation=batch.organisation_id,
+                summary=f"Import marked failed: its run ({began}) stopped before it finished",
+            )
+            failed += 1
+    return failed
 
 
 # --- Check and apply ------------------------------------------------------------------
@@ -492,7 +591,15 @@ def _worker_wanted(batch: ImportBatch) -> bool:
 
 
 def _claim(batch_id: int, *, from_statuses: tuple[str, ...], to_status: str, mode: str | None = None) -> bool:
-    fields = {"status": to_status, "progress_done": 0, "cancel_requested": False, "error": ""}
+    """The request's claim: the run itself begins later (``_begin``), at once or on the worker."""
+    fields = {
+        "status": to_status,
+        "progress_done": 0,
+        "cancel_requested": False,
+        "error": "",
+        "claimed_at": timezone.now(),
+        "started_at": None,
+    }
     if mode:
         fields["mode"] = mode
     claimed = bool(ImportBatch.objects.filter(pk=batch_id, status__in=from_statuses).update(**fields))
@@ -504,7 +611,8 @@ def _claim(batch_id: int, *, from_statuses: tuple[str, ...], to_status: str, mod
 def batch_check(*, batch: ImportBatch, actor: User | None, inline: bool | None = None) -> ImportBatch:
     """The dry run: every row checked, nothing written but the problem list.
     A large file goes to the worker (the page shows its progress)."""
-    if not _claim(batch.pk, from_statuses=(BatchStatus.DRAFT, BatchStatus.CHECKED), to_status=BatchStatus.CHECKING):
+    again = (BatchStatus.DRAFT, BatchStatus.CHECKED, BatchStatus.FAILED)  # failed: e.g. its run stopped
+    if not _claim(batch.pk, from_statuses=again, to_status=BatchStatus.CHECKING):
         raise ValidationError({"status": "This import is already running or has run."})
     audit_log(action=AuditAction.CHANGE, actor=actor, obj=batch, summary="Import checked (dry run)")
     return _run_or_send(batch, actor, inline, run=run_check, task_name="check_batch")
@@ -556,16 +664,17 @@ def _fail(batch_id: int, reason: str, status: str = BatchStatus.FAILED) -> None:
 
 def run_check(batch_id: int, *, actor_id: int | None = None) -> str:
     """The dry run itself (inline or in the worker). Returns the final status."""
-    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
-    if batch.status != BatchStatus.CHECKING:
+    if not _begin(batch_id, BatchStatus.CHECKING):
         return "not-claimed"
+    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     run = _Run(batch, apply=False, actor=actor)
     try:
         table = _table(batch)
         outcome = run.run(table)
     except Cancelled:
-        _fail(batch_id, "Cancelled", BatchStatus.DRAFT)
+        status, reason = _CANCELLED[BatchStatus.CHECKING]
+        _fail(batch_id, reason, status)
         return BatchStatus.CANCELLED
     except ValidationError as error:
         _fail(batch_id, " ".join(error.messages))
@@ -573,6 +682,10 @@ def run_check(batch_id: int, *, actor_id: int | None = None) -> str:
     except FileProblem as problem:
         _fail(batch_id, problem.message)
         return BatchStatus.FAILED
+    except Exception as error:  # the time limit, a lost database: not left "Checking"
+        _fail(batch_id, f"The check failed ({type(error).__name__}): nothing was imported. Check the file again.")
+        logger.warning("import %s check failed: %s", batch_id, type(error).__name__)
+        raise
     with transaction.atomic():
         _save_problems(batch, run)
         ImportBatch.objects.filter(pk=batch_id).update(
@@ -589,9 +702,9 @@ def run_check(batch_id: int, *, actor_id: int | None = None) -> str:
 
 def run_apply(batch_id: int, *, actor_id: int | None = None) -> str:
     """The import itself, in one transaction (inline or in the worker)."""
-    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
-    if batch.status != BatchStatus.APPLYING:
+    if not _begin(batch_id, BatchStatus.APPLYING):
         return "not-claimed"
+    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     run = _Run(batch, apply=True, actor=actor)
     all_or_nothing = batch.mode == ApplyMode.ALL_OR_NOTHING
@@ -632,7 +745,8 @@ def run_apply(batch_id: int, *, actor_id: int | None = None) -> str:
                 ),
             )
     except Cancelled:
-        _fail(batch_id, "Cancelled: nothing was imported.", BatchStatus.CANCELLED)
+        status, reason = _CANCELLED[BatchStatus.APPLYING]
+        _fail(batch_id, reason, status)
         return BatchStatus.CANCELLED
     except _RollBack:
         # Nothing of the apply is kept: back to checked, with what went wrong.

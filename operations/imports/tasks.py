@@ -31,3 +31,8 @@ def apply_batch(batch_id: int, actor_id: int | None = None) -> str:
 @shared_task(name="operations.imports.tasks.purge_expired_imports", acks_late=True, soft_time_limit=300, time_limit=360)
 def purge_expired_imports() -> int:
     return services.expired_batches_purge()
+
+
+@shared_task(name="operations.imports.tasks.sweep_stopped_imports", acks_late=True, soft_time_limit=120, time_limit=180)
+def sweep_stopped_imports() -> int:
+    return services.stopped_runs_fail()

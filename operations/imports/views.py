@@ -79,7 +79,7 @@ def batch_columns(request: HttpRequest, pk: int) -> HttpResponse:
     """The columns step: each column of the file -> a column of the kind, or
     ignored; saving checks the file (the dry run)."""
     batch = get_batch_for(request.user, pk)
-    if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED):
+    if batch.status not in (BatchStatus.DRAFT, BatchStatus.CHECKED, BatchStatus.FAILED):
         return redirect("imports:detail", batch.pk)
     kind = services.kind_for(batch.kind)
     form = MappingForm(request.POST if request.method == "POST" else None, batch=batch, kind=kind)
@@ -171,11 +171,12 @@ def _result_words(batch: ImportBatch) -> str:
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for(request.user, pk)
     try:
-        services.batch_cancel(batch=batch, actor=request.user)
+        batch = services.batch_cancel(batch=batch, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Cancelling: nothing of this import will be kept.")
+        words = "Cancelling: nothing of this import will be kept." if batch.running else "Cancelled."
+        messages.success(request, words)
     return redirect("imports:detail", batch.pk)
 
 

@@ -277,13 +277,15 @@ def test_undo_is_refused_once_a_record_was_used_and_nothing_is_deleted(organisat
     assert batch.status == BatchStatus.APPLIED
 
 
-def test_a_cancelled_import_rolls_back_everything(organisation, manager, write, settings):
+def test_an_import_cancelled_while_it_waits_for_the_worker_ends_at_once(organisation, manager, write, settings):
     settings.IMPORT_PROGRESS_EVERY = 1
     batch = check(upload(organisation, manager, write, three_good_rows()), manager)
     batch = services.batch_apply(batch=batch, actor=manager, mode=ApplyMode.ALL_OR_NOTHING, inline=False)
     assert batch.status == BatchStatus.APPLYING
-    services.batch_cancel(batch=batch, actor=manager)
-    assert services.run_apply(batch.pk, actor_id=manager.pk) == BatchStatus.CANCELLED
+    batch = services.batch_cancel(batch=batch, actor=manager)
+    assert batch.status == BatchStatus.CANCELLED
+    # The task, delivered afterwards, finds nothing to do.
+    assert services.run_apply(batch.pk, actor_id=manager.pk) == "not-claimed"
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CANCELLED
     assert not VolunteerProfile.objects.exists()

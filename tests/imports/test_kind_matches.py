@@ -166,3 +166,22 @@ def test_undo_puts_the_referral_back_on_the_waiting_list(imported, helper):
     referral = Referral.objects.get()
     assert referral.status == Status.WAITING
     assert referral.transitions.last().to_status == Status.WAITING
+
+
+def test_the_volunteer_is_not_told_of_a_match_that_already_runs_in_the_old_system(
+    imported, helper, organisation, manager
+):
+    from operations.notifications.models import Notification
+    from volunteers.matching.services import match_confirm
+
+    (applied,) = run("matches", [row()], imported)
+    assert not Notification.objects.filter(kind="match_confirmed").exists()
+
+    # The same pair confirmed by a coordinator on the matching page: she is told.
+    KINDS["matches"].undo(applied.record)
+    match = match_confirm(
+        actor=manager, organisation_id=organisation.pk, referral_id=applied.record.referral_id, volunteer_id=helper.pk
+    )
+    told = Notification.objects.filter(kind="match_confirmed", recipient_user=helper.user)
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "in_app"]
+    assert all(key.startswith(f"match-confirmed:{match.pk}:") for key in told.values_list("key", flat=True))

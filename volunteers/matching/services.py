@@ -172,6 +172,7 @@ def match_confirm_batch(
     organisation_id: int,
     pairs: Sequence[tuple[int, int]],
     eligibility_override_reason: str = "",
+    tell_volunteer: bool = True,
 ) -> list[ConfirmResult]:
     """Confirms (referral id, volunteer id) pairs in one transaction.
 
@@ -182,7 +183,9 @@ def match_confirm_batch(
     coordinators confirming at once cannot overfill anyone. A pair outside
     the referral's eligibility needs ``eligibility_override_reason`` (which
     then applies to every such pair of the batch). A failing pair writes
-    nothing and says why; the others are confirmed."""
+    nothing and says why; the others are confirmed. ``tell_volunteer=False``
+    for matches brought over from another system (``operations.imports``):
+    they already run there, so a "you have been matched" notice is noise."""
     results: list[ConfirmResult] = []
     with transaction.atomic():
         volunteer_ids = sorted({v for _, v in pairs})
@@ -262,8 +265,9 @@ def match_confirm_batch(
                 summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}"
                 + (f", outside eligibility ({override['eligibility_override_note']}): overridden" if override else ""),
             )
-            # The volunteer is told (by the notifications layer) in this transaction.
-            signals.match_confirmed.send(sender=Match, match_id=match.pk)
+            if tell_volunteer:
+                # The volunteer is told (by the notifications layer) in this transaction.
+                signals.match_confirmed.send(sender=Match, match_id=match.pk)
             taken[volunteer_id] += 1
             taken_roles.add((referral.parent_id, role))
             results.append(ConfirmResult(referral_id, volunteer_id, match, []))
@@ -277,6 +281,7 @@ def match_confirm(
     referral_id: int,
     volunteer_id: int,
     eligibility_override_reason: str = "",
+    tell_volunteer: bool = True,
 ) -> Match:
     """Confirms one match, or refuses with every reason (one outside the
     eligibility on the override reason's field)."""
@@ -285,6 +290,7 @@ def match_confirm(
         organisation_id=organisation_id,
         pairs=[(referral_id, volunteer_id)],
         eligibility_override_reason=eligibility_override_reason,
+        tell_volunteer=tell_volunteer,
     )
     if not result.ok:
         fields = {

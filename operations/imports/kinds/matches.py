@@ -6,7 +6,9 @@ refuses a volunteer not fit to match (checks, training, capacity, area,
 language), a parent outside the service's eligibility without a reason, a
 referral that is not waiting, a second open match in the role; the dry run
 asks the same rules (``match_confirm_refusals``) and writes nothing. A start
-date makes the match active from that day (its referral follows)."""
+date makes the match active from that day (its referral follows). The
+volunteer is not sent the "you have been matched" notice: the match already
+runs in the old system."""
 
 from __future__ import annotations
 
@@ -203,6 +205,7 @@ class MatchesKind(ImportKind):
             referral_id=referral.pk,
             volunteer_id=volunteer.pk,
             eligibility_override_reason=data["override"],
+            tell_volunteer=False,  # the match already runs in the old system: she knows of it
         )
         if data["started_on"] is not None:
             match = services.match_started_before_import(actor=context.user, match=match, started_on=data["started_on"])
