@@ -541,7 +541,6 @@ def _begin(batch_id: int, status: str) -> bool:
         audit_log(
             action=AuditAction.CHANGE,
             obj=batch,
-            organisation=batch.organisation_id,
             summary=f"Import started again: the run begun on {_when(before)} stopped",
         )
     return True
@@ -576,7 +575,6 @@ def stopped_runs_fail(*, now: datetime | None = None) -> int:
             audit_log(
                 action=AuditAction.CHANGE,
                 obj=batch,
-                organisation=batch.organisation_id,
                 summary=f"Import marked failed: its run ({began}) stopped before it finished",
             )
             failed += 1
