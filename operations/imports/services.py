@@ -11,6 +11,7 @@ changes nothing, and a changed row updates its record (audited)."""
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -544,6 +545,19 @@ def _begin(batch_id: int, status: str) -> bool:
             summary=f"Import started again: the run begun on {_when(before)} stopped",
         )
     return True
+
+
+def seconds_until_unheld(batch_id: int) -> int | None:
+    """For a task delivered while its batch's run still looks alive: the
+    seconds until that run is past its limit. None when the batch no longer runs."""
+    started = (
+        ImportBatch.objects.filter(pk=batch_id, status__in=RUNNING_STATUSES, started_at__isnull=False)
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started is None:
+        return None
+    return max(1, math.ceil((started + _run_limit() - timezone.now()).total_seconds()) + 1)
 
 
 def _when(moment: datetime) -> str:
