@@ -536,6 +536,7 @@ def _begin(batch_id: int, status: str) -> bool:
     if not begun:
         _cancel_unheld(batch_id, now)  # cancelled while its worker was dead
         return False
+    cache.delete(_PROGRESS_KEY.format(batch_id))  # a dead run's progress is not this one's
     if before is not None:
         logger.info("import %s: a run that stopped is started again", batch_id)
         batch = ImportBatch.objects.get(pk=batch_id)
@@ -561,7 +562,7 @@ def seconds_until_unheld(batch_id: int) -> int | None:
 
 
 def _when(moment: datetime) -> str:
-    """ "14 Feb 2028 at 09:30", in the charity's time."""
+    """A moment as the charity reads it: 14 Feb 2028 at 09:30 (its own time)."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y} at {local:%H:%M}"
 
