@@ -235,3 +235,12 @@ def test_the_page_says_when_the_run_began(organisation, manager, write, client, 
     assert "Waiting to start since 7 Dec 2026 at 10:00." in client.get(f"/import/{batch.pk}/").content.decode()
     ImportBatch.objects.filter(pk=batch.pk).update(started_at=frozen_now)
     assert "Started on 7 Dec 2026 at 10:00." in client.get(f"/import/{batch.pk}/").content.decode()
+
+
+def test_on_the_page_a_cancel_nobody_has_to_read_says_cancelled(organisation, manager, write, client):
+    batch = upload(organisation, manager, write, three_good_rows())
+    services.batch_check(batch=batch, actor=manager, inline=False)
+    client.force_login(manager)
+    page = client.post(f"/import/{batch.pk}/cancel/", follow=True).content.decode()
+    assert "Cancelled." in page
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.DRAFT
