@@ -155,6 +155,23 @@ def publisher_settings(app) -> dict:
     }
 
 
+@contextlib.contextmanager
+def publishing_to(app, worker: RealWorker) -> Iterator[None]:
+    """This process publishes every task to ``worker``'s queue (the code under
+    test publishes as the web process does); put back as it was afterwards."""
+    saved = publisher_settings(app)
+    point_publisher_at(
+        app,
+        broker_url=worker.broker_url,
+        transport_options=worker.broker_transport_options(),
+        routes={"*": {"queue": worker.queue}},
+    )
+    try:
+        yield
+    finally:
+        point_publisher_at(app, **saved)
+
+
 def point_publisher_at(
     app, *, broker_url: str, transport_options: dict | None = None, routes=None, close_connections: bool = False
 ) -> None:

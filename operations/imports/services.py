@@ -11,6 +11,7 @@ changes nothing, and a changed row updates its record (audited)."""
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -535,20 +536,33 @@ def _begin(batch_id: int, status: str) -> bool:
     if not begun:
         _cancel_unheld(batch_id, now)  # cancelled while its worker was dead
         return False
+    cache.delete(_PROGRESS_KEY.format(batch_id))  # a dead run's progress is not this one's
     if before is not None:
         logger.info("import %s: a run that stopped is started again", batch_id)
         batch = ImportBatch.objects.get(pk=batch_id)
         audit_log(
             action=AuditAction.CHANGE,
             obj=batch,
-            organisation=batch.organisation_id,
             summary=f"Import started again: the run begun on {_when(before)} stopped",
         )
     return True
 
 
+def seconds_until_unheld(batch_id: int) -> int | None:
+    """For a task delivered while its batch's run still looks alive: the
+    seconds until that run is past its limit. None when the batch no longer runs."""
+    started = (
+        ImportBatch.objects.filter(pk=batch_id, status__in=RUNNING_STATUSES, started_at__isnull=False)
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started is None:
+        return None
+    return max(1, math.ceil((started + _run_limit() - timezone.now()).total_seconds()) + 1)
+
+
 def _when(moment: datetime) -> str:
-    """ "14 Feb 2028 at 09:30", in the charity's time."""
+    """A moment as the charity reads it: 14 Feb 2028 at 09:30 (its own time)."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%b %Y} at {local:%H:%M}"
 
@@ -576,7 +590,6 @@ def stopped_runs_fail(*, now: datetime | None = None) -> int:
             audit_log(
                 action=AuditAction.CHANGE,
                 obj=batch,
-                organisation=batch.organisation_id,
                 summary=f"Import marked failed: its run ({began}) stopped before it finished",
             )
             failed += 1

@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from operations.celery import app as celery_app  # noqa: E402
-from tests.worker import RealWorker, point_publisher_at, publisher_settings  # noqa: E402
+from tests.worker import RealWorker, publishing_to  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
@@ -112,19 +112,12 @@ def live_worker(live_server, tmp_path) -> Iterator[RealWorker]:
     otherwise), on a queue of its own so nothing else on the broker reaches it."""
     worker = RealWorker(tmp_path)
     # The live server's requests run in this process and publish with the app's default connection.
-    saved = publisher_settings(celery_app)
-    point_publisher_at(
-        celery_app,
-        broker_url=worker.broker_url,
-        transport_options=worker.broker_transport_options(),
-        routes={"*": {"queue": worker.queue}},
-    )
-    worker.start()
-    try:
-        yield worker
-    finally:
-        worker.stop()
-        point_publisher_at(celery_app, **saved)
+    with publishing_to(celery_app, worker):
+        worker.start()
+        try:
+            yield worker
+        finally:
+            worker.stop()
 
 
 def reload_until_visible(page: Page, locator, *, timeout: float = 60.0) -> None:

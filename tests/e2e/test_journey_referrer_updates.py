@@ -26,7 +26,7 @@ from referrals.models import Channel, Referral
 from tests.e2e.conftest import check_accessibility, reload_until_visible, sign_in
 from tests.e2e.test_journeys_core import move_on_board
 from tests.factories import ReferrerFactory, ReferringOrganisationFactory
-from tests.worker import RealWorker, point_publisher_at, publisher_settings
+from tests.worker import RealWorker, publishing_to
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -37,19 +37,12 @@ def printing_worker(live_server, tmp_path) -> Iterator[tuple[RealWorker, Path]]:
     email backend prints every email it sends, goes to a file."""
     worker = RealWorker(tmp_path)
     output = tmp_path / "worker-console.txt"
-    saved = publisher_settings(celery_app)
-    point_publisher_at(
-        celery_app,
-        broker_url=worker.broker_url,
-        transport_options=worker.broker_transport_options(),
-        routes={"*": {"queue": worker.queue}},
-    )
-    worker.start(output=output)
-    try:
-        yield worker, output
-    finally:
-        worker.stop()
-        point_publisher_at(celery_app, **saved)
+    with publishing_to(celery_app, worker):
+        worker.start(output=output)
+        try:
+            yield worker, output
+        finally:
+            worker.stop()
 
 
 def printed_email(output: Path, saying: str, *, timeout: float = 60.0) -> str:

@@ -18,7 +18,7 @@ from operations.imports.models import ApplyMode, BatchStatus, ImportBatch, Impor
 from operations.imports.tasks import apply_batch
 from tests.factories import council_area
 from tests.imports.conftest import csv_text, volunteer_row
-from tests.worker import RealWorker, point_publisher_at, publisher_settings, wait_until
+from tests.worker import RealWorker, publishing_to, wait_until
 from volunteers.models import VolunteerProfile
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -39,19 +39,12 @@ def worker(tmp_path, private_folder, settings):
     settings.IMPORT_WORKER_ROWS = WORKER_ROWS
     council_area("S12000049")  # the rows' Glasgow City: a transactional test's flush took the migration's areas
     worker = RealWorker(tmp_path, extra_env={"IMPORTS_DIR": str(private_folder), "IMPORT_PROGRESS_EVERY": "1"})
-    saved = publisher_settings(celery_app)
-    point_publisher_at(
-        celery_app,
-        broker_url=worker.broker_url,
-        transport_options=worker.broker_transport_options(),
-        routes={"*": {"queue": worker.queue}},
-    )
-    worker.start(name="imports")
-    try:
-        yield worker
-    finally:
-        worker.stop()
-        point_publisher_at(celery_app, **saved)
+    with publishing_to(celery_app, worker):
+        worker.start(name="imports")
+        try:
+            yield worker
+        finally:
+            worker.stop()
 
 
 def upload(organisation, manager, write, rows: list[dict[str, str]]) -> ImportBatch:

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 
 from operations.core.audit import AuditEvent
 from operations.imports import services, tasks
@@ -75,11 +76,15 @@ def test_a_dead_import_leaves_nothing_written_and_stays_running_until_its_limit(
     batch = dead_apply(organisation, manager, write, monkeypatch)
     assert nothing_imported()
     assert (batch.status, batch.started_at, batch.claimed_at) == (BatchStatus.APPLYING, frozen_now, frozen_now)
-    # Within the limit the run may still be alive elsewhere: a second delivery leaves it alone.
+    # Within the limit the run may still be alive elsewhere: a second
+    # delivery leaves it alone, and looks again once the limit is past.
     with later(frozen_now, LIMIT + 60):
-        assert tasks.apply_batch.run(batch.pk, manager.pk) == "not-claimed"
+        assert services.seconds_until_unheld(batch.pk) == 61
+        with pytest.raises(Retry):
+            tasks.apply_batch.run(batch.pk, manager.pk)
         assert services.stopped_runs_fail() == 0
     assert nothing_imported()
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.APPLYING
 
 
 def test_the_task_delivered_again_after_the_limit_imports_it_all_once(
@@ -105,7 +110,8 @@ def test_a_dead_check_is_checked_again_when_its_task_comes_back(organisation, ma
     batch = upload(organisation, manager, write, [volunteer_row(1), volunteer_row(2, Status="Nope")])
     services.batch_check(batch=batch, actor=manager, inline=False)
     ImportBatch.objects.filter(pk=batch.pk).update(started_at=frozen_now)  # a worker began it, then died
-    assert tasks.check_batch.run(batch.pk, manager.pk) == "not-claimed"
+    with pytest.raises(Retry):
+        tasks.check_batch.run(batch.pk, manager.pk)
     with later(frozen_now, LIMIT + 121):
         assert tasks.check_batch.run(batch.pk, manager.pk) == BatchStatus.CHECKED
     batch.refresh_from_db()
@@ -229,3 +235,12 @@ def test_the_page_says_when_the_run_began(organisation, manager, write, client, 
     assert "Waiting to start since 7 Dec 2026 at 10:00." in client.get(f"/import/{batch.pk}/").content.decode()
     ImportBatch.objects.filter(pk=batch.pk).update(started_at=frozen_now)
     assert "Started on 7 Dec 2026 at 10:00." in client.get(f"/import/{batch.pk}/").content.decode()
+
+
+def test_on_the_page_a_cancel_nobody_has_to_read_says_cancelled(organisation, manager, write, client):
+    batch = upload(organisation, manager, write, three_good_rows())
+    services.batch_check(batch=batch, actor=manager, inline=False)
+    client.force_login(manager)
+    page = client.post(f"/import/{batch.pk}/cancel/", follow=True).content.decode()
+    assert "Cancelled." in page
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.DRAFT
