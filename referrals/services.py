@@ -913,13 +913,23 @@ def referral_transition(
 
 
 def referral_follow_match(
-    *, actor: User, referral: Referral, to_status: str, reason: str, on: date | None = None
+    *,
+    actor: User,
+    referral: Referral,
+    to_status: str,
+    reason: str,
+    on: date | None = None,
+    announce: bool = True,
 ) -> Referral:
     """The matching app's way to move a referral into "matched" (a match was
     confirmed) or "active" (an open match's support started on ``on``).
     Called only by matching's services, which hold the match that justifies
-    the move; the rest of the workflow's rules still apply."""
-    return _move(actor=actor, referral=referral, to_status=to_status, reason=reason, on=on, by_match=True)
+    the move; the rest of the workflow's rules still apply. ``announce=False``
+    for a match brought over from another system: the move is recorded, and
+    nobody (the referrer) is told of what already happened there."""
+    return _move(
+        actor=actor, referral=referral, to_status=to_status, reason=reason, on=on, by_match=True, announce=announce
+    )
 
 
 def referral_close_transferred(*, actor: User, referral: Referral, reason: str) -> Referral:
@@ -939,6 +949,7 @@ def _move(
     on: date | None = None,
     by_match: bool = False,
     by_transfer: bool = False,
+    announce: bool = True,
 ) -> Referral:
     locked = Referral.objects.select_for_update().select_related("service", "parent").get(pk=referral.pk)
     _check_move(locked.status, to_status, reason, locked.parent, by_match=by_match, by_transfer=by_transfer)
@@ -960,7 +971,10 @@ def _move(
         obj=locked,
         summary=_moved_summary(from_status, to_status),
     )
-    signals.referral_moved.send(sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status)
+    if announce:
+        signals.referral_moved.send(
+            sender=Referral, referral_id=locked.pk, from_status=from_status, to_status=to_status
+        )
     return locked
 
 

@@ -185,3 +185,35 @@ def test_the_volunteer_is_not_told_of_a_match_that_already_runs_in_the_old_syste
     told = Notification.objects.filter(kind="match_confirmed", recipient_user=helper.user)
     assert sorted(told.values_list("channel", flat=True)) == ["email", "in_app"]
     assert all(key.startswith(f"match-confirmed:{match.pk}:") for key in told.values_list("key", flat=True))
+
+
+def test_the_referrer_hears_nothing_of_a_match_brought_over_and_does_of_one_made_here(
+    imported, helper, organisation, manager
+):
+    """A match (and its start) that already happened in the old system is not
+    news: the referrer who agreed to updates heard of it there."""
+    from operations.referrer_updates.models import ReferrerUpdate
+    from referrals.models import Referrer
+    from volunteers.matching.services import match_confirm, match_transition
+
+    referral = Referral.objects.get()
+    referral.referrer = Referrer.objects.create(
+        organisation=organisation, name="Fiona Gilmour", email="fiona.gilmour@nhs.example"
+    )
+    referral.referrer_updates_consent = True
+    referral.save()
+    started = (timezone.localdate() - dt.timedelta(days=10)).strftime("%d/%m/%Y")
+
+    (applied,) = run("matches", [row(**{"Start date": started})], imported)
+
+    assert Referral.objects.get().status == Status.ACTIVE
+    assert not ReferrerUpdate.objects.exists()
+
+    # Undone, then matched here and support started here: the referrer hears that support started.
+    KINDS["matches"].undo(applied.record)
+    match = match_confirm(
+        actor=manager, organisation_id=organisation.pk, referral_id=referral.pk, volunteer_id=helper.pk
+    )
+    match = match_transition(actor=manager, match=match, to_status=MatchStatus.INTRODUCED)
+    match_transition(actor=manager, match=match, to_status=MatchStatus.ACTIVE)
+    assert list(ReferrerUpdate.objects.filter(referral=referral).values_list("event", flat=True)) == ["support_started"]

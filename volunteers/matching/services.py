@@ -162,8 +162,11 @@ def match_started_before_import(*, actor: User, match: Match, started_on: dt.dat
     earliest = timezone.make_aware(dt.datetime.combine(started_on, dt.time.min))
     if earliest < locked.confirmed_at:
         Match.objects.filter(pk=locked.pk).update(confirmed_at=earliest)
-    introduced = match_transition(actor=actor, match=locked, to_status=MatchStatus.INTRODUCED, on=started_on)
-    return match_transition(actor=actor, match=introduced, to_status=MatchStatus.ACTIVE, on=started_on)
+    # Nobody is told: support started in the old system, and the referrer heard of it there.
+    introduced = match_transition(
+        actor=actor, match=locked, to_status=MatchStatus.INTRODUCED, on=started_on, announce=False
+    )
+    return match_transition(actor=actor, match=introduced, to_status=MatchStatus.ACTIVE, on=started_on, announce=False)
 
 
 def match_confirm_batch(
@@ -172,7 +175,7 @@ def match_confirm_batch(
     organisation_id: int,
     pairs: Sequence[tuple[int, int]],
     eligibility_override_reason: str = "",
-    tell_volunteer: bool = True,
+    announce: bool = True,
 ) -> list[ConfirmResult]:
     """Confirms (referral id, volunteer id) pairs in one transaction.
 
@@ -183,9 +186,10 @@ def match_confirm_batch(
     coordinators confirming at once cannot overfill anyone. A pair outside
     the referral's eligibility needs ``eligibility_override_reason`` (which
     then applies to every such pair of the batch). A failing pair writes
-    nothing and says why; the others are confirmed. ``tell_volunteer=False``
-    for matches brought over from another system (``operations.imports``):
-    they already run there, so a "you have been matched" notice is noise."""
+    nothing and says why; the others are confirmed. ``announce=False`` for
+    matches brought over from another system (``operations.imports``): they
+    already run there, so neither the volunteer's "you have been matched" nor
+    the referrer's update about the referral's move is sent."""
     results: list[ConfirmResult] = []
     with transaction.atomic():
         volunteer_ids = sorted({v for _, v in pairs})
@@ -257,6 +261,7 @@ def match_confirm_batch(
                 referral=referral,
                 to_status=ReferralStatus.MATCHED,
                 reason="Match confirmed",
+                announce=announce,
             )
             audit_log(
                 action=AuditAction.CREATE,
@@ -265,7 +270,7 @@ def match_confirm_batch(
                 summary=f"Match {match.pk} confirmed for referral {referral_id} and volunteer {volunteer_id}"
                 + (f", outside eligibility ({override['eligibility_override_note']}): overridden" if override else ""),
             )
-            if tell_volunteer:
+            if announce:
                 # The volunteer is told (by the notifications layer) in this transaction.
                 signals.match_confirmed.send(sender=Match, match_id=match.pk)
             taken[volunteer_id] += 1
@@ -281,7 +286,7 @@ def match_confirm(
     referral_id: int,
     volunteer_id: int,
     eligibility_override_reason: str = "",
-    tell_volunteer: bool = True,
+    announce: bool = True,
 ) -> Match:
     """Confirms one match, or refuses with every reason (one outside the
     eligibility on the override reason's field)."""
@@ -290,7 +295,7 @@ def match_confirm(
         organisation_id=organisation_id,
         pairs=[(referral_id, volunteer_id)],
         eligibility_override_reason=eligibility_override_reason,
-        tell_volunteer=tell_volunteer,
+        announce=announce,
     )
     if not result.ok:
         fields = {
@@ -319,6 +324,7 @@ def match_transition(
     ending_type: str = "",
     closing_note: str = "",
     on: dt.date | None = None,
+    announce: bool = True,
 ) -> Match:
     with transaction.atomic():
         locked = Match.objects.select_for_update().select_related("referral", "parent").get(pk=match.pk)
@@ -357,7 +363,7 @@ def match_transition(
             locked.ending_type = ending_type
             locked.closing_note = closing_note.strip()
         locked.save()
-        _referral_follows_match(actor=actor, match=locked)
+        _referral_follows_match(actor=actor, match=locked, announce=announce)
         audit_log(
             action=AuditAction.TRANSITION,
             actor=actor,
@@ -376,7 +382,7 @@ _REFERRAL_AFTER_UNSTARTED_MATCH = {
 }
 
 
-def _referral_follows_match(*, actor: User, match: Match) -> None:
+def _referral_follows_match(*, actor: User, match: Match, announce: bool = True) -> None:
     """Keeps the referral in step with its matches, through the referrals
     workflow: when its last open match ends, support has ended (active or
     ending: closed, with the ending type as the reason) or never started
@@ -392,6 +398,7 @@ def _referral_follows_match(*, actor: User, match: Match) -> None:
             to_status=ReferralStatus.ACTIVE,
             reason="Support started",
             on=match.started_on,
+            announce=announce,
         )
     elif match.status == MatchStatus.ENDED and not others.exists():
         ending = EndingType(match.ending_type)

@@ -205,7 +205,7 @@ class MatchesKind(ImportKind):
             referral_id=referral.pk,
             volunteer_id=volunteer.pk,
             eligibility_override_reason=data["override"],
-            tell_volunteer=False,  # the match already runs in the old system: she knows of it
+            announce=False,  # the match already runs in the old system: the volunteer and referrer know of it
         )
         if data["started_on"] is not None:
             match = services.match_started_before_import(actor=context.user, match=match, started_on=data["started_on"])
