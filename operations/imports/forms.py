@@ -14,7 +14,11 @@ IGNORE = ""
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="What are you importing?", choices=())
+    kind = forms.ChoiceField(
+        label="What are you importing?",
+        choices=(),
+        error_messages={"required": "Choose what you are importing.", "invalid_choice": "Choose from the list."},
+    )
     file = forms.FileField(
         label="The file",
         help_text="A CSV file or an Excel workbook (.xlsx), with one row per record and the column headings in the "
@@ -23,7 +27,8 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
+        # No kind chosen for her: a file uploaded as the wrong kind would be checked against the wrong columns.
+        self.fields["kind"].choices = [("", "Choose…"), *kind_choices()]
         limit = filesizeformat(settings.IMPORT_MAX_BYTES)
         self.fields["file"].help_text += f" At most {limit}: use the import_data command for larger files."
         self.fields["file"].widget.attrs["accept"] = ",".join(SUFFIXES)

@@ -23,7 +23,7 @@ from operations.imports import services
 from operations.imports.access import get_batch_for
 from operations.imports.blank_files import template_csv, template_xlsx
 from operations.imports.forms import ApplyForm, MappingForm, UploadForm
-from operations.imports.kinds import KINDS
+from operations.imports.kinds import KINDS, kinds_in_order
 from operations.imports.models import ApplyMode, BatchStatus, ImportBatch, ImportedRecord
 
 #: Problems shown on the page; the rest are in the downloadable report.
@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/index.html",
-        {"form": form, "kinds": list(KINDS.values()), "batches": batches},
+        {"form": form, "kinds": kinds_in_order(), "batches": batches},
         status=400 if request.method == "POST" and form.errors else 200,
     )
 

@@ -186,3 +186,20 @@ def test_where_a_record_came_from_is_shown_to_staff_only(client, manager, organi
     page = client.get(profile.detail_url)
     assert page.status_code == 200
     assert "Imported from" not in page.content.decode()
+
+
+def test_the_kinds_are_listed_in_the_order_a_move_is_done_and_none_is_chosen_for_her(manager_client):
+    page = manager_client.get("/import/").content.decode()
+    labels = ["Volunteers and PSOs", "Parents and their children", "Referrals", "Matches (open)"]
+    positions = [
+        page.index(f'<option value="{key}">{label}')
+        for key, label in zip(("volunteers", "parents", "referrals", "matches"), labels, strict=True)
+    ]
+    assert positions == sorted(positions)
+    assert '<option value="" selected>Choose…</option>' in page
+
+
+def test_an_upload_without_a_kind_is_refused_and_keeps_nothing(manager_client):
+    response = post_file(manager_client, "v.csv", csv_text([volunteer_row(1)]), kind="")
+    assert "Choose what you are importing." in response.content.decode()
+    assert not ImportBatch.objects.exists()

@@ -15,9 +15,21 @@ def register(kind: ImportKind) -> ImportKind:
     return kind
 
 
+#: The order a move is done in, as the pages list the kinds: people first,
+#: then what names them (a referral names its parent, a match its referral
+#: and volunteer). A kind not listed comes last.
+MOVING_IN_ORDER = ("volunteers", "referrers", "parents", "referrals", "matches", "groups", "directory")
+
+
+def kinds_in_order() -> list[ImportKind]:
+    """Every registered kind, in the order a move is done in."""
+    position = {key: index for index, key in enumerate(MOVING_IN_ORDER)}
+    return sorted(KINDS.values(), key=lambda kind: position.get(kind.key, len(position)))
+
+
 def kind_choices() -> list[tuple[str, str]]:
-    """(key, label) for every registered kind, in registration order."""
-    return [(key, kind.label) for key, kind in KINDS.items()]
+    """(key, label) for every registered kind, in the order a move is done in."""
+    return [(kind.key, kind.label) for kind in kinds_in_order()]
 
 
 # The kind modules register themselves (imported last: they import register from here).
