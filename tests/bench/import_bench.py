@@ -28,21 +28,27 @@ BUDGET_SECONDS_PER_ROW = 120 / 50_000
 MEMORY_TARGET_MB = 300
 
 
+def _write_csv(path: Path, headers: list[str], rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(rows)
+
+
 def write_file(path: Path, rows: int) -> None:
     headers = [
         "External ID", "First name", "Last name", "Email", "Roles", "Status", "Council areas", "Languages",
         "Availability", "PVG number", "PVG scheme", "PVG issued", "Training",
     ]  # fmt: skip
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for n in range(rows):
-            writer.writerow([
-                f"BENCH-{n:06d}", f"Bench{n}", "Volunteer", f"bench-volunteer-{n}@example.org",
-                "Volunteer befriender", "Active", "Glasgow City; East Renfrewshire", "English; Polish",
-                "Mon am; Wed pm", f"9{n:09d}", "Children and protected adults", "14/04/2026",
-                "Safeguarding: 12/10/2025",
-            ])  # fmt: skip
+    _write_csv(path, headers, (
+        [
+            f"BENCH-{n:06d}", f"Bench{n}", "Volunteer", f"bench-volunteer-{n}@example.org",
+            "Volunteer befriender", "Active", "Glasgow City; East Renfrewshire", "English; Polish",
+            "Mon am; Wed pm", f"9{n:09d}", "Children and protected adults", "14/04/2026",
+            "Safeguarding: 12/10/2025",
+        ]
+        for n in range(rows)
+    ))  # fmt: skip
 
 
 def write_parents(path: Path, rows: int) -> None:
@@ -51,14 +57,13 @@ def write_parents(path: Path, rows: int) -> None:
         "External ID", "First name", "Last name", "Date of birth", "Phone", "Postcode", "Council area",
         "Children's dates of birth", "Safe to contact by",
     ]  # fmt: skip
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for n in range(rows):
-            writer.writerow([
-                f"BENCH-P{n:06d}", f"Bench{n}", "Parent", "03/05/1994", "07700 900123", "TD1 1EN",
-                "Scottish Borders", "03/09/2026", "Text; Phone",
-            ])  # fmt: skip
+    _write_csv(path, headers, (
+        [
+            f"BENCH-P{n:06d}", f"Bench{n}", "Parent", "03/05/1994", "07700 900123", "TD1 1EN",
+            "Scottish Borders", "03/09/2026", "Text; Phone",
+        ]
+        for n in range(rows)
+    ))  # fmt: skip
 
 
 def write_referrals(path: Path, rows: int, service: str) -> None:
@@ -67,14 +72,13 @@ def write_referrals(path: Path, rows: int, service: str) -> None:
         "External ID", "Parent External ID", "Service", "Date received", "Status", "Source", "Referrer name",
         "Referrer organisation", "Reason for referral",
     ]  # fmt: skip
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for n in range(rows):
-            writer.writerow([
-                f"BENCH-R{n:06d}", f"BENCH-P{n:06d}", service, "12/10/2026", "Waiting", "Health visitor",
-                "Fiona Gilmour", "Galashiels health visiting team", "Low mood since the birth",
-            ])  # fmt: skip
+    _write_csv(path, headers, (
+        [
+            f"BENCH-R{n:06d}", f"BENCH-P{n:06d}", service, "12/10/2026", "Waiting", "Health visitor",
+            "Fiona Gilmour", "Galashiels health visiting team", "Low mood since the birth",
+        ]
+        for n in range(rows)
+    ))  # fmt: skip
 
 
 def child() -> None:
